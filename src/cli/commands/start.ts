@@ -1,0 +1,50 @@
+import { CONFIG_VARIABLES, defaultSecretsInUse } from '../../platform/config.ts';
+import { ROLES, type Role } from '../../platform/context.ts';
+import { startServer } from '../../platform/runtime.ts';
+import type { Command } from '../command.ts';
+import { configOrExit } from '../shared.ts';
+
+export function configHelp(): string {
+  const width = Math.max(...CONFIG_VARIABLES.map((v) => v.name.length));
+  return ['Configuration (environment variables, all optional in development):',
+    ...CONFIG_VARIABLES.map((v) => `  ${v.name.padEnd(width)}  ${v.description} Default: ${v.default_text}.`)].join('\n');
+}
+
+export const startCommand: Command = {
+  name: 'start',
+  summary: 'Run the server (all roles in one process by default)',
+  usage: 'croupier start [--role api,provider,transactions-mock,worker] [--port N]',
+  options: {
+    role: { type: 'string', description: 'Comma-separated roles to run (default: all)' },
+    port: { type: 'string', description: 'Port to listen on (overrides PORT)' },
+  },
+  help_footer: configHelp,
+  async run(values) {
+    const roles = new Set<Role>();
+    for (const r of String(values.role ?? ROLES.join(',')).split(',').map((s) => s.trim()).filter(Boolean)) {
+      if (!ROLES.includes(r as Role)) {
+        process.stderr.write(`croupier start: unknown role "${r}" (roles: ${ROLES.join(', ')})\n`);
+        return 2;
+      }
+      roles.add(r as Role);
+    }
+    const { config, logger } = configOrExit(values.port !== undefined ? { PORT: String(values.port) } : {});
+    const defaults = defaultSecretsInUse(config);
+    if (Object.keys(defaults).length) logger.warn({ default_secrets: defaults }, 'development mode: default secrets in use (set them before production)');
+    const server = await startServer(config, logger, roles);
+    let signals = 0;
+    const shutdown = (signal: string) => {
+      signals += 1;
+      if (signals > 1) process.exit(1);
+      logger.info({ signal }, 'shutting down: no new requests, finishing in-flight ones');
+      server.stop().then(() => process.exit(0), (err) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      });
+    };
+    process.on('SIGINT', () => shutdown('SIGINT'));
+    process.on('SIGTERM', () => shutdown('SIGTERM'));
+    await new Promise(() => {});
+    return 0;
+  },
+};

@@ -1,0 +1,63 @@
+import { parseArgs } from 'node:util';
+import type { Command } from './command.ts';
+import { migrateCommand } from './commands/migrate.ts';
+import { seedCommand } from './commands/seed.ts';
+import { startCommand } from './commands/start.ts';
+import { verifyCommand } from './commands/verify.ts';
+import { benchCommand } from './commands/bench.ts';
+import { simulateCommand } from './commands/simulate.ts';
+
+export const COMMANDS: Command[] = [startCommand, migrateCommand, seedCommand, verifyCommand, simulateCommand, benchCommand];
+
+function overview(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return ['Croupier — the money core of an online casino.', '', 'Usage: croupier <command> [options]', '', 'Commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`), '', 'Run `croupier <command> --help` for its options.'].join('\n');
+}
+
+export function commandHelp(command: Command): string {
+  const lines = [`${command.summary}.`, '', `Usage: ${command.usage}`];
+  const entries = Object.entries(command.options);
+  if (entries.length) {
+    lines.push('', 'Options:');
+    for (const [name, option] of entries) {
+      const o = option as { type: string; description?: string; default?: unknown };
+      const flag = `--${name}${o.type === 'string' ? ' <value>' : ''}`;
+      lines.push(`  ${flag.padEnd(26)} ${o.description ?? ''}${o.default !== undefined ? ` (default ${String(o.default)})` : ''}`);
+    }
+  }
+  lines.push(`  ${'--help'.padEnd(26)} Show this help`);
+  if (command.help_footer) lines.push('', command.help_footer());
+  return lines.join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(`${overview()}\n`);
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) {
+    process.stderr.write(`croupier: unknown command "${name}"\n\n${overview()}\n`);
+    return 2;
+  }
+  let parsed;
+  try {
+    const options = { ...command.options, help: { type: 'boolean' as const, short: 'h' } };
+    // Descriptions are ours, not parseArgs'.
+    const bare = Object.fromEntries(Object.entries(options).map(([k, v]) => {
+      const { description: _d, ...rest } = v as Record<string, unknown>;
+      return [k, rest];
+    }));
+    parsed = parseArgs({ args: rest, options: bare as typeof options, allowPositionals: true, strict: true });
+  } catch (error) {
+    process.stderr.write(`croupier ${name}: ${(error as Error).message}\n\n${commandHelp(command)}\n`);
+    return 2;
+  }
+  if (parsed.values.help) {
+    process.stdout.write(`${commandHelp(command)}\n`);
+    return 0;
+  }
+  return command.run(parsed.values as Record<string, string | boolean | undefined>, parsed.positionals);
+}

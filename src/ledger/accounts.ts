@@ -1,0 +1,46 @@
+import type { TransactionSql } from '../db/sql.ts';
+import { ACCOUNT_CACHE_ENTRIES_MAX } from '../platform/limits.ts';
+import type { AccountNeed } from './command.ts';
+import { createAccounts, findAccountIds } from './store.ts';
+import { accountKeyString, type AccountKey } from './types.ts';
+
+/**
+ * Account key → id, cached: ids never change once an account exists, so the hot path skips the
+ * lookup for every account it has seen. Bounded; when full it starts over (a cold lookup is cheap).
+ */
+export class AccountDirectory {
+  private readonly cache = new Map<string, bigint>();
+
+  constructor(private readonly entries_max: number = ACCOUNT_CACHE_ENTRIES_MAX) {}
+
+  /** Ids of the needed accounts that exist (creating those marked `create`), unique. */
+  async resolve(tx: TransactionSql, needs: AccountNeed[]): Promise<{ ids: bigint[]; created: Map<string, bigint> }> {
+    const ids = new Set<bigint>();
+    const missing = new Map<string, AccountNeed>();
+    for (const need of needs) {
+      const k = accountKeyString(need.key);
+      const id = this.cache.get(k);
+      if (id !== undefined) ids.add(id);
+      else {
+        const seen = missing.get(k);
+        if (!seen || (need.create && !seen.create)) missing.set(k, need);
+      }
+    }
+    const found = new Map<string, bigint>();
+    if (missing.size > 0) {
+      const toCreate: AccountKey[] = [...missing.values()].filter((n) => n.create).map((n) => n.key);
+      await createAccounts(tx, toCreate);
+      const rows = await findAccountIds(tx, [...missing.values()].map((n) => n.key));
+      for (const [k, id] of rows) {
+        found.set(k, id);
+        ids.add(id);
+      }
+    }
+    return { ids: [...ids], created: found };
+  }
+
+  remember(found: Map<string, bigint>): void {
+    if (this.cache.size + found.size > this.entries_max) this.cache.clear();
+    for (const [k, id] of found) this.cache.set(k, id);
+  }
+}

@@ -1,0 +1,136 @@
+import { assert } from '../platform/assert.ts';
+import { uuidv7 } from '../platform/uuid.ts';
+import {
+  accountKeyString,
+  refuse,
+  type AccountKey,
+  type AccountState,
+  type Outcome,
+  type TransferRecord,
+  type TransferSpec,
+} from './types.ts';
+
+interface Mark {
+  transfers_length: number;
+  saved: Map<string, { balance_minor: bigint; version: bigint }>;
+}
+
+/**
+ * The in-memory view of one batch's locked accounts. Commands are applied to it one after another;
+ * each command's transfers either all stay or are all undone (its own all-or-nothing), without
+ * touching its neighbours. Only after every command is decided does the batch write once.
+ */
+export class Book {
+  readonly transfers: TransferRecord[] = [];
+  private readonly accounts = new Map<string, AccountState>();
+  private readonly opening = new Map<string, { balance_minor: bigint; version: bigint }>();
+  private mark: Mark | undefined;
+
+  constructor(locked: AccountState[], readonly created_at: Date) {
+    for (const account of locked) {
+      const k = accountKeyString(account.key);
+      this.accounts.set(k, { ...account });
+      this.opening.set(k, { balance_minor: account.balance_minor, version: account.version });
+    }
+  }
+
+  /** The live state of an account of this batch, or undefined if it does not exist. */
+  account(key: AccountKey): AccountState | undefined {
+    return this.accounts.get(accountKeyString(key));
+  }
+
+  exists(key: AccountKey): boolean {
+    return this.accounts.has(accountKeyString(key));
+  }
+
+  balance(key: AccountKey): bigint {
+    const account = this.accounts.get(accountKeyString(key));
+    assert(account, `account ${accountKeyString(key)} was not locked for this batch`);
+    return account.balance_minor;
+  }
+
+  /** Starts a command: everything until commit()/undo() is one all-or-nothing unit. */
+  begin(): void {
+    assert(this.mark === undefined, 'commands do not nest');
+    this.mark = { transfers_length: this.transfers.length, saved: new Map() };
+  }
+
+  commit(): void {
+    assert(this.mark, 'commit without begin');
+    this.mark = undefined;
+  }
+
+  undo(): void {
+    const mark = this.mark;
+    assert(mark, 'undo without begin');
+    for (const [k, saved] of mark.saved) Object.assign(this.accounts.get(k)!, saved);
+    this.transfers.length = mark.transfers_length;
+    this.mark = undefined;
+  }
+
+  /** Moves money; refuses (changing nothing) if the source would go below its floor. */
+  transfer(spec: TransferSpec): Outcome<TransferRecord> {
+    assert(this.mark, 'transfer outside a command');
+    assert(spec.amount_minor > 0n, `transfer amount must be positive, got ${spec.amount_minor}`);
+    assert(spec.from.asset === spec.to.asset, 'transfer between different assets');
+    const from = this.accounts.get(accountKeyString(spec.from));
+    const to = this.accounts.get(accountKeyString(spec.to));
+    if (!from || !to) return refuse('ACCOUNT_NOT_FOUND');
+    assert(from.id !== to.id, 'transfer from an account to itself');
+    const from_after = from.balance_minor - spec.amount_minor;
+    if (from.overdraft_limit_minor !== null && from_after < -from.overdraft_limit_minor) {
+      return refuse('INSUFFICIENT_FUNDS');
+    }
+    this.save(from);
+    this.save(to);
+    from.balance_minor = from_after;
+    from.version += 1n;
+    to.balance_minor += spec.amount_minor;
+    to.version += 1n;
+    const record: TransferRecord = {
+      id: uuidv7(this.created_at.getTime()),
+      from_account_id: from.id,
+      to_account_id: to.id,
+      asset: spec.from.asset,
+      amount_minor: spec.amount_minor,
+      kind: spec.kind,
+      reverses_id: spec.reverses_id ?? null,
+      scope: spec.scope ?? null,
+      external_id: spec.external_id ?? null,
+      metadata: spec.metadata ?? null,
+      from_balance_after_minor: from.balance_minor,
+      from_version: from.version,
+      to_balance_after_minor: to.balance_minor,
+      to_version: to.version,
+      created_at: this.created_at,
+    };
+    this.transfers.push(record);
+    return { ok: true, value: record };
+  }
+
+  /** Accounts whose balance changed, with their final state. */
+  touched(): AccountState[] {
+    return [...this.accounts.entries()].filter(([k, a]) => a.version !== this.opening.get(k)!.version).map(([, a]) => a);
+  }
+
+  /** Double entry, checked before anything is written: per asset the deltas sum to zero. */
+  assertBalanced(): void {
+    const net = new Map<string, bigint>();
+    for (const [k, account] of this.accounts) {
+      const delta = account.balance_minor - this.opening.get(k)!.balance_minor;
+      net.set(account.key.asset, (net.get(account.key.asset) ?? 0n) + delta);
+    }
+    for (const [asset, sum] of net) assert(sum === 0n, `batch is not zero-sum for ${asset}: ${sum}`);
+    for (const account of this.accounts.values()) {
+      const floor = account.overdraft_limit_minor;
+      assert(floor === null || account.balance_minor >= -floor, `account ${account.id} below its floor`);
+    }
+  }
+
+  private save(account: AccountState): void {
+    const k = accountKeyString(account.key);
+    if (!this.mark!.saved.has(k)) {
+      this.mark!.saved.set(k, { balance_minor: account.balance_minor, version: account.version });
+    }
+  }
+}

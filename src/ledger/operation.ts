@@ -1,0 +1,53 @@
+import type { TransactionSql } from '../db/sql.ts';
+import { refuse, succeed, type TransferRecord, type TransferSpec } from './types.ts';
+import type { CommandHandler } from './command.ts';
+import { readTransfersByExternalId } from './store.ts';
+
+/**
+ * The general ledger command: several transfers applied all-or-nothing, idempotent on the
+ * (scope, external_id) of each transfer. All already applied with the same content → the stored
+ * transfers are returned (`replayed`); some or different content → refused.
+ */
+export interface OperationInput {
+  transfers: TransferSpec[];
+}
+
+export interface OperationResult {
+  transfers: TransferRecord[];
+  replayed: boolean;
+}
+
+/** Rows already committed, plus what earlier commands of this batch applied (a duplicate in the same batch replays). */
+type State = { existing: Map<string, TransferRecord> };
+
+const keyOf = (scope: string, external_id: string) => `${scope}\u0000${external_id}`;
+
+export const operationHandler: CommandHandler<OperationInput, OperationResult, State> = {
+  name: 'ledger.operation',
+
+  async load(tx: TransactionSql, inputs: OperationInput[]): Promise<State> {
+    const pairs = inputs.flatMap((i) => i.transfers).filter((t) => t.scope !== undefined && t.external_id !== undefined)
+      .map((t) => ({ scope: t.scope!, external_id: t.external_id! }));
+    const rows = await readTransfersByExternalId(tx, pairs);
+    return { existing: new Map(rows.map((r) => [keyOf(r.scope!, r.external_id!), r])) };
+  },
+
+  apply(book, input, state) {
+    const keyed = input.transfers.filter((t) => t.scope !== undefined && t.external_id !== undefined);
+    const found = keyed.map((t) => state.existing.get(keyOf(t.scope!, t.external_id!)));
+    if (keyed.length > 0 && found.every((f) => f !== undefined)) {
+      const same = keyed.every((t, i) => t.amount_minor === found[i]!.amount_minor && t.kind === found[i]!.kind);
+      if (!same || keyed.length !== input.transfers.length) return refuse('IDEMPOTENCY_CONFLICT');
+      return succeed({ transfers: found as TransferRecord[], replayed: true });
+    }
+    if (found.some((f) => f !== undefined)) return refuse('IDEMPOTENCY_CONFLICT');
+    const applied: TransferRecord[] = [];
+    for (const spec of input.transfers) {
+      const result = book.transfer(spec);
+      if (!result.ok) return result;
+      applied.push(result.value);
+    }
+    for (const t of applied) if (t.scope && t.external_id) state.existing.set(keyOf(t.scope, t.external_id), t);
+    return succeed({ transfers: applied, replayed: false });
+  },
+};

@@ -1,0 +1,154 @@
+import type { Queryable, TransactionSql } from '../db/sql.ts';
+import { assert } from '../platform/assert.ts';
+import { accountKeyString, type AccountKey, type AccountState, type TransferRecord } from './types.ts';
+
+/** SQL of the ledger. Nothing outside src/ledger imports this file. */
+
+interface AccountRow {
+  id: bigint;
+  asset: string;
+  kind: 'player' | 'system';
+  owner: string;
+  purpose: string;
+  balance_minor: bigint;
+  version: bigint;
+  overdraft_limit_minor: bigint | null;
+}
+
+function toState(row: AccountRow): AccountState {
+  return {
+    id: row.id,
+    key: { kind: row.kind, owner: row.owner, purpose: row.purpose, asset: row.asset },
+    balance_minor: row.balance_minor,
+    version: row.version,
+    overdraft_limit_minor: row.overdraft_limit_minor,
+  };
+}
+
+/** Creates the accounts that do not exist yet (players with a zero floor, systems with none). */
+export async function createAccounts(tx: TransactionSql, keys: AccountKey[]): Promise<void> {
+  if (keys.length === 0) return;
+  // Sorted so two batches creating the same accounts take their index locks in the same order.
+  const sorted = [...keys].sort((a, b) => (accountKeyString(a) < accountKeyString(b) ? -1 : 1));
+  await tx`
+    insert into accounts (kind, owner, purpose, asset, overdraft_limit_minor)
+    select k, o, p, a, case when k = 'player' then 0 else null end
+    from unnest(${sorted.map((k) => k.kind)}::text[], ${sorted.map((k) => k.owner)}::text[],
+                ${sorted.map((k) => k.purpose)}::text[], ${sorted.map((k) => k.asset)}::text[]) as t(k, o, p, a)
+    on conflict (kind, owner, purpose, asset) do nothing`;
+}
+
+export async function findAccountIds(db: Queryable, keys: AccountKey[]): Promise<Map<string, bigint>> {
+  const rows = await db<AccountRow[]>`
+    select a.id, a.kind, a.owner, a.purpose, a.asset from accounts a
+    join unnest(${keys.map((k) => k.kind)}::text[], ${keys.map((k) => k.owner)}::text[],
+                ${keys.map((k) => k.purpose)}::text[], ${keys.map((k) => k.asset)}::text[]) as t(k, o, p, s)
+      on a.kind = t.k and a.owner = t.o and a.purpose = t.p and a.asset = t.s`;
+  const ids = new Map<string, bigint>();
+  for (const row of rows) ids.set(accountKeyString(row), row.id);
+  return ids;
+}
+
+/**
+ * Locks the batch's accounts in ascending id order — one global order for every writer in every
+ * process, so two batches sharing accounts wait for each other instead of deadlocking.
+ */
+export async function lockAccounts(tx: TransactionSql, ids: bigint[]): Promise<AccountState[]> {
+  if (ids.length === 0) return [];
+  const rows = await tx<AccountRow[]>`
+    select id, kind, owner, purpose, asset, balance_minor, version, overdraft_limit_minor
+    from accounts where id = any(${ids.map(String)}::bigint[])
+    order by id for update`;
+  assert(rows.length === ids.length, `locked ${rows.length} of ${ids.length} accounts`);
+  return rows.map(toState);
+}
+
+export async function insertTransfers(tx: TransactionSql, transfers: TransferRecord[]): Promise<void> {
+  if (transfers.length === 0) return;
+  const col = <T>(f: (t: TransferRecord) => T) => transfers.map(f);
+  await tx`
+    insert into transfers (id, from_account_id, to_account_id, asset, amount_minor, kind, reverses_id, scope,
+      external_id, metadata, from_balance_after_minor, from_version, to_balance_after_minor, to_version, created_at)
+    select * from unnest(
+      ${col((t) => t.id)}::uuid[], ${col((t) => String(t.from_account_id))}::bigint[],
+      ${col((t) => String(t.to_account_id))}::bigint[], ${col((t) => t.asset)}::text[],
+      ${col((t) => String(t.amount_minor))}::bigint[], ${col((t) => t.kind)}::text[],
+      ${col((t) => t.reverses_id)}::uuid[], ${col((t) => t.scope)}::text[], ${col((t) => t.external_id)}::text[],
+      ${col((t) => (t.metadata ? JSON.stringify(t.metadata) : null))}::jsonb[],
+      ${col((t) => String(t.from_balance_after_minor))}::bigint[], ${col((t) => String(t.from_version))}::bigint[],
+      ${col((t) => String(t.to_balance_after_minor))}::bigint[], ${col((t) => String(t.to_version))}::bigint[],
+      ${col((t) => t.created_at.toISOString())}::timestamptz[])`;
+}
+
+/** One UPDATE for the whole batch: each touched account once, with its final balance and version. */
+export async function writeBalances(tx: TransactionSql, accounts: AccountState[]): Promise<void> {
+  if (accounts.length === 0) return;
+  const result = await tx`
+    update accounts a set balance_minor = v.balance_minor, version = v.version
+    from unnest(${accounts.map((a) => String(a.id))}::bigint[], ${accounts.map((a) => String(a.balance_minor))}::bigint[],
+                ${accounts.map((a) => String(a.version))}::bigint[]) as v(id, balance_minor, version)
+    where a.id = v.id`;
+  assert(result.count === accounts.length, `updated ${result.count} of ${accounts.length} balances`);
+}
+
+export async function readAccount(db: Queryable, key: AccountKey): Promise<AccountState | undefined> {
+  const rows = await db<AccountRow[]>`
+    select id, kind, owner, purpose, asset, balance_minor, version, overdraft_limit_minor from accounts
+    where kind = ${key.kind} and owner = ${key.owner} and purpose = ${key.purpose} and asset = ${key.asset}`;
+  return rows[0] ? toState(rows[0]) : undefined;
+}
+
+export async function readAccountsOfOwner(db: Queryable, kind: 'player' | 'system', owner: string): Promise<AccountState[]> {
+  const rows = await db<AccountRow[]>`
+    select id, kind, owner, purpose, asset, balance_minor, version, overdraft_limit_minor from accounts
+    where kind = ${kind} and owner = ${owner} order by asset, purpose`;
+  return rows.map(toState);
+}
+
+export async function readTransfersByExternalId(
+  db: Queryable,
+  pairs: { scope: string; external_id: string }[],
+): Promise<TransferRecord[]> {
+  if (pairs.length === 0) return [];
+  return db<TransferRecord[]>`
+    select t.* from transfers t
+    join unnest(${pairs.map((p) => p.scope)}::text[], ${pairs.map((p) => p.external_id)}::text[]) as k(s, e)
+      on t.scope = k.s and t.external_id = k.e`;
+}
+
+export interface Posting {
+  transfer_id: string;
+  account_id: bigint;
+  version: bigint;
+  /** Signed: negative when money left the account. */
+  delta_minor: bigint;
+  balance_after_minor: bigint;
+  counterparty_account_id: bigint;
+  counterparty_kind: string;
+  counterparty_owner: string;
+  kind: string;
+  reverses_id: string | null;
+  metadata: Record<string, unknown> | null;
+  created_at: Date;
+}
+
+/** An account's postings, newest first, from version `before_version` (exclusive) downwards. */
+export async function readPostings(db: Queryable, account_id: bigint, limit: number, before_version: bigint | null): Promise<Posting[]> {
+  const before = before_version === null ? null : String(before_version);
+  return db<Posting[]>`
+    select p.*, c.kind as counterparty_kind, c.owner as counterparty_owner from (
+      (select id as transfer_id, from_account_id as account_id, from_version as version, -amount_minor as delta_minor,
+              from_balance_after_minor as balance_after_minor, to_account_id as counterparty_account_id,
+              kind, reverses_id, metadata, created_at
+         from transfers where from_account_id = ${String(account_id)}::bigint
+          and (${before}::bigint is null or from_version < ${before}::bigint)
+         order by from_version desc limit ${limit})
+      union all
+      (select id, to_account_id, to_version, amount_minor, to_balance_after_minor, from_account_id,
+              kind, reverses_id, metadata, created_at
+         from transfers where to_account_id = ${String(account_id)}::bigint
+          and (${before}::bigint is null or to_version < ${before}::bigint)
+         order by to_version desc limit ${limit})
+    ) p join accounts c on c.id = p.counterparty_account_id
+    order by p.version desc limit ${limit}`;
+}

@@ -1,0 +1,76 @@
+/** What names an account: unique per (kind, owner, purpose, asset). */
+export interface AccountKey {
+  kind: 'player' | 'system';
+  owner: string;
+  /** 'cash' for a player's wallet, 'bonus' for bonus money; a system account's role ('main'). */
+  purpose: string;
+  asset: string;
+}
+
+export function playerAccount(owner: string, asset: string, purpose = 'cash'): AccountKey {
+  return { kind: 'player', owner, purpose, asset };
+}
+
+/** System accounts per asset (SPEC §4): treasury issues, revenue receives spend, house plays games. */
+export type SystemAccountName = 'treasury' | 'revenue' | 'bonus_pool' | 'house';
+
+export function systemAccount(name: SystemAccountName, asset: string): AccountKey {
+  return { kind: 'system', owner: name, purpose: 'main', asset };
+}
+
+export function accountKeyString(key: AccountKey): string {
+  return `${key.kind}\u0000${key.owner}\u0000${key.purpose}\u0000${key.asset}`;
+}
+
+export interface AccountState {
+  id: bigint;
+  key: AccountKey;
+  balance_minor: bigint;
+  version: bigint;
+  /** null: no floor (system accounts). */
+  overdraft_limit_minor: bigint | null;
+}
+
+/** What a command asks the book to move. */
+export interface TransferSpec {
+  from: AccountKey;
+  to: AccountKey;
+  amount_minor: bigint;
+  kind: string;
+  scope?: string;
+  external_id?: string;
+  reverses_id?: string;
+  metadata?: Record<string, unknown>;
+}
+
+/** An applied transfer, as stored. */
+export interface TransferRecord {
+  id: string;
+  from_account_id: bigint;
+  to_account_id: bigint;
+  asset: string;
+  amount_minor: bigint;
+  kind: string;
+  reverses_id: string | null;
+  scope: string | null;
+  external_id: string | null;
+  metadata: Record<string, unknown> | null;
+  from_balance_after_minor: bigint;
+  from_version: bigint;
+  to_balance_after_minor: bigint;
+  to_version: bigint;
+  created_at: Date;
+}
+
+/** A command's result: a value, or a refusal that undid everything the command did. */
+export type Outcome<R> =
+  | { ok: true; value: R }
+  | { ok: false; error: string; message?: string; detail?: unknown };
+
+export function refuse(error: string, message?: string, detail?: unknown): { ok: false; error: string; message?: string; detail?: unknown } {
+  return { ok: false, error, message, detail };
+}
+
+export function succeed<R>(value: R): { ok: true; value: R } {
+  return { ok: true, value };
+}

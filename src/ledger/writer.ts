@@ -1,0 +1,171 @@
+import type { Sql, TransactionSql } from '../db/sql.ts';
+import { AppError } from '../platform/errors.ts';
+import type { Logger } from '../platform/logger.ts';
+import { LEDGER_BATCH_RETRIES_MAX, LEDGER_BATCH_SIZE_MAX, LEDGER_QUEUE_LENGTH_MAX } from '../platform/limits.ts';
+import { assert } from '../platform/assert.ts';
+import { ledgerMetrics } from '../platform/metrics.ts';
+import { AccountDirectory } from './accounts.ts';
+import { Book } from './book.ts';
+import type { CommandHandler, Decided, LedgerCommand } from './command.ts';
+import { insertTransfers, lockAccounts, writeBalances } from './store.ts';
+import type { Outcome } from './types.ts';
+
+interface Pending {
+  command: LedgerCommand;
+  resolve(outcome: Outcome<unknown>): void;
+  reject(error: unknown): void;
+}
+
+export interface WriterOptions {
+  batch_size_max?: number;
+  batches_in_flight?: number;
+  queue_length_max?: number;
+}
+
+// Deadlock, serialization failure, unique violation (a racing process inserted the same key first):
+// the whole batch rolls back and is decided again against what is now committed.
+const RETRYABLE_SQLSTATES = new Set(['40P01', '40001', '23505']);
+
+/**
+ * The one write entry point: group commit. Commands that arrive while a batch is being written wait
+ * in a queue and go together in the next transaction — one fsync for hundreds of bets, each hot
+ * account (the house) updated once per batch. No timer: an idle writer starts a batch at once, so a
+ * lone request pays no added latency, and batches grow by themselves with load.
+ */
+export class GroupCommitWriter {
+  private readonly queue: Pending[] = [];
+  private running = 0;
+  private closed = false;
+  private readonly batch_size_max: number;
+  private readonly batches_in_flight: number;
+  private readonly queue_length_max: number;
+  private idle_waiters: (() => void)[] = [];
+
+  constructor(
+    private readonly sql: Sql,
+    private readonly accounts: AccountDirectory,
+    private readonly logger: Logger,
+    options: WriterOptions = {},
+  ) {
+    this.batch_size_max = options.batch_size_max ?? LEDGER_BATCH_SIZE_MAX;
+    this.batches_in_flight = options.batches_in_flight ?? 1;
+    this.queue_length_max = options.queue_length_max ?? LEDGER_QUEUE_LENGTH_MAX;
+    assert(this.batch_size_max > 0 && this.batches_in_flight > 0 && this.queue_length_max > 0, 'writer limits must be positive');
+  }
+
+  submit<I, R, S>(command: LedgerCommand<I, R, S>): Promise<Outcome<R>> {
+    if (this.closed) return Promise.reject(new AppError('NOT_READY', 'The ledger is shutting down.'));
+    if (this.queue.length >= this.queue_length_max) return Promise.reject(new AppError('OVERLOADED'));
+    return new Promise<Outcome<R>>((resolve, reject) => {
+      this.queue.push({ command: command as LedgerCommand, resolve: resolve as Pending['resolve'], reject });
+      this.pump();
+    });
+  }
+
+  /** Batches being written right now (each holds one pooled connection). */
+  get busy(): number {
+    return this.running;
+  }
+
+  /** Stops taking commands and waits until every queued one is written. */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.running === 0 && this.queue.length === 0) return;
+    await new Promise<void>((resolve) => this.idle_waiters.push(resolve));
+  }
+
+  private pump(): void {
+    while (this.running < this.batches_in_flight && this.queue.length > 0) {
+      const batch = this.queue.splice(0, this.batch_size_max);
+      this.running += 1;
+      this.runBatch(batch).finally(() => {
+        this.running -= 1;
+        if (this.queue.length > 0) this.pump();
+        else if (this.running === 0) for (const wake of this.idle_waiters.splice(0)) wake();
+      });
+    }
+  }
+
+  private async runBatch(batch: Pending[]): Promise<void> {
+    const started = performance.now();
+    try {
+      const outcomes = await this.executeWithRetry(batch.map((p) => p.command));
+      batch.forEach((p, i) => p.resolve(outcomes[i]));
+      ledgerMetrics.batch_size.observe(batch.length);
+      ledgerMetrics.batch_seconds.observe((performance.now() - started) / 1000);
+    } catch (error) {
+      if (batch.length > 1) {
+        // Isolate the command that breaks the batch: each alone, so the others still succeed.
+        this.logger.warn({ err: error, batch_size: batch.length }, 'ledger batch failed; retrying its commands one by one');
+        await Promise.all(batch.map((p) => this.runBatch([p])));
+        return;
+      }
+      this.logger.error({ err: error, handler: batch[0].command.handler.name }, 'ledger command failed');
+      batch[0].reject(error);
+    }
+  }
+
+  private async executeWithRetry(commands: LedgerCommand[]): Promise<Outcome<unknown>[]> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.execute(commands);
+      } catch (error) {
+        const code = (error as { code?: string }).code;
+        if (!code || !RETRYABLE_SQLSTATES.has(code) || attempt >= LEDGER_BATCH_RETRIES_MAX) throw error;
+        ledgerMetrics.batch_retries.inc({ sqlstate: code });
+        await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
+      }
+    }
+  }
+
+  private async execute(commands: LedgerCommand[]): Promise<Outcome<unknown>[]> {
+    let created: Map<string, bigint> | undefined;
+    const outcomes = await this.sql.begin(async (tx) => {
+      const resolved = await this.accounts.resolve(tx, commands.flatMap((c) => c.accounts));
+      created = resolved.created;
+      const book = new Book(await lockAccounts(tx, resolved.ids), new Date());
+      const groups = groupByHandler(commands);
+      const states = new Map<CommandHandler<unknown, unknown, unknown>, unknown>();
+      for (const [handler, members] of groups) {
+        states.set(handler, handler.load ? await handler.load(tx, members.map((m) => m.command.input)) : undefined);
+      }
+      const results = commands.map((command) => decide(book, command, states.get(command.handler)));
+      book.assertBalanced();
+      await insertTransfers(tx, book.transfers);
+      await writeBalances(tx, book.touched());
+      await persistAll(tx, groups, results, states);
+      return results;
+    });
+    // Only committed accounts enter the id cache.
+    if (created) this.accounts.remember(created);
+    return outcomes as Outcome<unknown>[];
+  }
+}
+
+function decide(book: Book, command: LedgerCommand, state: unknown): Outcome<unknown> {
+  book.begin();
+  const outcome = command.handler.apply(book, command.input, state);
+  if (outcome.ok) book.commit();
+  else book.undo();
+  return outcome;
+}
+
+type Groups = Map<CommandHandler<unknown, unknown, unknown>, { command: LedgerCommand; index: number }[]>;
+
+function groupByHandler(commands: LedgerCommand[]): Groups {
+  const groups: Groups = new Map();
+  commands.forEach((command, index) => {
+    const members = groups.get(command.handler) ?? [];
+    members.push({ command, index });
+    groups.set(command.handler, members);
+  });
+  return groups;
+}
+
+async function persistAll(tx: TransactionSql, groups: Groups, results: Outcome<unknown>[], states: Map<unknown, unknown>): Promise<void> {
+  for (const [handler, members] of groups) {
+    if (!handler.persist) continue;
+    const decided: Decided<unknown, unknown>[] = members.map((m) => ({ input: m.command.input, outcome: results[m.index] }));
+    await handler.persist(tx, decided, states.get(handler));
+  }
+}

@@ -1,0 +1,23 @@
+/**
+ * Every limit of the product, named once (SPEC §0: "Every limit is a named constant and documented").
+ * Zero never means unlimited.
+ */
+export const BODY_SIZE_MAX_BYTES = 1024 * 1024;
+export const ACTIONS_PER_BATCH_MAX = 100;
+export const STRING_LENGTH_MAX = 255;
+export const PAGE_SIZE_MAX = 1000;
+export const PAGE_SIZE_DEFAULT = 50;
+/** Largest amount accepted on the wire: JSON numbers above this lose precision. */
+export const AMOUNT_MINOR_MAX = 9007199254740991n;
+/** Group-commit writer: most commands in one database transaction. */
+export const LEDGER_BATCH_SIZE_MAX = 500;
+/** Group-commit writer: most commands waiting for a batch before new ones are refused (503). */
+export const LEDGER_QUEUE_LENGTH_MAX = 20_000;
+/** How often a batch is retried on deadlock / serialization / unique races before it is split. */
+export const LEDGER_BATCH_RETRIES_MAX = 5;
+/** Account-id cache entries kept per process (ids never change once created). */
+export const ACCOUNT_CACHE_ENTRIES_MAX = 200_000;
+/** Graceful shutdown: how long in-flight requests may take before the process exits anyway. */
+export const SHUTDOWN_TIMEOUT_MS = 10_000;
+/** Embedded PostgreSQL: how long start-up may take. */
+export const EMBEDDED_PG_START_TIMEOUT_MS = 60_000;

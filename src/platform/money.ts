@@ -1,0 +1,23 @@
+import { AMOUNT_MINOR_MAX } from './limits.ts';
+import { assert } from './assert.ts';
+
+/**
+ * Money crosses the boundary here: JSON integers in, bigint inside, JSON integers out.
+ * JSON.parse already turned the wire value into a double; anything not a safe integer is refused,
+ * so no precision can have been lost in what we accept.
+ */
+export function amountFromJson(value: unknown): bigint | undefined {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value)) return undefined;
+  return BigInt(value);
+}
+
+/** For output where the contract asks for a JSON number; a balance beyond 2^53 is a bug upstream. */
+export function amountToJson(amount_minor: bigint): number {
+  assert(amount_minor <= AMOUNT_MINOR_MAX && amount_minor >= -AMOUNT_MINOR_MAX, `amount ${amount_minor} is not JSON-safe`);
+  return Number(amount_minor);
+}
+
+/** JSON-schema fragment for an amount on the wire (integer, bounded). */
+export function amountSchema(minimum: 0 | 1, description: string) {
+  return { type: 'integer', minimum, maximum: Number(AMOUNT_MINOR_MAX), description } as const;
+}
