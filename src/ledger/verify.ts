@@ -83,11 +83,16 @@ export async function verifyLedger(sql: Sql, onProgress?: (step: string) => void
   return { passed: checks.every((c) => c.passed), accounts: Number(accounts), transfers: Number(transfers), checks };
 }
 
+/** JSON with bigints as strings (ids and amounts in the report). */
+export function reportJson(value: unknown, space?: number): string {
+  return JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), space);
+}
+
 export function formatReport(report: VerifyReport): string {
   const lines = [`Ledger verification: ${report.accounts} accounts, ${report.transfers} transfers`];
   for (const c of report.checks) {
     lines.push(`  ${c.passed ? 'PASS' : 'FAIL'}  ${c.name}: ${c.detail}`);
-    for (const example of c.examples) lines.push(`          ${JSON.stringify(example)}`);
+    for (const example of c.examples) lines.push(`          ${reportJson(example)}`);
   }
   lines.push(report.passed ? 'Result: PASS — the ledger is consistent.' : 'Result: FAIL — discrepancies listed above.');
   return lines.join('\n');

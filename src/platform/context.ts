@@ -5,6 +5,8 @@ import type { Logger } from './logger.ts';
 
 export type Role = 'api' | 'provider' | 'transactions-mock' | 'worker';
 export const ROLES: Role[] = ['api', 'provider', 'transactions-mock', 'worker'];
+/** Roles this build can run; transactions-mock and worker arrive with SPEC §7. */
+export const AVAILABLE_ROLES: Role[] = ['api', 'provider'];
 
 /** What every domain module gets: configuration, logger, the pool, the ledger. */
 export interface AppContext {

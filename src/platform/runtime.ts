@@ -4,7 +4,7 @@ import { migrate } from '../db/migrate.ts';
 import { createSql, type Sql } from '../db/sql.ts';
 import { Ledger } from '../ledger/service.ts';
 import type { Config } from './config.ts';
-import { ROLES, type AppContext, type Role } from './context.ts';
+import { AVAILABLE_ROLES, type AppContext, type Role } from './context.ts';
 import { buildApp } from './http.ts';
 import type { Logger } from './logger.ts';
 import { SEEDS, pluginsFor } from './plugins.ts';
@@ -16,7 +16,7 @@ export interface OpenedContext {
 }
 
 /** Database (embedded or DATABASE_URL) → pool → migrations → ledger. Shared by every command. */
-export async function openContext(config: Config, logger: Logger, roles: Set<Role> = new Set(ROLES)): Promise<OpenedContext> {
+export async function openContext(config: Config, logger: Logger, roles: Set<Role> = new Set(AVAILABLE_ROLES)): Promise<OpenedContext> {
   const db: DatabaseHandle = await openDatabase(config, logger);
   let sql: Sql | undefined;
   try {
@@ -72,7 +72,7 @@ export interface Server {
   stop(): Promise<void>;
 }
 
-export async function startServer(config: Config, logger: Logger, roles: Set<Role> = new Set(ROLES)): Promise<Server> {
+export async function startServer(config: Config, logger: Logger, roles: Set<Role> = new Set(AVAILABLE_ROLES)): Promise<Server> {
   const opened = await openContext(config, logger, roles);
   const { ctx } = opened;
   let app: FastifyInstance | undefined;

@@ -1,5 +1,5 @@
 import { CONFIG_VARIABLES, defaultSecretsInUse } from '../../platform/config.ts';
-import { ROLES, type Role } from '../../platform/context.ts';
+import { AVAILABLE_ROLES, ROLES, type Role } from '../../platform/context.ts';
 import { startServer } from '../../platform/runtime.ts';
 import type { Command } from '../command.ts';
 import { configOrExit } from '../shared.ts';
@@ -13,17 +13,21 @@ export function configHelp(): string {
 export const startCommand: Command = {
   name: 'start',
   summary: 'Run the server (all roles in one process by default)',
-  usage: 'croupier start [--role api,provider,transactions-mock,worker] [--port N]',
+  usage: 'croupier start [--role api,provider] [--port N]',
   options: {
-    role: { type: 'string', description: 'Comma-separated roles to run (default: all)' },
+    role: { type: 'string', description: 'Comma-separated roles to run: api (casino, wallet, aggregator, back office), provider (the simulated game provider). Default: all' },
     port: { type: 'string', description: 'Port to listen on (overrides PORT)' },
   },
   help_footer: configHelp,
   async run(values) {
     const roles = new Set<Role>();
-    for (const r of String(values.role ?? ROLES.join(',')).split(',').map((s) => s.trim()).filter(Boolean)) {
+    for (const r of String(values.role ?? AVAILABLE_ROLES.join(',')).split(',').map((s) => s.trim()).filter(Boolean)) {
       if (!ROLES.includes(r as Role)) {
         process.stderr.write(`croupier start: unknown role "${r}" (roles: ${ROLES.join(', ')})\n`);
+        return 2;
+      }
+      if (!AVAILABLE_ROLES.includes(r as Role)) {
+        process.stderr.write(`croupier start: role "${r}" is not available in this build (SPEC §7 is not built yet)\n`);
         return 2;
       }
       roles.add(r as Role);

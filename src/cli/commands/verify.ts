@@ -1,4 +1,4 @@
-import { formatReport, verifyLedger } from '../../ledger/verify.ts';
+import { formatReport, reportJson, verifyLedger } from '../../ledger/verify.ts';
 import { openContext } from '../../platform/runtime.ts';
 import type { Command } from '../command.ts';
 import { quietConfig } from '../shared.ts';
@@ -15,7 +15,7 @@ export const verifyCommand: Command = {
       const report = await verifyLedger(opened.ctx.sql, (step) => {
         if (!values.json) process.stderr.write(`  … ${step}\n`);
       });
-      process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatReport(report)}\n`);
+      process.stdout.write(values.json ? `${reportJson(report, 2)}\n` : `${formatReport(report)}\n`);
       return report.passed ? 0 : 1;
     } finally {
       await opened.close();

@@ -1,0 +1,56 @@
+import { randomBytes } from 'node:crypto';
+import postgres from 'postgres';
+import { migrate } from '../../src/db/migrate.ts';
+import { createSql, type Sql } from '../../src/db/sql.ts';
+import { Ledger } from '../../src/ledger/service.ts';
+import { loadConfig, type Config } from '../../src/platform/config.ts';
+import type { AppContext } from '../../src/platform/context.ts';
+import { ROLES } from '../../src/platform/context.ts';
+import { createLogger } from '../../src/platform/logger.ts';
+import type { WriterOptions } from '../../src/ledger/writer.ts';
+
+function adminUrl(): string {
+  const url = process.env.CROUPIER_TEST_ADMIN_URL ?? process.env.DATABASE_URL;
+  if (!url) throw new Error('run tests with `npm test` (it provides a PostgreSQL), or set DATABASE_URL');
+  return url;
+}
+
+export interface TestDatabase {
+  url: string;
+  sql: Sql;
+  drop(): Promise<void>;
+}
+
+/** A fresh, migrated database of its own for one test file. */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const name = `croupier_t_${randomBytes(6).toString('hex')}`;
+  const admin = postgres(adminUrl(), { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl());
+  url.pathname = `/${name}`;
+  const sql = createSql(url.toString(), 10);
+  await migrate(sql);
+  return {
+    url: url.toString(),
+    sql,
+    drop: async () => {
+      await sql.end({ timeout: 1 });
+      const a = postgres(adminUrl(), { max: 1, onnotice: () => {} });
+      await a.unsafe(`drop database if exists ${name} with (force)`);
+      await a.end();
+    },
+  };
+}
+
+export function testConfig(overrides: Record<string, string> = {}): Config {
+  return loadConfig({ LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent', PORT: '0', HOST: '127.0.0.1', ...overrides });
+}
+
+/** A context on a test database without HTTP (ledger and services). */
+export function testContext(db: TestDatabase, writer: WriterOptions = {}): AppContext {
+  const config = testConfig({ DATABASE_URL: db.url });
+  const logger = createLogger(config.log_level);
+  const ledger = new Ledger(db.sql, logger, writer);
+  return { config, logger, sql: db.sql, ledger, roles: new Set(ROLES), self_url: () => '', on_shutdown: () => {} };
+}
