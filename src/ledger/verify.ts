@@ -71,6 +71,14 @@ export async function verifyLedger(sql: Sql, onProgress?: (step: string) => void
     where (overdraft_limit_minor is not null and balance_minor < -overdraft_limit_minor)
        or (kind = 'player' and overdraft_limit_minor is null) limit ${EXAMPLES_MAX + 1}`,
   (n) => (n === 0 ? 'no player below zero (or below an explicit overdraft)' : `${n} account(s) below their floor`)));
+  checks.push(await check('transfers reference existing accounts and transfers', sql, () => sql`
+    select t.id from transfers t
+    left join accounts f on f.id = t.from_account_id
+    left join accounts c on c.id = t.to_account_id
+    left join transfers o on o.id = t.reverses_id
+    where f.id is null or c.id is null or (t.reverses_id is not null and o.id is null)
+    limit ${EXAMPLES_MAX + 1}`,
+  (n) => (n === 0 ? 'every transfer names two existing accounts (and an existing reversed transfer)' : `${n} transfer(s) with dangling references`)));
   checks.push(await check('transfers stay within one asset', sql, () => sql`
     select t.id from transfers t join accounts f on f.id = t.from_account_id join accounts c on c.id = t.to_account_id
     where f.asset <> t.asset or c.asset <> t.asset limit ${EXAMPLES_MAX + 1}`,

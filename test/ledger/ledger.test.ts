@@ -181,3 +181,20 @@ describe('verify', () => {
     assert.ok((await verifyLedger(db.sql)).passed);
   });
 });
+
+describe('references without foreign keys', () => {
+  test('accounts cannot be deleted, and verify catches a transfer naming a missing account', async () => {
+    await fund('ref', 10n);
+    await assert.rejects(db.sql`delete from accounts where owner = 'ref'`, /cannot be deleted/);
+    await db.sql`alter table transfers disable trigger transfers_no_update`;
+    try {
+      await db.sql`update transfers set to_account_id = 999999999 where to_account_id = (select id from accounts where owner = 'ref')`;
+      const report = await verifyLedger(db.sql);
+      assert.equal(report.checks.find((c) => c.name.startsWith('transfers reference'))!.passed, false);
+      await db.sql`update transfers set to_account_id = (select id from accounts where owner = 'ref') where to_account_id = 999999999`;
+    } finally {
+      await db.sql`alter table transfers enable trigger transfers_no_update`;
+    }
+    assert.ok((await verifyLedger(db.sql)).passed);
+  });
+});

@@ -14,7 +14,7 @@ import { freePort } from '../../src/db/free-port.ts';
 const BIN = path.resolve('bin/croupier.js');
 
 function environment(data_dir: string, port: number): NodeJS.ProcessEnv {
-  const env = { ...process.env, CROUPIER_DATA_DIR: data_dir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' };
+  const env: NodeJS.ProcessEnv = { ...process.env, CROUPIER_DATA_DIR: data_dir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' };
   delete env.DATABASE_URL;
   return env;
 }
