@@ -21,7 +21,17 @@ function compose(...tables: ErrorTable[]): ErrorTable {
   return all;
 }
 
-export const ERRORS = compose(PLATFORM_ERRORS, LEDGER_ERRORS, AGGREGATOR_ERRORS, WALLET_ERRORS, SEAMLESS_ERRORS, PROVIDER_ERRORS);
+/** Each domain's rows, by surface (docs/errors.md is rendered from this). */
+export const ERROR_TABLES: Record<string, ErrorTable> = {
+  platform: PLATFORM_ERRORS,
+  ledger: LEDGER_ERRORS,
+  aggregator: AGGREGATOR_ERRORS,
+  wallet: WALLET_ERRORS,
+  seamless: SEAMLESS_ERRORS,
+  provider: PROVIDER_ERRORS,
+};
+
+export const ERRORS = compose(...Object.values(ERROR_TABLES));
 
 export type ErrorKey = keyof typeof ERRORS & string;
 
