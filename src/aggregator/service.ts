@@ -1,0 +1,58 @@
+import type { AppContext } from '../platform/context.ts';
+import { AppError } from '../platform/errors.ts';
+import { amountFromJson } from '../platform/money.ts';
+import { accountsOf, processHandler } from './handler.ts';
+import type { ActionInput, ActionKind, ProcessInput, ProcessResult } from './types.ts';
+
+/** The request body after schema validation (types and bounds checked, amounts still JSON numbers). */
+export interface ProcessBody {
+  user_id: string;
+  currency: string;
+  game?: string;
+  game_id?: string;
+  finished?: boolean;
+  actions?: { action: ActionKind; action_id: string; amount?: number; original_action_id?: string }[];
+}
+
+export type ProcessAnswer = { balance_minor: bigint } | ({ game_id: string | null } & ProcessResult);
+
+/** SPEC §2: a balance lookup without actions, otherwise the whole batch as one ledger command. */
+export async function processRequest(ctx: AppContext, body: ProcessBody): Promise<ProcessAnswer> {
+  const actions = (body.actions ?? []).map(toActionInput);
+  if (!(await ctx.ledger.assetExists(body.currency))) {
+    throw new AppError('UNKNOWN_ASSET', `currency ${body.currency} is not a known currency.`);
+  }
+  if (actions.length === 0) return { balance_minor: await balanceOf(ctx, body.user_id, body.currency) };
+  const input: ProcessInput = { user_id: body.user_id, currency: body.currency, game: body.game ?? null, game_id: body.game_id ?? null, actions };
+  const { player, house } = accountsOf(input);
+  const outcome = await ctx.ledger.submit({
+    handler: processHandler, input, accounts: [{ key: player, create: true }, { key: house, create: true }],
+  });
+  if (!outcome.ok) throw new AppError(outcome.error, outcome.message);
+  return { game_id: input.game_id, ...outcome.value };
+}
+
+/** The wallet's balance; a player seen for the first time gets an empty wallet. */
+async function balanceOf(ctx: AppContext, user_id: string, currency: string): Promise<bigint> {
+  const { player } = accountsOf({ user_id, currency });
+  const account = await ctx.ledger.account(player);
+  if (account) return account.balance_minor;
+  await ctx.ledger.ensureAccounts([player]);
+  return (await ctx.ledger.account(player))!.balance_minor;
+}
+
+/** The per-kind rules JSON Schema cannot state readably; each message names the field. */
+function toActionInput(action: NonNullable<ProcessBody['actions']>[number], index: number): ActionInput {
+  const field = (name: string) => `actions[${index}].${name}`;
+  const invalid = (message: string) => new AppError('VALIDATION_ERROR', message);
+  const amount_minor = action.amount === undefined ? null : amountFromJson(action.amount);
+  if (amount_minor === undefined) throw invalid(`${field('amount')} must be an integer`);
+  if (action.action === 'rollback') {
+    if (action.original_action_id === undefined) throw invalid(`${field('original_action_id')} is required for a rollback`);
+    if (action.original_action_id === action.action_id) throw invalid(`${field('original_action_id')} must name another action than action_id`);
+    return { action: 'rollback', action_id: action.action_id, amount_minor, original_action_id: action.original_action_id };
+  }
+  if (amount_minor === null) throw invalid(`${field('amount')} is required for a ${action.action}`);
+  if (action.action === 'bet' && amount_minor <= 0n) throw invalid(`${field('amount')} must be greater than 0 for a bet`);
+  return { action: action.action, action_id: action.action_id, amount_minor, original_action_id: null };
+}
