@@ -1,4 +1,110 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { apiKeyGuard, hmacGuard } from '../platform/auth.ts';
+import { AppError } from '../platform/errors.ts';
 import type { RoutePlugin } from '../platform/http.ts';
+import type { Outcome } from '../ledger/types.ts';
+import {
+  balanceBody, balanceReply, creditBody, debitBody, errorReply, launchBody, launchReply, moneyReply, rollbackBody, simulateReply,
+} from './schemas.ts';
+import { SeamlessService, type CallRequest } from './service.ts';
+import type { CallKind, CallResult } from './types.ts';
 
-/** HTTP surface of the seamless module (registered by platform/plugins.ts). */
-export const seamlessRoutes: RoutePlugin = async () => {};
+interface WireCall {
+  sessionToken: string;
+  userId: string | number;
+  currency: string;
+  gameId?: string | number;
+  externalTransactionId: string;
+  roundId?: string;
+  amount?: number;
+  originalTransactionId?: string;
+}
+
+const SIGNATURE_HEADER = 'x-casino-signature';
+
+function toRequest(kind: CallKind, body: WireCall): CallRequest {
+  return {
+    kind,
+    external_transaction_id: body.externalTransactionId,
+    session_token: body.sessionToken,
+    user_id: String(body.userId),
+    currency: body.currency,
+    game_id: body.gameId === undefined ? null : String(body.gameId),
+    round_id: body.roundId ?? null,
+    amount_minor: body.amount === undefined ? null : BigInt(body.amount),
+    original_transaction_id: body.originalTransactionId ?? null,
+  };
+}
+
+/** The value, or the refusal as the registry row it names. */
+function unwrap<R>(outcome: Outcome<R>): R {
+  if (!outcome.ok) throw new AppError(outcome.error, outcome.message);
+  return outcome.value;
+}
+
+/** The stored bytes, so a duplicate gets exactly what the first call got. */
+function sendStored(reply: FastifyReply, result: CallResult): FastifyReply {
+  return reply.code(result.response.status).type('application/json; charset=utf-8').send(result.response.body);
+}
+
+const errors = (...statuses: number[]) => Object.fromEntries(statuses.map((s) => [s, errorReply]));
+
+/** HTTP surface of the casino side of SPEC §3 (registered by platform/plugins.ts for role api). */
+export const seamlessRoutes: RoutePlugin = async (app, ctx) => {
+  const service = new SeamlessService(ctx);
+  const signed = hmacGuard({ secret: () => ctx.config.casino_secret, header: SIGNATURE_HEADER, error_key: 'INVALID_SIGNATURE' });
+  const callback = (summary: string, description: string, body: object, reply200: object, statuses: number[]) => ({
+    preParsing: signed,
+    schema: {
+      summary, description: `${description}\n\nSigned: header \`${SIGNATURE_HEADER}\` = hex HMAC-SHA256 of the raw body with CASINO_SECRET (403 INVALID_SIGNATURE before anything is parsed).`,
+      tags: ['casino callbacks'], security: [], body, response: { 200: reply200, ...errors(...statuses) },
+    },
+  });
+
+  app.post('/casino/getBalance', callback('Player balance (provider callback)', 'Balance of the session\'s player in the session\'s currency.', balanceBody, balanceReply, [400, 401, 403, 404]),
+    async (request) => {
+      const { session_token, user_id, currency, game_id } = toRequest('debit', request.body as WireCall);
+      return unwrap(await service.balance({ session_token, user_id, currency, game_id }));
+    });
+
+  const money = (kind: CallKind, summary: string, description: string, body: object, statuses: number[]) => {
+    app.post(`/casino/${kind}`, callback(summary, description, body, moneyReply, statuses), async (request, reply) => {
+      return sendStored(reply, unwrap(await service.call(toRequest(kind, request.body as WireCall))));
+    });
+  };
+  money('debit', 'Place a bet (provider callback)',
+    'Moves `amount` from the player to the house. Idempotent on externalTransactionId: a duplicate gets the first answer byte for byte. A debit whose id was already rolled back is refused (409 TRANSACTION_ROLLED_BACK).',
+    debitBody, [400, 401, 403, 409]);
+  money('credit', 'Pay a win (provider callback)',
+    'Moves `amount` (≥ 0) from the house to the player. The round must have a debit of this player that was not rolled back (404 UNKNOWN_TRANSACTION otherwise).',
+    creditBody, [400, 401, 403, 404, 409]);
+  money('rollback', 'Roll back a bet (provider callback)',
+    'Refunds the debit named by originalTransactionId. Only debits can be rolled back. An unknown original is recorded as a tombstone (200, no money) and refused if it arrives later; a second rollback of the same debit is a 200 no-op.',
+    rollbackBody, [400, 401, 403, 409]);
+
+  const operator = apiKeyGuard(() => ctx.config.admin_api_key);
+  const launch = (request: FastifyRequest) => request.body as { userId: string | number; gameId: string | number; currency: string };
+  app.post('/casino/launchGame', {
+    onRequest: operator,
+    schema: {
+      summary: 'Launch a game session', tags: ['casino'], security: [{ apiKey: [] }],
+      description: 'Creates a session bound to (userId, gameId, currency), announces it to the game provider and answers its launch URL.',
+      body: launchBody, response: { 200: launchReply, ...errors(400, 401, 404, 502) },
+    },
+  }, async (request) => {
+    const body = launch(request);
+    return unwrap(await service.launchGame(String(body.userId), String(body.gameId), body.currency));
+  });
+
+  app.post('/casino/simulateRound', {
+    onRequest: operator,
+    schema: {
+      summary: 'Play one scripted round end to end', tags: ['casino'], security: [{ apiKey: [] }],
+      description: 'launch → getBalance → 2 debits → rollback of the second → credit → getBalance; every money call goes from the provider to these callbacks over HTTP. finalBalance = initialBalance − both bets + the rolled-back bet + the payout.',
+      body: launchBody, response: { 200: simulateReply, ...errors(400, 401, 404, 409, 502) },
+    },
+  }, async (request) => {
+    const body = launch(request);
+    return unwrap(await service.simulateRound(String(body.userId), String(body.gameId), body.currency));
+  });
+};

@@ -1,0 +1,95 @@
+import { Agent, request } from 'undici';
+import { hmacSha256Hex } from '../platform/hmac.ts';
+import {
+  CALLBACK_ATTEMPTS_MAX, CALLBACK_RETRY_DELAY_MAX_MS, CALLBACK_RETRY_DELAY_MS, CALLBACK_TIMEOUT_MS, CASINO_CONNECTIONS_MAX,
+} from './limits.ts';
+import { STREAM_DROP, hashString, uniform } from './rng.ts';
+
+/** What the provider learned from one callback after all its attempts. */
+export interface CallbackResult {
+  /** ok: confirmed; refused: a definitive error answer; unknown: no usable answer after every attempt. */
+  state: 'ok' | 'refused' | 'unknown';
+  status: number;
+  body: Record<string, unknown> | undefined;
+  attempts: number;
+  /** Answers the fault injector threw away (the casino had applied those calls). */
+  dropped: number;
+}
+
+/** Fault injection: the fraction of answers treated as lost, drawn from the run's seed so a run replays. */
+export interface Faults {
+  drop_rate: number;
+  seed: number;
+}
+
+export const NO_FAULTS: Faults = { drop_rate: 0, seed: 0 };
+
+interface Attempt {
+  status: number;
+  body: Record<string, unknown> | undefined;
+}
+
+/** A timeout, a reset, a 5xx or "slow down": the call may or may not have been applied; retry it. */
+function retryable(attempt: Attempt | undefined): boolean {
+  return attempt === undefined || attempt.status >= 500 || attempt.status === 408 || attempt.status === 429 || attempt.body === undefined;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The provider's own HTTP client for the casino callbacks: keep-alive pool, signed with CASINO_SECRET,
+ * a timeout per attempt, bounded retries with the same externalTransactionId.
+ */
+export class CasinoClient {
+  private readonly agent = new Agent({
+    connections: CASINO_CONNECTIONS_MAX, headersTimeout: CALLBACK_TIMEOUT_MS, bodyTimeout: CALLBACK_TIMEOUT_MS, keepAliveTimeout: 30_000,
+  });
+
+  constructor(private readonly base_url: () => string, private readonly secret: () => string) {}
+
+  /** Sends until a definitive answer or CALLBACK_ATTEMPTS_MAX attempts; `key` names the call for fault draws. */
+  async send(path: string, payload: Record<string, unknown>, key: string, faults: Faults = NO_FAULTS): Promise<CallbackResult> {
+    let dropped = 0;
+    let last: Attempt | undefined;
+    for (let attempt = 1; attempt <= CALLBACK_ATTEMPTS_MAX; attempt++) {
+      if (attempt > 1) await sleep(Math.min(CALLBACK_RETRY_DELAY_MS * 2 ** (attempt - 2), CALLBACK_RETRY_DELAY_MAX_MS));
+      last = await this.post(path, payload);
+      if (last && faults.drop_rate > 0 && uniform(faults.seed, STREAM_DROP, hashString(key), attempt) < faults.drop_rate) {
+        dropped += 1;
+        last = undefined;
+        continue;
+      }
+      if (retryable(last)) continue;
+      const state = last!.status >= 200 && last!.status < 300 ? 'ok' : 'refused';
+      return { state, status: last!.status, body: last!.body, attempts: attempt, dropped };
+    }
+    return { state: 'unknown', status: last?.status ?? 0, body: last?.body, attempts: CALLBACK_ATTEMPTS_MAX, dropped };
+  }
+
+  /** One attempt; undefined when no answer came (network error or timeout). */
+  private async post(path: string, payload: Record<string, unknown>): Promise<Attempt | undefined> {
+    const body = JSON.stringify(payload);
+    try {
+      const response = await request(new URL(path, this.base_url()), {
+        method: 'POST',
+        dispatcher: this.agent,
+        headers: { 'content-type': 'application/json', 'x-casino-signature': hmacSha256Hex(this.secret(), body) },
+        body,
+      });
+      const text = await response.body.text();
+      let parsed: Record<string, unknown> | undefined;
+      try {
+        parsed = JSON.parse(text) as Record<string, unknown>;
+      } catch {
+        parsed = undefined;
+      }
+      return { status: response.statusCode, body: parsed };
+    } catch {
+      return undefined;
+    }
+  }
+
+  close(): Promise<void> {
+    return this.agent.close();
+  }
+}

@@ -1,0 +1,148 @@
+import { randomInt } from 'node:crypto';
+import { refuse, succeed, type Outcome } from '../ledger/types.ts';
+import type { AppContext } from '../platform/context.ts';
+import { uuidv7 } from '../platform/uuid.ts';
+import { CasinoClient, NO_FAULTS, type Faults } from './casino-client.ts';
+import { drawMultiplierPct, findGame, payoutMinor, type Game } from './games.ts';
+import { RECOVERY_BATCH_MAX, RECOVERY_CONCURRENCY } from './limits.ts';
+import { advance, newPlay, type RoundPlay } from './round.ts';
+import { playScript, type ScriptedRound } from './script.ts';
+import { summarize, type BulkSummary } from './summary.ts';
+import {
+  claimStaleRounds, insertRounds, nextRoundNumber, readSession, saveOutcomes, upsertSession, type CallRow, type ProviderSession, type RoundRow,
+} from './store.ts';
+
+/** Seeds drawn at launch stay below 2^48 (safe integers, and plenty of sessions). */
+const SESSION_SEED_BOUND = 2 ** 48 - 1;
+
+export interface LaunchRequest {
+  session_token: string;
+  user_id: string;
+  game_id: string;
+  currency: string;
+  expires_at: Date | null;
+}
+
+export interface BulkRequest {
+  rounds: number;
+  seed?: number;
+  first_round?: number;
+  concurrency: number;
+  bet_minor?: bigint;
+  drop_rate: number;
+}
+
+export interface BulkResult {
+  sessionToken: string;
+  initialBalance: number;
+  finalBalance: number;
+  summary: BulkSummary;
+}
+
+/** Runs `work` over `items` with at most `concurrency` at once. */
+async function pool<T>(items: T[], concurrency: number, work: (item: T) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+}
+
+/** "Jaqpot Games": sessions launched by the casino, and rounds whose money moves by casino callbacks. */
+export class ProviderService {
+  readonly client: CasinoClient;
+
+  constructor(private readonly ctx: AppContext) {
+    this.client = new CasinoClient(() => ctx.config.casino_url ?? ctx.self_url(), () => ctx.config.casino_secret);
+  }
+
+  private publicUrl(): string {
+    return this.ctx.config.provider_url ?? this.ctx.self_url();
+  }
+
+  async launch(request: LaunchRequest): Promise<Outcome<{ launchUrl: string }>> {
+    if (!findGame(request.game_id)) return refuse('PROVIDER_GAME_NOT_FOUND', `gameId ${request.game_id} is not a Jaqpot Games game.`);
+    const wanted: ProviderSession = { ...request, rng_seed: BigInt(randomInt(SESSION_SEED_BOUND)) };
+    const stored = await upsertSession(this.ctx.sql, wanted, request.expires_at);
+    if (stored.user_id !== request.user_id || stored.game_id !== request.game_id || stored.currency !== request.currency) {
+      return refuse('PROVIDER_SESSION_CONFLICT');
+    }
+    const url = new URL('/provider/play', this.publicUrl());
+    url.searchParams.set('sessionToken', request.session_token);
+    return succeed({ launchUrl: url.toString() });
+  }
+
+  async session(token: string): Promise<Outcome<{ session: ProviderSession; game: Game }>> {
+    const session = await readSession(this.ctx.sql, token);
+    if (!session) return refuse('PROVIDER_SESSION_NOT_FOUND', `sessionToken was never launched at Jaqpot Games.`);
+    return succeed({ session, game: findGame(session.game_id)! });
+  }
+
+  /** The scripted demo round behind the casino's simulateRound. */
+  async scripted(token: string): Promise<Outcome<ScriptedRound>> {
+    const found = await this.session(token);
+    if (!found.ok) return found;
+    const round_number = await nextRoundNumber(this.ctx.sql, token);
+    return succeed(await playScript(this.ctx.sql, this.client, found.value.session, found.value.game, round_number));
+  }
+
+  async balance(session: ProviderSession, key: string, faults: Faults): Promise<Outcome<number>> {
+    const result = await this.client.send('/casino/getBalance', {
+      sessionToken: session.session_token, userId: session.user_id, currency: session.currency, gameId: session.game_id,
+    }, key, faults);
+    const balance = result.body?.balance;
+    if (result.state !== 'ok' || typeof balance !== 'number') {
+      return refuse('PROVIDER_CASINO_UNAVAILABLE', `The casino's getBalance answered ${result.status || 'nothing'} ${String(result.body?.code ?? '')}.`.trim());
+    }
+    return succeed(balance);
+  }
+
+  /** Plays `rounds` game rounds of one session; the casino's balance before and after frames them. */
+  async bulk(token: string, request: BulkRequest): Promise<Outcome<BulkResult>> {
+    const found = await this.session(token);
+    if (!found.ok) return found;
+    const { session, game } = found.value;
+    const seed = request.seed ?? Number(session.rng_seed);
+    const first = request.first_round ?? Number(await nextRoundNumber(this.ctx.sql, token));
+    const faults: Faults = { drop_rate: request.drop_rate, seed };
+    const initial = await this.balance(session, `${token}:balance:${first}:before`, faults);
+    if (!initial.ok) return initial;
+    const plays = this.plan(session, game, seed, first, request).map((round) => newPlay(round));
+    await insertRounds(this.ctx.sql, plays.map((p) => p.round));
+    await pool(plays, request.concurrency, (play) => advance(this.client, play, faults));
+    await this.save(plays);
+    const final = await this.balance(session, `${token}:balance:${first}:after`, faults);
+    if (!final.ok) return final;
+    return succeed({ sessionToken: token, initialBalance: initial.value, finalBalance: final.value, summary: summarize(game, plays) });
+  }
+
+  private plan(session: ProviderSession, game: Game, seed: number, first: number, request: BulkRequest): RoundRow[] {
+    const bet_minor = request.bet_minor ?? game.bet_minor_default;
+    return Array.from({ length: request.rounds }, (_, i) => {
+      const round_number = first + i;
+      return {
+        round_id: `jq-${uuidv7()}`, session_token: session.session_token, user_id: session.user_id, game_id: game.game_id,
+        currency: session.currency, rng_seed: BigInt(seed), round_number: BigInt(round_number), bet_minor,
+        win_minor: payoutMinor(bet_minor, drawMultiplierPct(game, seed, round_number)), status: 'pending', scripted: false,
+      };
+    });
+  }
+
+  private async save(plays: RoundPlay[]): Promise<void> {
+    const calls: CallRow[] = plays.flatMap((p) => [...p.calls.values()]);
+    await saveOutcomes(this.ctx.sql, plays.map((p) => ({ round_id: p.round.round_id, status: p.round.status })), calls);
+  }
+
+  /** Resumes rounds nobody finished; each resumes from its recorded calls with the same ids. */
+  async recover(limit: number = RECOVERY_BATCH_MAX): Promise<{ resumed: number; settled: number }> {
+    const stale = await claimStaleRounds(this.ctx.sql, limit);
+    const plays = stale.map(({ round, calls }) => newPlay(round, calls));
+    await pool(plays, RECOVERY_CONCURRENCY, (play) => advance(this.client, play, NO_FAULTS));
+    await this.save(plays);
+    return { resumed: plays.length, settled: plays.filter((p) => p.round.status !== 'unresolved').length };
+  }
+
+  close(): Promise<void> {
+    return this.client.close();
+  }
+}

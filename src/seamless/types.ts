@@ -1,0 +1,57 @@
+/** Shapes shared by the casino side of the seamless protocol. */
+
+export type CallKind = 'debit' | 'credit' | 'rollback';
+export type RowKind = CallKind | 'tombstone';
+
+export interface Session {
+  token: string;
+  user_id: string;
+  game_id: string;
+  currency: string;
+  expires_at: Date;
+}
+
+/** One money callback, checked and parsed (amounts bigint). */
+export interface CallInput {
+  kind: CallKind;
+  external_transaction_id: string;
+  session_token: string;
+  /** Looked up before the command is queued; null when the token is unknown. */
+  session: Session | null;
+  user_id: string;
+  currency: string;
+  game_id: string | null;
+  round_id: string | null;
+  amount_minor: bigint | null;
+  original_transaction_id: string | null;
+  received_at: Date;
+}
+
+/** The exact answer sent for a call; duplicates get these bytes again. */
+export interface StoredResponse {
+  status: number;
+  body: string;
+}
+
+export interface CallResult {
+  response: StoredResponse;
+  replayed: boolean;
+}
+
+/** A seamless_transactions row. */
+export interface TransactionRow {
+  external_transaction_id: string;
+  kind: RowKind;
+  transaction_id: string;
+  session_token: string;
+  user_id: string;
+  currency: string;
+  game_id: string | null;
+  round_id: string | null;
+  amount_minor: bigint | null;
+  original_transaction_id: string | null;
+  transfer_id: string | null;
+  rolled_back_by: string | null;
+  response_status: number | null;
+  response_body: string | null;
+}
