@@ -4,7 +4,7 @@ import { playerAccount, refuse, succeed, systemAccount, type Outcome, type Trans
 import { amountToJson } from '../platform/money.ts';
 import { uuidv7 } from '../platform/uuid.ts';
 import { SESSION_SETTLE_GRACE_MS } from './limits.ts';
-import { insertTransactions, markRolledBack, readRoundDebits, readTransactions } from './store.ts';
+import { insertTransactions, markRolledBack, readBatchRows } from './store.ts';
 import type { CallInput, CallResult, TransactionRow } from './types.ts';
 
 /** Ledger scope of every seamless transfer: (scope, external_id) is unique, a second guard behind our key. */
@@ -39,14 +39,9 @@ export const callHandler: CommandHandler<CallInput, CallResult, BatchState> = {
       if (input.original_transaction_id) ids.add(input.original_transaction_id);
       if (input.kind === 'credit' && input.round_id) rounds.add(input.round_id);
     }
-    const rows = await readTransactions(tx, [...ids]);
+    const rows = await readBatchRows(tx, [...ids], [...rounds]);
     const state: BatchState = { rows: new Map(rows.map((r) => [r.external_transaction_id, r])), round_debits: new Map(), new_ids: new Set(), new_rows: [], marks: [] };
-    for (const debit of await readRoundDebits(tx, [...rounds])) {
-      // One object per row, so marking a debit rolled back is seen by a later credit of the batch.
-      const known = state.rows.get(debit.external_transaction_id) ?? debit;
-      state.rows.set(debit.external_transaction_id, known);
-      addRoundDebit(state, known);
-    }
+    for (const row of rows) if (row.kind === 'debit' && rounds.has(row.round_id!)) addRoundDebit(state, row);
     return state;
   },
 
@@ -61,8 +56,8 @@ export const callHandler: CommandHandler<CallInput, CallResult, BatchState> = {
   },
 
   async persist(tx, _decided, state) {
-    await insertTransactions(tx, state.new_rows);
-    await markRolledBack(tx, state.marks);
+    // Pipelined: both statements leave before the first answer comes back.
+    await Promise.all([insertTransactions(tx, state.new_rows), markRolledBack(tx, state.marks)]);
   },
 };
 

@@ -39,22 +39,16 @@ export async function readSession(db: Queryable, token: string): Promise<Session
   return row;
 }
 
-/** Rows under these external ids (a call's own id, or the debit a rollback names). */
-export async function readTransactions(tx: TransactionSql, ids: string[]): Promise<TransactionRow[]> {
-  if (ids.length === 0) return [];
+/**
+ * In one round trip (it runs while the batch holds the house lock): the rows under these external ids
+ * (a call's own id, or the debit a rollback names) and every debit of these rounds.
+ */
+export async function readBatchRows(tx: TransactionSql, ids: string[], round_ids: string[]): Promise<TransactionRow[]> {
+  if (ids.length === 0 && round_ids.length === 0) return [];
   return tx<TransactionRow[]>`
-    select external_transaction_id, kind, transaction_id, session_token, user_id, currency, game_id, round_id,
-           amount_minor, original_transaction_id, transfer_id, rolled_back_by, response_status, response_body
-    from seamless_transactions where external_transaction_id = any(${ids}::text[])`;
-}
-
-/** Every debit of these rounds (a credit needs one that stands). */
-export async function readRoundDebits(tx: TransactionSql, round_ids: string[]): Promise<TransactionRow[]> {
-  if (round_ids.length === 0) return [];
-  return tx<TransactionRow[]>`
-    select external_transaction_id, kind, transaction_id, session_token, user_id, currency, game_id, round_id,
-           amount_minor, original_transaction_id, transfer_id, rolled_back_by, response_status, response_body
-    from seamless_transactions where kind = 'debit' and round_id = any(${round_ids}::text[])`;
+    select * from seamless_transactions where external_transaction_id = any(${ids}::text[])
+    union
+    select * from seamless_transactions where kind = 'debit' and round_id = any(${round_ids}::text[])`;
 }
 
 /** One INSERT for every new row of a batch; a racing process's row makes it fail with 23505 (retried). */

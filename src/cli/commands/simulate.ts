@@ -1,12 +1,193 @@
-import type { Command } from '../command.ts';
+import { randomUUID } from 'node:crypto';
+import { createSql } from '../../db/sql.ts';
+import { fundPlayer } from '../../ledger/seed.ts';
+import { playerAccount } from '../../ledger/types.ts';
+import { formatReport, verifyLedger, type VerifyReport } from '../../ledger/verify.ts';
+import { startServer, type Server } from '../../platform/runtime.ts';
+import { GAMES } from '../../provider/games.ts';
+import { DROP_RATE_MAX, SIMULATE_CONCURRENCY_MAX, SIMULATE_ROUNDS_MAX } from '../../provider/limits.ts';
+import { balanceMatches, rtpInterval, runSimulation, type SimulationResult } from '../../provider/simulation.ts';
+import type { Command, Values } from '../command.ts';
+import { configOrExit } from '../shared.ts';
+
+/** Money each simulated player starts with (USD minor units). */
+const SIMULATE_FUNDING_MINOR = 1_000_000;
+const PLAYERS_MAX = 100_000;
+const ROUNDS_MAX = 100_000_000;
+/** Progress redraws on a terminal (≤ 10 a second) and plain lines otherwise. */
+const PROGRESS_TTY_INTERVAL_MS = 100;
+const PROGRESS_LINE_INTERVAL_MS = 5_000;
+const PROGRESS_BAR_WIDTH = 30;
+
+interface Settings {
+  players: number;
+  rounds: number;
+  games: string[];
+  seed: number;
+  concurrency: number;
+  drop_rate: number;
+  chunk_rounds: number;
+  url?: string;
+  json: boolean;
+}
+
+function integer(values: Values, name: string, fallback: number, min: number, max: number): number {
+  const raw = values[name];
+  if (raw === undefined) return fallback;
+  if (typeof raw !== 'string' || !/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new Error(`--${name} must be an integer between ${min} and ${max}, got ${String(raw)}`);
+  }
+  return Number(raw);
+}
+
+function parse(values: Values): Settings {
+  const game = String(values.game ?? 'all');
+  if (game !== 'all' && !GAMES.some((g) => g.game_id === game)) throw new Error(`--game must be ${GAMES.map((g) => g.game_id).join(', ')} or all, got ${game}`);
+  const drop_rate = values['drop-rate'] === undefined ? 0 : Number(values['drop-rate']);
+  if (!Number.isFinite(drop_rate) || drop_rate < 0 || drop_rate > DROP_RATE_MAX) throw new Error(`--drop-rate must be a number between 0 and ${DROP_RATE_MAX}`);
+  const url = values.url === undefined ? undefined : String(values.url);
+  if (url !== undefined && !URL.canParse(url)) throw new Error(`--url must be a URL, got ${url}`);
+  return {
+    players: integer(values, 'players', 10, 1, PLAYERS_MAX),
+    rounds: integer(values, 'rounds', 1_000, 1, ROUNDS_MAX),
+    games: game === 'all' ? GAMES.map((g) => g.game_id) : [game],
+    seed: integer(values, 'seed', 1, 0, Number.MAX_SAFE_INTEGER),
+    concurrency: integer(values, 'concurrency', 32, 1, SIMULATE_CONCURRENCY_MAX * 16),
+    drop_rate,
+    chunk_rounds: integer(values, 'chunk', 100, 1, SIMULATE_ROUNDS_MAX),
+    url,
+    json: values.json === true,
+  };
+}
+
+/** A hand-written progress bar: redrawn in place on a terminal, plain lines in a log. */
+function progress(stream: NodeJS.WriteStream): (done: number, total: number) => void {
+  const started = performance.now();
+  let last_ms = -Infinity;
+  return (done, total) => {
+    const now = performance.now();
+    const interval = stream.isTTY ? PROGRESS_TTY_INTERVAL_MS : PROGRESS_LINE_INTERVAL_MS;
+    if (done < total && now - last_ms < interval) return;
+    last_ms = now;
+    const rate = done / Math.max((now - started) / 1000, 0.001);
+    const eta_s = rate > 0 ? Math.ceil((total - done) / rate) : 0;
+    const share = total === 0 ? 1 : done / total;
+    const text = `${done}/${total} rounds  ${Math.round(rate)} rounds/s  ETA ${eta_s}s`;
+    if (!stream.isTTY) {
+      stream.write(`simulate: ${(share * 100).toFixed(0)}% ${text}\n`);
+      return;
+    }
+    const filled = Math.round(share * PROGRESS_BAR_WIDTH);
+    stream.write(`\r[${'#'.repeat(filled)}${'-'.repeat(PROGRESS_BAR_WIDTH - filled)}] ${(share * 100).toFixed(1).padStart(5)}%  ${text}   ${done === total ? '\n' : ''}`);
+  };
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(2)} %`;
+
+function report(settings: Settings, result: SimulationResult, verify: VerifyReport | undefined): { text: string; passed: boolean; json: unknown } {
+  const seconds = result.elapsed_ms / 1000;
+  const rate = result.rounds_played / Math.max(seconds, 0.001);
+  const lines = [`Simulated ${result.rounds_played} rounds for ${result.players.length} players in ${seconds.toFixed(1)} s: ${Math.round(rate)} rounds/s (concurrency ${settings.concurrency}, drop rate ${settings.drop_rate}, seed ${settings.seed})`];
+  const games = result.games.map((g) => ({ ...g, rtp: rtpInterval(g) }));
+  for (const g of games) {
+    const configured = pct(g.configured_rtp_bp / 10_000);
+    lines.push(g.rtp
+      ? `  game ${g.game_id} ${g.name}: ${g.settled} settled rounds, bet ${g.bet_minor}, won ${g.win_minor} → RTP ${pct(g.rtp.measured)} (95 % CI ${pct(g.rtp.low)} – ${pct(g.rtp.high)}); configured ${configured}: ${g.rtp.contains_configured ? 'within the interval' : 'OUTSIDE the interval'}`
+      : `  game ${g.game_id} ${g.name}: too few settled rounds for an RTP (configured ${configured})`);
+  }
+  const sum = (f: (g: (typeof games)[number]) => number) => games.reduce((s, g) => s + f(g), 0);
+  lines.push(`Callbacks: ${sum((g) => g.retries)} retries (${sum((g) => g.dropped)} answers dropped by fault injection), ${sum((g) => g.rollbacks)} rollbacks sent; rounds refused ${sum((g) => g.refused)}, rolled back ${sum((g) => g.rolled_back)}, unresolved ${sum((g) => g.unresolved)}`);
+  const checks = result.players.map(balanceMatches);
+  const matched = checks.filter((c) => c === true).length;
+  const mismatched = checks.filter((c) => c === false).length;
+  const failures = result.players.filter((p) => p.failure);
+  lines.push(`Balances: ${matched} of ${result.players.length} players moved exactly as the provider's record says${mismatched ? `; ${mismatched} DO NOT` : ''}${checks.length - matched - mismatched ? `; ${checks.length - matched - mismatched} not checkable` : ''}`);
+  for (const p of failures.slice(0, 5)) lines.push(`  ${p.user_id}: ${p.failure}`);
+  lines.push(verify ? formatReport(verify) : 'Ledger verify: skipped (no database access from here; run `croupier verify` against the server\'s database)');
+  const passed = mismatched === 0 && failures.length === 0 && (verify?.passed ?? true);
+  const json = {
+    rounds: result.rounds_played, players: result.players.length, seconds, rounds_per_second: rate,
+    games: games.map(({ rtp, ...g }) => ({ ...g, measured_rtp: rtp?.measured ?? null, ci95_low: rtp?.low ?? null, ci95_high: rtp?.high ?? null, configured_within_ci: rtp?.contains_configured ?? null })),
+    retries: sum((g) => g.retries), dropped: sum((g) => g.dropped), rollbacks: sum((g) => g.rollbacks), unresolved: sum((g) => g.unresolved),
+    balances_matched: matched, balances_mismatched: mismatched, failures: failures.map((p) => ({ user_id: p.user_id, failure: p.failure })),
+    verify: verify ? { passed: verify.passed, accounts: verify.accounts, transfers: verify.transfers } : null,
+    passed,
+  };
+  return { text: lines.join('\n'), passed, json };
+}
+
+/** Funding over the wallet API (SPEC §4) when the server is remote. */
+async function fundOverHttp(url: string, admin_api_key: string, user_ids: string[]): Promise<void> {
+  for (const user_id of user_ids) {
+    const response = await fetch(new URL(`/v1/wallets/${encodeURIComponent(user_id)}/topup`, url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${admin_api_key}`, 'idempotency-key': randomUUID() },
+      body: JSON.stringify({ asset: 'USD', amount: SIMULATE_FUNDING_MINOR, description: 'croupier simulate' }),
+    });
+    if (!response.ok) throw new Error(`funding ${user_id} through POST /v1/wallets/{id}/topup answered ${response.status}: ${await response.text()}`);
+  }
+}
+
+async function run(settings: Settings): Promise<number> {
+  const { config, logger } = configOrExit({ PORT: '0', HOST: '127.0.0.1', ...(process.env.LOG_LEVEL ? {} : { LOG_LEVEL: 'warn' }) });
+  let server: Server | undefined;
+  try {
+    if (!settings.url) server = await startServer(config, logger);
+    const url = settings.url ?? server!.url;
+    const fund = server
+      ? async (ids: string[]) => { for (const id of ids) await fundPlayer(server!.ctx, playerAccount(id, 'USD'), BigInt(SIMULATE_FUNDING_MINOR), `simulate:${id}`); }
+      : (ids: string[]) => fundOverHttp(url, config.admin_api_key, ids);
+    process.stderr.write(`simulate: ${settings.players} players, ${settings.rounds} rounds in total against ${url}\n`);
+    const result = await runSimulation({
+      url, admin_api_key: config.admin_api_key, provider_secret: config.provider_secret, players: settings.players, rounds: settings.rounds,
+      games: settings.games, seed: settings.seed, concurrency: settings.concurrency, drop_rate: settings.drop_rate,
+      chunk_rounds: settings.chunk_rounds, currency: 'USD', fund, on_progress: progress(process.stderr),
+    });
+    const verify = await verifyOver(server, config.database_url);
+    const out = report(settings, result, verify);
+    process.stdout.write(`${settings.json ? JSON.stringify(out.json, null, 2) : out.text}\n`);
+    return out.passed ? 0 : 1;
+  } finally {
+    await server?.stop();
+  }
+}
+
+/** In-process: the server's own pool. Remote: only when DATABASE_URL says where its database is. */
+async function verifyOver(server: Server | undefined, database_url: string | undefined): Promise<VerifyReport | undefined> {
+  if (server) return verifyLedger(server.ctx.sql);
+  if (!database_url) return undefined;
+  const sql = createSql(database_url, 2);
+  try {
+    return await verifyLedger(sql);
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}
 
 export const simulateCommand: Command = {
   name: 'simulate',
-  summary: '(being built)',
-  usage: 'croupier simulate',
-  options: {},
-  async run() {
-    process.stderr.write('croupier simulate: not available in this build\n');
-    return 1;
+  summary: 'Play players × rounds through the real HTTP APIs with the simulated provider; prints rounds/s, measured vs configured RTP, verify',
+  usage: 'croupier simulate [--players N] [--rounds M] [--game 1|2|all] [--seed S] [--concurrency C] [--drop-rate R] [--url URL]',
+  options: {
+    players: { type: 'string', description: 'Simulated players, each funded with 10000.00 USD and launched once (default 10)' },
+    rounds: { type: 'string', description: 'Rounds in TOTAL, spread evenly across the players (default 1000)' },
+    game: { type: 'string', description: 'Game to play: 1 (slot, RTP 96 %), 2 (coin flip, RTP 98 %) or all (players alternate; default all)' },
+    seed: { type: 'string', description: 'RNG seed; the same seed plays the same outcomes (default 1)' },
+    concurrency: { type: 'string', description: 'Rounds in flight at once across all players (default 32)' },
+    'drop-rate': { type: 'string', description: `Fault injection: fraction of callback answers the provider treats as lost, 0..${DROP_RATE_MAX} (default 0)` },
+    chunk: { type: 'string', description: 'Rounds per /provider/simulate request (default 100)' },
+    url: { type: 'string', description: 'Target a running server (API and provider roles); default: start one in this process (embedded database, or DATABASE_URL)' },
+    json: { type: 'boolean', description: 'Print the report as JSON' },
+  },
+  help_footer: () => 'Exit status 1 when the ledger does not verify, a player\'s balance differs from the provider\'s record, or a request failed.\nWith --url, players are funded through POST /v1/wallets/{id}/topup and the ledger is verified only when DATABASE_URL points at the server\'s database.',
+  async run(values) {
+    let settings: Settings;
+    try {
+      settings = parse(values);
+    } catch (error) {
+      process.stderr.write(`croupier simulate: ${(error as Error).message}\n`);
+      return 2;
+    }
+    return run(settings);
   },
 };
