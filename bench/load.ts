@@ -116,6 +116,8 @@ export interface PhaseConfig {
   signal?: AbortSignal;
   /** Called (synchronously) when the measured window opens and closes, to sample the machine. */
   on_window?: (edge: 'start' | 'end') => void;
+  /** false: the phase is not a measurement (the prefill); progress says "sending". */
+  measured?: boolean;
 }
 
 export type StopReason = 'duration' | 'requests' | 'interrupted';
@@ -329,8 +331,9 @@ class LoadPhase {
 
   private tick(): void {
     const elapsed_s = (performance.now() - this.started_ms) / 1000;
-    const stage = this.window_closed ? 'drain' : this.measuring ? 'measure' : 'warm-up';
-    this.config.progress?.(`[${elapsed_s.toFixed(0).padStart(4)}s] ${this.config.label} ${stage.padEnd(7)} ${String(this.completions_since_tick).padStart(7)} req/s  errors ${this.errors_total}`);
+    const stage = this.window_closed ? 'drain' : !this.measuring ? 'warm-up' : this.config.measured === false ? 'sending' : 'measure';
+    const cap = this.config.requests_max !== null ? `  sent ${this.sent_measured}/${this.config.requests_max}` : '';
+    this.config.progress?.(`[${elapsed_s.toFixed(0).padStart(4)}s] ${this.config.label} ${stage.padEnd(7)} ${String(this.completions_since_tick).padStart(7)} req/s  errors ${this.errors_total}${cap}`);
     this.completions_since_tick = 0;
   }
 

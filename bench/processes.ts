@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { READY_TIMEOUT_MS, RSS_SAMPLE_INTERVAL_MS, STOP_TIMEOUT_MS } from './limits.ts';
 
@@ -19,6 +20,8 @@ export interface Child {
   pid: number;
   url: string;
   process: ChildProcess;
+  /** performance.now() when it was spawned (to place a window inside its CPU profile). */
+  spawned_at_ms: number;
   /** The last lines it wrote (stdout and stderr), for error messages. */
   output(): string;
   exited(): boolean;
@@ -36,6 +39,7 @@ export interface SpawnOptions {
 
 /** Spawns `node <args>` in the repository root and waits until GET /ready answers 200. */
 export async function spawnNode(options: SpawnOptions): Promise<Child> {
+  const spawned_at_ms = performance.now();
   const child = spawn(process.execPath, options.args, { cwd: REPO_ROOT, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   let exit_code: number | null = null;
@@ -67,6 +71,7 @@ export async function spawnNode(options: SpawnOptions): Promise<Child> {
     pid: child.pid!,
     url,
     process: child,
+    spawned_at_ms,
     output: () => lines.join('\n'),
     exited: () => exited,
     stop: async () => {

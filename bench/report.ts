@@ -108,6 +108,11 @@ export function formatReport(report: BenchReport): string {
   if (report.ceiling_ratio !== null || report.prefill) lines.push('');
   const server = report.croupier ? serverLines(report.croupier) : [];
   if (server.length) lines.push(...server, '');
+  if (report.server_profile) {
+    const p = report.server_profile;
+    lines.push(`server CPU profile: written to ${p.dir} when the server exits; its measured window is`,
+      `  node --import tsx bench/profile-summary.ts ${p.dir}/*.cpuprofile --skip-ms ${p.skip_ms} --span-ms ${p.span_ms}`, '');
+  }
   const errors = errorLines(report);
   if (errors.length) lines.push(...errors, '');
   lines.push(...consistencyLines(report));

