@@ -76,6 +76,13 @@ export class LatencyHistogram {
     if (other.max_us > this.max_us) this.max_us = other.max_us;
   }
 
+  /** Non-empty buckets as [highest equivalent value in µs, count], ascending (for --json and plots). */
+  buckets(): [number, number][] {
+    const out: [number, number][] = [];
+    for (let i = 0; i < BUCKETS; i += 1) if (this.counts[i] > 0) out.push([bucketUpperUs(i), this.counts[i]]);
+    return out;
+  }
+
   summary(): LatencySummary {
     return {
       count: this.count,

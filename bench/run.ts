@@ -46,6 +46,8 @@ export interface BenchIo {
 
 export interface PhaseReport extends Omit<PhaseResult, 'histogram' | 'unknown'> {
   unknown_outcomes: number;
+  /** The latency histogram's non-empty buckets: [highest equivalent value in µs, count]. */
+  latency_buckets: [number, number][];
   /** CPU of each party during the measured window, in % of one core; null when not observable. */
   server_cpu_percent_of_core: number | null;
   database_cpu_percent_of_core: number | null;
@@ -244,7 +246,7 @@ async function measure(label: string, options: BenchOptions, io: BenchIo, pool: 
   const seconds = (end.at_ms - start.at_ms) / 1000;
   const percent = (a: number | null, b: number | null) => (a === null || b === null || seconds <= 0 ? null : round1((100 * (b - a)) / seconds));
   const [before, after] = await Promise.all([start.metrics, end.metrics]);
-  const { histogram: _h, unknown, ...rest } = result;
+  const { histogram, unknown, ...rest } = result;
   return {
     unknown,
     window: { start_ms: start.at_ms, end_ms: end.at_ms },
@@ -254,6 +256,7 @@ async function measure(label: string, options: BenchOptions, io: BenchIo, pool: 
       actions_per_s: round1(rest.actions_per_s),
       generator_cpu_percent_of_core: round1(rest.generator_cpu_percent_of_core),
       unknown_outcomes: unknown.length,
+      latency_buckets: histogram.buckets(),
       server_cpu_percent_of_core: percent(start.server_cpu_s, end.server_cpu_s),
       database_cpu_percent_of_core: percent(start.database_cpu_s, end.database_cpu_s),
       machine_busy_percent: start.machine && end.machine && end.machine.total > start.machine.total
