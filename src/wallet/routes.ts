@@ -1,4 +1,93 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { apiKeyGuard } from '../platform/auth.ts';
+import type { AppContext } from '../platform/context.ts';
 import type { RoutePlugin } from '../platform/http.ts';
+import { amountFromJson } from '../platform/money.ts';
+import { assert } from '../platform/assert.ts';
+import { backOfficeRoutes } from '../web/serve.ts';
+import { parseIdempotencyKey, requestFingerprint, sha256, startIdempotencyPurge, type IdempotencyScope, type MoneyResponse } from './idempotency.ts';
+import { assetsSchema, historySchema, moveSchema, playersSchema, transferSchema, walletSchema } from './schemas.ts';
+import { WalletService, type ClientMetadata, type MoveKind, type Party } from './service.ts';
 
-/** HTTP surface of the wallet module (registered by platform/plugins.ts). */
-export const walletRoutes: RoutePlugin = async () => {};
+interface MoveBody {
+  asset: string;
+  amount: number;
+  description?: string;
+  metadata?: ClientMetadata;
+}
+
+interface TransferBody extends MoveBody {
+  from: Party;
+  to: Party;
+}
+
+type PlayerParams = { playerId: string };
+
+const MOVE_ROUTES: { kind: MoveKind; summary: string }[] = [
+  { kind: 'topup', summary: 'Top up: treasury → player (opens the wallet on first use)' },
+  { kind: 'bonus', summary: 'Bonus: treasury → player (opens the wallet on first use)' },
+  { kind: 'spend', summary: 'Spend: player → revenue' },
+  { kind: 'withdraw', summary: 'Withdraw: player → treasury' },
+];
+
+/** HTTP surface of the wallet module (SPEC §4), plus the back office page (SPEC §8). */
+export const walletRoutes: RoutePlugin = async (app, ctx) => {
+  await app.register(async (scope) => backOfficeRoutes(scope));
+  await app.register(async (scope) => operatorRoutes(scope, ctx));
+  startIdempotencyPurge(ctx);
+};
+
+async function operatorRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  const wallet = new WalletService(ctx.ledger, ctx.sql);
+  app.addHook('onRequest', apiKeyGuard(() => ctx.config.admin_api_key));
+
+  for (const { kind, summary } of MOVE_ROUTES) {
+    app.post<{ Params: PlayerParams; Body: MoveBody }>(`/v1/wallets/:playerId/${kind}`, { schema: moveSchema(summary), preValidation: requireIdempotencyKey }, async (request, reply) => {
+      const { asset, amount, description, metadata } = request.body;
+      const amount_minor = amountFromJson(amount);
+      assert(amount_minor !== undefined, 'schema admits only safe integers');
+      const result = await wallet.move({ player_id: request.params.playerId, kind, asset, amount_minor, description, metadata }, idempotencyScope(request));
+      return sendMoney(reply, result);
+    });
+  }
+
+  app.post<{ Body: TransferBody }>('/v1/transfers', { schema: transferSchema, preValidation: requireIdempotencyKey }, async (request, reply) => {
+    const { from, to, asset, amount, description, metadata } = request.body;
+    const amount_minor = amountFromJson(amount);
+    assert(amount_minor !== undefined, 'schema admits only safe integers');
+    return sendMoney(reply, await wallet.transfer({ from, to, asset, amount_minor, description, metadata }, idempotencyScope(request)));
+  });
+
+  app.get<{ Params: PlayerParams }>('/v1/wallets/:playerId', { schema: walletSchema }, async (request) => wallet.wallet(request.params.playerId));
+
+  app.get<{ Params: PlayerParams; Querystring: { asset?: string; limit: number; cursor?: string } }>(
+    '/v1/wallets/:playerId/transactions',
+    { schema: historySchema },
+    async (request) => wallet.history(request.params.playerId, request.query),
+  );
+
+  app.get<{ Querystring: { limit: number; cursor?: string } }>('/v1/players', { schema: playersSchema }, async (request) => wallet.players(request.query));
+  app.get('/v1/assets', { schema: assetsSchema }, async () => wallet.assets());
+}
+
+/** Before the body is validated: a missing or malformed key is the first thing the client hears about. */
+async function requireIdempotencyKey(request: FastifyRequest): Promise<void> {
+  parseIdempotencyKey(request.headers['idempotency-key']);
+}
+
+function idempotencyScope(request: FastifyRequest): IdempotencyScope {
+  // The guard already accepted this Authorization header; only its hash is kept.
+  const authorization = request.headers.authorization ?? '';
+  return {
+    api_key_hash: sha256(authorization.slice('Bearer '.length)),
+    idempotency_key: parseIdempotencyKey(request.headers['idempotency-key']),
+    request_hash: requestFingerprint(request.method, request.url, request.rawBody),
+  };
+}
+
+/** The stored bytes go out as they are: the first answer and every replay are byte-identical. */
+function sendMoney(reply: FastifyReply, result: MoneyResponse): FastifyReply {
+  reply.code(result.status).header('content-type', 'application/json; charset=utf-8');
+  if (result.replayed) reply.header('idempotent-replayed', 'true');
+  return reply.send(result.body);
+}

@@ -1,0 +1,200 @@
+import type { Sql } from '../db/sql.ts';
+import type { AccountNeed } from '../ledger/command.ts';
+import type { Ledger } from '../ledger/service.ts';
+import { playerAccount, systemAccount, type AccountKey, type SystemAccountName, type TransferRecord } from '../ledger/types.ts';
+import { readPlayersPage } from '../ledger/wallet-reads.ts';
+import type { Book } from '../ledger/book.ts';
+import { AppError } from '../platform/errors.ts';
+import { amountToJson } from '../platform/money.ts';
+import { movementHandler, type MovementInput } from './command.ts';
+import { decodeHistoryCursor, decodePlayersCursor, encodePlayersCursor } from './cursor.ts';
+import { readHistoryPage, type HistoryPage } from './history.ts';
+import { InFlightKeys, replayStored, scopeToken, type IdempotencyScope, type MoneyResponse } from './idempotency.ts';
+import { loadStoredResponses } from './store.ts';
+
+export type MoveKind = 'topup' | 'bonus' | 'spend' | 'withdraw';
+
+/** SPEC §4: top-up and bonus are issued by the treasury; spend goes to revenue; withdraw returns to the treasury. */
+const MOVES: Record<MoveKind, { system: SystemAccountName; debit: boolean }> = {
+  topup: { system: 'treasury', debit: false },
+  bonus: { system: 'treasury', debit: false },
+  spend: { system: 'revenue', debit: true },
+  withdraw: { system: 'treasury', debit: true },
+};
+export const MOVE_KINDS = Object.keys(MOVES) as MoveKind[];
+export const SYSTEM_PARTIES: SystemAccountName[] = ['treasury', 'revenue', 'bonus_pool', 'house'];
+
+export type ClientMetadata = Record<string, string | number | boolean | null>;
+
+export interface MoveRequest {
+  player_id: string;
+  kind: MoveKind;
+  asset: string;
+  amount_minor: bigint;
+  description?: string;
+  metadata?: ClientMetadata;
+}
+
+/** One side of a general transfer: a player's cash account or a system account, optionally naming its asset. */
+export interface Party {
+  playerId?: string;
+  system?: SystemAccountName;
+  asset?: string;
+}
+
+export interface TransferRequest {
+  from: Party;
+  to: Party;
+  asset: string;
+  amount_minor: bigint;
+  description?: string;
+  metadata?: ClientMetadata;
+}
+
+/** The operator wallet's rules (SPEC §4). No HTTP here: routes.ts translates. */
+export class WalletService {
+  private readonly in_flight = new InFlightKeys();
+
+  constructor(private readonly ledger: Ledger, private readonly sql: Sql) {}
+
+  move(request: MoveRequest, scope: IdempotencyScope): Promise<MoneyResponse> {
+    return this.idempotent(scope, async () => {
+      await this.requireAsset(request.asset);
+      const rule = MOVES[request.kind];
+      // Only a credit may open a wallet; a debit needs a player that exists (404 otherwise).
+      if (rule.debit) await this.requirePlayer(request.player_id);
+      const player = playerAccount(request.player_id, request.asset);
+      const system = systemAccount(rule.system, request.asset);
+      const [from, to] = rule.debit ? [player, system] : [system, player];
+      const respond = (record: TransferRecord, book: Book) => ({
+        transactionId: record.id,
+        playerId: request.player_id,
+        asset: request.asset,
+        amount: amountToJson(record.amount_minor),
+        balance: amountToJson(book.balance(player)),
+      });
+      const accounts = [{ key: player, create: !rule.debit }, { key: system, create: true }];
+      return this.submit(scope, { ...describe(request), from, to, kind: request.kind, amount_minor: request.amount_minor }, accounts, respond);
+    });
+  }
+
+  transfer(request: TransferRequest, scope: IdempotencyScope): Promise<MoneyResponse> {
+    return this.idempotent(scope, async () => {
+      checkParties(request);
+      await this.requireAsset(request.asset);
+      const from = partyAccount(request.from, request.asset);
+      const to = partyAccount(request.to, request.asset);
+      for (const [side, key] of [['from', from], ['to', to]] as const) {
+        if (key.kind === 'player') await this.requirePlayer(key.owner, side);
+      }
+      const respond = (record: TransferRecord, book: Book) => ({
+        transactionId: record.id,
+        asset: request.asset,
+        amount: amountToJson(record.amount_minor),
+        from: partyJson(from, book),
+        to: partyJson(to, book),
+      });
+      // The destination exists (checked above); create:true only opens its account in this asset.
+      const accounts = [{ key: from, create: from.kind === 'system' }, { key: to, create: true }];
+      return this.submit(scope, { ...describe(request), from, to, kind: 'transfer', amount_minor: request.amount_minor }, accounts, respond);
+    });
+  }
+
+  async wallet(player_id: string): Promise<{ playerId: string; balances: Record<string, number> }> {
+    const accounts = await this.requirePlayer(player_id);
+    const cash = accounts.filter((a) => a.key.purpose === 'cash');
+    return { playerId: player_id, balances: Object.fromEntries(cash.map((a) => [a.key.asset, amountToJson(a.balance_minor)])) };
+  }
+
+  async history(player_id: string, query: { asset?: string; limit: number; cursor?: string }): Promise<HistoryPage & { playerId: string }> {
+    const all = await this.requirePlayer(player_id);
+    if (query.asset !== undefined) await this.requireAsset(query.asset);
+    const accounts = all.filter((a) => a.key.purpose === 'cash' && (query.asset === undefined || a.key.asset === query.asset));
+    const positions = query.cursor !== undefined
+      ? decodeHistoryCursor(query.cursor, new Map(accounts.map((a) => [a.id, a.version])))
+      : new Map(accounts.map((a) => [a.id, a.version + 1n]));
+    return { playerId: player_id, ...(await readHistoryPage(this.ledger, accounts, positions, query.limit)) };
+  }
+
+  async players(query: { limit: number; cursor?: string }) {
+    const after = query.cursor !== undefined ? decodePlayersCursor(query.cursor) : null;
+    // One extra row tells whether another page exists, so the last page carries no cursor.
+    const rows = await readPlayersPage(this.sql, query.limit + 1, after);
+    const page = rows.slice(0, query.limit);
+    return {
+      players: page.map((p) => ({
+        playerId: p.owner,
+        balances: Object.fromEntries(p.balances.map((b) => [b.asset, amountToJson(b.balance_minor)])),
+      })),
+      next_cursor: rows.length > query.limit ? encodePlayersCursor(page[page.length - 1].owner) : null,
+    };
+  }
+
+  async assets(): Promise<{ assets: { code: string; scale: number }[] }> {
+    return { assets: [...(await this.ledger.listAssets()).values()] };
+  }
+
+  /** In-flight keys answer 409; a stored response is replayed (or 422 if the request differs); otherwise work. */
+  private idempotent(scope: IdempotencyScope, work: () => Promise<MoneyResponse>): Promise<MoneyResponse> {
+    const token = scopeToken(scope);
+    return this.in_flight.run(token, async () => {
+      const stored = (await loadStoredResponses(this.sql, [scope])).get(token);
+      return stored ? replayStored(stored, scope) : work();
+    });
+  }
+
+  private async submit(
+    scope: IdempotencyScope,
+    movement: { from: AccountKey; to: AccountKey; kind: string; amount_minor: bigint; description?: string; metadata?: ClientMetadata },
+    accounts: AccountNeed[],
+    respond: MovementInput['respond'],
+  ): Promise<MoneyResponse> {
+    const metadata = { description: movement.description, metadata: movement.metadata, idempotency_key: scope.idempotency_key };
+    const transfer = { from: movement.from, to: movement.to, amount_minor: movement.amount_minor, kind: movement.kind, metadata };
+    const outcome = await this.ledger.submit({ handler: movementHandler, input: { scope, transfer, respond }, accounts });
+    if (!outcome.ok) throw new AppError(outcome.error, outcome.message);
+    const { status, body, replayed } = outcome.value;
+    return { status, body, replayed };
+  }
+
+  private async requireAsset(code: string): Promise<void> {
+    if (!(await this.ledger.assetExists(code))) throw new AppError('UNKNOWN_ASSET', `asset ${code} is not a known asset or currency.`);
+  }
+
+  private async requirePlayer(player_id: string, side?: 'from' | 'to') {
+    const accounts = await this.ledger.accountsOf('player', player_id);
+    if (accounts.length === 0) {
+      throw new AppError('WALLET_PLAYER_NOT_FOUND', `No wallet exists for player ${player_id}${side ? ` (${side}.playerId)` : ''}.`);
+    }
+    return accounts;
+  }
+}
+
+/** Exactly one of playerId / system per side, the sides' assets agree, and they are two different accounts. */
+function checkParties(request: TransferRequest): void {
+  for (const side of ['from', 'to'] as const) {
+    const party = request[side];
+    if ((party.playerId === undefined) === (party.system === undefined)) {
+      throw new AppError('VALIDATION_ERROR', `${side} must name exactly one of playerId or system`);
+    }
+    if (party.asset !== undefined && party.asset !== request.asset) {
+      throw new AppError('WALLET_ASSET_MISMATCH', `${side}.asset is ${party.asset} but the transfer moves ${request.asset}; both accounts must hold the same asset.`);
+    }
+  }
+  const same = request.from.playerId !== undefined ? request.from.playerId === request.to.playerId : request.from.system === request.to.system;
+  if (same) throw new AppError('WALLET_SELF_TRANSFER');
+}
+
+function describe(request: { description?: string; metadata?: ClientMetadata }) {
+  return { description: request.description, metadata: request.metadata };
+}
+
+function partyAccount(party: Party, asset: string): AccountKey {
+  return party.playerId !== undefined ? playerAccount(party.playerId, asset) : systemAccount(party.system!, asset);
+}
+
+/** Players see their balance after the transfer; system balances are internal aggregates (and may exceed JSON's range). */
+function partyJson(key: AccountKey, book: Book): Record<string, unknown> {
+  if (key.kind === 'system') return { system: key.owner };
+  return { playerId: key.owner, balance: amountToJson(book.balance(key)) };
+}
