@@ -41,3 +41,7 @@ export const FUND_PLAYERS_PER_COMMAND = 250;
 export const SIDE_CONCURRENCY = 16;
 /** Mismatches listed in the text report (all of them go to --json). */
 export const MISMATCHES_PRINTED_MAX = 20;
+/** Requests of unknown outcome kept (with their bodies) for the replay; beyond, their players are UNRESOLVED at once. */
+export const UNKNOWN_REQUESTS_KEPT_MAX = 100_000;
+/** A connection that failed at the network level waits this long before its next request (no busy loop on a dead server). */
+export const NETWORK_ERROR_BACKOFF_MS = 50;

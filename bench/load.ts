@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import type { Dispatcher, Pool } from 'undici';
 import type { PlayerBook } from './consistency.ts';
 import { LatencyHistogram, type LatencySummary } from './histogram.ts';
-import { BET_MAX_MINOR } from './limits.ts';
+import { BET_MAX_MINOR, NETWORK_ERROR_BACKOFF_MS, UNKNOWN_REQUESTS_KEPT_MAX } from './limits.ts';
 
 /**
  * The load engine: a closed loop of `connections` requests in flight over one keep-alive undici
@@ -141,6 +141,8 @@ export interface PhaseResult {
   errors: Record<string, number>;
   errors_total: number;
   unknown: UnknownRequest[];
+  /** Unknown-outcome requests beyond UNKNOWN_REQUESTS_KEPT_MAX: not replayable, their players are UNRESOLVED. */
+  unknown_dropped: number;
   /** The generator's own CPU (this process) during the window. */
   generator_cpu_s: number;
   generator_cpu_percent_of_core: number;
@@ -220,6 +222,7 @@ class LoadPhase {
   private ok_measured = 0;
   private actions_measured = 0;
   private errors_total = 0;
+  private unknown_dropped = 0;
   private completions_since_tick = 0;
   private readonly timers: NodeJS.Timeout[] = [];
   private resolve!: (result: PhaseResult) => void;
@@ -315,8 +318,13 @@ class LoadPhase {
       this.fail(slot, error);
     }
     if (!this.stop_reason && now >= this.end_ms) this.stop('duration', now);
-    if (!this.stop_reason) this.issue(slot);
-    else if (this.in_flight === 0) this.finish();
+    if (this.stop_reason) {
+      if (this.in_flight === 0) this.finish();
+    } else if (error) {
+      setTimeout(() => this.issue(slot), NETWORK_ERROR_BACKOFF_MS);
+    } else {
+      this.issue(slot);
+    }
   }
 
   private fail(slot: Slot, error: Error | null): void {
@@ -326,7 +334,13 @@ class LoadPhase {
     this.errors.set(key, (this.errors.get(key) ?? 0) + 1);
     this.errors_total += 1;
     // 4xx: refused, nothing applied (SPEC §0). Anything else: unknown until replayed.
-    if (error || slot.status >= 500 || slot.status < 400) this.unknown.push({ ...slot.request, reason: key });
+    if (!error && slot.status >= 400 && slot.status < 500) return;
+    if (this.unknown.length < UNKNOWN_REQUESTS_KEPT_MAX) {
+      this.unknown.push({ ...slot.request, reason: key });
+    } else {
+      this.unknown_dropped += 1;
+      this.config.book.markUnresolved(slot.request.player);
+    }
   }
 
   private tick(): void {
@@ -358,6 +372,7 @@ class LoadPhase {
       errors: Object.fromEntries([...this.errors].sort((a, b) => b[1] - a[1])),
       errors_total: this.errors_total,
       unknown: this.unknown,
+      unknown_dropped: this.unknown_dropped,
       generator_cpu_s: this.cpu_s,
       generator_cpu_percent_of_core: window_s > 0 ? (100 * this.cpu_s) / window_s : 0,
     });

@@ -66,6 +66,8 @@ function errorLines(report: BenchReport): string[] {
 function consistencyLines(report: BenchReport): string[] {
   const lines: string[] = [];
   const replay = report.replay;
+  const dropped = [report.baseline, report.croupier].reduce((n, p) => n + (p?.unknown_dropped ?? 0), 0);
+  if (dropped > 0) lines.push(`${int.format(dropped)} request(s) of unknown outcome beyond the replay limit: their players are UNRESOLVED`);
   if (replay && replay.replayed > 0) {
     lines.push(`replayed ${replay.replayed} request(s) of unknown outcome: ${replay.applied} applied, ${replay.refused} refused, ${replay.unresolved} still unknown`);
   }

@@ -79,6 +79,8 @@ export interface BenchReport {
   ledger_verified: boolean | null;
   errors_total: number;
   interrupted: boolean;
+  /** The server child exited by itself during the run. */
+  server_exited: boolean;
   /** One line per reason the run is not a pass; empty: exit 0. */
   failures: string[];
 }
@@ -107,23 +109,33 @@ export async function runBench(options: BenchOptions, io: BenchIo): Promise<Benc
   const pool = new Pool(target.url, { connections: options.connections, pipelining: 1, keepAliveTimeout: 60_000 });
   const rss = target.server ? new RssSampler(target.server.pid) : null;
   const unknown: UnknownRequest[] = [];
+  // Phases stop on Ctrl-C, and when the server child dies (no point hammering a closed port).
+  const halt = new AbortController();
+  io.signal?.addEventListener('abort', () => halt.abort(), { once: true });
+  let stopping = false;
+  target.server?.process.once('exit', () => {
+    if (stopping) return;
+    report.server_exited = true;
+    halt.abort();
+  });
+  const phase_io: BenchIo = { ...io, signal: halt.signal };
   try {
     const rng = new Rng(options.seed);
     const phase = (label: string, tag: string, rounds: number) =>
       new RoundSource(player_ids, `${run_id}.${tag}.`, options.aggregator_secret, rng, rounds);
     if (options.prefill_actions > 0 && options.baseline) {
-      const result = await measure('croupier (empty db)', options, io, pool, target, book, phase('baseline', 'a', 1));
+      const result = await measure('croupier (empty db)', options, phase_io, pool, target, book, phase('baseline', 'a', 1));
       unknown.push(...result.unknown);
       report.baseline = result.report;
     }
-    if (options.prefill_actions > 0 && !io.signal?.aborted) {
+    if (options.prefill_actions > 0 && !halt.signal.aborted) {
       say(`prefilling ${options.prefill_actions} actions (not measured)…`);
-      const result = await prefill(options, io, pool, book, phase('prefill', 'p', PREFILL_ROUNDS_PER_REQUEST));
+      const result = await prefill(options, phase_io, pool, book, phase('prefill', 'p', PREFILL_ROUNDS_PER_REQUEST));
       unknown.push(...result.unknown);
       report.prefill = result.report;
     }
-    if (!io.signal?.aborted) {
-      const result = await measure('croupier', options, io, pool, target, book, phase('measure', 'm', 1));
+    if (!halt.signal.aborted) {
+      const result = await measure('croupier', options, phase_io, pool, target, book, phase('measure', 'm', 1));
       unknown.push(...result.unknown);
       report.croupier = result.report;
       if (options.server_cpu_prof_dir && target.server) {
@@ -135,9 +147,10 @@ export async function runBench(options: BenchOptions, io: BenchIo): Promise<Benc
       }
     }
     report.server_max_rss_bytes = rss?.stop() ?? null;
-    if (!io.signal?.aborted) await checkBalances(options, io, pool, book, unknown, report);
-    if (options.verify_ledger && target.database && !io.signal?.aborted) report.ledger_verified = await verify(target.database.url, say);
+    if (!halt.signal.aborted) await checkBalances(options, io, pool, book, unknown, report);
+    if (options.verify_ledger && target.database && !halt.signal.aborted) report.ledger_verified = await verify(target.database.url, say);
   } finally {
+    stopping = true;
     rss?.stop();
     await pool.destroy().catch(() => {});
     await target.server?.stop();
@@ -150,7 +163,7 @@ function emptyReport(options: BenchOptions, run_id: string): BenchReport {
   return {
     run_id, started_at: new Date().toISOString(), finished_at: '', options, machine: machineDescription(), target: '', database: null,
     players: options.players, ceiling: null, baseline: null, prefill: null, croupier: null, ceiling_ratio: null, decay: null,
-    server_max_rss_bytes: null, server_profile: null, replay: null, consistency: null, ledger_verified: null, errors_total: 0, interrupted: false, failures: [],
+    server_max_rss_bytes: null, server_profile: null, replay: null, consistency: null, ledger_verified: null, errors_total: 0, interrupted: false, server_exited: false, failures: [],
   };
 }
 
@@ -244,7 +257,8 @@ async function measure(label: string, options: BenchOptions, io: BenchIo, pool: 
   });
   const { start, end } = edges as Record<'start' | 'end', Sample>;
   const seconds = (end.at_ms - start.at_ms) / 1000;
-  const percent = (a: number | null, b: number | null) => (a === null || b === null || seconds <= 0 ? null : round1((100 * (b - a)) / seconds));
+  // A process tree that lost members (backends of a dead server) can shrink: no figure then.
+  const percent = (a: number | null, b: number | null) => (a === null || b === null || seconds <= 0 || b < a ? null : round1((100 * (b - a)) / seconds));
   const [before, after] = await Promise.all([start.metrics, end.metrics]);
   const { histogram, unknown, ...rest } = result;
   return {
@@ -335,10 +349,11 @@ function finish(report: BenchReport, interrupted: boolean): BenchReport {
 function failuresOf(report: BenchReport): string[] {
   const failures: string[] = [];
   if (report.interrupted) failures.push('the run was interrupted');
+  if (report.server_exited) failures.push('the server exited during the run (see its last log lines above)');
   if (report.errors_total > 0) failures.push(`${report.errors_total} request(s) failed`);
   if (report.prefill && !report.prefill.complete) failures.push(`the prefill did not finish within ${PREFILL_DURATION_MAX_S} s`);
   if (report.consistency && report.consistency.status !== 'CONSISTENT') failures.push(`consistency check: ${report.consistency.status}`);
-  if (!report.consistency && !report.interrupted) failures.push('the consistency check did not run');
+  if (!report.consistency && !report.interrupted && !report.server_exited) failures.push('the consistency check did not run');
   if (report.ledger_verified === false) failures.push('croupier verify found ledger discrepancies');
   if (report.croupier && report.croupier.requests === 0 && !report.interrupted) failures.push('no request was acknowledged in the measured window');
   return failures;
