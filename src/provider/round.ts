@@ -47,7 +47,8 @@ export function callRow(round_id: string, external_transaction_id: string, kind:
 async function send(client: CasinoClient, play: RoundPlay, kind: CallKind, faults: Faults): Promise<CallRow> {
   const round = play.round;
   const id = callId(round.round_id, kind);
-  const result = await client.send(`/casino/${kind}`, payload(round, kind), id, faults);
+  // Faults are drawn by (round number, call), not by id, so a run with the same seed loses the same answers.
+  const result = await client.send(`/casino/${kind}`, payload(round, kind), `${round.round_number}:${kind}`, faults);
   const amount = kind === 'credit' ? round.win_minor : round.bet_minor;
   const original = kind === 'rollback' ? callId(round.round_id, 'debit') : null;
   const row = callRow(round.round_id, id, kind, amount, original, result, play.calls.get(kind)?.attempts ?? 0);

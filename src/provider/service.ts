@@ -105,13 +105,13 @@ export class ProviderService {
     const seed = request.seed ?? Number(session.rng_seed);
     const first = request.first_round ?? Number(await nextRoundNumber(this.ctx.sql, token));
     const faults: Faults = { drop_rate: request.drop_rate, seed };
-    const initial = await this.balance(session, `${token}:balance:${first}:before`, faults);
+    const initial = await this.balance(session, `balance:${first}:before`, faults);
     if (!initial.ok) return initial;
     const plays = this.plan(session, game, seed, first, request).map((round) => newPlay(round));
     await insertRounds(this.ctx.sql, plays.map((p) => p.round));
     await pool(plays, request.concurrency, (play) => advance(this.client, play, faults));
     await this.save(plays);
-    const final = await this.balance(session, `${token}:balance:${first}:after`, faults);
+    const final = await this.balance(session, `balance:${first}:after`, faults);
     if (!final.ok) return final;
     return succeed({ sessionToken: token, initialBalance: initial.value, finalBalance: final.value, summary: summarize(game, plays) });
   }

@@ -18,7 +18,7 @@ const simulateRound = (body: unknown, headers: Record<string, string> = ADMIN) =
 
 describe('launchGame', () => {
   test('needs the operator API key (401 without it or with a wrong one)', async () => {
-    for (const headers of [{}, { authorization: 'Bearer nope' }]) {
+    for (const headers of [{}, { authorization: 'Bearer nope' }] as Record<string, string>[]) {
       assert.equal((await launchGame({ userId: '1', gameId: '1', currency: 'USD' }, headers)).status, 401);
       assert.equal((await simulateRound({ userId: '1', gameId: '1', currency: 'USD' }, headers)).status, 401);
     }

