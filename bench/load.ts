@@ -238,7 +238,7 @@ class LoadPhase {
   start(): void {
     const { config } = this;
     if (config.signal?.aborted) return this.finishEmpty();
-    config.signal?.addEventListener('abort', () => this.stop('interrupted', performance.now()), { once: true });
+    config.signal?.addEventListener('abort', this.onAbort, { once: true });
     if (config.warmup_s === 0) this.openWindow(this.started_ms);
     else this.timers.push(setTimeout(() => this.openWindow(performance.now()), config.warmup_s * 1000));
     this.timers.push(setTimeout(() => this.stop('duration', performance.now()), (config.warmup_s + config.duration_s) * 1000));
@@ -246,6 +246,8 @@ class LoadPhase {
     for (const slot of this.slots) this.issue(slot);
     if (this.in_flight === 0) this.finish();
   }
+
+  private readonly onAbort = () => this.stop('interrupted', performance.now());
 
   private finishEmpty(): void {
     this.stop_reason = 'interrupted';
@@ -354,6 +356,7 @@ class LoadPhase {
   private finish(): void {
     if (this.finished) return;
     this.finished = true;
+    this.config.signal?.removeEventListener('abort', this.onAbort);
     if (!this.window_closed) this.closeWindow(performance.now());
     for (const timer of this.timers) clearTimeout(timer);
     const window_s = Math.max(0, (this.window_end_ms - this.window_start_ms) / 1000);
