@@ -1,8 +1,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { hmacSha256Hex } from '../../src/platform/hmac.ts';
-import { startTestServer, type TestServer } from '../support/server.ts';
-import { assertLedgerVerifies, balance, batch, processCall, uid, type Action } from './helpers.ts';
+import { seedAggregator } from '../../src/aggregator/seed.ts';
+import { call, startTestServer, type TestServer } from '../support/server.ts';
+import { assertLedgerVerifies, balance, batch, processCall, signature, uid, type Action } from './helpers.ts';
 
 /**
  * SPEC §2 over HTTP: the scenarios of the source document (seed 000) from the demo player's
@@ -354,6 +355,14 @@ describe('rollbacks', () => {
 });
 
 describe('wallets, lookups and balances', () => {
+  test('the demo seed is idempotent: running it again moves no money', async () => {
+    const before_seed = await balance(base, DEMO);
+    assert.deepEqual(await seedAggregator(server.ctx), ['player 8|USDT|USD funded with 74322001 USD minor units']);
+    assert.equal(await balance(base, DEMO), before_seed);
+    const [{ n }] = await server.db.sql`select count(*)::int as n from transfers where kind = 'seed_funding' and external_id = 'aggregator-demo-8|USDT|USD'`;
+    assert.equal(n, 1);
+  });
+
   test('a player seen for the first time gets an empty wallet', async () => {
     const user = uid('new');
     assert.deepEqual(await ok({ user_id: user, currency: 'EUR' }), { balance: 0 });
@@ -437,6 +446,12 @@ describe('validation and limits (SPEC §0)', () => {
     assert.equal(r.balance, 2);
     const max = await ok(batch(long, [{ action: 'win', action_id: uid('w'), amount: 9007199254740991 }]));
     assert.equal(max.balance, 9007199254740991);
+  });
+
+  test('a body that is not application/json is a 415', async () => {
+    const raw = JSON.stringify({ user_id: user, currency: 'USD' });
+    const r = await call(base, 'POST', '/aggregator/takehome/process', raw, { authorization: signature(raw), 'content-type': 'application/xml' });
+    assert.equal(r.status, 415, r.text);
   });
 
   test('a body over 1 MiB is a 413', async () => {
