@@ -25,9 +25,9 @@ const NOT_BUILT_PAGE = `<!doctype html>
  * The back office (SPEC §8): `/` is the page, `/assets/*` its hashed bundles. No API key here —
  * the page asks for it and sends it on every API call. Missing build → a page saying how to build.
  */
-export async function backOfficeRoutes(app: FastifyInstance): Promise<void> {
+export async function backOfficeRoutes(app: FastifyInstance, dist_dir: string = WEB_DIST_DIR): Promise<void> {
   await app.register(fastifyStatic, {
-    root: path.join(WEB_DIST_DIR, 'assets'),
+    root: path.join(dist_dir, 'assets'),
     prefix: '/assets/',
     decorateReply: false,
     index: false,
@@ -37,14 +37,14 @@ export async function backOfficeRoutes(app: FastifyInstance): Promise<void> {
   });
   app.get('/', { schema: { summary: 'Back office web page', tags: ['back office'], produces: ['text/html'] } }, async (_request, reply) => {
     reply.headers(SECURITY_HEADERS).header('cache-control', 'no-cache').type('text/html; charset=utf-8');
-    return (await readIndex()) ?? NOT_BUILT_PAGE;
+    return (await readIndex(dist_dir)) ?? NOT_BUILT_PAGE;
   });
 }
 
 /** Read per request (it is small), so a build made while the server runs is picked up. */
-async function readIndex(): Promise<string | undefined> {
+async function readIndex(dist_dir: string): Promise<string | undefined> {
   try {
-    return await fs.readFile(path.join(WEB_DIST_DIR, 'index.html'), 'utf8');
+    return await fs.readFile(path.join(dist_dir, 'index.html'), 'utf8');
   } catch {
     return undefined;
   }
