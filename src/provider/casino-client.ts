@@ -3,6 +3,7 @@ import { hmacSha256Hex } from '../platform/hmac.ts';
 import {
   CALLBACK_ATTEMPTS_MAX, CALLBACK_RETRY_DELAY_MAX_MS, CALLBACK_RETRY_DELAY_MS, CALLBACK_TIMEOUT_MS, CASINO_CONNECTIONS_MAX,
 } from './limits.ts';
+import { providerMetrics } from './metrics.ts';
 import { STREAM_DROP, hashString, uniform } from './rng.ts';
 
 /** What the provider learned from one callback after all its attempts. */
@@ -49,6 +50,14 @@ export class CasinoClient {
 
   /** Sends until a definitive answer or CALLBACK_ATTEMPTS_MAX attempts; `key` names the call for fault draws. */
   async send(path: string, payload: Record<string, unknown>, key: string, faults: Faults = NO_FAULTS): Promise<CallbackResult> {
+    const result = await this.attempts(path, payload, key, faults);
+    const call = path.slice(path.lastIndexOf('/') + 1);
+    providerMetrics.callbacks.inc({ call, result: result.state });
+    if (result.attempts > 1) providerMetrics.retries.inc({ call }, result.attempts - 1);
+    return result;
+  }
+
+  private async attempts(path: string, payload: Record<string, unknown>, key: string, faults: Faults): Promise<CallbackResult> {
     let dropped = 0;
     let last: Attempt | undefined;
     for (let attempt = 1; attempt <= CALLBACK_ATTEMPTS_MAX; attempt++) {
