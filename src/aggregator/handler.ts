@@ -81,7 +81,7 @@ function betOrWin(book: Book, draft: Draft, input: ProcessInput, action: ActionI
   if (cancelled_by && !samePlayer(cancelled_by, input)) {
     return refuse('AGGREGATOR_FOREIGN_ROLLBACK', `Action ${action.action_id} was rolled back in advance by a rollback of another player or currency.`);
   }
-  let tx_id = uuidv7(book.created_at.getTime());
+  let tx_id: string | undefined;
   // A pre-rolled-back original is recorded with its own tx_id and moves nothing; so does a win of 0.
   if (!cancelled_by && amount_minor > 0n) {
     const { player, house } = accountsOf(input);
@@ -94,6 +94,7 @@ function betOrWin(book: Book, draft: Draft, input: ProcessInput, action: ActionI
     if (!bet && overLimit(book, player)) return balanceLimit();
     tx_id = moved.value.id;
   }
+  tx_id ??= freshTxId(book);
   draft.record(newRow(book, input, action, tx_id, cancelled_by !== undefined));
   return succeed(tx_id);
 }
@@ -105,7 +106,7 @@ function rollback(book: Book, draft: Draft, input: ProcessInput, action: ActionI
     return refuse('AGGREGATOR_ROLLBACK_OF_ROLLBACK', `Action ${action.action_id} is a rollback that an earlier rollback already named; a rollback cannot be rolled back.`);
   }
   const original = draft.get(original_id);
-  let tx_id = uuidv7(book.created_at.getTime());
+  let tx_id: string | undefined;
   if (original) {
     if (!samePlayer(original, input)) {
       return refuse('AGGREGATOR_FOREIGN_ROLLBACK', `original_action_id ${original_id} is an action of another player or currency.`);
@@ -117,10 +118,11 @@ function rollback(book: Book, draft: Draft, input: ProcessInput, action: ActionI
     if (!original.rolled_back) {
       const reversed = reverse(book, input, action, original);
       if (!reversed.ok) return reversed;
-      tx_id = reversed.value ?? tx_id;
+      tx_id = reversed.value;
       draft.markRolledBack(original);
     }
   }
+  tx_id ??= freshTxId(book);
   draft.record(newRow(book, input, action, tx_id, false));
   return succeed(tx_id);
 }
@@ -153,6 +155,11 @@ function balanceLimit(): Outcome<never> {
 function insufficient(error: string): Outcome<never> {
   assert(error === 'INSUFFICIENT_FUNDS', `aggregator accounts are locked for the batch, got ${error}`);
   return refuse('AGGREGATOR_INSUFFICIENT_FUNDS');
+}
+
+/** The tx_id of an action that moved no money (a moving one answers its transfer's id). */
+function freshTxId(book: Book): string {
+  return uuidv7(book.created_at.getTime());
 }
 
 function samePlayer(row: ActionRow, input: ProcessInput): boolean {

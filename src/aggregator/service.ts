@@ -41,18 +41,20 @@ async function balanceOf(ctx: AppContext, user_id: string, currency: string): Pr
   return (await ctx.ledger.account(player))!.balance_minor;
 }
 
+function invalid(index: number, field: string, rule: string): AppError {
+  return new AppError('VALIDATION_ERROR', `actions[${index}].${field} ${rule}`);
+}
+
 /** The per-kind rules JSON Schema cannot state readably; each message names the field. */
 function toActionInput(action: NonNullable<ProcessBody['actions']>[number], index: number): ActionInput {
-  const field = (name: string) => `actions[${index}].${name}`;
-  const invalid = (message: string) => new AppError('VALIDATION_ERROR', message);
   const amount_minor = action.amount === undefined ? null : amountFromJson(action.amount);
-  if (amount_minor === undefined) throw invalid(`${field('amount')} must be an integer`);
+  if (amount_minor === undefined) throw invalid(index, 'amount', 'must be an integer');
   if (action.action === 'rollback') {
-    if (action.original_action_id === undefined) throw invalid(`${field('original_action_id')} is required for a rollback`);
-    if (action.original_action_id === action.action_id) throw invalid(`${field('original_action_id')} must name another action than action_id`);
+    if (action.original_action_id === undefined) throw invalid(index, 'original_action_id', 'is required for a rollback');
+    if (action.original_action_id === action.action_id) throw invalid(index, 'original_action_id', 'must name another action than action_id');
     return { action: 'rollback', action_id: action.action_id, amount_minor, original_action_id: action.original_action_id };
   }
-  if (amount_minor === null) throw invalid(`${field('amount')} is required for a ${action.action}`);
-  if (action.action === 'bet' && amount_minor <= 0n) throw invalid(`${field('amount')} must be greater than 0 for a bet`);
+  if (amount_minor === null) throw invalid(index, 'amount', `is required for a ${action.action}`);
+  if (action.action === 'bet' && amount_minor <= 0n) throw invalid(index, 'amount', 'must be greater than 0 for a bet');
   return { action: action.action, action_id: action.action_id, amount_minor, original_action_id: null };
 }
