@@ -2,9 +2,9 @@ import { RTP_BUCKET_MS } from './limits.ts';
 import type { RollupDelta } from './store.ts';
 import type { ActionRow } from './types.ts';
 
-/** The start of the rollup bucket an action was processed in (UTC hours). */
-export function bucketStart(processed_at: Date): Date {
-  return new Date(Math.floor(processed_at.getTime() / RTP_BUCKET_MS) * RTP_BUCKET_MS);
+/** The start of the rollup bucket an action was processed in (UTC hours), in epoch milliseconds. */
+export function bucketStartMs(processed_at: Date): number {
+  return Math.floor(processed_at.getTime() / RTP_BUCKET_MS) * RTP_BUCKET_MS;
 }
 
 /**
@@ -16,40 +16,43 @@ export function bucketStart(processed_at: Date): Date {
 export function rollupDeltas(inserted: ActionRow[], rolled_back_committed: ActionRow[]): RollupDelta[] {
   const deltas = new Map<string, RollupDelta>();
   for (const row of inserted) {
-    if (row.action !== 'rollback') add(deltas, row, row.rolled_back ? cancelled(row) : live(row, 1n));
+    if (row.action === 'rollback') continue;
+    const delta = deltaOf(deltas, row);
+    if (row.rolled_back) addCancelled(delta, row);
+    else addLive(delta, row, 1n);
   }
   for (const row of rolled_back_committed) {
-    const undo = live(row, -1n);
-    const moved = cancelled(row);
-    add(deltas, row, {
-      rounds: undo.rounds, total_bet_minor: undo.total_bet_minor, total_win_minor: undo.total_win_minor,
-      total_rollback_bet_minor: moved.total_rollback_bet_minor, total_rollback_win_minor: moved.total_rollback_win_minor,
-    });
+    const delta = deltaOf(deltas, row);
+    addLive(delta, row, -1n);
+    addCancelled(delta, row);
   }
   return [...deltas.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, d]) => d);
 }
 
-type Amounts = Pick<RollupDelta, 'rounds' | 'total_bet_minor' | 'total_win_minor' | 'total_rollback_bet_minor' | 'total_rollback_win_minor'>;
-
-const ZERO: Amounts = { rounds: 0n, total_bet_minor: 0n, total_win_minor: 0n, total_rollback_bet_minor: 0n, total_rollback_win_minor: 0n };
-
-function live(row: ActionRow, sign: 1n | -1n): Amounts {
-  const amount_minor = row.amount_minor! * sign;
-  return row.action === 'bet' ? { ...ZERO, rounds: sign, total_bet_minor: amount_minor } : { ...ZERO, total_win_minor: amount_minor };
+function deltaOf(deltas: Map<string, RollupDelta>, row: ActionRow): RollupDelta {
+  const hour_ms = bucketStartMs(row.created_at);
+  const key = `${row.user_id}\u0000${row.currency}\u0000${hour_ms}`;
+  let delta = deltas.get(key);
+  if (!delta) {
+    delta = {
+      user_id: row.user_id, currency: row.currency, hour_start: new Date(hour_ms), rounds: 0n,
+      total_bet_minor: 0n, total_win_minor: 0n, total_rollback_bet_minor: 0n, total_rollback_win_minor: 0n,
+    };
+    deltas.set(key, delta);
+  }
+  return delta;
 }
 
-function cancelled(row: ActionRow): Amounts {
-  return row.action === 'bet' ? { ...ZERO, total_rollback_bet_minor: row.amount_minor! } : { ...ZERO, total_rollback_win_minor: row.amount_minor! };
+function addLive(delta: RollupDelta, row: ActionRow, sign: 1n | -1n): void {
+  if (row.action === 'bet') {
+    delta.rounds += sign;
+    delta.total_bet_minor += sign * row.amount_minor!;
+  } else {
+    delta.total_win_minor += sign * row.amount_minor!;
+  }
 }
 
-function add(deltas: Map<string, RollupDelta>, row: ActionRow, amounts: Amounts): void {
-  const hour_start = bucketStart(row.created_at);
-  const key = `${row.user_id}\u0000${row.currency}\u0000${hour_start.toISOString()}`;
-  const delta = deltas.get(key) ?? { user_id: row.user_id, currency: row.currency, hour_start, ...ZERO };
-  delta.rounds += amounts.rounds;
-  delta.total_bet_minor += amounts.total_bet_minor;
-  delta.total_win_minor += amounts.total_win_minor;
-  delta.total_rollback_bet_minor += amounts.total_rollback_bet_minor;
-  delta.total_rollback_win_minor += amounts.total_rollback_win_minor;
-  deltas.set(key, delta);
+function addCancelled(delta: RollupDelta, row: ActionRow): void {
+  if (row.action === 'bet') delta.total_rollback_bet_minor += row.amount_minor!;
+  else delta.total_rollback_win_minor += row.amount_minor!;
 }
