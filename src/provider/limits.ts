@@ -9,7 +9,7 @@ export const CALLBACK_ATTEMPTS_MAX = 5;
 export const CALLBACK_RETRY_DELAY_MS = 10;
 export const CALLBACK_RETRY_DELAY_MAX_MS = 500;
 /** Keep-alive connections to the casino per provider process. */
-export const CASINO_CONNECTIONS_MAX = 64;
+export const CASINO_CONNECTIONS_MAX = 256;
 /** Rounds one /provider/simulate request may play. */
 export const SIMULATE_ROUNDS_MAX = 10_000;
 /** Rounds one /provider/simulate request plays at once. */

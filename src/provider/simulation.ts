@@ -11,7 +11,10 @@ import type { BulkSummary } from './summary.ts';
  * HTTP: it works the same against a server in this process or a remote one.
  */
 export interface SimulationOptions {
+  /** The casino (operator API). */
   url: string;
+  /** The provider (/provider/simulate); usually the same server. */
+  provider_url: string;
   admin_api_key: string;
   provider_secret: string;
   players: number;
@@ -83,9 +86,9 @@ class Http {
     this.agent = new Agent({ connections: options.concurrency + LAUNCH_CONCURRENCY, headersTimeout: SIMULATE_REQUEST_TIMEOUT_MS, bodyTimeout: SIMULATE_REQUEST_TIMEOUT_MS });
   }
 
-  async post(path: string, payload: unknown, headers: Record<string, string>): Promise<{ status: number; body: any }> {
+  async post(path: string, payload: unknown, headers: Record<string, string>, base = this.options.url): Promise<{ status: number; body: any }> {
     const body = JSON.stringify(payload);
-    const response = await request(new URL(path, this.options.url), {
+    const response = await request(new URL(path, base), {
       method: 'POST', dispatcher: this.agent, body, headers: { 'content-type': 'application/json', ...headers },
     });
     const text = await response.body.text();
@@ -103,7 +106,7 @@ class Http {
   }
 
   provider(path: string, payload: unknown) {
-    return this.post(path, payload, { 'x-provider-signature': hmacSha256Hex(this.options.provider_secret, JSON.stringify(payload)) });
+    return this.post(path, payload, { 'x-provider-signature': hmacSha256Hex(this.options.provider_secret, JSON.stringify(payload)) }, this.options.provider_url);
   }
 
   close(): Promise<void> {

@@ -3,7 +3,11 @@ import { createSql } from '../../db/sql.ts';
 import { fundPlayer } from '../../ledger/seed.ts';
 import { playerAccount } from '../../ledger/types.ts';
 import { formatReport, verifyLedger, type VerifyReport } from '../../ledger/verify.ts';
+import { freePort } from '../../db/free-port.ts';
+import type { Config } from '../../platform/config.ts';
+import type { Logger } from '../../platform/logger.ts';
 import { startServer, type Server } from '../../platform/runtime.ts';
+import { databaseUrlOf, startProviderThread } from '../../provider/thread-host.ts';
 import { GAMES } from '../../provider/games.ts';
 import { DROP_RATE_MAX, SIMULATE_CONCURRENCY_MAX, SIMULATE_ROUNDS_MAX } from '../../provider/limits.ts';
 import { balanceMatches, rtpInterval, runSimulation, type SimulationResult } from '../../provider/simulation.ts';
@@ -29,6 +33,7 @@ interface Settings {
   chunk_rounds: number;
   url?: string;
   json: boolean;
+  one_thread: boolean;
 }
 
 function integer(values: Values, name: string, fallback: number, min: number, max: number): number {
@@ -57,6 +62,7 @@ function parse(values: Values): Settings {
     chunk_rounds: integer(values, 'chunk', 100, 1, SIMULATE_ROUNDS_MAX),
     url,
     json: values.json === true,
+    one_thread: values['one-thread'] === true,
   };
 }
 
@@ -128,27 +134,57 @@ async function fundOverHttp(url: string, admin_api_key: string, user_ids: string
   }
 }
 
+interface Target {
+  url: string;
+  provider_url: string;
+  server?: Server;
+  stop(): Promise<void>;
+}
+
+/**
+ * In-process: the casino on this thread and, unless --one-thread, the provider in a worker thread of
+ * this process (a second event loop; they still talk only over HTTP). Remote: the given server.
+ */
+async function target(settings: Settings, config: Config, logger: Logger): Promise<Target> {
+  if (settings.url) return { url: settings.url, provider_url: settings.url, stop: async () => {} };
+  if (settings.one_thread) {
+    const server = await startServer(config, logger);
+    return { url: server.url, provider_url: server.url, server, stop: () => server.stop() };
+  }
+  const provider_port = await freePort();
+  const provider_url = `http://127.0.0.1:${provider_port}`;
+  const server = await startServer({ ...config, provider_url }, logger, new Set(['api']));
+  try {
+    const thread = await startProviderThread({
+      DATABASE_URL: databaseUrlOf(server.ctx.sql), PORT: String(provider_port), HOST: '127.0.0.1', CASINO_URL: server.url, LOG_LEVEL: config.log_level,
+    });
+    return { url: server.url, provider_url: thread.url, server, stop: async () => { await thread.stop(); await server.stop(); } };
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+}
+
 async function run(settings: Settings): Promise<number> {
   const { config, logger } = configOrExit({ PORT: '0', HOST: '127.0.0.1', ...(process.env.LOG_LEVEL ? {} : { LOG_LEVEL: 'warn' }) });
-  let server: Server | undefined;
+  const t = await target(settings, config, logger);
   try {
-    if (!settings.url) server = await startServer(config, logger);
-    const url = settings.url ?? server!.url;
+    const server = t.server;
     const fund = server
-      ? async (ids: string[]) => { for (const id of ids) await fundPlayer(server!.ctx, playerAccount(id, 'USD'), BigInt(SIMULATE_FUNDING_MINOR), `simulate:${id}`); }
-      : (ids: string[]) => fundOverHttp(url, config.admin_api_key, ids);
-    process.stderr.write(`simulate: ${settings.players} players, ${settings.rounds} rounds in total against ${url}\n`);
+      ? async (ids: string[]) => { for (const id of ids) await fundPlayer(server.ctx, playerAccount(id, 'USD'), BigInt(SIMULATE_FUNDING_MINOR), `simulate:${id}`); }
+      : (ids: string[]) => fundOverHttp(t.url, config.admin_api_key, ids);
+    process.stderr.write(`simulate: ${settings.players} players, ${settings.rounds} rounds in total; casino ${t.url}, provider ${t.provider_url}\n`);
     const result = await runSimulation({
-      url, admin_api_key: config.admin_api_key, provider_secret: config.provider_secret, players: settings.players, rounds: settings.rounds,
-      games: settings.games, seed: settings.seed, concurrency: settings.concurrency, drop_rate: settings.drop_rate,
-      chunk_rounds: settings.chunk_rounds, currency: 'USD', fund, on_progress: progress(process.stderr),
+      url: t.url, provider_url: t.provider_url, admin_api_key: config.admin_api_key, provider_secret: config.provider_secret,
+      players: settings.players, rounds: settings.rounds, games: settings.games, seed: settings.seed, concurrency: settings.concurrency,
+      drop_rate: settings.drop_rate, chunk_rounds: settings.chunk_rounds, currency: 'USD', fund, on_progress: progress(process.stderr),
     });
     const verify = await verifyOver(server, config.database_url);
     const out = report(settings, result, verify);
     process.stdout.write(`${settings.json ? JSON.stringify(out.json, null, 2) : out.text}\n`);
     return out.passed ? 0 : 1;
   } finally {
-    await server?.stop();
+    await t.stop();
   }
 }
 
@@ -176,7 +212,7 @@ function keepExitCode(code: number): number {
 export const simulateCommand: Command = {
   name: 'simulate',
   summary: 'Play players × rounds through the real HTTP APIs with the simulated provider; prints rounds/s, measured vs configured RTP, verify',
-  usage: 'croupier simulate [--players N] [--rounds M] [--game 1|2|all] [--seed S] [--concurrency C] [--drop-rate R] [--url URL]',
+  usage: 'croupier simulate [--players N] [--rounds M] [--game 1|2|all] [--seed S] [--concurrency C] [--drop-rate R] [--chunk K] [--url URL] [--one-thread] [--json]',
   options: {
     players: { type: 'string', description: 'Simulated players, each funded with 10000.00 USD and launched once (default 10)' },
     rounds: { type: 'string', description: 'Rounds in TOTAL, spread evenly across the players (default 1000)' },
@@ -186,6 +222,7 @@ export const simulateCommand: Command = {
     'drop-rate': { type: 'string', description: `Fault injection: fraction of callback answers the provider treats as lost, 0..${DROP_RATE_MAX} (default 0)` },
     chunk: { type: 'string', description: 'Rounds per /provider/simulate request (default 100)' },
     url: { type: 'string', description: 'Target a running server (API and provider roles); default: start one in this process (embedded database, or DATABASE_URL)' },
+    'one-thread': { type: 'boolean', description: 'In-process: run the provider on the main thread too (default: a worker thread, a second event loop)' },
     json: { type: 'boolean', description: 'Print the report as JSON' },
   },
   help_footer: () => 'Exit status 1 when the ledger does not verify, a player\'s balance differs from the provider\'s record, or a request failed.\nWith --url, players are funded through POST /v1/wallets/{id}/topup and the ledger is verified only when DATABASE_URL points at the server\'s database.',
