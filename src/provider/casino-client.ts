@@ -1,4 +1,4 @@
-import { Agent, request } from 'undici';
+import { Pool } from 'undici';
 import { hmacSha256Hex } from '../platform/hmac.ts';
 import {
   CALLBACK_ATTEMPTS_MAX, CALLBACK_RETRY_DELAY_MAX_MS, CALLBACK_RETRY_DELAY_MS, CALLBACK_TIMEOUT_MS, CASINO_CONNECTIONS_MAX,
@@ -42,9 +42,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * a timeout per attempt, bounded retries with the same externalTransactionId.
  */
 export class CasinoClient {
-  private readonly agent = new Agent({
-    connections: CASINO_CONNECTIONS_MAX, headersTimeout: CALLBACK_TIMEOUT_MS, bodyTimeout: CALLBACK_TIMEOUT_MS, keepAliveTimeout: 30_000,
-  });
+  /** One pool per casino origin (the URL is known only once a same-process casino listens). */
+  private readonly pools = new Map<string, Pool>();
 
   constructor(private readonly base_url: () => string, private readonly secret: () => string) {}
 
@@ -79,9 +78,9 @@ export class CasinoClient {
   private async post(path: string, payload: Record<string, unknown>): Promise<Attempt | undefined> {
     const body = JSON.stringify(payload);
     try {
-      const response = await request(new URL(path, this.base_url()), {
+      const response = await this.pool().request({
+        path,
         method: 'POST',
-        dispatcher: this.agent,
         headers: { 'content-type': 'application/json', 'x-casino-signature': hmacSha256Hex(this.secret(), body) },
         body,
       });
@@ -98,7 +97,19 @@ export class CasinoClient {
     }
   }
 
-  close(): Promise<void> {
-    return this.agent.close();
+  private pool(): Pool {
+    const origin = this.base_url();
+    let pool = this.pools.get(origin);
+    if (!pool) {
+      pool = new Pool(new URL(origin).origin, {
+        connections: CASINO_CONNECTIONS_MAX, headersTimeout: CALLBACK_TIMEOUT_MS, bodyTimeout: CALLBACK_TIMEOUT_MS, keepAliveTimeout: 30_000,
+      });
+      this.pools.set(origin, pool);
+    }
+    return pool;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.pools.values()].map((pool) => pool.close()));
   }
 }
