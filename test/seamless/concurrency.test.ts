@@ -21,7 +21,18 @@ describe('concurrent callbacks', () => {
   test('20 identical debits at once: one debit, 20 identical responses', async () => {
     const p = await newPlayer(a, 1_000n);
     const body = { ...p.base, externalTransactionId: uid('d'), roundId: 'r', amount: 70 };
-    const replies = await Promise.all(Array.from({ length: 20 }, () => casino(a.url, '/casino/debit', body)));
+    // Count what reaches the ledger: in one process the duplicates join the first call, they are not queued.
+    const ledger = a.ctx.ledger;
+    const submit = ledger.submit.bind(ledger);
+    let submitted = 0;
+    ledger.submit = ((command) => {
+      if ((command.input as { external_transaction_id?: string }).external_transaction_id === body.externalTransactionId) submitted += 1;
+      return submit(command);
+    }) as typeof ledger.submit;
+    const replies = await Promise.all(Array.from({ length: 20 }, () => casino(a.url, '/casino/debit', body))).finally(() => {
+      ledger.submit = submit;
+    });
+    assert.ok(submitted >= 1 && submitted < 20, `${submitted} of 20 identical calls reached the ledger`);
     assert.ok(replies.every((r) => r.status === 200));
     assert.equal(new Set(replies.map((r) => r.text)).size, 1, 'byte-identical answers');
     assert.equal(replies[0].json.balance, 930);
