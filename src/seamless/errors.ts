@@ -38,6 +38,11 @@ export const SEAMLESS_ERRORS = {
     http_status: 409,
     message: 'This externalTransactionId was already used for a different call (type, user, currency, round or amount).',
   },
+  SEAMLESS_BALANCE_LIMIT_EXCEEDED: {
+    code: 'BALANCE_LIMIT_EXCEEDED',
+    http_status: 400,
+    message: 'The balance would exceed 9007199254740991 minor units, the largest amount JSON carries exactly. Nothing was moved.',
+  },
   SEAMLESS_PLAYER_NOT_FOUND: { code: 'PLAYER_NOT_FOUND', http_status: 404, message: 'The player has no wallet in this currency.' },
   SEAMLESS_GAME_NOT_FOUND: { code: 'GAME_NOT_FOUND', http_status: 404, message: 'No enabled game with this gameId in the casino catalogue.' },
   SEAMLESS_PROVIDER_UNAVAILABLE: {

@@ -160,6 +160,15 @@ describe('credit', () => {
     assert.deepEqual(await footprint(s, p.user), { rows: 3, transfers: 2 });
   });
 
+  test('a credit that would take the balance beyond 2^53 - 1 is a 400 BALANCE_LIMIT_EXCEEDED, not a 500', async () => {
+    const p = await newPlayer(s, 1_000n);
+    await debit(p, uid('d'), 100, 'round-big');
+    const r = await credit(p, uid('c'), 'round-big', 9007199254740991);
+    assert.equal(r.status, 400);
+    assert.equal(r.json.code, 'BALANCE_LIMIT_EXCEEDED');
+    assert.equal(await balanceOf(s, p.user), 900n);
+  });
+
   test('a credit for a round with no debit is a 404 UNKNOWN_TRANSACTION and moves nothing', async () => {
     const p = await newPlayer(s, 1_000n);
     const r = await credit(p, uid('c'), 'never-bet', 500);
