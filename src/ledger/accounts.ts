@@ -14,7 +14,7 @@ export class AccountDirectory {
   constructor(private readonly entries_max: number = ACCOUNT_CACHE_ENTRIES_MAX) {}
 
   /** Ids of the needed accounts that exist (creating those marked `create`), unique. */
-  async resolve(tx: TransactionSql, needs: AccountNeed[]): Promise<{ ids: bigint[]; created: Map<string, bigint> }> {
+  async resolve(tx: TransactionSql, needs: AccountNeed[], begun: Promise<unknown>): Promise<{ ids: bigint[]; created: Map<string, bigint> }> {
     const ids = new Set<bigint>();
     const missing = new Map<string, AccountNeed>();
     for (const need of needs) {
@@ -28,6 +28,7 @@ export class AccountDirectory {
     }
     const found = new Map<string, bigint>();
     if (missing.size > 0) {
+      await begun;
       const toCreate: AccountKey[] = [...missing.values()].filter((n) => n.create).map((n) => n.key);
       await createAccounts(tx, toCreate);
       const rows = await findAccountIds(tx, [...missing.values()].map((n) => n.key));

@@ -36,7 +36,11 @@ export const operationHandler: CommandHandler<OperationInput, OperationResult, S
     const keyed = input.transfers.filter((t) => t.scope !== undefined && t.external_id !== undefined);
     const found = keyed.map((t) => state.existing.get(keyOf(t.scope!, t.external_id!)));
     if (keyed.length > 0 && found.every((f) => f !== undefined)) {
-      const same = keyed.every((t, i) => t.amount_minor === found[i]!.amount_minor && t.kind === found[i]!.kind);
+      const same = keyed.every((t, i) => {
+        const stored = found[i]!;
+        return t.amount_minor === stored.amount_minor && t.kind === stored.kind && t.from.asset === stored.asset &&
+          book.account(t.from)?.id === stored.from_account_id && book.account(t.to)?.id === stored.to_account_id;
+      });
       if (!same || keyed.length !== input.transfers.length) return refuse('IDEMPOTENCY_CONFLICT');
       return succeed({ transfers: found as TransferRecord[], replayed: true });
     }

@@ -53,31 +53,40 @@ export async function findAccountIds(db: Queryable, keys: AccountKey[]): Promise
  * Locks the batch's accounts in ascending id order — one global order for every writer in every
  * process, so two batches sharing accounts wait for each other instead of deadlocking.
  */
-export async function lockAccounts(tx: TransactionSql, ids: bigint[]): Promise<AccountState[]> {
-  if (ids.length === 0) return [];
-  const rows = await tx<AccountRow[]>`
+export function lockAccounts(tx: TransactionSql, ids: bigint[]): Promise<AccountState[]> {
+  if (ids.length === 0) return Promise.resolve([]);
+  // execute() dispatches now, synchronously: any statement issued after this call on the same
+  // connection (the handlers' loads, pipelined by the writer) runs after the locks are granted.
+  const query = tx<AccountRow[]>`
     select id, kind, owner, purpose, asset, balance_minor, version, overdraft_limit_minor
     from accounts where id = any(${ids.map(String)}::bigint[])
-    order by id for update`;
-  assert(rows.length === ids.length, `locked ${rows.length} of ${ids.length} accounts`);
-  return rows.map(toState);
+    order by id for update`.execute();
+  return query.then((rows) => {
+    assert(rows.length === ids.length, `locked ${rows.length} of ${ids.length} accounts`);
+    return rows.map(toState);
+  });
 }
 
 export async function insertTransfers(tx: TransactionSql, transfers: TransferRecord[]): Promise<void> {
   if (transfers.length === 0) return;
   const col = <T>(f: (t: TransferRecord) => T) => transfers.map(f);
+  // Metadata travels as text and is cast in SQL: a jsonb[] parameter would be JSON-encoded twice.
   await tx`
     insert into transfers (id, from_account_id, to_account_id, asset, amount_minor, kind, reverses_id, scope,
       external_id, metadata, from_balance_after_minor, from_version, to_balance_after_minor, to_version, created_at)
-    select * from unnest(
+    select id, from_id, to_id, asset, amount, kind, reverses_id, scope, external_id, metadata::jsonb,
+           from_after, from_version, to_after, to_version, created_at
+    from unnest(
       ${col((t) => t.id)}::uuid[], ${col((t) => String(t.from_account_id))}::bigint[],
       ${col((t) => String(t.to_account_id))}::bigint[], ${col((t) => t.asset)}::text[],
       ${col((t) => String(t.amount_minor))}::bigint[], ${col((t) => t.kind)}::text[],
       ${col((t) => t.reverses_id)}::uuid[], ${col((t) => t.scope)}::text[], ${col((t) => t.external_id)}::text[],
-      ${col((t) => (t.metadata ? JSON.stringify(t.metadata) : null))}::jsonb[],
+      ${col((t) => (t.metadata ? JSON.stringify(t.metadata) : null))}::text[],
       ${col((t) => String(t.from_balance_after_minor))}::bigint[], ${col((t) => String(t.from_version))}::bigint[],
       ${col((t) => String(t.to_balance_after_minor))}::bigint[], ${col((t) => String(t.to_version))}::bigint[],
-      ${col((t) => t.created_at.toISOString())}::timestamptz[])`;
+      ${col((t) => t.created_at.toISOString())}::timestamptz[])
+      as t(id, from_id, to_id, asset, amount, kind, reverses_id, scope, external_id, metadata,
+           from_after, from_version, to_after, to_version, created_at)`;
 }
 
 /** One UPDATE for the whole batch: each touched account once, with its final balance and version. */

@@ -1,14 +1,20 @@
 import type { Sql, TransactionSql } from '../db/sql.ts';
 import { AppError } from '../platform/errors.ts';
 import type { Logger } from '../platform/logger.ts';
-import { LEDGER_BATCH_RETRIES_MAX, LEDGER_BATCH_SIZE_MAX, LEDGER_QUEUE_LENGTH_MAX } from '../platform/limits.ts';
+import {
+  LEDGER_BATCH_LINGER_MS,
+  LEDGER_BATCH_LINGER_MIN_LAST_SIZE,
+  LEDGER_BATCH_RETRIES_MAX,
+  LEDGER_BATCH_SIZE_MAX,
+  LEDGER_QUEUE_LENGTH_MAX,
+} from '../platform/limits.ts';
 import { assert } from '../platform/assert.ts';
 import { ledgerMetrics } from '../platform/metrics.ts';
 import { AccountDirectory } from './accounts.ts';
 import { Book } from './book.ts';
 import type { CommandHandler, Decided, LedgerCommand } from './command.ts';
 import { insertTransfers, lockAccounts, writeBalances } from './store.ts';
-import type { Outcome } from './types.ts';
+import type { AccountState, Outcome } from './types.ts';
 
 interface Pending {
   command: LedgerCommand;
@@ -40,6 +46,9 @@ export class GroupCommitWriter {
   private readonly batches_in_flight: number;
   private readonly queue_length_max: number;
   private idle_waiters: (() => void)[] = [];
+  private last_batch_size = 0;
+  private linger_timer: NodeJS.Timeout | undefined;
+  private lingered = false;
 
   constructor(
     private readonly sql: Sql,
@@ -76,7 +85,19 @@ export class GroupCommitWriter {
 
   private pump(): void {
     while (this.running < this.batches_in_flight && this.queue.length > 0) {
+      if (this.shouldLinger()) {
+        this.linger_timer ??= setTimeout(() => {
+          this.linger_timer = undefined;
+          this.lingered = true;
+          this.pump();
+        }, LEDGER_BATCH_LINGER_MS);
+        return;
+      }
+      clearTimeout(this.linger_timer);
+      this.linger_timer = undefined;
+      this.lingered = false;
       const batch = this.queue.splice(0, this.batch_size_max);
+      this.last_batch_size = batch.length;
       this.running += 1;
       this.runBatch(batch).finally(() => {
         this.running -= 1;
@@ -84,6 +105,17 @@ export class GroupCommitWriter {
         else if (this.running === 0) for (const wake of this.idle_waiters.splice(0)) wake();
       });
     }
+  }
+
+  /**
+   * Under load, the requests answered by a batch come back within a millisecond or so. Starting the
+   * next batch on the first of them would alternate batches of one and batches of many; waiting once,
+   * briefly, until half the last batch is back keeps batches large. An idle writer (last batch small)
+   * never waits, so a lone request pays nothing.
+   */
+  private shouldLinger(): boolean {
+    return !this.closed && !this.lingered && this.running === 0 &&
+      this.last_batch_size >= LEDGER_BATCH_LINGER_MIN_LAST_SIZE && this.queue.length * 2 < this.last_batch_size;
   }
 
   private async runBatch(batch: Pending[]): Promise<void> {
@@ -118,27 +150,45 @@ export class GroupCommitWriter {
     }
   }
 
+  /**
+   * One batch, in three round trips: [BEGIN, locks, loads] pipelined, decide in memory, [writes]
+   * pipelined, COMMIT. PostgreSQL runs a connection's statements in the order they were sent; the lock
+   * is dispatched synchronously (execute()) before any load, so loads read after the locks are granted.
+   * COMMIT is sent only once every write has answered: a persist() may issue its statements one after
+   * another, and a COMMIT dispatched earlier would overtake them (they would then run outside the
+   * transaction, without its locks).
+   */
   private async execute(commands: LedgerCommand[]): Promise<Outcome<unknown>[]> {
-    let created: Map<string, bigint> | undefined;
-    const outcomes = await this.sql.begin(async (tx) => {
-      const resolved = await this.accounts.resolve(tx, commands.flatMap((c) => c.accounts));
-      created = resolved.created;
-      const book = new Book(await lockAccounts(tx, resolved.ids), new Date());
+    const conn = await this.sql.reserve();
+    const tx = conn as unknown as TransactionSql;
+    let open = false;
+    try {
+      const begin = conn.unsafe('begin').execute();
+      open = true;
+      const resolved = await this.accounts.resolve(tx, commands.flatMap((c) => c.accounts), begin);
       const groups = groupByHandler(commands);
+      const locking = lockAccounts(tx, resolved.ids);
+      const loading = [...groups].map(([handler, members]) =>
+        handler.load ? handler.load(tx, members.map((m) => m.command.input)) : Promise.resolve(undefined));
+      const [, locked, ...loaded] = await Promise.all([begin, locking, ...loading]);
       const states = new Map<CommandHandler<unknown, unknown, unknown>, unknown>();
-      for (const [handler, members] of groups) {
-        states.set(handler, handler.load ? await handler.load(tx, members.map((m) => m.command.input)) : undefined);
-      }
+      [...groups.keys()].forEach((handler, i) => states.set(handler, loaded[i]));
+      const book = new Book(locked as AccountState[], new Date());
       const results = commands.map((command) => decide(book, command, states.get(command.handler)));
       book.assertBalanced();
-      await insertTransfers(tx, book.transfers);
-      await writeBalances(tx, book.touched());
-      await persistAll(tx, groups, results, states);
+      await Promise.all([insertTransfers(tx, book.transfers), writeBalances(tx, book.touched()), ...persistAll(tx, groups, results, states)]);
+      open = false;
+      const committed = await conn.unsafe('commit');
+      assert(committed.command === 'COMMIT', `commit answered ${committed.command}`);
+      // Only committed accounts enter the id cache.
+      this.accounts.remember(resolved.created);
       return results;
-    });
-    // Only committed accounts enter the id cache.
-    if (created) this.accounts.remember(created);
-    return outcomes as Outcome<unknown>[];
+    } catch (error) {
+      if (open) await conn.unsafe('rollback').catch(() => {});
+      throw error;
+    } finally {
+      conn.release();
+    }
   }
 }
 
@@ -162,10 +212,12 @@ function groupByHandler(commands: LedgerCommand[]): Groups {
   return groups;
 }
 
-async function persistAll(tx: TransactionSql, groups: Groups, results: Outcome<unknown>[], states: Map<unknown, unknown>): Promise<void> {
+function persistAll(tx: TransactionSql, groups: Groups, results: Outcome<unknown>[], states: Map<unknown, unknown>): Promise<void>[] {
+  const writes: Promise<void>[] = [];
   for (const [handler, members] of groups) {
     if (!handler.persist) continue;
     const decided: Decided<unknown, unknown>[] = members.map((m) => ({ input: m.command.input, outcome: results[m.index] }));
-    await handler.persist(tx, decided, states.get(handler));
+    writes.push(handler.persist(tx, decided, states.get(handler)));
   }
+  return writes;
 }

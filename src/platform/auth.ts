@@ -1,9 +1,7 @@
 import { timingSafeEqual, createHash } from 'node:crypto';
-import { Readable } from 'node:stream';
 import type { FastifyRequest, preParsingAsyncHookHandler, onRequestAsyncHookHandler } from 'fastify';
 import { AppError } from './errors.ts';
 import { signatureMatches } from './hmac.ts';
-import { BODY_SIZE_MAX_BYTES } from './limits.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -42,31 +40,39 @@ export interface HmacGuardOptions {
 }
 
 /**
- * Verifies the HMAC of the raw body before anything is parsed (SPEC §0): the body is read here,
- * bounded, checked, and only then handed on to the JSON parser.
+ * Verifies the HMAC of the raw body before anything is parsed (SPEC §0). This hook only marks the
+ * request; the JSON parser (platform/http.ts) checks the signature over the exact bytes it received,
+ * before JSON.parse, and a request without a body is checked before validation. Marking instead of
+ * re-streaming the body keeps the hot path to one read of the bytes.
  */
 export function hmacGuard(options: HmacGuardOptions): preParsingAsyncHookHandler {
-  const error_key = options.error_key ?? 'INVALID_SIGNATURE';
+  const check: SignatureCheck = { ...options, error_key: options.error_key ?? 'INVALID_SIGNATURE', verified: false };
   return async (request, _reply, payload) => {
-    const declared = Number(request.headers['content-length'] ?? 0);
-    if (declared > BODY_SIZE_MAX_BYTES) throw new AppError('BODY_TOO_LARGE');
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of payload) {
-      size += (chunk as Buffer).length;
-      if (size > BODY_SIZE_MAX_BYTES) throw new AppError('BODY_TOO_LARGE');
-      chunks.push(chunk as Buffer);
-    }
-    const body = Buffer.concat(chunks);
-    const header = request.headers[options.header];
-    let presented = typeof header === 'string' ? header.trim() : undefined;
-    if (presented !== undefined && options.prefix) {
-      presented = presented.startsWith(options.prefix) ? presented.slice(options.prefix.length).trim() : undefined;
-    }
-    if (!signatureMatches(options.secret(), body, presented)) throw new AppError(error_key);
-    request.rawBody = body;
-    const replay = Readable.from([body]) as Readable & { receivedEncodedLength?: number };
-    replay.receivedEncodedLength = body.length;
-    return replay;
+    request.signature_check = { ...check };
+    return payload;
   };
+}
+
+export interface SignatureCheck extends HmacGuardOptions {
+  error_key: string;
+  verified: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    signature_check?: SignatureCheck;
+  }
+}
+
+/** Throws the route's signature error unless `body` is signed as the guard requires. */
+export function verifySignature(request: FastifyRequest, body: Buffer): void {
+  const check = request.signature_check;
+  if (!check || check.verified) return;
+  const header = request.headers[check.header];
+  let presented = typeof header === 'string' ? header.trim() : undefined;
+  if (presented !== undefined && check.prefix) {
+    presented = presented.startsWith(check.prefix) ? presented.slice(check.prefix.length).trim() : undefined;
+  }
+  if (!signatureMatches(check.secret(), body, presented)) throw new AppError(check.error_key);
+  check.verified = true;
 }

@@ -4,7 +4,8 @@ import swaggerUi from '@fastify/swagger-ui';
 import { migrationsCurrent } from '../db/migrate.ts';
 import type { AppContext } from './context.ts';
 import { AppError } from './errors.ts';
-import { BODY_SIZE_MAX_BYTES } from './limits.ts';
+import { verifySignature } from './auth.ts';
+import { BODY_SIZE_MAX_BYTES, STRING_LENGTH_MAX } from './limits.ts';
 import { httpMetrics, registry } from './metrics.ts';
 import { describeValidation, validatorCompiler } from './validation.ts';
 
@@ -22,6 +23,8 @@ export async function buildApp(ctx: AppContext, plugins: RoutePlugin[]): Promise
   const app = Fastify({
     logger: false,
     bodyLimit: BODY_SIZE_MAX_BYTES,
+    // Path parameters carry ids up to the string limit (player ids, user ids).
+    maxParamLength: STRING_LENGTH_MAX,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     keepAliveTimeout: 72_000,
@@ -33,12 +36,21 @@ export async function buildApp(ctx: AppContext, plugins: RoutePlugin[]): Promise
   app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: BODY_SIZE_MAX_BYTES }, (request, body, done) => {
     const raw = body as Buffer;
     request.rawBody = raw;
+    try {
+      verifySignature(request, raw);
+    } catch (error) {
+      return done(error as Error, undefined);
+    }
     if (raw.length === 0) return done(null, undefined);
     try {
       done(null, JSON.parse(raw.toString('utf8')));
     } catch {
       done(new AppError('INVALID_JSON'), undefined);
     }
+  });
+  // A signed route called without a body never reaches the parser: check it against the empty body.
+  app.addHook('preValidation', async (request) => {
+    if (request.signature_check && !request.signature_check.verified) verifySignature(request, request.rawBody ?? Buffer.alloc(0));
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => sendError(ctx, error, request, reply));
@@ -92,6 +104,12 @@ function sendError(ctx: AppContext, error: FastifyError, request: FastifyRequest
     reply.code(app_error.http_status).send(app_error.body());
     return;
   }
+  if (isDatabaseUnavailable(error)) {
+    ctx.logger.warn({ err: error, url: request.url }, 'database unavailable');
+    const unavailable = new AppError('NOT_READY');
+    reply.code(unavailable.http_status).send(unavailable.body());
+    return;
+  }
   if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
     reply.code(error.statusCode).send({ code: 'BAD_REQUEST', message: error.message });
     return;
@@ -100,6 +118,17 @@ function sendError(ctx: AppContext, error: FastifyError, request: FastifyRequest
   ctx.logger.error({ err: error, method: request.method, url: request.url }, 'unhandled error');
   const internal = new AppError('INTERNAL');
   reply.code(internal.http_status).send(internal.body());
+}
+
+// Connection failures and server shutdowns: the request may be retried once the database is back.
+const DATABASE_UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED',
+  'CONNECT_TIMEOUT', '57P01', '57P02', '57P03',
+]);
+
+function isDatabaseUnavailable(error: { code?: string }): boolean {
+  const code = error.code ?? '';
+  return DATABASE_UNAVAILABLE_CODES.has(code) || code.startsWith('08');
 }
 
 function registerOperations(app: FastifyInstance, ctx: AppContext): void {

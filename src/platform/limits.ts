@@ -11,6 +11,10 @@ export const PAGE_SIZE_DEFAULT = 50;
 export const AMOUNT_MINOR_MAX = 9007199254740991n;
 /** Group-commit writer: most commands in one database transaction. */
 export const LEDGER_BATCH_SIZE_MAX = 500;
+/** Group-commit writer: longest wait for a batch to fill after a large one (never when idle). */
+export const LEDGER_BATCH_LINGER_MS = 1;
+/** Group-commit writer: only after a batch at least this large does the next one wait to fill. */
+export const LEDGER_BATCH_LINGER_MIN_LAST_SIZE = 4;
 /** Group-commit writer: most commands waiting for a batch before new ones are refused (503). */
 export const LEDGER_QUEUE_LENGTH_MAX = 20_000;
 /** How often a batch is retried on deadlock / serialization / unique races before it is split. */

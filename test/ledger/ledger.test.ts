@@ -198,3 +198,22 @@ describe('references without foreign keys', () => {
     assert.ok((await verifyLedger(db.sql)).passed);
   });
 });
+
+describe('metadata', () => {
+  test('transfer metadata is stored as a JSON object, not a string', async () => {
+    const r = await ledger.execute([{ from: treasury, to: playerAccount('meta', 'USD'), amount_minor: 5n, kind: 'topup', metadata: { note: 'hello', n: 1 } }]);
+    assert.ok(r.ok, 'topup applied');
+    const [row] = await db.sql`select jsonb_typeof(metadata) as type, metadata->>'note' as note from transfers where id = ${r.value.transfers[0].id}`;
+    assert.deepEqual({ ...row }, { type: 'object', note: 'hello' });
+  });
+});
+
+describe('idempotency conflicts', () => {
+  test('the same external id naming other accounts is a conflict, not a replay', async () => {
+    const spec = { from: treasury, to: playerAccount('first', 'USD'), amount_minor: 286n, kind: 'topup', scope: 'test', external_id: 'k-accounts' };
+    assert.ok((await ledger.execute([spec])).ok, 'first applied');
+    const other = await ledger.execute([{ ...spec, to: playerAccount('second', 'USD') }]);
+    assert.equal(!other.ok && other.error, 'IDEMPOTENCY_CONFLICT');
+    assert.equal(await ledger.account(playerAccount('second', 'USD')).then((a) => a?.balance_minor ?? 0n), 0n);
+  });
+});

@@ -59,6 +59,18 @@ test('start, restart, SIGKILL recovery and verify on the embedded database', { t
     assert.match(verify.stdout, /Result: PASS/);
     assert.equal((await fetch(`http://127.0.0.1:${port}/ready`)).status, 200);
 
+    // A corrupted balance makes verify exit 1 (and the report say FAIL).
+    const victim = spawnSync(process.execPath, ['--import', 'tsx', '-e', `
+      import postgres from 'postgres';
+      const port = JSON.parse((await import('node:fs')).readFileSync(${JSON.stringify(path.join(data_dir, 'croupier-owner.json'))}, 'utf8')).port;
+      const sql = postgres('postgres://postgres:croupier@127.0.0.1:' + port + '/postgres');
+      await sql\`update accounts set balance_minor = balance_minor + 1 where id = (select min(id) from accounts)\`;
+      await sql.end();`], { encoding: 'utf8' });
+    assert.equal(victim.status, 0, victim.stderr);
+    const failing = spawnSync(process.execPath, [BIN, 'verify'], { env: environment(data_dir, port), encoding: 'utf8' });
+    assert.equal(failing.status, 1, failing.stdout + failing.stderr);
+    assert.match(failing.stdout, /Result: FAIL/);
+
     // Graceful: SIGTERM → exit 0, PostgreSQL stopped with it.
     const pg_pid = postmasterPid(data_dir)!;
     server.kill('SIGTERM');
