@@ -44,12 +44,15 @@ export const processHandler: CommandHandler<ProcessInput, ProcessResult, BatchSt
     return succeed({ transactions, balance_minor: book.balance(accountsOf(input).player) });
   },
 
-  async persist(tx: TransactionSql, _decided, state: BatchState): Promise<void> {
+  // Unawaited: the writer pipelines these behind the ledger's writes, with COMMIT, in one round trip.
+  persist(tx: TransactionSql, _decided, state: BatchState) {
     const inserted = state.inserted.map((id) => state.rows.get(id)!);
     const rolled_back = [...state.rolled_back_committed].map((id) => state.rows.get(id)!);
-    await insertActions(tx, inserted);
-    await markRolledBack(tx, [...state.rolled_back_committed]);
-    await upsertRollups(tx, rollupDeltas(inserted, rolled_back));
+    return [
+      ...insertActions(tx, inserted),
+      ...markRolledBack(tx, [...state.rolled_back_committed]),
+      ...upsertRollups(tx, rollupDeltas(inserted, rolled_back)),
+    ];
   },
 };
 

@@ -1,5 +1,6 @@
 import type { Queryable, TransactionSql } from '../db/sql.ts';
 import { assert } from '../platform/assert.ts';
+import { checkedStatement, type PendingStatement } from '../ledger/command.ts';
 import type { ActionRow, RtpRow, RtpTotals } from './types.ts';
 
 /** SQL of the aggregator. Every write runs inside the ledger's batch transaction (see handler.ts). */
@@ -18,25 +19,26 @@ export async function loadActions(tx: TransactionSql, ids: string[], named_by_ro
 
 // Booleans travel as text: postgres.js serializes a boolean[] parameter's elements as false unless they are
 // JS booleans, and JS boolean arrays are not typed as arrays. text[] → boolean[] is exact.
-export async function insertActions(tx: TransactionSql, rows: ActionRow[]): Promise<void> {
-  if (rows.length === 0) return;
+export function insertActions(tx: TransactionSql, rows: ActionRow[]): PendingStatement[] {
+  if (rows.length === 0) return [];
   const col = <T>(f: (r: ActionRow) => T) => rows.map(f);
-  await tx`
+  return [tx`
     insert into aggregator_actions (action_id, user_id, currency, action, amount_minor, original_action_id, tx_id, rolled_back, game, game_id, created_at)
     select * from unnest(
       ${col((r) => r.action_id)}::text[], ${col((r) => r.user_id)}::text[], ${col((r) => r.currency)}::text[],
       ${col((r) => r.action)}::text[], ${col((r) => (r.amount_minor === null ? null : String(r.amount_minor)))}::bigint[],
       ${col((r) => r.original_action_id)}::text[], ${col((r) => r.tx_id)}::uuid[], ${col((r) => (r.rolled_back ? 't' : 'f'))}::text[]::boolean[],
-      ${col((r) => r.game)}::text[], ${col((r) => r.game_id)}::text[], ${col((r) => r.created_at.toISOString())}::timestamptz[])`;
+      ${col((r) => r.game)}::text[], ${col((r) => r.game_id)}::text[], ${col((r) => r.created_at.toISOString())}::timestamptz[])`];
 }
 
 /** Bets and wins committed by earlier batches that this batch rolled back. */
-export async function markRolledBack(tx: TransactionSql, action_ids: string[]): Promise<void> {
-  if (action_ids.length === 0) return;
-  const result = await tx`
+export function markRolledBack(tx: TransactionSql, action_ids: string[]): PendingStatement[] {
+  if (action_ids.length === 0) return [];
+  const update = tx`
     update aggregator_actions set rolled_back = true
     where action_id = any(${action_ids}::text[]) and not rolled_back and action <> 'rollback'`;
-  assert(result.count === action_ids.length, `marked ${result.count} of ${action_ids.length} actions rolled back`);
+  return [checkedStatement(update, (result) =>
+    assert(result.count === action_ids.length, `marked ${result.count} of ${action_ids.length} actions rolled back`))];
 }
 
 export interface RollupDelta {
@@ -51,11 +53,11 @@ export interface RollupDelta {
 }
 
 /** One upsert per batch; the deltas are already summed per key and sorted (one lock order everywhere). */
-export async function upsertRollups(tx: TransactionSql, deltas: RollupDelta[]): Promise<void> {
-  if (deltas.length === 0) return;
+export function upsertRollups(tx: TransactionSql, deltas: RollupDelta[]): PendingStatement[] {
+  if (deltas.length === 0) return [];
   const col = <T>(f: (d: RollupDelta) => T) => deltas.map(f);
   const num = (f: (d: RollupDelta) => bigint) => deltas.map((d) => String(f(d)));
-  await tx`
+  return [tx`
     insert into aggregator_rtp_hourly as r (user_id, currency, hour_start, rounds, total_bet_minor, total_win_minor,
       total_rollback_bet_minor, total_rollback_win_minor)
     select * from unnest(
@@ -67,7 +69,7 @@ export async function upsertRollups(tx: TransactionSql, deltas: RollupDelta[]): 
       total_bet_minor = r.total_bet_minor + excluded.total_bet_minor,
       total_win_minor = r.total_win_minor + excluded.total_win_minor,
       total_rollback_bet_minor = r.total_rollback_bet_minor + excluded.total_rollback_bet_minor,
-      total_rollback_win_minor = r.total_rollback_win_minor + excluded.total_rollback_win_minor`;
+      total_rollback_win_minor = r.total_rollback_win_minor + excluded.total_rollback_win_minor`];
 }
 
 export interface RtpQuery {

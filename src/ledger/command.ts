@@ -21,7 +21,18 @@ export interface CommandHandler<I, R, S = undefined> {
   readonly name: string;
   load?(tx: TransactionSql, inputs: I[]): Promise<S>;
   apply(book: Book, input: I, state: S): Outcome<R>;
-  persist?(tx: TransactionSql, decided: Decided<I, R>[], state: S): Promise<void>;
+  /**
+   * Preferably return the statements unawaited (postgres.js queries are lazy): the writer dispatches
+   * them in order behind the ledger's own writes and pipelines COMMIT after them — one round trip for
+   * every write of the batch. An async persist (awaiting its own statements) is accepted too; COMMIT
+   * then waits for it, costing a round trip per awaited statement.
+   */
+  persist?(tx: TransactionSql, decided: Decided<I, R>[], state: S): PendingStatement[] | Promise<void>;
+}
+
+/** A postgres.js query created but not yet awaited. */
+export interface PendingStatement<T = unknown> extends PromiseLike<T> {
+  execute(): unknown;
 }
 
 export interface Decided<I, R> {
@@ -33,4 +44,15 @@ export interface LedgerCommand<I = unknown, R = unknown, S = unknown> {
   handler: CommandHandler<I, R, S>;
   input: I;
   accounts: AccountNeed[];
+}
+
+/** A pending statement whose result is checked when the writer awaits it (still dispatched lazily). */
+export function checkedStatement<T>(query: PendingStatement<T>, check: (result: T) => void): PendingStatement<T> {
+  return {
+    execute: () => query.execute(),
+    then: (onfulfilled, onrejected) => query.then((result) => {
+      check(result);
+      return result;
+    }).then(onfulfilled, onrejected),
+  };
 }

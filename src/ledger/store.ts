@@ -1,4 +1,5 @@
 import type { Queryable, TransactionSql } from '../db/sql.ts';
+import type { PendingStatement } from './command.ts';
 import { assert } from '../platform/assert.ts';
 import { accountKeyString, type AccountKey, type AccountState, type TransferRecord } from './types.ts';
 
@@ -67,11 +68,11 @@ export function lockAccounts(tx: TransactionSql, ids: bigint[]): Promise<Account
   });
 }
 
-export async function insertTransfers(tx: TransactionSql, transfers: TransferRecord[]): Promise<void> {
-  if (transfers.length === 0) return;
+export function insertTransfers(tx: TransactionSql, transfers: TransferRecord[]): PendingStatement[] {
+  if (transfers.length === 0) return [];
   const col = <T>(f: (t: TransferRecord) => T) => transfers.map(f);
   // Metadata travels as text and is cast in SQL: a jsonb[] parameter would be JSON-encoded twice.
-  await tx`
+  return [tx`
     insert into transfers (id, from_account_id, to_account_id, asset, amount_minor, kind, reverses_id, scope,
       external_id, metadata, from_balance_after_minor, from_version, to_balance_after_minor, to_version, created_at)
     select id, from_id, to_id, asset, amount, kind, reverses_id, scope, external_id, metadata::jsonb,
@@ -86,18 +87,16 @@ export async function insertTransfers(tx: TransactionSql, transfers: TransferRec
       ${col((t) => String(t.to_balance_after_minor))}::bigint[], ${col((t) => String(t.to_version))}::bigint[],
       ${col((t) => t.created_at.toISOString())}::timestamptz[])
       as t(id, from_id, to_id, asset, amount, kind, reverses_id, scope, external_id, metadata,
-           from_after, from_version, to_after, to_version, created_at)`;
+           from_after, from_version, to_after, to_version, created_at)`];
 }
 
 /** One UPDATE for the whole batch: each touched account once, with its final balance and version. */
-export async function writeBalances(tx: TransactionSql, accounts: AccountState[]): Promise<void> {
-  if (accounts.length === 0) return;
-  const result = await tx`
+export function writeBalances(tx: TransactionSql, accounts: AccountState[]): PendingStatement<{ count: number }> {
+  return tx`
     update accounts a set balance_minor = v.balance_minor, version = v.version
     from unnest(${accounts.map((a) => String(a.id))}::bigint[], ${accounts.map((a) => String(a.balance_minor))}::bigint[],
                 ${accounts.map((a) => String(a.version))}::bigint[]) as v(id, balance_minor, version)
     where a.id = v.id`;
-  assert(result.count === accounts.length, `updated ${result.count} of ${accounts.length} balances`);
 }
 
 export async function readAccount(db: Queryable, key: AccountKey): Promise<AccountState | undefined> {

@@ -12,7 +12,7 @@ import { assert } from '../platform/assert.ts';
 import { ledgerMetrics } from '../platform/metrics.ts';
 import { AccountDirectory } from './accounts.ts';
 import { Book } from './book.ts';
-import type { CommandHandler, Decided, LedgerCommand } from './command.ts';
+import type { CommandHandler, Decided, LedgerCommand, PendingStatement } from './command.ts';
 import { insertTransfers, lockAccounts, writeBalances } from './store.ts';
 import type { AccountState, Outcome } from './types.ts';
 
@@ -151,17 +151,18 @@ export class GroupCommitWriter {
   }
 
   /**
-   * One batch, in three round trips: [BEGIN, locks, loads] pipelined, decide in memory, [writes]
-   * pipelined, COMMIT. PostgreSQL runs a connection's statements in the order they were sent; the lock
+   * One batch, in two round trips: [BEGIN, locks, loads] pipelined, decide in memory, then [writes,
+   * COMMIT] pipelined. PostgreSQL runs a connection's statements in the order they were sent. The lock
    * is dispatched synchronously (execute()) before any load, so loads read after the locks are granted.
-   * COMMIT is sent only once every write has answered: a persist() may issue its statements one after
-   * another, and a COMMIT dispatched earlier would overtake them (they would then run outside the
-   * transaction, without its locks).
+   * Writes are handed over undispatched and dispatched here in order, COMMIT last; a handler whose
+   * persist() awaits its own statements makes COMMIT wait for it instead (a COMMIT sent earlier would
+   * overtake those statements, which would then run outside the transaction and its locks).
    */
   private async execute(commands: LedgerCommand[]): Promise<Outcome<unknown>[]> {
     const conn = await this.sql.reserve();
     const tx = conn as unknown as TransactionSql;
     let open = false;
+    let commit: Promise<{ command: string }> | undefined;
     try {
       const begin = conn.unsafe('begin').execute();
       open = true;
@@ -176,15 +177,33 @@ export class GroupCommitWriter {
       const book = new Book(locked as AccountState[], new Date());
       const results = commands.map((command) => decide(book, command, states.get(command.handler)));
       book.assertBalanced();
-      await Promise.all([insertTransfers(tx, book.transfers), writeBalances(tx, book.touched()), ...persistAll(tx, groups, results, states)]);
-      open = false;
-      const committed = await conn.unsafe('commit');
+      const touched = book.touched();
+      const balances = touched.length ? writeBalances(tx, touched) : undefined;
+      const { statements, awaited } = persistAll(tx, groups, results, states);
+      const pipelined = [...insertTransfers(tx, book.transfers), ...(balances ? [balances] : []), ...statements];
+      for (const statement of pipelined) {
+        assert(typeof statement.execute === 'function', 'persist() must return postgres.js queries, unawaited');
+        statement.execute();
+      }
+      if (awaited.length) await Promise.all([...pipelined, ...awaited]);
+      // Dispatched after every write: PostgreSQL runs it last. If a write failed, the transaction is
+      // aborted and this COMMIT answers ROLLBACK, which the assertion below refuses to acknowledge.
+      commit = conn.unsafe('commit').execute();
+      const [written, committed] = await Promise.all([Promise.all(pipelined), commit]);
       assert(committed.command === 'COMMIT', `commit answered ${committed.command}`);
+      if (balances) {
+        const updated = (written[pipelined.indexOf(balances)] as { count: number }).count;
+        assert(updated === touched.length, `updated ${updated} of ${touched.length} balances`);
+      }
       // Only committed accounts enter the id cache.
       this.accounts.remember(resolved.created);
       return results;
     } catch (error) {
-      if (open) await conn.unsafe('rollback').catch(() => {});
+      // The transaction must be over before the connection goes back to the pool: a dispatched COMMIT
+      // ends it (as ROLLBACK when a statement failed); otherwise roll back. Both wait for every
+      // statement queued before them.
+      if (commit) await commit.catch(() => {});
+      else if (open) await conn.unsafe('rollback').catch(() => {});
       throw error;
     } finally {
       conn.release();
@@ -212,12 +231,15 @@ function groupByHandler(commands: LedgerCommand[]): Groups {
   return groups;
 }
 
-function persistAll(tx: TransactionSql, groups: Groups, results: Outcome<unknown>[], states: Map<unknown, unknown>): Promise<void>[] {
-  const writes: Promise<void>[] = [];
+function persistAll(tx: TransactionSql, groups: Groups, results: Outcome<unknown>[], states: Map<unknown, unknown>): { statements: PendingStatement[]; awaited: Promise<void>[] } {
+  const statements: PendingStatement[] = [];
+  const awaited: Promise<void>[] = [];
   for (const [handler, members] of groups) {
     if (!handler.persist) continue;
     const decided: Decided<unknown, unknown>[] = members.map((m) => ({ input: m.command.input, outcome: results[m.index] }));
-    writes.push(handler.persist(tx, decided, states.get(handler)));
+    const written = handler.persist(tx, decided, states.get(handler));
+    if (Array.isArray(written)) statements.push(...written);
+    else awaited.push(written);
   }
-  return writes;
+  return { statements, awaited };
 }

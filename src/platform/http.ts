@@ -24,7 +24,13 @@ export async function buildApp(ctx: AppContext, plugins: RoutePlugin[]): Promise
     logger: false,
     bodyLimit: BODY_SIZE_MAX_BYTES,
     // Path parameters carry ids up to the string limit (player ids, user ids).
-    maxParamLength: STRING_LENGTH_MAX,
+    routerOptions: { maxParamLength: STRING_LENGTH_MAX },
+    // Errors raised before routing (bad URL encoding, over-long path parameters) keep our error shape.
+    frameworkErrors: (error, _request, reply: FastifyReply) => {
+      const key = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'URI_TOO_LONG' : 'VALIDATION_ERROR';
+      const app_error = new AppError(key, key === 'URI_TOO_LONG' ? undefined : error.message);
+      reply.code(app_error.http_status).send(app_error.body());
+    },
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     keepAliveTimeout: 72_000,

@@ -10,6 +10,7 @@ export const PLATFORM_ERRORS = {
   NOT_FOUND: { code: 'NOT_FOUND', http_status: 404, message: 'No such endpoint.' },
   METHOD_NOT_ALLOWED: { code: 'METHOD_NOT_ALLOWED', http_status: 405, message: 'Method not allowed on this endpoint.' },
   BODY_TOO_LARGE: { code: 'BODY_TOO_LARGE', http_status: 413, message: 'Request body exceeds 1 MiB.' },
+  URI_TOO_LONG: { code: 'URI_TOO_LONG', http_status: 414, message: 'A path parameter exceeds 255 characters.' },
   UNSUPPORTED_MEDIA_TYPE: { code: 'UNSUPPORTED_MEDIA_TYPE', http_status: 415, message: 'Content-Type must be application/json.' },
   OVERLOADED: { code: 'OVERLOADED', http_status: 503, message: 'The ledger queue is full; retry shortly.' },
   NOT_READY: { code: 'NOT_READY', http_status: 503, message: 'The database is not reachable or migrations are not applied.' },

@@ -53,9 +53,10 @@ export const movementHandler: CommandHandler<MovementInput, MovementResult, Stat
     return succeed({ status: CREATED, body, replayed: false, stored });
   },
 
-  async persist(tx: TransactionSql, decided: Decided<MovementInput, MovementResult>[]): Promise<void> {
+  // Unawaited: pipelined with the ledger's writes and COMMIT (see docs/ledger.md).
+  persist(tx: TransactionSql, decided: Decided<MovementInput, MovementResult>[]) {
     const rows = decided.flatMap((d) => (d.outcome.ok && d.outcome.value.stored ? [d.outcome.value.stored] : []));
-    await insertStoredResponses(tx, rows);
+    return insertStoredResponses(tx, rows);
   },
 };
 

@@ -1,3 +1,4 @@
+import { STRING_LENGTH_MAX } from '../platform/limits.ts';
 import { AMOUNT_MINOR_MAX } from '../platform/limits.ts';
 
 /** Limits of the wallet surface (SPEC §0: every limit named and documented in docs/wallet.md). */
@@ -24,4 +25,4 @@ export const CURSOR_LENGTH_MAX = 2_048;
  * path segment and the router refuses path parameters beyond 100 characters (Fastify's
  * maxParamLength default), so the wallet holds every player id, in paths and bodies alike, to 100.
  */
-export const PLAYER_ID_LENGTH_MAX = 100;
+export const PLAYER_ID_LENGTH_MAX = STRING_LENGTH_MAX;

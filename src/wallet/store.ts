@@ -1,3 +1,4 @@
+import type { PendingStatement } from '../ledger/command.ts';
 import type { Queryable, Sql, TransactionSql } from '../db/sql.ts';
 
 /** SQL of the wallet surface: its one table, wallet_idempotency_keys (migrations/020). */
@@ -33,15 +34,15 @@ export function storedKey(api_key_hash: Buffer, idempotency_key: string): string
  * stored the same key first, the unique violation makes the writer retry the batch, and the retry
  * loads that row and replays it instead of moving money twice.
  */
-export async function insertStoredResponses(tx: TransactionSql, rows: StoredResponse[]): Promise<void> {
-  if (rows.length === 0) return;
+export function insertStoredResponses(tx: TransactionSql, rows: StoredResponse[]): PendingStatement[] {
+  if (rows.length === 0) return [];
   const col = <T>(f: (r: StoredResponse) => T) => rows.map(f);
-  await tx`
+  return [tx`
     insert into wallet_idempotency_keys (api_key_hash, idempotency_key, request_hash, response_status, response_body, transfer_id)
     select decode(h, 'hex'), i, decode(r, 'hex'), s, decode(b, 'hex'), t
     from unnest(${col((r) => r.api_key_hash.toString('hex'))}::text[], ${col((r) => r.idempotency_key)}::text[],
                 ${col((r) => r.request_hash.toString('hex'))}::text[], ${col((r) => r.response_status)}::smallint[],
-                ${col((r) => r.response_body.toString('hex'))}::text[], ${col((r) => r.transfer_id)}::uuid[]) as v(h, i, r, s, b, t)`;
+                ${col((r) => r.response_body.toString('hex'))}::text[], ${col((r) => r.transfer_id)}::uuid[]) as v(h, i, r, s, b, t)`];
 }
 
 /** Deletes up to `rows_max` keys stored before `cutoff`; returns how many went. */

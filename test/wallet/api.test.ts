@@ -141,12 +141,15 @@ describe('top-up, bonus, spend, withdraw', () => {
     }
   });
 
-  test('a player id with control characters, or longer than 100 characters, is refused', async () => {
+  test('a player id with control characters, or longer than 255 characters, is refused', async () => {
     const r = await post(base, `/v1/wallets/${encodeURIComponent('bad\u0001id')}/topup`, { asset: 'GOLD_COINS', amount: 1 });
     assert.equal(r.status, 400);
     assert.match(r.json.message, /^playerId /);
-    const long = await post(base, `/v1/wallets/${'p'.repeat(101)}/topup`, { asset: 'GOLD_COINS', amount: 1 });
+    const longest = await post(base, `/v1/wallets/${'p'.repeat(255)}/topup`, { asset: 'GOLD_COINS', amount: 1 });
+    assert.equal(longest.status, 201, 'a 255-character id is a valid player id');
+    const long = await post(base, `/v1/wallets/${'p'.repeat(256)}/topup`, { asset: 'GOLD_COINS', amount: 1 });
     assert.equal(long.status, 414);
+    assert.equal(long.json.code, 'URI_TOO_LONG', 'our error shape, not the framework\'s');
   });
 
   test('a credit that would take a balance beyond 2^53-1 is refused with BALANCE_LIMIT_EXCEEDED', async () => {
