@@ -1,4 +1,6 @@
 import type { Queryable, TransactionSql } from '../db/sql.ts';
+import { checkedStatement, type PendingStatement } from '../ledger/command.ts';
+import { assert } from '../platform/assert.ts';
 import type { Session, TransactionRow } from './types.ts';
 
 /** SQL of the casino side of the seamless protocol (its own tables only). */
@@ -51,11 +53,14 @@ export async function readBatchRows(tx: TransactionSql, ids: string[], round_ids
     select * from seamless_transactions where kind = 'debit' and round_id = any(${round_ids}::text[])`;
 }
 
-/** One INSERT for every new row of a batch; a racing process's row makes it fail with 23505 (retried). */
-export async function insertTransactions(tx: TransactionSql, rows: TransactionRow[]): Promise<void> {
-  if (rows.length === 0) return;
+/**
+ * One INSERT for every new row of a batch; a racing process's row makes it fail with 23505 (the writer
+ * retries the batch). Returned unawaited: the writer pipelines it behind its own writes and COMMIT.
+ */
+export function insertTransactions(tx: TransactionSql, rows: TransactionRow[]): PendingStatement[] {
+  if (rows.length === 0) return [];
   const col = <T>(f: (r: TransactionRow) => T) => rows.map(f);
-  await tx`
+  return [tx`
     insert into seamless_transactions (external_transaction_id, kind, transaction_id, session_token, user_id, currency,
       game_id, round_id, amount_minor, original_transaction_id, transfer_id, rolled_back_by, response_status, response_body)
     select * from unnest(
@@ -64,14 +69,18 @@ export async function insertTransactions(tx: TransactionSql, rows: TransactionRo
       ${col((r) => r.game_id)}::text[], ${col((r) => r.round_id)}::text[],
       ${col((r) => (r.amount_minor === null ? null : String(r.amount_minor)))}::bigint[],
       ${col((r) => r.original_transaction_id)}::text[], ${col((r) => r.transfer_id)}::uuid[], ${col((r) => r.rolled_back_by)}::text[],
-      ${col((r) => r.response_status)}::smallint[], ${col((r) => r.response_body)}::text[])`;
+      ${col((r) => r.response_status)}::smallint[], ${col((r) => r.response_body)}::text[])`];
 }
 
-/** Marks debits committed earlier as rolled back (debits of the same batch are inserted already marked). */
-export async function markRolledBack(tx: TransactionSql, marks: { debit_id: string; rollback_id: string }[]): Promise<void> {
-  if (marks.length === 0) return;
-  await tx`
+/**
+ * Marks debits committed earlier as rolled back (debits of the same batch are inserted already marked).
+ * The row lock on the player serialises rollbacks of one debit, so every mark must land.
+ */
+export function markRolledBack(tx: TransactionSql, marks: { debit_id: string; rollback_id: string }[]): PendingStatement[] {
+  if (marks.length === 0) return [];
+  const update = tx`
     update seamless_transactions t set rolled_back_by = m.rollback_id
     from unnest(${marks.map((m) => m.debit_id)}::text[], ${marks.map((m) => m.rollback_id)}::text[]) as m(debit_id, rollback_id)
     where t.external_transaction_id = m.debit_id and t.kind = 'debit' and t.rolled_back_by is null`;
+  return [checkedStatement(update, (result) => assert(result.count === marks.length, `marked ${result.count} of ${marks.length} debits rolled back`))];
 }
