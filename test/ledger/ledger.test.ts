@@ -102,7 +102,7 @@ describe('concurrency across processes (two pools, two writers)', () => {
   test('1,000 concurrent debits of 1 at a balance of 500: exactly 500 succeed', async () => {
     await fund('hot', 500n);
     const other = createSql(db.url, 10);
-    const second = new Ledger(other, logger, { batch_size_max: 7 });
+    const second = new Ledger(other, logger, { batch_size_max: 7, batches_in_flight: 2 });
     try {
       const writers = [ledger, second];
       const results = await Promise.all(Array.from({ length: 1000 }, (_, i) =>
