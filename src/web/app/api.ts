@@ -10,18 +10,9 @@ export interface PlayerSummary {
   balances: Record<string, number>;
 }
 
-export interface HistoryItem {
-  transactionId: string;
-  type: string;
-  asset: string;
-  amount: number;
-  direction: 'credit' | 'debit';
-  counterparty_kind: string;
-  counterparty: string;
-  balance_after: number;
-  created_at: string;
-  description: string | null;
-}
+// The wire type is defined once, by the API; a type-only import is erased from the browser bundle.
+export type { HistoryItem } from '../../wallet/history.ts';
+import type { HistoryItem } from '../../wallet/history.ts';
 
 export type MoveKind = 'topup' | 'bonus' | 'spend' | 'withdraw';
 
