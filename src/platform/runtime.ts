@@ -12,6 +12,8 @@ import { SHUTDOWN_TIMEOUT_MS } from './limits.ts';
 
 export interface OpenedContext {
   ctx: AppContext;
+  /** Records the URL this process answers on, once it listens (ctx.self_url() returns it). */
+  setSelfUrl(url: string): void;
   close(): Promise<void>;
 }
 
@@ -35,14 +37,13 @@ export async function openContext(config: Config, logger: Logger, roles: Set<Rol
       self_url: () => base_url,
       on_shutdown: (stop) => stops.push(stop),
     };
-    (ctx as AppContext & { set_self_url(url: string): void }).set_self_url = (url: string) => (base_url = url);
     const close = async () => {
       for (const stop of stops.reverse()) await Promise.resolve(stop()).catch((err) => logger.error({ err }, 'stopping a background task failed'));
       await ledger.close();
       await sql!.end({ timeout: 5 });
       await db.release();
     };
-    return { ctx, close };
+    return { ctx, setSelfUrl: (url) => (base_url = url), close };
   } catch (error) {
     await sql?.end({ timeout: 1 }).catch(() => {});
     await db.release();
@@ -85,7 +86,7 @@ export async function startServer(config: Config, logger: Logger, roles: Set<Rol
     const address = await app.listen({ port: config.port, host: config.host });
     const port = (app.server.address() as { port: number }).port;
     const url = `http://127.0.0.1:${port}`;
-    (ctx as AppContext & { set_self_url(url: string): void }).set_self_url(url);
+    opened.setSelfUrl(url);
     logger.info({ address, roles: [...roles] }, 'croupier is listening');
     let stopping: Promise<void> | undefined;
     const stop = () => {
