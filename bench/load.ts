@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { hmacSha256Hex } from '../src/platform/hmac.ts';
 import { performance } from 'node:perf_hooks';
 import type { Dispatcher, Pool } from 'undici';
 import type { PlayerBook } from './consistency.ts';
@@ -54,7 +54,7 @@ export class Rng {
 }
 
 export function authorizationFor(secret: string, body: string): string {
-  return `HMAC-SHA256 ${createHmac('sha256', secret).update(body).digest('hex')}`;
+  return `HMAC-SHA256 ${hmacSha256Hex(secret, body)}`;
 }
 
 /**

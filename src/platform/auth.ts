@@ -23,12 +23,6 @@ export function apiKeyGuard(api_key: () => string): onRequestAsyncHookHandler {
   };
 }
 
-export function isAuthorized(request: FastifyRequest, api_key: string): boolean {
-  const header = request.headers.authorization;
-  const presented = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7) : '';
-  return timingSafeEqual(digest(presented), digest(api_key));
-}
-
 export interface HmacGuardOptions {
   secret: () => string;
   /** Header carrying the signature, lower-case. */

@@ -55,7 +55,3 @@ export class AppError extends Error {
     return { code: this.definition.code, message: this.message };
   }
 }
-
-export function errorBody(key: string, message?: string): { code: number | string; message: string } {
-  return new AppError(key, message).body();
-}

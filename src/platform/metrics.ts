@@ -48,7 +48,7 @@ export function registerPoolReader(reader: () => { size: number; busy: number })
 }
 new client.Gauge({
   name: 'croupier_db_pool_connections',
-  help: 'Database pool connections by state',
+  help: 'Database pool: max = pool size; ledger_batches = connections held by group-commit batches right now (reads are not counted)',
   labelNames: ['state'] as const,
   registers: [registry],
   collect() {
@@ -60,6 +60,6 @@ new client.Gauge({
       busy += r.busy;
     }
     this.set({ state: 'max' }, size);
-    this.set({ state: 'busy' }, busy);
+    this.set({ state: 'ledger_batches' }, busy);
   },
 });
