@@ -6,22 +6,10 @@ import {
 import type { BenchOptions } from '../../../bench/run.ts';
 import type { Command, Values } from '../command.ts';
 import { quietConfig } from '../shared.ts';
+import { numberOption as number, UsageError } from '../options.ts';
 
 /** Players per named workload: W1 spreads load, W2 concentrates it on a few hot wallets (contention). */
 export const WORKLOAD_PLAYERS = { W1: 1000, W2: 10 } as const;
-
-class UsageError extends Error {}
-
-function number(values: Values, name: string, fallback: number, min: number, max: number, integer = true): number {
-  const raw = values[name];
-  if (raw === undefined) return fallback;
-  const text = String(raw);
-  const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value) || (integer && !Number.isInteger(value)) || value < min || value > max) {
-    throw new UsageError(`--${name} must be ${integer ? 'an integer' : 'a number'} between ${min} and ${max}, got "${text}"`);
-  }
-  return value;
-}
 
 function text(values: Values, name: string): string | null {
   const raw = values[name];

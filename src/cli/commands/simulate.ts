@@ -13,6 +13,7 @@ import { DROP_RATE_MAX, SIMULATE_CONCURRENCY_MAX, SIMULATE_ROUNDS_MAX } from '..
 import { balanceMatches, rtpInterval, runSimulation, type SimulationResult } from '../../provider/simulation.ts';
 import type { Command, Values } from '../command.ts';
 import { configOrExit } from '../shared.ts';
+import { numberOption } from '../options.ts';
 
 /** Money each simulated player starts with (USD minor units). */
 const SIMULATE_FUNDING_MINOR = 1_000_000;
@@ -36,30 +37,21 @@ interface Settings {
   one_thread: boolean;
 }
 
-function integer(values: Values, name: string, fallback: number, min: number, max: number): number {
-  const raw = values[name];
-  if (raw === undefined) return fallback;
-  if (typeof raw !== 'string' || !/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
-    throw new Error(`--${name} must be an integer between ${min} and ${max}, got ${String(raw)}`);
-  }
-  return Number(raw);
-}
 
 function parse(values: Values): Settings {
   const game = String(values.game ?? 'all');
   if (game !== 'all' && !GAMES.some((g) => g.game_id === game)) throw new Error(`--game must be ${GAMES.map((g) => g.game_id).join(', ')} or all, got ${game}`);
-  const drop_rate = values['drop-rate'] === undefined ? 0 : Number(values['drop-rate']);
-  if (!Number.isFinite(drop_rate) || drop_rate < 0 || drop_rate > DROP_RATE_MAX) throw new Error(`--drop-rate must be a number between 0 and ${DROP_RATE_MAX}`);
+  const drop_rate = numberOption(values, 'drop-rate', 0, 0, DROP_RATE_MAX, false);
   const url = values.url === undefined ? undefined : String(values.url);
   if (url !== undefined && !URL.canParse(url)) throw new Error(`--url must be a URL, got ${url}`);
   return {
-    players: integer(values, 'players', 10, 1, PLAYERS_MAX),
-    rounds: integer(values, 'rounds', 1_000, 1, ROUNDS_MAX),
+    players: numberOption(values, 'players', 10, 1, PLAYERS_MAX),
+    rounds: numberOption(values, 'rounds', 1_000, 1, ROUNDS_MAX),
     games: game === 'all' ? GAMES.map((g) => g.game_id) : [game],
-    seed: integer(values, 'seed', 1, 0, Number.MAX_SAFE_INTEGER),
-    concurrency: integer(values, 'concurrency', 128, 1, SIMULATE_CONCURRENCY_MAX * 16),
+    seed: numberOption(values, 'seed', 1, 0, Number.MAX_SAFE_INTEGER),
+    concurrency: numberOption(values, 'concurrency', 128, 1, SIMULATE_CONCURRENCY_MAX * 16),
     drop_rate,
-    chunk_rounds: integer(values, 'chunk', 100, 1, SIMULATE_ROUNDS_MAX),
+    chunk_rounds: numberOption(values, 'chunk', 100, 1, SIMULATE_ROUNDS_MAX),
     url,
     json: values.json === true,
     one_thread: values['one-thread'] === true,
