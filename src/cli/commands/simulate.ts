@@ -10,7 +10,7 @@ import { startServer, type Server } from '../../platform/runtime.ts';
 import { databaseUrlOf, startProviderThread } from '../../provider/thread-host.ts';
 import { GAMES } from '../../provider/games.ts';
 import { DROP_RATE_MAX, SIMULATE_CONCURRENCY_MAX, SIMULATE_ROUNDS_MAX } from '../../provider/limits.ts';
-import { balanceMatches, rtpInterval, runSimulation, type SimulationResult } from '../../provider/simulation.ts';
+import { balanceMatches, rtpInterval, runSimulation, type SimulationOptions, type SimulationResult } from '../../provider/simulation.ts';
 import type { Command, Values } from '../command.ts';
 import { configOrExit } from '../shared.ts';
 import { numberOption } from '../options.ts';
@@ -24,18 +24,12 @@ const PROGRESS_TTY_INTERVAL_MS = 100;
 const PROGRESS_LINE_INTERVAL_MS = 5_000;
 const PROGRESS_BAR_WIDTH = 30;
 
-interface Settings {
-  players: number;
-  rounds: number;
-  games: string[];
-  seed: number;
-  concurrency: number;
-  drop_rate: number;
-  chunk_rounds: number;
+/** The run's shape is the simulation's own; the command adds where to run it and how to report. */
+type Settings = Pick<SimulationOptions, 'players' | 'rounds' | 'games' | 'seed' | 'concurrency' | 'drop_rate' | 'chunk_rounds'> & {
   url?: string;
   json: boolean;
   one_thread: boolean;
-}
+};
 
 
 function parse(values: Values): Settings {
