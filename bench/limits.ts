@@ -23,10 +23,6 @@ export const PREFILL_ROUNDS_PER_REQUEST = 50;
 /** A request with no response headers or body after this long counts as timed out (and is replayed). */
 export const REQUEST_TIMEOUT_DEFAULT_MS = 10_000;
 export const REQUEST_TIMEOUT_MAX_MS = 120_000;
-/** How long a spawned server may take to answer /ready. */
-export const READY_TIMEOUT_MS = 90_000;
-/** How long a spawned server may take to exit after SIGTERM before it is killed. */
-export const STOP_TIMEOUT_MS = 15_000;
 export const RSS_SAMPLE_INTERVAL_MS = 500;
 /** A bet is 1..BET_MAX_MINOR minor units; its win 0..2 × bet. */
 export const BET_MAX_MINOR = 1000;

@@ -8,9 +8,8 @@ import { AGGREGATOR_PATH, fundOverHttp, get, readBalances, replayUnknown, type R
 import { FUND_MINOR, PREFILL_DURATION_MAX_S, PREFILL_ROUNDS_PER_REQUEST } from './limits.ts';
 import { Rng, RoundSource, runPhase, type PhaseResult, type UnknownRequest } from './load.ts';
 import { parseMetrics, windowMetrics, type Samples, type ServerWindowMetrics } from './metrics.ts';
-import {
-  machineCpuTicks, machineDescription, processCpuSeconds, processTreeCpuSeconds, RssSampler, type Child,
-} from './processes.ts';
+import { machineCpuTicks, machineDescription, processCpuSeconds, processTreeCpuSeconds, RssSampler } from './processes.ts';
+import type { Child } from '../src/cli/child-process.ts';
 import { fundThroughLedger, openBenchDatabase, spawnCeiling, spawnCroupier, type BenchDatabase } from './target.ts';
 
 /** Everything `croupier bench` was asked to do (validated by the command). */

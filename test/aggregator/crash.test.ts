@@ -1,11 +1,11 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createSql, type Sql } from '../../src/db/sql.ts';
 import { freePort } from '../../src/db/free-port.ts';
+import { spawnNode, type Child } from '../../src/cli/child-process.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { assertLedgerVerifies, batch, signature, uid, PROCESS } from './helpers.ts';
 
@@ -22,6 +22,7 @@ const IN_FLIGHT = 8;
 const KILL_AFTER_ACKS = 120;
 const FUNDING = 1_000_000;
 const DATABASE_DOWN_MS = 1000;
+const SERVER_READY_TIMEOUT_MS = 20_000;
 
 interface Item {
   user_id: string;
@@ -32,49 +33,12 @@ interface Item {
   failure?: string;
 }
 
-class ServerProcess {
-  private child: ChildProcess;
-  output = '';
-  readonly exited: Promise<void>;
-
-  constructor(env: NodeJS.ProcessEnv, readonly port: number) {
-    this.child = spawn(process.execPath, [BIN, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    // Logs (pino writes to stdout) and stderr, the tail kept for failure messages.
-    const keep = (chunk: Buffer) => (this.output = (this.output + chunk).slice(-8000));
-    this.child.stdout!.on('data', keep);
-    this.child.stderr!.on('data', keep);
-    this.exited = new Promise((resolve) => this.child.on('exit', () => resolve()));
-  }
-
-  get url(): string {
-    return `http://127.0.0.1:${this.port}`;
-  }
-
-  async ready(timeout_ms = 20_000): Promise<void> {
-    const deadline = Date.now() + timeout_ms;
-    while (Date.now() < deadline) {
-      if (this.child.exitCode !== null) throw new Error(`server exited with ${this.child.exitCode}: ${this.output}`);
-      try {
-        if ((await fetch(`${this.url}/ready`)).status === 200) return;
-      } catch { /* not listening yet */ }
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`server not ready within ${timeout_ms} ms: ${this.output}`);
-  }
-
-  async kill(signal: NodeJS.Signals): Promise<void> {
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
-    await this.exited;
-  }
-}
-
-async function start(env: Record<string, string | undefined>): Promise<ServerProcess> {
+/** `croupier start` as a real child process, returned once /ready answers. */
+async function start(env: Record<string, string | undefined>): Promise<Child> {
   const port = await freePort();
   const full: NodeJS.ProcessEnv = { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' };
   for (const [k, v] of Object.entries(env)) if (v === undefined) delete full[k];
-  const server = new ServerProcess(full, port);
-  await server.ready();
-  return server;
+  return spawnNode({ name: 'croupier', args: [BIN, 'start'], env: full, port, ready_timeout_ms: SERVER_READY_TIMEOUT_MS });
 }
 
 async function post(url: string, body: string) {
@@ -97,11 +61,11 @@ function workload(): { funding: Item[]; stream: Item[] } {
 }
 
 /** Sends the stream with IN_FLIGHT workers; after KILL_AFTER_ACKS acknowledgements `crash` runs while requests are in flight. */
-async function streamUntilCrash(url: string, items: Item[], crash: (stop: () => void) => Promise<void>): Promise<void> {
+async function streamUntilCrash(url: string, items: Item[], crash: (stop: () => void) => Promise<unknown>): Promise<void> {
   let next = 0;
   let acks = 0;
   let stopped = false;
-  let crashing: Promise<void> | undefined;
+  let crashing: Promise<unknown> | undefined;
   const worker = async () => {
     while (!stopped && next < items.length) {
       const item = items[next++];
@@ -156,7 +120,7 @@ async function fund(url: string, funding: Item[]): Promise<void> {
 describe('crash safety (SPEC §1)', () => {
   let db: TestDatabase | undefined;
   let data_dir: string | undefined;
-  const servers: ServerProcess[] = [];
+  const servers: Child[] = [];
   after(async () => {
     for (const s of servers) await s.kill('SIGKILL');
     await db?.drop();

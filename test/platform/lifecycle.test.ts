@@ -1,10 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../../src/db/free-port.ts';
+import { spawnNode } from '../../src/cli/child-process.ts';
 
 /**
  * The real command on the real embedded PostgreSQL (no DATABASE_URL): start within 15 s, graceful
@@ -19,20 +20,9 @@ function environment(data_dir: string, port: number): NodeJS.ProcessEnv {
   return env;
 }
 
-async function waitReady(port: number, timeout_ms: number): Promise<number> {
-  const started = Date.now();
-  while (Date.now() - started < timeout_ms) {
-    try {
-      const r = await fetch(`http://127.0.0.1:${port}/ready`);
-      if (r.status === 200) return Date.now() - started;
-    } catch { /* not listening yet */ }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`not ready within ${timeout_ms} ms`);
-}
-
-function exited(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+/** `croupier start` on the data directory, once /ready answers; fails if that takes over `ready_timeout_ms`. */
+function start(data_dir: string, port: number, ready_timeout_ms = 15_000) {
+  return spawnNode({ name: 'croupier', args: [BIN, 'start'], env: environment(data_dir, port), port, ready_timeout_ms });
 }
 
 function postmasterPid(data_dir: string): number | undefined {
@@ -48,9 +38,8 @@ test('start, restart, SIGKILL recovery and verify on the embedded database', { t
   fs.chmodSync(data_dir, 0o755);
   try {
     const port = await freePort();
-    let server = spawn(process.execPath, [BIN, 'start'], { env: environment(data_dir, port), stdio: 'ignore' });
-    const ready_ms = await waitReady(port, 15_000);
-    assert.ok(ready_ms < 15_000);
+    // Ready within 15 s on a fresh data directory (start() fails past that).
+    let server = await start(data_dir, port);
     assert.equal((await fetch(`http://127.0.0.1:${port}/health`)).status, 200);
 
     // verify joins the running server's PostgreSQL as a guest and leaves it running.
@@ -73,22 +62,17 @@ test('start, restart, SIGKILL recovery and verify on the embedded database', { t
 
     // Graceful: SIGTERM → exit 0, PostgreSQL stopped with it.
     const pg_pid = postmasterPid(data_dir)!;
-    server.kill('SIGTERM');
-    assert.equal(await exited(server), 0);
+    assert.equal(await server.kill('SIGTERM'), 0);
     assert.throws(() => process.kill(pg_pid, 0));
 
     // Restart on the kept data, then SIGKILL: the postmaster is orphaned and the next start recovers.
-    server = spawn(process.execPath, [BIN, 'start'], { env: environment(data_dir, port), stdio: 'ignore' });
-    await waitReady(port, 15_000);
+    server = await start(data_dir, port);
     const orphan = postmasterPid(data_dir)!;
-    server.kill('SIGKILL');
-    await exited(server);
+    await server.kill('SIGKILL');
     assert.doesNotThrow(() => process.kill(orphan, 0), 'postmaster outlives a SIGKILLed server');
-    server = spawn(process.execPath, [BIN, 'start'], { env: environment(data_dir, port), stdio: 'ignore' });
-    await waitReady(port, 20_000);
+    server = await start(data_dir, port, 20_000);
     assert.notEqual(postmasterPid(data_dir), orphan);
-    server.kill('SIGINT');
-    assert.equal(await exited(server), 0);
+    assert.equal(await server.kill('SIGINT'), 0);
   } finally {
     const pid = postmasterPid(data_dir);
     if (pid) try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }

@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { freePort } from '../../src/db/free-port.ts';
+import { spawnNode, type Child } from '../../src/cli/child-process.ts';
 import { verifyLedger } from '../../src/ledger/verify.ts';
 import { call, startTestServer, type TestServer } from '../support/server.ts';
 import { ADMIN, balanceOf, newPlayer, provider } from '../seamless/helpers.ts';
@@ -10,41 +10,25 @@ import { ADMIN, balanceOf, newPlayer, provider } from '../seamless/helpers.ts';
 const PROCESS_START_TIMEOUT_MS = 60_000;
 
 let api: TestServer;
-let child: ChildProcess;
+let child: Child;
 let provider_url: string;
-let child_output = '';
-
-async function waitForHealth(url: string): Promise<void> {
-  const deadline = Date.now() + PROCESS_START_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`provider process exited ${child.exitCode}: ${child_output}`);
-    const ok = await fetch(`${url}/health`).then((r) => r.ok, () => false);
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`provider process did not answer /health: ${child_output}`);
-}
 
 before(async () => {
   const port = await freePort();
   provider_url = `http://127.0.0.1:${port}`;
   api = await startTestServer({ PROVIDER_URL: provider_url }, new Set(['api']));
   // The provider as its own OS process, as an operator would run it: `croupier start --role provider`.
-  child = spawn(process.execPath, ['bin/croupier.js', 'start', '--role', 'provider', '--port', String(port)], {
+  child = await spawnNode({
+    name: 'provider',
+    args: ['bin/croupier.js', 'start', '--role', 'provider', '--port', String(port)],
     env: { ...process.env, DATABASE_URL: api.db.url, CASINO_URL: api.url, HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    port,
+    ready_timeout_ms: PROCESS_START_TIMEOUT_MS,
   });
-  child.stdout!.on('data', (d) => (child_output += d));
-  child.stderr!.on('data', (d) => (child_output += d));
-  await waitForHealth(provider_url);
 });
 
 after(async () => {
-  if (child.exitCode === null) {
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    await exited;
-  }
+  await child?.stop();
   await api.close();
 });
 
