@@ -20,7 +20,7 @@ export const PREFILL_ACTIONS_MAX = 20_000_000;
 export const PREFILL_DURATION_MAX_S = 3600;
 /** Rounds (bet + win) per prefill request: 100 actions, the protocol's ACTIONS_PER_BATCH_MAX. */
 export const PREFILL_ROUNDS_PER_REQUEST = 50;
-/** A request with no response headers or body after this long counts as timed out (and is replayed). */
+/** A request not completely answered this long after it was sent counts as timed out (and is replayed). */
 export const REQUEST_TIMEOUT_DEFAULT_MS = 10_000;
 export const REQUEST_TIMEOUT_MAX_MS = 120_000;
 export const RSS_SAMPLE_INTERVAL_MS = 500;

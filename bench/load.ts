@@ -1,19 +1,20 @@
+import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 import { hmacSha256Hex } from '../src/platform/hmac.ts';
 import { performance } from 'node:perf_hooks';
-import type { Dispatcher, Pool } from 'undici';
 import type { PlayerBook } from './consistency.ts';
 import { LatencyHistogram, type LatencySummary } from './histogram.ts';
 import { BET_MAX_MINOR, NETWORK_ERROR_BACKOFF_MS, UNKNOWN_REQUESTS_KEPT_MAX } from './limits.ts';
+import { RawHttpConnection, type RawHttpHandler } from './raw-http.ts';
 
 /**
- * The load engine: a closed loop of `connections` requests in flight over one keep-alive undici
- * Pool, each slot sending its next request as soon as the previous one is answered.
+ * The load engine: a closed loop of `connections` keep-alive connections with one request in
+ * flight on each, each slot sending its next request as soon as the previous one is answered.
  *
  * It shares the machine with the server and PostgreSQL, so it is kept cheap: bodies are built by
- * string concatenation from per-player prefixes, signed with one createHmac each, sent through
- * `pool.dispatch` with a reused handler per slot (no response stream, no header parsing), and a
- * 200's body is never read — only the status is needed to acknowledge. Error bodies (rare) are
- * collected and parsed for their code.
+ * string concatenation from per-player prefixes, signed with one createHmac each, and sent over
+ * the lean HTTP/1.1 client of raw-http.ts (one socket per slot, the request written as one Buffer,
+ * a minimal response parser). A 200's body is skipped, never copied or parsed — only the status is
+ * needed to acknowledge. Error bodies (rare) are kept and parsed for their code.
  */
 
 /** A signed request ready to send, with what it would do to its player's balance. */
@@ -58,6 +59,16 @@ export function authorizationFor(secret: string, body: string): string {
 }
 
 /**
+ * authorizationFor with the secret turned into a KeyObject once: the same signature, about 10 %
+ * cheaper per request than hmacSha256Hex with the string secret (a micro-benchmark on the 2-core
+ * machine: 2.40 against 2.68 µs of CPU for a one-round body), which spares the key's preparation.
+ */
+export function authorizerFor(secret: string): (body: string) => string {
+  const key: KeyObject = createSecretKey(Buffer.from(secret, 'utf8'));
+  return (body) => `HMAC-SHA256 ${createHmac('sha256', key).update(body).digest('hex')}`;
+}
+
+/**
  * Rounds of the aggregator protocol: each request is `rounds_per_request` × (bet, win) for one
  * random player, with action ids unique to this run (`run_id` + a sequence number).
  * The bet is 1..BET_MAX_MINOR, the win 0..2 × bet.
@@ -65,15 +76,17 @@ export function authorizationFor(secret: string, body: string): string {
 export class RoundSource implements RequestSource {
   private sequence = 0;
   private readonly prefixes: string[];
+  private readonly authorize: (body: string) => string;
 
   constructor(
     player_ids: string[],
     private readonly run_id: string,
-    private readonly secret: string,
+    secret: string,
     private readonly rng: Rng,
     private readonly rounds_per_request = 1,
     currency = 'USD',
   ) {
+    this.authorize = authorizerFor(secret);
     this.prefixes = player_ids.map((id) => `{"user_id":${JSON.stringify(id)},"currency":"${currency}","game":"bench:slot","game_id":"`);
   }
 
@@ -91,7 +104,7 @@ export class RoundSource implements RequestSource {
     }
     body += ']}';
     into.body = body;
-    into.authorization = authorizationFor(this.secret, body);
+    into.authorization = this.authorize(body);
     into.player = player;
     into.net_minor = net;
     into.actions = 2 * this.rounds_per_request;
@@ -100,7 +113,8 @@ export class RoundSource implements RequestSource {
 
 export interface PhaseConfig {
   label: string;
-  pool: Pool;
+  /** Origin of the server, `http://host:port`; the phase opens its own connections and closes them at the end. */
+  url: string;
   path: string;
   source: RequestSource;
   /** Acknowledged requests are booked here (the consistency check). */
@@ -149,7 +163,7 @@ export interface PhaseResult {
 }
 
 export function errorKey(error: Error & { code?: string }): string {
-  if (error.code === 'UND_ERR_HEADERS_TIMEOUT' || error.code === 'UND_ERR_BODY_TIMEOUT') return 'timeout';
+  if (error.code === 'REQUEST_TIMEOUT') return 'timeout';
   return `network ${error.code ?? error.name}`;
 }
 
@@ -164,34 +178,22 @@ export function statusKey(status: number, body: string): string {
   return `${status}`;
 }
 
-/** One in-flight request: its own dispatch options and handler, reused for every request it sends. */
-class Slot implements Dispatcher.DispatchHandler {
+/** One connection with its request in flight; the slot is the connection's handler, reused for every request. */
+class Slot implements RawHttpHandler {
   readonly request: SignedRequest = { body: '', authorization: '', player: 0, net_minor: 0, actions: 0 };
-  readonly headers: string[] = ['content-type', 'application/json', 'authorization', ''];
-  readonly options: Dispatcher.DispatchOptions;
+  readonly connection: RawHttpConnection;
   status = 0;
+  /** The answer's body when it is not a 200. */
+  body: Buffer | null = null;
   started_ms = 0;
-  chunks: Buffer[] | null = null;
 
-  constructor(private readonly phase: LoadPhase, path: string, timeout_ms: number) {
-    this.options = { path, method: 'POST', headers: this.headers, body: '', headersTimeout: timeout_ms, bodyTimeout: timeout_ms };
+  constructor(private readonly phase: LoadPhase, url: string, path: string, timeout_ms: number) {
+    this.connection = new RawHttpConnection({ url, path, timeout_ms, handler: this });
   }
 
-  onConnect(): void {}
-
-  onHeaders(status: number): boolean {
-    if (status < 200) return true;
+  onResponse(status: number, body: Buffer | null): void {
     this.status = status;
-    this.chunks = status === 200 ? null : [];
-    return true;
-  }
-
-  onData(chunk: Buffer): boolean {
-    if (this.chunks) this.chunks.push(chunk);
-    return true;
-  }
-
-  onComplete(): void {
+    this.body = body;
     this.phase.complete(this, null);
   }
 
@@ -231,7 +233,7 @@ class LoadPhase {
   constructor(private readonly config: PhaseConfig) {
     this.warm_end_ms = this.started_ms + config.warmup_s * 1000;
     this.end_ms = this.warm_end_ms + config.duration_s * 1000;
-    this.slots = Array.from({ length: config.connections }, () => new Slot(this, config.path, config.timeout_ms));
+    this.slots = Array.from({ length: config.connections }, () => new Slot(this, config.url, config.path, config.timeout_ms));
     this.done = new Promise((resolve) => (this.resolve = resolve));
   }
 
@@ -287,17 +289,16 @@ class LoadPhase {
       this.stop('requests', performance.now());
       return;
     }
-    this.config.source.next(slot.request);
-    slot.headers[3] = slot.request.authorization;
-    slot.options.body = slot.request.body;
+    const request = slot.request;
+    this.config.source.next(request);
     slot.status = 0;
-    slot.chunks = null;
+    slot.body = null;
     this.in_flight += 1;
     this.sent += 1;
     if (this.measuring) this.sent_measured += 1;
     slot.started_ms = performance.now();
     try {
-      this.config.pool.dispatch(slot.options, slot);
+      slot.connection.send(request.authorization, request.body);
     } catch (error) {
       queueMicrotask(() => this.complete(slot, error as Error));
     }
@@ -332,7 +333,7 @@ class LoadPhase {
   private fail(slot: Slot, error: Error | null): void {
     let key: string;
     if (error) key = errorKey(error);
-    else key = statusKey(slot.status, slot.chunks ? Buffer.concat(slot.chunks).toString('utf8') : '');
+    else key = statusKey(slot.status, slot.body ? slot.body.toString('utf8') : '');
     this.errors.set(key, (this.errors.get(key) ?? 0) + 1);
     this.errors_total += 1;
     // 4xx: refused, nothing applied (SPEC §0). Anything else: unknown until replayed.
@@ -359,6 +360,7 @@ class LoadPhase {
     this.config.signal?.removeEventListener('abort', this.onAbort);
     if (!this.window_closed) this.closeWindow(performance.now());
     for (const timer of this.timers) clearTimeout(timer);
+    for (const slot of this.slots) slot.connection.close();
     const window_s = Math.max(0, (this.window_end_ms - this.window_start_ms) / 1000);
     this.resolve({
       label: this.config.label,

@@ -5,7 +5,7 @@ import { verifyLedger } from '../src/ledger/verify.ts';
 import type { Logger } from '../src/platform/logger.ts';
 import { checkConsistency, PlayerBook, type ConsistencyResult } from './consistency.ts';
 import { AGGREGATOR_PATH, fundOverHttp, get, readBalances, replayUnknown, type ReplaySummary } from './http.ts';
-import { FUND_MINOR, PREFILL_DURATION_MAX_S, PREFILL_ROUNDS_PER_REQUEST } from './limits.ts';
+import { FUND_MINOR, PREFILL_DURATION_MAX_S, PREFILL_ROUNDS_PER_REQUEST, SIDE_CONCURRENCY } from './limits.ts';
 import { Rng, RoundSource, runPhase, type PhaseResult, type UnknownRequest } from './load.ts';
 import { parseMetrics, windowMetrics, type Samples, type ServerWindowMetrics } from './metrics.ts';
 import { machineCpuTicks, machineDescription, processCpuSeconds, processTreeCpuSeconds, RssSampler } from './processes.ts';
@@ -105,7 +105,8 @@ export async function runBench(options: BenchOptions, io: BenchIo): Promise<Benc
 
   const book = new PlayerBook(player_ids, FUND_MINOR);
   const target = await openTarget(options, io, player_ids, report);
-  const pool = new Pool(target.url, { connections: options.connections, pipelining: 1, keepAliveTimeout: 60_000 });
+  // The side paths (replays, balance reads) only; the load phases open their own connections.
+  const pool = new Pool(target.url, { connections: SIDE_CONCURRENCY, pipelining: 1, keepAliveTimeout: 60_000 });
   const rss = target.server ? new RssSampler(target.server.pid) : null;
   const unknown: UnknownRequest[] = [];
   // Phases stop on Ctrl-C, and when the server child dies (no point hammering a closed port).
@@ -123,18 +124,18 @@ export async function runBench(options: BenchOptions, io: BenchIo): Promise<Benc
     const phase = (label: string, tag: string, rounds: number) =>
       new RoundSource(player_ids, `${run_id}.${tag}.`, options.aggregator_secret, rng, rounds);
     if (options.prefill_actions > 0 && options.baseline) {
-      const result = await measure('croupier (empty db)', options, phase_io, pool, target, book, phase('baseline', 'a', 1));
+      const result = await measure('croupier (empty db)', options, phase_io, target, book, phase('baseline', 'a', 1));
       unknown.push(...result.unknown);
       report.baseline = result.report;
     }
     if (options.prefill_actions > 0 && !halt.signal.aborted) {
       say(`prefilling ${options.prefill_actions} actions (not measured)…`);
-      const result = await prefill(options, phase_io, pool, book, phase('prefill', 'p', PREFILL_ROUNDS_PER_REQUEST));
+      const result = await prefill(options, phase_io, target.url, book, phase('prefill', 'p', PREFILL_ROUNDS_PER_REQUEST));
       unknown.push(...result.unknown);
       report.prefill = result.report;
     }
     if (!halt.signal.aborted) {
-      const result = await measure('croupier', options, phase_io, pool, target, book, phase('measure', 'm', 1));
+      const result = await measure('croupier', options, phase_io, target, book, phase('measure', 'm', 1));
       unknown.push(...result.unknown);
       report.croupier = result.report;
       if (options.server_cpu_prof_dir && target.server) {
@@ -207,15 +208,13 @@ async function measureCeiling(options: BenchOptions, io: BenchIo, player_ids: st
   io.progress?.('starting the ceiling server (bare Fastify + HMAC check)…');
   const child = await spawnCeiling(options.aggregator_secret);
   const rss = new RssSampler(child.pid);
-  const pool = new Pool(child.url, { connections: options.connections, pipelining: 1, keepAliveTimeout: 60_000 });
   try {
     const book = new PlayerBook(player_ids, 0n);
     const source = new RoundSource(player_ids, `${run_id}.c.`, options.aggregator_secret, new Rng(options.seed), 1);
-    const result = await measure('ceiling', options, io, pool, { url: child.url, server: child, database: null }, book, source, false);
+    const result = await measure('ceiling', options, io, { url: child.url, server: child, database: null }, book, source, false);
     return { ...result.report, max_rss_bytes: rss.stop() };
   } finally {
     rss.stop();
-    await pool.destroy().catch(() => {});
     await child.stop();
   }
 }
@@ -238,7 +237,7 @@ async function scrape(url: string): Promise<Samples | null> {
 }
 
 /** One measured phase, with the server's and the database's CPU and the server's metrics over its window. */
-async function measure(label: string, options: BenchOptions, io: BenchIo, pool: Pool, target: Target, book: PlayerBook,
+async function measure(label: string, options: BenchOptions, io: BenchIo, target: Target, book: PlayerBook,
   source: RoundSource, with_metrics = true): Promise<{ report: PhaseReport; unknown: UnknownRequest[]; window: { start_ms: number; end_ms: number } }> {
   const take = (): Sample => ({
     server_cpu_s: target.server ? processCpuSeconds(target.server.pid) : null,
@@ -249,7 +248,7 @@ async function measure(label: string, options: BenchOptions, io: BenchIo, pool: 
   });
   const edges: Partial<Record<'start' | 'end', Sample>> = {};
   const result = await runPhase({
-    label, pool, path: AGGREGATOR_PATH, source, book,
+    label, url: target.url, path: AGGREGATOR_PATH, source, book,
     connections: options.connections, warmup_s: options.warmup_s, duration_s: options.duration_s,
     requests_max: options.requests_max, timeout_ms: options.timeout_ms, progress: io.progress, signal: io.signal,
     on_window: (edge) => (edges[edge] = take()),
@@ -279,11 +278,11 @@ async function measure(label: string, options: BenchOptions, io: BenchIo, pool: 
   };
 }
 
-async function prefill(options: BenchOptions, io: BenchIo, pool: Pool, book: PlayerBook, source: RoundSource) {
+async function prefill(options: BenchOptions, io: BenchIo, url: string, book: PlayerBook, source: RoundSource) {
   const actions_per_request = 2 * PREFILL_ROUNDS_PER_REQUEST;
   const requests = Math.ceil(options.prefill_actions / actions_per_request);
   const result = await runPhase({
-    label: 'prefill', pool, path: AGGREGATOR_PATH, source, book,
+    label: 'prefill', url, path: AGGREGATOR_PATH, source, book,
     connections: options.connections, warmup_s: 0, duration_s: PREFILL_DURATION_MAX_S,
     requests_max: requests, timeout_ms: options.timeout_ms, progress: io.progress, signal: io.signal, measured: false,
   });
