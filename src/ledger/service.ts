@@ -2,6 +2,7 @@ import type { Sql } from '../db/sql.ts';
 import type { Logger } from '../platform/logger.ts';
 import { registerPoolReader } from '../platform/metrics.ts';
 import { AccountDirectory } from './accounts.ts';
+import { FlushBarrier } from './durability.ts';
 import type { AccountNeed, CommandHandler, LedgerCommand } from './command.ts';
 import { operationHandler, type OperationResult } from './operation.ts';
 import { readAccount, readAccountsOfOwner, readPostings, type Posting } from './store.ts';
@@ -22,9 +23,11 @@ export interface Asset {
 export class Ledger {
   private readonly writer: GroupCommitWriter;
   private assets: Map<string, Asset> | undefined;
+  private readonly flushed: FlushBarrier;
 
   constructor(readonly sql: Sql, readonly logger: Logger, options: WriterOptions & { pool_size?: number } = {}) {
     this.writer = new GroupCommitWriter(sql, new AccountDirectory(), logger, options);
+    this.flushed = new FlushBarrier(sql);
     const pool_size = options.pool_size ?? 10;
     registerPoolReader(() => ({ size: pool_size, busy: this.writer.busy }));
   }
@@ -63,17 +66,24 @@ export class Ledger {
     return (await this.listAssets()).has(code);
   }
 
-  account(key: AccountKey): Promise<AccountState | undefined> {
-    return readAccount(this.sql, key);
+  // Reads of balances and postings answer only what is durable (see durability.ts).
+  async account(key: AccountKey): Promise<AccountState | undefined> {
+    const account = await readAccount(this.sql, key);
+    await this.flushed.wait();
+    return account;
   }
 
-  accountsOf(kind: 'player' | 'system', owner: string): Promise<AccountState[]> {
-    return readAccountsOfOwner(this.sql, kind, owner);
+  async accountsOf(kind: 'player' | 'system', owner: string): Promise<AccountState[]> {
+    const accounts = await readAccountsOfOwner(this.sql, kind, owner);
+    await this.flushed.wait();
+    return accounts;
   }
 
   /** Newest first; pass the last posting's version as `before_version` for the next page. */
-  postings(account_id: bigint, limit: number, before_version: bigint | null = null): Promise<Posting[]> {
-    return readPostings(this.sql, account_id, limit, before_version);
+  async postings(account_id: bigint, limit: number, before_version: bigint | null = null): Promise<Posting[]> {
+    const postings = await readPostings(this.sql, account_id, limit, before_version);
+    await this.flushed.wait();
+    return postings;
   }
 
   /** Waits for queued commands to be written; new ones are refused. */

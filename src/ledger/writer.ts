@@ -13,6 +13,7 @@ import { ledgerMetrics } from '../platform/metrics.ts';
 import { AccountDirectory } from './accounts.ts';
 import { Book } from './book.ts';
 import type { CommandHandler, Decided, LedgerCommand, PendingStatement } from './command.ts';
+import { FLUSH_WAL } from './durability.ts';
 import { insertTransfers, lockAccounts, writeBalances } from './store.ts';
 import type { AccountState, Outcome } from './types.ts';
 
@@ -51,6 +52,8 @@ export class GroupCommitWriter {
   private lingered = false;
   /** Batches between their start and the dispatch of their writes: at most one at a time. */
   private deciding = 0;
+  /** Batches committed and waiting for the WAL flush before answering. */
+  private flushing = 0;
 
   constructor(
     private readonly sql: Sql,
@@ -81,7 +84,7 @@ export class GroupCommitWriter {
   /** Stops taking commands and waits until every queued one is written. */
   async close(): Promise<void> {
     this.closed = true;
-    if (this.running === 0 && this.queue.length === 0) return;
+    if (this.running === 0 && this.flushing === 0 && this.queue.length === 0) return;
     await new Promise<void>((resolve) => this.idle_waiters.push(resolve));
   }
 
@@ -110,11 +113,22 @@ export class GroupCommitWriter {
         this.deciding -= 1;
         this.pump();
       };
-      this.runBatch(batch, writing).finally(() => {
+      // The slot frees when the batch's COMMIT is answered (its locks are released then); waiting for
+      // the WAL flush before answering its callers happens outside the slot.
+      let slot = true;
+      const release = () => {
         writing();
+        if (!slot) return;
+        slot = false;
         this.running -= 1;
+        this.flushing += 1;
         if (this.queue.length > 0) this.pump();
-        else if (this.running === 0) for (const wake of this.idle_waiters.splice(0)) wake();
+      };
+      this.runBatch(batch, writing, release).finally(() => {
+        release();
+        this.flushing -= 1;
+        if (this.queue.length > 0) this.pump();
+        else if (this.running === 0 && this.flushing === 0) for (const wake of this.idle_waiters.splice(0)) wake();
       });
     }
   }
@@ -130,16 +144,11 @@ export class GroupCommitWriter {
       this.last_batch_size >= LEDGER_BATCH_LINGER_MIN_LAST_SIZE && this.queue.length * 2 < this.last_batch_size;
   }
 
-  private async runBatch(batch: Pending[], writing: () => void = () => {}): Promise<void> {
+  private async runBatch(batch: Pending[], writing: () => void = () => {}, committed: () => void = () => {}): Promise<void> {
     const started = performance.now();
+    let written: Written;
     try {
-      const outcomes = await this.executeWithRetry(batch.map((p) => p.command), writing);
-      // Answered on the next turn of the event loop: first the next batch (started by pump() as this
-      // function returns) dispatches its BEGIN and locks, then the callers write their responses.
-      // Answering first delayed the next batch by ~32 socket writes.
-      setImmediate(() => batch.forEach((p, i) => p.resolve(outcomes[i])));
-      ledgerMetrics.batch_size.observe(batch.length);
-      ledgerMetrics.batch_seconds.observe((performance.now() - started) / 1000);
+      written = await this.executeWithRetry(batch.map((p) => p.command), writing);
     } catch (error) {
       if (batch.length > 1) {
         // Isolate the command that breaks the batch: each alone, so the others still succeed.
@@ -149,10 +158,27 @@ export class GroupCommitWriter {
       }
       this.logger.error({ err: error, handler: batch[0].command.handler.name }, 'ledger command failed');
       batch[0].reject(error);
+      return;
     }
+    committed();
+    try {
+      await written.durable;
+    } catch (error) {
+      // Committed, but the flush was not confirmed: the outcome is unknown, so the batch is never run
+      // again (that could apply it twice). Callers get 503 and retry with their idempotency keys.
+      this.logger.error({ err: error, batch_size: batch.length }, 'ledger batch committed but its WAL flush was not confirmed');
+      for (const p of batch) p.reject(new AppError('NOT_READY', 'The database did not confirm that the write is durable; retry the request.'));
+      return;
+    }
+    // Answered on the next turn of the event loop: first the next batch (started by pump() as this
+    // function returns) dispatches its BEGIN and locks, then the callers write their responses.
+    // Answering first delayed the next batch by ~32 socket writes.
+    setImmediate(() => batch.forEach((p, i) => p.resolve(written.outcomes[i])));
+    ledgerMetrics.batch_size.observe(batch.length);
+    ledgerMetrics.batch_seconds.observe((performance.now() - started) / 1000);
   }
 
-  private async executeWithRetry(commands: LedgerCommand[], writing: () => void): Promise<Outcome<unknown>[]> {
+  private async executeWithRetry(commands: LedgerCommand[], writing: () => void): Promise<Written> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.execute(commands, writing);
@@ -167,31 +193,39 @@ export class GroupCommitWriter {
 
   /**
    * One batch, in two round trips: [BEGIN, locks, loads] pipelined, decide in memory, then [writes,
-   * COMMIT] pipelined. PostgreSQL runs a connection's statements in the order they were sent. The lock
-   * is dispatched synchronously (execute()) before any load, so loads read after the locks are granted.
-   * Writes are handed over undispatched and dispatched here in order, COMMIT last; a handler whose
-   * persist() awaits its own statements makes COMMIT wait for it instead (a COMMIT sent earlier would
-   * overtake those statements, which would then run outside the transaction and its locks).
+   * COMMIT, flush] pipelined. PostgreSQL runs a connection's statements in the order they were sent. The
+   * lock is dispatched synchronously (execute()) before any load, so loads read after the locks are
+   * granted. Writes are handed over undispatched and dispatched here in order, COMMIT last; a handler
+   * whose persist() awaits its own statements makes COMMIT wait for it instead (a COMMIT sent earlier
+   * would overtake those statements, which would then run outside the transaction and its locks).
+   *
+   * Early lock release: the transaction commits with synchronous_commit off, so its row locks (the
+   * house account's above all) are released without waiting for the disk, and the next batch can lock
+   * and decide while this one's WAL is flushed. Nothing is acknowledged before it is durable: the
+   * statement after COMMIT takes a transaction id, and its own synchronous commit returns only once
+   * the WAL is flushed past it, hence past this batch and every batch it read from. Resolves when
+   * COMMIT is answered; `durable` settles after the flush.
    */
-  private async execute(commands: LedgerCommand[], writing: () => void): Promise<Outcome<unknown>[]> {
+  private async execute(commands: LedgerCommand[], writing: () => void): Promise<Written> {
     const conn = await this.sql.reserve();
     const tx = conn as unknown as TransactionSql;
     let open = false;
     let commit: Promise<{ command: string }> | undefined;
+    let flush: Promise<unknown> | undefined;
     try {
       // Every statement of a batch reads or writes a few rows by key. Prepared statements are planned
       // once per connection, possibly while a table is still empty — a sequential scan then — and that
       // plan would stay as the table grows (measured: 2,600 → 600 requests/s). Without sequential scans
       // every plan, generic or custom, uses the indexes.
       const begin = conn.unsafe('begin').execute();
-      const no_seqscan = conn.unsafe('set local enable_seqscan = off').execute();
+      const settings = conn.unsafe(TRANSACTION_SETTINGS).execute();
       open = true;
       const resolved = await this.accounts.resolve(tx, commands.flatMap((c) => c.accounts), begin);
       const groups = groupByHandler(commands);
       const locking = lockAccounts(tx, resolved.ids);
       const loading = [...groups].map(([handler, members]) =>
         handler.load ? handler.load(tx, members.map((m) => m.command.input)) : Promise.resolve(undefined));
-      const [, , locked, ...loaded] = await Promise.all([begin, no_seqscan, locking, ...loading]);
+      const [, , locked, ...loaded] = await Promise.all([begin, settings, locking, ...loading]);
       const states = new Map<CommandHandler<unknown, unknown, unknown>, unknown>();
       [...groups.keys()].forEach((handler, i) => states.set(handler, loaded[i]));
       const book = new Book(locked as AccountState[], new Date());
@@ -209,6 +243,7 @@ export class GroupCommitWriter {
       // Dispatched after every write: PostgreSQL runs it last. If a write failed, the transaction is
       // aborted and this COMMIT answers ROLLBACK, which the assertion below refuses to acknowledge.
       commit = conn.unsafe('commit').execute();
+      flush = conn.unsafe(FLUSH_WAL).execute();
       writing();
       const [written, committed] = await Promise.all([Promise.all(pipelined), commit]);
       assert(committed.command === 'COMMIT', `commit answered ${committed.command}`);
@@ -218,19 +253,28 @@ export class GroupCommitWriter {
       }
       // Only committed accounts enter the id cache.
       this.accounts.remember(resolved.created);
-      return results;
+      const durable = flush.then(() => undefined).finally(() => conn.release());
+      return { outcomes: results, durable };
     } catch (error) {
       // The transaction must be over before the connection goes back to the pool: a dispatched COMMIT
       // ends it (as ROLLBACK when a statement failed); otherwise roll back. Both wait for every
       // statement queued before them.
-      if (commit) await commit.catch(() => {});
+      if (commit) await Promise.all([commit.catch(() => {}), flush?.catch(() => {})]);
       else if (open) await conn.unsafe('rollback').catch(() => {});
-      throw error;
-    } finally {
       conn.release();
+      throw error;
     }
   }
 }
+
+/** A batch whose COMMIT was answered: its outcomes, to be given out once `durable` resolves. */
+interface Written {
+  outcomes: Outcome<unknown>[];
+  durable: Promise<void>;
+}
+
+// One statement for both transaction-local settings (see execute()).
+const TRANSACTION_SETTINGS = "select set_config('enable_seqscan', 'off', true), set_config('synchronous_commit', 'off', true)";
 
 function decide(book: Book, command: LedgerCommand, state: unknown): Outcome<unknown> {
   book.begin();

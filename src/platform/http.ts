@@ -65,9 +65,7 @@ export async function buildApp(ctx: AppContext, plugins: RoutePlugin[]): Promise
   });
 
   app.addHook('onResponse', async (request, reply) => {
-    const route = request.routeOptions.url ?? 'unmatched';
-    httpMetrics.requests.inc({ method: request.method, route, status: String(reply.statusCode) });
-    httpMetrics.seconds.observe({ method: request.method, route }, reply.elapsedTime / 1000);
+    observeRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
   });
 
   await app.register(swagger, {
@@ -85,6 +83,25 @@ export async function buildApp(ctx: AppContext, plugins: RoutePlugin[]): Promise
   registerOperations(app, ctx);
   for (const plugin of plugins) await app.register(async (scope) => plugin(scope, ctx));
   return app;
+}
+
+// Labelled children cached per route and status: prom-client hashes a label object on every call.
+const request_children = new Map<string, { count: { inc(): void }; seconds: { observe(v: number): void } }>();
+const REQUEST_CHILDREN_MAX = 1_000;
+
+function observeRequest(method: string, route: string, status: number, seconds: number): void {
+  const key = `${method} ${status} ${route}`;
+  let children = request_children.get(key);
+  if (!children) {
+    if (request_children.size >= REQUEST_CHILDREN_MAX) request_children.clear();
+    children = {
+      count: httpMetrics.requests.labels({ method, route, status: String(status) }),
+      seconds: httpMetrics.seconds.labels({ method, route }),
+    };
+    request_children.set(key, children);
+  }
+  children.count.inc();
+  children.seconds.observe(seconds);
 }
 
 function sendError(ctx: AppContext, error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
