@@ -10,18 +10,17 @@ import { rollupDeltas } from './rollup.ts';
 import { insertActions, loadActions, markRolledBack, upsertRollups } from './store.ts';
 import type { ActionInput, ActionRow, ProcessInput, ProcessResult } from './types.ts';
 
-/** Ledger transfers of this surface are idempotent on (scope, action_id) as a second line of defence. */
-export const TRANSFER_SCOPE = 'aggregator';
-
 /** The accounts one request may touch: the player's wallet (created on first sight) and the house. */
 export function accountsOf(input: { user_id: string; currency: string }): { player: AccountKey; house: AccountKey } {
   return { player: playerAccount(input.user_id, input.currency), house: systemAccount('house', input.currency) };
 }
 
 /**
- * One request = one ledger command, so its actions are all-or-nothing. Every request of a group-commit
- * batch is loaded with one query, decided in memory in arrival order, and persisted with one insert,
- * at most one update and one rollup upsert.
+ * One request = one ledger command, so its actions are all-or-nothing. Idempotency is the
+ * aggregator_actions primary key, written in the same transaction as the money; the ledger transfers
+ * are unkeyed (each action row's tx_id names its transfer), which spares them a second unique index.
+ * Every request of a group-commit batch is loaded with one query, decided in memory in arrival order,
+ * and persisted with one insert, at most one update and one rollup upsert.
  */
 export const processHandler: CommandHandler<ProcessInput, ProcessResult, BatchState> = {
   name: 'aggregator.process',
@@ -91,7 +90,6 @@ function betOrWin(book: Book, draft: Draft, input: ProcessInput, action: ActionI
     const bet = action.action === 'bet';
     const moved = book.transfer({
       from: bet ? player : house, to: bet ? house : player, amount_minor, kind: `aggregator_${action.action}`,
-      scope: TRANSFER_SCOPE, external_id: action.action_id,
     });
     if (!moved.ok) return insufficient(moved.error);
     if (!bet && overLimit(book, player)) return balanceLimit();
@@ -139,7 +137,7 @@ function reverse(book: Book, input: ProcessInput, action: ActionInput, original:
   const moved = book.transfer({
     from: bet ? house : player, to: bet ? player : house, amount_minor, kind: 'aggregator_rollback',
     // A committed bet or win that was not cancelled moved money, and its tx_id is that transfer's id.
-    reverses_id: original.tx_id, scope: TRANSFER_SCOPE, external_id: action.action_id,
+    reverses_id: original.tx_id,
   });
   if (!moved.ok) return insufficient(moved.error);
   if (bet && overLimit(book, player)) return balanceLimit();
