@@ -32,13 +32,16 @@ export async function processRequest(ctx: AppContext, body: ProcessBody): Promis
   return { game_id: input.game_id, ...outcome.value };
 }
 
-/** The wallet's balance; a player seen for the first time gets an empty wallet. */
+/** The wallet's balance, durable; a player seen for the first time gets an empty wallet. */
 async function balanceOf(ctx: AppContext, user_id: string, currency: string): Promise<bigint> {
   const { player } = accountsOf({ user_id, currency });
-  const account = await ctx.ledger.account(player);
-  if (account) return account.balance_minor;
-  await ctx.ledger.ensureAccounts([player]);
-  return (await ctx.ledger.account(player))!.balance_minor;
+  let account = await ctx.ledger.account(player);
+  if (!account) {
+    await ctx.ledger.ensureAccounts([player]);
+    account = (await ctx.ledger.account(player))!;
+  }
+  await ctx.ledger.durable();
+  return account.balance_minor;
 }
 
 function invalid(index: number, field: string, rule: string): AppError {

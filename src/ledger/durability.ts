@@ -9,7 +9,8 @@ export const FLUSH_WAL = "select pg_current_xact_id(), pg_logical_emit_message(f
 /**
  * The writer commits with synchronous_commit off and acknowledges only after FLUSH_WAL (see
  * writer.ts), so for a millisecond or two a read can see a batch that is committed but not yet on
- * disk. Balance reads wait here before answering: what they show is durable too. Callers arriving
+ * disk. Answers that show balances wait here (Ledger.durable()) before answering: what they show is
+ * durable too. Callers arriving
  * while a flush runs join the next one (the running one may have started before their read), so any
  * number of readers cost at most two flushes in a row.
  */

@@ -66,24 +66,27 @@ export class Ledger {
     return (await this.listAssets()).has(code);
   }
 
-  // Reads of balances and postings answer only what is durable (see durability.ts).
-  async account(key: AccountKey): Promise<AccountState | undefined> {
-    const account = await readAccount(this.sql, key);
-    await this.flushed.wait();
-    return account;
+  account(key: AccountKey): Promise<AccountState | undefined> {
+    return readAccount(this.sql, key);
   }
 
-  async accountsOf(kind: 'player' | 'system', owner: string): Promise<AccountState[]> {
-    const accounts = await readAccountsOfOwner(this.sql, kind, owner);
-    await this.flushed.wait();
-    return accounts;
+  accountsOf(kind: 'player' | 'system', owner: string): Promise<AccountState[]> {
+    return readAccountsOfOwner(this.sql, kind, owner);
   }
 
   /** Newest first; pass the last posting's version as `before_version` for the next page. */
-  async postings(account_id: bigint, limit: number, before_version: bigint | null = null): Promise<Posting[]> {
-    const postings = await readPostings(this.sql, account_id, limit, before_version);
-    await this.flushed.wait();
-    return postings;
+  postings(account_id: bigint, limit: number, before_version: bigint | null = null): Promise<Posting[]> {
+    return readPostings(this.sql, account_id, limit, before_version);
+  }
+
+  /**
+   * Resolves once everything committed before the call is on disk. A read may see a batch committed
+   * but not yet flushed (see durability.ts); an answer that shows a client balances or history awaits
+   * this after reading, so what it shows survives a crash. Checks that only decide (does the player
+   * exist?) need not.
+   */
+  durable(): Promise<void> {
+    return this.flushed.wait();
   }
 
   /** Waits for queued commands to be written; new ones are refused. */

@@ -1,18 +1,10 @@
 import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
+import { BoundedCache } from './bounded-cache.ts';
+import { HMAC_KEYS_CACHED_MAX } from './limits.ts';
 
 // A KeyObject per secret, prepared once: createHmac with a string key re-imports it on every call.
-const keys = new Map<string, KeyObject>();
-const KEYS_CACHED_MAX = 16;
-
-function keyOf(secret: string): KeyObject {
-  let key = keys.get(secret);
-  if (!key) {
-    if (keys.size >= KEYS_CACHED_MAX) keys.clear();
-    key = createSecretKey(Buffer.from(secret, 'utf8'));
-    keys.set(secret, key);
-  }
-  return key;
-}
+const keys = new BoundedCache<string, KeyObject>(HMAC_KEYS_CACHED_MAX);
+const keyOf = (secret: string) => keys.get(secret, () => createSecretKey(Buffer.from(secret, 'utf8')));
 
 export function hmacSha256Hex(secret: string, body: Buffer | string): string {
   return createHmac('sha256', keyOf(secret)).update(body).digest('hex');

@@ -5,7 +5,8 @@ import { migrationsCurrent } from '../db/migrate.ts';
 import type { AppContext } from './context.ts';
 import { AppError } from './errors.ts';
 import { verifySignature } from './auth.ts';
-import { BODY_SIZE_MAX_BYTES, STRING_LENGTH_MAX } from './limits.ts';
+import { BoundedCache } from './bounded-cache.ts';
+import { BODY_SIZE_MAX_BYTES, HTTP_METRIC_SERIES_CACHED_MAX, STRING_LENGTH_MAX } from './limits.ts';
 import { httpMetrics, registry } from './metrics.ts';
 import { describeValidation, validatorCompiler } from './validation.ts';
 
@@ -86,22 +87,15 @@ export async function buildApp(ctx: AppContext, plugins: RoutePlugin[]): Promise
 }
 
 // Labelled children cached per route and status: prom-client hashes a label object on every call.
-const request_children = new Map<string, { count: { inc(): void }; seconds: { observe(v: number): void } }>();
-const REQUEST_CHILDREN_MAX = 1_000;
+const request_series = new BoundedCache<string, { count: { inc(): void }; seconds: { observe(v: number): void } }>(HTTP_METRIC_SERIES_CACHED_MAX);
 
 function observeRequest(method: string, route: string, status: number, seconds: number): void {
-  const key = `${method} ${status} ${route}`;
-  let children = request_children.get(key);
-  if (!children) {
-    if (request_children.size >= REQUEST_CHILDREN_MAX) request_children.clear();
-    children = {
-      count: httpMetrics.requests.labels({ method, route, status: String(status) }),
-      seconds: httpMetrics.seconds.labels({ method, route }),
-    };
-    request_children.set(key, children);
-  }
-  children.count.inc();
-  children.seconds.observe(seconds);
+  const series = request_series.get(`${method} ${status} ${route}`, () => ({
+    count: httpMetrics.requests.labels({ method, route, status: String(status) }),
+    seconds: httpMetrics.seconds.labels({ method, route }),
+  }));
+  series.count.inc();
+  series.seconds.observe(seconds);
 }
 
 function sendError(ctx: AppContext, error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {

@@ -19,6 +19,10 @@ export const LEDGER_BATCH_LINGER_MIN_LAST_SIZE = 4;
 export const LEDGER_QUEUE_LENGTH_MAX = 20_000;
 /** How often a batch is retried on deadlock / serialization / unique races before it is split. */
 export const LEDGER_BATCH_RETRIES_MAX = 5;
+/** Prepared HMAC keys kept per process, one per secret (a process knows a handful). */
+export const HMAC_KEYS_CACHED_MAX = 16;
+/** Labelled HTTP metric series cached per process (method × route pattern × status). */
+export const HTTP_METRIC_SERIES_CACHED_MAX = 1_000;
 /** Account-id cache entries kept per process (ids never change once created). */
 export const ACCOUNT_CACHE_ENTRIES_MAX = 200_000;
 /** Graceful shutdown: how long in-flight requests may take before the process exits anyway. */

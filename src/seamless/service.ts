@@ -115,6 +115,7 @@ export class SeamlessService {
     if (Date.now() >= session.expires_at.getTime()) return invalid(`expired at ${session.expires_at.toISOString()}`);
     const account = await this.ctx.ledger.account(playerAccount(request.user_id, request.currency));
     if (!account) return refuse('SEAMLESS_PLAYER_NOT_FOUND', `userId ${request.user_id} has no ${request.currency} wallet.`);
+    await this.ctx.ledger.durable();
     return succeed({ balance: amountToJson(account.balance_minor), currency: request.currency });
   }
 

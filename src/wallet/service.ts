@@ -102,6 +102,7 @@ export class WalletService {
 
   async wallet(player_id: string): Promise<{ playerId: string; balances: Record<string, number> }> {
     const accounts = await this.requirePlayer(player_id);
+    await this.ledger.durable();
     const cash = accounts.filter((a) => a.key.purpose === 'cash');
     return { playerId: player_id, balances: Object.fromEntries(cash.map((a) => [a.key.asset, amountToJson(a.balance_minor)])) };
   }
@@ -113,13 +114,16 @@ export class WalletService {
     const positions = query.cursor !== undefined
       ? decodeHistoryCursor(query.cursor, new Map(accounts.map((a) => [a.id, a.version])))
       : new Map(accounts.map((a) => [a.id, a.version + 1n]));
-    return { playerId: player_id, ...(await readHistoryPage(this.ledger, accounts, positions, query.limit)) };
+    const page = await readHistoryPage(this.ledger, accounts, positions, query.limit);
+    await this.ledger.durable();
+    return { playerId: player_id, ...page };
   }
 
   async players(query: { limit: number; cursor?: string }) {
     const after = query.cursor !== undefined ? decodePlayersCursor(query.cursor) : null;
     // One extra row tells whether another page exists, so the last page carries no cursor.
     const rows = await readPlayersPage(this.sql, query.limit + 1, after);
+    await this.ledger.durable();
     const page = rows.slice(0, query.limit);
     return {
       players: page.map((p) => ({

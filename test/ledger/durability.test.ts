@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import postgres from 'postgres';
 import type { Sql } from '../../src/db/sql.ts';
 import { FLUSH_WAL, FlushBarrier } from '../../src/ledger/durability.ts';
+import { Ledger } from '../../src/ledger/service.ts';
+import { createLogger } from '../../src/platform/logger.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 
 /**
@@ -71,4 +73,22 @@ test('FlushBarrier: 50 concurrent readers share at most two flushes, and each is
   const second = barrier.wait();
   await Promise.all([first, second]);
   assert.equal(flushes, 2, 'the second caller did not ride on a flush that started before it');
+});
+
+test('ledger.durable() returns only once an earlier asynchronous commit is on disk', async () => {
+  const ledger = new Ledger(sql as unknown as Sql, createLogger('silent'));
+  try {
+    for (let round = 0; round < 10; round++) {
+      await sql.begin(async (tx) => {
+        await tx`set local synchronous_commit = off`;
+        await tx`insert into durability_test_rows (note) values ('shown to a client')`;
+      });
+      const [{ lsn }] = await sql`select pg_current_wal_insert_lsn() as lsn`;
+      await ledger.durable();
+      const [{ flushed }] = await sql`select pg_current_wal_flush_lsn() >= ${lsn}::pg_lsn as flushed`;
+      assert.equal(flushed, true, `round ${round}`);
+    }
+  } finally {
+    await ledger.close();
+  }
 });
