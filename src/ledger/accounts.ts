@@ -1,4 +1,5 @@
 import type { TransactionSql } from '../db/sql.ts';
+import { BoundedCache } from '../platform/bounded-cache.ts';
 import { ACCOUNT_CACHE_ENTRIES_MAX } from '../platform/limits.ts';
 import type { AccountNeed } from './command.ts';
 import { createAccounts, findAccountIds } from './store.ts';
@@ -9,9 +10,11 @@ import { accountKeyString, type AccountKey } from './types.ts';
  * lookup for every account it has seen. Bounded; when full it starts over (a cold lookup is cheap).
  */
 export class AccountDirectory {
-  private readonly cache = new Map<string, bigint>();
+  private readonly cache: BoundedCache<string, bigint>;
 
-  constructor(private readonly entries_max: number = ACCOUNT_CACHE_ENTRIES_MAX) {}
+  constructor(entries_max: number = ACCOUNT_CACHE_ENTRIES_MAX) {
+    this.cache = new BoundedCache(entries_max);
+  }
 
   /** Ids of the needed accounts that exist (creating those marked `create`), unique. */
   async resolve(tx: TransactionSql, needs: AccountNeed[], begun: Promise<unknown>): Promise<{ ids: bigint[]; created: Map<string, bigint> }> {
@@ -19,7 +22,7 @@ export class AccountDirectory {
     const missing = new Map<string, AccountNeed>();
     for (const need of needs) {
       const k = accountKeyString(need.key);
-      const id = this.cache.get(k);
+      const id = this.cache.peek(k);
       if (id !== undefined) ids.add(id);
       else {
         const seen = missing.get(k);
@@ -41,7 +44,6 @@ export class AccountDirectory {
   }
 
   remember(found: Map<string, bigint>): void {
-    if (this.cache.size + found.size > this.entries_max) this.cache.clear();
     for (const [k, id] of found) this.cache.set(k, id);
   }
 }

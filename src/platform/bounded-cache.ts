@@ -1,5 +1,5 @@
 /**
- * A cache of values that are cheap to make again: when full it starts over rather than tracking use,
+ * A cache of values that are cheap to find again: when full it starts over rather than tracking use,
  * so a hot path pays one Map lookup and memory stays bounded whatever keys arrive.
  */
 export class BoundedCache<K, V> {
@@ -7,12 +7,21 @@ export class BoundedCache<K, V> {
 
   constructor(private readonly entries_max: number) {}
 
+  peek(key: K): V | undefined {
+    return this.entries.get(key);
+  }
+
+  set(key: K, value: V): void {
+    if (this.entries.size >= this.entries_max && !this.entries.has(key)) this.entries.clear();
+    this.entries.set(key, value);
+  }
+
+  /** The cached value, or `make()`'s, cached. */
   get(key: K, make: () => V): V {
     let value = this.entries.get(key);
     if (value === undefined) {
-      if (this.entries.size >= this.entries_max) this.entries.clear();
       value = make();
-      this.entries.set(key, value);
+      this.set(key, value);
     }
     return value;
   }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { BoundedCache } from '../platform/bounded-cache.ts';
 import { playerAccount, refuse, succeed, systemAccount, type Outcome } from '../ledger/types.ts';
 import type { AppContext } from '../platform/context.ts';
 import { amountToJson } from '../platform/money.ts';
@@ -50,7 +51,7 @@ function fingerprint(request: CallRequest): string {
 export class SeamlessService {
   /** Calls being decided in this process, by id: a duplicate joins the first instead of racing it. */
   private readonly in_flight = new Map<string, { fingerprint: string; promise: Promise<Outcome<CallResult>> }>();
-  private readonly sessions = new Map<string, Session>();
+  private readonly sessions = new BoundedCache<string, Session>(SESSION_CACHE_ENTRIES_MAX);
 
   constructor(private readonly ctx: AppContext) {}
 
@@ -95,12 +96,10 @@ export class SeamlessService {
 
   /** Sessions never change once created, so a hit in the per-process cache is as good as a read. */
   private async session(token: string): Promise<Session | undefined> {
-    const cached = this.sessions.get(token);
+    const cached = this.sessions.peek(token);
     if (cached) return cached;
     const row = await readSession(this.ctx.sql, token);
-    if (!row) return undefined;
-    if (this.sessions.size >= SESSION_CACHE_ENTRIES_MAX) this.sessions.clear();
-    this.sessions.set(token, row);
+    if (row) this.sessions.set(token, row);
     return row;
   }
 

@@ -18,3 +18,16 @@ test('a value is made once per key, and a full cache starts over instead of grow
   assert.equal(get('d'), 'value of d');
   assert.equal(made, 5, 'd stayed');
 });
+
+test('set replaces a present key without starting over; peek never makes anything', () => {
+  const cache = new BoundedCache<string, number>(2);
+  cache.set('a', 1);
+  cache.set('b', 2);
+  cache.set('b', 3); // full, but b is present: a stays
+  assert.equal(cache.peek('a'), 1);
+  assert.equal(cache.peek('b'), 3);
+  assert.equal(cache.peek('z'), undefined);
+  cache.set('c', 4); // full and new: starts over
+  assert.equal(cache.peek('a'), undefined);
+  assert.equal(cache.peek('c'), 4);
+});
