@@ -2,11 +2,10 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import postgres from 'postgres';
 import { startEmbedded } from '../src/db/embedded.ts';
 import { freePort } from '../src/db/free-port.ts';
 import { migrate } from '../src/db/migrate.ts';
-import { createSql } from '../src/db/sql.ts';
+import { adminSql, createSql } from '../src/db/sql.ts';
 import { Ledger } from '../src/ledger/service.ts';
 import { playerAccount, systemAccount, type TransferSpec } from '../src/ledger/types.ts';
 import type { Logger } from '../src/platform/logger.ts';
@@ -67,7 +66,7 @@ function readPostmasterPid(pg_dir: string): number | null {
 
 async function freshDatabaseOn(admin_url: string): Promise<BenchDatabase> {
   const name = `croupier_bench_${randomBytes(5).toString('hex')}`;
-  const admin = postgres(admin_url, { max: 1, onnotice: () => {} });
+  const admin = adminSql(admin_url);
   try {
     await admin.unsafe(`create database ${name}`);
   } finally {
@@ -80,7 +79,7 @@ async function freshDatabaseOn(admin_url: string): Promise<BenchDatabase> {
     postmaster_pid: null,
     description: `fresh database ${name} on DATABASE_URL (dropped at the end)`,
     release: async () => {
-      const again = postgres(admin_url, { max: 1, onnotice: () => {} });
+      const again = adminSql(admin_url);
       try {
         await again.unsafe(`drop database if exists ${name} with (force)`);
       } finally {

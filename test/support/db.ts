@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import postgres from 'postgres';
 import { migrate } from '../../src/db/migrate.ts';
-import { createSql, type Sql } from '../../src/db/sql.ts';
+import { adminSql, createSql, type Sql } from '../../src/db/sql.ts';
 import { Ledger } from '../../src/ledger/service.ts';
 import { loadConfig, type Config } from '../../src/platform/config.ts';
 import type { AppContext } from '../../src/platform/context.ts';
@@ -24,7 +23,7 @@ export interface TestDatabase {
 /** A fresh, migrated database of its own for one test file. */
 export async function createTestDatabase(): Promise<TestDatabase> {
   const name = `croupier_t_${randomBytes(6).toString('hex')}`;
-  const admin = postgres(adminUrl(), { max: 1, onnotice: () => {} });
+  const admin = adminSql(adminUrl());
   await admin.unsafe(`create database ${name}`);
   await admin.end();
   const url = new URL(adminUrl());
@@ -36,7 +35,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     sql,
     drop: async () => {
       await sql.end({ timeout: 1 });
-      const a = postgres(adminUrl(), { max: 1, onnotice: () => {} });
+      const a = adminSql(adminUrl());
       await a.unsafe(`drop database if exists ${name} with (force)`);
       await a.end();
     },
