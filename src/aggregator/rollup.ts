@@ -9,7 +9,7 @@ export function bucketStartMs(processed_at: Date): number {
 
 /**
  * What one batch adds to the hourly rollups, summed per (user, currency, hour) and sorted by key.
- * Only bets and wins count, in the hour they were processed: a live one adds to rounds/total_bet or
+ * Only bets and wins count, in the hour they were processed, each once in `actions`: a live one adds to rounds/total_bet or
  * total_win; a cancelled one (rolled back in this batch or in advance) to total_rollback_*. A committed
  * one rolled back by this batch moves its amount from the live totals to the rollback totals of its hour.
  */
@@ -18,6 +18,7 @@ export function rollupDeltas(inserted: ActionRow[], rolled_back_committed: Actio
   for (const row of inserted) {
     if (row.action === 'rollback') continue;
     const delta = deltaOf(deltas, row);
+    delta.actions += 1n;
     if (row.rolled_back) addCancelled(delta, row);
     else addLive(delta, row, 1n);
   }
@@ -35,7 +36,7 @@ function deltaOf(deltas: Map<string, RollupDelta>, row: ActionRow): RollupDelta 
   let delta = deltas.get(key);
   if (!delta) {
     delta = {
-      user_id: row.user_id, currency: row.currency, hour_start: new Date(hour_ms), rounds: 0n,
+      user_id: row.user_id, currency: row.currency, hour_start: new Date(hour_ms), actions: 0n, rounds: 0n,
       total_bet_minor: 0n, total_win_minor: 0n, total_rollback_bet_minor: 0n, total_rollback_win_minor: 0n,
     };
     deltas.set(key, delta);

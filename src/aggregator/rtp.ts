@@ -1,10 +1,14 @@
 import type { AppContext } from '../platform/context.ts';
 import { AppError } from '../platform/errors.ts';
 import { amountToJson } from '../platform/money.ts';
+import { chooseEdges, type EdgeChoice } from './edges.ts';
 import { currenciesOfUser, readRtp } from './store.ts';
 import type { RtpRow, RtpTotals } from './types.ts';
 
-/** RTP reports of the aggregator surface (SPEC §2, §6), answered from the hourly rollups. */
+/**
+ * RTP reports of the aggregator surface (SPEC §2, §6), answered from the hourly rollups; the partial
+ * hours at the window's edges each read the shorter side (edges.ts).
+ */
 
 export interface RtpWindow {
   from: string;
@@ -52,6 +56,7 @@ export async function rtpList(ctx: AppContext, window: RtpWindow, page: number, 
   await checkWindow(ctx, window);
   const { rows, totals } = await readRtp(ctx.sql, {
     from: window.from, to: window.to, user_id: null, currency: window.currency ?? null, limit, offset: (page - 1) * limit,
+    complement: edgesOf(window),
   });
   const total = Number(totals.total_rows);
   return {
@@ -76,8 +81,12 @@ export async function rtpOfUser(ctx: AppContext, user_id: string, window: RtpWin
   if (currency === undefined) {
     throw new AppError('VALIDATION_ERROR', `currency is required: user ${user_id} plays in ${known.join(', ')}`);
   }
-  const { rows } = await readRtp(ctx.sql, { from: window.from, to: window.to, user_id, currency, limit: 1, offset: 0 });
+  const { rows } = await readRtp(ctx.sql, { from: window.from, to: window.to, user_id, currency, limit: 1, offset: 0, complement: edgesOf(window) });
   return rowJson(rows[0] ?? emptyRow(user_id, currency));
+}
+
+function edgesOf(window: RtpWindow): EdgeChoice {
+  return chooseEdges(Date.parse(window.from), Date.parse(window.to), Date.now());
 }
 
 async function checkWindow(ctx: AppContext, window: RtpWindow): Promise<void> {

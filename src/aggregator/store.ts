@@ -1,6 +1,7 @@
 import type { Queryable, TransactionSql } from '../db/sql.ts';
 import { assert } from '../platform/assert.ts';
 import { checkedStatement, type PendingStatement } from '../ledger/command.ts';
+import type { EdgeChoice } from './edges.ts';
 import type { ActionRow, RtpRow, RtpTotals } from './types.ts';
 
 /** SQL of the aggregator. Every write runs inside the ledger's batch transaction (see handler.ts). */
@@ -45,6 +46,8 @@ export interface RollupDelta {
   user_id: string;
   currency: string;
   hour_start: Date;
+  /** Bets and wins recorded (rolled back or not): 0 never leaves a row in a report. */
+  actions: bigint;
   rounds: bigint;
   total_bet_minor: bigint;
   total_win_minor: bigint;
@@ -58,13 +61,14 @@ export function upsertRollups(tx: TransactionSql, deltas: RollupDelta[]): Pendin
   const col = <T>(f: (d: RollupDelta) => T) => deltas.map(f);
   const num = (f: (d: RollupDelta) => bigint) => deltas.map((d) => String(f(d)));
   return [tx`
-    insert into aggregator_rtp_hourly as r (user_id, currency, hour_start, rounds, total_bet_minor, total_win_minor,
+    insert into aggregator_rtp_hourly as r (user_id, currency, hour_start, actions, rounds, total_bet_minor, total_win_minor,
       total_rollback_bet_minor, total_rollback_win_minor)
     select * from unnest(
       ${col((d) => d.user_id)}::text[], ${col((d) => d.currency)}::text[], ${col((d) => d.hour_start.toISOString())}::timestamptz[],
-      ${num((d) => d.rounds)}::bigint[], ${num((d) => d.total_bet_minor)}::bigint[], ${num((d) => d.total_win_minor)}::bigint[],
+      ${num((d) => d.actions)}::bigint[], ${num((d) => d.rounds)}::bigint[], ${num((d) => d.total_bet_minor)}::bigint[], ${num((d) => d.total_win_minor)}::bigint[],
       ${num((d) => d.total_rollback_bet_minor)}::bigint[], ${num((d) => d.total_rollback_win_minor)}::bigint[])
     on conflict (user_id, currency, hour_start) do update set
+      actions = r.actions + excluded.actions,
       rounds = r.rounds + excluded.rounds,
       total_bet_minor = r.total_bet_minor + excluded.total_bet_minor,
       total_win_minor = r.total_win_minor + excluded.total_win_minor,
@@ -80,13 +84,18 @@ export interface RtpQuery {
   currency: string | null;
   limit: number;
   offset: number;
+  /** How each partial hour is read (see edges.ts): false = its actions, true = its rollup minus the rest. */
+  complement: EdgeChoice;
 }
 
 /**
- * Per-player rows of one window, exact for any from/to: whole hours inside [from, to) come from the
- * rollups, the partial hours at either end from the actions (index on created_at). The two edge
- * ranges are [from, least(first whole hour, to)) and [greatest(last whole hour, first whole hour), to):
- * together with the whole hours they cover [from, to) exactly once, also when no whole hour fits.
+ * Per-player rows of one window, exact for any from/to. Whole hours inside [from, to) come from the
+ * rollups. The window cuts at most two hours (one when from and to share an hour); each such partial
+ * hour is read one of two ways, both exact:
+ *  - direct: the actions of the wanted part, through the BRIN index on created_at;
+ *  - complement: the hour's rollup minus the actions of the parts outside the window.
+ * The caller chooses per edge (`chooseEdges`, the shorter scan). Rollup rows carry their action count, so a
+ * player whose actions all fall outside the window (count 0 after subtracting) is not listed.
  * One statement returns the page and the totals over every row (one snapshot).
  */
 export async function readRtp(db: Queryable, q: RtpQuery): Promise<{ rows: RtpRow[]; totals: RtpTotals }> {
@@ -96,29 +105,40 @@ export async function readRtp(db: Queryable, q: RtpQuery): Promise<{ rows: RtpRo
              to_timestamp(ceil(extract(epoch from f) / 3600) * 3600) as hf,
              to_timestamp(floor(extract(epoch from t) / 3600) * 3600) as ht
       from (select ${q.from}::timestamptz as f, ${q.to}::timestamptz as t) given
-    ), edges as (
-      select f as lo, least(hf, t) as hi from bounds
+    ), partial_hours as (
+      -- p: the hour's start; [a, b): the part of it inside the window
+      select hf - interval '1 hour' as p, f as a, least(hf, t) as b, ${q.complement.first}::boolean as complement from bounds where f < hf
       union all
-      select greatest(ht, hf), t from bounds
+      select ht, ht, t, ${q.complement.last}::boolean from bounds where ht < t and ht >= hf
+    ), rollup_ranges as (
+      select hf as lo, ht as hi from bounds where hf < ht
+      union all
+      select p, p + interval '1 hour' from partial_hours where complement
+    ), scans as (
+      select a as lo, b as hi, 1 as sign from partial_hours where not complement
+      union all
+      select p, a, -1 from partial_hours where complement
+      union all
+      select b, p + interval '1 hour', -1 from partial_hours where complement
     ), hits as (
-      select h.user_id, h.currency, h.rounds, h.total_bet_minor, h.total_win_minor, h.total_rollback_bet_minor, h.total_rollback_win_minor
-      from aggregator_rtp_hourly h, bounds b
-      where h.hour_start >= b.hf and h.hour_start < b.ht
-        and (${q.user_id}::text is null or h.user_id = ${q.user_id}) and (${q.currency}::text is null or h.currency = ${q.currency})
+      select h.user_id, h.currency, h.actions, h.rounds, h.total_bet_minor, h.total_win_minor, h.total_rollback_bet_minor, h.total_rollback_win_minor
+      from rollup_ranges r join aggregator_rtp_hourly h on h.hour_start >= r.lo and h.hour_start < r.hi
+      where (${q.user_id}::text is null or h.user_id = ${q.user_id}) and (${q.currency}::text is null or h.currency = ${q.currency})
       union all
-      select a.user_id, a.currency,
-             case when a.action = 'bet' and not a.rolled_back then 1 else 0 end,
-             case when a.action = 'bet' and not a.rolled_back then a.amount_minor else 0 end,
-             case when a.action = 'win' and not a.rolled_back then a.amount_minor else 0 end,
-             case when a.action = 'bet' and a.rolled_back then a.amount_minor else 0 end,
-             case when a.action = 'win' and a.rolled_back then a.amount_minor else 0 end
-      from edges e join aggregator_actions a on a.created_at >= e.lo and a.created_at < e.hi and a.action <> 'rollback'
+      select a.user_id, a.currency, s.sign,
+             s.sign * case when a.action = 'bet' and not a.rolled_back then 1 else 0 end,
+             s.sign * case when a.action = 'bet' and not a.rolled_back then a.amount_minor else 0 end,
+             s.sign * case when a.action = 'win' and not a.rolled_back then a.amount_minor else 0 end,
+             s.sign * case when a.action = 'bet' and a.rolled_back then a.amount_minor else 0 end,
+             s.sign * case when a.action = 'win' and a.rolled_back then a.amount_minor else 0 end
+      from scans s join aggregator_actions a on a.created_at >= s.lo and a.created_at < s.hi and a.action <> 'rollback'
       where (${q.user_id}::text is null or a.user_id = ${q.user_id}) and (${q.currency}::text is null or a.currency = ${q.currency})
     ), per_user as (
       select user_id, currency, sum(rounds)::bigint as rounds, sum(total_bet_minor)::bigint as total_bet_minor,
              sum(total_win_minor)::bigint as total_win_minor, sum(total_rollback_bet_minor)::bigint as total_rollback_bet_minor,
              sum(total_rollback_win_minor)::bigint as total_rollback_win_minor
       from hits group by user_id, currency
+      having sum(actions) > 0
     ), page as (
       select * from per_user order by user_id, currency limit ${q.limit} offset ${q.offset}
     ), totals as (

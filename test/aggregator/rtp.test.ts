@@ -1,5 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { readRtp } from '../../src/aggregator/store.ts';
 import { call, startTestServer, type TestServer } from '../support/server.ts';
 import { ADMIN, assertLedgerVerifies, batch, processCall, uid, type Action } from './helpers.ts';
 
@@ -7,7 +9,8 @@ import { ADMIN, assertLedgerVerifies, batch, processCall, uid, type Action } fro
  * RTP reports (SPEC §2, §6): definitions on a hand-made scenario, paging, the per-player endpoint,
  * auth and validation, then exactness against a brute-force computation over the actions table for
  * random data spread over many hours (whole-hour time travel keeps actions and rollups consistent)
- * and random windows, aligned or not.
+ * and random windows, aligned or not, each also read with every forced way of reading its partial
+ * hours (actions of the wanted part, or the hour's rollup minus the rest).
  */
 let server: TestServer;
 let base: string;
@@ -154,7 +157,7 @@ interface StoredAction {
   created_at: Date;
 }
 
-type Totals = { rounds: bigint; bet: bigint; win: bigint; rollback_bet: bigint; rollback_win: bigint };
+type Totals = { actions: bigint; rounds: bigint; bet: bigint; win: bigint; rollback_bet: bigint; rollback_win: bigint };
 
 /** The definitions of SPEC §2, straight over every stored action. */
 function bruteForce(actions: StoredAction[], from_ms: number, to_ms: number): Map<string, Totals> {
@@ -163,8 +166,9 @@ function bruteForce(actions: StoredAction[], from_ms: number, to_ms: number): Ma
     const t = a.created_at.getTime();
     if (a.action === 'rollback' || t < from_ms || t >= to_ms) continue;
     const key = `${a.user_id}\u0000${a.currency}`;
-    const row = rows.get(key) ?? { rounds: 0n, bet: 0n, win: 0n, rollback_bet: 0n, rollback_win: 0n };
+    const row = rows.get(key) ?? { actions: 0n, rounds: 0n, bet: 0n, win: 0n, rollback_bet: 0n, rollback_win: 0n };
     const amount = a.amount_minor!;
+    row.actions += 1n;
     if (a.action === 'bet' && !a.rolled_back) { row.rounds += 1n; row.bet += amount; }
     if (a.action === 'bet' && a.rolled_back) row.rollback_bet += amount;
     if (a.action === 'win' && !a.rolled_back) row.win += amount;
@@ -253,6 +257,22 @@ describe('exactness against a brute-force computation over the actions', () => {
         total_rollback_bet: sum((t) => t.rollback_bet), total_rollback_win: sum((t) => t.rollback_win),
         total_rtp: sum((t) => t.bet) === 0 ? null : sum((t) => t.win) / sum((t) => t.bet),
       }, window);
+      for (const first of [false, true]) {
+        for (const last of [false, true]) {
+          const forced = await readRtp(server.db.sql, {
+            from: new Date(a).toISOString(), to: new Date(b).toISOString(), user_id: null, currency: null, limit: 1000, offset: 0,
+            complement: { first, last },
+          });
+          const rows = forced.rows.map((r) => ({
+            user_id: r.user_id, currency: r.currency, rounds: Number(r.rounds), total_bet: Number(r.total_bet_minor),
+            total_win: Number(r.total_win_minor), total_rollback_bet: Number(r.total_rollback_bet_minor),
+            total_rollback_win: Number(r.total_rollback_win_minor),
+            rtp: r.total_bet_minor === 0n ? null : Number(r.total_win_minor) / Number(r.total_bet_minor),
+          }));
+          assert.deepEqual(rows, expectedJson(expected), `${window}, partial hours by complement: first ${first}, last ${last}`);
+          assert.equal(Number(forced.totals.total_bet_minor), sum((t) => t.bet), `${window}, complement ${first}/${last}: total bet`);
+        }
+      }
       const player = pick(players);
       const one = await userReport(player.user_id, { from: new Date(a).toISOString(), to: new Date(b).toISOString() });
       const row = expectedJson(expected).find((x) => x.user_id === player.user_id)
@@ -273,13 +293,28 @@ describe('exactness against a brute-force computation over the actions', () => {
       assert.equal(stored.length, expected.size);
       for (const r of stored) {
         const e = expected.get(`${r.user_id}\u0000${r.currency}`)!;
-        assert.deepEqual([r.rounds, r.total_bet_minor, r.total_win_minor, r.total_rollback_bet_minor, r.total_rollback_win_minor],
-          [e.rounds, e.bet, e.win, e.rollback_bet, e.rollback_win]);
+        assert.deepEqual([r.actions, r.rounds, r.total_bet_minor, r.total_win_minor, r.total_rollback_bet_minor, r.total_rollback_win_minor],
+          [e.actions, e.rounds, e.bet, e.win, e.rollback_bet, e.rollback_win]);
         compared++;
       }
     }
     assert.equal(compared, rollups.length);
     assert.ok(hours.size >= 4, `data spans ${hours.size} hours`);
+  });
+
+  test('migration 012 counts the actions of existing rollup rows as the hot path does', async () => {
+    const before = await server.db.sql`select user_id, currency, hour_start, actions from aggregator_rtp_hourly order by 1, 2, 3`;
+    assert.ok(before.length > 0 && before.every((r) => r.actions > 0n));
+    const migration = fs.readFileSync(new URL('../../migrations/012_aggregator_rollup_actions.sql', import.meta.url), 'utf8');
+    const backfill = migration.slice(migration.indexOf('update aggregator_rtp_hourly'));
+    await server.db.sql.begin(async (tx) => {
+      await tx`update aggregator_rtp_hourly set actions = 0`;
+      // A session zone with a half-hour offset: the backfill must still count in UTC hours.
+      await tx`set local timezone = 'Asia/Kolkata'`;
+      await tx.unsafe(backfill);
+    });
+    const after = await server.db.sql`select user_id, currency, hour_start, actions from aggregator_rtp_hourly order by 1, 2, 3`;
+    assert.deepEqual(after, before);
   });
 
   test('the ledger verifies after the random workload', async () => {
