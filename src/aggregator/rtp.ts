@@ -1,6 +1,6 @@
 import type { AppContext } from '../platform/context.ts';
 import { AppError } from '../platform/errors.ts';
-import { amountToJson } from '../platform/money.ts';
+import { totalToJson } from '../platform/money.ts';
 import { chooseEdges, type EdgeChoice } from './edges.ts';
 import { currenciesOfUser, readRtp } from './store.ts';
 import type { RtpRow, RtpTotals } from './types.ts';
@@ -16,26 +16,29 @@ export interface RtpWindow {
   currency?: string;
 }
 
+/** Sums and counts: numbers, or bigints (exact digits on the wire) beyond 2^53 − 1. */
+type Total = number | bigint;
+
 export interface RtpRowJson {
   user_id: string;
   currency: string;
-  rounds: number;
-  total_bet: number;
-  total_win: number;
-  total_rollback_bet: number;
-  total_rollback_win: number;
+  rounds: Total;
+  total_bet: Total;
+  total_win: Total;
+  total_rollback_bet: Total;
+  total_rollback_win: Total;
   rtp: number | null;
 }
 
 export interface RtpListJson {
   data: RtpRowJson[];
   global_stats: {
-    total_users: number;
-    total_rounds: number;
-    total_bet: number;
-    total_win: number;
-    total_rollback_bet: number;
-    total_rollback_win: number;
+    total_users: Total;
+    total_rounds: Total;
+    total_bet: Total;
+    total_win: Total;
+    total_rollback_bet: Total;
+    total_rollback_win: Total;
     total_rtp: number | null;
   };
   pagination: { page: number; limit: number; total: number; total_pages: number };
@@ -107,23 +110,23 @@ function rowJson(row: RtpRow): RtpRowJson {
   return {
     user_id: row.user_id,
     currency: row.currency,
-    rounds: amountToJson(row.rounds),
-    total_bet: amountToJson(row.total_bet_minor),
-    total_win: amountToJson(row.total_win_minor),
-    total_rollback_bet: amountToJson(row.total_rollback_bet_minor),
-    total_rollback_win: amountToJson(row.total_rollback_win_minor),
+    rounds: totalToJson(row.rounds),
+    total_bet: totalToJson(row.total_bet_minor),
+    total_win: totalToJson(row.total_win_minor),
+    total_rollback_bet: totalToJson(row.total_rollback_bet_minor),
+    total_rollback_win: totalToJson(row.total_rollback_win_minor),
     rtp: ratio(row.total_win_minor, row.total_bet_minor),
   };
 }
 
 function globalJson(totals: RtpTotals): RtpListJson['global_stats'] {
   return {
-    total_users: amountToJson(totals.total_users),
-    total_rounds: amountToJson(totals.total_rounds),
-    total_bet: amountToJson(totals.total_bet_minor),
-    total_win: amountToJson(totals.total_win_minor),
-    total_rollback_bet: amountToJson(totals.total_rollback_bet_minor),
-    total_rollback_win: amountToJson(totals.total_rollback_win_minor),
+    total_users: totalToJson(totals.total_users),
+    total_rounds: totalToJson(totals.total_rounds),
+    total_bet: totalToJson(totals.total_bet_minor),
+    total_win: totalToJson(totals.total_win_minor),
+    total_rollback_bet: totalToJson(totals.total_rollback_bet_minor),
+    total_rollback_win: totalToJson(totals.total_rollback_win_minor),
     total_rtp: ratio(totals.total_win_minor, totals.total_bet_minor),
   };
 }

@@ -79,7 +79,8 @@ export const rtpUserParamsSchema = {
   properties: { user_id: text('Player id, URL-encoded ("8%7CUSDT%7CUSD").') },
 } as const;
 
-const count = { type: 'integer' } as const;
+// Sums may exceed 2^53 − 1; they are then written as exact integer digits (see totalToJson).
+const count = { type: 'integer', description: 'Exact integer; sums beyond 2^53 − 1 are written in full, beyond what a double holds.' } as const;
 const ratioSchema = { type: ['number', 'null'], description: 'total_win / total_bet; null when total_bet is 0.' } as const;
 
 export const rtpRowSchema = {

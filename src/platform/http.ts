@@ -55,6 +55,10 @@ export async function buildApp(ctx: AppContext, plugins: RoutePlugin[]): Promise
       done(new AppError('INVALID_JSON'), undefined);
     }
   });
+  // Every body here is JSON. Fastify's own text/plain parser would hand a route a string and no raw
+  // bytes, so a correctly signed text/plain call failed its signature check; now it is a 415 like any
+  // other type.
+  app.removeContentTypeParser('text/plain');
   // A signed route called without a body never reaches the parser: check it against the empty body.
   app.addHook('preValidation', async (request) => {
     if (request.signature_check && !request.signature_check.verified) verifySignature(request, request.rawBody ?? Buffer.alloc(0));

@@ -17,6 +17,15 @@ export function amountToJson(amount_minor: bigint): number {
   return Number(amount_minor);
 }
 
+/**
+ * For report sums and counts, which may exceed 2^53 − 1 (each amount is bounded, their sum is not): a
+ * safe value as a number, a larger one as a bigint, which the response serializer writes as exact digits.
+ * A client that needs such totals exactly parses them with a big-integer-aware JSON parser.
+ */
+export function totalToJson(total: bigint): number | bigint {
+  return total <= AMOUNT_MINOR_MAX && total >= -AMOUNT_MINOR_MAX ? Number(total) : total;
+}
+
 /** JSON-schema fragment for an amount on the wire (integer, bounded). */
 export function amountSchema(minimum: 0 | 1, description: string) {
   return { type: 'integer', minimum, maximum: Number(AMOUNT_MINOR_MAX), description } as const;

@@ -452,10 +452,13 @@ describe('validation and limits (SPEC §0)', () => {
     assert.equal(max.balance, 9007199254740991);
   });
 
-  test('a body that is not application/json is a 415', async () => {
+  test('a correctly signed body that is not application/json is a 415, not a signature error', async () => {
     const raw = JSON.stringify({ user_id: user, currency: 'USD' });
-    const r = await call(base, 'POST', '/aggregator/takehome/process', raw, { authorization: signature(raw), 'content-type': 'application/xml' });
-    assert.equal(r.status, 415, r.text);
+    for (const type of ['application/xml', 'text/plain', 'text/plain; charset=utf-8', 'application/octet-stream']) {
+      const r = await call(base, 'POST', '/aggregator/takehome/process', raw, { authorization: signature(raw), 'content-type': type });
+      assert.equal(r.status, 415, `${type}: ${r.text}`);
+      assert.equal(r.json.code, 'UNSUPPORTED_MEDIA_TYPE');
+    }
   });
 
   test('a body over 1 MiB is a 413', async () => {

@@ -330,3 +330,24 @@ function isoWithOffset(ms: number, offset: string): string {
   const local = new Date(ms + sign * (h * 60 + m) * 60_000).toISOString().slice(0, -1);
   return `${local}${offset}`;
 }
+
+// Last in this file: its sums would not fit the other tests' number-based expectations.
+describe('totals beyond 2^53 − 1', () => {
+  test('are written as exact integer digits, never a 500', async () => {
+    const max = 9007199254740991;
+    const whale = uid('whale');
+    await send(whale, [{ action: 'win', action_id: uid('w'), amount: max }]);
+    await send(whale, [{ action: 'bet', action_id: uid('b'), amount: max }]);
+    await send(whale, [{ action: 'win', action_id: uid('w'), amount: max }]);
+    const one = await userReport(whale, around());
+    assert.equal(one.status, 200, one.text);
+    assert.match(one.text, /"total_win":18014398509481982[,}]/);
+    assert.match(one.text, /"total_bet":9007199254740991[,}]/);
+    assert.equal(one.json.rtp, 2);
+    const list = await report({ ...around(), limit: 1000 });
+    assert.equal(list.status, 200, list.text);
+    const others = (list.json.data as { user_id: string; total_win: number }[]).filter((r) => r.user_id !== whale);
+    const expected_win = 2n * BigInt(max) + others.reduce((sum, r) => sum + BigInt(r.total_win), 0n);
+    assert.match(list.text, new RegExp(`"total_win":${expected_win}[,}]`), 'global total_win, exact');
+  });
+});
