@@ -59,5 +59,25 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${commandHelp(command)}\n`);
     return 0;
   }
-  return command.run(parsed.values as Record<string, string | boolean | undefined>, parsed.positionals);
+  try {
+    return await command.run(parsed.values as Record<string, string | boolean | undefined>, parsed.positionals);
+  } catch (error) {
+    process.stderr.write(`croupier ${name}: ${describeFailure(error)}\n`);
+    return 1;
+  }
+}
+
+/** A failure an operator can act on in one line; anything unforeseen keeps its stack for the bug report. */
+export function describeFailure(error: unknown): string {
+  const e = error as NodeJS.ErrnoException & { address?: string; port?: number };
+  if (e?.syscall === 'listen' && e.code === 'EADDRINUSE') {
+    return `port ${e.port} on ${e.address} is already in use (another croupier, or another service); choose another with PORT or --port.`;
+  }
+  if (e?.syscall === 'listen' && e.code === 'EACCES') {
+    return `not allowed to listen on port ${e.port} on ${e.address} (ports below 1024 need privileges); choose another with PORT or --port.`;
+  }
+  if (e?.code === 'ECONNREFUSED' || e?.code === 'ENOTFOUND') {
+    return `cannot reach PostgreSQL (${e.code}${e.address ? ` at ${e.address}${e.port ? `:${e.port}` : ''}` : ''}); check DATABASE_URL, or unset it to use the embedded database.`;
+  }
+  return e instanceof Error ? (e.stack ?? e.message) : String(error);
 }

@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../../src/db/free-port.ts';
@@ -74,6 +76,27 @@ test('start, restart, SIGKILL recovery and verify on the embedded database', { t
     assert.notEqual(postmasterPid(data_dir), orphan);
     assert.equal(await server.kill('SIGINT'), 0);
   } finally {
+    const pid = postmasterPid(data_dir);
+    if (pid) try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
+    fs.rmSync(data_dir, { recursive: true, force: true });
+  }
+});
+
+test('a port in use stops start-up with one clear line, and the embedded PostgreSQL it started stops too', { timeout: 60_000 }, async () => {
+  const data_dir = fs.mkdtempSync(path.join(os.tmpdir(), 'croupier-busy-'));
+  fs.chmodSync(data_dir, 0o755);
+  const port = await freePort();
+  const squatter = net.createServer().listen(port, '127.0.0.1');
+  await once(squatter, 'listening');
+  try {
+    const result = spawnSync(process.execPath, [BIN, 'start'], { env: environment(data_dir, port), encoding: 'utf8', timeout: 50_000 });
+    assert.equal(result.status, 1, result.stderr);
+    assert.match(result.stderr, new RegExp(`croupier start: port ${port} on 127\\.0\\.0\\.1 is already in use`));
+    assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace');
+    const pid = postmasterPid(data_dir);
+    if (pid !== undefined) assert.throws(() => process.kill(pid, 0), 'the embedded PostgreSQL is not left running');
+  } finally {
+    squatter.close();
     const pid = postmasterPid(data_dir);
     if (pid) try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
     fs.rmSync(data_dir, { recursive: true, force: true });
