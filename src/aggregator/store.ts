@@ -2,6 +2,7 @@ import type { Queryable, TransactionSql } from '../db/sql.ts';
 import { assert } from '../platform/assert.ts';
 import { checkedStatement, type PendingStatement } from '../ledger/command.ts';
 import type { EdgeChoice } from './edges.ts';
+import { RTP_BUCKET_MS } from './limits.ts';
 import type { ActionRow, RtpRow, RtpTotals } from './types.ts';
 
 /** SQL of the aggregator. Every write runs inside the ledger's batch transaction (see handler.ts). */
@@ -100,26 +101,28 @@ export interface RtpQuery {
  */
 export async function readRtp(db: Queryable, q: RtpQuery): Promise<{ rows: RtpRow[]; totals: RtpTotals }> {
   const result = await db<(Partial<RtpRow> & RtpTotals)[]>`
-    with bounds as (
-      select f, t,
-             to_timestamp(ceil(extract(epoch from f) / 3600) * 3600) as hf,
-             to_timestamp(floor(extract(epoch from t) / 3600) * 3600) as ht
-      from (select ${q.from}::timestamptz as f, ${q.to}::timestamptz as t) given
+    with given as (
+      select ${q.from}::timestamptz as f, ${q.to}::timestamptz as t, ${RTP_BUCKET_MS / 1000}::numeric as s
+    ), bounds as (
+      select f, t, make_interval(secs => s) as bucket,
+             to_timestamp(ceil(extract(epoch from f) / s) * s) as hf,
+             to_timestamp(floor(extract(epoch from t) / s) * s) as ht
+      from given
     ), partial_hours as (
-      -- p: the hour's start; [a, b): the part of it inside the window
-      select hf - interval '1 hour' as p, f as a, least(hf, t) as b, ${q.complement.first}::boolean as complement from bounds where f < hf
+      -- [p, p_end): the hour; [a, b): the part of it inside the window
+      select hf - bucket as p, hf as p_end, f as a, least(hf, t) as b, ${q.complement.first}::boolean as complement from bounds where f < hf
       union all
-      select ht, ht, t, ${q.complement.last}::boolean from bounds where ht < t and ht >= hf
+      select ht, ht + bucket, ht, t, ${q.complement.last}::boolean from bounds where ht < t and ht >= hf
     ), rollup_ranges as (
       select hf as lo, ht as hi from bounds where hf < ht
       union all
-      select p, p + interval '1 hour' from partial_hours where complement
+      select p, p_end from partial_hours where complement
     ), scans as (
       select a as lo, b as hi, 1 as sign from partial_hours where not complement
       union all
       select p, a, -1 from partial_hours where complement
       union all
-      select b, p + interval '1 hour', -1 from partial_hours where complement
+      select b, p_end, -1 from partial_hours where complement
     ), hits as (
       select h.user_id, h.currency, h.actions, h.rounds, h.total_bet_minor, h.total_win_minor, h.total_rollback_bet_minor, h.total_rollback_win_minor
       from rollup_ranges r join aggregator_rtp_hourly h on h.hour_start >= r.lo and h.hour_start < r.hi

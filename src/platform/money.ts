@@ -11,9 +11,14 @@ export function amountFromJson(value: unknown): bigint | undefined {
   return BigInt(value);
 }
 
+/** Whether a JSON number (a double) holds this integer exactly. */
+function jsonSafe(value: bigint): boolean {
+  return value <= AMOUNT_MINOR_MAX && value >= -AMOUNT_MINOR_MAX;
+}
+
 /** For output where the contract asks for a JSON number; a balance beyond 2^53 is a bug upstream. */
 export function amountToJson(amount_minor: bigint): number {
-  assert(amount_minor <= AMOUNT_MINOR_MAX && amount_minor >= -AMOUNT_MINOR_MAX, `amount ${amount_minor} is not JSON-safe`);
+  assert(jsonSafe(amount_minor), `amount ${amount_minor} is not JSON-safe`);
   return Number(amount_minor);
 }
 
@@ -23,7 +28,7 @@ export function amountToJson(amount_minor: bigint): number {
  * A client that needs such totals exactly parses them with a big-integer-aware JSON parser.
  */
 export function totalToJson(total: bigint): number | bigint {
-  return total <= AMOUNT_MINOR_MAX && total >= -AMOUNT_MINOR_MAX ? Number(total) : total;
+  return jsonSafe(total) ? Number(total) : total;
 }
 
 /** JSON-schema fragment for an amount on the wire (integer, bounded). */
