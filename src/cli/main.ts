@@ -67,9 +67,11 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-/** A failure an operator can act on in one line; anything unforeseen keeps its stack for the bug report. */
+/** A failure in one line an operator can act on; the stack only with LOG_LEVEL=debug (for a bug report). */
 export function describeFailure(error: unknown): string {
-  const e = error as NodeJS.ErrnoException & { address?: string; port?: number };
+  // fetch() reports a refused connection as a TypeError whose cause carries the system error.
+  const cause = (error as { cause?: unknown })?.cause;
+  const e = ((error as NodeJS.ErrnoException)?.code === undefined && cause ? cause : error) as NodeJS.ErrnoException & { address?: string; port?: number };
   if (e?.syscall === 'listen' && e.code === 'EADDRINUSE') {
     return `port ${e.port} on ${e.address} is already in use (another croupier, or another service); choose another with PORT or --port.`;
   }
@@ -77,7 +79,9 @@ export function describeFailure(error: unknown): string {
     return `not allowed to listen on port ${e.port} on ${e.address} (ports below 1024 need privileges); choose another with PORT or --port.`;
   }
   if (e?.code === 'ECONNREFUSED' || e?.code === 'ENOTFOUND') {
-    return `cannot reach PostgreSQL (${e.code}${e.address ? ` at ${e.address}${e.port ? `:${e.port}` : ''}` : ''}); check DATABASE_URL, or unset it to use the embedded database.`;
+    return `cannot connect (${e.code}${e.address ? ` at ${e.address}${e.port ? `:${e.port}` : ''}` : ''}): check DATABASE_URL (unset, the embedded database is used) or --url.`;
   }
-  return e instanceof Error ? (e.stack ?? e.message) : String(error);
+  const err = error instanceof Error ? error : new Error(String(error));
+  if (process.env.LOG_LEVEL === 'debug' || process.env.LOG_LEVEL === 'trace') return err.stack ?? err.message;
+  return cause instanceof Error ? `${err.message}: ${cause.message}` : err.message;
 }

@@ -14,6 +14,8 @@ export interface OpenedContext {
   ctx: AppContext;
   /** Records the URL this process answers on, once it listens (ctx.self_url() returns it). */
   setSelfUrl(url: string): void;
+  /** The connection string of this process's database (embedded or DATABASE_URL), for another thread to join it. */
+  database_url: string;
   close(): Promise<void>;
 }
 
@@ -43,7 +45,7 @@ export async function openContext(config: Config, logger: Logger, roles: Set<Rol
       await sql!.end({ timeout: 5 });
       await db.release();
     };
-    return { ctx, setSelfUrl: (url) => (base_url = url), close };
+    return { ctx, setSelfUrl: (url) => (base_url = url), database_url: db.url, close };
   } catch (error) {
     await sql?.end({ timeout: 1 }).catch(() => {});
     await db.release();
@@ -69,6 +71,8 @@ export interface Server {
   ctx: AppContext;
   app: FastifyInstance;
   url: string;
+  /** See OpenedContext. */
+  database_url: string;
   /** Graceful: stop accepting, finish in-flight requests, flush the ledger, close the pool, stop the database. */
   stop(): Promise<void>;
 }
@@ -102,7 +106,7 @@ export async function startServer(config: Config, logger: Logger, roles: Set<Rol
       })();
       return stopping;
     };
-    return { ctx, app, url, stop };
+    return { ctx, app, url, database_url: opened.database_url, stop };
   } catch (error) {
     await app?.close().catch(() => {});
     await opened.close();

