@@ -31,10 +31,12 @@ export class AccountDirectory {
     }
     const found = new Map<string, bigint>();
     if (missing.size > 0) {
+      // Nothing may run outside the transaction if BEGIN failed. Then insert and look-up pipelined:
+      // the look-up runs after the insert on the connection and sees its rows.
       await begun;
       const toCreate: AccountKey[] = [...missing.values()].filter((n) => n.create).map((n) => n.key);
-      await createAccounts(tx, toCreate);
-      const rows = await findAccountIds(tx, [...missing.values()].map((n) => n.key));
+      const creating = createAccounts(tx, toCreate);
+      const [rows] = await Promise.all([findAccountIds(tx, [...missing.values()].map((n) => n.key)), creating]);
       for (const [k, id] of rows) {
         found.set(k, id);
         ids.add(id);

@@ -27,16 +27,17 @@ function toState(row: AccountRow): AccountState {
 }
 
 /** Creates the accounts that do not exist yet (players with a zero floor, systems with none). */
-export async function createAccounts(tx: TransactionSql, keys: AccountKey[]): Promise<void> {
-  if (keys.length === 0) return;
+/** Dispatched at once (execute()), so a statement issued after it on the connection runs after it. */
+export function createAccounts(tx: TransactionSql, keys: AccountKey[]): Promise<unknown> {
+  if (keys.length === 0) return Promise.resolve();
   // Sorted so two batches creating the same accounts take their index locks in the same order.
   const sorted = [...keys].sort((a, b) => (accountKeyString(a) < accountKeyString(b) ? -1 : 1));
-  await tx`
+  return tx`
     insert into accounts (kind, owner, purpose, asset, overdraft_limit_minor)
     select k, o, p, a, case when k = 'player' then 0 else null end
     from unnest(${sorted.map((k) => k.kind)}::text[], ${sorted.map((k) => k.owner)}::text[],
                 ${sorted.map((k) => k.purpose)}::text[], ${sorted.map((k) => k.asset)}::text[]) as t(k, o, p, a)
-    on conflict (kind, owner, purpose, asset) do nothing`;
+    on conflict (kind, owner, purpose, asset) do nothing`.execute();
 }
 
 export async function findAccountIds(db: Queryable, keys: AccountKey[]): Promise<Map<string, bigint>> {
