@@ -10,7 +10,7 @@ import { RawHttpConnection, type RawHttpHandler } from './raw-http.ts';
  * flight on each, each slot sending its next request as soon as the previous one is answered.
  *
  * It shares the machine with the server and PostgreSQL, so it is kept cheap: bodies are built by
- * string concatenation from per-player prefixes, signed with one createHmac each, and sent over
+ * string concatenation from per-player prefixes, signed with one hmacSha256Hex each, and sent over
  * the lean HTTP/1.1 client of raw-http.ts (one socket per slot, the request written as one Buffer,
  * a minimal response parser). A 200's body is skipped, never copied or parsed — only the status is
  * needed to acknowledge. Error bodies (rare) are kept and parsed for their code.

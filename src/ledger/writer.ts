@@ -36,8 +36,9 @@ const RETRYABLE_SQLSTATES = new Set(['40P01', '40001', '23505']);
 /**
  * The one write entry point: group commit. Commands that arrive while a batch is being written wait
  * in a queue and go together in the next transaction — one fsync for hundreds of bets, each hot
- * account (the house) updated once per batch. No timer: an idle writer starts a batch at once, so a
- * lone request pays no added latency, and batches grow by themselves with load.
+ * account (the house) updated once per batch. An idle writer starts a batch at once, so a lone request
+ * pays no added latency, and batches grow by themselves with load; only right after a large batch may
+ * it wait, once and at most LEDGER_BATCH_LINGER_MS, for more (see shouldLinger).
  */
 export class GroupCommitWriter {
   private readonly queue: Pending[] = [];

@@ -65,9 +65,8 @@ function isNewer(a: Posting, b: Posting): boolean {
 }
 
 /**
- * The ledger's insert currently stores metadata as a JSON *string* inside jsonb (postgres.js
- * serialises the already-stringified value again for a jsonb[] parameter). Accept both shapes,
- * so history stays right before and after that is fixed.
+ * Transfers written before the ledger's insert was fixed (it once stored metadata as a JSON *string*
+ * inside jsonb) still hold that shape in existing databases; transfers are immutable, so both are read.
  */
 function metadataOf(posting: Posting): Record<string, unknown> | null {
   const raw: unknown = posting.metadata;

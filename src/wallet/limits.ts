@@ -21,8 +21,7 @@ export const METADATA_KEY_LENGTH_MAX = 64;
 /** Opaque cursors are short; anything longer is not one of ours. */
 export const CURSOR_LENGTH_MAX = 2_048;
 /**
- * Player id length on this surface. The ledger's owner column allows 255, but the player id is a
- * path segment and the router refuses path parameters beyond 100 characters (Fastify's
- * maxParamLength default), so the wallet holds every player id, in paths and bodies alike, to 100.
+ * Player id length on this surface: the SPEC §0 string limit, in paths and bodies alike (the router's
+ * maxParamLength is raised to the same limit in platform/http.ts, so a path segment is not cut shorter).
  */
 export const PLAYER_ID_LENGTH_MAX = STRING_LENGTH_MAX;
