@@ -1,5 +1,5 @@
 /** Limits of "Jaqpot Games", the built-in provider (SPEC §0: every limit named; zero never means unlimited). */
-export { AMOUNT_MINOR_MAX, STRING_LENGTH_MAX } from '../platform/limits.ts';
+export { STRING_LENGTH_MAX } from '../platform/limits.ts';
 
 /** One callback attempt: no answer within this → the attempt is lost and retried with the same id. */
 export const CALLBACK_TIMEOUT_MS = 5_000;

@@ -38,5 +38,3 @@ export const WALLET_ERRORS = {
     message: 'This Idempotency-Key was already used for a different request (method, path or body differ).',
   },
 } satisfies ErrorTable;
-
-export type WalletErrorKey = keyof typeof WALLET_ERRORS;

@@ -21,7 +21,6 @@ const MOVES: Record<MoveKind, { system: SystemAccountName; debit: boolean }> = {
   spend: { system: 'revenue', debit: true },
   withdraw: { system: 'treasury', debit: true },
 };
-export const MOVE_KINDS = Object.keys(MOVES) as MoveKind[];
 export const SYSTEM_PARTIES: SystemAccountName[] = ['treasury', 'revenue', 'bonus_pool', 'house'];
 
 export type ClientMetadata = Record<string, string | number | boolean | null>;
