@@ -3,6 +3,7 @@ import type { Pool } from 'undici';
 import type { PlayerBook } from './consistency.ts';
 import { authorizationFor, type UnknownRequest } from './load.ts';
 import { SIDE_CONCURRENCY } from './limits.ts';
+import { mapLimited } from '../src/platform/map-limited.ts';
 
 /** Requests outside the measured hot path: replays, balances, funding over HTTP. Plain and readable. */
 
@@ -28,20 +29,6 @@ export async function post(pool: Pool, path: string, body: string, headers: Reco
 export async function get(pool: Pool, path: string, timeout_ms: number): Promise<Reply> {
   const response = await pool.request({ path, method: 'GET', headersTimeout: timeout_ms, bodyTimeout: timeout_ms });
   return { status: response.statusCode, text: await response.body.text() };
-}
-
-/** Runs `work` over `items` with at most `limit` at once; results in item order. */
-export async function mapLimited<T, R>(items: T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index], index);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }
 
 export interface ReplaySummary {

@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { refuse, succeed, type Outcome } from '../ledger/types.ts';
 import type { AppContext } from '../platform/context.ts';
+import { mapLimited } from '../platform/map-limited.ts';
 import { uuidv7 } from '../platform/uuid.ts';
 import { CasinoClient, NO_FAULTS, type Faults } from './casino-client.ts';
 import { drawMultiplierPct, findGame, payoutMinor, type Game } from './games.ts';
@@ -37,15 +38,6 @@ export interface BulkResult {
   initialBalance: number;
   finalBalance: number;
   summary: BulkSummary;
-}
-
-/** Runs `work` over `items` with at most `concurrency` at once. */
-async function pool<T>(items: T[], concurrency: number, work: (item: T) => Promise<unknown>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await work(items[next++]);
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
 }
 
 /** "Jaqpot Games": sessions launched by the casino, and rounds whose money moves by casino callbacks. */
@@ -109,7 +101,7 @@ export class ProviderService {
     if (!initial.ok) return initial;
     const plays = this.plan(session, game, seed, first, request).map((round) => newPlay(round));
     await insertRounds(this.ctx.sql, plays.map((p) => p.round));
-    await pool(plays, request.concurrency, (play) => advance(this.client, play, faults));
+    await mapLimited(plays, request.concurrency, (play) => advance(this.client, play, faults));
     await this.save(plays);
     const final = await this.balance(session, `balance:${first}:after`, faults);
     if (!final.ok) return final;
@@ -137,7 +129,7 @@ export class ProviderService {
   async recover(limit: number = RECOVERY_BATCH_MAX): Promise<{ resumed: number; settled: number }> {
     const stale = await claimStaleRounds(this.ctx.sql, limit);
     const plays = stale.map(({ round, calls }) => newPlay(round, calls));
-    await pool(plays, RECOVERY_CONCURRENCY, (play) => advance(this.client, play, NO_FAULTS));
+    await mapLimited(plays, RECOVERY_CONCURRENCY, (play) => advance(this.client, play, NO_FAULTS));
     await this.save(plays);
     return { resumed: plays.length, settled: plays.filter((p) => p.round.status !== 'unresolved').length };
   }

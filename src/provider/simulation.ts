@@ -1,6 +1,7 @@
 import { Agent, request } from 'undici';
 import { hmacSha256Hex } from '../platform/hmac.ts';
 import { assert } from '../platform/assert.ts';
+import { mapLimited } from '../platform/map-limited.ts';
 import { findGame } from './games.ts';
 import { hash32 } from './rng.ts';
 import type { BulkSummary } from './summary.ts';
@@ -114,14 +115,6 @@ class Http {
   }
 }
 
-async function pool<T>(items: T[], concurrency: number, work: (item: T) => Promise<unknown>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await work(items[next++]);
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
-}
-
 function plan(options: SimulationOptions): Player[] {
   const run_id = `${Date.now().toString(36)}${hash32(options.seed, process.pid).toString(36)}`;
   return Array.from({ length: options.players }, (_, i) => ({
@@ -166,7 +159,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   try {
     const players = plan(options).filter((p) => p.rounds_planned > 0);
     await options.fund(players.map((p) => p.user_id));
-    await pool(players, LAUNCH_CONCURRENCY, async (player) => {
+    await mapLimited(players, LAUNCH_CONCURRENCY, async (player) => {
       const r = await http.operator('/casino/launchGame', { userId: player.user_id, gameId: player.game_id, currency: options.currency });
       if (r.status !== 200) throw new Error(`launchGame for ${player.user_id} answered ${r.status} ${r.body?.code}: ${r.body?.message}`);
       player.session_token = r.body.sessionToken;
