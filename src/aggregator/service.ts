@@ -1,4 +1,5 @@
 import type { AppContext } from '../platform/context.ts';
+import { valueOrThrow } from '../ledger/types.ts';
 import { AppError } from '../platform/errors.ts';
 import { amountFromJson } from '../platform/money.ts';
 import { accountsOf, processHandler } from './handler.ts';
@@ -28,8 +29,7 @@ export async function processRequest(ctx: AppContext, body: ProcessBody): Promis
   const outcome = await ctx.ledger.submit({
     handler: processHandler, input, accounts: [{ key: player, create: true }, { key: house, create: true }],
   });
-  if (!outcome.ok) throw new AppError(outcome.error, outcome.message);
-  return { game_id: input.game_id, ...outcome.value };
+  return { game_id: input.game_id, ...valueOrThrow(outcome) };
 }
 
 /** The wallet's balance, durable; a player seen for the first time gets an empty wallet. */

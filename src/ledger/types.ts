@@ -1,3 +1,4 @@
+import { AppError } from '../platform/errors.ts';
 /** What names an account: unique per (kind, owner, purpose, asset). */
 export interface AccountKey {
   kind: 'player' | 'system';
@@ -73,4 +74,10 @@ export function refuse(error: string, message?: string, detail?: unknown): { ok:
 
 export function succeed<R>(value: R): { ok: true; value: R } {
   return { ok: true, value };
+}
+
+/** The value, or the refusal thrown as its registry error (for routes that answer refusals with their status). */
+export function valueOrThrow<R>(outcome: Outcome<R>): R {
+  if (!outcome.ok) throw new AppError(outcome.error, outcome.message);
+  return outcome.value;
 }

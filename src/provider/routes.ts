@@ -1,8 +1,7 @@
 import { hmacGuard } from '../platform/auth.ts';
-import { AppError } from '../platform/errors.ts';
 import type { RoutePlugin } from '../platform/http.ts';
 import { amountSchema } from '../platform/money.ts';
-import type { Outcome } from '../ledger/types.ts';
+import { valueOrThrow } from '../ledger/types.ts';
 import { findGame } from './games.ts';
 import {
   DROP_RATE_MAX, RECOVERY_INTERVAL_MS, SIMULATE_CONCURRENCY_MAX, SIMULATE_ROUNDS_MAX, STRING_LENGTH_MAX,
@@ -40,11 +39,6 @@ const simulateBody = {
   },
 } as const;
 
-function unwrap<R>(outcome: Outcome<R>): R {
-  if (!outcome.ok) throw new AppError(outcome.error, outcome.message);
-  return outcome.value;
-}
-
 function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
@@ -73,7 +67,7 @@ export const providerRoutes: RoutePlugin = async (app, ctx) => {
     },
   }, async (request) => {
     const body = request.body as { sessionToken: string; userId: string | number; gameId: string | number; currency: string; expiresAt?: string };
-    return unwrap(await service.launch({
+    return valueOrThrow(await service.launch({
       session_token: body.sessionToken, user_id: String(body.userId), game_id: String(body.gameId), currency: body.currency,
       expires_at: body.expiresAt ? new Date(body.expiresAt) : null,
     }));
@@ -90,10 +84,10 @@ export const providerRoutes: RoutePlugin = async (app, ctx) => {
   }, async (request) => {
     const body = request.body as { sessionToken: string; rounds?: number; seed?: number; firstRound?: number; concurrency?: number; betMinor?: number; dropRate?: number };
     if (body.rounds === undefined) {
-      const round = unwrap(await service.scripted(body.sessionToken));
+      const round = valueOrThrow(await service.scripted(body.sessionToken));
       return { sessionToken: body.sessionToken, ...round };
     }
-    return unwrap(await service.bulk(body.sessionToken, {
+    return valueOrThrow(await service.bulk(body.sessionToken, {
       rounds: body.rounds, seed: body.seed, first_round: body.firstRound, concurrency: body.concurrency ?? 1,
       bet_minor: body.betMinor === undefined ? undefined : BigInt(body.betMinor), drop_rate: body.dropRate ?? 0,
     }));
@@ -106,7 +100,7 @@ export const providerRoutes: RoutePlugin = async (app, ctx) => {
     },
   }, async (request, reply) => {
     const found = await service.session((request.query as { sessionToken: string }).sessionToken);
-    const session = unwrap(found).session;
+    const session = valueOrThrow(found).session;
     const game = findGame(session.game_id)!;
     reply.type('text/html; charset=utf-8');
     return `<!doctype html><meta charset="utf-8"><title>Jaqpot Games — ${escapeHtml(game.name)}</title>

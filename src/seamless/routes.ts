@@ -1,8 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { apiKeyGuard, hmacGuard } from '../platform/auth.ts';
-import { AppError } from '../platform/errors.ts';
 import type { RoutePlugin } from '../platform/http.ts';
-import type { Outcome } from '../ledger/types.ts';
+import { valueOrThrow } from '../ledger/types.ts';
 import {
   balanceBody, balanceReply, creditBody, debitBody, errorReply, launchBody, launchReply, moneyReply, rollbackBody, simulateReply,
 } from './schemas.ts';
@@ -37,11 +36,6 @@ function toRequest(kind: CallKind, body: WireCall): CallRequest {
 }
 
 /** The value, or the refusal as the registry row it names. */
-function unwrap<R>(outcome: Outcome<R>): R {
-  if (!outcome.ok) throw new AppError(outcome.error, outcome.message);
-  return outcome.value;
-}
-
 /** The stored bytes, so a duplicate gets exactly what the first call got. */
 function sendStored(reply: FastifyReply, result: CallResult): FastifyReply {
   return reply.code(result.response.status).type('application/json; charset=utf-8').send(result.response.body);
@@ -64,12 +58,12 @@ export const seamlessRoutes: RoutePlugin = async (app, ctx) => {
   app.post('/casino/getBalance', callback('Player balance (provider callback)', 'Balance of the session\'s player in the session\'s currency.', balanceBody, balanceReply, [400, 401, 403, 404]),
     async (request) => {
       const { session_token, user_id, currency, game_id } = toRequest('debit', request.body as WireCall);
-      return unwrap(await service.balance({ session_token, user_id, currency, game_id }));
+      return valueOrThrow(await service.balance({ session_token, user_id, currency, game_id }));
     });
 
   const money = (kind: CallKind, summary: string, description: string, body: object, statuses: number[]) => {
     app.post(`/casino/${kind}`, callback(summary, description, body, moneyReply, statuses), async (request, reply) => {
-      return sendStored(reply, unwrap(await service.call(toRequest(kind, request.body as WireCall))));
+      return sendStored(reply, valueOrThrow(await service.call(toRequest(kind, request.body as WireCall))));
     });
   };
   money('debit', 'Place a bet (provider callback)',
@@ -93,7 +87,7 @@ export const seamlessRoutes: RoutePlugin = async (app, ctx) => {
     },
   }, async (request) => {
     const body = launch(request);
-    return unwrap(await service.launchGame(String(body.userId), String(body.gameId), body.currency));
+    return valueOrThrow(await service.launchGame(String(body.userId), String(body.gameId), body.currency));
   });
 
   app.post('/casino/simulateRound', {
@@ -105,6 +99,6 @@ export const seamlessRoutes: RoutePlugin = async (app, ctx) => {
     },
   }, async (request) => {
     const body = launch(request);
-    return unwrap(await service.simulateRound(String(body.userId), String(body.gameId), body.currency));
+    return valueOrThrow(await service.simulateRound(String(body.userId), String(body.gameId), body.currency));
   });
 };

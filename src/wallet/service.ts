@@ -1,7 +1,7 @@
 import type { Sql } from '../db/sql.ts';
 import type { AccountNeed } from '../ledger/command.ts';
 import type { Ledger } from '../ledger/service.ts';
-import { playerAccount, systemAccount, type AccountKey, type SystemAccountName, type TransferRecord } from '../ledger/types.ts';
+import { playerAccount, systemAccount, valueOrThrow, type AccountKey, type SystemAccountName, type TransferRecord } from '../ledger/types.ts';
 import { readPlayersPage } from '../ledger/wallet-reads.ts';
 import type { Book } from '../ledger/book.ts';
 import { AppError } from '../platform/errors.ts';
@@ -155,8 +155,7 @@ export class WalletService {
     const metadata = { description: movement.description, metadata: movement.metadata, idempotency_key: scope.idempotency_key };
     const transfer = { from: movement.from, to: movement.to, amount_minor: movement.amount_minor, kind: movement.kind, metadata };
     const outcome = await this.ledger.submit({ handler: movementHandler, input: { scope, transfer, respond }, accounts });
-    if (!outcome.ok) throw new AppError(outcome.error, outcome.message);
-    const { status, body, replayed } = outcome.value;
+    const { status, body, replayed } = valueOrThrow(outcome);
     return { status, body, replayed };
   }
 
