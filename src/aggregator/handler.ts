@@ -4,7 +4,6 @@ import type { CommandHandler } from '../ledger/command.ts';
 import { playerAccount, refuse, succeed, systemAccount, type AccountKey, type Outcome } from '../ledger/types.ts';
 import { assert } from '../platform/assert.ts';
 import { uuidv7 } from '../platform/uuid.ts';
-import { AMOUNT_MINOR_MAX } from './limits.ts';
 import { BatchState, type Draft } from './batch-state.ts';
 import { rollupDeltas } from './rollup.ts';
 import { insertActions, loadActions, markRolledBack, upsertRollups } from './store.ts';
@@ -91,8 +90,7 @@ function betOrWin(book: Book, draft: Draft, input: ProcessInput, action: ActionI
     const moved = book.transfer({
       from: bet ? player : house, to: bet ? house : player, amount_minor, kind: `aggregator_${action.action}`,
     });
-    if (!moved.ok) return insufficient(moved.error);
-    if (!bet && overLimit(book, player)) return balanceLimit();
+    if (!moved.ok) return refusal(moved.error);
     tx_id = moved.value.id;
   }
   tx_id ??= freshTxId(book);
@@ -139,21 +137,13 @@ function reverse(book: Book, input: ProcessInput, action: ActionInput, original:
     // A committed bet or win that was not cancelled moved money, and its tx_id is that transfer's id.
     reverses_id: original.tx_id,
   });
-  if (!moved.ok) return insufficient(moved.error);
-  if (bet && overLimit(book, player)) return balanceLimit();
+  if (!moved.ok) return refusal(moved.error);
   return succeed(moved.value.id);
 }
 
-/** A balance the wire cannot carry exactly (SPEC §0) is refused rather than answered wrong. */
-function overLimit(book: Book, player: AccountKey): boolean {
-  return book.balance(player) > AMOUNT_MINOR_MAX;
-}
-
-function balanceLimit(): Outcome<never> {
-  return refuse('AGGREGATOR_BALANCE_LIMIT');
-}
-
-function insufficient(error: string): Outcome<never> {
+/** The ledger's refusal in this protocol's codes (a balance the wire cannot carry is refused, SPEC §0). */
+function refusal(error: string): Outcome<never> {
+  if (error === 'BALANCE_LIMIT') return refuse('AGGREGATOR_BALANCE_LIMIT');
   assert(error === 'INSUFFICIENT_FUNDS', `aggregator accounts are locked for the batch, got ${error}`);
   return refuse('AGGREGATOR_INSUFFICIENT_FUNDS');
 }

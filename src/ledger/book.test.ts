@@ -29,6 +29,25 @@ test('a transfer moves money and records both balances after it', () => {
   b.assertBalanced();
 });
 
+test('refuses a transfer that would take a player above 2^53 − 1, changing nothing; system accounts have no ceiling', () => {
+  const max = 9007199254740991n;
+  const b = new Book([state(1n, alice, max - 5n), state(3n, house, 0n, null)], new Date());
+  b.begin();
+  assert.deepEqual(b.transfer({ from: house, to: alice, amount_minor: 6n, kind: 'win' }), { ok: false, error: 'BALANCE_LIMIT', message: undefined, detail: undefined });
+  b.undo();
+  assert.equal(b.balance(alice), max - 5n);
+  b.begin();
+  assert.ok(b.transfer({ from: house, to: alice, amount_minor: 5n, kind: 'win' }).ok, 'exactly the ceiling is allowed');
+  assert.ok(b.transfer({ from: alice, to: house, amount_minor: max, kind: 'bet' }).ok);
+  assert.ok(b.transfer({ from: alice, to: house, amount_minor: max - 1n, kind: 'bet' }).ok === false);
+  b.undo();
+  const rich = new Book([state(1n, alice, max), state(3n, house, max, null)], new Date());
+  rich.begin();
+  assert.ok(rich.transfer({ from: alice, to: house, amount_minor: max, kind: 'bet' }).ok, 'the house may exceed it');
+  rich.commit();
+  assert.equal(rich.balance(house), 2n * max);
+});
+
 test('refuses a transfer that would take a player below zero, changing nothing', () => {
   const b = book(10n);
   b.begin();

@@ -1,4 +1,5 @@
 import { assert } from '../platform/assert.ts';
+import { PLAYER_BALANCE_MAX_MINOR } from '../platform/limits.ts';
 import { uuidv7 } from '../platform/uuid.ts';
 import {
   accountKeyString,
@@ -68,7 +69,11 @@ export class Book {
     this.mark = undefined;
   }
 
-  /** Moves money; refuses (changing nothing) if the source would go below its floor. */
+  /**
+   * Moves money; refuses (changing nothing) if the source would go below its floor (INSUFFICIENT_FUNDS)
+   * or a player would hold more than PLAYER_BALANCE_MAX_MINOR (BALANCE_LIMIT): one ceiling for every
+   * surface, so no path can make a balance that answers could not carry.
+   */
   transfer(spec: TransferSpec): Outcome<TransferRecord> {
     assert(this.mark, 'transfer outside a command');
     assert(spec.amount_minor > 0n, `transfer amount must be positive, got ${spec.amount_minor}`);
@@ -81,6 +86,7 @@ export class Book {
     if (from.overdraft_limit_minor !== null && from_after < -from.overdraft_limit_minor) {
       return refuse('INSUFFICIENT_FUNDS');
     }
+    if (to.key.kind === 'player' && to.balance_minor + spec.amount_minor > PLAYER_BALANCE_MAX_MINOR) return refuse('BALANCE_LIMIT');
     this.save(from);
     this.save(to);
     from.balance_minor = from_after;

@@ -9,6 +9,8 @@ export const PAGE_SIZE_MAX = 1000;
 export const PAGE_SIZE_DEFAULT = 50;
 /** Largest amount accepted on the wire: JSON numbers above this lose precision. */
 export const AMOUNT_MINOR_MAX = 9007199254740991n;
+/** Highest player balance: every answer carries it as a JSON number, which holds integers exactly only this far. */
+export const PLAYER_BALANCE_MAX_MINOR = AMOUNT_MINOR_MAX;
 /** Group-commit writer: most commands in one database transaction. */
 export const LEDGER_BATCH_SIZE_MAX = 500;
 /** Group-commit writer: longest wait for a batch to fill after a large one (never when idle). */

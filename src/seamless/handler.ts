@@ -3,7 +3,7 @@ import type { Book } from '../ledger/book.ts';
 import { playerAccount, refuse, succeed, systemAccount, type Outcome, type TransferRecord } from '../ledger/types.ts';
 import { amountToJson } from '../platform/money.ts';
 import { uuidv7 } from '../platform/uuid.ts';
-import { AMOUNT_MINOR_MAX, SESSION_SETTLE_GRACE_MS } from './limits.ts';
+import { PLAYER_BALANCE_MAX_MINOR, SESSION_SETTLE_GRACE_MS } from './limits.ts';
 import { insertTransactions, markRolledBack, readBatchRows } from './store.ts';
 import type { CallInput, CallResult, TransactionRow } from './types.ts';
 
@@ -145,10 +145,6 @@ function move(book: Book, input: CallInput, direction: 'bet' | 'win' | 'rollback
   const player = playerAccount(input.user_id, input.currency);
   const house = systemAccount('house', input.currency);
   const [from, to] = direction === 'bet' ? [player, house] : [house, player];
-  // The answer carries the balance as a JSON number: refuse rather than answer a number JSON cannot hold.
-  if (direction !== 'bet' && book.exists(player) && book.balance(player) + amount_minor > AMOUNT_MINOR_MAX) {
-    return refuse('SEAMLESS_BALANCE_LIMIT_EXCEEDED', `A ${direction} of ${amount_minor} would take userId ${input.user_id}'s balance above ${AMOUNT_MINOR_MAX}; nothing was moved.`);
-  }
   const result = book.transfer({
     from, to, amount_minor, kind: direction, scope: SEAMLESS_SCOPE, external_id: input.external_transaction_id,
     reverses_id: reverses_id ?? undefined,
@@ -156,6 +152,8 @@ function move(book: Book, input: CallInput, direction: 'bet' | 'win' | 'rollback
   });
   if (result.ok) return result;
   if (result.error === 'INSUFFICIENT_FUNDS') return refuse('SEAMLESS_INSUFFICIENT_FUNDS', `userId ${input.user_id} has not enough ${input.currency} for a debit of ${amount_minor}; nothing was moved.`);
+  // The answer carries the balance as a JSON number: the ledger refuses a balance JSON cannot hold.
+  if (result.error === 'BALANCE_LIMIT') return refuse('SEAMLESS_BALANCE_LIMIT_EXCEEDED', `A ${direction} of ${amount_minor} would take userId ${input.user_id}'s balance above ${PLAYER_BALANCE_MAX_MINOR}; nothing was moved.`);
   return refuse('SEAMLESS_PLAYER_NOT_FOUND', `userId ${input.user_id} has no ${input.currency} wallet.`);
 }
 

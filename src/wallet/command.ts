@@ -1,7 +1,7 @@
 import type { TransactionSql } from '../db/sql.ts';
 import type { Book } from '../ledger/book.ts';
 import type { CommandHandler, Decided } from '../ledger/command.ts';
-import { refuse, succeed, type AccountKey, type Outcome, type TransferRecord, type TransferSpec } from '../ledger/types.ts';
+import { refuse, succeed, type Outcome, type TransferRecord, type TransferSpec } from '../ledger/types.ts';
 import { replayStored, scopeToken, type IdempotencyScope, type MoneyResponse } from './idempotency.ts';
 import { WALLET_BALANCE_MAX_MINOR } from './limits.ts';
 import { insertStoredResponses, loadStoredResponses, type StoredResponse } from './store.ts';
@@ -72,11 +72,10 @@ function move(book: Book, spec: TransferSpec): Outcome<TransferRecord> {
   if (!book.exists(spec.to)) return refuse('WALLET_PLAYER_NOT_FOUND', `No wallet exists for player ${spec.to.owner}.`);
   const available_minor = book.balance(spec.from);
   const result = book.transfer(spec);
-  if (!result.ok) return result.error === 'INSUFFICIENT_FUNDS' ? insufficient(spec, available_minor) : result;
-  for (const side of [spec.from, spec.to]) {
-    if (isPlayer(side) && book.balance(side) > WALLET_BALANCE_MAX_MINOR) {
-      return refuse('WALLET_BALANCE_LIMIT_EXCEEDED', `The balance of ${side.owner} in ${side.asset} would exceed ${WALLET_BALANCE_MAX_MINOR} minor units. Nothing was moved.`);
-    }
+  if (result.ok) return result;
+  if (result.error === 'INSUFFICIENT_FUNDS') return insufficient(spec, available_minor);
+  if (result.error === 'BALANCE_LIMIT') {
+    return refuse('WALLET_BALANCE_LIMIT_EXCEEDED', `The balance of ${spec.to.owner} in ${spec.to.asset} would exceed ${WALLET_BALANCE_MAX_MINOR} minor units. Nothing was moved.`);
   }
   return result;
 }
@@ -86,8 +85,4 @@ function insufficient(spec: TransferSpec, available_minor: bigint): Outcome<neve
     'WALLET_INSUFFICIENT_FUNDS',
     `Insufficient funds: ${spec.from.owner} holds ${available_minor} ${spec.from.asset}, ${spec.amount_minor} requested. Nothing was moved.`,
   );
-}
-
-function isPlayer(key: AccountKey): boolean {
-  return key.kind === 'player';
 }
