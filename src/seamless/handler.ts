@@ -3,7 +3,8 @@ import type { Book } from '../ledger/book.ts';
 import { playerAccount, refuse, succeed, systemAccount, type Outcome, type TransferRecord } from '../ledger/types.ts';
 import { amountToJson } from '../platform/money.ts';
 import { uuidv7 } from '../platform/uuid.ts';
-import { PLAYER_BALANCE_MAX_MINOR, SESSION_SETTLE_GRACE_MS } from './limits.ts';
+import { PLAYER_BALANCE_MAX_MINOR } from './limits.ts';
+import { sessionRefusal } from './session.ts';
 import { insertTransactions, markRolledBack, readBatchRows } from './store.ts';
 import type { CallInput, CallResult, TransactionRow } from './types.ts';
 
@@ -21,8 +22,6 @@ interface BatchState {
   new_rows: TransactionRow[];
   marks: { debit_id: string; rollback_id: string }[];
 }
-
-type Refusal = { ok: false; error: string; message?: string };
 
 /**
  * The casino's money callbacks as a ledger command: decided under the player's and the house's row
@@ -48,7 +47,7 @@ export const callHandler: CommandHandler<CallInput, CallResult, BatchState> = {
   apply(book, input, state) {
     const existing = state.rows.get(input.external_transaction_id);
     if (existing) return replay(input, existing);
-    const invalid = sessionRefusal(input);
+    const invalid = sessionRefusal(input.session, input, input.received_at.getTime(), input.kind !== 'debit');
     if (invalid) return invalid;
     if (input.kind === 'debit') return debit(book, input, state);
     if (input.kind === 'credit') return credit(book, input, state);
@@ -86,20 +85,6 @@ function replay(input: CallInput, existing: TransactionRow): Outcome<CallResult>
 
 function expired(input: CallInput): boolean {
   return input.received_at.getTime() >= input.session!.expires_at.getTime();
-}
-
-/** Unknown, mismatched, or expired (debits at once; settlements after the grace period). */
-function sessionRefusal(input: CallInput): Refusal | undefined {
-  const session = input.session;
-  const invalid = (why: string): Refusal => refuse('SEAMLESS_INVALID_SESSION', `sessionToken ${why}.`);
-  if (!session) return invalid('is unknown');
-  if (session.user_id !== input.user_id) return invalid('is bound to another userId');
-  if (session.currency !== input.currency) return invalid('is bound to another currency');
-  if (input.game_id !== null && session.game_id !== input.game_id) return invalid('is bound to another gameId');
-  if (!expired(input)) return undefined;
-  const settle_until_ms = session.expires_at.getTime() + SESSION_SETTLE_GRACE_MS;
-  if (input.kind === 'debit' || input.received_at.getTime() >= settle_until_ms) return invalid(`expired at ${session.expires_at.toISOString()}`);
-  return undefined;
 }
 
 function respond(book: Book, input: CallInput, transaction_id: string): { status: number; body: string } {

@@ -15,6 +15,7 @@ import {
 import { callProvider, describeReply } from './provider-client.ts';
 import { deleteSession, insertSession, readGame, readSession } from './store.ts';
 import type { CallInput, CallResult, Session } from './types.ts';
+import { sessionRefusal } from './session.ts';
 
 /** A money callback as parsed from the wire, before its session is looked up. */
 export type CallRequest = Omit<CallInput, 'session' | 'received_at'>;
@@ -105,13 +106,8 @@ export class SeamlessService {
 
   async balance(request: BalanceRequest): Promise<Outcome<{ balance: number; currency: string }>> {
     if (!(await this.ctx.ledger.assetExists(request.currency))) return refuse('UNKNOWN_ASSET', `currency ${request.currency} is not a known currency.`);
-    const session = await this.session(request.session_token);
-    const invalid = (why: string) => refuse('SEAMLESS_INVALID_SESSION', `sessionToken ${why}.`);
-    if (!session) return invalid('is unknown');
-    if (session.user_id !== request.user_id) return invalid('is bound to another userId');
-    if (session.currency !== request.currency) return invalid('is bound to another currency');
-    if (request.game_id !== null && session.game_id !== request.game_id) return invalid('is bound to another gameId');
-    if (Date.now() >= session.expires_at.getTime()) return invalid(`expired at ${session.expires_at.toISOString()}`);
+    const invalid = sessionRefusal(await this.session(request.session_token), request, Date.now(), false);
+    if (invalid) return invalid;
     const account = await this.ctx.ledger.account(playerAccount(request.user_id, request.currency));
     if (!account) return refuse('SEAMLESS_PLAYER_NOT_FOUND', `userId ${request.user_id} has no ${request.currency} wallet.`);
     await this.ctx.ledger.durable();
