@@ -2,6 +2,7 @@ import { Agent, request } from 'undici';
 import { hmacSha256Hex } from '../platform/hmac.ts';
 import { assert } from '../platform/assert.ts';
 import { mapLimited } from '../platform/map-limited.ts';
+import { amountFromJson } from '../platform/money.ts';
 import { findGame } from './games.ts';
 import { hash32 } from './rng.ts';
 import type { BulkSummary } from './summary.ts';
@@ -38,9 +39,9 @@ export interface PlayerResult {
   game_id: string;
   rounds_planned: number;
   rounds_done: number;
-  initial_balance?: number;
-  final_balance?: number;
-  expected_delta_minor: number;
+  initial_balance?: bigint;
+  final_balance?: bigint;
+  expected_delta_minor: bigint;
   unresolved: number;
   /** Why this player's balance cannot be checked (a failed request). */
   failure?: string;
@@ -51,8 +52,9 @@ export interface GameTotals {
   name: string;
   configured_rtp_bp: number;
   settled: number;
-  bet_minor: number;
-  win_minor: number;
+  bet_minor: bigint;
+  win_minor: bigint;
+  /** Statistics for the RTP interval (floating point by nature), not money. */
   sum_bet_squared: number;
   sum_win_squared: number;
   sum_bet_win: number;
@@ -122,7 +124,7 @@ function plan(options: SimulationOptions): Player[] {
     game_id: options.games[i % options.games.length],
     rounds_planned: Math.floor(options.rounds / options.players) + (i < options.rounds % options.players ? 1 : 0),
     rounds_done: 0,
-    expected_delta_minor: 0,
+    expected_delta_minor: 0n,
     unresolved: 0,
     session_token: '',
     seed: hash32(options.seed, i),
@@ -133,15 +135,15 @@ function emptyTotals(game_id: string): GameTotals {
   const game = findGame(game_id);
   assert(game, `unknown game ${game_id}`);
   return {
-    game_id, name: game.name, configured_rtp_bp: game.rtp_bp, settled: 0, bet_minor: 0, win_minor: 0, sum_bet_squared: 0, sum_win_squared: 0,
+    game_id, name: game.name, configured_rtp_bp: game.rtp_bp, settled: 0, bet_minor: 0n, win_minor: 0n, sum_bet_squared: 0, sum_win_squared: 0,
     sum_bet_win: 0, refused: 0, rolled_back: 0, unresolved: 0, retries: 0, dropped: 0, rollbacks: 0,
   };
 }
 
 function add(totals: GameTotals, s: BulkSummary): void {
   totals.settled += s.settled;
-  totals.bet_minor += s.betMinor;
-  totals.win_minor += s.winMinor;
+  totals.bet_minor += BigInt(s.betMinor);
+  totals.win_minor += BigInt(s.winMinor);
   totals.sum_bet_squared += s.sumBetSquared;
   totals.sum_win_squared += s.sumWinSquared;
   totals.sum_bet_win += s.sumBetWin;
@@ -191,10 +193,10 @@ async function play(http: Http, options: SimulationOptions, players: Player[], t
         continue;
       }
       const summary = r.body.summary as BulkSummary;
-      player.initial_balance ??= r.body.initialBalance;
-      player.final_balance = r.body.finalBalance;
+      player.initial_balance ??= wireAmount(r.body.initialBalance);
+      player.final_balance = wireAmount(r.body.finalBalance);
       player.rounds_done += rounds;
-      player.expected_delta_minor += summary.balanceDeltaMinor;
+      player.expected_delta_minor += BigInt(summary.balanceDeltaMinor);
       player.unresolved += summary.unresolved;
       add(totals.get(player.game_id)!, summary);
       done += rounds;
@@ -208,16 +210,25 @@ async function play(http: Http, options: SimulationOptions, players: Player[], t
 
 /** Measured RTP = Σwin / Σbet with a 95 % interval (ratio estimator, delta method). */
 export function rtpInterval(t: GameTotals): { measured: number; low: number; high: number; contains_configured: boolean } | undefined {
-  if (t.settled < 2 || t.bet_minor === 0) return undefined;
+  if (t.settled < 2 || t.bet_minor === 0n) return undefined;
   const n = t.settled;
-  const ratio = t.win_minor / t.bet_minor;
+  // Statistics from here on: doubles are fine for an estimate and its interval.
+  const ratio = Number(t.win_minor) / Number(t.bet_minor);
   const residual_sum = Math.max(0, t.sum_win_squared - 2 * ratio * t.sum_bet_win + ratio * ratio * t.sum_bet_squared);
-  const mean_bet = t.bet_minor / n;
+  const mean_bet = Number(t.bet_minor) / n;
   const standard_error = Math.sqrt(residual_sum / (n * (n - 1))) / mean_bet;
   const low = ratio - 1.96 * standard_error;
   const high = ratio + 1.96 * standard_error;
   const configured = t.configured_rtp_bp / 10_000;
   return { measured: ratio, low, high, contains_configured: configured >= low && configured <= high };
+}
+
+/** A balance the provider reported (a JSON integer), or undefined when it reported none. */
+function wireAmount(value: unknown): bigint | undefined {
+  if (value === undefined || value === null) return undefined;
+  const amount = amountFromJson(value);
+  if (amount === undefined) throw new Error(`the provider reported a balance that is not an integer: ${JSON.stringify(value)}`);
+  return amount;
 }
 
 /** A player's balance moved exactly as the provider's record says (only checkable when nothing is unresolved). */

@@ -12,11 +12,12 @@ import { GAMES } from '../../provider/games.ts';
 import { DROP_RATE_MAX, SIMULATE_CONCURRENCY_MAX, SIMULATE_ROUNDS_MAX } from '../../provider/limits.ts';
 import { balanceMatches, rtpInterval, runSimulation, type SimulationOptions, type SimulationResult } from '../../provider/simulation.ts';
 import type { Command, Values } from '../command.ts';
+import { amountToJson } from '../../platform/money.ts';
 import { configOrExit } from '../shared.ts';
 import { numberOption } from '../options.ts';
 
 /** Money each simulated player starts with (USD minor units). */
-const SIMULATE_FUNDING_MINOR = 1_000_000;
+const SIMULATE_FUNDING_MINOR = 1_000_000n;
 const PLAYERS_MAX = 100_000;
 const ROUNDS_MAX = 100_000_000;
 /** Progress redraws on a terminal (≤ 10 a second) and plain lines otherwise. */
@@ -99,7 +100,7 @@ function report(settings: Settings, result: SimulationResult, verify: VerifyRepo
   const passed = mismatched === 0 && failures.length === 0 && (verify?.passed ?? true);
   const json = {
     rounds: result.rounds_played, players: result.players.length, seconds, rounds_per_second: rate,
-    games: games.map(({ rtp, ...g }) => ({ ...g, measured_rtp: rtp?.measured ?? null, ci95_low: rtp?.low ?? null, ci95_high: rtp?.high ?? null, configured_within_ci: rtp?.contains_configured ?? null })),
+    games: games.map(({ rtp, ...g }) => ({ ...g, bet_minor: amountToJson(g.bet_minor), win_minor: amountToJson(g.win_minor), measured_rtp: rtp?.measured ?? null, ci95_low: rtp?.low ?? null, ci95_high: rtp?.high ?? null, configured_within_ci: rtp?.contains_configured ?? null })),
     retries: sum((g) => g.retries), dropped: sum((g) => g.dropped), rollbacks: sum((g) => g.rollbacks), unresolved: sum((g) => g.unresolved),
     balances_matched: matched, balances_mismatched: mismatched, failures: failures.map((p) => ({ user_id: p.user_id, failure: p.failure })),
     verify: verify ? { passed: verify.passed, accounts: verify.accounts, transfers: verify.transfers } : null,
@@ -114,7 +115,7 @@ async function fundOverHttp(url: string, admin_api_key: string, user_ids: string
     const response = await fetch(new URL(`/v1/wallets/${encodeURIComponent(user_id)}/topup`, url), {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${admin_api_key}`, 'idempotency-key': randomUUID() },
-      body: JSON.stringify({ asset: 'USD', amount: SIMULATE_FUNDING_MINOR, description: 'croupier simulate' }),
+      body: JSON.stringify({ asset: 'USD', amount: amountToJson(SIMULATE_FUNDING_MINOR), description: 'croupier simulate' }),
     });
     if (!response.ok) throw new Error(`funding ${user_id} through POST /v1/wallets/{id}/topup answered ${response.status}: ${await response.text()}`);
   }
@@ -157,7 +158,7 @@ async function run(settings: Settings): Promise<number> {
   try {
     const server = t.server;
     const fund = server
-      ? async (ids: string[]) => { for (const id of ids) await fundPlayer(server.ctx, playerAccount(id, 'USD'), BigInt(SIMULATE_FUNDING_MINOR), `simulate:${id}`); }
+      ? async (ids: string[]) => { for (const id of ids) await fundPlayer(server.ctx, playerAccount(id, 'USD'), SIMULATE_FUNDING_MINOR, `simulate:${id}`); }
       : (ids: string[]) => fundOverHttp(t.url, config.admin_api_key, ids);
     process.stderr.write(`simulate: ${settings.players} players, ${settings.rounds} rounds in total; casino ${t.url}, provider ${t.provider_url}\n`);
     const result = await runSimulation({
