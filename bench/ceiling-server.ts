@@ -9,7 +9,7 @@
  */
 import Fastify from 'fastify';
 import { signatureMatches } from '../src/platform/hmac.ts';
-import { BODY_SIZE_MAX_BYTES } from '../src/platform/limits.ts';
+import { BODY_SIZE_MAX_BYTES, HTTP_KEEP_ALIVE_TIMEOUT_MS } from '../src/platform/limits.ts';
 
 const SCHEME = 'HMAC-SHA256 ';
 
@@ -25,7 +25,7 @@ export const CEILING_BODY = JSON.stringify({
 const FORBIDDEN_BODY = JSON.stringify({ code: 403, message: 'Invalid signature' });
 
 export async function buildCeiling(secret: string) {
-  const app = Fastify({ logger: false, bodyLimit: BODY_SIZE_MAX_BYTES, keepAliveTimeout: 72_000, return503OnClosing: true, forceCloseConnections: 'idle' });
+  const app = Fastify({ logger: false, bodyLimit: BODY_SIZE_MAX_BYTES, keepAliveTimeout: HTTP_KEEP_ALIVE_TIMEOUT_MS, return503OnClosing: true, forceCloseConnections: 'idle' });
   app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: BODY_SIZE_MAX_BYTES }, (_request, body, done) => done(null, body));
   app.post('/aggregator/takehome/process', (request, reply) => {
     const header = request.headers.authorization;

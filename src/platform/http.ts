@@ -6,7 +6,7 @@ import type { AppContext } from './context.ts';
 import { AppError } from './errors.ts';
 import { verifySignature } from './auth.ts';
 import { BoundedCache } from './bounded-cache.ts';
-import { BODY_SIZE_MAX_BYTES, HTTP_METRIC_SERIES_CACHED_MAX, STRING_LENGTH_MAX } from './limits.ts';
+import { BODY_SIZE_MAX_BYTES, HTTP_KEEP_ALIVE_TIMEOUT_MS, HTTP_METRIC_SERIES_CACHED_MAX, STRING_LENGTH_MAX } from './limits.ts';
 import { httpMetrics, registry } from './metrics.ts';
 import { describeValidation, validatorCompiler } from './validation.ts';
 
@@ -34,7 +34,7 @@ export async function buildApp(ctx: AppContext, plugins: RoutePlugin[]): Promise
     },
     return503OnClosing: true,
     forceCloseConnections: 'idle',
-    keepAliveTimeout: 72_000,
+    keepAliveTimeout: HTTP_KEEP_ALIVE_TIMEOUT_MS,
     ajv: { customOptions: { coerceTypes: false } },
   });
   app.setValidatorCompiler(validatorCompiler);

@@ -27,6 +27,10 @@ export const HMAC_KEYS_CACHED_MAX = 16;
 export const HTTP_METRIC_SERIES_CACHED_MAX = 1_000;
 /** Account-id cache entries kept per process (ids never change once created). */
 export const ACCOUNT_CACHE_ENTRIES_MAX = 200_000;
+/** Asset / currency codes: the ledger's CHECK (`^[A-Z][A-Z0-9_]{1,31}$`, migrations/001) allows 32 characters. */
+export const ASSET_CODE_LENGTH_MAX = 32;
+/** An idle keep-alive connection to this server is closed after this (above common proxies' 60 s, so they close first). */
+export const HTTP_KEEP_ALIVE_TIMEOUT_MS = 72_000;
 /** Graceful shutdown: how long in-flight requests may take before the process exits anyway. */
 export const SHUTDOWN_TIMEOUT_MS = 10_000;
 /** Embedded PostgreSQL: how long start-up may take. */

@@ -1,7 +1,7 @@
 import { Pool } from 'undici';
 import { hmacSha256Hex } from '../platform/hmac.ts';
 import {
-  CALLBACK_ATTEMPTS_MAX, CALLBACK_RETRY_DELAY_MAX_MS, CALLBACK_RETRY_DELAY_MS, CALLBACK_TIMEOUT_MS, CASINO_CONNECTIONS_MAX,
+  CALLBACK_ATTEMPTS_MAX, CALLBACK_RETRY_DELAY_MAX_MS, CALLBACK_RETRY_DELAY_MS, CALLBACK_TIMEOUT_MS, CASINO_CONNECTIONS_MAX, CASINO_KEEP_ALIVE_TIMEOUT_MS,
 } from './limits.ts';
 import { providerMetrics } from './metrics.ts';
 import { STREAM_DROP, hashString, uniform } from './rng.ts';
@@ -102,7 +102,7 @@ export class CasinoClient {
     let pool = this.pools.get(origin);
     if (!pool) {
       pool = new Pool(new URL(origin).origin, {
-        connections: CASINO_CONNECTIONS_MAX, headersTimeout: CALLBACK_TIMEOUT_MS, bodyTimeout: CALLBACK_TIMEOUT_MS, keepAliveTimeout: 30_000,
+        connections: CASINO_CONNECTIONS_MAX, headersTimeout: CALLBACK_TIMEOUT_MS, bodyTimeout: CALLBACK_TIMEOUT_MS, keepAliveTimeout: CASINO_KEEP_ALIVE_TIMEOUT_MS,
       });
       this.pools.set(origin, pool);
     }

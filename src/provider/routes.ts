@@ -4,7 +4,7 @@ import { amountSchema } from '../platform/money.ts';
 import { valueOrThrow } from '../ledger/types.ts';
 import { findGame } from './games.ts';
 import {
-  DROP_RATE_MAX, RECOVERY_INTERVAL_MS, SIMULATE_CONCURRENCY_MAX, SIMULATE_ROUNDS_MAX, STRING_LENGTH_MAX,
+  ASSET_CODE_LENGTH_MAX, DROP_RATE_MAX, RECOVERY_INTERVAL_MS, SIMULATE_CONCURRENCY_MAX, SIMULATE_ROUNDS_MAX, STRING_LENGTH_MAX,
 } from './limits.ts';
 import { ProviderService } from './service.ts';
 
@@ -22,7 +22,7 @@ const launchBody = {
   type: 'object', additionalProperties: false, required: ['sessionToken', 'userId', 'gameId', 'currency'],
   properties: {
     sessionToken: text('The casino\'s session token.'), userId: id('The player.'), gameId: id('1 slot, 2 coin flip.'),
-    currency: { type: 'string', minLength: 1, maxLength: 32 }, expiresAt: { type: 'string', format: 'date-time', description: 'When the casino expires the session.' },
+    currency: { type: 'string', minLength: 1, maxLength: ASSET_CODE_LENGTH_MAX }, expiresAt: { type: 'string', format: 'date-time', description: 'When the casino expires the session.' },
   },
 } as const;
 

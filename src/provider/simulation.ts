@@ -4,6 +4,7 @@ import { assert } from '../platform/assert.ts';
 import { mapLimited } from '../platform/map-limited.ts';
 import { amountFromJson } from '../platform/money.ts';
 import { findGame } from './games.ts';
+import { LAUNCH_CONCURRENCY, SIMULATE_REQUEST_TIMEOUT_MS } from './limits.ts';
 import { hash32 } from './rng.ts';
 import type { BulkSummary } from './summary.ts';
 
@@ -73,10 +74,6 @@ export interface SimulationResult {
   elapsed_ms: number;
 }
 
-/** One /provider/simulate request may take long on a loaded machine; beyond this the chunk is given up. */
-export const SIMULATE_REQUEST_TIMEOUT_MS = 300_000;
-/** Players launched at once. */
-export const LAUNCH_CONCURRENCY = 16;
 
 interface Player extends PlayerResult {
   session_token: string;

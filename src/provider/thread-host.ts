@@ -1,7 +1,5 @@
 import { Worker } from 'node:worker_threads';
-
-/** Start-up of the provider thread (its own tsx compile and pool). */
-export const PROVIDER_THREAD_START_TIMEOUT_MS = 60_000;
+import { PROVIDER_THREAD_START_TIMEOUT_MS } from './limits.ts';
 
 export interface ProviderThread {
   url: string;

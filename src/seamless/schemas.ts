@@ -1,5 +1,5 @@
 import { amountSchema } from '../platform/money.ts';
-import { STRING_LENGTH_MAX } from './limits.ts';
+import { ASSET_CODE_LENGTH_MAX, STRING_LENGTH_MAX } from './limits.ts';
 
 /** JSON schemas of the casino side (bodies validated without coercion; /docs is generated from them). */
 
@@ -13,7 +13,7 @@ const id = (description: string) => ({
 const sessionFields = {
   sessionToken: text('Token from launchGame; binds the call to one user, game and currency.'),
   userId: id('The player, as given to launchGame.'),
-  currency: { type: 'string', minLength: 1, maxLength: 32, description: 'Currency of the session, e.g. USD.' },
+  currency: { type: 'string', minLength: 1, maxLength: ASSET_CODE_LENGTH_MAX, description: 'Currency of the session, e.g. USD.' },
   gameId: id('Optional; when present it must be the session\'s game.'),
 } as const;
 

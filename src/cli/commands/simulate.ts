@@ -9,7 +9,7 @@ import type { Logger } from '../../platform/logger.ts';
 import { startServer, type Server } from '../../platform/runtime.ts';
 import { startProviderThread } from '../../provider/thread-host.ts';
 import { GAMES } from '../../provider/games.ts';
-import { DROP_RATE_MAX, SIMULATE_CONCURRENCY_MAX, SIMULATE_ROUNDS_MAX } from '../../provider/limits.ts';
+import { DROP_RATE_MAX, SIMULATE_CLI_CONCURRENCY_MAX, SIMULATE_ROUNDS_MAX } from '../../provider/limits.ts';
 import { balanceMatches, rtpInterval, runSimulation, type SimulationOptions, type SimulationResult } from '../../provider/simulation.ts';
 import type { Command, Values } from '../command.ts';
 import { amountToJson } from '../../platform/money.ts';
@@ -44,7 +44,7 @@ function parse(values: Values): Settings {
     rounds: numberOption(values, 'rounds', 1_000, 1, ROUNDS_MAX),
     games: game === 'all' ? GAMES.map((g) => g.game_id) : [game],
     seed: numberOption(values, 'seed', 1, 0, Number.MAX_SAFE_INTEGER),
-    concurrency: numberOption(values, 'concurrency', 128, 1, SIMULATE_CONCURRENCY_MAX * 16),
+    concurrency: numberOption(values, 'concurrency', 128, 1, SIMULATE_CLI_CONCURRENCY_MAX),
     drop_rate,
     chunk_rounds: numberOption(values, 'chunk', 100, 1, SIMULATE_ROUNDS_MAX),
     url,
