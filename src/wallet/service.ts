@@ -14,6 +14,15 @@ import { loadStoredResponses } from './store.ts';
 
 export type MoveKind = 'topup' | 'bonus' | 'spend' | 'withdraw';
 
+/** The 201 body of a top-up, bonus, spend or withdrawal (the back office reads it too). */
+export interface MoveResult {
+  transactionId: string;
+  playerId: string;
+  asset: string;
+  amount: number;
+  balance: number;
+}
+
 /** SPEC §4: top-up and bonus are issued by the treasury; spend goes to revenue; withdraw returns to the treasury. */
 const MOVES: Record<MoveKind, { system: SystemAccountName; debit: boolean }> = {
   topup: { system: 'treasury', debit: false },
@@ -65,7 +74,7 @@ export class WalletService {
       const player = playerAccount(request.player_id, request.asset);
       const system = systemAccount(rule.system, request.asset);
       const [from, to] = rule.debit ? [player, system] : [system, player];
-      const respond = (record: TransferRecord, book: Book) => ({
+      const respond = (record: TransferRecord, book: Book): MoveResult => ({
         transactionId: record.id,
         playerId: request.player_id,
         asset: request.asset,

@@ -10,19 +10,11 @@ export interface PlayerSummary {
   balances: Record<string, number>;
 }
 
-// The wire type is defined once, by the API; a type-only import is erased from the browser bundle.
+// The wire types are defined once, by the API; a type-only import is erased from the browser bundle.
 export type { HistoryItem } from '../../wallet/history.ts';
+export type { MoveKind, MoveResult } from '../../wallet/service.ts';
 import type { HistoryItem } from '../../wallet/history.ts';
-
-export type MoveKind = 'topup' | 'bonus' | 'spend' | 'withdraw';
-
-export interface MoveResult {
-  transactionId: string;
-  playerId: string;
-  asset: string;
-  amount: number;
-  balance: number;
-}
+import type { MoveKind, MoveResult } from '../../wallet/service.ts';
 
 /** An answer from the API that is not a success; `message` is the API's own sentence. */
 export class ApiError extends Error {
