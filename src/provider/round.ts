@@ -1,4 +1,5 @@
 import type { CallbackResult, CasinoClient, Faults } from './casino-client.ts';
+import { moneyPayload } from './payload.ts';
 import type { CallKind, CallRow, RoundRow, RoundStatus } from './store.ts';
 
 /**
@@ -23,13 +24,9 @@ export function newPlay(round: RoundRow, calls: CallRow[] = []): RoundPlay {
 }
 
 function payload(round: RoundRow, kind: CallKind): Record<string, unknown> {
-  const amount = kind === 'credit' ? round.win_minor : round.bet_minor;
-  const body: Record<string, unknown> = {
-    sessionToken: round.session_token, userId: round.user_id, currency: round.currency, gameId: round.game_id,
-    externalTransactionId: callId(round.round_id, kind), roundId: round.round_id, amount: Number(amount),
-  };
-  if (kind === 'rollback') body.originalTransactionId = callId(round.round_id, 'debit');
-  return body;
+  const amount_minor = kind === 'credit' ? round.win_minor : round.bet_minor;
+  const original = kind === 'rollback' ? callId(round.round_id, 'debit') : null;
+  return moneyPayload(round, callId(round.round_id, kind), round.round_id, amount_minor, original);
 }
 
 /** The call as the provider records it: what it sent and what it learned. */

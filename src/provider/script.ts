@@ -1,6 +1,7 @@
 import type { Sql } from '../db/sql.ts';
 import { uuidv7 } from '../platform/uuid.ts';
 import type { CallbackResult, CasinoClient } from './casino-client.ts';
+import { answeredBalance, moneyPayload, sessionPayload } from './payload.ts';
 import { drawMultiplierPct, payoutMinor, type Game } from './games.ts';
 import { callRow } from './round.ts';
 import { insertRounds, saveOutcomes, type CallKind, type CallRow, type ProviderSession, type RoundRow, type RoundStatus } from './store.ts';
@@ -28,10 +29,6 @@ class Script {
 
   constructor(private readonly client: CasinoClient, private readonly session: ProviderSession, readonly round: RoundRow) {}
 
-  private base(): Record<string, unknown> {
-    return { sessionToken: this.session.session_token, userId: this.session.user_id, currency: this.session.currency, gameId: this.session.game_id };
-  }
-
   private async send(call: string, request: Record<string, unknown>, key: string): Promise<CallbackResult> {
     const result = await this.client.send(`/casino/${call}`, request, key);
     this.steps.push({ call, status: result.status, request, response: result.body ?? null });
@@ -39,15 +36,12 @@ class Script {
   }
 
   async balance(label: string): Promise<number | undefined> {
-    const result = await this.send('getBalance', this.base(), `${this.round.round_id}:balance:${label}`);
-    const balance = result.body?.balance;
-    return result.state === 'ok' && typeof balance === 'number' ? balance : undefined;
+    return answeredBalance(await this.send('getBalance', sessionPayload(this.session), `${this.round.round_id}:balance:${label}`));
   }
 
   async money(kind: CallKind, suffix: string, amount_minor: bigint, original?: CallRow): Promise<CallRow> {
     const id = `${this.round.round_id}:${suffix}`;
-    const request = { ...this.base(), externalTransactionId: id, roundId: this.round.round_id, amount: Number(amount_minor) } as Record<string, unknown>;
-    if (original) request.originalTransactionId = original.external_transaction_id;
+    const request = moneyPayload(this.session, id, this.round.round_id, amount_minor, original?.external_transaction_id ?? null);
     const row = callRow(this.round.round_id, id, kind, amount_minor, original?.external_transaction_id ?? null, await this.send(kind, request, id));
     this.calls.push(row);
     return row;

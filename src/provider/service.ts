@@ -4,6 +4,7 @@ import type { AppContext } from '../platform/context.ts';
 import { mapLimited } from '../platform/map-limited.ts';
 import { uuidv7 } from '../platform/uuid.ts';
 import { CasinoClient, NO_FAULTS, type Faults } from './casino-client.ts';
+import { answeredBalance, sessionPayload } from './payload.ts';
 import { drawMultiplierPct, findGame, payoutMinor, type Game } from './games.ts';
 import { RECOVERY_BATCH_MAX, RECOVERY_CONCURRENCY } from './limits.ts';
 import { advance, newPlay, type RoundPlay } from './round.ts';
@@ -79,11 +80,9 @@ export class ProviderService {
   }
 
   async balance(session: ProviderSession, key: string, faults: Faults): Promise<Outcome<number>> {
-    const result = await this.client.send('/casino/getBalance', {
-      sessionToken: session.session_token, userId: session.user_id, currency: session.currency, gameId: session.game_id,
-    }, key, faults);
-    const balance = result.body?.balance;
-    if (result.state !== 'ok' || typeof balance !== 'number') {
+    const result = await this.client.send('/casino/getBalance', sessionPayload(session), key, faults);
+    const balance = answeredBalance(result);
+    if (balance === undefined) {
       return refuse('PROVIDER_CASINO_UNAVAILABLE', `The casino's getBalance answered ${result.status || 'nothing'} ${String(result.body?.code ?? '')}.`.trim());
     }
     return succeed(balance);
