@@ -40,33 +40,35 @@ export interface HmacGuardOptions {
  * re-streaming the body keeps the hot path to one read of the bytes.
  */
 export function hmacGuard(options: HmacGuardOptions): preParsingAsyncHookHandler {
-  const check: SignatureCheck = { ...options, error_key: options.error_key ?? 'INVALID_SIGNATURE', verified: false };
+  // One shared, immutable check per route; each request only records whether it passed.
+  const check: SignatureCheck = { ...options, error_key: options.error_key ?? 'INVALID_SIGNATURE' };
   return async (request, _reply, payload) => {
-    request.signature_check = { ...check };
+    request.signature_check = check;
+    request.signature_verified = false;
     return payload;
   };
 }
 
 export interface SignatureCheck extends HmacGuardOptions {
   error_key: string;
-  verified: boolean;
 }
 
 declare module 'fastify' {
   interface FastifyRequest {
     signature_check?: SignatureCheck;
+    signature_verified?: boolean;
   }
 }
 
 /** Throws the route's signature error unless `body` is signed as the guard requires. */
 export function verifySignature(request: FastifyRequest, body: Buffer): void {
   const check = request.signature_check;
-  if (!check || check.verified) return;
+  if (!check || request.signature_verified) return;
   const header = request.headers[check.header];
   let presented = typeof header === 'string' ? header.trim() : undefined;
   if (presented !== undefined && check.prefix) {
     presented = presented.startsWith(check.prefix) ? presented.slice(check.prefix.length).trim() : undefined;
   }
   if (!signatureMatches(check.secret(), body, presented)) throw new AppError(check.error_key);
-  check.verified = true;
+  request.signature_verified = true;
 }

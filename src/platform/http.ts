@@ -61,7 +61,7 @@ export async function buildApp(ctx: AppContext, plugins: RoutePlugin[]): Promise
   app.removeContentTypeParser('text/plain');
   // A signed route called without a body never reaches the parser: check it against the empty body.
   app.addHook('preValidation', async (request) => {
-    if (request.signature_check && !request.signature_check.verified) verifySignature(request, request.rawBody ?? Buffer.alloc(0));
+    if (request.signature_check && !request.signature_verified) verifySignature(request, request.rawBody ?? Buffer.alloc(0));
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => sendError(ctx, error, request, reply));
