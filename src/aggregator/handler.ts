@@ -1,65 +1,72 @@
 import type { TransactionSql } from '../db/sql.ts';
-import type { Book } from '../ledger/book.ts';
-import type { CommandHandler } from '../ledger/command.ts';
-import { playerAccount, refuse, succeed, systemAccount, type AccountKey, type Outcome } from '../ledger/types.ts';
+import type { Batch, CommandHandler } from '../ledger/command.ts';
+import type { Journal } from '../ledger/journal.ts';
 import { assert } from '../platform/assert.ts';
+import { refuse, succeed, type Outcome } from '../platform/outcome.ts';
 import { uuidv7 } from '../platform/uuid.ts';
-import { BatchState, type Draft } from './batch-state.ts';
-import { rollupDeltas } from './rollup.ts';
-import { insertActions, loadActions, markRolledBack, upsertRollups } from './store.ts';
+import { pay, recordCancelled, refund, stake, type ProtocolRefusals } from '../play/money.ts';
+import { accountsOfRound, gameOf, type Round } from '../play/round.ts';
+import { BatchState } from './batch-state.ts';
+import { AGGREGATOR_ERRORS } from './errors.ts';
+import { insertActions, loadActions, markRolledBack } from './store.ts';
 import type { ActionInput, ActionRow, ProcessInput, ProcessResult } from './types.ts';
 
-/** The accounts one request may touch: the player's wallet (created on first sight) and the house. */
-export function accountsOf(input: { user_id: string; currency: string }): { player: AccountKey; house: AccountKey } {
-  return { player: playerAccount(input.user_id, input.currency), house: systemAccount('house', input.currency) };
+/** The ledger's refusals in this protocol's codes (a balance the wire cannot carry is refused, SPEC §0). */
+const REFUSALS: ProtocolRefusals = {
+  insufficient_funds: AGGREGATOR_ERRORS.AGGREGATOR_INSUFFICIENT_FUNDS,
+  balance_limit: AGGREGATOR_ERRORS.AGGREGATOR_BALANCE_LIMIT,
+  // The player's wallet is created on first sight (its account is in every batch that names it).
+  account_not_found: AGGREGATOR_ERRORS.AGGREGATOR_INSUFFICIENT_FUNDS,
+};
+
+/** The round of a request: the aggregator's game ("provider:game") and game_id. */
+export function roundOf(input: Pick<ProcessInput, 'user_id' | 'currency' | 'game' | 'game_id'>): Round {
+  return { surface: 'aggregator', ...gameOf(input.game), round_id: input.game_id, player: input.user_id, currency: input.currency };
 }
 
 /**
  * One request = one ledger command, so its actions are all-or-nothing. Idempotency is the
  * aggregator_actions primary key, written in the same transaction as the money; the ledger transfers
  * are unkeyed (each action row's tx_id names its transfer), which spares them a second unique index.
- * Every request of a group-commit batch is loaded with one query, decided in memory in arrival order,
- * and persisted with one insert, at most one update and one rollup upsert.
+ * Every request of a group-commit batch is read with one query, decided in memory in arrival order,
+ * and persisted with one insert and at most one update; report rollups ride along as a play participant.
  */
-export const processHandler: CommandHandler<ProcessInput, ProcessResult, BatchState> = {
+export const processHandler: CommandHandler<ProcessInput, ProcessResult, BatchState, ActionRow[]> = {
   name: 'aggregator.process',
 
-  async load(tx: TransactionSql, inputs: ProcessInput[]): Promise<BatchState> {
+  read(tx: TransactionSql, inputs: ProcessInput[]): Promise<ActionRow[]> {
     const action_ids = inputs.flatMap((i) => i.actions.map((a) => a.action_id));
     const originals = inputs.flatMap((i) => i.actions.flatMap((a) => (a.original_action_id === null ? [] : [a.original_action_id])));
-    return new BatchState(await loadActions(tx, [...new Set([...action_ids, ...originals])], [...new Set(action_ids)]));
+    return loadActions(tx, [...new Set([...action_ids, ...originals])], [...new Set(action_ids)]);
   },
 
-  apply(book: Book, input: ProcessInput, state: BatchState): Outcome<ProcessResult> {
-    const draft = state.draft();
+  state(rows: ActionRow[] | undefined, journal: Journal): BatchState {
+    return new BatchState(rows ?? [], journal);
+  },
+
+  apply(batch: Batch, input: ProcessInput, state: BatchState): Outcome<ProcessResult> {
+    const round = roundOf(input);
     const transactions = [];
     for (const action of input.actions) {
-      const decided = decideAction(book, draft, input, action);
+      const decided = decideAction(batch, state, round, input, action);
       if (!decided.ok) return decided;
       transactions.push({ action_id: action.action_id, tx_id: decided.value });
     }
-    draft.commit();
-    return succeed({ transactions, balance_minor: book.balance(accountsOf(input).player) });
+    return succeed({ transactions, balance_minor: batch.book.balance(accountsOfRound(round).player) });
   },
 
   // Unawaited: the writer pipelines these behind the ledger's writes, with COMMIT, in one round trip.
-  persist(tx: TransactionSql, _decided, state: BatchState) {
-    const inserted = state.inserted.map((id) => state.rows.get(id)!);
-    const rolled_back = [...state.rolled_back_committed].map((id) => state.rows.get(id)!);
-    return [
-      ...insertActions(tx, inserted),
-      ...markRolledBack(tx, [...state.rolled_back_committed]),
-      ...upsertRollups(tx, rollupDeltas(inserted, rolled_back)),
-    ];
+  persist(tx: TransactionSql, state: BatchState) {
+    return [...insertActions(tx, state.insertedRows()), ...markRolledBack(tx, [...state.rolled_back_committed.toArray()])];
   },
 };
 
 /** An action's tx_id, or the refusal that fails the whole request. */
-function decideAction(book: Book, draft: Draft, input: ProcessInput, action: ActionInput): Outcome<string> {
-  const existing = draft.get(action.action_id);
+function decideAction(batch: Batch, state: BatchState, round: Round, input: ProcessInput, action: ActionInput): Outcome<string> {
+  const existing = state.get(action.action_id);
   if (existing) return replay(existing, input, action);
-  if (action.action === 'rollback') return rollback(book, draft, input, action);
-  return betOrWin(book, draft, input, action);
+  if (action.action === 'rollback') return rollback(batch, state, round, input, action);
+  return betOrWin(batch, state, round, input, action);
 }
 
 /** An action_id seen before: the same content answers its first tx_id; anything else is a conflict. */
@@ -72,95 +79,75 @@ function replay(existing: ActionRow, input: ProcessInput, action: ActionInput): 
     existing.original_action_id !== action.original_action_id && 'original_action_id',
   ].filter((f): f is string => f !== false);
   if (differs.length === 0) return succeed(existing.tx_id);
-  return refuse('AGGREGATOR_ACTION_CONFLICT', `Action ${action.action_id} was already processed with a different ${differs.join(', ')}.`);
+  return refuse(AGGREGATOR_ERRORS.AGGREGATOR_ACTION_CONFLICT, `Action ${action.action_id} was already processed with a different ${differs.join(', ')}.`);
 }
 
-function betOrWin(book: Book, draft: Draft, input: ProcessInput, action: ActionInput): Outcome<string> {
+function betOrWin(batch: Batch, state: BatchState, round: Round, input: ProcessInput, action: ActionInput): Outcome<string> {
   const amount_minor = action.amount_minor;
-  assert(amount_minor !== null && amount_minor >= (action.action === 'bet' ? 1n : 0n), `${action.action} amount checked at the boundary`);
-  const cancelled_by = draft.rollbackOf(action.action_id);
+  const kind = action.action === 'bet' ? 'bet' : 'win';
+  assert(amount_minor !== null && amount_minor >= (kind === 'bet' ? 1n : 0n), `${kind} amount checked at the boundary`);
+  const cancelled_by = state.rollbackOf(action.action_id);
   if (cancelled_by && !samePlayer(cancelled_by, input)) {
-    return refuse('AGGREGATOR_FOREIGN_ROLLBACK', `Action ${action.action_id} was rolled back in advance by a rollback of another player or currency.`);
+    return refuse(AGGREGATOR_ERRORS.AGGREGATOR_FOREIGN_ROLLBACK, `Action ${action.action_id} was rolled back in advance by a rollback of another player or currency.`);
   }
   let tx_id: string | undefined;
-  // A pre-rolled-back original is recorded with its own tx_id and moves nothing; so does a win of 0.
-  if (!cancelled_by && amount_minor > 0n) {
-    const { player, house } = accountsOf(input);
-    const bet = action.action === 'bet';
-    const moved = book.transfer({
-      from: bet ? player : house, to: bet ? house : player, amount_minor, kind: `aggregator_${action.action}`,
-    });
-    if (!moved.ok) return refusal(moved.error);
-    tx_id = moved.value.id;
+  if (cancelled_by) {
+    // A pre-rolled-back original is recorded with its own tx_id and moves nothing.
+    recordCancelled(batch, round, kind, amount_minor);
+  } else {
+    const moved = kind === 'bet' ? stake(batch, round, amount_minor, {}, REFUSALS) : pay(batch, round, amount_minor, {}, REFUSALS);
+    if (!moved.ok) return moved;
+    tx_id = moved.value?.id;
   }
-  tx_id ??= freshTxId(book);
-  draft.record(newRow(book, input, action, tx_id, cancelled_by !== undefined));
+  tx_id ??= freshTxId(batch);
+  state.record(newRow(batch, input, action, tx_id, cancelled_by !== undefined));
   return succeed(tx_id);
 }
 
-function rollback(book: Book, draft: Draft, input: ProcessInput, action: ActionInput): Outcome<string> {
+function rollback(batch: Batch, state: BatchState, round: Round, input: ProcessInput, action: ActionInput): Outcome<string> {
   const original_id = action.original_action_id;
   assert(original_id !== null && original_id !== action.action_id, 'rollback target checked at the boundary');
-  if (draft.rollbackOf(action.action_id)) {
-    return refuse('AGGREGATOR_ROLLBACK_OF_ROLLBACK', `Action ${action.action_id} is a rollback that an earlier rollback already named; a rollback cannot be rolled back.`);
+  if (state.rollbackOf(action.action_id)) {
+    return refuse(AGGREGATOR_ERRORS.AGGREGATOR_ROLLBACK_OF_ROLLBACK, `Action ${action.action_id} is a rollback that an earlier rollback already named; a rollback cannot be rolled back.`);
   }
-  const original = draft.get(original_id);
+  const original = state.get(original_id);
   let tx_id: string | undefined;
   if (original) {
     if (!samePlayer(original, input)) {
-      return refuse('AGGREGATOR_FOREIGN_ROLLBACK', `original_action_id ${original_id} is an action of another player or currency.`);
+      return refuse(AGGREGATOR_ERRORS.AGGREGATOR_FOREIGN_ROLLBACK, `original_action_id ${original_id} is an action of another player or currency.`);
     }
     if (original.action === 'rollback') {
-      return refuse('AGGREGATOR_ROLLBACK_OF_ROLLBACK', `original_action_id ${original_id} is a rollback; a rollback cannot be rolled back.`);
+      return refuse(AGGREGATOR_ERRORS.AGGREGATOR_ROLLBACK_OF_ROLLBACK, `original_action_id ${original_id} is a rollback; a rollback cannot be rolled back.`);
     }
     // Already cancelled (by an earlier rollback or in advance): a no-op that still gets its own tx_id.
     if (!original.rolled_back) {
-      const reversed = reverse(book, input, action, original);
+      // A committed bet or win that was not cancelled moved money (unless a win of 0), and its tx_id is that transfer's id.
+      const reversed = refund(batch, roundOf(original), {
+        kind: original.action as 'bet' | 'win', amount_minor: original.amount_minor!, transfer_id: original.tx_id, at: original.created_at,
+      }, {}, REFUSALS);
       if (!reversed.ok) return reversed;
-      tx_id = reversed.value;
-      draft.markRolledBack(original);
+      tx_id = reversed.value?.id;
+      state.markRolledBack(original);
     }
   }
-  tx_id ??= freshTxId(book);
-  draft.record(newRow(book, input, action, tx_id, false));
+  tx_id ??= freshTxId(batch);
+  state.record(newRow(batch, input, action, tx_id, false));
   return succeed(tx_id);
 }
 
-/** Moves the original's money back; a win of 0 moved nothing and has nothing to move back. */
-function reverse(book: Book, input: ProcessInput, action: ActionInput, original: ActionRow): Outcome<string | undefined> {
-  const amount_minor = original.amount_minor!;
-  if (amount_minor === 0n) return succeed(undefined);
-  const { player, house } = accountsOf(input);
-  const bet = original.action === 'bet';
-  const moved = book.transfer({
-    from: bet ? house : player, to: bet ? player : house, amount_minor, kind: 'aggregator_rollback',
-    // A committed bet or win that was not cancelled moved money, and its tx_id is that transfer's id.
-    reverses_id: original.tx_id,
-  });
-  if (!moved.ok) return refusal(moved.error);
-  return succeed(moved.value.id);
-}
-
-/** The ledger's refusal in this protocol's codes (a balance the wire cannot carry is refused, SPEC §0). */
-function refusal(error: string): Outcome<never> {
-  if (error === 'BALANCE_LIMIT') return refuse('AGGREGATOR_BALANCE_LIMIT');
-  assert(error === 'INSUFFICIENT_FUNDS', `aggregator accounts are locked for the batch, got ${error}`);
-  return refuse('AGGREGATOR_INSUFFICIENT_FUNDS');
-}
-
 /** The tx_id of an action that moved no money (a moving one answers its transfer's id). */
-function freshTxId(book: Book): string {
-  return uuidv7(book.created_at.getTime());
+function freshTxId(batch: Batch): string {
+  return uuidv7(batch.book.created_at.getTime());
 }
 
 function samePlayer(row: ActionRow, input: ProcessInput): boolean {
   return row.user_id === input.user_id && row.currency === input.currency;
 }
 
-function newRow(book: Book, input: ProcessInput, action: ActionInput, tx_id: string, rolled_back: boolean): ActionRow {
+function newRow(batch: Batch, input: ProcessInput, action: ActionInput, tx_id: string, rolled_back: boolean): ActionRow {
   return {
     action_id: action.action_id, user_id: input.user_id, currency: input.currency, action: action.action,
     amount_minor: action.amount_minor, original_action_id: action.original_action_id, tx_id, rolled_back,
-    game: input.game, game_id: input.game_id, created_at: book.created_at,
+    game: input.game, game_id: input.game_id, created_at: batch.book.created_at,
   };
 }

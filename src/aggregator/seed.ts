@@ -1,6 +1,6 @@
 import { fundPlayer } from '../ledger/seed.ts';
 import { playerAccount } from '../ledger/types.ts';
-import type { AppContext } from '../platform/context.ts';
+import type { AppContext } from '../ledger/context.ts';
 
 /** SPEC §2: the acceptance scenarios start from this player's balance. */
 export const DEMO_PLAYER = { user_id: '8|USDT|USD', currency: 'USD', balance_minor: 74_322_001n } as const;

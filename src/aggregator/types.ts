@@ -44,24 +44,3 @@ export interface ProcessResult {
   transactions: TransactionEntry[];
   balance_minor: bigint;
 }
-
-/** One row of an RTP report: a player in one currency over a window. */
-export interface RtpRow {
-  user_id: string;
-  currency: string;
-  rounds: bigint;
-  total_bet_minor: bigint;
-  total_win_minor: bigint;
-  total_rollback_bet_minor: bigint;
-  total_rollback_win_minor: bigint;
-}
-
-export interface RtpTotals {
-  total_users: bigint;
-  total_rows: bigint;
-  total_rounds: bigint;
-  total_bet_minor: bigint;
-  total_win_minor: bigint;
-  total_rollback_bet_minor: bigint;
-  total_rollback_win_minor: bigint;
-}

@@ -33,7 +33,7 @@ test('refuses a transfer that would take a player above 2^53 − 1, changing not
   const max = 9007199254740991n;
   const b = new Book([state(1n, alice, max - 5n), state(3n, house, 0n, null)], new Date());
   b.begin();
-  assert.deepEqual(b.transfer({ from: house, to: alice, amount_minor: 6n, kind: 'win' }), { ok: false, error: 'BALANCE_LIMIT', message: undefined, detail: undefined });
+  assert.deepEqual(b.transfer({ from: house, to: alice, amount_minor: 6n, kind: 'win' }), { ok: false, refusal: 'BALANCE_LIMIT' });
   b.undo();
   assert.equal(b.balance(alice), max - 5n);
   b.begin();
@@ -52,7 +52,7 @@ test('refuses a transfer that would take a player below zero, changing nothing',
   const b = book(10n);
   b.begin();
   const r = b.transfer({ from: alice, to: house, amount_minor: 11n, kind: 'bet' });
-  assert.deepEqual(r, { ok: false, error: 'INSUFFICIENT_FUNDS', message: undefined, detail: undefined });
+  assert.deepEqual(r, { ok: false, refusal: 'INSUFFICIENT_FUNDS' });
   b.undo();
   assert.equal(b.balance(alice), 10n);
   assert.equal(b.transfers.length, 0);

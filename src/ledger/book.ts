@@ -1,13 +1,14 @@
 import { assert } from '../platform/assert.ts';
 import { PLAYER_BALANCE_MAX_MINOR } from '../platform/limits.ts';
 import { uuidv7 } from '../platform/uuid.ts';
+import { Journal } from './journal.ts';
 import {
   accountKeyString,
-  refuse,
   type AccountKey,
   type AccountState,
-  type Outcome,
+  type LedgerRefusal,
   type TransferRecord,
+  type TransferResult,
   type TransferSpec,
 } from './types.ts';
 
@@ -27,7 +28,11 @@ export class Book {
   private readonly opening = new Map<string, { balance_minor: bigint; version: bigint }>();
   private mark: Mark | undefined;
 
-  constructor(locked: AccountState[], readonly created_at: Date) {
+  /**
+   * `journal` is the batch's per-command undo log: begin/commit/undo here open and close it too, so a
+   * refused command loses its protocol rows with its money.
+   */
+  constructor(locked: AccountState[], readonly created_at: Date, readonly journal: Journal = new Journal()) {
     for (const account of locked) {
       const k = accountKeyString(account.key);
       this.accounts.set(k, { ...account });
@@ -54,11 +59,13 @@ export class Book {
   begin(): void {
     assert(this.mark === undefined, 'commands do not nest');
     this.mark = { transfers_length: this.transfers.length, saved: new Map() };
+    this.journal.begin();
   }
 
   commit(): void {
     assert(this.mark, 'commit without begin');
     this.mark = undefined;
+    this.journal.commit();
   }
 
   undo(): void {
@@ -67,6 +74,7 @@ export class Book {
     for (const [k, saved] of mark.saved) Object.assign(this.accounts.get(k)!, saved);
     this.transfers.length = mark.transfers_length;
     this.mark = undefined;
+    this.journal.undo();
   }
 
   /**
@@ -74,19 +82,19 @@ export class Book {
    * or a player would hold more than PLAYER_BALANCE_MAX_MINOR (BALANCE_LIMIT): one ceiling for every
    * surface, so no path can make a balance that answers could not carry.
    */
-  transfer(spec: TransferSpec): Outcome<TransferRecord> {
+  transfer(spec: TransferSpec): TransferResult {
     assert(this.mark, 'transfer outside a command');
     assert(spec.amount_minor > 0n, `transfer amount must be positive, got ${spec.amount_minor}`);
     assert(spec.from.asset === spec.to.asset, 'transfer between different assets');
     const from = this.accounts.get(accountKeyString(spec.from));
     const to = this.accounts.get(accountKeyString(spec.to));
-    if (!from || !to) return refuse('ACCOUNT_NOT_FOUND');
+    if (!from || !to) return refused('ACCOUNT_NOT_FOUND');
     assert(from.id !== to.id, 'transfer from an account to itself');
     const from_after = from.balance_minor - spec.amount_minor;
     if (from.overdraft_limit_minor !== null && from_after < -from.overdraft_limit_minor) {
-      return refuse('INSUFFICIENT_FUNDS');
+      return refused('INSUFFICIENT_FUNDS');
     }
-    if (to.key.kind === 'player' && to.balance_minor + spec.amount_minor > PLAYER_BALANCE_MAX_MINOR) return refuse('BALANCE_LIMIT');
+    if (to.key.kind === 'player' && to.balance_minor + spec.amount_minor > PLAYER_BALANCE_MAX_MINOR) return refused('BALANCE_LIMIT');
     this.save(from);
     this.save(to);
     from.balance_minor = from_after;
@@ -139,4 +147,8 @@ export class Book {
       this.mark!.saved.set(k, { balance_minor: account.balance_minor, version: account.version });
     }
   }
+}
+
+function refused(refusal: LedgerRefusal): TransferResult {
+  return { ok: false, refusal };
 }

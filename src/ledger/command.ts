@@ -1,6 +1,8 @@
 import type { TransactionSql } from '../db/sql.ts';
+import type { Outcome } from '../platform/outcome.ts';
 import type { Book } from './book.ts';
-import type { AccountKey, Outcome } from './types.ts';
+import type { Journal } from './journal.ts';
+import type { AccountKey } from './types.ts';
 
 /** An account a command needs locked; `create` makes a missing one (a wallet on first sight). */
 export interface AccountNeed {
@@ -9,35 +11,53 @@ export interface AccountNeed {
 }
 
 /**
- * A protocol's rules, run inside the group-commit transaction. Every command of a batch that shares a
- * handler is loaded and persisted together (one query each), and decided one at a time, in order.
- *
- *   lock accounts → load(all inputs) → apply(each, against the book) → ledger writes → persist(all) → commit
- *
- * apply() is pure in-memory work. A refusal undoes that command's transfers only; its neighbours go on.
- * State S is per batch: use it for rows loaded and for what earlier commands of this batch decided.
+ * What a command decides against: the batch's locked accounts (the book, whose begin/commit/undo also
+ * drive the journal) and the states of the batch's participants.
  */
-export interface CommandHandler<I, R, S = undefined> {
+export interface Batch {
+  readonly book: Book;
+  /** The state a participant built for this batch (every participant of the ledger has one). */
+  stateOf<S>(participant: BatchParticipant<S>): S;
+  readonly participants: readonly { participant: BatchParticipant<unknown>; state: unknown }[];
+}
+
+/**
+ * A protocol's rules, run inside the group-commit transaction. Every command of a batch that shares a
+ * handler is read and persisted together (one query each), and decided one at a time, in order:
+ *
+ *   lock accounts → read(all inputs) → state(rows) → apply(each, against the batch) → ledger writes → persist → commit
+ *
+ * state() and apply() are database-free (the harness in harness.ts runs them without PostgreSQL). The
+ * state records through the journal (Journaled* in journal.ts): what a refused command recorded is
+ * undone with its money, by the writer, so handlers carry no undo logic of their own.
+ */
+export interface CommandHandler<I, R, S, Rows = unknown> {
   readonly name: string;
-  load?(tx: TransactionSql, inputs: I[]): Promise<S>;
-  apply(book: Book, input: I, state: S): Outcome<R>;
+  read?(tx: TransactionSql, inputs: I[]): Promise<Rows>;
+  state(rows: Rows | undefined, journal: Journal): S;
+  apply(batch: Batch, input: I, state: S): Outcome<R>;
   /**
-   * Preferably return the statements unawaited (postgres.js queries are lazy): the writer dispatches
-   * them in order behind the ledger's own writes and pipelines COMMIT after them — one round trip for
-   * every write of the batch. An async persist (awaiting its own statements) is accepted too; COMMIT
-   * then waits for it, costing a round trip per awaited statement.
+   * Returns the statements unawaited (postgres.js queries are lazy): the writer dispatches them in order
+   * behind the ledger's own writes and pipelines COMMIT after them — one round trip for every write.
    */
-  persist?(tx: TransactionSql, decided: Decided<I, R>[], state: S): PendingStatement[] | Promise<void>;
+  persist?(tx: TransactionSql, state: S): PendingStatement[];
+}
+
+/**
+ * A module that rides along with every batch (report rollups, bonus state): it reads once per batch,
+ * is told what commands do while they are decided (through the hooks its own layer defines — see
+ * play/participants.ts), and writes once per batch. It costs per batch, not per command.
+ */
+export interface BatchParticipant<S, Rows = unknown> {
+  readonly name: string;
+  read?(tx: TransactionSql, commands: readonly LedgerCommand[]): Promise<Rows>;
+  state(rows: Rows | undefined, journal: Journal): S;
+  persist(tx: TransactionSql, state: S): PendingStatement[];
 }
 
 /** A postgres.js query created but not yet awaited. */
 export interface PendingStatement<T = unknown> extends PromiseLike<T> {
   execute(): unknown;
-}
-
-export interface Decided<I, R> {
-  input: I;
-  outcome: Outcome<R>;
 }
 
 export interface LedgerCommand<I = unknown, R = unknown, S = unknown> {
@@ -50,9 +70,12 @@ export interface LedgerCommand<I = unknown, R = unknown, S = unknown> {
 export function checkedStatement<T>(query: PendingStatement<T>, check: (result: T) => void): PendingStatement<T> {
   return {
     execute: () => query.execute(),
-    then: (onfulfilled, onrejected) => query.then((result) => {
-      check(result);
-      return result;
-    }).then(onfulfilled, onrejected),
+    then: (onfulfilled, onrejected) =>
+      query
+        .then((result) => {
+          check(result);
+          return result;
+        })
+        .then(onfulfilled, onrejected),
   };
 }

@@ -1,8 +1,6 @@
-import type { AppContext } from '../platform/context.ts';
+import type { AppContext } from '../ledger/context.ts';
 import { assert } from '../platform/assert.ts';
-import { systemAccount, type SystemAccountName, type AccountKey } from './types.ts';
-
-const SYSTEM_ACCOUNTS: SystemAccountName[] = ['treasury', 'revenue', 'bonus_pool', 'house'];
+import { SYSTEM_ACCOUNT_NAMES as SYSTEM_ACCOUNTS, systemAccount, type AccountKey } from './types.ts';
 
 /** System accounts for every asset exist before anyone needs them. */
 export async function seedLedger(ctx: AppContext): Promise<string[]> {
@@ -23,5 +21,5 @@ export async function fundPlayer(ctx: AppContext, player: AccountKey, amount_min
   const outcome = await ctx.ledger.execute([
     { from: systemAccount('treasury', player.asset), to: player, amount_minor, kind: 'seed_funding', scope: 'seed', external_id: seed_id },
   ]);
-  assert(outcome.ok, `seed funding ${seed_id} failed: ${outcome.ok ? '' : outcome.error}`);
+  assert(outcome.ok, `seed funding ${seed_id} failed: ${outcome.ok ? '' : outcome.error.key}`);
 }

@@ -6,10 +6,15 @@ import { FlushBarrier } from './durability.ts';
 import type { AccountNeed, CommandHandler, LedgerCommand } from './command.ts';
 import { operationHandler, type OperationResult } from './operation.ts';
 import { readAccount, readAccountsOfOwner, readPostings, type Posting } from './store.ts';
-import { succeed, type AccountKey, type AccountState, type Outcome, type TransferSpec } from './types.ts';
+import { succeed, type Outcome } from '../platform/outcome.ts';
+import type { AccountKey, AccountState, TransferSpec } from './types.ts';
 import { GroupCommitWriter, type WriterOptions } from './writer.ts';
 
-const noopHandler: CommandHandler<undefined, undefined> = { name: 'ledger.ensure_accounts', apply: () => succeed(undefined) };
+const noopHandler: CommandHandler<undefined, undefined, undefined> = {
+  name: 'ledger.ensure_accounts',
+  state: () => undefined,
+  apply: () => succeed(undefined),
+};
 
 export interface Asset {
   code: string;
@@ -51,7 +56,7 @@ export class Ledger {
   async ensureAccounts(keys: AccountKey[]): Promise<void> {
     if (keys.length === 0) return;
     const outcome = await this.submit({ handler: noopHandler, input: undefined, accounts: keys.map((key) => ({ key, create: true })) });
-    if (!outcome.ok) throw new Error(`could not create accounts: ${outcome.error}`);
+    if (!outcome.ok) throw new Error(`could not create accounts: ${outcome.error.key}`);
   }
 
   async listAssets(): Promise<Map<string, Asset>> {

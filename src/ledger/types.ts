@@ -1,4 +1,3 @@
-import { AppError } from '../platform/errors.ts';
 /** What names an account: unique per (kind, owner, purpose, asset). */
 export interface AccountKey {
   kind: 'player' | 'system';
@@ -13,7 +12,8 @@ export function playerAccount(owner: string, asset: string, purpose = 'cash'): A
 }
 
 /** System accounts per asset (SPEC §4): treasury issues, revenue receives spend, house plays games. */
-export type SystemAccountName = 'treasury' | 'revenue' | 'bonus_pool' | 'house';
+export const SYSTEM_ACCOUNT_NAMES = ['treasury', 'revenue', 'bonus_pool', 'house'] as const;
+export type SystemAccountName = (typeof SYSTEM_ACCOUNT_NAMES)[number];
 
 export function systemAccount(name: SystemAccountName, asset: string): AccountKey {
   return { kind: 'system', owner: name, purpose: 'main', asset };
@@ -63,21 +63,12 @@ export interface TransferRecord {
   created_at: Date;
 }
 
-/** A command's result: a value, or a refusal that undid everything the command did. */
-export type Outcome<R> =
-  | { ok: true; value: R }
-  | { ok: false; error: string; message?: string; detail?: unknown };
+/**
+ * Why the book refused a transfer — a closed list in precedence order (TigerBeetle's
+ * CreateTransferResult): an account missing from the batch first, then the source's floor, then the
+ * destination's ceiling. Protocols map each to their own wire codes; nothing else can come back.
+ */
+export const LEDGER_REFUSALS = ['ACCOUNT_NOT_FOUND', 'INSUFFICIENT_FUNDS', 'BALANCE_LIMIT'] as const;
+export type LedgerRefusal = (typeof LEDGER_REFUSALS)[number];
 
-export function refuse(error: string, message?: string, detail?: unknown): { ok: false; error: string; message?: string; detail?: unknown } {
-  return { ok: false, error, message, detail };
-}
-
-export function succeed<R>(value: R): { ok: true; value: R } {
-  return { ok: true, value };
-}
-
-/** The value, or the refusal thrown as its registry error (for routes that answer refusals with their status). */
-export function valueOrThrow<R>(outcome: Outcome<R>): R {
-  if (!outcome.ok) throw new AppError(outcome.error, outcome.message);
-  return outcome.value;
-}
+export type TransferResult = { ok: true; value: TransferRecord } | { ok: false; refusal: LedgerRefusal };

@@ -1,5 +1,4 @@
 import type { Sql, TransactionSql } from '../db/sql.ts';
-import { AppError } from '../platform/errors.ts';
 import type { Logger } from '../platform/logger.ts';
 import {
   LEDGER_BATCH_LINGER_MS,
@@ -10,12 +9,16 @@ import {
 } from '../platform/limits.ts';
 import { assert } from '../platform/assert.ts';
 import { ledgerMetrics } from '../platform/metrics.ts';
+import type { Outcome } from '../platform/outcome.ts';
 import { AccountDirectory } from './accounts.ts';
+import { BatchRun } from './batch-run.ts';
 import { Book } from './book.ts';
-import type { CommandHandler, Decided, LedgerCommand, PendingStatement } from './command.ts';
+import type { Batch, BatchParticipant, CommandHandler, LedgerCommand, PendingStatement } from './command.ts';
 import { FLUSH_WAL } from './durability.ts';
+import { LedgerUnavailableError } from './errors.ts';
+import { Journal } from './journal.ts';
 import { insertTransfers, lockAccounts, writeBalances } from './store.ts';
-import type { AccountState, Outcome } from './types.ts';
+import type { AccountState } from './types.ts';
 
 interface Pending {
   command: LedgerCommand;
@@ -27,6 +30,8 @@ export interface WriterOptions {
   batch_size_max?: number;
   batches_in_flight?: number;
   queue_length_max?: number;
+  /** Modules that ride along with every batch (see BatchParticipant). */
+  participants?: readonly BatchParticipant<unknown>[];
 }
 
 // Deadlock, serialization failure, unique violation (a racing process inserted the same key first):
@@ -42,19 +47,17 @@ const RETRYABLE_SQLSTATES = new Set(['40P01', '40001', '23505']);
  */
 export class GroupCommitWriter {
   private readonly queue: Pending[] = [];
-  private running = 0;
+  /** Batches not yet answered or failed; each knows its phase. */
+  private readonly runs = new Set<BatchRun>();
   private closed = false;
   private readonly batch_size_max: number;
   private readonly batches_in_flight: number;
   private readonly queue_length_max: number;
+  private readonly participants: readonly BatchParticipant<unknown>[];
   private idle_waiters: (() => void)[] = [];
   private last_batch_size = 0;
   private linger_timer: NodeJS.Timeout | undefined;
   private lingered = false;
-  /** Batches between their start and the dispatch of their writes: at most one at a time. */
-  private deciding = 0;
-  /** Batches committed and waiting for the WAL flush before answering. */
-  private flushing = 0;
 
   constructor(
     private readonly sql: Sql,
@@ -65,32 +68,45 @@ export class GroupCommitWriter {
     this.batch_size_max = options.batch_size_max ?? LEDGER_BATCH_SIZE_MAX;
     this.batches_in_flight = options.batches_in_flight ?? 1;
     this.queue_length_max = options.queue_length_max ?? LEDGER_QUEUE_LENGTH_MAX;
+    this.participants = options.participants ?? [];
     assert(this.batch_size_max > 0 && this.batches_in_flight > 0 && this.queue_length_max > 0, 'writer limits must be positive');
   }
 
   submit<I, R, S>(command: LedgerCommand<I, R, S>): Promise<Outcome<R>> {
-    if (this.closed) return Promise.reject(new AppError('NOT_READY', 'The ledger is shutting down.'));
-    if (this.queue.length >= this.queue_length_max) return Promise.reject(new AppError('OVERLOADED'));
+    if (this.closed) return Promise.reject(new LedgerUnavailableError('closing', 'The ledger is shutting down.'));
+    if (this.queue.length >= this.queue_length_max) {
+      return Promise.reject(new LedgerUnavailableError('overloaded', 'The ledger queue is full; retry shortly.'));
+    }
     return new Promise<Outcome<R>>((resolve, reject) => {
       this.queue.push({ command: command as LedgerCommand, resolve: resolve as Pending['resolve'], reject });
       this.pump();
     });
   }
 
-  /** Batches being written right now (each holds one pooled connection). */
+  /** Batches holding a connection right now (deciding or writing). */
   get busy(): number {
-    return this.running;
+    return this.count((run) => run.holds_slot);
   }
 
   /** Stops taking commands and waits until every queued one is written. */
   async close(): Promise<void> {
     this.closed = true;
-    if (this.running === 0 && this.flushing === 0 && this.queue.length === 0) return;
+    if (this.runs.size === 0 && this.queue.length === 0) return;
     await new Promise<void>((resolve) => this.idle_waiters.push(resolve));
   }
 
+  private count(predicate: (run: BatchRun) => boolean): number {
+    let n = 0;
+    for (const run of this.runs) if (predicate(run)) n++;
+    return n;
+  }
+
+  /**
+   * Starts batches while a connection slot is free and no other batch is deciding (one decides at a
+   * time: it locks the hot rows; the next may lock once this one's writes are on their way).
+   */
   private pump(): void {
-    while (this.running < this.batches_in_flight && this.deciding === 0 && this.queue.length > 0) {
+    while (this.busy < this.batches_in_flight && this.count((r) => r.phase === 'deciding') === 0 && this.queue.length > 0) {
       if (this.shouldLinger()) {
         this.linger_timer ??= setTimeout(() => {
           this.linger_timer = undefined;
@@ -104,32 +120,12 @@ export class GroupCommitWriter {
       this.lingered = false;
       const batch = this.queue.splice(0, this.batch_size_max);
       this.last_batch_size = batch.length;
-      this.running += 1;
-      this.deciding += 1;
-      let deciding = true;
-      // Called once the batch's writes are on their way: the next batch may lock and decide meanwhile.
-      const writing = () => {
-        if (!deciding) return;
-        deciding = false;
-        this.deciding -= 1;
-        this.pump();
-      };
-      // The slot frees when the batch's COMMIT is answered (its locks are released then); waiting for
-      // the WAL flush before answering its callers happens outside the slot.
-      let slot = true;
-      const release = () => {
-        writing();
-        if (!slot) return;
-        slot = false;
-        this.running -= 1;
-        this.flushing += 1;
+      const run = new BatchRun(batch.length);
+      this.runs.add(run);
+      this.runBatch(batch, run).finally(() => {
+        this.runs.delete(run);
         if (this.queue.length > 0) this.pump();
-      };
-      this.runBatch(batch, writing, release).finally(() => {
-        release();
-        this.flushing -= 1;
-        if (this.queue.length > 0) this.pump();
-        else if (this.running === 0 && this.flushing === 0) for (const wake of this.idle_waiters.splice(0)) wake();
+        else if (this.runs.size === 0) for (const wake of this.idle_waiters.splice(0)) wake();
       });
     }
   }
@@ -145,44 +141,72 @@ export class GroupCommitWriter {
       this.last_batch_size >= LEDGER_BATCH_LINGER_MIN_LAST_SIZE && this.queue.length * 2 < this.last_batch_size;
   }
 
-  private async runBatch(batch: Pending[], writing: () => void = () => {}, committed: () => void = () => {}): Promise<void> {
-    const started = performance.now();
+  /** Phase hooks the batch's execution calls; each frees the slot it held and lets the next batch start. */
+  private hooks(run: BatchRun): Hooks {
+    return {
+      writing: () => {
+        if (run.advanceFrom('deciding', 'writing')) this.pump();
+      },
+      committed: () => {
+        if (run.advanceFrom('writing', 'flushing') && this.queue.length > 0) this.pump();
+      },
+    };
+  }
+
+  private async runBatch(batch: Pending[], run: BatchRun): Promise<void> {
     let written: Written;
     try {
-      written = await this.executeWithRetry(batch.map((p) => p.command), writing);
+      written = await this.executeWithRetry(batch.map((p) => p.command), this.hooks(run));
     } catch (error) {
-      if (batch.length > 1) {
-        // Isolate the command that breaks the batch: each alone, so the others still succeed.
-        this.logger.warn({ err: error, batch_size: batch.length }, 'ledger batch failed; retrying its commands one by one');
-        await Promise.all(batch.map((p) => this.runBatch([p])));
-        return;
-      }
-      this.logger.error({ err: error, handler: batch[0].command.handler.name }, 'ledger command failed');
-      batch[0].reject(error);
+      run.advance('failed');
+      await this.isolate(batch, error);
       return;
     }
-    committed();
+    this.hooks(run).committed();
     try {
       await written.durable;
     } catch (error) {
       // Committed, but the flush was not confirmed: the outcome is unknown, so the batch is never run
       // again (that could apply it twice). Callers get 503 and retry with their idempotency keys.
+      run.advance('failed');
       this.logger.error({ err: error, batch_size: batch.length }, 'ledger batch committed but its WAL flush was not confirmed');
-      for (const p of batch) p.reject(new AppError('NOT_READY', 'The database did not confirm that the write is durable; retry the request.'));
+      const unconfirmed = new LedgerUnavailableError('unconfirmed', 'The database did not confirm that the write is durable; retry the request.');
+      for (const p of batch) p.reject(unconfirmed);
       return;
     }
+    run.advance('answered');
     // Answered on the next turn of the event loop: first the next batch (started by pump() as this
     // function returns) dispatches its BEGIN and locks, then the callers write their responses.
     // Answering first delayed the next batch by ~32 socket writes.
     setImmediate(() => batch.forEach((p, i) => p.resolve(written.outcomes[i])));
     ledgerMetrics.batch_size.observe(batch.length);
-    ledgerMetrics.batch_seconds.observe((performance.now() - started) / 1000);
+    ledgerMetrics.batch_seconds.observe((performance.now() - run.started_ms) / 1000);
   }
 
-  private async executeWithRetry(commands: LedgerCommand[], writing: () => void): Promise<Written> {
+  /**
+   * A batch that failed for a reason other than a retryable race: halve it and run each half, so one
+   * bad command (a value the database refuses) costs its neighbours about log2(n) extra batches
+   * instead of n single-command ones. A lone command that fails is rejected.
+   */
+  private async isolate(batch: Pending[], error: unknown): Promise<void> {
+    if (batch.length === 1) {
+      this.logger.error({ err: error, handler: batch[0].command.handler.name }, 'ledger command failed');
+      batch[0].reject(error);
+      return;
+    }
+    this.logger.warn({ err: error, batch_size: batch.length }, 'ledger batch failed; retrying its halves');
+    const half = Math.ceil(batch.length / 2);
+    await Promise.all([batch.slice(0, half), batch.slice(half)].map((part) => {
+      const run = new BatchRun(part.length);
+      run.advance('writing');
+      return this.runBatch(part, run);
+    }));
+  }
+
+  private async executeWithRetry(commands: LedgerCommand[], hooks: Hooks): Promise<Written> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.execute(commands, writing);
+        return await this.execute(commands, hooks);
       } catch (error) {
         const code = (error as { code?: string }).code;
         if (!code || !RETRYABLE_SQLSTATES.has(code) || attempt >= LEDGER_BATCH_RETRIES_MAX) throw error;
@@ -193,12 +217,10 @@ export class GroupCommitWriter {
   }
 
   /**
-   * One batch, in two round trips: [BEGIN, locks, loads] pipelined, decide in memory, then [writes,
+   * One batch, in two round trips: [BEGIN, locks, reads] pipelined, decide in memory, then [writes,
    * COMMIT, flush] pipelined. PostgreSQL runs a connection's statements in the order they were sent. The
-   * lock is dispatched synchronously (execute()) before any load, so loads read after the locks are
-   * granted. Writes are handed over undispatched and dispatched here in order, COMMIT last; a handler
-   * whose persist() awaits its own statements makes COMMIT wait for it instead (a COMMIT sent earlier
-   * would overtake those statements, which would then run outside the transaction and its locks).
+   * lock is dispatched synchronously (execute()) before any read, so reads see rows after the locks are
+   * granted. Writes are handed over undispatched and dispatched here in order, COMMIT last.
    *
    * Early lock release: the transaction commits with synchronous_commit off, so its row locks (the
    * house account's above all) are released without waiting for the disk, and the next batch can lock
@@ -207,7 +229,7 @@ export class GroupCommitWriter {
    * the WAL is flushed past it, hence past this batch and every batch it read from. Resolves when
    * COMMIT is answered; `durable` settles after the flush.
    */
-  private async execute(commands: LedgerCommand[], writing: () => void): Promise<Written> {
+  private async execute(commands: LedgerCommand[], hooks: Hooks): Promise<Written> {
     const conn = await this.sql.reserve();
     const tx = conn as unknown as TransactionSql;
     let open = false;
@@ -224,28 +246,31 @@ export class GroupCommitWriter {
       const resolved = await this.accounts.resolve(tx, commands.flatMap((c) => c.accounts), begin);
       const groups = groupByHandler(commands);
       const locking = lockAccounts(tx, resolved.ids);
-      const loading = [...groups].map(([handler, members]) =>
-        handler.load ? handler.load(tx, members.map((m) => m.command.input)) : Promise.resolve(undefined));
-      const [, , locked, ...loaded] = await Promise.all([begin, settings, locking, ...loading]);
+      const handler_reads = [...groups].map(([handler, members]) => handler.read?.(tx, members.map((m) => m.input)));
+      const participant_reads = this.participants.map((p) => p.read?.(tx, commands));
+      const [, , locked, ...rows] = await Promise.all([begin, settings, locking, ...handler_reads, ...participant_reads]);
+      const journal = new Journal();
       const states = new Map<CommandHandler<unknown, unknown, unknown>, unknown>();
-      [...groups.keys()].forEach((handler, i) => states.set(handler, loaded[i]));
-      const book = new Book(locked as AccountState[], new Date());
-      const results = commands.map((command) => decide(book, command, states.get(command.handler)));
+      [...groups.keys()].forEach((handler, i) => states.set(handler, handler.state(rows[i], journal)));
+      const participants = this.participants.map((participant, i) => ({ participant, state: participant.state(rows[groups.size + i], journal) }));
+      const book = new Book(locked as AccountState[], new Date(), journal);
+      const batch = batchOf(book, participants);
+      const outcomes = commands.map((command) => decide(batch, command, states.get(command.handler)));
       book.assertBalanced();
       const touched = book.touched();
       const balances = touched.length ? writeBalances(tx, touched) : undefined;
-      const { statements, awaited } = persistAll(tx, groups, results, states);
-      const pipelined = [...insertTransfers(tx, book.transfers), ...(balances ? [balances] : []), ...statements];
+      const pipelined: PendingStatement[] = [...insertTransfers(tx, book.transfers), ...(balances ? [balances] : [])];
+      for (const [handler, state] of states) pipelined.push(...(handler.persist?.(tx, state) ?? []));
+      for (const { participant, state } of participants) pipelined.push(...participant.persist(tx, state));
       for (const statement of pipelined) {
         assert(typeof statement.execute === 'function', 'persist() must return postgres.js queries, unawaited');
         statement.execute();
       }
-      if (awaited.length) await Promise.all([...pipelined, ...awaited]);
       // Dispatched after every write: PostgreSQL runs it last. If a write failed, the transaction is
       // aborted and this COMMIT answers ROLLBACK, which the assertion below refuses to acknowledge.
       commit = conn.unsafe('commit').execute();
       flush = conn.unsafe(FLUSH_WAL).execute();
-      writing();
+      hooks.writing();
       const [written, committed] = await Promise.all([Promise.all(pipelined), commit]);
       assert(committed.command === 'COMMIT', `commit answered ${committed.command}`);
       if (balances) {
@@ -255,7 +280,7 @@ export class GroupCommitWriter {
       // Only committed accounts enter the id cache.
       this.accounts.remember(resolved.created);
       const durable = flush.then(() => undefined).finally(() => conn.release());
-      return { outcomes: results, durable };
+      return { outcomes, durable };
     } catch (error) {
       // The transaction must be over before the connection goes back to the pool: a dispatched COMMIT
       // ends it (as ROLLBACK when a statement failed); otherwise roll back. Both wait for every
@@ -268,6 +293,13 @@ export class GroupCommitWriter {
   }
 }
 
+interface Hooks {
+  /** The batch's writes are on their way: the next batch may lock and decide meanwhile. */
+  writing(): void;
+  /** COMMIT was answered: the batch's locks are released and its connection slot frees. */
+  committed(): void;
+}
+
 /** A batch whose COMMIT was answered: its outcomes, to be given out once `durable` resolves. */
 interface Written {
   outcomes: Outcome<unknown>[];
@@ -277,35 +309,35 @@ interface Written {
 // One statement for both transaction-local settings (see execute()).
 const TRANSACTION_SETTINGS = "select set_config('enable_seqscan', 'off', true), set_config('synchronous_commit', 'off', true)";
 
-function decide(book: Book, command: LedgerCommand, state: unknown): Outcome<unknown> {
-  book.begin();
-  const outcome = command.handler.apply(book, command.input, state);
-  if (outcome.ok) book.commit();
-  else book.undo();
+function batchOf(book: Book, participants: { participant: BatchParticipant<unknown>; state: unknown }[]): Batch {
+  return {
+    book,
+    participants,
+    stateOf<S>(participant: BatchParticipant<S>): S {
+      const slot = participants.find((p) => p.participant === participant);
+      assert(slot, `participant ${participant.name} is not registered with this ledger`);
+      return slot.state as S;
+    },
+  };
+}
+
+/** One command, all-or-nothing: its transfers and everything it journaled stay, or all are undone. */
+export function decide(batch: Batch, command: LedgerCommand, state: unknown): Outcome<unknown> {
+  batch.book.begin();
+  const outcome = command.handler.apply(batch, command.input, state);
+  if (outcome.ok) batch.book.commit();
+  else batch.book.undo();
   return outcome;
 }
 
-type Groups = Map<CommandHandler<unknown, unknown, unknown>, { command: LedgerCommand; index: number }[]>;
+type Groups = Map<CommandHandler<unknown, unknown, unknown>, LedgerCommand[]>;
 
 function groupByHandler(commands: LedgerCommand[]): Groups {
   const groups: Groups = new Map();
-  commands.forEach((command, index) => {
+  for (const command of commands) {
     const members = groups.get(command.handler) ?? [];
-    members.push({ command, index });
+    members.push(command);
     groups.set(command.handler, members);
-  });
-  return groups;
-}
-
-function persistAll(tx: TransactionSql, groups: Groups, results: Outcome<unknown>[], states: Map<unknown, unknown>): { statements: PendingStatement[]; awaited: Promise<void>[] } {
-  const statements: PendingStatement[] = [];
-  const awaited: Promise<void>[] = [];
-  for (const [handler, members] of groups) {
-    if (!handler.persist) continue;
-    const decided: Decided<unknown, unknown>[] = members.map((m) => ({ input: m.command.input, outcome: results[m.index] }));
-    const written = handler.persist(tx, decided, states.get(handler));
-    if (Array.isArray(written)) statements.push(...written);
-    else awaited.push(written);
   }
-  return { statements, awaited };
+  return groups;
 }

@@ -1,6 +1,8 @@
+import { PLATFORM_ERRORS } from './platform-errors.ts';
 import { timingSafeEqual, createHash } from 'node:crypto';
 import type { FastifyRequest, preParsingAsyncHookHandler, onRequestAsyncHookHandler } from 'fastify';
 import { AppError } from './errors.ts';
+import type { ErrorDefinition } from './error-table.ts';
 import { signatureMatches } from './hmac.ts';
 
 declare module 'fastify' {
@@ -19,7 +21,7 @@ export function apiKeyGuard(api_key: () => string): onRequestAsyncHookHandler {
   return async (request) => {
     const header = request.headers.authorization;
     const presented = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7) : '';
-    if (!timingSafeEqual(digest(presented), digest(api_key()))) throw new AppError('UNAUTHORIZED');
+    if (!timingSafeEqual(digest(presented), digest(api_key()))) throw new AppError(PLATFORM_ERRORS.UNAUTHORIZED);
   };
 }
 
@@ -29,8 +31,8 @@ export interface HmacGuardOptions {
   header: string;
   /** Text before the hex in the header, e.g. 'HMAC-SHA256 '. */
   prefix?: string;
-  /** Error key for a missing or wrong signature. */
-  error_key?: string;
+  /** Registry row for a missing or wrong signature (default INVALID_SIGNATURE). */
+  error?: ErrorDefinition;
 }
 
 /**
@@ -41,7 +43,7 @@ export interface HmacGuardOptions {
  */
 export function hmacGuard(options: HmacGuardOptions): preParsingAsyncHookHandler {
   // One shared, immutable check per route; each request only records whether it passed.
-  const check: SignatureCheck = { ...options, error_key: options.error_key ?? 'INVALID_SIGNATURE' };
+  const check: SignatureCheck = { ...options, error: options.error ?? PLATFORM_ERRORS.INVALID_SIGNATURE };
   return async (request, _reply, payload) => {
     request.signature_check = check;
     request.signature_verified = false;
@@ -50,7 +52,7 @@ export function hmacGuard(options: HmacGuardOptions): preParsingAsyncHookHandler
 }
 
 export interface SignatureCheck extends HmacGuardOptions {
-  error_key: string;
+  error: ErrorDefinition;
 }
 
 declare module 'fastify' {
@@ -69,6 +71,6 @@ export function verifySignature(request: FastifyRequest, body: Buffer): void {
   if (presented !== undefined && check.prefix) {
     presented = presented.startsWith(check.prefix) ? presented.slice(check.prefix.length).trim() : undefined;
   }
-  if (!signatureMatches(check.secret(), body, presented)) throw new AppError(check.error_key);
+  if (!signatureMatches(check.secret(), body, presented)) throw new AppError(check.error);
   request.signature_verified = true;
 }

@@ -1,22 +1,16 @@
 import type { Sql } from '../db/sql.ts';
-import type { Ledger } from '../ledger/service.ts';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
+import type { Role } from './module.ts';
 
-export type Role = 'api' | 'provider' | 'transactions-mock' | 'worker';
-export const ROLES: Role[] = ['api', 'provider', 'transactions-mock', 'worker'];
-/** Roles this build can run; transactions-mock and worker arrive with SPEC §7. */
-export const AVAILABLE_ROLES: Role[] = ['api', 'provider'];
+export { ROLES, type Role } from './module.ts';
 
-/** What every domain module gets: configuration, logger, the pool, the ledger. */
-export interface AppContext {
+/** What the platform gives every process: configuration, logger, the pool, its roles and its URL. */
+export interface PlatformContext {
   config: Config;
   logger: Logger;
   sql: Sql;
-  ledger: Ledger;
   roles: Set<Role>;
   /** Base URL this process answers on, known once it listens (for in-process HTTP between roles). */
   self_url(): string;
-  /** Background work (purge jobs, workers) registers its stop function here; shutdown calls them. */
-  on_shutdown(stop: () => Promise<void> | void): void;
 }

@@ -1,9 +1,10 @@
+import { PLATFORM_ERRORS } from './platform-errors.ts';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { migrationsCurrent } from '../db/migrate.ts';
-import type { AppContext } from './context.ts';
+import type { PlatformContext } from './context.ts';
 import { AppError } from './errors.ts';
+import type { ErrorDefinition } from './error-table.ts';
 import { verifySignature } from './auth.ts';
 import { BoundedCache } from './bounded-cache.ts';
 import { BODY_SIZE_MAX_BYTES, HTTP_KEEP_ALIVE_TIMEOUT_MS, HTTP_METRIC_SERIES_CACHED_MAX, STRING_LENGTH_MAX } from './limits.ts';
@@ -12,15 +13,20 @@ import { describeValidation, validatorCompiler } from './validation.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** Error key used for schema validation failures on this route (default VALIDATION_ERROR). */
-    validation_error_key?: string;
+    /** Registry row for schema validation failures on this route (default VALIDATION_ERROR). */
+    validation_error?: ErrorDefinition;
   }
 }
 
-export type RoutePlugin = (app: FastifyInstance, ctx: AppContext) => Promise<void>;
+export interface AppOptions {
+  /** Errors from layers above the platform (the ledger's "unavailable") as registry errors; undefined: not theirs. */
+  mapError?(error: unknown): AppError | undefined;
+  /** Answers whether the process can serve (database reachable, migrations applied); used by GET /ready. */
+  ready(): Promise<boolean>;
+}
 
-/** Builds the HTTP server: platform concerns here, each domain's routes registered as a plugin. */
-export async function buildApp(ctx: AppContext, plugins: RoutePlugin[]): Promise<FastifyInstance> {
+/** Builds the HTTP server: platform concerns here; the composition root registers each module's routes. */
+export async function buildApp(ctx: PlatformContext, options: AppOptions, register: (app: FastifyInstance) => Promise<void>): Promise<FastifyInstance> {
   const app = Fastify({
     logger: false,
     bodyLimit: BODY_SIZE_MAX_BYTES,
@@ -28,8 +34,8 @@ export async function buildApp(ctx: AppContext, plugins: RoutePlugin[]): Promise
     routerOptions: { maxParamLength: STRING_LENGTH_MAX },
     // Errors raised before routing (bad URL encoding, over-long path parameters) keep our error shape.
     frameworkErrors: (error, _request, reply: FastifyReply) => {
-      const key = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'URI_TOO_LONG' : 'VALIDATION_ERROR';
-      const app_error = new AppError(key, key === 'URI_TOO_LONG' ? undefined : error.message);
+      const too_long = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+      const app_error = too_long ? new AppError(PLATFORM_ERRORS.URI_TOO_LONG) : new AppError(PLATFORM_ERRORS.VALIDATION_ERROR, error.message);
       reply.code(app_error.http_status).send(app_error.body());
     },
     return503OnClosing: true,
@@ -52,7 +58,7 @@ export async function buildApp(ctx: AppContext, plugins: RoutePlugin[]): Promise
     try {
       done(null, JSON.parse(raw.toString('utf8')));
     } catch {
-      done(new AppError('INVALID_JSON'), undefined);
+      done(new AppError(PLATFORM_ERRORS.INVALID_JSON), undefined);
     }
   });
   // Every body here is JSON. Fastify's own text/plain parser would hand a route a string and no raw
@@ -64,9 +70,9 @@ export async function buildApp(ctx: AppContext, plugins: RoutePlugin[]): Promise
     if (request.signature_check && !request.signature_verified) verifySignature(request, request.rawBody ?? Buffer.alloc(0));
   });
 
-  app.setErrorHandler((error: FastifyError, request, reply) => sendError(ctx, error, request, reply));
+  app.setErrorHandler((error: FastifyError, request, reply) => sendError(ctx, options, error, request, reply));
   app.setNotFoundHandler((request, reply) => {
-    reply.code(404).send(new AppError('NOT_FOUND', `No endpoint ${request.method} ${request.url.split('?')[0]}.`).body());
+    reply.code(404).send(new AppError(PLATFORM_ERRORS.NOT_FOUND, `No endpoint ${request.method} ${request.url.split('?')[0]}.`).body());
   });
 
   app.addHook('onResponse', async (request, reply) => {
@@ -85,8 +91,8 @@ export async function buildApp(ctx: AppContext, plugins: RoutePlugin[]): Promise
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  registerOperations(app, ctx);
-  for (const plugin of plugins) await app.register(async (scope) => plugin(scope, ctx));
+  registerOperations(app, options);
+  await register(app);
   return app;
 }
 
@@ -102,22 +108,23 @@ function observeRequest(method: string, route: string, status: number, seconds: 
   series.seconds.observe(seconds);
 }
 
-function sendError(ctx: AppContext, error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
-  if (error instanceof AppError) {
-    reply.code(error.http_status).send(error.body());
+function sendError(ctx: PlatformContext, options: AppOptions, error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const mapped_error = error instanceof AppError ? error : options.mapError?.(error);
+  if (mapped_error) {
+    reply.code(mapped_error.http_status).send(mapped_error.body());
     return;
   }
   if (error.validation) {
-    const key = request.routeOptions.config?.validation_error_key ?? 'VALIDATION_ERROR';
-    const app_error = new AppError(key, describeValidation(error.validation, error.validationContext));
+    const row = request.routeOptions.config?.validation_error ?? PLATFORM_ERRORS.VALIDATION_ERROR;
+    const app_error = new AppError(row, describeValidation(error.validation, error.validationContext));
     reply.code(app_error.http_status).send(app_error.body());
     return;
   }
-  const fastify_codes: Record<string, string> = {
-    FST_ERR_CTP_BODY_TOO_LARGE: 'BODY_TOO_LARGE',
-    FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
-    FST_ERR_CTP_EMPTY_JSON_BODY: 'INVALID_JSON',
-    FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'VALIDATION_ERROR',
+  const fastify_codes: Record<string, ErrorDefinition> = {
+    FST_ERR_CTP_BODY_TOO_LARGE: PLATFORM_ERRORS.BODY_TOO_LARGE,
+    FST_ERR_CTP_INVALID_MEDIA_TYPE: PLATFORM_ERRORS.UNSUPPORTED_MEDIA_TYPE,
+    FST_ERR_CTP_EMPTY_JSON_BODY: PLATFORM_ERRORS.INVALID_JSON,
+    FST_ERR_CTP_INVALID_CONTENT_LENGTH: PLATFORM_ERRORS.VALIDATION_ERROR,
   };
   const mapped = error.code ? fastify_codes[error.code] : undefined;
   if (mapped) {
@@ -127,17 +134,17 @@ function sendError(ctx: AppContext, error: FastifyError, request: FastifyRequest
   }
   if (isDatabaseUnavailable(error)) {
     ctx.logger.warn({ err: error, url: request.url }, 'database unavailable');
-    const unavailable = new AppError('NOT_READY');
+    const unavailable = new AppError(PLATFORM_ERRORS.NOT_READY);
     reply.code(unavailable.http_status).send(unavailable.body());
     return;
   }
   if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
-    reply.code(error.statusCode).send({ code: 'BAD_REQUEST', message: error.message });
+    reply.code(error.statusCode).send({ code: PLATFORM_ERRORS.BAD_REQUEST.code, message: error.message });
     return;
   }
   // A bug or an outage: logged with its stack here, never shown to the client.
   ctx.logger.error({ err: error, method: request.method, url: request.url }, 'unhandled error');
-  const internal = new AppError('INTERNAL');
+  const internal = new AppError(PLATFORM_ERRORS.INTERNAL);
   reply.code(internal.http_status).send(internal.body());
 }
 
@@ -152,17 +159,16 @@ function isDatabaseUnavailable(error: { code?: string }): boolean {
   return DATABASE_UNAVAILABLE_CODES.has(code) || code.startsWith('08');
 }
 
-function registerOperations(app: FastifyInstance, ctx: AppContext): void {
+function registerOperations(app: FastifyInstance, options: AppOptions): void {
   const hide = { hide: false, tags: ['operations'] };
   app.get('/health', { schema: { ...hide, summary: 'Process is alive', response: { 200: { type: 'object', properties: { status: { type: 'string' } } } } } },
     async () => ({ status: 'ok' }));
   app.get('/ready', { schema: { ...hide, summary: 'Database reachable and migrations applied' } }, async (_request, reply) => {
     try {
-      await ctx.sql`select 1`;
-      if (!(await migrationsCurrent(ctx.sql))) throw new Error('migrations pending');
+      if (!(await options.ready())) throw new Error('not ready');
       return { status: 'ready' };
     } catch {
-      const error = new AppError('NOT_READY');
+      const error = new AppError(PLATFORM_ERRORS.NOT_READY);
       return reply.code(error.http_status).send(error.body());
     }
   });

@@ -1,12 +1,13 @@
-import type { ErrorTable } from './error-table.ts';
+import { defineErrors } from './error-table.ts';
 
 /** Errors every surface shares. */
-export const PLATFORM_ERRORS = {
+export const PLATFORM_ERRORS = defineErrors({
   VALIDATION_ERROR: { code: 'VALIDATION_ERROR', http_status: 400, message: 'The request is not valid.' },
   INVALID_JSON: { code: 'VALIDATION_ERROR', http_status: 400, message: 'The request body is not valid JSON.' },
   UNKNOWN_ASSET: { code: 'UNKNOWN_ASSET', http_status: 400, message: 'Unknown asset or currency.' },
   UNAUTHORIZED: { code: 'UNAUTHORIZED', http_status: 401, message: 'Missing or wrong API key (Authorization: Bearer <key>).' },
   INVALID_SIGNATURE: { code: 'INVALID_SIGNATURE', http_status: 403, message: 'Missing or wrong request signature.' },
+  BAD_REQUEST: { code: 'BAD_REQUEST', http_status: 400, message: 'The request is not valid HTTP for this endpoint.' },
   NOT_FOUND: { code: 'NOT_FOUND', http_status: 404, message: 'No such endpoint.' },
   METHOD_NOT_ALLOWED: { code: 'METHOD_NOT_ALLOWED', http_status: 405, message: 'Method not allowed on this endpoint.' },
   BODY_TOO_LARGE: { code: 'BODY_TOO_LARGE', http_status: 413, message: 'Request body exceeds 1 MiB.' },
@@ -15,4 +16,4 @@ export const PLATFORM_ERRORS = {
   OVERLOADED: { code: 'OVERLOADED', http_status: 503, message: 'The ledger queue is full; retry shortly.' },
   NOT_READY: { code: 'NOT_READY', http_status: 503, message: 'The database is not reachable or migrations are not applied.' },
   INTERNAL: { code: 'INTERNAL', http_status: 500, message: 'Internal error; it has been logged.' },
-} satisfies ErrorTable;
+});

@@ -1,60 +1,21 @@
+import type { DomainRoutes } from '../ledger/context.ts';
 import { hmacGuard } from '../platform/auth.ts';
-import type { RoutePlugin } from '../platform/http.ts';
-import { amountSchema } from '../platform/money.ts';
-import { valueOrThrow } from '../ledger/types.ts';
+import { valueOrThrow } from '../platform/outcome.ts';
 import { findGame } from './games.ts';
-import {
-  ASSET_CODE_LENGTH_MAX, DROP_RATE_MAX, RECOVERY_INTERVAL_MS, SIMULATE_CONCURRENCY_MAX, SIMULATE_ROUNDS_MAX, STRING_LENGTH_MAX,
-} from './limits.ts';
-import { ProviderService } from './service.ts';
+import { launchBody, simulateBody, text } from './schemas.ts';
+import { providerService } from './service.ts';
+import { errorReply, loose } from './schemas.ts';
 
 const SIGNATURE_HEADER = 'x-provider-signature';
-
-const text = (description: string) => ({ type: 'string', minLength: 1, maxLength: STRING_LENGTH_MAX, description }) as const;
-const id = (description: string) => ({
-  type: ['string', 'integer'], minLength: 1, maxLength: STRING_LENGTH_MAX, minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description,
-}) as const;
-const count = (maximum: number, description: string) => ({ type: 'integer', minimum: 1, maximum, description }) as const;
-const errorReply = { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } } } as const;
-const loose = { type: 'object', additionalProperties: true } as const;
-
-const launchBody = {
-  type: 'object', additionalProperties: false, required: ['sessionToken', 'userId', 'gameId', 'currency'],
-  properties: {
-    sessionToken: text('The casino\'s session token.'), userId: id('The player.'), gameId: id('1 slot, 2 coin flip.'),
-    currency: { type: 'string', minLength: 1, maxLength: ASSET_CODE_LENGTH_MAX }, expiresAt: { type: 'string', format: 'date-time', description: 'When the casino expires the session.' },
-  },
-} as const;
-
-const simulateBody = {
-  type: 'object', additionalProperties: false, required: ['sessionToken'],
-  properties: {
-    sessionToken: text('A session launched at this provider.'),
-    rounds: count(SIMULATE_ROUNDS_MAX, 'Play this many game rounds (debit → credit each). Absent: the scripted demo round.'),
-    seed: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'RNG seed (default: the session\'s). Round n\'s outcome depends only on (seed, n).' },
-    firstRound: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'Number of the first round (default: after the session\'s last).' },
-    concurrency: count(SIMULATE_CONCURRENCY_MAX, 'Rounds in flight at once (default 1).'),
-    betMinor: amountSchema(1, 'Stake per round in minor units (default: the game\'s).'),
-    dropRate: { type: 'number', minimum: 0, maximum: DROP_RATE_MAX, description: 'Fault injection: fraction of callback answers treated as lost (default 0).' },
-  },
-} as const;
 
 function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-/** HTTP surface of "Jaqpot Games" (registered by platform/plugins.ts for role provider). */
-export const providerRoutes: RoutePlugin = async (app, ctx) => {
-  const service = new ProviderService(ctx);
-  const timer = setInterval(() => {
-    service.recover().catch((err) => ctx.logger.warn({ err }, 'provider recovery sweep failed'));
-  }, RECOVERY_INTERVAL_MS);
-  timer.unref();
-  ctx.on_shutdown(async () => {
-    clearInterval(timer);
-    await service.close();
-  });
-  const signed = hmacGuard({ secret: () => ctx.config.provider_secret, header: SIGNATURE_HEADER, error_key: 'INVALID_SIGNATURE' });
+/** HTTP surface of "Jaqpot Games" (the provider module, role provider). */
+export const providerRoutes: DomainRoutes = async (app, ctx) => {
+  const service = providerService(ctx);
+  const signed = hmacGuard({ secret: () => ctx.config.provider_secret, header: SIGNATURE_HEADER });
   const signature_note = `\n\nSigned: header \`${SIGNATURE_HEADER}\` = hex HMAC-SHA256 of the raw body with PROVIDER_SECRET (403 INVALID_SIGNATURE before anything is parsed).`;
 
   app.post('/provider/launch', {

@@ -1,4 +1,4 @@
-import type { AppContext } from '../platform/context.ts';
+import type { AppContext } from '../ledger/context.ts';
 import { GAMES } from './games.ts';
 
 /**

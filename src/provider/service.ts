@@ -1,6 +1,7 @@
+import { PROVIDER_ERRORS } from './errors.ts';
 import { randomInt } from 'node:crypto';
-import { refuse, succeed, type Outcome } from '../ledger/types.ts';
-import type { AppContext } from '../platform/context.ts';
+import { refuse, succeed, type Outcome } from '../platform/outcome.ts';
+import type { AppContext } from '../ledger/context.ts';
 import { mapLimited } from '../platform/map-limited.ts';
 import { uuidv7 } from '../platform/uuid.ts';
 import { CasinoClient, NO_FAULTS, type Faults } from './casino-client.ts';
@@ -54,11 +55,11 @@ export class ProviderService {
   }
 
   async launch(request: LaunchRequest): Promise<Outcome<{ launchUrl: string }>> {
-    if (!findGame(request.game_id)) return refuse('PROVIDER_GAME_NOT_FOUND', `gameId ${request.game_id} is not a Jaqpot Games game.`);
+    if (!findGame(request.game_id)) return refuse(PROVIDER_ERRORS.PROVIDER_GAME_NOT_FOUND, `gameId ${request.game_id} is not a Jaqpot Games game.`);
     const wanted: ProviderSession = { ...request, rng_seed: BigInt(randomInt(SESSION_SEED_BOUND)) };
     const stored = await upsertSession(this.ctx.sql, wanted, request.expires_at);
     if (stored.user_id !== request.user_id || stored.game_id !== request.game_id || stored.currency !== request.currency) {
-      return refuse('PROVIDER_SESSION_CONFLICT');
+      return refuse(PROVIDER_ERRORS.PROVIDER_SESSION_CONFLICT);
     }
     const url = new URL('/provider/play', this.publicUrl());
     url.searchParams.set('sessionToken', request.session_token);
@@ -67,7 +68,7 @@ export class ProviderService {
 
   async session(token: string): Promise<Outcome<{ session: ProviderSession; game: Game }>> {
     const session = await readSession(this.ctx.sql, token);
-    if (!session) return refuse('PROVIDER_SESSION_NOT_FOUND', `sessionToken was never launched at Jaqpot Games.`);
+    if (!session) return refuse(PROVIDER_ERRORS.PROVIDER_SESSION_NOT_FOUND, `sessionToken was never launched at Jaqpot Games.`);
     return succeed({ session, game: findGame(session.game_id)! });
   }
 
@@ -83,7 +84,7 @@ export class ProviderService {
     const result = await this.client.send('/casino/getBalance', sessionPayload(session), key, faults);
     const balance = answeredBalance(result);
     if (balance === undefined) {
-      return refuse('PROVIDER_CASINO_UNAVAILABLE', `The casino's getBalance answered ${result.status || 'nothing'} ${String(result.body?.code ?? '')}.`.trim());
+      return refuse(PROVIDER_ERRORS.PROVIDER_CASINO_UNAVAILABLE, `The casino's getBalance answered ${result.status || 'nothing'} ${String(result.body?.code ?? '')}.`.trim());
     }
     return succeed(balance);
   }
@@ -136,4 +137,13 @@ export class ProviderService {
   close(): Promise<void> {
     return this.client.close();
   }
+}
+
+/** One service per process context: its casino client pool is shared by the routes and the recovery job. */
+const services = new WeakMap<AppContext, ProviderService>();
+
+export function providerService(ctx: AppContext): ProviderService {
+  let service = services.get(ctx);
+  if (!service) services.set(ctx, (service = new ProviderService(ctx)));
+  return service;
 }

@@ -1,4 +1,4 @@
-import type { ErrorTable } from '../platform/error-table.ts';
+import { defineErrors } from '../platform/error-table.ts';
 
 /**
  * Error rows of the casino side of the seamless protocol (composed into the one registry in
@@ -6,7 +6,7 @@ import type { ErrorTable } from '../platform/error-table.ts';
  * Signature, validation and unknown-currency errors use the platform's INVALID_SIGNATURE,
  * VALIDATION_ERROR and UNKNOWN_ASSET rows; a missing operator key uses UNAUTHORIZED.
  */
-export const SEAMLESS_ERRORS = {
+export const SEAMLESS_ERRORS = defineErrors({
   SEAMLESS_INVALID_SESSION: {
     code: 'INVALID_SESSION',
     http_status: 401,
@@ -55,4 +55,4 @@ export const SEAMLESS_ERRORS = {
     http_status: 409,
     message: 'The simulated round could not complete; the provider rolled back what it could not settle.',
   },
-} satisfies ErrorTable;
+});

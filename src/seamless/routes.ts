@@ -1,9 +1,10 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { apiKeyGuard, hmacGuard } from '../platform/auth.ts';
-import type { RoutePlugin } from '../platform/http.ts';
-import { valueOrThrow } from '../ledger/types.ts';
+import type { DomainRoutes } from '../ledger/context.ts';
+import { errorResponses } from '../platform/http-schemas.ts';
+import { valueOrThrow } from '../platform/outcome.ts';
 import {
-  balanceBody, balanceReply, creditBody, debitBody, errorReply, launchBody, launchReply, moneyReply, rollbackBody, simulateReply,
+  balanceBody, balanceReply, creditBody, debitBody, launchBody, launchReply, moneyReply, rollbackBody, simulateReply,
 } from './schemas.ts';
 import { SeamlessService, type CallRequest } from './service.ts';
 import type { CallKind, CallResult } from './types.ts';
@@ -41,12 +42,12 @@ function sendStored(reply: FastifyReply, result: CallResult): FastifyReply {
   return reply.code(result.response.status).type('application/json; charset=utf-8').send(result.response.body);
 }
 
-const errors = (...statuses: number[]) => Object.fromEntries(statuses.map((s) => [s, errorReply]));
+const errors = errorResponses;
 
-/** HTTP surface of the casino side of SPEC §3 (registered by platform/plugins.ts for role api). */
-export const seamlessRoutes: RoutePlugin = async (app, ctx) => {
+/** HTTP surface of the casino side of SPEC §3 (the seamless module, role api). */
+export const seamlessRoutes: DomainRoutes = async (app, ctx) => {
   const service = new SeamlessService(ctx);
-  const signed = hmacGuard({ secret: () => ctx.config.casino_secret, header: SIGNATURE_HEADER, error_key: 'INVALID_SIGNATURE' });
+  const signed = hmacGuard({ secret: () => ctx.config.casino_secret, header: SIGNATURE_HEADER });
   const callback = (summary: string, description: string, body: object, reply200: object, statuses: number[]) => ({
     preParsing: signed,
     schema: {

@@ -58,11 +58,6 @@ export const launchBody = {
   properties: { userId: id('The player.'), gameId: id('A game of the casino catalogue (1 slot, 2 coin flip).'), currency: sessionFields.currency },
 } as const;
 
-export const errorReply = {
-  type: 'object',
-  properties: { code: { type: 'string' }, message: { type: 'string' } },
-} as const;
-
 export const balanceReply = {
   type: 'object',
   properties: { balance: { type: 'integer', description: 'Player balance in minor units.' }, currency: { type: 'string' } },

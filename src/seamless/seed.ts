@@ -1,10 +1,9 @@
 import { fundPlayer } from '../ledger/seed.ts';
 import { playerAccount } from '../ledger/types.ts';
-import type { AppContext } from '../platform/context.ts';
+import type { AppContext } from '../ledger/context.ts';
 import { upsertGames } from './store.ts';
+import { BUILT_IN_PROVIDER } from './types.ts';
 
-/** The built-in provider's code in the casino catalogue. */
-export const BUILT_IN_PROVIDER = 'jaqpot';
 
 /** SPEC §3 demo: users 1 and 2 with USD wallets, games 1 and 2 at the built-in provider. */
 export const DEMO_USERS = ['1', '2'];

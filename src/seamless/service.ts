@@ -1,7 +1,10 @@
+import { SEAMLESS_ERRORS } from './errors.ts';
+import { PLATFORM_ERRORS } from '../platform/platform-errors.ts';
 import { randomBytes } from 'node:crypto';
 import { BoundedCache } from '../platform/bounded-cache.ts';
-import { playerAccount, refuse, succeed, systemAccount, type Outcome } from '../ledger/types.ts';
-import type { AppContext } from '../platform/context.ts';
+import { playerAccount, systemAccount } from '../ledger/types.ts';
+import { refuse, succeed, type Outcome } from '../platform/outcome.ts';
+import type { AppContext } from '../ledger/context.ts';
 import { amountToJson } from '../platform/money.ts';
 import { callHandler } from './handler.ts';
 import {
@@ -61,9 +64,9 @@ export class SeamlessService {
   }
 
   async call(request: CallRequest): Promise<Outcome<CallResult>> {
-    if (!(await this.ctx.ledger.assetExists(request.currency))) return refuse('UNKNOWN_ASSET', `currency ${request.currency} is not a known currency.`);
+    if (!(await this.ctx.ledger.assetExists(request.currency))) return refuse(PLATFORM_ERRORS.UNKNOWN_ASSET, `currency ${request.currency} is not a known currency.`);
     if (request.original_transaction_id === request.external_transaction_id) {
-      return refuse('VALIDATION_ERROR', 'originalTransactionId must differ from externalTransactionId.');
+      return refuse(PLATFORM_ERRORS.VALIDATION_ERROR, 'originalTransactionId must differ from externalTransactionId.');
     }
     const id = request.external_transaction_id;
     const running = this.in_flight.get(id);
@@ -72,7 +75,7 @@ export class SeamlessService {
       await running.promise.catch(() => undefined);
       return this.call(request);
     }
-    if (this.in_flight.size >= CALLS_IN_FLIGHT_MAX) return refuse('OVERLOADED');
+    if (this.in_flight.size >= CALLS_IN_FLIGHT_MAX) return refuse(PLATFORM_ERRORS.OVERLOADED);
     const promise = this.decide(request);
     this.in_flight.set(id, { fingerprint: fingerprint(request), promise });
     try {
@@ -105,22 +108,22 @@ export class SeamlessService {
   }
 
   async balance(request: BalanceRequest): Promise<Outcome<{ balance: number; currency: string }>> {
-    if (!(await this.ctx.ledger.assetExists(request.currency))) return refuse('UNKNOWN_ASSET', `currency ${request.currency} is not a known currency.`);
+    if (!(await this.ctx.ledger.assetExists(request.currency))) return refuse(PLATFORM_ERRORS.UNKNOWN_ASSET, `currency ${request.currency} is not a known currency.`);
     const invalid = sessionRefusal(await this.session(request.session_token), request, Date.now(), false);
     if (invalid) return invalid;
     const account = await this.ctx.ledger.account(playerAccount(request.user_id, request.currency));
-    if (!account) return refuse('SEAMLESS_PLAYER_NOT_FOUND', `userId ${request.user_id} has no ${request.currency} wallet.`);
+    if (!account) return refuse(SEAMLESS_ERRORS.SEAMLESS_PLAYER_NOT_FOUND, `userId ${request.user_id} has no ${request.currency} wallet.`);
     await this.ctx.ledger.durable();
     return succeed({ balance: amountToJson(account.balance_minor), currency: request.currency });
   }
 
   /** A session bound to (user, game, currency), announced to the provider, which answers the launch URL. */
   async launchGame(user_id: string, game_id: string, currency: string): Promise<Outcome<LaunchResult>> {
-    if (!(await this.ctx.ledger.assetExists(currency))) return refuse('UNKNOWN_ASSET', `currency ${currency} is not a known currency.`);
+    if (!(await this.ctx.ledger.assetExists(currency))) return refuse(PLATFORM_ERRORS.UNKNOWN_ASSET, `currency ${currency} is not a known currency.`);
     const game = await readGame(this.ctx.sql, game_id);
-    if (!game || !game.enabled) return refuse('SEAMLESS_GAME_NOT_FOUND', `gameId ${game_id} is not an enabled game of this casino.`);
+    if (!game || !game.enabled) return refuse(SEAMLESS_ERRORS.SEAMLESS_GAME_NOT_FOUND, `gameId ${game_id} is not an enabled game of this casino.`);
     if (!(await this.ctx.ledger.account(playerAccount(user_id, currency)))) {
-      return refuse('SEAMLESS_PLAYER_NOT_FOUND', `userId ${user_id} has no ${currency} wallet.`);
+      return refuse(SEAMLESS_ERRORS.SEAMLESS_PLAYER_NOT_FOUND, `userId ${user_id} has no ${currency} wallet.`);
     }
     const session: Session = {
       token: randomBytes(SESSION_TOKEN_BYTES).toString('base64url'),
@@ -137,7 +140,7 @@ export class SeamlessService {
     const launch_url = (reply.body as { launchUrl?: unknown } | undefined)?.launchUrl;
     if (!reply.ok || typeof launch_url !== 'string') {
       await deleteSession(this.ctx.sql, session.token);
-      return refuse('SEAMLESS_PROVIDER_UNAVAILABLE', `Launch failed: ${describeReply(reply)}.`);
+      return refuse(SEAMLESS_ERRORS.SEAMLESS_PROVIDER_UNAVAILABLE, `Launch failed: ${describeReply(reply)}.`);
     }
     return succeed({ sessionToken: session.token, launchUrl: launch_url, expiresAt: session.expires_at.toISOString() });
   }
@@ -150,9 +153,9 @@ export class SeamlessService {
     const reply = await callProvider(this.providerUrl(), this.ctx.config.provider_secret, '/provider/simulate', {
       sessionToken: launched.value.sessionToken,
     }, PROVIDER_SIMULATE_TIMEOUT_MS);
-    if (!reply.ok) return refuse('SEAMLESS_PROVIDER_UNAVAILABLE', `The scripted round failed: ${describeReply(reply)}.`);
+    if (!reply.ok) return refuse(SEAMLESS_ERRORS.SEAMLESS_PROVIDER_UNAVAILABLE, `The scripted round failed: ${describeReply(reply)}.`);
     const round = reply.body as Omit<SimulatedRound, 'sessionToken'> & { completed: boolean; failure?: string };
-    if (!round.completed) return refuse('SEAMLESS_ROUND_FAILED', `Round ${round.roundId} could not complete: ${round.failure ?? 'a step was refused'}.`);
+    if (!round.completed) return refuse(SEAMLESS_ERRORS.SEAMLESS_ROUND_FAILED, `Round ${round.roundId} could not complete: ${round.failure ?? 'a step was refused'}.`);
     return succeed({
       sessionToken: launched.value.sessionToken,
       roundId: round.roundId,

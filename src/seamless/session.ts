@@ -1,4 +1,5 @@
-import { refuse } from '../ledger/types.ts';
+import { SEAMLESS_ERRORS } from './errors.ts';
+import { refuse } from '../platform/outcome.ts';
 import { SESSION_SETTLE_GRACE_MS } from './limits.ts';
 import type { Session } from './types.ts';
 
@@ -16,7 +17,7 @@ export interface SessionClaim {
  * SESSION_SETTLE_GRACE_MS after expiry; debits and balance calls may not.
  */
 export function sessionRefusal(session: Session | null | undefined, claim: SessionClaim, now_ms: number, settling: boolean) {
-  const invalid = (why: string) => refuse('SEAMLESS_INVALID_SESSION', `sessionToken ${why}.`);
+  const invalid = (why: string) => refuse(SEAMLESS_ERRORS.SEAMLESS_INVALID_SESSION, `sessionToken ${why}.`);
   if (!session) return invalid('is unknown');
   if (session.user_id !== claim.user_id) return invalid('is bound to another userId');
   if (session.currency !== claim.currency) return invalid('is bound to another currency');

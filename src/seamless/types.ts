@@ -1,5 +1,8 @@
 /** Shapes shared by the casino side of the seamless protocol. */
 
+/** The built-in provider's code in the casino catalogue (SPEC §5: casino callbacks are provider `jaqpot`). */
+export const BUILT_IN_PROVIDER = 'jaqpot';
+
 export type CallKind = 'debit' | 'credit' | 'rollback';
 export type RowKind = CallKind | 'tombstone';
 
@@ -54,4 +57,6 @@ export interface TransactionRow {
   rolled_back_by: string | null;
   response_status: number | null;
   response_body: string | null;
+  /** When the call was processed (the ledger batch's time): a rollback's report rollup goes to its debit's hour. */
+  created_at: Date;
 }

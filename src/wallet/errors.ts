@@ -1,4 +1,4 @@
-import type { ErrorTable } from '../platform/error-table.ts';
+import { defineErrors } from '../platform/error-table.ts';
 
 /**
  * Error rows of the wallet surface (composed into the one registry in platform/errors.ts).
@@ -6,7 +6,7 @@ import type { ErrorTable } from '../platform/error-table.ts';
  * plain name the operator sees. Unknown assets and schema failures use the platform's
  * UNKNOWN_ASSET and VALIDATION_ERROR rows.
  */
-export const WALLET_ERRORS = {
+export const WALLET_ERRORS = defineErrors({
   WALLET_PLAYER_NOT_FOUND: { code: 'PLAYER_NOT_FOUND', http_status: 404, message: 'No wallet exists for this player.' },
   WALLET_INSUFFICIENT_FUNDS: { code: 'INSUFFICIENT_FUNDS', http_status: 400, message: 'Insufficient funds: the balance would go below zero. Nothing was moved.' },
   WALLET_BALANCE_LIMIT_EXCEEDED: {
@@ -37,4 +37,4 @@ export const WALLET_ERRORS = {
     http_status: 422,
     message: 'This Idempotency-Key was already used for a different request (method, path or body differ).',
   },
-} satisfies ErrorTable;
+});

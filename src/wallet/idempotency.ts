@@ -1,6 +1,10 @@
+import { WALLET_ERRORS } from './errors.ts';
+import { PLATFORM_ERRORS } from '../platform/platform-errors.ts';
 import { createHash } from 'node:crypto';
-import type { AppContext } from '../platform/context.ts';
+import type { AppContext } from '../ledger/context.ts';
+import type { JobSpec } from '../platform/module.ts';
 import { AppError } from '../platform/errors.ts';
+import { refuse, succeed, type Outcome } from '../platform/outcome.ts';
 import type { Sql } from '../db/sql.ts';
 import {
   IDEMPOTENCY_IN_FLIGHT_MAX,
@@ -36,12 +40,12 @@ const VISIBLE_ASCII = /^[\x20-\x7e]+$/;
  * Both are accepted and mean the same key.
  */
 export function parseIdempotencyKey(header: string | string[] | undefined): string {
-  if (header === undefined) throw new AppError('WALLET_IDEMPOTENCY_KEY_MISSING');
-  if (Array.isArray(header)) throw new AppError('WALLET_IDEMPOTENCY_KEY_INVALID', 'Idempotency-Key must be sent once.');
+  if (header === undefined) throw new AppError(WALLET_ERRORS.WALLET_IDEMPOTENCY_KEY_MISSING);
+  if (Array.isArray(header)) throw new AppError(WALLET_ERRORS.WALLET_IDEMPOTENCY_KEY_INVALID, 'Idempotency-Key must be sent once.');
   const trimmed = header.trim();
   const key = trimmed.startsWith('"') ? unquote(trimmed) : trimmed;
   if (key === undefined || key.length === 0 || key.length > IDEMPOTENCY_KEY_LENGTH_MAX || !VISIBLE_ASCII.test(key)) {
-    throw new AppError('WALLET_IDEMPOTENCY_KEY_INVALID');
+    throw new AppError(WALLET_ERRORS.WALLET_IDEMPOTENCY_KEY_INVALID);
   }
   return key;
 }
@@ -77,9 +81,9 @@ export function scopeToken(scope: Pick<IdempotencyScope, 'api_key_hash' | 'idemp
 }
 
 /** A stored response answers the same request again; the same key on another request is a 422. */
-export function replayStored(stored: StoredResponse, scope: IdempotencyScope): MoneyResponse {
-  if (!stored.request_hash.equals(scope.request_hash)) throw new AppError('WALLET_IDEMPOTENCY_KEY_REUSED');
-  return { status: stored.response_status, body: stored.response_body, replayed: true };
+export function replayStored(stored: StoredResponse, scope: IdempotencyScope): Outcome<MoneyResponse> {
+  if (!stored.request_hash.equals(scope.request_hash)) return refuse(WALLET_ERRORS.WALLET_IDEMPOTENCY_KEY_REUSED);
+  return succeed({ status: stored.response_status, body: stored.response_body, replayed: true });
 }
 
 /**
@@ -90,9 +94,9 @@ export function replayStored(stored: StoredResponse, scope: IdempotencyScope): M
 export class InFlightKeys {
   private readonly keys = new Set<string>();
 
-  async run<T>(token: string, work: () => Promise<T>): Promise<T> {
-    if (this.keys.has(token)) throw new AppError('WALLET_IDEMPOTENCY_KEY_IN_FLIGHT');
-    if (this.keys.size >= IDEMPOTENCY_IN_FLIGHT_MAX) throw new AppError('OVERLOADED');
+  async run<T>(token: string, work: () => Promise<Outcome<T>>): Promise<Outcome<T>> {
+    if (this.keys.has(token)) return refuse(WALLET_ERRORS.WALLET_IDEMPOTENCY_KEY_IN_FLIGHT);
+    if (this.keys.size >= IDEMPOTENCY_IN_FLIGHT_MAX) return refuse(PLATFORM_ERRORS.OVERLOADED);
     this.keys.add(token);
     try {
       return await work();
@@ -113,20 +117,12 @@ export async function purgeExpiredIdempotencyKeys(sql: Sql, now: Date = new Date
   }
 }
 
-/** The background purge: a timer that never keeps the process alive, stopped on shutdown. */
-export function startIdempotencyPurge(ctx: AppContext, interval_ms: number = IDEMPOTENCY_PURGE_INTERVAL_MS): void {
-  let running: Promise<unknown> | undefined;
-  const tick = () => {
-    if (running) return;
-    running = purgeExpiredIdempotencyKeys(ctx.sql)
-      .then((deleted) => deleted > 0 && ctx.logger.info({ deleted }, 'expired idempotency keys purged'))
-      .catch((err) => ctx.logger.warn({ err }, 'idempotency key purge failed; retrying at the next tick'))
-      .finally(() => (running = undefined));
-  };
-  const timer = setInterval(tick, interval_ms);
-  timer.unref();
-  ctx.on_shutdown(async () => {
-    clearInterval(timer);
-    await running;
-  });
-}
+/** The purge job (declared in the wallet's module descriptor, run by the periodic-job helper). */
+export const idempotencyPurgeJob: JobSpec<AppContext> = {
+  name: 'wallet.idempotency_purge',
+  interval_ms: IDEMPOTENCY_PURGE_INTERVAL_MS,
+  async run(ctx) {
+    const deleted = await purgeExpiredIdempotencyKeys(ctx.sql);
+    if (deleted > 0) ctx.logger.info({ deleted }, 'expired idempotency keys purged');
+  },
+};

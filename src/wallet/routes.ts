@@ -1,11 +1,10 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { DomainRoutes } from '../ledger/context.ts';
 import { apiKeyGuard } from '../platform/auth.ts';
-import type { AppContext } from '../platform/context.ts';
-import type { RoutePlugin } from '../platform/http.ts';
 import { amountFromJson } from '../platform/money.ts';
 import { assert } from '../platform/assert.ts';
-import { backOfficeRoutes } from '../web/serve.ts';
-import { parseIdempotencyKey, requestFingerprint, sha256, startIdempotencyPurge, type IdempotencyScope, type MoneyResponse } from './idempotency.ts';
+import { valueOrThrow, type Outcome } from '../platform/outcome.ts';
+import { parseIdempotencyKey, requestFingerprint, sha256, type IdempotencyScope, type MoneyResponse } from './idempotency.ts';
 import { assetsSchema, historySchema, moveSchema, playersSchema, transferSchema, walletSchema } from './schemas.ts';
 import { WalletService, type ClientMetadata, type MoveKind, type Party } from './service.ts';
 
@@ -30,14 +29,8 @@ const MOVE_ROUTES: { kind: MoveKind; summary: string }[] = [
   { kind: 'withdraw', summary: 'Withdraw: player → treasury' },
 ];
 
-/** HTTP surface of the wallet module (SPEC §4), plus the back office page (SPEC §8). */
-export const walletRoutes: RoutePlugin = async (app, ctx) => {
-  await app.register(async (scope) => backOfficeRoutes(scope));
-  await app.register(async (scope) => operatorRoutes(scope, ctx));
-  startIdempotencyPurge(ctx);
-};
-
-async function operatorRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+/** HTTP surface of the wallet module (SPEC §4). */
+export const walletRoutes: DomainRoutes = async (app, ctx) => {
   const wallet = new WalletService(ctx.ledger, ctx.sql);
   app.addHook('onRequest', apiKeyGuard(() => ctx.config.admin_api_key));
 
@@ -58,17 +51,17 @@ async function operatorRoutes(app: FastifyInstance, ctx: AppContext): Promise<vo
     return sendMoney(reply, await wallet.transfer({ from, to, asset, amount_minor, description, metadata }, idempotencyScope(request)));
   });
 
-  app.get<{ Params: PlayerParams }>('/v1/wallets/:playerId', { schema: walletSchema }, async (request) => wallet.wallet(request.params.playerId));
+  app.get<{ Params: PlayerParams }>('/v1/wallets/:playerId', { schema: walletSchema }, async (request) => valueOrThrow(await wallet.wallet(request.params.playerId)));
 
   app.get<{ Params: PlayerParams; Querystring: { asset?: string; limit: number; cursor?: string } }>(
     '/v1/wallets/:playerId/transactions',
     { schema: historySchema },
-    async (request) => wallet.history(request.params.playerId, request.query),
+    async (request) => valueOrThrow(await wallet.history(request.params.playerId, request.query)),
   );
 
-  app.get<{ Querystring: { limit: number; cursor?: string } }>('/v1/players', { schema: playersSchema }, async (request) => wallet.players(request.query));
+  app.get<{ Querystring: { limit: number; cursor?: string } }>('/v1/players', { schema: playersSchema }, async (request) => valueOrThrow(await wallet.players(request.query)));
   app.get('/v1/assets', { schema: assetsSchema }, async () => wallet.assets());
-}
+};
 
 /** Before the body is validated: a missing or malformed key is the first thing the client hears about. */
 async function requireIdempotencyKey(request: FastifyRequest): Promise<void> {
@@ -86,7 +79,8 @@ function idempotencyScope(request: FastifyRequest): IdempotencyScope {
 }
 
 /** The stored bytes go out as they are: the first answer and every replay are byte-identical. */
-function sendMoney(reply: FastifyReply, result: MoneyResponse): FastifyReply {
+function sendMoney(reply: FastifyReply, outcome: Outcome<MoneyResponse>): FastifyReply {
+  const result = valueOrThrow(outcome);
   reply.code(result.status).header('content-type', 'application/json; charset=utf-8');
   if (result.replayed) reply.header('idempotent-replayed', 'true');
   return reply.send(result.body);

@@ -1,7 +1,7 @@
 import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, STRING_LENGTH_MAX } from '../platform/limits.ts';
 import { amountSchema } from '../platform/money.ts';
 import { CURSOR_LENGTH_MAX, IDEMPOTENCY_KEY_LENGTH_MAX, IDEMPOTENCY_RETENTION_MS, METADATA_KEYS_MAX, METADATA_KEY_LENGTH_MAX, PLAYER_ID_LENGTH_MAX } from './limits.ts';
-import { SYSTEM_PARTIES } from './service.ts';
+import { SYSTEM_ACCOUNT_NAMES } from '../ledger/types.ts';
 
 /** JSON schemas of the wallet surface: they validate requests and generate /docs. */
 
@@ -86,7 +86,7 @@ const party = {
   type: 'object',
   additionalProperties: false,
   description: 'Exactly one of playerId (the player\'s cash account) or system (a system account); asset optional, must equal the transfer\'s.',
-  properties: { playerId, system: { type: 'string', enum: SYSTEM_PARTIES }, asset },
+  properties: { playerId, system: { type: 'string', enum: [...SYSTEM_ACCOUNT_NAMES] }, asset },
 } as const;
 
 const partyResult = {

@@ -1,6 +1,6 @@
 import { fundPlayer } from '../ledger/seed.ts';
 import { playerAccount } from '../ledger/types.ts';
-import type { AppContext } from '../platform/context.ts';
+import type { AppContext } from '../ledger/context.ts';
 
 /** SPEC §4 demo players: a balance in every wallet asset, issued by the treasury. USD in cents. */
 export const DEMO_WALLETS: Record<string, Record<string, bigint>> = {

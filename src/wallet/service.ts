@@ -1,12 +1,14 @@
+import { WALLET_ERRORS } from './errors.ts';
+import { PLATFORM_ERRORS } from '../platform/platform-errors.ts';
 import type { Sql } from '../db/sql.ts';
 import type { AccountNeed } from '../ledger/command.ts';
 import type { Ledger } from '../ledger/service.ts';
-import { playerAccount, systemAccount, valueOrThrow, type AccountKey, type SystemAccountName, type TransferRecord } from '../ledger/types.ts';
-import { readPlayersPage } from '../ledger/wallet-reads.ts';
+import { playerAccount, systemAccount, type AccountKey, type AccountState, type SystemAccountName, type TransferRecord } from '../ledger/types.ts';
+import { refuse, succeed, type Outcome } from '../platform/outcome.ts';
+import { readPlayersPage } from './store.ts';
 import type { Book } from '../ledger/book.ts';
-import { AppError } from '../platform/errors.ts';
 import { amountToJson } from '../platform/money.ts';
-import { movementHandler, type MovementInput } from './command.ts';
+import { movementHandler, type MovementInput } from './handler.ts';
 import { decodeHistoryCursor, decodePlayersCursor, encodePlayersCursor } from './cursor.ts';
 import { readHistoryPage, type HistoryPage } from './history.ts';
 import { InFlightKeys, replayStored, scopeToken, type IdempotencyScope, type MoneyResponse } from './idempotency.ts';
@@ -30,7 +32,12 @@ const MOVES: Record<MoveKind, { system: SystemAccountName; debit: boolean }> = {
   spend: { system: 'revenue', debit: true },
   withdraw: { system: 'treasury', debit: true },
 };
-export const SYSTEM_PARTIES: SystemAccountName[] = ['treasury', 'revenue', 'bonus_pool', 'house'];
+/**
+ * Transfer kinds of the manual moves. The wallet's "bonus" move (SPEC §4) is a promotional credit
+ * treasury → cash, not a wagering bonus (SPEC §5: bonus accounts, `bonus_grant`, `bonus_convert`, …);
+ * it keeps the wire name `bonus` its clients already read in the history.
+ */
+const MOVE_TRANSFER_KINDS: Record<MoveKind, string> = { topup: 'topup', bonus: 'bonus', spend: 'spend', withdraw: 'withdraw' };
 
 export type ClientMetadata = Record<string, string | number | boolean | null>;
 
@@ -59,18 +66,22 @@ export interface TransferRequest {
   metadata?: ClientMetadata;
 }
 
-/** The operator wallet's rules (SPEC §4). No HTTP here: routes.ts translates. */
+/** The operator wallet's rules (SPEC §4). No HTTP here: routes.ts translates outcomes into answers. */
 export class WalletService {
   private readonly in_flight = new InFlightKeys();
 
   constructor(private readonly ledger: Ledger, private readonly sql: Sql) {}
 
-  move(request: MoveRequest, scope: IdempotencyScope): Promise<MoneyResponse> {
+  move(request: MoveRequest, scope: IdempotencyScope): Promise<Outcome<MoneyResponse>> {
     return this.idempotent(scope, async () => {
-      await this.requireAsset(request.asset);
+      const unknown = await this.unknownAsset(request.asset);
+      if (unknown) return unknown;
       const rule = MOVES[request.kind];
       // Only a credit may open a wallet; a debit needs a player that exists (404 otherwise).
-      if (rule.debit) await this.requirePlayer(request.player_id);
+      if (rule.debit) {
+        const found = await this.player(request.player_id);
+        if (!found.ok) return found;
+      }
       const player = playerAccount(request.player_id, request.asset);
       const system = systemAccount(rule.system, request.asset);
       const [from, to] = rule.debit ? [player, system] : [system, player];
@@ -82,18 +93,20 @@ export class WalletService {
         balance: amountToJson(book.balance(player)),
       });
       const accounts = [{ key: player, create: !rule.debit }, { key: system, create: true }];
-      return this.submit(scope, { ...describe(request), from, to, kind: request.kind, amount_minor: request.amount_minor }, accounts, respond);
+      return this.submit(scope, { ...describe(request), from, to, kind: MOVE_TRANSFER_KINDS[request.kind], amount_minor: request.amount_minor }, accounts, respond);
     });
   }
 
-  transfer(request: TransferRequest, scope: IdempotencyScope): Promise<MoneyResponse> {
+  transfer(request: TransferRequest, scope: IdempotencyScope): Promise<Outcome<MoneyResponse>> {
     return this.idempotent(scope, async () => {
-      checkParties(request);
-      await this.requireAsset(request.asset);
+      const bad = checkParties(request) ?? (await this.unknownAsset(request.asset));
+      if (bad) return bad;
       const from = partyAccount(request.from, request.asset);
       const to = partyAccount(request.to, request.asset);
       for (const [side, key] of [['from', from], ['to', to]] as const) {
-        if (key.kind === 'player') await this.requirePlayer(key.owner, side);
+        if (key.kind !== 'player') continue;
+        const found = await this.player(key.owner, side);
+        if (!found.ok) return found;
       }
       const respond = (record: TransferRecord, book: Book) => ({
         transactionId: record.id,
@@ -108,38 +121,45 @@ export class WalletService {
     });
   }
 
-  async wallet(player_id: string): Promise<{ playerId: string; balances: Record<string, number> }> {
-    const accounts = await this.requirePlayer(player_id);
+  async wallet(player_id: string): Promise<Outcome<{ playerId: string; balances: Record<string, number> }>> {
+    const found = await this.player(player_id);
+    if (!found.ok) return found;
     await this.ledger.durable();
-    const cash = accounts.filter((a) => a.key.purpose === 'cash');
-    return { playerId: player_id, balances: Object.fromEntries(cash.map((a) => [a.key.asset, amountToJson(a.balance_minor)])) };
+    const cash = found.value.filter((a) => a.key.purpose === 'cash');
+    return succeed({ playerId: player_id, balances: Object.fromEntries(cash.map((a) => [a.key.asset, amountToJson(a.balance_minor)])) });
   }
 
-  async history(player_id: string, query: { asset?: string; limit: number; cursor?: string }): Promise<HistoryPage & { playerId: string }> {
-    const all = await this.requirePlayer(player_id);
-    if (query.asset !== undefined) await this.requireAsset(query.asset);
-    const accounts = all.filter((a) => a.key.purpose === 'cash' && (query.asset === undefined || a.key.asset === query.asset));
-    const positions = query.cursor !== undefined
-      ? decodeHistoryCursor(query.cursor, new Map(accounts.map((a) => [a.id, a.version])))
-      : new Map(accounts.map((a) => [a.id, a.version + 1n]));
+  async history(player_id: string, query: { asset?: string; limit: number; cursor?: string }): Promise<Outcome<HistoryPage & { playerId: string }>> {
+    const found = await this.player(player_id);
+    if (!found.ok) return found;
+    const unknown = query.asset !== undefined ? await this.unknownAsset(query.asset) : undefined;
+    if (unknown) return unknown;
+    const accounts = found.value.filter((a) => a.key.purpose === 'cash' && (query.asset === undefined || a.key.asset === query.asset));
+    let positions = new Map(accounts.map((a) => [a.id, a.version + 1n]));
+    if (query.cursor !== undefined) {
+      const decoded = decodeHistoryCursor(query.cursor, new Map(accounts.map((a) => [a.id, a.version])));
+      if (!decoded) return refuse(WALLET_ERRORS.WALLET_INVALID_CURSOR);
+      positions = decoded;
+    }
     const page = await readHistoryPage(this.ledger, accounts, positions, query.limit);
     await this.ledger.durable();
-    return { playerId: player_id, ...page };
+    return succeed({ playerId: player_id, ...page });
   }
 
   async players(query: { limit: number; cursor?: string }) {
     const after = query.cursor !== undefined ? decodePlayersCursor(query.cursor) : null;
+    if (after === undefined) return refuse(WALLET_ERRORS.WALLET_INVALID_CURSOR);
     // One extra row tells whether another page exists, so the last page carries no cursor.
     const rows = await readPlayersPage(this.sql, query.limit + 1, after);
     await this.ledger.durable();
     const page = rows.slice(0, query.limit);
-    return {
+    return succeed({
       players: page.map((p) => ({
         playerId: p.owner,
         balances: Object.fromEntries(p.balances.map((b) => [b.asset, amountToJson(b.balance_minor)])),
       })),
       next_cursor: rows.length > query.limit ? encodePlayersCursor(page[page.length - 1].owner) : null,
-    };
+    });
   }
 
   async assets(): Promise<{ assets: { code: string; scale: number }[] }> {
@@ -147,7 +167,7 @@ export class WalletService {
   }
 
   /** In-flight keys answer 409; a stored response is replayed (or 422 if the request differs); otherwise work. */
-  private idempotent(scope: IdempotencyScope, work: () => Promise<MoneyResponse>): Promise<MoneyResponse> {
+  private idempotent(scope: IdempotencyScope, work: () => Promise<Outcome<MoneyResponse>>): Promise<Outcome<MoneyResponse>> {
     const token = scopeToken(scope);
     return this.in_flight.run(token, async () => {
       const stored = (await loadStoredResponses(this.sql, [scope])).get(token);
@@ -160,40 +180,39 @@ export class WalletService {
     movement: { from: AccountKey; to: AccountKey; kind: string; amount_minor: bigint; description?: string; metadata?: ClientMetadata },
     accounts: AccountNeed[],
     respond: MovementInput['respond'],
-  ): Promise<MoneyResponse> {
+  ): Promise<Outcome<MoneyResponse>> {
     const metadata = { description: movement.description, metadata: movement.metadata, idempotency_key: scope.idempotency_key };
     const transfer = { from: movement.from, to: movement.to, amount_minor: movement.amount_minor, kind: movement.kind, metadata };
-    const outcome = await this.ledger.submit({ handler: movementHandler, input: { scope, transfer, respond }, accounts });
-    const { status, body, replayed } = valueOrThrow(outcome);
-    return { status, body, replayed };
+    return this.ledger.submit({ handler: movementHandler, input: { scope, transfer, respond }, accounts });
   }
 
-  private async requireAsset(code: string): Promise<void> {
-    if (!(await this.ledger.assetExists(code))) throw new AppError('UNKNOWN_ASSET', `asset ${code} is not a known asset or currency.`);
+  private async unknownAsset(code: string): Promise<Outcome<never> | undefined> {
+    if (await this.ledger.assetExists(code)) return undefined;
+    return refuse(PLATFORM_ERRORS.UNKNOWN_ASSET, `asset ${code} is not a known asset or currency.`);
   }
 
-  private async requirePlayer(player_id: string, side?: 'from' | 'to') {
+  private async player(player_id: string, side?: 'from' | 'to'): Promise<Outcome<AccountState[]>> {
     const accounts = await this.ledger.accountsOf('player', player_id);
     if (accounts.length === 0) {
-      throw new AppError('WALLET_PLAYER_NOT_FOUND', `No wallet exists for player ${player_id}${side ? ` (${side}.playerId)` : ''}.`);
+      return refuse(WALLET_ERRORS.WALLET_PLAYER_NOT_FOUND, `No wallet exists for player ${player_id}${side ? ` (${side}.playerId)` : ''}.`);
     }
-    return accounts;
+    return succeed(accounts);
   }
 }
 
 /** Exactly one of playerId / system per side, the sides' assets agree, and they are two different accounts. */
-function checkParties(request: TransferRequest): void {
+function checkParties(request: TransferRequest): Outcome<never> | undefined {
   for (const side of ['from', 'to'] as const) {
     const party = request[side];
     if ((party.playerId === undefined) === (party.system === undefined)) {
-      throw new AppError('VALIDATION_ERROR', `${side} must name exactly one of playerId or system`);
+      return refuse(PLATFORM_ERRORS.VALIDATION_ERROR, `${side} must name exactly one of playerId or system`);
     }
     if (party.asset !== undefined && party.asset !== request.asset) {
-      throw new AppError('WALLET_ASSET_MISMATCH', `${side}.asset is ${party.asset} but the transfer moves ${request.asset}; both accounts must hold the same asset.`);
+      return refuse(WALLET_ERRORS.WALLET_ASSET_MISMATCH, `${side}.asset is ${party.asset} but the transfer moves ${request.asset}; both accounts must hold the same asset.`);
     }
   }
   const same = request.from.playerId !== undefined ? request.from.playerId === request.to.playerId : request.from.system === request.to.system;
-  if (same) throw new AppError('WALLET_SELF_TRANSFER');
+  return same ? refuse(WALLET_ERRORS.WALLET_SELF_TRANSFER) : undefined;
 }
 
 function describe(request: { description?: string; metadata?: ClientMetadata }) {

@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, type Server } from '../../src/platform/runtime.ts';
+import { startServer, type Server } from '../../src/app/runtime.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { testConfig } from '../support/db.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chooseEdges } from '../../src/aggregator/edges.ts';
+import { chooseEdges } from '../../src/reports/edges.ts';
 
 const H = 3_600_000;
 const M = 60_000;

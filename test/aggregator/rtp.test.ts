@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { readRtp } from '../../src/aggregator/store.ts';
+import { readRtp } from '../../src/reports/rtp-store.ts';
 import { call, startTestServer, type TestServer } from '../support/server.ts';
 import { ADMIN, assertLedgerVerifies, batch, processCall, uid, type Action } from './helpers.ts';
 
@@ -51,8 +51,8 @@ async function travel(hours: number): Promise<void> {
   await server.db.sql.begin(async (tx) => {
     await tx`update aggregator_actions set created_at = created_at - make_interval(hours => ${hours})`;
     // In two steps: a direct shift could collide with a not-yet-moved row's primary key on the way.
-    await tx`update aggregator_rtp_hourly set hour_start = hour_start - make_interval(hours => ${far})`;
-    await tx`update aggregator_rtp_hourly set hour_start = hour_start + make_interval(hours => ${far - hours})`;
+    await tx`update game_rollups set hour_start = hour_start - make_interval(hours => ${far})`;
+    await tx`update game_rollups set hour_start = hour_start + make_interval(hours => ${far - hours})`;
   });
 }
 
@@ -264,13 +264,13 @@ describe('exactness against a brute-force computation over the actions', () => {
             complement: { first, last },
           });
           const rows = forced.rows.map((r) => ({
-            user_id: r.user_id, currency: r.currency, rounds: Number(r.rounds), total_bet: Number(r.total_bet_minor),
-            total_win: Number(r.total_win_minor), total_rollback_bet: Number(r.total_rollback_bet_minor),
-            total_rollback_win: Number(r.total_rollback_win_minor),
-            rtp: r.total_bet_minor === 0n ? null : Number(r.total_win_minor) / Number(r.total_bet_minor),
+            user_id: r.user_id, currency: r.currency, rounds: Number(r.bet_count), total_bet: Number(r.bets_minor),
+            total_win: Number(r.wins_minor), total_rollback_bet: Number(r.rolled_back_bets_minor),
+            total_rollback_win: Number(r.rolled_back_wins_minor),
+            rtp: r.bets_minor === 0n ? null : Number(r.wins_minor) / Number(r.bets_minor),
           }));
           assert.deepEqual(rows, expectedJson(expected), `${window}, partial hours by complement: first ${first}, last ${last}`);
-          assert.equal(Number(forced.totals.total_bet_minor), sum((t) => t.bet), `${window}, complement ${first}/${last}: total bet`);
+          assert.equal(Number(forced.totals.bets_minor), sum((t) => t.bet), `${window}, complement ${first}/${last}: total bet`);
         }
       }
       const player = pick(players);
@@ -284,7 +284,12 @@ describe('exactness against a brute-force computation over the actions', () => {
   test('every rollup row equals the brute force of its hour', async () => {
     const actions = await server.db.sql<StoredAction[]>`
       select user_id, currency, action, amount_minor, rolled_back, created_at from aggregator_actions`;
-    const rollups = await server.db.sql`select * from aggregator_rtp_hourly`;
+    // Rollup rows are per game too; per player and hour they add up to the aggregator's RTP rows.
+    const rollups = await server.db.sql`
+      select player as user_id, currency, hour_start, sum(actions)::bigint as actions, sum(bet_count)::bigint as rounds,
+             sum(bets_minor)::bigint as total_bet_minor, sum(wins_minor)::bigint as total_win_minor,
+             sum(rolled_back_bets_minor)::bigint as total_rollback_bet_minor, sum(rolled_back_wins_minor)::bigint as total_rollback_win_minor
+      from game_rollups where surface = 'aggregator' group by 1, 2, 3`;
     const hours = new Set(actions.filter((a) => a.action !== 'rollback').map((a) => Math.floor(a.created_at.getTime() / HOUR_MS)));
     let compared = 0;
     for (const hour of hours) {
@@ -302,19 +307,20 @@ describe('exactness against a brute-force computation over the actions', () => {
     assert.ok(hours.size >= 4, `data spans ${hours.size} hours`);
   });
 
-  test('migration 012 counts the actions of existing rollup rows as the hot path does', async () => {
-    const before = await server.db.sql`select user_id, currency, hour_start, actions from aggregator_rtp_hourly order by 1, 2, 3`;
+  test('migration 040 rebuilds the aggregator rollups from the actions exactly as the hot path wrote them', async () => {
+    const read = () => server.db.sql`select * from game_rollups where surface = 'aggregator' order by player, currency, hour_start, provider, game`;
+    const before = await read();
     assert.ok(before.length > 0 && before.every((r) => r.actions > 0n));
-    const migration = fs.readFileSync(new URL('../../migrations/012_aggregator_rollup_actions.sql', import.meta.url), 'utf8');
-    const backfill = migration.slice(migration.indexOf('update aggregator_rtp_hourly'));
+    const migration = fs.readFileSync(new URL('../../migrations/040_game_rollups.sql', import.meta.url), 'utf8');
+    const start = migration.indexOf('insert into game_rollups');
+    const backfill = migration.slice(start, migration.indexOf('insert into game_rollups', start + 1));
     await server.db.sql.begin(async (tx) => {
-      await tx`update aggregator_rtp_hourly set actions = 0`;
+      await tx`delete from game_rollups where surface = 'aggregator'`;
       // A session zone with a half-hour offset: the backfill must still count in UTC hours.
       await tx`set local timezone = 'Asia/Kolkata'`;
       await tx.unsafe(backfill);
     });
-    const after = await server.db.sql`select user_id, currency, hour_start, actions from aggregator_rtp_hourly order by 1, 2, 3`;
-    assert.deepEqual(after, before);
+    assert.deepEqual(await read(), before);
   });
 
   test('the ledger verifies after the random workload', async () => {

@@ -45,7 +45,7 @@ describe('ledger core', () => {
       { from: playerAccount('p2', 'USD'), to: house, amount_minor: 60n, kind: 'bet' },
     ]);
     assert.equal(r.ok, false);
-    assert.equal(!r.ok && r.error, 'INSUFFICIENT_FUNDS');
+    assert.equal(!r.ok && r.error.key, 'INSUFFICIENT_FUNDS');
     const account = await ledger.account(playerAccount('p2', 'USD'));
     assert.equal(account!.balance_minor, 100n);
     assert.equal(account!.version, 1n);
@@ -71,7 +71,7 @@ describe('ledger core', () => {
     assert.equal(again.value.replayed, true);
     assert.equal(again.value.transfers[0].id, first.value.transfers[0].id);
     const conflicting = await ledger.execute([{ ...spec, amount_minor: 8n }]);
-    assert.equal(!conflicting.ok && conflicting.error, 'IDEMPOTENCY_CONFLICT');
+    assert.equal(!conflicting.ok && conflicting.error.key, 'IDEMPOTENCY_CONFLICT');
     assert.equal((await ledger.account(playerAccount('p4', 'USD')))!.balance_minor, 93n);
   });
 
@@ -108,7 +108,7 @@ describe('concurrency across processes (two pools, two writers)', () => {
       const results = await Promise.all(Array.from({ length: 1000 }, (_, i) =>
         writers[i % 2].execute([{ from: playerAccount('hot', 'USD'), to: house, amount_minor: 1n, kind: 'bet' }])));
       assert.equal(results.filter((r) => r.ok).length, 500);
-      assert.ok(results.filter((r) => !r.ok).every((r) => !r.ok && r.error === 'INSUFFICIENT_FUNDS'));
+      assert.ok(results.filter((r) => !r.ok).every((r) => !r.ok && r.error.key === 'INSUFFICIENT_FUNDS'));
       assert.equal((await ledger.account(playerAccount('hot', 'USD')))!.balance_minor, 0n);
       const report = await verifyLedger(db.sql);
       assert.ok(report.passed, formatReport(report));
@@ -213,7 +213,7 @@ describe('idempotency conflicts', () => {
     const spec = { from: treasury, to: playerAccount('first', 'USD'), amount_minor: 286n, kind: 'topup', scope: 'test', external_id: 'k-accounts' };
     assert.ok((await ledger.execute([spec])).ok, 'first applied');
     const other = await ledger.execute([{ ...spec, to: playerAccount('second', 'USD') }]);
-    assert.equal(!other.ok && other.error, 'IDEMPOTENCY_CONFLICT');
+    assert.equal(!other.ok && other.error.key, 'IDEMPOTENCY_CONFLICT');
     assert.equal(await ledger.account(playerAccount('second', 'USD')).then((a) => a?.balance_minor ?? 0n), 0n);
   });
 });

@@ -104,7 +104,7 @@ test('random operation sequences agree with an in-memory model, and verify passe
         const expected = chunk.map((o) => model.apply(o));
         const outcomes = await Promise.all(chunk.map((o) => ledger.execute(toTransfers(o, model))));
         outcomes.forEach((outcome, i) => {
-          assert.equal(outcome.ok ? 'ok' : outcome.error, expected[i], `op ${JSON.stringify(chunk[i])}`);
+          assert.equal(outcome.ok ? 'ok' : outcome.error.key, expected[i], `op ${JSON.stringify(chunk[i])}`);
         });
         for (let i = 0; i < PLAYERS; i++) {
           const account = await ledger.account(playerAccount(model.name(i), 'USD'));

@@ -2,9 +2,12 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Ledger } from '../../src/ledger/service.ts';
 import type { CommandHandler } from '../../src/ledger/command.ts';
-import { playerAccount, systemAccount, succeed } from '../../src/ledger/types.ts';
+import { playerAccount, systemAccount } from '../../src/ledger/types.ts';
+import { refuse, succeed } from '../../src/platform/outcome.ts';
+import { LEDGER_ERRORS, LedgerUnavailableError } from '../../src/ledger/errors.ts';
+import { JournaledList } from '../../src/ledger/journal.ts';
+import { ledgerMetrics } from '../../src/platform/metrics.ts';
 import { verifyLedger } from '../../src/ledger/verify.ts';
-import { AppError } from '../../src/platform/errors.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 
@@ -25,16 +28,22 @@ after(async () => {
   await db.drop();
 });
 
-type Input = { id: string; note: string };
+type Input = { id: string; note: string; refuse?: boolean };
 
-function betHandler(persist: CommandHandler<Input, string>['persist']): CommandHandler<Input, string> {
+/** A bet of 10 per command; its row is journaled, so a refused command (refuse: true) leaves none. */
+function betHandler(persist = true): CommandHandler<Input, string, JournaledList<Input>> {
   return {
     name: 'test.bet',
-    apply(book, input) {
+    state: (_rows, journal) => new JournaledList<Input>(journal),
+    apply({ book }, input, rows) {
       const r = book.transfer({ from: playerAccount('w', 'USD'), to: house, amount_minor: 10n, kind: 'bet' });
-      return r.ok ? succeed(r.value.id) : r;
+      if (!r.ok) return refuse(LEDGER_ERRORS[r.refusal]);
+      rows.push(input);
+      return input.refuse ? refuse(LEDGER_ERRORS.IDEMPOTENCY_CONFLICT) : succeed(r.value.id);
     },
-    persist,
+    persist: persist
+      ? (tx, rows) => rows.toArray().map((d) => tx`insert into writer_test_rows values (${d.id}, ${d.note})`)
+      : undefined,
   };
 }
 
@@ -42,7 +51,7 @@ const needs = [{ key: playerAccount('w', 'USD'), create: false }, { key: house, 
 const balance = async () => (await ledger.account(playerAccount('w', 'USD')))!.balance_minor;
 
 test('a persist returning unawaited statements commits them with the money', async () => {
-  const handler = betHandler((tx, decided) => decided.map((d) => tx`insert into writer_test_rows values (${d.input.id}, ${d.input.note})`));
+  const handler = betHandler();
   const outcomes = await Promise.all(['a1', 'a2', 'a3'].map((id) => ledger.submit({ handler, input: { id, note: 'ok' }, accounts: needs })));
   assert.ok(outcomes.every((o) => o.ok), 'all applied');
   const rows = await db.sql`select id from writer_test_rows where id like 'a%' order by id`;
@@ -50,31 +59,18 @@ test('a persist returning unawaited statements commits them with the money', asy
   assert.equal(await balance(), 970n);
 });
 
-test('an async persist that awaits its own statements is waited for before COMMIT', async () => {
-  const handler = betHandler(async (tx, decided) => {
-    for (const d of decided) await tx`insert into writer_test_rows values (${d.input.id}, ${d.input.note})`;
-  });
-  const outcomes = await Promise.all(['b1', 'b2'].map((id) => ledger.submit({ handler, input: { id, note: 'ok' }, accounts: needs })));
-  assert.ok(outcomes.every((o) => o.ok), 'all applied');
-  assert.equal((await db.sql`select count(*)::int as n from writer_test_rows where id like 'b%'`)[0].n, 2);
-  assert.equal(await balance(), 950n);
-});
-
-test('an async persist whose later statement fails rolls back everything (COMMIT never overtakes it)', async () => {
-  const handler = betHandler(async (tx, decided) => {
-    for (const d of decided) {
-      await tx`insert into writer_test_rows values (${d.input.id}, 'ok')`;
-      await tx`insert into writer_test_rows values (${`${d.input.id}-second`}, ${d.input.note})`;
-    }
-  });
+test('a refused command loses its journaled rows with its money; its neighbours keep theirs', async () => {
+  const handler = betHandler();
   const before_minor = await balance();
-  await assert.rejects(ledger.submit({ handler, input: { id: 'e1', note: 'bad' }, accounts: needs }), /writer_test_rows_note_check/);
-  assert.equal(await balance(), before_minor, 'no money moved');
-  assert.equal((await db.sql`select count(*)::int as n from writer_test_rows where id like 'e1%'`)[0].n, 0, 'no row of the batch');
+  const outcomes = await Promise.all(['b1', 'b2', 'b3'].map((id) =>
+    ledger.submit({ handler, input: { id, note: 'ok', refuse: id === 'b2' }, accounts: needs })));
+  assert.deepEqual(outcomes.map((o) => o.ok), [true, false, true]);
+  assert.deepEqual((await db.sql`select id from writer_test_rows where id like 'b%' order by id`).map((r) => r.id), ['b1', 'b3']);
+  assert.equal(await balance(), before_minor - 20n, 'the refused bet moved nothing');
 });
 
 test('a failing protocol statement rolls the money back too, and the caller gets the error', async () => {
-  const handler = betHandler((tx, decided) => decided.map((d) => tx`insert into writer_test_rows values (${d.input.id}, ${d.input.note})`));
+  const handler = betHandler();
   const before_minor = await balance();
   await assert.rejects(ledger.submit({ handler, input: { id: 'c1', note: 'bad' }, accounts: needs }), /writer_test_rows_note_check/);
   assert.equal(await balance(), before_minor, 'no money moved');
@@ -84,13 +80,29 @@ test('a failing protocol statement rolls the money back too, and the caller gets
   assert.ok((await verifyLedger(db.sql)).passed, 'ledger verifies');
 });
 
-test('a bad command in a batch does not fail its neighbours (the batch is split)', async () => {
-  const handler = betHandler((tx, decided) => decided.map((d) => tx`insert into writer_test_rows values (${d.input.id}, ${d.input.note})`));
+test('a bad command in a batch does not fail its neighbours (the batch is halved until it is alone)', async () => {
+  const handler = betHandler();
   const results = await Promise.allSettled(['d1', 'd2', 'd3'].map((id) =>
     ledger.submit({ handler, input: { id, note: id === 'd2' ? 'bad' : 'ok' }, accounts: needs })));
   assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled']);
   assert.equal((await db.sql`select count(*)::int as n from writer_test_rows where id in ('d1', 'd3')`)[0].n, 2);
 });
+
+test('one poison command among 64 costs its neighbours a few halvings, not 64 single batches', async () => {
+  const handler = betHandler();
+  const batches_before = await batchCount();
+  const ids = Array.from({ length: 64 }, (_, i) => `p${i}`);
+  const results = await Promise.allSettled(ids.map((id) => ledger.submit({ handler, input: { id, note: id === 'p17' ? 'bad' : 'ok' }, accounts: needs })));
+  assert.equal(results.filter((r) => r.status === 'rejected').length, 1);
+  assert.equal((await db.sql`select count(*)::int as n from writer_test_rows where id like 'p%'`)[0].n, 63);
+  // One failed batch, then at most two halves per level down to the poison: ~2·log2(64) batches.
+  assert.ok((await batchCount()) - batches_before <= 16, `batches written: ${(await batchCount()) - batches_before}`);
+});
+
+async function batchCount(): Promise<number> {
+  const metric = await ledgerMetrics.batch_size.get();
+  return metric.values.find((v) => v.metricName === 'croupier_ledger_batch_size_count')?.value ?? 0;
+}
 
 test('a full queue refuses new commands with OVERLOADED instead of growing without bound', async () => {
   const small = new Ledger(db.sql, logger, { queue_length_max: 2 });
@@ -100,7 +112,7 @@ test('a full queue refuses new commands with OVERLOADED instead of growing witho
     const settled = await Promise.allSettled(submitted);
     const refused = settled.filter((r) => r.status === 'rejected');
     assert.ok(refused.length > 0, 'some refused');
-    assert.ok(refused.every((r) => r.status === 'rejected' && r.reason instanceof AppError && r.reason.key === 'OVERLOADED'), 'refused as OVERLOADED');
+    assert.ok(refused.every((r) => r.status === 'rejected' && r.reason instanceof LedgerUnavailableError && r.reason.reason === 'overloaded'), 'refused as OVERLOADED');
     const applied = settled.filter((r) => r.status === 'fulfilled').length;
     assert.equal((await small.account(playerAccount('q', 'USD')))!.balance_minor, BigInt(applied));
   } finally {

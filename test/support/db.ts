@@ -3,8 +3,9 @@ import { migrate } from '../../src/db/migrate.ts';
 import { adminSql, createSql, type Sql } from '../../src/db/sql.ts';
 import { Ledger } from '../../src/ledger/service.ts';
 import { loadConfig, type Config } from '../../src/platform/config.ts';
-import type { AppContext } from '../../src/platform/context.ts';
-import { ROLES } from '../../src/platform/context.ts';
+import type { AppContext } from '../../src/ledger/context.ts';
+import { ROLES } from '../../src/platform/module.ts';
+import { PARTICIPANTS } from '../../src/app/modules.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import type { WriterOptions } from '../../src/ledger/writer.ts';
 
@@ -50,6 +51,6 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
 export function testContext(db: TestDatabase, writer: WriterOptions = {}): AppContext {
   const config = testConfig({ DATABASE_URL: db.url });
   const logger = createLogger(config.log_level);
-  const ledger = new Ledger(db.sql, logger, writer);
-  return { config, logger, sql: db.sql, ledger, roles: new Set(ROLES), self_url: () => '', on_shutdown: () => {} };
+  const ledger = new Ledger(db.sql, logger, { participants: PARTICIPANTS, ...writer });
+  return { config, logger, sql: db.sql, ledger, roles: new Set(ROLES), self_url: () => '' };
 }

@@ -1,4 +1,4 @@
-import { startServer, type Server } from '../../src/platform/runtime.ts';
+import { startServer, type Server } from '../../src/app/runtime.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { createTestDatabase, testConfig, type TestDatabase } from './db.ts';
 import type { Role } from '../../src/platform/context.ts';

@@ -2,9 +2,9 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { verifyLedger } from '../../src/ledger/verify.ts';
-import { purgeExpiredIdempotencyKeys, startIdempotencyPurge, parseIdempotencyKey } from '../../src/wallet/idempotency.ts';
+import { purgeExpiredIdempotencyKeys, idempotencyPurgeJob, parseIdempotencyKey } from '../../src/wallet/idempotency.ts';
+import { startPeriodic } from '../../src/platform/periodic.ts';
 import { IDEMPOTENCY_RETENTION_MS } from '../../src/wallet/limits.ts';
-import type { AppContext } from '../../src/platform/context.ts';
 import { call, startTestServer, type TestServer } from '../support/server.ts';
 import { auth, balanceOf, post } from './helpers.ts';
 
@@ -207,21 +207,18 @@ describe('retention', () => {
     assert.equal(await balanceOf(base, 'k_purge', 'GOLD_COINS'), 14);
   });
 
-  test('the background job purges expired keys on its timer and stops on shutdown', async () => {
+  test('the declared purge job, run by the periodic helper, purges expired keys on its timer and stops', async () => {
     const key = randomUUID();
     await post(base, '/v1/wallets/k_timer/topup', { asset: 'GOLD_COINS', amount: 1 }, { key });
     await server.db.sql`update wallet_idempotency_keys set created_at = now() - interval '25 hours' where idempotency_key = ${key}`;
-    const stops: (() => Promise<void> | void)[] = [];
-    const ctx = { ...server.ctx, on_shutdown: (stop: () => Promise<void> | void) => stops.push(stop) } as AppContext;
-    startIdempotencyPurge(ctx, 20);
-    assert.equal(stops.length, 1);
+    const job = startPeriodic(idempotencyPurgeJob.name, 20, (signal) => idempotencyPurgeJob.run(server.ctx, signal), server.ctx.logger);
     const deadline = Date.now() + 5_000;
     let left = 1;
     while (left > 0 && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 25));
       left = Number((await server.db.sql`select count(*)::int as n from wallet_idempotency_keys where idempotency_key = ${key}`)[0].n);
     }
-    await stops[0]();
+    await job.stop();
     assert.equal(left, 0);
   });
 });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { verifyLedger } from '../../src/ledger/verify.ts';
 import { createLogger } from '../../src/platform/logger.ts';
-import { startServer, type Server } from '../../src/platform/runtime.ts';
+import { startServer, type Server } from '../../src/app/runtime.ts';
 import { createTestDatabase, testConfig, type TestDatabase } from '../support/db.ts';
 import { API_KEY, balanceOf, post } from './helpers.ts';
 

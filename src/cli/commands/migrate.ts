@@ -1,4 +1,4 @@
-import { openContext } from '../../platform/runtime.ts';
+import { openContext } from '../../app/runtime.ts';
 import type { Command } from '../command.ts';
 import { quietConfig } from '../shared.ts';
 import { listMigrations } from '../../db/migrate.ts';

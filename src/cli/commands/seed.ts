@@ -1,4 +1,4 @@
-import { openContext, runSeeds } from '../../platform/runtime.ts';
+import { openContext, runSeeds } from '../../app/runtime.ts';
 import type { Command } from '../command.ts';
 import { quietConfig } from '../shared.ts';
 

@@ -6,8 +6,8 @@ import { formatReport, verifyLedger, type VerifyReport } from '../../ledger/veri
 import { freePort } from '../../db/free-port.ts';
 import type { Config } from '../../platform/config.ts';
 import type { Logger } from '../../platform/logger.ts';
-import { startServer, type Server } from '../../platform/runtime.ts';
-import { startProviderThread } from '../../provider/thread-host.ts';
+import { startServer, type Server } from '../../app/runtime.ts';
+import { startProviderThread } from '../../app/provider-thread-host.ts';
 import { GAMES } from '../../provider/games.ts';
 import { DROP_RATE_MAX, SIMULATE_CLI_CONCURRENCY_MAX, SIMULATE_ROUNDS_MAX } from '../../provider/limits.ts';
 import { balanceMatches, rtpInterval, runSimulation, type SimulationOptions, type SimulationResult } from '../../provider/simulation.ts';

@@ -1,6 +1,7 @@
 import { CONFIG_VARIABLES, defaultSecretsInUse } from '../../platform/config.ts';
-import { AVAILABLE_ROLES, ROLES, type Role } from '../../platform/context.ts';
-import { startServer } from '../../platform/runtime.ts';
+import { AVAILABLE_ROLES } from '../../app/modules.ts';
+import { startServer } from '../../app/runtime.ts';
+import { ROLES, type Role } from '../../platform/module.ts';
 import type { Command } from '../command.ts';
 import { configOrExit } from '../shared.ts';
 

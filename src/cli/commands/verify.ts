@@ -1,5 +1,5 @@
 import { formatReport, reportJson, verifyLedger } from '../../ledger/verify.ts';
-import { openContext } from '../../platform/runtime.ts';
+import { openContext } from '../../app/runtime.ts';
 import type { Command } from '../command.ts';
 import { quietConfig } from '../shared.ts';
 

@@ -12,7 +12,7 @@ export function renderErrorDocs(): string {
     '',
     'Every error response is `{ "code": <code>, "message": "<sentence>" }` with the HTTP status below.',
     'The message shown is the default; where a field is at fault the message names it.',
-    'Generated from the registry (`src/platform/errors.ts`) by `npm run docs:errors`; a test keeps it in step.',
+    'Generated from the registry (`src/app/errors.ts`) by `npm run docs:errors`; a test keeps it in step.',
   ];
   for (const [surface, table] of Object.entries(ERROR_TABLES)) {
     const rows = Object.entries(table);

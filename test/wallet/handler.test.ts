@@ -6,7 +6,7 @@ import { Ledger } from '../../src/ledger/service.ts';
 import { playerAccount, systemAccount, type AccountKey } from '../../src/ledger/types.ts';
 import { verifyLedger } from '../../src/ledger/verify.ts';
 import { createLogger } from '../../src/platform/logger.ts';
-import { movementHandler, type MovementInput } from '../../src/wallet/command.ts';
+import { movementHandler, type MovementInput } from '../../src/wallet/handler.ts';
 import { sha256 } from '../../src/wallet/idempotency.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 
@@ -66,7 +66,7 @@ describe('wallet movement command', () => {
       const outcomes = [a, b];
       assert.equal(outcomes.filter((o) => o.ok).length, 1, `round ${i}`);
       const lost = outcomes.find((o) => !o.ok)!;
-      assert.equal(!lost.ok && lost.error, 'WALLET_IDEMPOTENCY_KEY_REUSED');
+      assert.equal(!lost.ok && lost.error.key, 'WALLET_IDEMPOTENCY_KEY_REUSED');
       const moved = [await balance(`c_x${i}`), await balance(`c_y${i}`)].map((b) => b ?? 0n);
       assert.deepEqual(moved.sort(), [0n, 10n]);
     }

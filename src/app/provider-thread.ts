@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadConfig } from '../platform/config.ts';
 import { createLogger } from '../platform/logger.ts';
-import { startServer } from '../platform/runtime.ts';
+import { startServer } from './runtime.ts';
 
 /**
  * The provider role in a worker thread of its own (used by `croupier simulate` in-process): a second

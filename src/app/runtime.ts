@@ -1,14 +1,17 @@
 import type { FastifyInstance } from 'fastify';
 import { openDatabase, type DatabaseHandle } from '../db/database.ts';
-import { migrate } from '../db/migrate.ts';
+import { migrate, migrationsCurrent } from '../db/migrate.ts';
 import { createSql, type Sql } from '../db/sql.ts';
+import type { AppContext } from '../ledger/context.ts';
 import { Ledger } from '../ledger/service.ts';
-import type { Config } from './config.ts';
-import { AVAILABLE_ROLES, type AppContext, type Role } from './context.ts';
-import { buildApp } from './http.ts';
-import type { Logger } from './logger.ts';
-import { SEEDS, pluginsFor } from './plugins.ts';
-import { SHUTDOWN_TIMEOUT_MS } from './limits.ts';
+import type { Config } from '../platform/config.ts';
+import { buildApp } from '../platform/http.ts';
+import { SHUTDOWN_TIMEOUT_MS } from '../platform/limits.ts';
+import type { Logger } from '../platform/logger.ts';
+import type { Role } from '../platform/module.ts';
+import { startPeriodic, type PeriodicJob } from '../platform/periodic.ts';
+import { mapError } from './errors.ts';
+import { AVAILABLE_ROLES, MODULES, PARTICIPANTS, modulesFor } from './modules.ts';
 
 export interface OpenedContext {
   ctx: AppContext;
@@ -19,7 +22,7 @@ export interface OpenedContext {
   close(): Promise<void>;
 }
 
-/** Database (embedded or DATABASE_URL) → pool → migrations → ledger. Shared by every command. */
+/** Database (embedded or DATABASE_URL) → pool → migrations → ledger (with its participants). Shared by every command. */
 export async function openContext(config: Config, logger: Logger, roles: Set<Role> = new Set(AVAILABLE_ROLES)): Promise<OpenedContext> {
   const db: DatabaseHandle = await openDatabase(config, logger);
   let sql: Sql | undefined;
@@ -27,20 +30,12 @@ export async function openContext(config: Config, logger: Logger, roles: Set<Rol
     sql = createSql(db.url, config.db_pool_size);
     const { applied } = await migrate(sql);
     if (applied.length) logger.info({ applied }, 'migrations applied');
-    const ledger = new Ledger(sql, logger, { batches_in_flight: config.ledger_batches_in_flight, pool_size: config.db_pool_size });
-    const stops: (() => Promise<void> | void)[] = [];
+    const ledger = new Ledger(sql, logger, {
+      batches_in_flight: config.ledger_batches_in_flight, pool_size: config.db_pool_size, participants: PARTICIPANTS,
+    });
     let base_url = '';
-    const ctx: AppContext = {
-      config,
-      logger,
-      sql,
-      ledger,
-      roles,
-      self_url: () => base_url,
-      on_shutdown: (stop) => stops.push(stop),
-    };
+    const ctx: AppContext = { config, logger, sql, ledger, roles, self_url: () => base_url };
     const close = async () => {
-      for (const stop of stops.reverse()) await Promise.resolve(stop()).catch((err) => logger.error({ err }, 'stopping a background task failed'));
       await ledger.close();
       await sql!.end({ timeout: 5 });
       await db.release();
@@ -53,10 +48,13 @@ export async function openContext(config: Config, logger: Logger, roles: Set<Rol
   }
 }
 
-/** Runs every demo seed; returns what each did. */
+/** Runs every module's demo seed, in the list's order; returns what each did. */
 export async function runSeeds(ctx: AppContext): Promise<string[]> {
   const lines: string[] = [];
-  for (const seed of SEEDS) for (const line of await seed.run(ctx)) lines.push(`${seed.name}: ${line}`);
+  for (const module of MODULES) {
+    if (!module.seed) continue;
+    for (const line of await module.seed(ctx)) lines.push(`${module.name}: ${line}`);
+  }
   await ctx.sql`insert into croupier_settings (key, value) values ('seeded_at', to_jsonb(now()))
     on conflict (key) do update set value = excluded.value, updated_at = now()`;
   return lines;
@@ -73,24 +71,50 @@ export interface Server {
   url: string;
   /** See OpenedContext. */
   database_url: string;
-  /** Graceful: stop accepting, finish in-flight requests, flush the ledger, close the pool, stop the database. */
+  /** Graceful: stop accepting, finish in-flight requests, stop jobs, flush the ledger, close the pool, stop the database. */
   stop(): Promise<void>;
+}
+
+/** The HTTP server of the given roles: each module's routes registered in its own scope. */
+export function buildServer(ctx: AppContext, roles: Set<Role>): Promise<FastifyInstance> {
+  const ready = async () => {
+    await ctx.sql`select 1`;
+    return migrationsCurrent(ctx.sql);
+  };
+  return buildApp(ctx, { mapError, ready }, async (app) => {
+    for (const module of modulesFor(roles)) {
+      const routes = module.routes;
+      if (routes) await app.register(async (scope) => routes(scope, ctx));
+    }
+  });
 }
 
 export async function startServer(config: Config, logger: Logger, roles: Set<Role> = new Set(AVAILABLE_ROLES)): Promise<Server> {
   const opened = await openContext(config, logger, roles);
   const { ctx } = opened;
   let app: FastifyInstance | undefined;
+  const jobs: PeriodicJob[] = [];
+  const modules = modulesFor(roles);
+  const closeAll = async () => {
+    await Promise.all(jobs.map((job) => job.stop()));
+    for (const module of modules) await module.close?.(ctx).catch((err) => logger.error({ err, module: module.name }, 'closing a module failed'));
+    await opened.close();
+  };
   try {
     if (roles.has('api')) {
       const seeded = await seedIfEmpty(ctx);
       if (seeded.length) logger.info({ seeded }, 'demo data seeded (first start of an empty database)');
     }
-    app = await buildApp(ctx, pluginsFor(roles));
+    app = await buildServer(ctx, roles);
     const address = await app.listen({ port: config.port, host: config.host });
     const port = (app.server.address() as { port: number }).port;
     const url = `http://127.0.0.1:${port}`;
     opened.setSelfUrl(url);
+    for (const module of modules) {
+      for (const job of module.jobs ?? []) {
+        jobs.push(startPeriodic(job.name, job.interval_ms, (signal) => job.run(ctx, signal), logger, { run_at_start: job.run_at_start }));
+      }
+    }
     logger.info({ address, roles: [...roles] }, 'croupier is listening');
     let stopping: Promise<void> | undefined;
     const stop = () => {
@@ -101,7 +125,7 @@ export async function startServer(config: Config, logger: Logger, roles: Set<Rol
         }, SHUTDOWN_TIMEOUT_MS);
         timer.unref();
         await app!.close();
-        await opened.close();
+        await closeAll();
         clearTimeout(timer);
       })();
       return stopping;
@@ -109,7 +133,7 @@ export async function startServer(config: Config, logger: Logger, roles: Set<Rol
     return { ctx, app, url, database_url: opened.database_url, stop };
   } catch (error) {
     await app?.close().catch(() => {});
-    await opened.close();
+    await closeAll();
     throw error;
   }
 }

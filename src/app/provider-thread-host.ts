@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { PROVIDER_THREAD_START_TIMEOUT_MS } from './limits.ts';
+import { PROVIDER_THREAD_START_TIMEOUT_MS } from '../provider/limits.ts';
 
 export interface ProviderThread {
   url: string;
@@ -8,7 +8,7 @@ export interface ProviderThread {
 
 /** Runs the provider role in a worker thread with these environment overrides; resolves once it listens. */
 export function startProviderThread(env: Record<string, string>): Promise<ProviderThread> {
-  const worker = new Worker(new URL('./thread-entry.js', import.meta.url), { workerData: { env } });
+  const worker = new Worker(new URL('./provider-thread-entry.js', import.meta.url), { workerData: { env } });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('the provider thread did not start in time')), PROVIDER_THREAD_START_TIMEOUT_MS);
     worker.once('error', (error) => {

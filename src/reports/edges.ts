@@ -1,4 +1,4 @@
-import { RTP_BUCKET_MS } from './limits.ts';
+import { ROLLUP_BUCKET_MS } from './limits.ts';
 
 /**
  * How an RTP report reads the (at most two) partial hours a window cuts: `first` is the hour holding
@@ -17,14 +17,14 @@ export interface EdgeChoice {
  * here: both ways are exact (the SQL keeps the microseconds), this only picks the shorter scan.
  */
 export function chooseEdges(from_ms: number, to_ms: number, now_ms: number): EdgeChoice {
-  const hf = Math.ceil(from_ms / RTP_BUCKET_MS) * RTP_BUCKET_MS;
-  const ht = Math.floor(to_ms / RTP_BUCKET_MS) * RTP_BUCKET_MS;
+  const hf = Math.ceil(from_ms / ROLLUP_BUCKET_MS) * ROLLUP_BUCKET_MS;
+  const ht = Math.floor(to_ms / ROLLUP_BUCKET_MS) * ROLLUP_BUCKET_MS;
   const cheaper = (hour_ms: number, a: number, b: number) => {
     const past = (lo: number, hi: number) => Math.max(0, Math.min(hi, now_ms) - lo);
-    return past(hour_ms, a) + past(b, hour_ms + RTP_BUCKET_MS) < past(a, b);
+    return past(hour_ms, a) + past(b, hour_ms + ROLLUP_BUCKET_MS) < past(a, b);
   };
   return {
-    first: from_ms < hf && cheaper(hf - RTP_BUCKET_MS, from_ms, Math.min(hf, to_ms)),
+    first: from_ms < hf && cheaper(hf - ROLLUP_BUCKET_MS, from_ms, Math.min(hf, to_ms)),
     last: ht < to_ms && ht >= hf && cheaper(ht, ht, to_ms),
   };
 }

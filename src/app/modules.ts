@@ -1,0 +1,40 @@
+import { aggregatorModule } from '../aggregator/module.ts';
+import type { DomainModule } from '../ledger/context.ts';
+import type { BatchParticipant } from '../ledger/command.ts';
+import { ledgerModule } from '../ledger/module.ts';
+import type { Role } from '../platform/module.ts';
+import { providerModule } from '../provider/module.ts';
+import { reportsModule } from '../reports/module.ts';
+import { rollupParticipant } from '../reports/rollups.ts';
+import { seamlessModule } from '../seamless/module.ts';
+import { walletModule } from '../wallet/module.ts';
+import { webModule } from '../web/module.ts';
+
+/**
+ * The one list of the system's modules, in seed order (a module's seed may rely on the ones before it).
+ * Routes, seeds, the error registry, the roles a build can run and the background jobs are derived
+ * from it; adding a domain is adding it here (see README, "How to add a domain").
+ */
+export const MODULES: readonly DomainModule[] = [
+  ledgerModule,
+  aggregatorModule,
+  walletModule,
+  seamlessModule,
+  reportsModule,
+  webModule,
+  providerModule,
+];
+
+/**
+ * Modules that ride along with every ledger batch, in the order they hear play events. Report rollups
+ * are fed by both game surfaces in the same transaction as the money.
+ */
+export const PARTICIPANTS: readonly BatchParticipant<unknown>[] = [rollupParticipant as BatchParticipant<unknown>];
+
+/** Roles this build can run: those some module serves. */
+export const AVAILABLE_ROLES: Role[] = [...new Set(MODULES.flatMap((m) => m.roles))];
+
+/** The modules a process with these roles runs. */
+export function modulesFor(roles: Set<Role>): DomainModule[] {
+  return MODULES.filter((m) => m.roles.some((r) => roles.has(r)));
+}

@@ -1,0 +1,32 @@
+import { playerAccount, systemAccount, type AccountKey } from '../ledger/types.ts';
+
+/** The game surfaces that take bets: the aggregator protocol (SPEC §2) and the casino callbacks (§3). */
+export type Surface = 'aggregator' | 'casino';
+
+/**
+ * Where a bet, win or refund belongs: the surface, the game (provider and game code), the round, the
+ * player and the currency. The game catalog (categories, contributions) arrives with bonus wagering;
+ * it resolves from (provider, game) here.
+ */
+export interface Round {
+  surface: Surface;
+  provider: string;
+  game: string;
+  /** The protocol's round id (aggregator game_id, casino roundId); null when the protocol sent none. */
+  round_id: string | null;
+  player: string;
+  currency: string;
+}
+
+/** Aggregator `game` is "provider:game"; without a colon the provider is `default` (SPEC §5). */
+export function gameOf(wire_game: string | null): { provider: string; game: string } {
+  if (wire_game === null) return { provider: 'default', game: '' };
+  const colon = wire_game.indexOf(':');
+  if (colon < 0) return { provider: 'default', game: wire_game };
+  return { provider: wire_game.slice(0, colon), game: wire_game.slice(colon + 1) };
+}
+
+/** The player's cash account and the house account of the round's currency. */
+export function accountsOfRound(round: Pick<Round, 'player' | 'currency'>): { player: AccountKey; house: AccountKey } {
+  return { player: playerAccount(round.player, round.currency), house: systemAccount('house', round.currency) };
+}
