@@ -1,13 +1,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { launchBrowser } from '../support/browser.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { balanceOf } from '../wallet/helpers.ts';
 import { ensureWebBuilt } from './build.ts';
 
-/** The back office in a real headless Chromium (Debian's; never a downloaded one). */
-const CHROMIUM_PATH = '/usr/bin/chromium';
+/** The back office in a real headless Chromium (see launchBrowser: Debian's, or the one an npm package ships). */
 const WAIT_MS = 15_000;
 
 let server: TestServer;
@@ -16,13 +15,9 @@ let page: Page;
 const page_errors: string[] = [];
 
 before(async () => {
-  assert.ok(fs.existsSync(CHROMIUM_PATH), `${CHROMIUM_PATH} is missing: apt-get install -y chromium`);
   await ensureWebBuilt();
   server = await startTestServer();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  browser = await launchBrowser();
   page = await browser.newPage();
   page.setDefaultTimeout(WAIT_MS);
   page.on('pageerror', (error) => page_errors.push(error.message));
