@@ -1,15 +1,13 @@
-import type { Sql } from '../db/sql.ts';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
 import type { Role } from './module.ts';
 
 export { ROLES, type Role } from './module.ts';
 
-/** What the platform gives every process: configuration, logger, the pool, its roles and its URL. */
+/** What the platform gives every process: configuration, logger, its roles and its URL. */
 export interface PlatformContext {
   config: Config;
   logger: Logger;
-  sql: Sql;
   roles: Set<Role>;
   /** Base URL this process answers on, known once it listens (for in-process HTTP between roles). */
   self_url(): string;
