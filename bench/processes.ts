@@ -4,7 +4,7 @@ import { RSS_SAMPLE_INTERVAL_MS } from './limits.ts';
 
 /**
  * What is measured about a bench run's child processes from the outside (they are started by
- * src/cli/child-process.ts): resident memory, CPU time. Linux /proc; elsewhere the figures are null.
+ * src/platform/child-process.ts): resident memory, CPU time. Linux /proc; elsewhere the figures are null.
  */
 
 /** Resident set size of a process in bytes (VmRSS), or null. */

@@ -9,7 +9,7 @@ import { FUND_MINOR, PREFILL_DURATION_MAX_S, PREFILL_ROUNDS_PER_REQUEST, SIDE_CO
 import { Rng, RoundSource, runPhase, type PhaseResult, type UnknownRequest } from './load.ts';
 import { parseMetrics, windowMetrics, type Samples, type ServerWindowMetrics } from './metrics.ts';
 import { machineCpuTicks, machineDescription, processCpuSeconds, processTreeCpuSeconds, RssSampler } from './processes.ts';
-import type { Child } from '../src/cli/child-process.ts';
+import type { Child } from '../src/platform/child-process.ts';
 import { fundThroughLedger, openBenchDatabase, spawnCeiling, spawnCroupier, type BenchDatabase } from './target.ts';
 
 /** Everything `croupier bench` was asked to do (validated by the command). */

@@ -10,7 +10,7 @@ import { Ledger } from '../src/ledger/service.ts';
 import { playerAccount, systemAccount, type TransferSpec } from '../src/ledger/types.ts';
 import type { Logger } from '../src/platform/logger.ts';
 import { FUND_PLAYERS_PER_COMMAND } from './limits.ts';
-import { REPO_ROOT, spawnNode, type Child } from '../src/cli/child-process.ts';
+import { REPO_ROOT, spawnNode, type Child } from '../src/platform/child-process.ts';
 
 /**
  * What a bench run measures when it does not get --url: a database of its own (an embedded

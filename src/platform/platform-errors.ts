@@ -1,4 +1,5 @@
 import { defineErrors } from './error-table.ts';
+import { BODY_SIZE_MAX_BYTES, STRING_LENGTH_MAX } from './limits.ts';
 
 /** Errors every surface shares. */
 export const PLATFORM_ERRORS = defineErrors({
@@ -10,8 +11,8 @@ export const PLATFORM_ERRORS = defineErrors({
   BAD_REQUEST: { code: 'BAD_REQUEST', http_status: 400, message: 'The request is not valid HTTP for this endpoint.' },
   NOT_FOUND: { code: 'NOT_FOUND', http_status: 404, message: 'No such endpoint.' },
   METHOD_NOT_ALLOWED: { code: 'METHOD_NOT_ALLOWED', http_status: 405, message: 'Method not allowed on this endpoint.' },
-  BODY_TOO_LARGE: { code: 'BODY_TOO_LARGE', http_status: 413, message: 'Request body exceeds 1 MiB.' },
-  URI_TOO_LONG: { code: 'URI_TOO_LONG', http_status: 414, message: 'A path parameter exceeds 255 characters.' },
+  BODY_TOO_LARGE: { code: 'BODY_TOO_LARGE', http_status: 413, message: `Request body exceeds ${BODY_SIZE_MAX_BYTES / 1024 / 1024} MiB.` },
+  URI_TOO_LONG: { code: 'URI_TOO_LONG', http_status: 414, message: `A path parameter exceeds ${STRING_LENGTH_MAX} characters.` },
   UNSUPPORTED_MEDIA_TYPE: { code: 'UNSUPPORTED_MEDIA_TYPE', http_status: 415, message: 'Content-Type must be application/json.' },
   OVERLOADED: { code: 'OVERLOADED', http_status: 503, message: 'The ledger queue is full; retry shortly.' },
   NOT_READY: { code: 'NOT_READY', http_status: 503, message: 'The database is not reachable or migrations are not applied.' },

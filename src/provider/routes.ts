@@ -1,6 +1,7 @@
 import type { DomainRoutes } from '../ledger/context.ts';
 import { hmacGuard } from '../platform/auth.ts';
 import { valueOrThrow } from '../platform/outcome.ts';
+import { amountFromJson } from '../platform/money.ts';
 import { findGame } from './games.ts';
 import { launchBody, simulateBody, text } from './schemas.ts';
 import { providerService } from './service.ts';
@@ -50,7 +51,7 @@ export const providerRoutes: DomainRoutes = async (app, ctx) => {
     }
     return valueOrThrow(await service.bulk(body.sessionToken, {
       rounds: body.rounds, seed: body.seed, first_round: body.firstRound, concurrency: body.concurrency ?? 1,
-      bet_minor: body.betMinor === undefined ? undefined : BigInt(body.betMinor), drop_rate: body.dropRate ?? 0,
+      bet_minor: body.betMinor === undefined ? undefined : amountFromJson(body.betMinor), drop_rate: body.dropRate ?? 0,
     }));
   });
 

@@ -1,4 +1,5 @@
 import { defineErrors } from '../platform/error-table.ts';
+import { PLAYER_BALANCE_MAX_MINOR } from '../platform/limits.ts';
 
 /**
  * Error rows of the casino side of the seamless protocol (composed into the one registry in
@@ -41,7 +42,7 @@ export const SEAMLESS_ERRORS = defineErrors({
   SEAMLESS_BALANCE_LIMIT_EXCEEDED: {
     code: 'BALANCE_LIMIT_EXCEEDED',
     http_status: 400,
-    message: 'The balance would exceed 9007199254740991 minor units, the largest amount JSON carries exactly. Nothing was moved.',
+    message: `The balance would exceed ${PLAYER_BALANCE_MAX_MINOR} minor units, the largest amount JSON carries exactly. Nothing was moved.`,
   },
   SEAMLESS_PLAYER_NOT_FOUND: { code: 'PLAYER_NOT_FOUND', http_status: 404, message: 'The player has no wallet in this currency.' },
   SEAMLESS_GAME_NOT_FOUND: { code: 'GAME_NOT_FOUND', http_status: 404, message: 'No enabled game with this gameId in the casino catalogue.' },

@@ -14,11 +14,10 @@ const session: Session = { token: 'tok-0123456789abcdef', user_id: '1', game_id:
 const player = playerAccount('1', 'USD');
 const house = systemAccount('house', 'USD');
 
-function call(kind: CallKind, id: string, fields: Partial<CallInput> = {}): CallInput {
-  return {
-    kind, external_transaction_id: id, session_token: session.token, session, user_id: '1', currency: 'USD', game_id: null,
-    round_id: 'round-1', amount_minor: kind === 'rollback' ? null : 10n, original_transaction_id: null, received_at: now, ...fields,
-  };
+function call(kind: CallKind, id: string, fields: { amount_minor?: bigint; original_transaction_id?: string } = {}): CallInput {
+  const common = { external_transaction_id: id, session_token: session.token, session, user_id: '1', currency: 'USD', game_id: null, received_at: now };
+  if (kind === 'rollback') return { ...common, kind, round_id: null, amount_minor: null, original_transaction_id: fields.original_transaction_id ?? 'none' };
+  return { ...common, kind, round_id: 'round-1', amount_minor: fields.amount_minor ?? 10n, original_transaction_id: null };
 }
 
 function run(balance_minor: bigint, inputs: CallInput[]) {

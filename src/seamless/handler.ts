@@ -11,7 +11,7 @@ import { SEAMLESS_ERRORS } from './errors.ts';
 import { PLAYER_BALANCE_MAX_MINOR } from './limits.ts';
 import { sessionRefusal } from './session.ts';
 import { insertTransactions, markRolledBack, readBatchRows } from './store.ts';
-import { BUILT_IN_PROVIDER, type CallInput, type CallResult, type TransactionRow } from './types.ts';
+import { BUILT_IN_PROVIDER, type CallInput, type CallResult, type MoneyCall, type RollbackCall, type Session, type TransactionRow } from './types.ts';
 
 /** Ledger scope of every seamless transfer: (scope, external_id) is unique, a second guard behind our key. */
 export const SEAMLESS_SCOPE = 'seamless';
@@ -83,10 +83,8 @@ export const callHandler: CommandHandler<CallInput, CallResult, BatchState, Tran
     const existing = state.rows.get(input.external_transaction_id);
     if (existing) return replay(input, existing);
     const invalid = sessionRefusal(input.session, input, input.received_at.getTime(), input.kind !== 'debit');
-    if (invalid) return invalid;
-    if (input.kind === 'debit') return debit(batch, input, state);
-    if (input.kind === 'credit') return credit(batch, input, state);
-    return rollback(batch, input, state);
+    if (invalid || !input.session) return invalid ?? refuse(SEAMLESS_ERRORS.SEAMLESS_INVALID_SESSION);
+    return decideCall(batch, input, input.session, state);
   },
 
   // Unawaited: the writer pipelines these behind the ledger's writes, with COMMIT, in one round trip.
@@ -95,6 +93,17 @@ export const callHandler: CommandHandler<CallInput, CallResult, BatchState, Tran
     return [...insertTransactions(tx, rows), ...markRolledBack(tx, [...state.marks.toArray()])];
   },
 };
+
+function decideCall(batch: Batch, input: CallInput, session: Session, state: BatchState): Outcome<CallResult> {
+  switch (input.kind) {
+    case 'debit':
+      return debit(batch, input, state);
+    case 'credit':
+      return credit(batch, input, session, state);
+    case 'rollback':
+      return rollback(batch, input, session, state);
+  }
+}
 
 function addRoundDebit(state: BatchState, debit: TransactionRow): void {
   const list = state.round_debits.get(debit.round_id!) ?? [];
@@ -118,8 +127,8 @@ function replay(input: CallInput, existing: TransactionRow): Outcome<CallResult>
   return succeed({ response: { status: existing.response_status!, body: existing.response_body! }, replayed: true });
 }
 
-function expired(input: CallInput): boolean {
-  return input.received_at.getTime() >= input.session!.expires_at.getTime();
+function expired(input: CallInput, session: Session): boolean {
+  return input.received_at.getTime() >= session.expires_at.getTime();
 }
 
 function newRow(batch: Batch, input: CallInput, transfer: TransferRecord | null, response: { status: number; body: string } | undefined, transaction_id: string): TransactionRow {
@@ -159,29 +168,29 @@ function settled(batch: Batch, input: CallInput, state: BatchState, transfer: Tr
   return succeed({ response, replayed: false });
 }
 
-function debit(batch: Batch, input: CallInput, state: BatchState): Outcome<CallResult> {
-  const moved = stake(batch, roundOf(input), input.amount_minor!, { scope: SEAMLESS_SCOPE, external_id: input.external_transaction_id }, refusalsFor(input));
+function debit(batch: Batch, input: MoneyCall, state: BatchState): Outcome<CallResult> {
+  const moved = stake(batch, roundOf(input), input.amount_minor, { scope: SEAMLESS_SCOPE, external_id: input.external_transaction_id }, refusalsFor(input));
   if (!moved.ok) return moved;
   return settled(batch, input, state, moved.value);
 }
 
-function credit(batch: Batch, input: CallInput, state: BatchState): Outcome<CallResult> {
-  const standing = (state.round_debits.get(input.round_id!) ?? [])
+function credit(batch: Batch, input: MoneyCall, session: Session, state: BatchState): Outcome<CallResult> {
+  const standing = (state.round_debits.get(input.round_id) ?? [])
     .map((id) => state.rows.get(id)!)
     .filter((d) => d.user_id === input.user_id && d.currency === input.currency && d.rolled_back_by === null);
   if (standing.length === 0) {
     return refuse(SEAMLESS_ERRORS.SEAMLESS_UNKNOWN_TRANSACTION, `roundId ${input.round_id} has no standing debit of userId ${input.user_id} in ${input.currency}; nothing was credited.`);
   }
-  if (expired(input) && !standing.some((d) => d.session_token === input.session_token)) {
-    return refuse(SEAMLESS_ERRORS.SEAMLESS_INVALID_SESSION, `sessionToken expired at ${input.session!.expires_at.toISOString()} and did not place this round's debit.`);
+  if (expired(input, session) && !standing.some((d) => d.session_token === input.session_token)) {
+    return refuse(SEAMLESS_ERRORS.SEAMLESS_INVALID_SESSION, `sessionToken expired at ${session.expires_at.toISOString()} and did not place this round's debit.`);
   }
-  const moved = pay(batch, roundOf(input), input.amount_minor!, { scope: SEAMLESS_SCOPE, external_id: input.external_transaction_id }, refusalsFor(input));
+  const moved = pay(batch, roundOf(input), input.amount_minor, { scope: SEAMLESS_SCOPE, external_id: input.external_transaction_id }, refusalsFor(input));
   if (!moved.ok) return moved;
   return settled(batch, input, state, moved.value);
 }
 
-function rollback(batch: Batch, input: CallInput, state: BatchState): Outcome<CallResult> {
-  const original_id = input.original_transaction_id!;
+function rollback(batch: Batch, input: RollbackCall, session: Session, state: BatchState): Outcome<CallResult> {
+  const original_id = input.original_transaction_id;
   const original = state.rows.get(original_id);
   if (!original) return tombstone(batch, input, state);
   if (original.kind === 'tombstone') return settled(batch, input, state, null);
@@ -194,8 +203,8 @@ function rollback(batch: Batch, input: CallInput, state: BatchState): Outcome<Ca
   if (mismatch) {
     return refuse(SEAMLESS_ERRORS.SEAMLESS_TRANSACTION_MISMATCH, `originalTransactionId ${original_id} is a debit of another userId, currency, roundId or amount; nothing was moved.`);
   }
-  if (expired(input) && original.session_token !== input.session_token) {
-    return refuse(SEAMLESS_ERRORS.SEAMLESS_INVALID_SESSION, `sessionToken expired at ${input.session!.expires_at.toISOString()} and did not place debit ${original_id}.`);
+  if (expired(input, session) && original.session_token !== input.session_token) {
+    return refuse(SEAMLESS_ERRORS.SEAMLESS_INVALID_SESSION, `sessionToken expired at ${session.expires_at.toISOString()} and did not place debit ${original_id}.`);
   }
   if (original.rolled_back_by !== null) return settled(batch, input, state, null);
   const original_round: Round = { ...roundOf(input, original.round_id), game: original.game_id ?? roundOf(input).game };
@@ -209,12 +218,12 @@ function rollback(batch: Batch, input: CallInput, state: BatchState): Outcome<Ca
 }
 
 /** The original never arrived: remember its id as rolled back so it is refused if it ever does. */
-function tombstone(batch: Batch, input: CallInput, state: BatchState): Outcome<CallResult> {
+function tombstone(batch: Batch, input: RollbackCall, state: BatchState): Outcome<CallResult> {
   const outcome = settled(batch, input, state, null);
   if (!outcome.ok) return outcome;
   const marker: TransactionRow = {
     ...newRow(batch, input, null, undefined, uuidv7()),
-    external_transaction_id: input.original_transaction_id!,
+    external_transaction_id: input.original_transaction_id,
     kind: 'tombstone',
     original_transaction_id: null,
     amount_minor: null,

@@ -6,8 +6,10 @@ import { valueOrThrow } from '../platform/outcome.ts';
 import {
   balanceBody, balanceReply, creditBody, debitBody, launchBody, launchReply, moneyReply, rollbackBody, simulateReply,
 } from './schemas.ts';
-import { SeamlessService, type CallRequest } from './service.ts';
-import type { CallKind, CallResult } from './types.ts';
+import { SeamlessService } from './service.ts';
+import type { CallKind, CallRequest, CallResult } from './types.ts';
+import { amountFromJson } from '../platform/money.ts';
+import { assert } from '../platform/assert.ts';
 
 interface WireCall {
   sessionToken: string;
@@ -22,18 +24,22 @@ interface WireCall {
 
 const SIGNATURE_HEADER = 'x-casino-signature';
 
+/** The wire call as a request; the schemas guarantee the fields each kind requires (and safe-integer amounts). */
 function toRequest(kind: CallKind, body: WireCall): CallRequest {
-  return {
-    kind,
+  const common = {
     external_transaction_id: body.externalTransactionId,
     session_token: body.sessionToken,
     user_id: String(body.userId),
     currency: body.currency,
     game_id: body.gameId === undefined ? null : String(body.gameId),
-    round_id: body.roundId ?? null,
-    amount_minor: body.amount === undefined ? null : BigInt(body.amount),
-    original_transaction_id: body.originalTransactionId ?? null,
   };
+  const amount_minor = body.amount === undefined ? null : amountFromJson(body.amount) ?? null;
+  if (kind === 'rollback') {
+    assert(body.originalTransactionId !== undefined, 'the rollback schema requires originalTransactionId');
+    return { ...common, kind, round_id: body.roundId ?? null, amount_minor, original_transaction_id: body.originalTransactionId };
+  }
+  assert(body.roundId !== undefined && amount_minor !== null, `the ${kind} schema requires roundId and amount`);
+  return { ...common, kind, round_id: body.roundId, amount_minor, original_transaction_id: null };
 }
 
 /** The value, or the refusal as the registry row it names. */
@@ -58,8 +64,9 @@ export const seamlessRoutes: DomainRoutes = async (app, ctx) => {
 
   app.post('/casino/getBalance', callback('Player balance (provider callback)', 'Balance of the session\'s player in the session\'s currency.', balanceBody, balanceReply, [400, 401, 403, 404]),
     async (request) => {
-      const { session_token, user_id, currency, game_id } = toRequest('debit', request.body as WireCall);
-      return valueOrThrow(await service.balance({ session_token, user_id, currency, game_id }));
+      const body = request.body as WireCall;
+      const game_id = body.gameId === undefined ? null : String(body.gameId);
+      return valueOrThrow(await service.balance({ session_token: body.sessionToken, user_id: String(body.userId), currency: body.currency, game_id }));
     });
 
   const money = (kind: CallKind, summary: string, description: string, body: object, statuses: number[]) => {

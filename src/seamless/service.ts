@@ -17,11 +17,9 @@ import {
 } from './limits.ts';
 import { callProvider, describeReply } from './provider-client.ts';
 import { deleteSession, insertSession, readGame, readSession } from './store.ts';
-import type { CallInput, CallResult, Session } from './types.ts';
+import type { CallInput, CallRequest, CallResult, Session } from './types.ts';
 import { sessionRefusal } from './session.ts';
 
-/** A money callback as parsed from the wire, before its session is looked up. */
-export type CallRequest = Omit<CallInput, 'session' | 'received_at'>;
 
 export interface BalanceRequest {
   session_token: string;
@@ -87,7 +85,7 @@ export class SeamlessService {
 
   private async decide(request: CallRequest): Promise<Outcome<CallResult>> {
     const session = (await this.session(request.session_token)) ?? null;
-    const input: CallInput = { ...request, session, received_at: new Date() };
+    const input = { ...request, session, received_at: new Date() } as CallInput;
     return this.ctx.ledger.submit({
       handler: callHandler,
       input,

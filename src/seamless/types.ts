@@ -14,9 +14,7 @@ export interface Session {
   expires_at: Date;
 }
 
-/** One money callback, checked and parsed (amounts bigint). */
-export interface CallInput {
-  kind: CallKind;
+interface CallCommon {
   external_transaction_id: string;
   session_token: string;
   /** Looked up before the command is queued; null when the token is unknown. */
@@ -24,11 +22,21 @@ export interface CallInput {
   user_id: string;
   currency: string;
   game_id: string | null;
-  round_id: string | null;
-  amount_minor: bigint | null;
-  original_transaction_id: string | null;
   received_at: Date;
 }
+
+/** A debit or credit: a round and an amount, always (the schemas require both). */
+export type MoneyCall = CallCommon & { kind: 'debit' | 'credit'; round_id: string; amount_minor: bigint; original_transaction_id: null };
+/** A rollback names the debit it undoes; round and amount are optional checks against that debit. */
+export type RollbackCall = CallCommon & { kind: 'rollback'; round_id: string | null; amount_minor: bigint | null; original_transaction_id: string };
+
+/** One money callback, checked and parsed (amounts bigint). */
+export type CallInput = MoneyCall | RollbackCall;
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/** A money callback as parsed from the wire, before its session is looked up. */
+export type CallRequest = DistributiveOmit<CallInput, 'session' | 'received_at'>;
 
 /** The exact answer sent for a call; duplicates get these bytes again. */
 export interface StoredResponse {

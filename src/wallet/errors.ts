@@ -1,4 +1,5 @@
 import { defineErrors } from '../platform/error-table.ts';
+import { PLAYER_BALANCE_MAX_MINOR, STRING_LENGTH_MAX } from '../platform/limits.ts';
 
 /**
  * Error rows of the wallet surface (composed into the one registry in platform/errors.ts).
@@ -12,7 +13,7 @@ export const WALLET_ERRORS = defineErrors({
   WALLET_BALANCE_LIMIT_EXCEEDED: {
     code: 'BALANCE_LIMIT_EXCEEDED',
     http_status: 400,
-    message: 'The balance would exceed 9007199254740991 minor units. Nothing was moved.',
+    message: `The balance would exceed ${PLAYER_BALANCE_MAX_MINOR} minor units. Nothing was moved.`,
   },
   WALLET_SELF_TRANSFER: { code: 'SELF_TRANSFER', http_status: 400, message: 'from and to name the same account; a transfer needs two accounts.' },
   WALLET_ASSET_MISMATCH: { code: 'ASSET_MISMATCH', http_status: 400, message: 'Both accounts of a transfer must hold the transfer\'s asset.' },
@@ -25,7 +26,7 @@ export const WALLET_ERRORS = defineErrors({
   WALLET_IDEMPOTENCY_KEY_INVALID: {
     code: 'IDEMPOTENCY_KEY_INVALID',
     http_status: 400,
-    message: 'Idempotency-Key must be 1 to 255 visible ASCII characters.',
+    message: `Idempotency-Key must be 1 to ${STRING_LENGTH_MAX} visible ASCII characters.`,
   },
   WALLET_IDEMPOTENCY_KEY_IN_FLIGHT: {
     code: 'IDEMPOTENCY_KEY_IN_FLIGHT',

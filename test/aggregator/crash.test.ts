@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createSql, type Sql } from '../../src/db/sql.ts';
 import { freePort } from '../../src/db/free-port.ts';
-import { spawnNode, type Child } from '../../src/cli/child-process.ts';
+import { spawnNode, type Child } from '../../src/platform/child-process.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { assertLedgerVerifies, batch, signature, uid, PROCESS } from './helpers.ts';
 

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { REPO_ROOT } from '../../src/cli/child-process.ts';
+import { REPO_ROOT } from '../../src/platform/child-process.ts';
 import { formatReport } from '../../bench/report.ts';
 import { runBench, type BenchOptions } from '../../bench/run.ts';
 import { createLogger } from '../../src/platform/logger.ts';

@@ -7,7 +7,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../../src/db/free-port.ts';
-import { spawnNode } from '../../src/cli/child-process.ts';
+import { spawnNode } from '../../src/platform/child-process.ts';
 
 /**
  * The real command on the real embedded PostgreSQL (no DATABASE_URL): start within 15 s, graceful

@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { freePort } from '../../src/db/free-port.ts';
-import { spawnNode, type Child } from '../../src/cli/child-process.ts';
+import { spawnNode, type Child } from '../../src/platform/child-process.ts';
 import { verifyLedger } from '../../src/ledger/verify.ts';
 import { call, startTestServer, type TestServer } from '../support/server.ts';
 import { ADMIN, balanceOf, newPlayer, provider } from '../seamless/helpers.ts';
