@@ -1,0 +1,12 @@
+/**
+ * The mock upstream Transaction API (SPEC §7 "The mock"): another system than Croupier, with its own
+ * memory and port, reached only over HTTP. The composition root starts it for
+ * `croupier start --role transactions-mock` with `startTransactionsMock(transactionsMockOptionsFromEnv())`.
+ */
+export { startTransactionsMock, type MockStats, type TransactionsMock, type TransactionsMockOptions } from './server.ts';
+export { transactionsMockOptionsFromEnv, TRANSACTIONS_MOCK_VARIABLES, TRANSACTIONS_MOCK_PORT_DEFAULT } from './config.ts';
+export { SEED_EXAMPLE_ITEMS, type FixedItem } from './fixed.ts';
+export { centsFromDecimal, decimalFromCents } from './decimal.ts';
+export type { Truth, TruthOptions, UserTotals } from './truth.ts';
+export type { Fault } from './faults.ts';
+export type { TransactionType } from './items.ts';

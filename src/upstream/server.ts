@@ -1,0 +1,172 @@
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { parseBudget, SlidingWindow, type Budget } from './budget.ts';
+import { refusal, refusalBody, UPSTREAM_ERRORS, type UpstreamRefusal } from './errors.ts';
+import { FaultQueue, type Fault, type FaultAnswer } from './faults.ts';
+import { FixedList, type FixedItem } from './fixed.ts';
+import { SeededStream } from './generator.ts';
+import type { ItemSource } from './items.ts';
+import * as L from './limits.ts';
+import { parseTransactionsQuery } from './query.ts';
+import { truthOf, type Truth, type TruthOptions } from './truth.ts';
+import { pageJson, pageMeta } from './wire.ts';
+
+export interface TransactionsMockOptions {
+  /** 0 picks a free port (default 0; the env reader defaults to 3001). */
+  port?: number;
+  host?: string;
+  /** Same seed, same stream (default 1). */
+  seed?: number;
+  rate_per_min?: number;
+  late_share?: number;
+  late_max_s?: number;
+  /** Requests per sliding window per client, as text: `5/60s` (default), `5/6s`… */
+  budget?: string;
+  /** Stream time of the first item (default: the clock when the mock starts; earlier = a backlog). */
+  start_ms?: number;
+  /** The wall clock (default Date.now): the budget's window runs on it, the stream's time derives from it. */
+  now?: () => number;
+  /** Stream time runs this many times faster than `now` (default 1). */
+  speed?: number;
+  users?: number;
+  created_at_step_ms?: number;
+  /** Serve exactly these instead of generating (the seed example, hand-made cases). */
+  items?: FixedItem[];
+}
+
+export interface MockStats {
+  requests_total: number;
+  /** Pages answered (200). */
+  served_total: number;
+  /** Refused by the budget (429 from the sliding window, not injected ones). */
+  throttled_total: number;
+  /** Answered from the fault queue. */
+  faults_total: number;
+  /** 400s: bad parameters. */
+  rejected_total: number;
+  faults_pending: number;
+  clients_tracked: number;
+}
+
+export interface TransactionsMock {
+  url: string;
+  port: number;
+  budget: Budget;
+  stop(): Promise<void>;
+  /** The stream's current time (what a request arriving now is answered at). */
+  streamNowMs(): number;
+  /** Exact per-user sums of every item with createdAt ≤ at_ms (stream time), visible or not unless told. */
+  truth(at_ms: number, options?: TruthOptions): Truth;
+  injectFaults(fault: Fault): void;
+  clearFaults(): void;
+  stats(): MockStats;
+}
+
+function checkRange(name: string, value: number, min: number, max: number, integer = true): number {
+  if (!(integer ? Number.isSafeInteger(value) : Number.isFinite(value)) || value < min || value > max) {
+    throw new RangeError(`${name} must be ${integer ? 'a whole number ' : ''}between ${min} and ${max}, got ${value}`);
+  }
+  return value;
+}
+
+function makeSource(o: TransactionsMockOptions, start_ms: number): ItemSource {
+  if (o.items !== undefined) return new FixedList(o.items);
+  return new SeededStream({
+    seed: checkRange('seed', o.seed ?? 1, 0, 0xffffffff),
+    rate_per_min: checkRange('rate_per_min', o.rate_per_min ?? L.RATE_PER_MIN_DEFAULT, 1, L.RATE_PER_MIN_MAX),
+    late_share: checkRange('late_share', o.late_share ?? L.LATE_SHARE_DEFAULT, 0, 1, false),
+    late_max_s: checkRange('late_max_s', o.late_max_s ?? L.LATE_MAX_S_DEFAULT, 0, L.LATE_MAX_S_MAX),
+    users: checkRange('users', o.users ?? L.USERS_DEFAULT, 1, L.USERS_MAX),
+    start_ms: checkRange('start_ms', start_ms, 0, 8.64e15),
+    created_at_step_ms: checkRange('created_at_step_ms', o.created_at_step_ms ?? L.CREATED_AT_STEP_MS_DEFAULT, 1, L.CREATED_AT_STEP_MS_MAX),
+  });
+}
+
+/** Starts the mock upstream Transaction API (SPEC §7) on its own Fastify server and port. */
+export async function startTransactionsMock(options: TransactionsMockOptions = {}): Promise<TransactionsMock> {
+  const now = options.now ?? Date.now;
+  const parsed = parseBudget(options.budget ?? L.BUDGET_DEFAULT);
+  if (typeof parsed === 'string') throw new RangeError(`budget ${parsed}`);
+  const budget: Budget = parsed;
+  const speed = checkRange('speed', options.speed ?? 1, 1, L.SPEED_MAX, false);
+  const started_ms = now();
+  const streamNowMs = () => started_ms + Math.floor((now() - started_ms) * speed);
+  const source = makeSource(options, options.start_ms ?? started_ms);
+  const window = new SlidingWindow(budget);
+  const faults = new FaultQueue();
+  const counts = { requests_total: 0, served_total: 0, throttled_total: 0, faults_total: 0, rejected_total: 0 };
+
+  const app = buildServer();
+  const address = await app.listen({ port: checkRange('port', options.port ?? 0, 0, 65535), host: options.host ?? '127.0.0.1' });
+  const port = app.server.address() as { port: number };
+  return {
+    url: address.replace('[::1]', 'localhost'),
+    port: port.port,
+    budget,
+    stop: () => app.close(),
+    streamNowMs,
+    truth: (at_ms, truth_options) => truthOf(source, at_ms, truth_options),
+    injectFaults: (fault) => faults.add(fault),
+    clearFaults: () => faults.clear(),
+    stats: () => ({ ...counts, faults_pending: faults.pending(), clients_tracked: window.clients_tracked }),
+  };
+
+  function buildServer(): FastifyInstance {
+    const server = Fastify({ logger: false, forceCloseConnections: true, return503OnClosing: true, pluginTimeout: L.STOP_TIMEOUT_MS });
+    server.setNotFoundHandler((request, reply) => {
+      sendRefusal(reply, refusal('NOT_FOUND', `No endpoint ${request.method} ${request.url.split('?')[0]}; this API serves GET /transactions.`));
+    });
+    // No stack trace reaches a client; a malformed request line or query is the client's 400.
+    server.setErrorHandler((error: { statusCode?: number }, _request, reply) => {
+      const client_error = error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500;
+      sendRefusal(reply, client_error ? refusal('BAD_REQUEST', 'The request could not be read.') : refusal('INTERNAL_ERROR', 'The mock failed to answer.'));
+    });
+    server.get('/health', async () => ({ status: 'ok' }));
+    server.get('/transactions', (request, reply) => answerTransactions(request, reply));
+    return server;
+  }
+
+  function answerTransactions(request: FastifyRequest, reply: FastifyReply): void {
+    counts.requests_total++;
+    const fault = faults.take();
+    if (fault !== undefined) return sendFault(reply, fault);
+    const client = clientOf(request);
+    if (typeof client !== 'string') return sendRefusal(reply, client);
+    const admission = window.admit(client, now());
+    if (!admission.admitted) {
+      if ('too_many_clients' in admission) return sendRefusal(reply, refusal('TOO_MANY_CLIENTS', `The mock tracks at most ${L.CLIENTS_TRACKED_MAX} clients at once.`));
+      counts.throttled_total++;
+      reply.header('retry-after', String(admission.retry_after_s));
+      return sendRefusal(reply, refusal('RATE_LIMITED', `Budget of ${budget.requests} requests per ${budget.window_ms / 1000} s exceeded; retry after ${admission.retry_after_s} s.`));
+    }
+    const params = parseTransactionsQuery(request.query as Record<string, unknown>);
+    if ('key' in params) {
+      counts.rejected_total++;
+      return sendRefusal(reply, params);
+    }
+    const result = source.page({ start_ms: params.start_ms, end_ms: params.end_ms, now_ms: streamNowMs(), offset: (params.page - 1) * params.limit, limit: params.limit });
+    counts.served_total++;
+    reply.type('application/json; charset=utf-8').send(pageJson(result.items, pageMeta(result.total, result.items.length, params.limit, params.page)));
+  }
+
+  function clientOf(request: FastifyRequest): string | UpstreamRefusal {
+    const header = request.headers['x-client-id'];
+    if (header === undefined) return `ip:${request.ip}`;
+    if (typeof header !== 'string' || header.length === 0 || header.length > L.CLIENT_ID_LENGTH_MAX) {
+      return refusal('BAD_REQUEST', `x-client-id must be one value of 1 to ${L.CLIENT_ID_LENGTH_MAX} characters.`);
+    }
+    return `id:${header}`;
+  }
+
+  function sendFault(reply: FastifyReply, fault: FaultAnswer): void {
+    counts.faults_total++;
+    if (fault.status === 429) {
+      reply.header('retry-after', String(fault.retry_after_s));
+      return sendRefusal(reply, refusal('RATE_LIMITED', `Injected throttle; retry after ${fault.retry_after_s} s.`));
+    }
+    reply.code(fault.status).send(refusalBody(refusal('INJECTED_FAULT', `Injected ${fault.status} for a test.`)));
+  }
+}
+
+function sendRefusal(reply: FastifyReply, r: UpstreamRefusal): void {
+  reply.code(UPSTREAM_ERRORS[r.key].http_status).send(refusalBody(r));
+}
