@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { parseBudget, SlidingWindow, type Budget } from './budget.ts';
 import { refusal, refusalBody, UPSTREAM_ERRORS, type UpstreamRefusal } from './errors.ts';
 import { FaultQueue, type Fault, type FaultAnswer } from './faults.ts';
+import { registerInspection } from './inspect.ts';
 import { FixedList, type FixedItem } from './fixed.ts';
 import { SeededStream } from './generator.ts';
 import type { ItemSource } from './items.ts';
@@ -95,6 +96,8 @@ export async function startTransactionsMock(options: TransactionsMockOptions = {
   const faults = new FaultQueue();
   const counts = { requests_total: 0, served_total: 0, throttled_total: 0, faults_total: 0, rejected_total: 0 };
 
+  const truth = (at_ms: number, truth_options?: TruthOptions) => truthOf(source, at_ms, truth_options);
+  const stats = (): MockStats => ({ ...counts, faults_pending: faults.pending(), clients_tracked: window.clients_tracked });
   const app = buildServer();
   const address = await app.listen({ port: checkRange('port', options.port ?? 0, 0, 65535), host: options.host ?? '127.0.0.1' });
   const port = app.server.address() as { port: number };
@@ -104,10 +107,10 @@ export async function startTransactionsMock(options: TransactionsMockOptions = {
     budget,
     stop: () => app.close(),
     streamNowMs,
-    truth: (at_ms, truth_options) => truthOf(source, at_ms, truth_options),
+    truth,
     injectFaults: (fault) => faults.add(fault),
     clearFaults: () => faults.clear(),
-    stats: () => ({ ...counts, faults_pending: faults.pending(), clients_tracked: window.clients_tracked }),
+    stats,
   };
 
   function buildServer(): FastifyInstance {
@@ -122,6 +125,7 @@ export async function startTransactionsMock(options: TransactionsMockOptions = {
     });
     server.get('/health', async () => ({ status: 'ok' }));
     server.get('/transactions', (request, reply) => answerTransactions(request, reply));
+    registerInspection(server, { streamNowMs, truth, stats });
     return server;
   }
 

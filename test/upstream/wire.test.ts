@@ -142,6 +142,17 @@ describe('the seed example served as a fixed list', () => {
       assert.deepEqual(truth.users.get('074092'), { earned_minor: 120n, spent_minor: 1200n, payout_minor: 3000n, items: 3 });
       const balance_minor = 120n - 1200n - 3000n;
       assert.equal(balance_minor, -4080n);
+      // The same oracle over HTTP, for a test that runs the mock in another process; it costs no budget.
+      const over_http = await (await fetch(`${fixed.url}/_mock/truth?at=2023-04-01%2000:00:00`)).json();
+      assert.deepEqual(over_http, {
+        at: '2023-04-01T00:00:00.000Z',
+        items_total: 3,
+        users: [{ userId: '074092', earned: 120, spent: 1200, payout: 3000, items: 3 }],
+      });
+      const before_payout = await (await fetch(`${fixed.url}/_mock/truth?at=2023-03-16T00:00:00Z`)).json();
+      assert.deepEqual(before_payout.users, [{ userId: '074092', earned: 120, spent: 1200, payout: 0, items: 2 }]);
+      assert.equal((await fetch(`${fixed.url}/_mock/truth?at=soon`)).status, 400);
+      assert.equal(fixed.stats().requests_total, 1, 'only /transactions is counted');
     } finally {
       await fixed.stop();
     }
