@@ -105,7 +105,7 @@ describe('the seeded stream', () => {
       const elapsed_ms = performance.now() - started;
       assert.ok(last.meta.totalItems > 299_000);
       assert.equal(first.items.length, 1000);
-      // Generous for a shared 2-core machine; measured about 30 ms for both.
+      // Generous for a shared 2-core machine; measured about 25 ms for both.
       assert.ok(elapsed_ms < 2_000, `two pages took ${elapsed_ms} ms`);
     });
   });
