@@ -68,8 +68,5 @@ export const SPEED_MAX = 1_000;
 export const FAULTS_QUEUED_MAX = 10_000;
 export const RETRY_AFTER_S_MAX = 3_600;
 
-/** Graceful stop: in-flight requests get this long before connections are closed. */
-export const STOP_TIMEOUT_MS = 5_000;
-
 /** `GET /_mock/truth` answers with one row per user; beyond this many users use truth() in process. */
 export const TRUTH_HTTP_USERS_MAX = 100_000;

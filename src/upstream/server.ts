@@ -114,7 +114,9 @@ export async function startTransactionsMock(options: TransactionsMockOptions = {
   };
 
   function buildServer(): FastifyInstance {
-    const server = Fastify({ logger: false, forceCloseConnections: true, return503OnClosing: true, pluginTimeout: L.STOP_TIMEOUT_MS });
+    // Every answer is computed synchronously, so stop() has nothing in flight to wait for; closing the
+    // idle keep-alive connections of a puller at once keeps it from holding stop() open.
+    const server = Fastify({ logger: false, forceCloseConnections: true, return503OnClosing: true });
     server.setNotFoundHandler((request, reply) => {
       sendRefusal(reply, refusal('NOT_FOUND', `No endpoint ${request.method} ${request.url.split('?')[0]}; this API serves GET /transactions.`));
     });

@@ -1,6 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTransactionsMock, type TransactionsMockOptions } from '../../src/upstream/index.ts';
+import { SlidingWindow } from '../../src/upstream/budget.ts';
+import { CLIENTS_TRACKED_MAX } from '../../src/upstream/limits.ts';
 import { manualClock } from './helpers.ts';
 
 const T0_MS = Date.UTC(2024, 0, 1);
@@ -76,6 +78,15 @@ describe('the sliding-window budget (default 5 requests per 60 s per client)', (
       assert.equal((await call(mock.url)).status, 429);
       assert.equal(mock.stats().rejected_total, 1);
     });
+  });
+
+  test(`memory is bounded: beyond ${CLIENTS_TRACKED_MAX} active clients a new one is refused, and idle ones are forgotten to make room`, () => {
+    const window = new SlidingWindow({ requests: 5, window_ms: 60_000 });
+    for (let i = 0; i < CLIENTS_TRACKED_MAX; i++) assert.deepEqual(window.admit(`client-${i}`, 0), { admitted: true });
+    assert.deepEqual(window.admit('one-more', 59_999), { admitted: false, too_many_clients: true });
+    assert.deepEqual(window.admit('client-0', 59_999), { admitted: true }, 'a known client is still served');
+    assert.deepEqual(window.admit('one-more', 60_000), { admitted: true }, 'the idle ones were forgotten');
+    assert.equal(window.clients_tracked, 2);
   });
 
   test('an unreadable budget is refused when the mock starts', async () => {

@@ -99,6 +99,7 @@ describe('GET /transactions: bad input is a 400 { code, message } naming the fie
     ['page fractional', { page: '1.5' }, /^page/],
     ['startDate not a date', { startDate: 'yesterday' }, /^startDate must be/],
     ['startDate a day that does not exist', { startDate: '2023-02-30 00:00:00' }, /^startDate/],
+    ['startDate with a zone that does not exist', { startDate: '2023-02-01T00:00:00+24:00' }, /^startDate must be/],
     ['endDate without a time', { endDate: '2023-02-01' }, /^endDate must be/],
     ['endDate before startDate', { startDate: '2023-02-02 00:00:00', endDate: '2023-02-01 00:00:00' }, /^endDate must not be before startDate/],
   ];
