@@ -15,14 +15,20 @@ export function parseBudget(text: string): Budget | string {
   if (!m) return `must be <requests>/<window> with the window in ms, s or m (e.g. 5/60s), got "${text}"`;
   const requests = Number(m[1]);
   const window_ms = Number(m[2]) * UNIT_MS[m[3] as keyof typeof UNIT_MS];
-  if (requests < 1 || requests > BUDGET_REQUESTS_MAX) return `requests per window must be between 1 and ${BUDGET_REQUESTS_MAX}, got ${requests}`;
+  if (requests < 1 || requests > BUDGET_REQUESTS_MAX) {
+    return `requests per window must be between 1 and ${BUDGET_REQUESTS_MAX}, got ${requests}`;
+  }
   if (window_ms < BUDGET_WINDOW_MS_MIN || window_ms > BUDGET_WINDOW_MS_MAX) {
-    return `window must be between ${BUDGET_WINDOW_MS_MIN / 1000} s and ${BUDGET_WINDOW_MS_MAX / 1000} s, got ${window_ms} ms`;
+    const [min_s, max_s] = [BUDGET_WINDOW_MS_MIN / 1000, BUDGET_WINDOW_MS_MAX / 1000];
+    return `window must be between ${min_s} s and ${max_s} s, got ${window_ms} ms`;
   }
   return { requests, window_ms };
 }
 
-export type Admission = { admitted: true } | { admitted: false; retry_after_s: number } | { admitted: false; too_many_clients: true };
+export type Admission =
+  | { admitted: true }
+  | { admitted: false; retry_after_s: number }
+  | { admitted: false; too_many_clients: true };
 
 /**
  * A sliding-window log per client: the times of its admitted requests in the last window. A request
@@ -38,7 +44,8 @@ export class SlidingWindow {
   admit(client: string, now_ms: number): Admission {
     let log = this.clients.get(client);
     if (log === undefined) {
-      if (this.clients.size >= CLIENTS_TRACKED_MAX && !this.forgetIdle(now_ms)) return { admitted: false, too_many_clients: true };
+      const full = this.clients.size >= CLIENTS_TRACKED_MAX && !this.forgetIdle(now_ms);
+      if (full) return { admitted: false, too_many_clients: true };
       log = [];
       this.clients.set(client, log);
     }

@@ -8,18 +8,32 @@ import type { TransactionsMockOptions } from './server.ts';
 export const TRANSACTIONS_MOCK_PORT_DEFAULT = 3001;
 export const TRANSACTIONS_MOCK_SEED_DEFAULT = 1;
 
+const SEED_MAX = 0xffffffff;
+
+function variable(name: string, default_text: string, description: string): ConfigVariable {
+  return { name, default_text, description };
+}
+
 /** The mock's variables, for `croupier start --help` and docs/upstream-mock.md. */
 export const TRANSACTIONS_MOCK_VARIABLES: ConfigVariable[] = [
-  { name: 'TRANSACTIONS_MOCK_PORT', default_text: String(TRANSACTIONS_MOCK_PORT_DEFAULT), description: 'Port of the mock upstream Transaction API (0 picks a free port).' },
-  { name: 'TRANSACTIONS_MOCK_HOST', default_text: '127.0.0.1', description: 'Interface the mock binds.' },
-  { name: 'TRANSACTIONS_MOCK_SEED', default_text: String(TRANSACTIONS_MOCK_SEED_DEFAULT), description: `Seed of the generated stream (0..${0xffffffff}): same seed, same transactions.` },
-  { name: 'TRANSACTIONS_MOCK_RATE_PER_MIN', default_text: String(L.RATE_PER_MIN_DEFAULT), description: `Transactions generated per minute of stream time (1..${L.RATE_PER_MIN_MAX}).` },
-  { name: 'TRANSACTIONS_MOCK_LATE_SHARE', default_text: String(L.LATE_SHARE_DEFAULT), description: 'Share of transactions visible only after their createdAt (0..1).' },
-  { name: 'TRANSACTIONS_LATE_MAX_S', default_text: String(L.LATE_MAX_S_DEFAULT), description: `Longest delay of a late transaction, seconds (0..${L.LATE_MAX_S_MAX}); the aggregator reads the same variable.` },
-  { name: 'TRANSACTIONS_MOCK_BUDGET', default_text: L.BUDGET_DEFAULT, description: 'Requests per sliding window per client (client = x-client-id header, else address), e.g. 5/60s, 5/6s.' },
-  { name: 'TRANSACTIONS_MOCK_USERS', default_text: String(L.USERS_DEFAULT), description: `Distinct users in the stream (1..${L.USERS_MAX}).` },
-  { name: 'TRANSACTIONS_MOCK_START', default_text: '(start-up time)', description: 'Stream time of the first transaction (ISO-8601 or YYYY-MM-DD HH:MM:SS UTC); earlier than now = a backlog.' },
-  { name: 'TRANSACTIONS_MOCK_SPEED', default_text: '1', description: `Stream time runs this many times faster than the clock (1..${L.SPEED_MAX}); the budget window does not.` },
+  variable('TRANSACTIONS_MOCK_PORT', String(TRANSACTIONS_MOCK_PORT_DEFAULT),
+    'Port of the mock upstream Transaction API (0 picks a free port).'),
+  variable('TRANSACTIONS_MOCK_HOST', '127.0.0.1', 'Interface the mock binds.'),
+  variable('TRANSACTIONS_MOCK_SEED', String(TRANSACTIONS_MOCK_SEED_DEFAULT),
+    `Seed of the generated stream (0..${SEED_MAX}): same seed, same transactions.`),
+  variable('TRANSACTIONS_MOCK_RATE_PER_MIN', String(L.RATE_PER_MIN_DEFAULT),
+    `Transactions generated per minute of stream time (1..${L.RATE_PER_MIN_MAX}).`),
+  variable('TRANSACTIONS_MOCK_LATE_SHARE', String(L.LATE_SHARE_DEFAULT),
+    'Share of transactions visible only after their createdAt (0..1).'),
+  variable('TRANSACTIONS_LATE_MAX_S', String(L.LATE_MAX_S_DEFAULT),
+    `Longest delay of a late transaction, seconds (0..${L.LATE_MAX_S_MAX}); the aggregator reads the same variable.`),
+  variable('TRANSACTIONS_MOCK_BUDGET', L.BUDGET_DEFAULT,
+    'Requests per sliding window per client (the x-client-id header, else the address), e.g. 5/60s, 5/6s.'),
+  variable('TRANSACTIONS_MOCK_USERS', String(L.USERS_DEFAULT), `Distinct users in the stream (1..${L.USERS_MAX}).`),
+  variable('TRANSACTIONS_MOCK_START', '(start-up time)',
+    'Stream time of the first transaction (ISO-8601, or YYYY-MM-DD HH:MM:SS in UTC); earlier than now = a backlog.'),
+  variable('TRANSACTIONS_MOCK_SPEED', '1',
+    `Stream time runs this many times faster than the clock (1..${L.SPEED_MAX}); the budget window does not.`),
 ];
 
 function number(env: NodeJS.ProcessEnv, name: string, min: number, max: number, integer: boolean): number | undefined {
@@ -28,7 +42,8 @@ function number(env: NodeJS.ProcessEnv, name: string, min: number, max: number, 
   const pattern = integer ? /^\d+$/ : /^\d+(\.\d+)?$/;
   const value = pattern.test(raw) ? Number(raw) : NaN;
   if (!(value >= min && value <= max)) {
-    throw new ConfigError(`${name} must be ${integer ? 'a whole number' : 'a number'} between ${min} and ${max}, got "${raw}"`);
+    const kind = integer ? 'a whole number' : 'a number';
+    throw new ConfigError(`${name} must be ${kind} between ${min} and ${max}, got "${raw}"`);
   }
   return value;
 }
@@ -41,12 +56,15 @@ export function transactionsMockOptionsFromEnv(env: NodeJS.ProcessEnv = process.
   let start_ms: number | undefined;
   if (env.TRANSACTIONS_MOCK_START) {
     start_ms = parseQueryDate(env.TRANSACTIONS_MOCK_START);
-    if (start_ms === undefined) throw new ConfigError(`TRANSACTIONS_MOCK_START must be ISO-8601 or YYYY-MM-DD HH:MM:SS (UTC), got "${env.TRANSACTIONS_MOCK_START}"`);
+    if (start_ms === undefined) {
+      const got = env.TRANSACTIONS_MOCK_START;
+      throw new ConfigError(`TRANSACTIONS_MOCK_START must be ISO-8601 or YYYY-MM-DD HH:MM:SS (UTC), got "${got}"`);
+    }
   }
   return {
     port: number(env, 'TRANSACTIONS_MOCK_PORT', 0, 65535, true) ?? TRANSACTIONS_MOCK_PORT_DEFAULT,
     host: env.TRANSACTIONS_MOCK_HOST || '127.0.0.1',
-    seed: number(env, 'TRANSACTIONS_MOCK_SEED', 0, 0xffffffff, true) ?? TRANSACTIONS_MOCK_SEED_DEFAULT,
+    seed: number(env, 'TRANSACTIONS_MOCK_SEED', 0, SEED_MAX, true) ?? TRANSACTIONS_MOCK_SEED_DEFAULT,
     rate_per_min: number(env, 'TRANSACTIONS_MOCK_RATE_PER_MIN', 1, L.RATE_PER_MIN_MAX, true) ?? L.RATE_PER_MIN_DEFAULT,
     late_share: number(env, 'TRANSACTIONS_MOCK_LATE_SHARE', 0, 1, false) ?? L.LATE_SHARE_DEFAULT,
     late_max_s: number(env, 'TRANSACTIONS_LATE_MAX_S', 0, L.LATE_MAX_S_MAX, true) ?? L.LATE_MAX_S_DEFAULT,

@@ -12,11 +12,17 @@ export class FaultQueue {
   private readonly queue: { answer: FaultAnswer; left: number }[] = [];
 
   add(fault: Fault): void {
-    if (!Number.isSafeInteger(fault.count) || fault.count < 1) throw new RangeError(`fault count must be a whole number ≥ 1, got ${fault.count}`);
-    if (this.pending() + fault.count > FAULTS_QUEUED_MAX) throw new RangeError(`at most ${FAULTS_QUEUED_MAX} faulty answers may be queued`);
+    if (!Number.isSafeInteger(fault.count) || fault.count < 1) {
+      throw new RangeError(`fault count must be a whole number ≥ 1, got ${fault.count}`);
+    }
+    if (this.pending() + fault.count > FAULTS_QUEUED_MAX) {
+      throw new RangeError(`at most ${FAULTS_QUEUED_MAX} faulty answers may be queued`);
+    }
     if (fault.status === 429) {
       const s = fault.retry_after_s;
-      if (!Number.isSafeInteger(s) || s < 0 || s > RETRY_AFTER_S_MAX) throw new RangeError(`retry_after_s must be 0..${RETRY_AFTER_S_MAX}, got ${s}`);
+      if (!Number.isSafeInteger(s) || s < 0 || s > RETRY_AFTER_S_MAX) {
+        throw new RangeError(`retry_after_s must be 0..${RETRY_AFTER_S_MAX}, got ${s}`);
+      }
       this.queue.push({ answer: { status: 429, retry_after_s: s }, left: fault.count });
     } else {
       this.queue.push({ answer: { status: fault.status }, left: fault.count });

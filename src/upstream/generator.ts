@@ -1,5 +1,6 @@
 import { draw32, drawUnit, permute48 } from './draw.ts';
-import { pageOfSequence, type ItemFacts, type ItemSource, type PageQuery, type PageResult, type TransactionType, type UpstreamItem } from './items.ts';
+import { pageOfSequence } from './items.ts';
+import type { ItemFacts, ItemSource, PageQuery, PageResult, TransactionType, UpstreamItem } from './items.ts';
 import { EARNED_AMOUNT_MINOR_MAX, PAYOUT_AMOUNT_SCR_MAX, SPENT_AMOUNT_MINOR_MAX } from './limits.ts';
 
 export interface GeneratorOptions {
@@ -73,7 +74,8 @@ export class SeededStream implements ItemSource {
     const userId = String((user * USER_ID_MULTIPLIER + this.user_offset) % USER_ID_SPACE).padStart(6, '0');
     const type = this.typeOf(draw32(seed, STREAM_TYPE, index) % 100);
     const created_at_ms = this.createdAtMs(index);
-    return { userId, type, amount_minor: this.amountOf(type, index), created_at_ms, visible_at_ms: created_at_ms + this.delayMs(index) };
+    const visible_at_ms = created_at_ms + this.delayMs(index);
+    return { userId, type, amount_minor: this.amountOf(type, index), created_at_ms, visible_at_ms };
   }
 
   item(index: number): UpstreamItem {
@@ -86,7 +88,8 @@ export class SeededStream implements ItemSource {
     const a = draw32(seed, STREAM_ID_A, index);
     const b = draw32(seed, STREAM_ID_B, index);
     const node = hex(permute48(seed, STREAM_ID_PERMUTATION, index), 12);
-    return `${hex(a, 8)}-${hex(b & 0xffff, 4)}-8${hex((b >>> 16) & 0xfff, 3)}-${hex(0x8 | (b >>> 30), 1)}${hex((a ^ b) & 0xfff, 3)}-${node}`;
+    const variant = `${hex(0x8 | (b >>> 30), 1)}${hex((a ^ b) & 0xfff, 3)}`;
+    return `${hex(a, 8)}-${hex(b & 0xffff, 4)}-8${hex((b >>> 16) & 0xfff, 3)}-${variant}-${node}`;
   }
 
   private typeOf(percent: number): TransactionType {
@@ -116,17 +119,23 @@ export class SeededStream implements ItemSource {
     // Items created at least late_max_s before now are visible whether late or not: no need to look.
     const settled = Math.min(hi, Math.max(lo, this.firstIndexAtOrAfter(q.now_ms - this.late_max_ms + 1)));
     const recent: number[] = [];
-    for (let index = settled; index < hi; index++) if (this.createdAtMs(index) + this.delayMs(index) <= q.now_ms) recent.push(index);
+    for (let index = settled; index < hi; index++) {
+      if (this.createdAtMs(index) + this.delayMs(index) <= q.now_ms) recent.push(index);
+    }
     const prefix = settled - lo;
     const total = prefix + recent.length;
     const indexAt = (position: number) => (position < prefix ? lo + position : recent[position - prefix]);
-    const items = pageOfSequence(total, (p) => this.createdAtMs(indexAt(p)), (p) => this.item(indexAt(p)), q.offset, q.limit);
+    const created_at_ms_of = (position: number) => this.createdAtMs(indexAt(position));
+    const build = (position: number) => this.item(indexAt(position));
+    const items = pageOfSequence(total, created_at_ms_of, build, q.offset, q.limit);
     return { total, items };
   }
 
   scan(at_ms: number, visit: (facts: ItemFacts) => void): void {
     const end = this.firstIndexAtOrAfter(at_ms + 1);
-    if (end > SCAN_ITEMS_MAX) throw new RangeError(`truth() over ${end} items is beyond the ${SCAN_ITEMS_MAX} a scan may cover`);
+    if (end > SCAN_ITEMS_MAX) {
+      throw new RangeError(`truth() over ${end} items is beyond the ${SCAN_ITEMS_MAX} a scan may cover`);
+    }
     for (let index = 0; index < end; index++) visit(this.facts(index));
   }
 }

@@ -3,8 +3,10 @@
  * memory and port, reached only over HTTP. The composition root starts it for
  * `croupier start --role transactions-mock` with `startTransactionsMock(transactionsMockOptionsFromEnv())`.
  */
-export { startTransactionsMock, type MockStats, type TransactionsMock, type TransactionsMockOptions } from './server.ts';
-export { transactionsMockOptionsFromEnv, TRANSACTIONS_MOCK_VARIABLES, TRANSACTIONS_MOCK_PORT_DEFAULT } from './config.ts';
+export { startTransactionsMock } from './server.ts';
+export type { MockStats, TransactionsMock, TransactionsMockOptions } from './server.ts';
+export { TRANSACTIONS_MOCK_PORT_DEFAULT, TRANSACTIONS_MOCK_VARIABLES } from './config.ts';
+export { transactionsMockOptionsFromEnv } from './config.ts';
 export { SEED_EXAMPLE_ITEMS, type FixedItem } from './fixed.ts';
 export { centsFromDecimal, decimalFromCents } from './decimal.ts';
 export type { Truth, TruthOptions, UserTotals } from './truth.ts';

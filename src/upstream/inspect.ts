@@ -20,11 +20,14 @@ function send(reply: { code(n: number): { send(b: unknown): void } }, r: Upstrea
 
 /** Sums as exact integer digits (a bigint's own text), so even a sum beyond 2^53 cents stays exact. */
 export function truthJson(truth: Truth): string {
-  const rows = [...truth.users.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(
+  const users = [...truth.users.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const rows = users.map(
     ([userId, t]) =>
-      `{"userId":${JSON.stringify(userId)},"earned":${t.earned_minor},"spent":${t.spent_minor},"payout":${t.payout_minor},"items":${t.items}}`,
+      `{"userId":${JSON.stringify(userId)},"earned":${t.earned_minor},"spent":${t.spent_minor},` +
+      `"payout":${t.payout_minor},"items":${t.items}}`,
   );
-  return `{"at":"${new Date(truth.at_ms).toISOString()}","items_total":${truth.items_total},"users":[${rows.join(',')}]}`;
+  const at = new Date(truth.at_ms).toISOString();
+  return `{"at":"${at}","items_total":${truth.items_total},"users":[${rows.join(',')}]}`;
 }
 
 export function registerInspection(app: FastifyInstance, mock: Inspectable): void {
@@ -36,7 +39,9 @@ export function registerInspection(app: FastifyInstance, mock: Inspectable): voi
     let at_ms = now_ms;
     if (query.at !== undefined) {
       const parsed = typeof query.at === 'string' ? parseQueryDate(query.at) : undefined;
-      if (parsed === undefined) return send(reply, refusal('BAD_REQUEST', 'at must be a date and time as YYYY-MM-DD HH:MM:SS or ISO-8601.'));
+      if (parsed === undefined) {
+        return send(reply, refusal('BAD_REQUEST', 'at must be a date and time as YYYY-MM-DD HH:MM:SS or ISO-8601.'));
+      }
       at_ms = parsed;
     }
     if (query.visible !== undefined && query.visible !== 'true' && query.visible !== 'false') {
@@ -44,7 +49,8 @@ export function registerInspection(app: FastifyInstance, mock: Inspectable): voi
     }
     const truth = mock.truth(at_ms, query.visible === 'true' ? { visible_at_ms: now_ms } : {});
     if (truth.users.size > TRUTH_HTTP_USERS_MAX) {
-      return send(reply, refusal('BAD_REQUEST', `The truth has ${truth.users.size} users, more than the ${TRUTH_HTTP_USERS_MAX} this endpoint lists; use truth() in process.`));
+      const message = `The truth has ${truth.users.size} users, more than the ${TRUTH_HTTP_USERS_MAX} listed here.`;
+      return send(reply, refusal('BAD_REQUEST', `${message} Use truth() in process.`));
     }
     reply.type('application/json; charset=utf-8').send(truthJson(truth));
   });

@@ -28,7 +28,9 @@ function dateParam(raw: Raw, field: string, fallback: number): number | Upstream
   if (text === undefined || typeof text === 'object') return text ?? fallback;
   const at_ms = text.length <= DATE_PARAM_LENGTH_MAX ? parseQueryDate(text) : undefined;
   if (at_ms === undefined) {
-    return refusal('BAD_REQUEST', `${field} must be a UTC date and time as YYYY-MM-DD HH:MM:SS or ISO-8601 (e.g. 2023-02-01T00:00:00Z), got "${text.slice(0, DATE_PARAM_LENGTH_MAX)}".`);
+    const forms = 'YYYY-MM-DD HH:MM:SS or ISO-8601 (e.g. 2023-02-01T00:00:00Z)';
+    const got = text.slice(0, DATE_PARAM_LENGTH_MAX);
+    return refusal('BAD_REQUEST', `${field} must be a UTC date and time as ${forms}, got "${got}".`);
   }
   return at_ms;
 }
@@ -37,7 +39,9 @@ function integerParam(raw: Raw, field: string, fallback: number, max: number): n
   const text = single(raw, field);
   if (text === undefined || typeof text === 'object') return text ?? fallback;
   const value = /^\d{1,10}$/.test(text) ? Number(text) : NaN;
-  if (!(value >= 1)) return refusal('BAD_REQUEST', `${field} must be a whole number of at least 1, got "${text.slice(0, 20)}".`);
+  if (!(value >= 1)) {
+    return refusal('BAD_REQUEST', `${field} must be a whole number of at least 1, got "${text.slice(0, 20)}".`);
+  }
   if (value > max) return refusal('BAD_REQUEST', `${field} must be at most ${max}, got ${value}.`);
   return value;
 }

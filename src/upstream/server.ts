@@ -1,5 +1,5 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { parseBudget, SlidingWindow, type Budget } from './budget.ts';
+import { parseBudget, SlidingWindow, type Admission, type Budget } from './budget.ts';
 import { refusal, refusalBody, UPSTREAM_ERRORS, type UpstreamRefusal } from './errors.ts';
 import { FaultQueue, type Fault, type FaultAnswer } from './faults.ts';
 import { registerInspection } from './inspect.ts';
@@ -69,6 +69,16 @@ function checkRange(name: string, value: number, min: number, max: number, integ
   return value;
 }
 
+/** The last millisecond a JavaScript Date can hold (year 275760). */
+const DATE_MS_MAX = 8.64e15;
+
+/** Where a client reaches the mock: a wildcard bind is reached on the loopback address. */
+function urlOf(host: string, port: number): string {
+  if (host === '0.0.0.0') return `http://127.0.0.1:${port}`;
+  if (host === '::') return `http://[::1]:${port}`;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
 function makeSource(o: TransactionsMockOptions, start_ms: number): ItemSource {
   if (o.items !== undefined) return new FixedList(o.items);
   return new SeededStream({
@@ -77,8 +87,10 @@ function makeSource(o: TransactionsMockOptions, start_ms: number): ItemSource {
     late_share: checkRange('late_share', o.late_share ?? L.LATE_SHARE_DEFAULT, 0, 1, false),
     late_max_s: checkRange('late_max_s', o.late_max_s ?? L.LATE_MAX_S_DEFAULT, 0, L.LATE_MAX_S_MAX),
     users: checkRange('users', o.users ?? L.USERS_DEFAULT, 1, L.USERS_MAX),
-    start_ms: checkRange('start_ms', start_ms, 0, 8.64e15),
-    created_at_step_ms: checkRange('created_at_step_ms', o.created_at_step_ms ?? L.CREATED_AT_STEP_MS_DEFAULT, 1, L.CREATED_AT_STEP_MS_MAX),
+    start_ms: checkRange('start_ms', start_ms, 0, DATE_MS_MAX),
+    created_at_step_ms: checkRange(
+      'created_at_step_ms', o.created_at_step_ms ?? L.CREATED_AT_STEP_MS_DEFAULT, 1, L.CREATED_AT_STEP_MS_MAX,
+    ),
   });
 }
 
@@ -97,13 +109,18 @@ export async function startTransactionsMock(options: TransactionsMockOptions = {
   const counts = { requests_total: 0, served_total: 0, throttled_total: 0, faults_total: 0, rejected_total: 0 };
 
   const truth = (at_ms: number, truth_options?: TruthOptions) => truthOf(source, at_ms, truth_options);
-  const stats = (): MockStats => ({ ...counts, faults_pending: faults.pending(), clients_tracked: window.clients_tracked });
+  const stats = (): MockStats => ({
+    ...counts,
+    faults_pending: faults.pending(),
+    clients_tracked: window.clients_tracked,
+  });
   const app = buildServer();
-  const address = await app.listen({ port: checkRange('port', options.port ?? 0, 0, 65535), host: options.host ?? '127.0.0.1' });
-  const port = app.server.address() as { port: number };
+  const host = options.host ?? '127.0.0.1';
+  await app.listen({ port: checkRange('port', options.port ?? 0, 0, 65535), host });
+  const { port } = app.server.address() as { port: number };
   return {
-    url: address.replace('[::1]', 'localhost'),
-    port: port.port,
+    url: urlOf(host, port),
+    port,
     budget,
     stop: () => app.close(),
     streamNowMs,
@@ -118,12 +135,16 @@ export async function startTransactionsMock(options: TransactionsMockOptions = {
     // idle keep-alive connections of a puller at once keeps it from holding stop() open.
     const server = Fastify({ logger: false, forceCloseConnections: true, return503OnClosing: true });
     server.setNotFoundHandler((request, reply) => {
-      sendRefusal(reply, refusal('NOT_FOUND', `No endpoint ${request.method} ${request.url.split('?')[0]}; this API serves GET /transactions.`));
+      const path = request.url.split('?')[0];
+      const message = `No endpoint ${request.method} ${path}; this API serves GET /transactions.`;
+      sendRefusal(reply, refusal('NOT_FOUND', message));
     });
     // No stack trace reaches a client; a malformed request line or query is the client's 400.
     server.setErrorHandler((error: { statusCode?: number }, _request, reply) => {
-      const client_error = error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500;
-      sendRefusal(reply, client_error ? refusal('BAD_REQUEST', 'The request could not be read.') : refusal('INTERNAL_ERROR', 'The mock failed to answer.'));
+      const status = error.statusCode ?? 500;
+      const client_error = status >= 400 && status < 500;
+      if (client_error) return sendRefusal(reply, refusal('BAD_REQUEST', 'The request could not be read.'));
+      sendRefusal(reply, refusal('INTERNAL_ERROR', 'The mock failed to answer.'));
     });
     server.get('/health', async () => ({ status: 'ok' }));
     server.get('/transactions', (request, reply) => answerTransactions(request, reply));
@@ -138,27 +159,38 @@ export async function startTransactionsMock(options: TransactionsMockOptions = {
     const client = clientOf(request);
     if (typeof client !== 'string') return sendRefusal(reply, client);
     const admission = window.admit(client, now());
-    if (!admission.admitted) {
-      if ('too_many_clients' in admission) return sendRefusal(reply, refusal('TOO_MANY_CLIENTS', `The mock tracks at most ${L.CLIENTS_TRACKED_MAX} clients at once.`));
-      counts.throttled_total++;
-      reply.header('retry-after', String(admission.retry_after_s));
-      return sendRefusal(reply, refusal('RATE_LIMITED', `Budget of ${budget.requests} requests per ${budget.window_ms / 1000} s exceeded; retry after ${admission.retry_after_s} s.`));
-    }
+    if (!admission.admitted) return sendThrottled(reply, admission);
     const params = parseTransactionsQuery(request.query as Record<string, unknown>);
     if ('key' in params) {
       counts.rejected_total++;
       return sendRefusal(reply, params);
     }
-    const result = source.page({ start_ms: params.start_ms, end_ms: params.end_ms, now_ms: streamNowMs(), offset: (params.page - 1) * params.limit, limit: params.limit });
+    const { start_ms, end_ms, page, limit } = params;
+    const result = source.page({ start_ms, end_ms, now_ms: streamNowMs(), offset: (page - 1) * limit, limit });
     counts.served_total++;
-    reply.type('application/json; charset=utf-8').send(pageJson(result.items, pageMeta(result.total, result.items.length, params.limit, params.page)));
+    const meta = pageMeta(result.total, result.items.length, limit, page);
+    reply.type('application/json; charset=utf-8').send(pageJson(result.items, meta));
+  }
+
+  function sendThrottled(reply: FastifyReply, admission: Exclude<Admission, { admitted: true }>): void {
+    if ('too_many_clients' in admission) {
+      const message = `The mock tracks at most ${L.CLIENTS_TRACKED_MAX} clients at once.`;
+      return sendRefusal(reply, refusal('TOO_MANY_CLIENTS', message));
+    }
+    counts.throttled_total++;
+    const wait_s = admission.retry_after_s;
+    reply.header('retry-after', String(wait_s));
+    const window_s = budget.window_ms / 1000;
+    const message = `Budget of ${budget.requests} requests per ${window_s} s exceeded; retry after ${wait_s} s.`;
+    sendRefusal(reply, refusal('RATE_LIMITED', message));
   }
 
   function clientOf(request: FastifyRequest): string | UpstreamRefusal {
     const header = request.headers['x-client-id'];
     if (header === undefined) return `ip:${request.ip}`;
     if (typeof header !== 'string' || header.length === 0 || header.length > L.CLIENT_ID_LENGTH_MAX) {
-      return refusal('BAD_REQUEST', `x-client-id must be one value of 1 to ${L.CLIENT_ID_LENGTH_MAX} characters.`);
+      const message = `x-client-id must be one value of 1 to ${L.CLIENT_ID_LENGTH_MAX} characters.`;
+      return refusal('BAD_REQUEST', message);
     }
     return `id:${header}`;
   }
@@ -169,7 +201,8 @@ export async function startTransactionsMock(options: TransactionsMockOptions = {
       reply.header('retry-after', String(fault.retry_after_s));
       return sendRefusal(reply, refusal('RATE_LIMITED', `Injected throttle; retry after ${fault.retry_after_s} s.`));
     }
-    reply.code(fault.status).send(refusalBody(refusal('INJECTED_FAULT', `Injected ${fault.status} for a test.`)));
+    const body = refusalBody(refusal('INJECTED_FAULT', `Injected ${fault.status} for a test.`));
+    reply.code(fault.status).send(body);
   }
 }
 

@@ -11,7 +11,8 @@ export interface PageMeta {
 }
 
 export function pageMeta(total: number, item_count: number, limit: number, page: number): PageMeta {
-  return { totalItems: total, itemCount: item_count, itemsPerPage: limit, totalPages: Math.ceil(total / limit), currentPage: page };
+  const totalPages = Math.ceil(total / limit);
+  return { totalItems: total, itemCount: item_count, itemsPerPage: limit, totalPages, currentPage: page };
 }
 
 /**
@@ -22,7 +23,8 @@ export function pageMeta(total: number, item_count: number, limit: number, page:
 export function pageJson(items: UpstreamItem[], meta: PageMeta): string {
   const parts = items.map(
     (it) =>
-      `{"id":${JSON.stringify(it.id)},"userId":${JSON.stringify(it.userId)},"createdAt":"${isoFromMs(it.created_at_ms)}",` +
+      `{"id":${JSON.stringify(it.id)},"userId":${JSON.stringify(it.userId)},` +
+      `"createdAt":"${isoFromMs(it.created_at_ms)}",` +
       `"type":"${it.type}","amount":${decimalFromCents(it.amount_minor)}}`,
   );
   return `{"items":[${parts.join(',')}],"meta":${JSON.stringify(meta)}}`;
