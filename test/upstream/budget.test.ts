@@ -1,15 +1,18 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTransactionsMock, type TransactionsMockOptions } from '../../src/upstream/index.ts';
+import { startTransactionsMock, type TransactionsMock, type TransactionsMockOptions } from '../../src/upstream/index.ts';
 import { SlidingWindow } from '../../src/upstream/budget.ts';
 import { CLIENTS_TRACKED_MAX } from '../../src/upstream/limits.ts';
 import { manualClock } from './helpers.ts';
 
 const T0_MS = Date.UTC(2024, 0, 1);
 
-async function withMock(options: TransactionsMockOptions, run: (mock: Awaited<ReturnType<typeof startTransactionsMock>>, clock: ReturnType<typeof manualClock>) => Promise<void>) {
+type Clock = ReturnType<typeof manualClock>;
+
+async function withMock(options: TransactionsMockOptions, run: (mock: TransactionsMock, clock: Clock) => Promise<void>) {
   const clock = manualClock(T0_MS);
-  const mock = await startTransactionsMock({ seed: 1, rate_per_min: 100, start_ms: T0_MS - 60_000, now: clock.now, ...options });
+  const defaults = { seed: 1, rate_per_min: 100, start_ms: T0_MS - 60_000, now: clock.now };
+  const mock = await startTransactionsMock({ ...defaults, ...options });
   try {
     await run(mock, clock);
   } finally {
@@ -17,9 +20,16 @@ async function withMock(options: TransactionsMockOptions, run: (mock: Awaited<Re
   }
 }
 
-async function call(url: string, client?: string): Promise<{ status: number; retry_after: string | null; body: Record<string, unknown> }> {
+interface Answer {
+  status: number;
+  retry_after: string | null;
+  body: Record<string, unknown>;
+}
+
+async function call(url: string, client?: string): Promise<Answer> {
   const response = await fetch(`${url}/transactions?limit=1`, { headers: client ? { 'x-client-id': client } : {} });
-  return { status: response.status, retry_after: response.headers.get('retry-after'), body: (await response.json()) as Record<string, unknown> };
+  const body = (await response.json()) as Record<string, unknown>;
+  return { status: response.status, retry_after: response.headers.get('retry-after'), body };
 }
 
 describe('the sliding-window budget (default 5 requests per 60 s per client)', () => {
@@ -80,7 +90,7 @@ describe('the sliding-window budget (default 5 requests per 60 s per client)', (
     });
   });
 
-  test(`memory is bounded: beyond ${CLIENTS_TRACKED_MAX} active clients a new one is refused, and idle ones are forgotten to make room`, () => {
+  test(`beyond ${CLIENTS_TRACKED_MAX} active clients a new one is refused; idle ones are forgotten to make room`, () => {
     const window = new SlidingWindow({ requests: 5, window_ms: 60_000 });
     for (let i = 0; i < CLIENTS_TRACKED_MAX; i++) assert.deepEqual(window.admit(`client-${i}`, 0), { admitted: true });
     assert.deepEqual(window.admit('one-more', 59_999), { admitted: false, too_many_clients: true });
@@ -93,7 +103,8 @@ describe('the sliding-window budget (default 5 requests per 60 s per client)', (
     await assert.rejects(startTransactionsMock({ budget: '5 per minute' }), /budget must be <requests>\/<window>/);
     await assert.rejects(startTransactionsMock({ budget: '0/60s' }), /requests per window must be between 1/);
     await assert.rejects(startTransactionsMock({ budget: '5/100ms' }), /window must be between 1 s/);
-    await assert.rejects(startTransactionsMock({ rate_per_min: 5_001 }), /rate_per_min must be a whole number between 1 and 5000/);
+    const too_fast = /rate_per_min must be a whole number between 1 and 5000/;
+    await assert.rejects(startTransactionsMock({ rate_per_min: 5_001 }), too_fast);
   });
 });
 
@@ -109,7 +120,15 @@ describe('fault injection for the puller tests', () => {
       assert.equal((await call(mock.url)).status, 200);
       assert.equal((await call(mock.url)).status, 200);
       assert.equal((await call(mock.url)).status, 429);
-      assert.deepEqual(mock.stats(), { requests_total: 5, served_total: 2, throttled_total: 1, faults_total: 2, rejected_total: 0, faults_pending: 0, clients_tracked: 1 });
+      assert.deepEqual(mock.stats(), {
+        requests_total: 5,
+        served_total: 2,
+        throttled_total: 1,
+        faults_total: 2,
+        rejected_total: 0,
+        faults_pending: 0,
+        clients_tracked: 1,
+      });
     });
   });
 

@@ -1,4 +1,4 @@
-import { centsFromDecimal } from '../../src/upstream/decimal.ts';
+import { centsFromDecimal, type UserTotals } from '../../src/upstream/index.ts';
 
 /** A clock the test moves by hand; the mock's budget window and stream time both follow it. */
 export function manualClock(start_ms: number) {
@@ -30,7 +30,9 @@ function quoteAmounts(text: string): string {
   return text.replace(/"amount":(-?[0-9][0-9.eE+-]*)/g, '"amount":"$1"');
 }
 
-export async function get(base_url: string, query: Record<string, string | number> = {}, headers: Record<string, string> = {}): Promise<WirePage> {
+type Query = Record<string, string | number>;
+
+export async function get(base_url: string, query: Query = {}, headers: Record<string, string> = {}): Promise<WirePage> {
   const qs = new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)]));
   const response = await fetch(`${base_url}/transactions?${qs}`, { headers });
   const text = await response.text();
@@ -38,14 +40,14 @@ export async function get(base_url: string, query: Record<string, string | numbe
   const raw_items = (body.items ?? []) as (Omit<WireItem, 'amount_minor' | 'amount_text'> & { amount: string })[];
   const items = raw_items.map(({ amount, ...rest }) => {
     const amount_minor = centsFromDecimal(amount);
-    if (amount_minor === undefined) throw new Error(`amount ${amount} is not an exact decimal with at most 2 fractional digits`);
+    if (amount_minor === undefined) throw new Error(`amount ${amount} is not exact with at most 2 fractional digits`);
     return { ...rest, amount_text: amount, amount_minor };
   });
   return { status: response.status, text, headers: response.headers, items, meta: body.meta as WirePage['meta'], body };
 }
 
 /** Every page of a query, in order. */
-export async function getAll(base_url: string, query: Record<string, string | number>, limit: number): Promise<WireItem[]> {
+export async function getAll(base_url: string, query: Query, limit: number): Promise<WireItem[]> {
   const all: WireItem[] = [];
   for (let page = 1; ; page++) {
     const p = await get(base_url, { ...query, page, limit });
@@ -56,8 +58,8 @@ export async function getAll(base_url: string, query: Record<string, string | nu
 }
 
 /** Per-user sums of wire items, in the shape of truth(). */
-export function sumByUser(items: WireItem[]): Map<string, { earned_minor: bigint; spent_minor: bigint; payout_minor: bigint; items: number }> {
-  const users = new Map<string, { earned_minor: bigint; spent_minor: bigint; payout_minor: bigint; items: number }>();
+export function sumByUser(items: WireItem[]): Map<string, UserTotals> {
+  const users = new Map<string, UserTotals>();
   for (const it of items) {
     const t = users.get(it.userId) ?? { earned_minor: 0n, spent_minor: 0n, payout_minor: 0n, items: 0 };
     if (it.type === 'earned') t.earned_minor += it.amount_minor;

@@ -1,12 +1,12 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTransactionsMock, type TransactionsMockOptions } from '../../src/upstream/index.ts';
+import { startTransactionsMock, type TransactionsMock, type TransactionsMockOptions } from '../../src/upstream/index.ts';
 import { get, getAll, manualClock, sumByUser } from './helpers.ts';
 
 const T0_MS = Date.UTC(2024, 5, 1, 12, 0, 0);
 const BUDGET_UNREACHED = '10000/1s';
 
-async function withMock<T>(options: TransactionsMockOptions, run: (mock: Awaited<ReturnType<typeof startTransactionsMock>>) => Promise<T>): Promise<T> {
+async function withMock<T>(options: TransactionsMockOptions, run: (mock: TransactionsMock) => Promise<T>): Promise<T> {
   const mock = await startTransactionsMock({ budget: BUDGET_UNREACHED, ...options });
   try {
     return await run(mock);
@@ -45,7 +45,8 @@ describe('the seeded stream', () => {
 
   test('a late item is invisible until its delay has passed, then appears behind newer items; after late_max_s everything is there', async () => {
     const clock = manualClock(T0_MS + 10 * 60_000);
-    await withMock({ seed: 5, rate_per_min: 600, late_share: 0.3, late_max_s: 60, start_ms: T0_MS, now: clock.now }, async (m) => {
+    const options = { seed: 5, rate_per_min: 600, late_share: 0.3, late_max_s: 60, start_ms: T0_MS, now: clock.now };
+    await withMock(options, async (m) => {
       const now_ms = clock.now_ms;
       const early = await getAll(m.url, {}, 1000);
       const created_all = m.truth(now_ms).items_total;
@@ -63,7 +64,8 @@ describe('the seeded stream', () => {
       const appeared = middle.filter((it) => !seen.has(it.id));
       assert.ok(appeared.length > 0, 'late items became visible');
       const newest_early = early[early.length - 1].createdAt;
-      assert.ok(appeared.some((it) => it.createdAt < newest_early), 'a late item appears with a createdAt older than items seen before');
+      const behind = appeared.some((it) => it.createdAt < newest_early);
+      assert.ok(behind, 'a late item appears with a createdAt older than items seen before');
 
       clock.advance(30_000);
       const complete = await get(m.url, { endDate: new Date(now_ms).toISOString(), limit: 1 });
@@ -84,7 +86,8 @@ describe('the seeded stream', () => {
 
   test('truth() at a settled moment equals the per-user sums over every page of the wire (late items included)', async () => {
     const clock = manualClock(T0_MS + 31 * 60_000);
-    await withMock({ seed: 11, rate_per_min: 1_000, late_share: 0.2, late_max_s: 60, users: 200, start_ms: T0_MS, now: clock.now }, async (m) => {
+    const options = { seed: 11, rate_per_min: 1_000, late_share: 0.2, late_max_s: 60, users: 200, start_ms: T0_MS };
+    await withMock({ ...options, now: clock.now }, async (m) => {
       const at_ms = T0_MS + 30 * 60_000;
       const items = await getAll(m.url, { endDate: new Date(at_ms).toISOString() }, 1000);
       const truth = m.truth(at_ms);
