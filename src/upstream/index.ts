@@ -4,6 +4,7 @@
  * `croupier start --role transactions-mock` with `startTransactionsMock(transactionsMockOptionsFromEnv())`.
  */
 export { startTransactionsMock } from './server.ts';
+export { startTransactionsMockRole } from './role.ts';
 export type { MockStats, TransactionsMock, TransactionsMockOptions } from './server.ts';
 export { TRANSACTIONS_MOCK_PORT_DEFAULT, TRANSACTIONS_MOCK_VARIABLES } from './config.ts';
 export { transactionsMockOptionsFromEnv } from './config.ts';

@@ -1,7 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConfigError } from '../../src/platform/config.ts';
-import { TRANSACTIONS_MOCK_VARIABLES, transactionsMockOptionsFromEnv } from '../../src/upstream/index.ts';
+import pino from 'pino';
+import { startTransactionsMockRole, TRANSACTIONS_MOCK_VARIABLES, transactionsMockOptionsFromEnv } from '../../src/upstream/index.ts';
 
 describe('the mock reads its options from TRANSACTIONS_MOCK_* variables', () => {
   test('with nothing set it serves on port 3001 the SPEC defaults: 100 a minute, 2 % late within 60 s, 5 requests per 60 s', () => {
@@ -69,5 +70,28 @@ describe('the mock reads its options from TRANSACTIONS_MOCK_* variables', () => 
     const listed = TRANSACTIONS_MOCK_VARIABLES.map((v) => v.name).sort();
     const read = new Set([...bad.map(([name]) => name), 'TRANSACTIONS_MOCK_HOST']);
     assert.deepEqual(listed, [...read].sort());
+  });
+});
+
+describe('the transactions-mock role', () => {
+  test('starts from the environment, logs where it serves, answers on its own port and stops', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line)) });
+    const mock = await startTransactionsMockRole({ TRANSACTIONS_MOCK_PORT: '0', TRANSACTIONS_MOCK_SEED: '5' }, logger);
+    try {
+      assert.equal(lines.length, 1);
+      assert.equal(lines[0].url, mock.url);
+      assert.equal(lines[0].budget, '5/60s');
+      assert.equal((await fetch(`${mock.url}/health`)).status, 200);
+      assert.equal((await fetch(`${mock.url}/transactions`)).status, 200);
+    } finally {
+      await mock.stop();
+    }
+    await assert.rejects(fetch(`${mock.url}/health`));
+  });
+
+  test('a wrong variable stops it before it listens', async () => {
+    const logger = pino({ level: 'silent' });
+    await assert.rejects(startTransactionsMockRole({ TRANSACTIONS_MOCK_BUDGET: 'lots' }, logger), ConfigError);
   });
 });
