@@ -102,7 +102,8 @@ export async function startTransactionsMock(options: TransactionsMockOptions = {
   const budget: Budget = parsed;
   const speed = checkRange('speed', options.speed ?? 1, 1, L.SPEED_MAX, false);
   const started_ms = now();
-  const streamNowMs = () => started_ms + Math.floor((now() - started_ms) * speed);
+  // Whole milliseconds whatever the clock and speed, so bounds and createdAt compare exactly.
+  const streamNowMs = () => Math.floor(started_ms + (now() - started_ms) * speed);
   const source = makeSource(options, options.start_ms ?? started_ms);
   const window = new SlidingWindow(budget);
   const faults = new FaultQueue();
