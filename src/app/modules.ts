@@ -31,8 +31,8 @@ export const MODULES: readonly DomainModule[] = [
  */
 export const PARTICIPANTS: readonly BatchParticipant<unknown>[] = [rollupParticipant as BatchParticipant<unknown>];
 
-/** Roles this build can run: those some module serves. */
-export const AVAILABLE_ROLES: Role[] = [...new Set(MODULES.flatMap((m) => m.roles))];
+/** Roles this build can run: those some module serves, and the mock upstream (a system of its own, app/transactions-mock.ts). */
+export const AVAILABLE_ROLES: Role[] = [...new Set<Role>([...MODULES.flatMap((m) => m.roles), 'transactions-mock'])];
 
 /** The modules a process with these roles runs. */
 export function modulesFor(roles: Set<Role>): DomainModule[] {

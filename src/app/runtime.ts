@@ -11,6 +11,7 @@ import type { Logger } from '../platform/logger.ts';
 import type { Role } from '../platform/module.ts';
 import { startPeriodic, type PeriodicJob } from '../platform/periodic.ts';
 import { mapError } from './errors.ts';
+import { startMockIfAsked } from './transactions-mock.ts';
 import { AVAILABLE_ROLES, MODULES, PARTICIPANTS, modulesFor } from './modules.ts';
 
 export interface OpenedContext {
@@ -89,8 +90,15 @@ export function buildServer(ctx: AppContext, roles: Set<Role>): Promise<FastifyI
   });
 }
 
-export async function startServer(config: Config, logger: Logger, roles: Set<Role> = new Set(AVAILABLE_ROLES)): Promise<Server> {
-  const opened = await openContext(config, logger, roles);
+export async function startServer(given: Config, logger: Logger, roles: Set<Role> = new Set(AVAILABLE_ROLES)): Promise<Server> {
+  const { mock, config } = await startMockIfAsked(roles, given, logger);
+  let opened: OpenedContext;
+  try {
+    opened = await openContext(config, logger, roles);
+  } catch (error) {
+    await mock?.stop();
+    throw error;
+  }
   const { ctx } = opened;
   let app: FastifyInstance | undefined;
   const jobs: PeriodicJob[] = [];
@@ -99,6 +107,7 @@ export async function startServer(config: Config, logger: Logger, roles: Set<Rol
     await Promise.all(jobs.map((job) => job.stop()));
     for (const module of modules) await module.close?.(ctx).catch((err) => logger.error({ err, module: module.name }, 'closing a module failed'));
     await opened.close();
+    await mock?.stop();
   };
   try {
     if (roles.has('api')) {
