@@ -31,3 +31,12 @@ test('every variable read by loadConfig is documented', async () => {
   const documented = new Set(CONFIG_VARIABLES.map((v) => v.name));
   for (const name of read) assert.ok(documented.has(name), `${name} is read but not documented`);
 });
+
+test('the README configuration tables list every variable croupier start --help prints', async () => {
+  const { CONFIG_VARIABLES } = await import('../../src/platform/config.ts');
+  const { TRANSACTIONS_MOCK_VARIABLES } = await import('../../src/upstream/index.ts');
+  const readme = (await import('node:fs')).readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const documented = new Set([...readme.matchAll(/^\| `([A-Z_]+)` \|/gm)].map((m) => m[1]));
+  const missing = [...CONFIG_VARIABLES, ...TRANSACTIONS_MOCK_VARIABLES].map((v) => v.name).filter((name) => !documented.has(name));
+  assert.deepEqual(missing, []);
+});
