@@ -9,6 +9,7 @@ import { BoundedCache } from './bounded-cache.ts';
 import { BODY_SIZE_MAX_BYTES, HTTP_KEEP_ALIVE_TIMEOUT_MS, HTTP_METRIC_SERIES_CACHED_MAX, STRING_LENGTH_MAX } from './limits.ts';
 import { httpMetrics, registry } from './metrics.ts';
 import { describeValidation, validatorCompiler } from './validation.ts';
+import { findPoisonedField } from './text-safety.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -49,11 +50,17 @@ export async function buildApp(ctx: AppContext, plugins: RoutePlugin[]): Promise
       return done(error as Error, undefined);
     }
     if (raw.length === 0) return done(null, undefined);
+    let parsed: unknown;
     try {
-      done(null, JSON.parse(raw.toString('utf8')));
-    } catch {
-      done(new AppError('INVALID_JSON'), undefined);
+      parsed = parseStrictJson(raw);
+    } catch (error) {
+      return done(error instanceof AppError ? error : new AppError('INVALID_JSON'), undefined);
     }
+    // Strictly decoded JSON text carries a NUL or lone surrogate only as a \u escape: bodies without
+    // one (nearly all) skip the walk.
+    const poisoned = raw.includes('\\u') ? findPoisonedField(parsed) : undefined;
+    if (poisoned) return done(new AppError(validationKey(request), poisoned), undefined);
+    done(null, parsed);
   });
   // Every body here is JSON. Fastify's own text/plain parser would hand a route a string and no raw
   // bytes, so a correctly signed text/plain call failed its signature check; now it is a 415 like any
@@ -62,6 +69,13 @@ export async function buildApp(ctx: AppContext, plugins: RoutePlugin[]): Promise
   // A signed route called without a body never reaches the parser: check it against the empty body.
   app.addHook('preValidation', async (request) => {
     if (request.signature_check && !request.signature_verified) verifySignature(request, request.rawBody ?? Buffer.alloc(0));
+  });
+
+  // Path parameters and query strings are percent-decoded text: %00 decodes to NUL. Refused before
+  // validation, so no handler (authenticated or not, e.g. /provider/play) ever sees it.
+  app.addHook('preValidation', async (request) => {
+    const poisoned = findPoisonedField(request.params, 'params') ?? findPoisonedField(request.query, 'query');
+    if (poisoned) throw new AppError(validationKey(request), poisoned);
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => sendError(ctx, error, request, reply));
@@ -88,6 +102,24 @@ export async function buildApp(ctx: AppContext, plugins: RoutePlugin[]): Promise
   registerOperations(app, ctx);
   for (const plugin of plugins) await app.register(async (scope) => plugin(scope, ctx));
   return app;
+}
+
+// Invalid UTF-8 is refused, never replaced by U+FFFD (which would make two different ids equal).
+// ignoreBOM keeps a leading BOM in the text, so JSON.parse refuses it as before.
+const strict_utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+function parseStrictJson(raw: Buffer): unknown {
+  let text: string;
+  try {
+    text = strict_utf8.decode(raw);
+  } catch {
+    throw new AppError('INVALID_JSON', 'The request body is not valid UTF-8.');
+  }
+  return JSON.parse(text);
+}
+
+function validationKey(request: FastifyRequest): string {
+  return request.routeOptions.config?.validation_error_key ?? 'VALIDATION_ERROR';
 }
 
 // Labelled children cached per route and status: prom-client hashes a label object on every call.
