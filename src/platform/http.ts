@@ -1,3 +1,5 @@
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -6,7 +8,10 @@ import type { AppContext } from './context.ts';
 import { AppError } from './errors.ts';
 import { verifySignature } from './auth.ts';
 import { BoundedCache } from './bounded-cache.ts';
-import { BODY_SIZE_MAX_BYTES, HTTP_KEEP_ALIVE_TIMEOUT_MS, HTTP_METRIC_SERIES_CACHED_MAX, STRING_LENGTH_MAX } from './limits.ts';
+import {
+  BODY_SIZE_MAX_BYTES, HTTP_CONNECTIONS_CHECK_INTERVAL_MS, HTTP_HEADERS_TIMEOUT_MS, HTTP_HEADER_SIZE_MAX_BYTES, HTTP_KEEP_ALIVE_TIMEOUT_MS,
+  HTTP_METRIC_SERIES_CACHED_MAX, HTTP_REQUEST_TIMEOUT_MS, HTTP_SOCKET_INACTIVITY_TIMEOUT_MS, STRING_LENGTH_MAX,
+} from './limits.ts';
 import { httpMetrics, registry } from './metrics.ts';
 import { describeValidation, validatorCompiler } from './validation.ts';
 import { findPoisonedField } from './text-safety.ts';
@@ -36,6 +41,18 @@ export async function buildApp(ctx: AppContext, plugins: RoutePlugin[]): Promise
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     keepAliveTimeout: HTTP_KEEP_ALIVE_TIMEOUT_MS,
+    requestTimeout: HTTP_REQUEST_TIMEOUT_MS,
+    connectionTimeout: HTTP_SOCKET_INACTIVITY_TIMEOUT_MS,
+    http: {
+      headersTimeout: HTTP_HEADERS_TIMEOUT_MS,
+      connectionsCheckingInterval: HTTP_CONNECTIONS_CHECK_INTERVAL_MS,
+      maxHeaderSize: HTTP_HEADER_SIZE_MAX_BYTES,
+      // Node would answer a missing Host with an empty 400; the onRequest hook below answers it in our shape.
+      requireHostHeader: false,
+    },
+    // Requests Node cannot parse (bad framing, unknown method, oversized headers, timeouts) never reach
+    // a route: they are answered here, on the raw socket, still as { code, message }.
+    clientErrorHandler: answerClientError,
     ajv: { customOptions: { coerceTypes: false } },
   });
   app.setValidatorCompiler(validatorCompiler);
@@ -69,6 +86,12 @@ export async function buildApp(ctx: AppContext, plugins: RoutePlugin[]): Promise
   // A signed route called without a body never reaches the parser: check it against the empty body.
   app.addHook('preValidation', async (request) => {
     if (request.signature_check && !request.signature_verified) verifySignature(request, request.rawBody ?? Buffer.alloc(0));
+  });
+
+  app.addHook('onRequest', async (request) => {
+    if (request.raw.httpVersion === '1.1' && request.headers.host === undefined) {
+      throw new AppError('MALFORMED_REQUEST', 'The Host header is required in HTTP/1.1.');
+    }
   });
 
   // Path parameters and query strings are percent-decoded text: %00 decodes to NUL. Refused before
@@ -164,13 +187,51 @@ function sendError(ctx: AppContext, error: FastifyError, request: FastifyRequest
     return;
   }
   if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
-    reply.code(error.statusCode).send({ code: 'BAD_REQUEST', message: error.message });
+    // Other client errors raised by Fastify or a plugin (@fastify/static: 403 for a path outside its
+    // root, 416 for a range past the end) keep their status when the registry has a row for it.
+    const key = CLIENT_ERROR_KEYS_BY_STATUS[error.statusCode] ?? 'VALIDATION_ERROR';
+    const app_error = new AppError(key, key === 'VALIDATION_ERROR' ? error.message : undefined);
+    reply.code(app_error.http_status).send(app_error.body());
     return;
   }
   // A bug or an outage: logged with its stack here, never shown to the client.
   ctx.logger.error({ err: error, method: request.method, url: request.url }, 'unhandled error');
   const internal = new AppError('INTERNAL');
   reply.code(internal.http_status).send(internal.body());
+}
+
+const CLIENT_ERROR_KEYS_BY_STATUS: Record<number, string> = {
+  400: 'VALIDATION_ERROR', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 405: 'METHOD_NOT_ALLOWED', 408: 'REQUEST_TIMEOUT',
+  413: 'BODY_TOO_LARGE', 414: 'URI_TOO_LONG', 415: 'UNSUPPORTED_MEDIA_TYPE', 416: 'RANGE_NOT_SATISFIABLE', 431: 'HEADERS_TOO_LARGE',
+};
+
+// Node's parser errors (llhttp codes) worth a sentence of their own; any other is "not valid HTTP/1.1".
+const PARSER_ERROR_SENTENCES: Record<string, string> = {
+  HPE_INVALID_METHOD: 'The HTTP method is not recognised.',
+  HPE_INVALID_URL: 'The request target is not a valid URL.',
+  HPE_INVALID_VERSION: 'The HTTP version is not valid.',
+  HPE_INVALID_HEADER_TOKEN: 'A header name or value contains a character HTTP does not allow.',
+  HPE_INVALID_CONTENT_LENGTH: 'Content-Length is not a valid number.',
+  HPE_UNEXPECTED_CONTENT_LENGTH: 'Content-Length and Transfer-Encoding cannot both be sent.',
+  HPE_INVALID_TRANSFER_ENCODING: 'Transfer-Encoding is not valid.',
+  HPE_INVALID_CHUNK_SIZE: 'A chunk size of the chunked body is not valid.',
+};
+
+/** Answers, on the raw socket, a request that Node could not parse or that timed out, then closes it. */
+function answerClientError(error: Error & { code?: string }, socket: Socket): void {
+  // A reset connection has nobody left to answer.
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  let app_error: AppError;
+  if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') app_error = new AppError('REQUEST_TIMEOUT');
+  else if (error.code === 'HPE_HEADER_OVERFLOW') app_error = new AppError('HEADERS_TOO_LARGE');
+  else app_error = new AppError('MALFORMED_REQUEST', PARSER_ERROR_SENTENCES[error.code ?? ''] ?? undefined);
+  const body = JSON.stringify(app_error.body());
+  const status = app_error.http_status;
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n`
+      + `Content-Length: ${Buffer.byteLength(body)}\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${body}`);
+  }
+  socket.destroy();
 }
 
 // Connection failures and server shutdowns: the request may be retried once the database is back.
