@@ -57,3 +57,8 @@ export const HTTP_SOCKET_INACTIVITY_TIMEOUT_MS = 330_000;
 export const SHUTDOWN_TIMEOUT_MS = 10_000;
 /** Embedded PostgreSQL: how long start-up may take. */
 export const EMBEDDED_PG_START_TIMEOUT_MS = 60_000;
+/**
+ * Production secrets and API keys: at least 32 characters (≈ 190 bits as random base64), so neither an
+ * HMAC secret nor the operator key can be guessed online, even across many clients under the auth-failure limit.
+ */
+export const SECRET_LENGTH_MIN_CHARS = 32;
