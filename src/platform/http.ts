@@ -6,7 +6,8 @@ import swaggerUi from '@fastify/swagger-ui';
 import { migrationsCurrent } from '../db/migrate.ts';
 import type { AppContext } from './context.ts';
 import { AppError } from './errors.ts';
-import { verifySignature } from './auth.ts';
+import { AuthenticationError, verifySignature } from './auth.ts';
+import { AuthFailureLimiter } from './auth-failures.ts';
 import { BoundedCache } from './bounded-cache.ts';
 import {
   BODY_SIZE_MAX_BYTES, HTTP_CONNECTIONS_CHECK_INTERVAL_MS, HTTP_HEADERS_TIMEOUT_MS, HTTP_HEADER_SIZE_MAX_BYTES, HTTP_KEEP_ALIVE_TIMEOUT_MS,
@@ -101,7 +102,8 @@ export async function buildApp(ctx: AppContext, plugins: RoutePlugin[]): Promise
     if (poisoned) throw new AppError(validationKey(request), poisoned);
   });
 
-  app.setErrorHandler((error: FastifyError, request, reply) => sendError(ctx, error, request, reply));
+  const auth_failures = new AuthFailureLimiter();
+  app.setErrorHandler((error: FastifyError, request, reply) => sendError(ctx, auth_failures, error, request, reply));
   app.setNotFoundHandler((request, reply) => {
     reply.code(404).send(new AppError('NOT_FOUND', `No endpoint ${request.method} ${request.url.split('?')[0]}.`).body());
   });
@@ -157,7 +159,16 @@ function observeRequest(method: string, route: string, status: number, seconds: 
   series.seconds.observe(seconds);
 }
 
-function sendError(ctx: AppContext, error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+function sendError(ctx: AppContext, auth_failures: AuthFailureLimiter, error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  if (error instanceof AuthenticationError) {
+    // Only failures are counted, here, after the check: a correct key or signature never meets the limiter.
+    const verdict = auth_failures.recordFailure(request.ip);
+    if (verdict.limited) {
+      const limited = new AppError('TOO_MANY_FAILURES');
+      reply.code(limited.http_status).header('retry-after', String(verdict.retry_after_s)).send(limited.body());
+      return;
+    }
+  }
   if (error instanceof AppError) {
     reply.code(error.http_status).send(error.body());
     return;

@@ -62,3 +62,12 @@ export const EMBEDDED_PG_START_TIMEOUT_MS = 60_000;
  * HMAC secret nor the operator key can be guessed online, even across many clients under the auth-failure limit.
  */
 export const SECRET_LENGTH_MIN_CHARS = 32;
+/**
+ * Failed authentications (wrong API key, wrong HMAC signature) one client address may make per window
+ * before its further failures are answered 429. A correct key or signature is never counted or slowed,
+ * so a client with a typo in one integration does not lock out its working ones.
+ */
+export const AUTH_FAILURES_PER_WINDOW_MAX = 20;
+export const AUTH_FAILURE_WINDOW_MS = 10_000;
+/** Client addresses whose failures are tracked at once; the oldest window is forgotten first (bounded memory). */
+export const AUTH_FAILURE_CLIENTS_TRACKED_MAX = 10_000;

@@ -16,6 +16,11 @@ export const PLATFORM_ERRORS = {
   URI_TOO_LONG: { code: 'URI_TOO_LONG', http_status: 414, message: 'A path parameter exceeds 255 characters.' },
   UNSUPPORTED_MEDIA_TYPE: { code: 'UNSUPPORTED_MEDIA_TYPE', http_status: 415, message: 'Content-Type must be application/json.' },
   RANGE_NOT_SATISFIABLE: { code: 'RANGE_NOT_SATISFIABLE', http_status: 416, message: 'The requested byte range is outside the file.' },
+  TOO_MANY_FAILURES: {
+    code: 'TOO_MANY_FAILURES',
+    http_status: 429,
+    message: 'Too many failed authentications from this address; retry after the seconds in Retry-After.',
+  },
   HEADERS_TOO_LARGE: { code: 'HEADERS_TOO_LARGE', http_status: 431, message: 'The request line and headers exceed 16 KiB (an over-long URL counts).' },
   OVERLOADED: { code: 'OVERLOADED', http_status: 503, message: 'The ledger queue is full; retry shortly.' },
   NOT_READY: { code: 'NOT_READY', http_status: 503, message: 'The database is not reachable or migrations are not applied.' },
