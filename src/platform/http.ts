@@ -108,6 +108,16 @@ export async function buildApp(ctx: AppContext, plugins: RoutePlugin[]): Promise
     reply.code(404).send(new AppError('NOT_FOUND', `No endpoint ${request.method} ${request.url.split('?')[0]}.`).body());
   });
 
+  // Security headers (callback form: this runs on every response, the hot path included).
+  app.addHook('onSend', (request, reply, payload, done) => {
+    reply.header('x-content-type-options', 'nosniff');
+    if (!reply.hasHeader('content-security-policy')) {
+      const policy = contentSecurityPolicy(request.url, String(reply.getHeader('content-type') ?? ''));
+      if (policy) reply.header('content-security-policy', policy);
+    }
+    done(null, payload);
+  });
+
   app.addHook('onResponse', async (request, reply) => {
     observeRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
   });
@@ -127,6 +137,27 @@ export async function buildApp(ctx: AppContext, plugins: RoutePlugin[]): Promise
   registerOperations(app, ctx);
   for (const plugin of plugins) await app.register(async (scope) => plugin(scope, ctx));
   return app;
+}
+
+/**
+ * Pages with no script or style of their own (/provider/play, the not-built back office) and the back
+ * office's asset files: nothing may load, nobody may frame them.
+ */
+const PAGE_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+/**
+ * The Swagger UI of /docs (@fastify/swagger-ui): its index.html loads only same-origin scripts and
+ * styles (no inline <script>), fetches /docs/json, draws icons from data: URLs, and React sets inline
+ * styles, hence 'unsafe-inline' for styles only. Scripts stay 'self'; nobody may frame it.
+ */
+const DOCS_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; "
+  + "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
+/** The policy for a response that serves HTML or page assets; undefined for the JSON API. */
+function contentSecurityPolicy(url: string, content_type: string): string | undefined {
+  if (url === '/docs' || url.startsWith('/docs/') || url.startsWith('/docs?')) return DOCS_CSP;
+  // By path as well as by type: an error answer on a page's URL is shown in a browser too.
+  if (content_type.startsWith('text/html') || url.startsWith('/assets/') || url.startsWith('/provider/play')) return PAGE_CSP;
+  return undefined;
 }
 
 // Invalid UTF-8 is refused, never replaced by U+FFFD (which would make two different ids equal).
