@@ -89,17 +89,20 @@ export async function buildApp(ctx: AppContext, plugins: RoutePlugin[]): Promise
     if (request.signature_check && !request.signature_verified) verifySignature(request, request.rawBody ?? Buffer.alloc(0));
   });
 
-  app.addHook('onRequest', async (request) => {
+  // Callback-style hooks here and below: they run on every request, and an async hook costs a promise each.
+  app.addHook('onRequest', (request, _reply, done) => {
     if (request.raw.httpVersion === '1.1' && request.headers.host === undefined) {
-      throw new AppError('MALFORMED_REQUEST', 'The Host header is required in HTTP/1.1.');
+      return done(new AppError('MALFORMED_REQUEST', 'The Host header is required in HTTP/1.1.'));
     }
+    done();
   });
 
   // Path parameters and query strings are percent-decoded text: %00 decodes to NUL. Refused before
   // validation, so no handler (authenticated or not, e.g. /provider/play) ever sees it.
-  app.addHook('preValidation', async (request) => {
+  app.addHook('preValidation', (request, _reply, done) => {
     const poisoned = findPoisonedField(request.params, 'params') ?? findPoisonedField(request.query, 'query');
-    if (poisoned) throw new AppError(validationKey(request), poisoned);
+    if (poisoned) return done(new AppError(validationKey(request), poisoned));
+    done();
   });
 
   const auth_failures = new AuthFailureLimiter();

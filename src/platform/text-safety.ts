@@ -14,12 +14,23 @@ export function isPoisoned(value: string): boolean {
   return POISON.test(value);
 }
 
-/** `actions[0].action_id` for the path ['actions', 0, 'action_id']; `prefix` names the part (query, params). */
-function fieldName(prefix: string, path: (string | number)[]): string {
+/**
+ * Where a value sits: its key and its parent's place. A linked list, not a copied path per value, so the
+ * walk stays linear however deep a 1 MiB body nests (copying paths was quadratic: minutes at depth 500k).
+ */
+interface Place {
+  key: string | number;
+  parent: Place | undefined;
+}
+
+/** `actions[0].action_id` for the place actions → 0 → action_id; `prefix` names the part (query, params). */
+function fieldName(prefix: string, place: Place | undefined): string {
+  const keys: (string | number)[] = [];
+  for (let at = place; at; at = at.parent) keys.push(at.key);
   let name = prefix;
-  for (const part of path) {
-    if (typeof part === 'number') name += `[${part}]`;
-    else name += name ? `.${part}` : part;
+  for (const key of keys.reverse()) {
+    if (typeof key === 'number') name += `[${key}]`;
+    else name += name ? `.${key}` : key;
   }
   return name || 'body';
 }
@@ -34,25 +45,24 @@ function worthVisiting(value: unknown): boolean {
  * or undefined. Iterative, so a deeply nested body cannot overflow the stack.
  */
 export function findPoisonedField(value: unknown, prefix = ''): string | undefined {
-  const stack: { value: unknown; path: (string | number)[] }[] = [{ value, path: [] }];
+  const stack: { value: unknown; place: Place | undefined }[] = [{ value, place: undefined }];
   while (stack.length > 0) {
-    const item = stack.pop()!;
-    const current = item.value;
+    const { value: current, place } = stack.pop()!;
     if (typeof current === 'string') {
-      if (isPoisoned(current)) return `${fieldName(prefix, item.path)} ${POISON_SENTENCE}`;
+      if (isPoisoned(current)) return `${fieldName(prefix, place)} ${POISON_SENTENCE}`;
     } else if (Array.isArray(current)) {
       // Pushed last to first, so the first poisoned field in document order is the one named.
       for (let i = current.length - 1; i >= 0; i--) {
-        if (worthVisiting(current[i])) stack.push({ value: current[i], path: [...item.path, i] });
+        if (worthVisiting(current[i])) stack.push({ value: current[i], place: { key: i, parent: place } });
       }
     } else if (current !== null && typeof current === 'object') {
       const keys = Object.keys(current);
       for (const key of keys) {
-        if (isPoisoned(key)) return `a field name in ${fieldName(prefix, item.path)} ${POISON_SENTENCE}`;
+        if (isPoisoned(key)) return `a field name in ${fieldName(prefix, place)} ${POISON_SENTENCE}`;
       }
       for (let i = keys.length - 1; i >= 0; i--) {
         const child = (current as Record<string, unknown>)[keys[i]];
-        if (worthVisiting(child)) stack.push({ value: child, path: [...item.path, keys[i]] });
+        if (worthVisiting(child)) stack.push({ value: child, place: { key: keys[i], parent: place } });
       }
     }
   }
