@@ -12,6 +12,12 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * A wrong or missing API key or signature. Its own class so the error handler (platform/http.ts) can
+ * count it against the client's auth-failure limit without each guard knowing about the limiter.
+ */
+export class AuthenticationError extends AppError {}
+
 function digest(value: string): Buffer {
   return createHash('sha256').update(value).digest();
 }
@@ -21,7 +27,7 @@ export function apiKeyGuard(api_key: () => string): onRequestAsyncHookHandler {
   return async (request) => {
     const header = request.headers.authorization;
     const presented = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7) : '';
-    if (!timingSafeEqual(digest(presented), digest(api_key()))) throw new AppError(PLATFORM_ERRORS.UNAUTHORIZED);
+    if (!timingSafeEqual(digest(presented), digest(api_key()))) throw new AuthenticationError(PLATFORM_ERRORS.UNAUTHORIZED);
   };
 }
 
@@ -71,6 +77,6 @@ export function verifySignature(request: FastifyRequest, body: Buffer): void {
   if (presented !== undefined && check.prefix) {
     presented = presented.startsWith(check.prefix) ? presented.slice(check.prefix.length).trim() : undefined;
   }
-  if (!signatureMatches(check.secret(), body, presented)) throw new AppError(check.error);
+  if (!signatureMatches(check.secret(), body, presented)) throw new AuthenticationError(check.error);
   request.signature_verified = true;
 }

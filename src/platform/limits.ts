@@ -31,7 +31,43 @@ export const ACCOUNT_CACHE_ENTRIES_MAX = 200_000;
 export const ASSET_CODE_LENGTH_MAX = 32;
 /** An idle keep-alive connection to this server is closed after this (above common proxies' 60 s, so they close first). */
 export const HTTP_KEEP_ALIVE_TIMEOUT_MS = 72_000;
+/**
+ * The request line and headers together: Node's own default, named so the 431 message can state it.
+ * An over-long URL is refused by this limit too (it is part of the request line).
+ */
+export const HTTP_HEADER_SIZE_MAX_BYTES = 16 * 1024;
+/**
+ * A client has this long from connecting (or from its previous request) to finish sending its headers.
+ * Every legitimate client sends them at once; a slow-loris client that trickles them no longer holds a socket.
+ */
+export const HTTP_HEADERS_TIMEOUT_MS = 10_000;
+/** The whole request, headers and body (≤ 1 MiB), must arrive within this; 408 otherwise. */
+export const HTTP_REQUEST_TIMEOUT_MS = 20_000;
+/**
+ * How often Node looks for connections past the two timeouts above (its default, 30 s, would let a
+ * stalled connection live up to 30 s longer than its timeout).
+ */
+export const HTTP_CONNECTIONS_CHECK_INTERVAL_MS = 1_000;
+/**
+ * A socket silent this long while its request is being handled is closed. Above the longest silent
+ * handler: a bulk /provider/simulate may run SIMULATE_REQUEST_TIMEOUT_MS (300 s, provider/limits.ts).
+ */
+export const HTTP_SOCKET_INACTIVITY_TIMEOUT_MS = 330_000;
 /** Graceful shutdown: how long in-flight requests may take before the process exits anyway. */
 export const SHUTDOWN_TIMEOUT_MS = 10_000;
 /** Embedded PostgreSQL: how long start-up may take. */
 export const EMBEDDED_PG_START_TIMEOUT_MS = 60_000;
+/**
+ * Production secrets and API keys: at least 32 characters (≈ 190 bits as random base64), so neither an
+ * HMAC secret nor the operator key can be guessed online, even across many clients under the auth-failure limit.
+ */
+export const SECRET_LENGTH_MIN_CHARS = 32;
+/**
+ * Failed authentications (wrong API key, wrong HMAC signature) one client address may make per window
+ * before its further failures are answered 429. A correct key or signature is never counted or slowed,
+ * so a client with a typo in one integration does not lock out its working ones.
+ */
+export const AUTH_FAILURES_PER_WINDOW_MAX = 20;
+export const AUTH_FAILURE_WINDOW_MS = 10_000;
+/** Client addresses whose failures are tracked at once; the oldest window is forgotten first (bounded memory). */
+export const AUTH_FAILURE_CLIENTS_TRACKED_MAX = 10_000;

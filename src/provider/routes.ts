@@ -41,7 +41,7 @@ export const providerRoutes: DomainRoutes = async (app, ctx) => {
       summary: 'Play rounds of a launched session', tags: ['provider'], security: [],
       description: `Without \`rounds\`: the scripted demo round (getBalance → 2 debits → rollback of the second → credit → getBalance), answered with every step. With \`rounds\`: that many game rounds, answered with a summary. Every money call goes to the casino callbacks over HTTP, retried with the same externalTransactionId when an answer is lost; a bet whose answer never came is rolled back.${signature_note}`,
       body: simulateBody,
-      response: { 200: loose, 400: errorReply, 403: errorReply, 404: errorReply, 502: errorReply },
+      response: { 200: loose, 400: errorReply, 403: errorReply, 404: errorReply, 424: errorReply, 502: errorReply },
     },
   }, async (request) => {
     const body = request.body as { sessionToken: string; rounds?: number; seed?: number; firstRound?: number; concurrency?: number; betMinor?: number; dropRate?: number };

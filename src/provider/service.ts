@@ -4,16 +4,23 @@ import { refuse, succeed, type Outcome } from '../platform/outcome.ts';
 import type { AppContext } from '../ledger/context.ts';
 import { mapLimited } from '../platform/map-limited.ts';
 import { uuidv7 } from '../platform/uuid.ts';
-import { CasinoClient, NO_FAULTS, type Faults } from './casino-client.ts';
+import { CasinoClient, NO_FAULTS, type CallbackResult, type Faults } from './casino-client.ts';
 import { answeredBalance, sessionPayload } from './payload.ts';
 import { drawMultiplierPct, findGame, payoutMinor, type Game } from './games.ts';
-import { RECOVERY_BATCH_MAX, RECOVERY_CONCURRENCY } from './limits.ts';
+import { RECOVERY_BATCH_MAX, RECOVERY_CONCURRENCY, STRING_LENGTH_MAX } from './limits.ts';
 import { advance, newPlay, type RoundPlay } from './round.ts';
 import { playScript, type ScriptedRound } from './script.ts';
 import { summarize, type BulkSummary } from './summary.ts';
 import {
   claimStaleRounds, insertRounds, nextRoundNumber, readSession, saveOutcomes, upsertSession, type CallRow, type ProviderSession, type RoundRow,
 } from './store.ts';
+
+/** "401 INVALID_SIGNATURE (Missing or wrong request signature.)": what the casino said, as it said it. */
+function casinoAnswer(result: CallbackResult): string {
+  const code = typeof result.body?.code === 'string' || typeof result.body?.code === 'number' ? ` ${result.body.code}` : '';
+  const message = typeof result.body?.message === 'string' ? ` (${result.body.message.slice(0, STRING_LENGTH_MAX)})` : '';
+  return `${result.status}${code}${message}`;
+}
 
 /** Seeds drawn at launch stay below 2^48 (safe integers, and plenty of sessions). */
 const SESSION_SEED_BOUND = 2 ** 48 - 1;
@@ -83,10 +90,10 @@ export class ProviderService {
   async balance(session: ProviderSession, key: string, faults: Faults): Promise<Outcome<number>> {
     const result = await this.client.send('/casino/getBalance', sessionPayload(session), key, faults);
     const balance = answeredBalance(result);
-    if (balance === undefined) {
-      return refuse(PROVIDER_ERRORS.PROVIDER_CASINO_UNAVAILABLE, `The casino's getBalance answered ${result.status || 'nothing'} ${String(result.body?.code ?? '')}.`.trim());
-    }
-    return succeed(balance);
+    if (balance !== undefined) return succeed(balance);
+    if (result.state === 'refused') return refuse(PROVIDER_ERRORS.PROVIDER_CASINO_REFUSED, `The casino refused getBalance: ${casinoAnswer(result)}.`);
+    const answered = result.status ? `its last answer was ${casinoAnswer(result)}` : 'no answer came';
+    return refuse(PROVIDER_ERRORS.PROVIDER_CASINO_UNAVAILABLE, `The casino's getBalance failed after ${result.attempts} attempts: ${answered}.`);
   }
 
   /** Plays `rounds` game rounds of one session; the casino's balance before and after frames them. */
