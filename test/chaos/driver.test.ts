@@ -1,0 +1,65 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createTestDatabase, type TestDatabase } from '../support/db.ts';
+import { createSql, type Sql } from '../../src/db/sql.ts';
+
+/**
+ * The patched postgres.js (patches/postgres+3.4.9.patch): a connection that dies with work queued on
+ * it fails that work — on a reserved connection as on the pool — and nothing is thrown from a
+ * socket callback or a setImmediate, where it would kill the process.
+ */
+const SETTLE_MS = 3_000;
+
+function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  return Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms))]);
+}
+
+describe('a connection killed under the driver', () => {
+  let db: TestDatabase;
+  let sql: Sql;
+  const uncaught: unknown[] = [];
+  const onUncaught = (error: unknown) => uncaught.push(error);
+  before(async () => {
+    db = await createTestDatabase();
+    sql = createSql(db.url, 4);
+    process.on('uncaughtException', onUncaught);
+  });
+  after(async () => {
+    process.off('uncaughtException', onUncaught);
+    await sql.end({ timeout: 1 });
+    await db.drop();
+  });
+
+  test('queries pipelined on a reserved connection are rejected when its backend is terminated, and release() does not return it to the pool', async () => {
+    for (let round = 0; round < 5; round++) {
+      const conn = await sql.reserve();
+      const [{ pid }] = await conn`select pg_backend_pid() as pid`;
+      await conn.unsafe('begin');
+      // Statements queued and buffered (not yet written) when the backend dies.
+      const queued = Array.from({ length: 50 }, (_, i) => conn`select pg_sleep(0.01), ${i}::int as i`.execute());
+      await db.sql`select pg_terminate_backend(${pid})`;
+      const settled = await within(Promise.allSettled(queued), SETTLE_MS, 'queued statements');
+      assert.ok(settled.every((s) => s.status === 'rejected'), 'every queued statement fails');
+      // A statement sent after the close fails at once instead of waiting forever.
+      await assert.rejects(within(conn`select 1`, SETTLE_MS, 'statement after close'), (e: { code?: string }) => e.code === 'CONNECTION_CLOSED');
+      await within(conn.unsafe('rollback').catch(() => {}), SETTLE_MS, 'rollback after close');
+      conn.release();
+      // The pool still works: the dead connection was not handed out again.
+      const rows = await within(Promise.all(Array.from({ length: 8 }, () => sql`select 1 as one`)), SETTLE_MS, 'pool after release');
+      assert.equal(rows.length, 8);
+    }
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(uncaught, [], 'nothing thrown outside a caller');
+  });
+
+  test('queries queued on pooled connections fail when their backends are terminated, and the pool reconnects', async () => {
+    const running = Array.from({ length: 40 }, () => sql`select pg_sleep(0.2)`.execute());
+    await new Promise((r) => setTimeout(r, 50));
+    await db.sql`select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'croupier' and datname = current_database() and pid <> pg_backend_pid() and query like '%pg_sleep%'`;
+    const settled = await within(Promise.allSettled(running), SETTLE_MS, 'pooled statements');
+    assert.ok(settled.some((s) => s.status === 'rejected'), 'the killed statements fail');
+    const [{ one }] = await within(sql`select 1 as one`, SETTLE_MS, 'pool after the kill');
+    assert.equal(one, 1);
+    assert.deepEqual(uncaught, []);
+  });
+});
