@@ -30,15 +30,21 @@ describe('a connection killed under the driver', () => {
     await db.drop();
   });
 
+  test('every pooled connection carries the statement, lock and idle-in-transaction deadlines', async () => {
+    const [row] = await sql`select current_setting('statement_timeout') as s, current_setting('lock_timeout') as l,
+      current_setting('idle_in_transaction_session_timeout') as i`;
+    assert.deepEqual(row, { s: '15s', l: '5s', i: '10s' });
+  });
+
   test('queries pipelined on a reserved connection are rejected when its backend is terminated, and release() does not return it to the pool', async () => {
     for (let round = 0; round < 5; round++) {
       const conn = await sql.reserve();
       const [{ pid }] = await conn`select pg_backend_pid() as pid`;
       await conn.unsafe('begin');
       // Statements queued and buffered (not yet written) when the backend dies.
-      const queued = Array.from({ length: 50 }, (_, i) => conn`select pg_sleep(0.01), ${i}::int as i`.execute());
+      const queued = Promise.allSettled(Array.from({ length: 50 }, (_, i) => conn`select pg_sleep(0.01), ${i}::int as i`.execute()));
       await db.sql`select pg_terminate_backend(${pid})`;
-      const settled = await within(Promise.allSettled(queued), SETTLE_MS, 'queued statements');
+      const settled = await within(queued, SETTLE_MS, 'queued statements');
       assert.ok(settled.every((s) => s.status === 'rejected'), 'every queued statement fails');
       // A statement sent after the close fails at once instead of waiting forever.
       await assert.rejects(within(conn`select 1`, SETTLE_MS, 'statement after close'), (e: { code?: string }) => e.code === 'CONNECTION_CLOSED');
@@ -53,10 +59,10 @@ describe('a connection killed under the driver', () => {
   });
 
   test('queries queued on pooled connections fail when their backends are terminated, and the pool reconnects', async () => {
-    const running = Array.from({ length: 40 }, () => sql`select pg_sleep(0.2)`.execute());
+    const running = Promise.allSettled(Array.from({ length: 40 }, () => sql`select pg_sleep(0.2)`.execute()));
     await new Promise((r) => setTimeout(r, 50));
     await db.sql`select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'croupier' and datname = current_database() and pid <> pg_backend_pid() and query like '%pg_sleep%'`;
-    const settled = await within(Promise.allSettled(running), SETTLE_MS, 'pooled statements');
+    const settled = await within(running, SETTLE_MS, 'pooled statements');
     assert.ok(settled.some((s) => s.status === 'rejected'), 'the killed statements fail');
     const [{ one }] = await within(sql`select 1 as one`, SETTLE_MS, 'pool after the kill');
     assert.equal(one, 1);
