@@ -7,6 +7,7 @@ import {
   LEDGER_BATCH_RETRIES_MAX,
   LEDGER_BATCH_SIZE_MAX,
   LEDGER_QUEUE_LENGTH_MAX,
+  LEDGER_WAIT_MAX_MS,
 } from '../platform/limits.ts';
 import { assert } from '../platform/assert.ts';
 import { ledgerMetrics } from '../platform/metrics.ts';
@@ -21,12 +22,18 @@ interface Pending {
   command: LedgerCommand;
   resolve(outcome: Outcome<unknown>): void;
   reject(error: unknown): void;
+  /** performance.now() at submit, for the wait deadline. */
+  submitted_ms: number;
+  /** Answered 503 by the deadline; a later outcome is dropped. */
+  expired?: boolean;
 }
 
 export interface WriterOptions {
   batch_size_max?: number;
   batches_in_flight?: number;
   queue_length_max?: number;
+  /** Longest wait for an answer before 503 (default LEDGER_WAIT_MAX_MS). */
+  wait_max_ms?: number;
 }
 
 // Deadlock, serialization failure, unique violation (a racing process inserted the same key first):
@@ -55,6 +62,10 @@ export class GroupCommitWriter {
   private deciding = 0;
   /** Batches committed and waiting for the WAL flush before answering. */
   private flushing = 0;
+  private readonly wait_max_ms: number;
+  /** Batches between their start and their end, for the wait deadline. */
+  private readonly in_flight = new Set<Pending[]>();
+  private readonly deadline_timer: NodeJS.Timeout;
 
   constructor(
     private readonly sql: Sql,
@@ -65,14 +76,18 @@ export class GroupCommitWriter {
     this.batch_size_max = options.batch_size_max ?? LEDGER_BATCH_SIZE_MAX;
     this.batches_in_flight = options.batches_in_flight ?? 1;
     this.queue_length_max = options.queue_length_max ?? LEDGER_QUEUE_LENGTH_MAX;
-    assert(this.batch_size_max > 0 && this.batches_in_flight > 0 && this.queue_length_max > 0, 'writer limits must be positive');
+    this.wait_max_ms = options.wait_max_ms ?? LEDGER_WAIT_MAX_MS;
+    assert(this.batch_size_max > 0 && this.batches_in_flight > 0 && this.queue_length_max > 0 && this.wait_max_ms > 0, 'writer limits must be positive');
+    // One sweep for all requests instead of a timer per request (the hot path pays one clock read).
+    this.deadline_timer = setInterval(() => this.expire(), Math.max(10, Math.floor(this.wait_max_ms / 10)));
+    this.deadline_timer.unref();
   }
 
   submit<I, R, S>(command: LedgerCommand<I, R, S>): Promise<Outcome<R>> {
     if (this.closed) return Promise.reject(new AppError('NOT_READY', 'The ledger is shutting down.'));
     if (this.queue.length >= this.queue_length_max) return Promise.reject(new AppError('OVERLOADED'));
     return new Promise<Outcome<R>>((resolve, reject) => {
-      this.queue.push({ command: command as LedgerCommand, resolve: resolve as Pending['resolve'], reject });
+      this.queue.push({ command: command as LedgerCommand, resolve: resolve as Pending['resolve'], reject, submitted_ms: performance.now() });
       this.pump();
     });
   }
@@ -85,8 +100,29 @@ export class GroupCommitWriter {
   /** Stops taking commands and waits until every queued one is written. */
   async close(): Promise<void> {
     this.closed = true;
+    clearInterval(this.deadline_timer);
     if (this.running === 0 && this.flushing === 0 && this.queue.length === 0) return;
     await new Promise<void>((resolve) => this.idle_waiters.push(resolve));
+  }
+
+  /**
+   * A database that hangs without closing its connections (stopped, or behind a network that drops
+   * packets) would hold every request for as long as it hangs. Past wait_max_ms a request is answered
+   * 503: one still queued is dropped and never applied; one in a batch has an unknown outcome (the
+   * batch may still commit), which its idempotency key makes safe to retry.
+   */
+  private expire(): void {
+    const oldest_ms = performance.now() - this.wait_max_ms;
+    let queued = 0;
+    while (queued < this.queue.length && this.queue[queued].submitted_ms < oldest_ms) queued += 1;
+    const expired = this.queue.splice(0, queued);
+    for (const batch of this.in_flight) for (const p of batch) if (!p.expired && p.submitted_ms < oldest_ms) expired.push(p);
+    if (expired.length === 0) return;
+    this.logger.error({ requests: expired.length, wait_max_ms: this.wait_max_ms }, 'the database did not answer in time; requests answered 503');
+    for (const p of expired) {
+      p.expired = true;
+      p.reject(new AppError('NOT_READY', 'The database did not answer in time; retry the request with the same idempotency key.'));
+    }
   }
 
   private pump(): void {
@@ -125,7 +161,9 @@ export class GroupCommitWriter {
         this.flushing += 1;
         if (this.queue.length > 0) this.pump();
       };
+      this.in_flight.add(batch);
       this.runBatch(batch, writing, release).finally(() => {
+        this.in_flight.delete(batch);
         release();
         this.flushing -= 1;
         if (this.queue.length > 0) this.pump();
@@ -154,7 +192,8 @@ export class GroupCommitWriter {
       if (batch.length > 1) {
         // Isolate the command that breaks the batch: each alone, so the others still succeed.
         this.logger.warn({ err: error, batch_size: batch.length }, 'ledger batch failed; retrying its commands one by one');
-        await Promise.all(batch.map((p) => this.runBatch([p])));
+        // Commands answered 503 by the deadline are not run again: their batch rolled back.
+        await Promise.all(batch.filter((p) => !p.expired).map((p) => this.runBatch([p])));
         return;
       }
       this.logger.error({ err: error, handler: batch[0].command.handler.name }, 'ledger command failed');
