@@ -20,8 +20,8 @@ export interface OpenedContext {
 }
 
 /** Database (embedded or DATABASE_URL) → pool → migrations → ledger. Shared by every command. */
-export async function openContext(config: Config, logger: Logger, roles: Set<Role> = new Set(AVAILABLE_ROLES)): Promise<OpenedContext> {
-  const db: DatabaseHandle = await openDatabase(config, logger);
+export async function openContext(config: Config, logger: Logger, roles: Set<Role> = new Set(AVAILABLE_ROLES), options: { exclusive?: boolean } = {}): Promise<OpenedContext> {
+  const db: DatabaseHandle = await openDatabase(config, logger, options);
   let sql: Sql | undefined;
   try {
     sql = createSql(db.url, config.db_pool_size);
@@ -78,7 +78,8 @@ export interface Server {
 }
 
 export async function startServer(config: Config, logger: Logger, roles: Set<Role> = new Set(AVAILABLE_ROLES)): Promise<Server> {
-  const opened = await openContext(config, logger, roles);
+  // A server owns its embedded database: a second server on the same data directory is refused.
+  const opened = await openContext(config, logger, roles, { exclusive: true });
   const { ctx } = opened;
   let app: FastifyInstance | undefined;
   try {
