@@ -142,9 +142,11 @@ function sendError(ctx: AppContext, error: FastifyError, request: FastifyRequest
 }
 
 // Connection failures and server shutdowns: the request may be retried once the database is back.
+// Also the deadlines of src/db/sql.ts: statement timeout (57014), lock timeout (55P03), a transaction
+// ended for idling (25P03) — the database was too slow, the request may be retried.
 const DATABASE_UNAVAILABLE_CODES = new Set([
   'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED',
-  'CONNECT_TIMEOUT', '57P01', '57P02', '57P03',
+  'CONNECT_TIMEOUT', '57P01', '57P02', '57P03', '57014', '55P03', '25P03',
 ]);
 
 function isDatabaseUnavailable(error: { code?: string }): boolean {
