@@ -105,6 +105,9 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedD
   const owner_alive = owner !== undefined && owner !== process.pid && processAlive(owner);
   if (owner_alive && options.exclusive) throw new DataDirInUseError(data_dir, owner);
   const running = owner_alive ? await waitForPostmaster(pg_dir) : readPostmaster(pg_dir);
+  if (owner_alive && !running) {
+    throw new Error(`the data directory ${data_dir} belongs to croupier process ${owner}, whose PostgreSQL did not come up within ${EMBEDDED_PG_START_TIMEOUT_MS} ms`);
+  }
   if (running) {
     if (owner_alive) {
       logger.info({ port: running.port, owner }, 'joining the embedded PostgreSQL of a running croupier process');
