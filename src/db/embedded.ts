@@ -61,6 +61,19 @@ function processAlive(pid: number): boolean {
   }
 }
 
+/**
+ * The owner recorded in the data directory is still running: alive, and (where /proc tells) a node
+ * process — after a reboot or a SIGKILL its pid may belong to something else by now.
+ */
+function ownerAlive(pid: number): boolean {
+  if (!processAlive(pid)) return false;
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('node');
+  } catch {
+    return true;
+  }
+}
+
 /** postmaster.pid: line 1 pid, line 4 port. */
 function readPostmaster(pg_dir: string): { pid: number; port: number } | undefined {
   try {
@@ -102,7 +115,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedD
   fs.chmodSync(data_dir, 0o755);
 
   const owner = readOwnerPid(data_dir);
-  const owner_alive = owner !== undefined && owner !== process.pid && processAlive(owner);
+  const owner_alive = owner !== undefined && owner !== process.pid && ownerAlive(owner);
   if (owner_alive && options.exclusive) throw new DataDirInUseError(data_dir, owner);
   const running = owner_alive ? await waitForPostmaster(pg_dir) : readPostmaster(pg_dir);
   if (owner_alive && !running) {
