@@ -31,6 +31,11 @@ export const ACCOUNT_CACHE_ENTRIES_MAX = 200_000;
 export const ASSET_CODE_LENGTH_MAX = 32;
 /** An idle keep-alive connection to this server is closed after this (above common proxies' 60 s, so they close first). */
 export const HTTP_KEEP_ALIVE_TIMEOUT_MS = 72_000;
+/**
+ * A second SIGINT/SIGTERM this long after the first forces the exit; sooner, it is the same Ctrl-C
+ * delivered twice (the terminal signals the whole process group, and npm forwards it to its child).
+ */
+export const SIGNAL_REPEAT_FORCE_MIN_MS = 1_000;
 /** Graceful shutdown: how long in-flight requests may take before the process exits anyway. */
 export const SHUTDOWN_TIMEOUT_MS = 10_000;
 /** Embedded PostgreSQL: how long start-up may take. */
