@@ -1,10 +1,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Child } from '../../src/cli/child-process.ts';
+import { REPO_ROOT, type Child } from '../../src/cli/child-process.ts';
 import { freePort } from '../../src/db/free-port.ts';
 import { LEDGER_WAIT_MAX_MS } from '../../src/platform/limits.ts';
 import { BIN, environment, Load, postgresProcesses, postmaster, replayAndVerify, sleep, startServer, tally } from './support.ts';
@@ -19,6 +19,15 @@ const ANSWER_MAX_MS = LEDGER_WAIT_MAX_MS + 2_500;
 const RECOVERY_MAX_MS = 30_000;
 const KILLS = 3;
 const HANG_MS = LEDGER_WAIT_MAX_MS + 3_000;
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 function assertNoStack(output: string): void {
   assert.doesNotMatch(output, /\n\s+at .+\(.+:\d+:\d+\)|TypeError|Cannot read properties/, 'no stack trace or driver exception in the output');
@@ -140,5 +149,46 @@ describe('embedded PostgreSQL faults under load', () => {
     server = await startServer(data_dir, lines);
     await replayAndVerify(server.url, data_dir, load);
     assert.equal(await server.kill('SIGTERM'), 0);
+  });
+
+  test('Ctrl-C in a terminal under `npm run croupier -- start` (SIGINT to the whole process group, forwarded by npm too): the server finishes and stops its database, no stack trace', { timeout: 90_000 }, async (t) => {
+    const port = await freePort();
+    const npm = spawn(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['run', '--silent', 'croupier', '--', 'start'], {
+      cwd: REPO_ROOT, env: environment(data_dir, port), detached: true, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    npm.stdout!.on('data', (c: Buffer) => (output += c.toString()));
+    npm.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+    const group_alive = () => { try { process.kill(-npm.pid!, 0); return true; } catch { return false; } };
+    try {
+      const url = `http://127.0.0.1:${port}`;
+      const deadline = Date.now() + 60_000;
+      while (!(await fetch(`${url}/ready`, { signal: AbortSignal.timeout(2_000) }).then((r) => r.status === 200, () => false))) {
+        assert.ok(Date.now() < deadline && npm.exitCode === null, `not ready: ${output}`);
+        await sleep(200);
+      }
+      // npm runs `sh -c node …`: croupier is the grandchild; the owner file names it.
+      const croupier_pid = JSON.parse(fs.readFileSync(path.join(data_dir, 'croupier-owner.json'), 'utf8')).pid as number;
+      const pg = postmaster(data_dir).pid;
+      const load = new Load(url);
+      await load.fund();
+      load.start();
+      await sleep(1_500);
+      process.kill(-npm.pid!, 'SIGINT');
+      // npm and sh exit at once on the signal; croupier finishes its requests first.
+      const gone_by = Date.now() + 20_000;
+      while (Date.now() < gone_by && (group_alive() || isAlive(croupier_pid))) await sleep(100);
+      await load.stop();
+      t.diagnostic(`answers: ${JSON.stringify(tally(load.items))}`);
+      assert.ok(!isAlive(croupier_pid) && !isAlive(pg), 'croupier and its PostgreSQL exited');
+      assert.ok(!fs.existsSync(path.join(data_dir, 'croupier-owner.json')), 'graceful stop: the database was stopped and the owner file removed');
+      assertNoStack(output);
+      assert.ok(load.items.filter((i) => i.status !== undefined).every((i) => i.status === 200 || i.status === 503), JSON.stringify(tally(load.items)));
+      server = await startServer(data_dir, lines);
+      await replayAndVerify(server.url, data_dir, load);
+      assert.equal(await server.kill('SIGTERM'), 0);
+    } finally {
+      if (group_alive()) process.kill(-npm.pid!, 'SIGKILL');
+    }
   });
 });
