@@ -58,6 +58,32 @@ describe('a connection killed under the driver', () => {
     assert.deepEqual(uncaught, [], 'nothing thrown outside a caller');
   });
 
+  test('a reserve() waiting for the only connection gets a new one when that connection is terminated, instead of waiting forever', async () => {
+    const single = createSql(db.url, 1);
+    try {
+      await single`select 1`;
+      const busy = single`select pg_sleep(2) as reserve_test`.execute().catch(() => 'killed');
+      // The driver dispatches a query a microtask later: let it take the connection first.
+      await new Promise((r) => setImmediate(r));
+      const reserving = single.reserve();
+      // Terminate the backend once it is running the statement.
+      let pid: number | undefined;
+      for (let i = 0; i < 40 && pid === undefined; i++) {
+        await new Promise((r) => setTimeout(r, 25));
+        [{ pid } = { pid: undefined }] = await db.sql<{ pid: number }[]>`select pid from pg_stat_activity where query like '%as reserve_test%' and state = 'active' and pid <> pg_backend_pid()`;
+      }
+      assert.ok(pid, 'the statement is running');
+      await db.sql`select pg_terminate_backend(${pid})`;
+      assert.equal(await within(busy, SETTLE_MS, 'busy statement'), 'killed');
+      const conn = await within(reserving, SETTLE_MS, 'reserve');
+      const [{ one }] = await conn`select 1 as one`;
+      assert.equal(one, 1);
+      conn.release();
+    } finally {
+      await single.end({ timeout: 1 });
+    }
+  });
+
   test('queries queued on pooled connections fail when their backends are terminated, and the pool reconnects', async () => {
     const running = Promise.allSettled(Array.from({ length: 40 }, () => sql`select pg_sleep(0.2)`.execute()));
     await new Promise((r) => setTimeout(r, 50));
