@@ -84,6 +84,20 @@ describe('a connection killed under the driver', () => {
     }
   });
 
+  test('statements queued inside sql.begin() settle when its connection is terminated', async () => {
+    let statements: Promise<unknown> | undefined;
+    const transaction = sql.begin(async (tx) => {
+      const [{ pid }] = await tx`select pg_backend_pid() as pid`;
+      // More than the driver pipelines at once (100): the rest wait in the transaction's own queue.
+      statements = Promise.allSettled(Array.from({ length: 300 }, (_, i) => tx`select pg_sleep(0.001), ${i}::int as i`.execute()));
+      await db.sql`select pg_terminate_backend(${pid})`;
+      await statements;
+    }).then(() => 'committed', () => 'failed');
+    assert.equal(await within(transaction, SETTLE_MS, 'transaction'), 'failed');
+    const settled = (await within(statements!, SETTLE_MS, 'queued statements')) as PromiseSettledResult<unknown>[];
+    assert.ok(settled.some((r) => r.status === 'rejected'), 'the statements after the kill fail');
+  });
+
   test('queries queued on pooled connections fail when their backends are terminated, and the pool reconnects', async () => {
     const running = Promise.allSettled(Array.from({ length: 40 }, () => sql`select pg_sleep(0.2)`.execute()));
     await new Promise((r) => setTimeout(r, 50));
