@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { openDatabase, type DatabaseHandle } from '../db/database.ts';
-import { migrate, migrationsCurrent } from '../db/migrate.ts';
+import { DatabaseProbe } from '../db/health.ts';
+import { migrate } from '../db/migrate.ts';
 import { createSql, type Sql } from '../db/sql.ts';
 import type { AppContext } from '../ledger/context.ts';
 import { Ledger } from '../ledger/service.ts';
@@ -20,12 +21,14 @@ export interface OpenedContext {
   setSelfUrl(url: string): void;
   /** The connection string of this process's database (embedded or DATABASE_URL), for another thread to join it. */
   database_url: string;
+  /** /ready's database probe: its own connection, answers within DB_HEALTH_PROBE_TIMEOUT_MS. */
+  probe: DatabaseProbe;
   close(): Promise<void>;
 }
 
 /** Database (embedded or DATABASE_URL) → pool → migrations → ledger (with its participants). Shared by every command. */
-export async function openContext(config: Config, logger: Logger, roles: Set<Role> = new Set(AVAILABLE_ROLES)): Promise<OpenedContext> {
-  const db: DatabaseHandle = await openDatabase(config, logger);
+export async function openContext(config: Config, logger: Logger, roles: Set<Role> = new Set(AVAILABLE_ROLES), options: { exclusive?: boolean } = {}): Promise<OpenedContext> {
+  const db: DatabaseHandle = await openDatabase(config, logger, options);
   let sql: Sql | undefined;
   try {
     sql = createSql(db.url, config.db_pool_size);
@@ -36,12 +39,14 @@ export async function openContext(config: Config, logger: Logger, roles: Set<Rol
     });
     let base_url = '';
     const ctx: AppContext = { config, logger, sql, ledger, roles, self_url: () => base_url };
+    const probe = new DatabaseProbe(db.url);
     const close = async () => {
       await ledger.close();
       await sql!.end({ timeout: 5 });
+      await probe.close();
       await db.release();
     };
-    return { ctx, setSelfUrl: (url) => (base_url = url), database_url: db.url, close };
+    return { ctx, setSelfUrl: (url) => (base_url = url), database_url: db.url, probe, close };
   } catch (error) {
     await sql?.end({ timeout: 1 }).catch(() => {});
     await db.release();
@@ -77,10 +82,12 @@ export interface Server {
 }
 
 /** The HTTP server of the given roles: each module's routes registered in its own scope. */
-export function buildServer(ctx: AppContext, roles: Set<Role>): Promise<FastifyInstance> {
+export function buildServer(ctx: AppContext, roles: Set<Role>, probe: DatabaseProbe): Promise<FastifyInstance> {
   const ready = async () => {
-    await ctx.sql`select 1`;
-    return migrationsCurrent(ctx.sql);
+    const stalled_ms = ctx.ledger.stalledForMs();
+    if (stalled_ms > 0) return { ready: false, reason: `a ledger batch has waited ${Math.round(stalled_ms)} ms for the database` };
+    const health = await probe.check();
+    return { ready: health.reachable && health.migrations_current, reason: health.reason };
   };
   return buildApp(ctx, { mapError, ready }, async (app) => {
     for (const module of modulesFor(roles)) {
@@ -94,7 +101,8 @@ export async function startServer(given: Config, logger: Logger, roles: Set<Role
   const { mock, config } = await startMockIfAsked(roles, given, logger);
   let opened: OpenedContext;
   try {
-    opened = await openContext(config, logger, roles);
+    // A server owns its embedded database: a second server on the same data directory is refused.
+    opened = await openContext(config, logger, roles, { exclusive: true });
   } catch (error) {
     await mock?.stop();
     throw error;
@@ -116,7 +124,7 @@ export async function startServer(given: Config, logger: Logger, roles: Set<Role
       const seeded = await seedIfEmpty(ctx);
       if (seeded.length) logger.info({ seeded }, 'demo data seeded (first start of an empty database)');
     }
-    app = await buildServer(ctx, roles);
+    app = await buildServer(ctx, roles, opened.probe);
     const address = await app.listen({ port: config.port, host: config.host });
     const port = (app.server.address() as { port: number }).port;
     const url = `http://127.0.0.1:${port}`;

@@ -94,6 +94,11 @@ export class Ledger {
     return this.flushed.wait();
   }
 
+  /** How long the oldest unanswered batch has waited beyond the wait deadline (0: none): a wedged writer turns /ready red. */
+  stalledForMs(): number {
+    return this.writer.stalledForMs();
+  }
+
   /** Waits for queued commands to be written; new ones are refused. */
   close(): Promise<void> {
     return this.writer.close();

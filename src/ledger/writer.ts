@@ -6,6 +6,7 @@ import {
   LEDGER_BATCH_RETRIES_MAX,
   LEDGER_BATCH_SIZE_MAX,
   LEDGER_QUEUE_LENGTH_MAX,
+  LEDGER_WAIT_MAX_MS,
 } from '../platform/limits.ts';
 import { assert } from '../platform/assert.ts';
 import { ledgerMetrics } from '../platform/metrics.ts';
@@ -24,6 +25,10 @@ interface Pending {
   command: LedgerCommand;
   resolve(outcome: Outcome<unknown>): void;
   reject(error: unknown): void;
+  /** performance.now() at submit, for the wait deadline. */
+  submitted_ms: number;
+  /** Answered 503 by the deadline; a later outcome is dropped. */
+  expired?: boolean;
 }
 
 export interface WriterOptions {
@@ -32,6 +37,8 @@ export interface WriterOptions {
   queue_length_max?: number;
   /** Modules that ride along with every batch (see BatchParticipant). */
   participants?: readonly BatchParticipant<unknown>[];
+  /** Longest wait for an answer before 503 (default LEDGER_WAIT_MAX_MS). */
+  wait_max_ms?: number;
 }
 
 // Deadlock, serialization failure, unique violation (a racing process inserted the same key first):
@@ -48,7 +55,7 @@ const RETRYABLE_SQLSTATES = new Set(['40P01', '40001', '23505']);
 export class GroupCommitWriter {
   private readonly queue: Pending[] = [];
   /** Batches not yet answered or failed; each knows its phase. */
-  private readonly runs = new Set<BatchRun>();
+  private readonly runs = new Map<BatchRun, Pending[]>();
   private closed = false;
   private readonly batch_size_max: number;
   private readonly batches_in_flight: number;
@@ -58,6 +65,8 @@ export class GroupCommitWriter {
   private last_batch_size = 0;
   private linger_timer: NodeJS.Timeout | undefined;
   private lingered = false;
+  private readonly wait_max_ms: number;
+  private readonly deadline_timer: NodeJS.Timeout;
 
   constructor(
     private readonly sql: Sql,
@@ -69,7 +78,11 @@ export class GroupCommitWriter {
     this.batches_in_flight = options.batches_in_flight ?? 1;
     this.queue_length_max = options.queue_length_max ?? LEDGER_QUEUE_LENGTH_MAX;
     this.participants = options.participants ?? [];
-    assert(this.batch_size_max > 0 && this.batches_in_flight > 0 && this.queue_length_max > 0, 'writer limits must be positive');
+    this.wait_max_ms = options.wait_max_ms ?? LEDGER_WAIT_MAX_MS;
+    assert(this.batch_size_max > 0 && this.batches_in_flight > 0 && this.queue_length_max > 0 && this.wait_max_ms > 0, 'writer limits must be positive');
+    // One sweep for all requests instead of a timer per request (the hot path pays one clock read).
+    this.deadline_timer = setInterval(() => this.expire(), Math.max(10, Math.floor(this.wait_max_ms / 10)));
+    this.deadline_timer.unref();
   }
 
   submit<I, R, S>(command: LedgerCommand<I, R, S>): Promise<Outcome<R>> {
@@ -78,7 +91,7 @@ export class GroupCommitWriter {
       return Promise.reject(new LedgerUnavailableError('overloaded', 'The ledger queue is full; retry shortly.'));
     }
     return new Promise<Outcome<R>>((resolve, reject) => {
-      this.queue.push({ command: command as LedgerCommand, resolve: resolve as Pending['resolve'], reject });
+      this.queue.push({ command: command as LedgerCommand, resolve: resolve as Pending['resolve'], reject, submitted_ms: performance.now() });
       this.pump();
     });
   }
@@ -91,14 +104,43 @@ export class GroupCommitWriter {
   /** Stops taking commands and waits until every queued one is written. */
   async close(): Promise<void> {
     this.closed = true;
+    clearInterval(this.deadline_timer);
     if (this.runs.size === 0 && this.queue.length === 0) return;
     await new Promise<void>((resolve) => this.idle_waiters.push(resolve));
   }
 
+  /** How far past the wait deadline the oldest batch still holding a connection is (0: none is). */
+  stalledForMs(): number {
+    let oldest_ms = Infinity;
+    for (const run of this.runs.keys()) if (run.holds_slot) oldest_ms = Math.min(oldest_ms, run.started_ms);
+    return Math.max(0, performance.now() - oldest_ms - this.wait_max_ms);
+  }
+
   private count(predicate: (run: BatchRun) => boolean): number {
     let n = 0;
-    for (const run of this.runs) if (predicate(run)) n++;
+    for (const run of this.runs.keys()) if (predicate(run)) n++;
     return n;
+  }
+
+  /**
+   * A database that hangs without closing its connections (stopped, or behind a network that drops
+   * packets) would hold every request for as long as it hangs. Past wait_max_ms a request is answered
+   * 503: one still queued is dropped and never applied; one in a batch has an unknown outcome (the
+   * batch may still commit), which its idempotency key makes safe to retry.
+   */
+  private expire(): void {
+    const oldest_ms = performance.now() - this.wait_max_ms;
+    let queued = 0;
+    while (queued < this.queue.length && this.queue[queued].submitted_ms < oldest_ms) queued += 1;
+    const expired = this.queue.splice(0, queued);
+    for (const batch of this.runs.values()) for (const p of batch) if (!p.expired && p.submitted_ms < oldest_ms) expired.push(p);
+    if (expired.length === 0) return;
+    this.logger.error({ requests: expired.length, wait_max_ms: this.wait_max_ms }, 'the database did not answer in time; requests answered 503');
+    const timeout = new LedgerUnavailableError('timeout', 'The database did not answer in time; retry the request with the same idempotency key.');
+    for (const p of expired) {
+      p.expired = true;
+      p.reject(timeout);
+    }
   }
 
   /**
@@ -121,7 +163,7 @@ export class GroupCommitWriter {
       const batch = this.queue.splice(0, this.batch_size_max);
       this.last_batch_size = batch.length;
       const run = new BatchRun(batch.length);
-      this.runs.add(run);
+      this.runs.set(run, batch);
       this.runBatch(batch, run).finally(() => {
         this.runs.delete(run);
         if (this.queue.length > 0) this.pump();
@@ -189,11 +231,15 @@ export class GroupCommitWriter {
    * instead of n single-command ones. A lone command that fails is rejected.
    */
   private async isolate(batch: Pending[], error: unknown): Promise<void> {
+    if (batch.length === 0) return;
     if (batch.length === 1) {
       this.logger.error({ err: error, handler: batch[0].command.handler.name }, 'ledger command failed');
       batch[0].reject(error);
       return;
     }
+    // Commands answered 503 by the deadline are not run again: their batch rolled back.
+    const live = batch.filter((p) => !p.expired);
+    if (live.length < batch.length) return this.isolate(live, error);
     this.logger.warn({ err: error, batch_size: batch.length }, 'ledger batch failed; retrying its halves');
     const half = Math.ceil(batch.length / 2);
     await Promise.all([batch.slice(0, half), batch.slice(half)].map((part) => {

@@ -28,8 +28,8 @@ declare module 'fastify' {
 export interface AppOptions {
   /** Errors from layers above the platform (the ledger's "unavailable") as registry errors; undefined: not theirs. */
   mapError?(error: unknown): AppError | undefined;
-  /** Answers whether the process can serve (database reachable, migrations applied); used by GET /ready. */
-  ready(): Promise<boolean>;
+  /** Whether the process can serve (database reachable, migrations applied, writer not wedged), for GET /ready; answers within a second. */
+  ready(): Promise<{ ready: boolean; reason?: string }>;
 }
 
 /** Builds the HTTP server: platform concerns here; the composition root registers each module's routes. */
@@ -289,9 +289,11 @@ function answerClientError(error: Error & { code?: string }, socket: Socket): vo
 }
 
 // Connection failures and server shutdowns: the request may be retried once the database is back.
+// Also the deadlines of src/db/sql.ts: statement timeout (57014), lock timeout (55P03), a transaction
+// ended for idling (25P03) — the database was too slow, the request may be retried.
 const DATABASE_UNAVAILABLE_CODES = new Set([
   'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED',
-  'CONNECT_TIMEOUT', '57P01', '57P02', '57P03',
+  'CONNECT_TIMEOUT', '57P01', '57P02', '57P03', '57014', '55P03', '25P03',
 ]);
 
 function isDatabaseUnavailable(error: { code?: string }): boolean {
@@ -303,14 +305,11 @@ function registerOperations(app: FastifyInstance, options: AppOptions): void {
   const hide = { hide: false, tags: ['operations'] };
   app.get('/health', { schema: { ...hide, summary: 'Process is alive', response: { 200: { type: 'object', properties: { status: { type: 'string' } } } } } },
     async () => ({ status: 'ok' }));
-  app.get('/ready', { schema: { ...hide, summary: 'Database reachable and migrations applied' } }, async (_request, reply) => {
-    try {
-      if (!(await options.ready())) throw new Error('not ready');
-      return { status: 'ready' };
-    } catch {
-      const error = new AppError(PLATFORM_ERRORS.NOT_READY);
-      return reply.code(error.http_status).send(error.body());
-    }
+  app.get('/ready', { schema: { ...hide, summary: 'Database reachable, migrations applied, ledger writer not wedged (answers within a second)' } }, async (_request, reply) => {
+    const verdict = await options.ready().catch((error: Error) => ({ ready: false, reason: error.message }));
+    if (verdict.ready) return { status: 'ready' };
+    const error = new AppError(PLATFORM_ERRORS.NOT_READY, `Not ready: ${verdict.reason ?? 'unknown'}.`);
+    return reply.code(error.http_status).send(error.body());
   });
   app.get('/metrics', { schema: { ...hide, summary: 'Prometheus metrics' } }, async (_request, reply) => {
     reply.header('content-type', registry.contentType);

@@ -53,6 +53,11 @@ export const HTTP_CONNECTIONS_CHECK_INTERVAL_MS = 1_000;
  * handler: a bulk /provider/simulate may run SIMULATE_REQUEST_TIMEOUT_MS (300 s, provider/limits.ts).
  */
 export const HTTP_SOCKET_INACTIVITY_TIMEOUT_MS = 330_000;
+/**
+ * A second SIGINT/SIGTERM this long after the first forces the exit; sooner, it is the same Ctrl-C
+ * delivered twice (the terminal signals the whole process group, and npm forwards it to its child).
+ */
+export const SIGNAL_REPEAT_FORCE_MIN_MS = 1_000;
 /** Graceful shutdown: how long in-flight requests may take before the process exits anyway. */
 export const SHUTDOWN_TIMEOUT_MS = 10_000;
 /** Embedded PostgreSQL: how long start-up may take. */
@@ -71,3 +76,43 @@ export const AUTH_FAILURES_PER_WINDOW_MAX = 20;
 export const AUTH_FAILURE_WINDOW_MS = 10_000;
 /** Client addresses whose failures are tracked at once; the oldest window is forgotten first (bounded memory). */
 export const AUTH_FAILURE_CLIENTS_TRACKED_MAX = 10_000;
+
+/**
+ * Database deadlines, set on every pooled connection at start-up (src/db/sql.ts), so a query that can
+ * never finish is ended by PostgreSQL instead of holding a connection and the rows it locked.
+ * The ledger's statements read or write a few rows by key (milliseconds); the slowest legitimate
+ * statement is a report or a `verify` check over a large range. Past this, a caller has long given up.
+ */
+export const DB_STATEMENT_TIMEOUT_MS = 15_000;
+/**
+ * Longest wait for a row lock. The writer holds its locks for one batch (a few ms); a longer wait means
+ * a stuck transaction elsewhere, and failing (55P03, answered 503) beats queueing behind it.
+ * Migrations raise it for their own session (migrate.ts): they take turns on an advisory lock.
+ */
+export const DB_LOCK_TIMEOUT_MS = 5_000;
+/** A transaction left open by a stalled client is rolled back after this, releasing its locks (the house account above all). */
+export const DB_IDLE_IN_TRANSACTION_TIMEOUT_MS = 10_000;
+/** Opening a connection (TCP + startup + authentication). A hung server accepts TCP but never answers the startup. */
+export const DB_CONNECT_TIMEOUT_MS = 2_000;
+/**
+ * Reconnection back-off, doubling from the first to the cap. The driver's default grows to 20 s,
+ * which kept a pool away from a database that was back for that long; the cap bounds recovery time.
+ */
+export const DB_RECONNECT_BACKOFF_FIRST_MS = 50;
+export const DB_RECONNECT_BACKOFF_MAX_MS = 1_000;
+/** Migrations: statement and lock timeouts of the migrating session (a migration may rewrite a big table). */
+export const DB_MIGRATION_TIMEOUT_MS = 600_000;
+/**
+ * How long a request waits for the ledger writer before it is answered 503 (retry with the same
+ * idempotency key). Covers a database that hangs without closing its connections (no server-side
+ * timeout can fire in a stopped server). A batch takes milliseconds; even a full queue drains in ~1 s.
+ */
+export const LEDGER_WAIT_MAX_MS = 5_000;
+/** /ready's database probe (src/db/health.ts): answers within this, reachable or not. */
+export const DB_HEALTH_PROBE_TIMEOUT_MS = 1_000;
+/** Supervision of the embedded PostgreSQL: how often the postmaster is checked while the process runs. */
+export const EMBEDDED_PG_WATCH_INTERVAL_MS = 500;
+/** Supervision: restarts tried after the postmaster dies, with back-off between them, before giving up (logged, /ready stays 503). */
+export const EMBEDDED_PG_RESTART_ATTEMPTS_MAX = 5;
+/** Supervision: the first restart back-off; it doubles per failed attempt. */
+export const EMBEDDED_PG_RESTART_BACKOFF_FIRST_MS = 500;

@@ -5,6 +5,7 @@ import { TRANSACTIONS_MOCK_VARIABLES } from '../../upstream/index.ts';
 import { AVAILABLE_ROLES } from '../../app/modules.ts';
 import { startServer } from '../../app/runtime.ts';
 import { ROLES, type Role } from '../../platform/module.ts';
+import { SIGNAL_REPEAT_FORCE_MIN_MS } from '../../platform/limits.ts';
 import type { Command } from '../command.ts';
 import { configOrExit } from '../shared.ts';
 
@@ -47,10 +48,16 @@ export const startCommand: Command = {
     if (Object.keys(defaults).length) logger.warn({ default_secrets: defaults }, 'development mode: default secrets in use (set them before production)');
     // The mock upstream alone needs no database: it is another system (app/transactions-mock.ts).
     const server = roles.size === 1 && roles.has('transactions-mock') ? await mockOnly(roles, config, logger) : await startServer(config, logger, roles);
-    let signals = 0;
+    let first_signal_ms: number | undefined;
     const shutdown = (signal: string) => {
-      signals += 1;
-      if (signals > 1) process.exit(1);
+      if (first_signal_ms !== undefined) {
+        // One Ctrl-C under `npm start` arrives twice: from the terminal to the process group and
+        // forwarded by npm. Only a second signal a moment later means "stop now".
+        if (performance.now() - first_signal_ms < SIGNAL_REPEAT_FORCE_MIN_MS) return;
+        logger.warn({ signal }, 'second signal: exiting without finishing in-flight requests');
+        process.exit(1);
+      }
+      first_signal_ms = performance.now();
       logger.info({ signal }, 'shutting down: no new requests, finishing in-flight ones');
       server.stop().then(() => process.exit(0), (err) => {
         logger.error({ err }, 'shutdown failed');
