@@ -2,6 +2,7 @@ import { aggregatorModule } from '../aggregator/module.ts';
 import type { DomainModule } from '../ledger/context.ts';
 import type { BatchParticipant } from '../ledger/command.ts';
 import { ledgerModule } from '../ledger/module.ts';
+import { liveModule } from '../live/module.ts';
 import type { Role } from '../platform/module.ts';
 import { providerModule } from '../provider/module.ts';
 import { reportsModule } from '../reports/module.ts';
@@ -21,6 +22,7 @@ export const MODULES: readonly DomainModule[] = [
   walletModule,
   seamlessModule,
   reportsModule,
+  liveModule,
   webModule,
   providerModule,
 ];

@@ -10,6 +10,7 @@ import {
 } from '../platform/limits.ts';
 import { assert } from '../platform/assert.ts';
 import { ledgerMetrics } from '../platform/metrics.ts';
+import { LIVE_CHANNEL, livePayloads, type LiveMessage } from '../platform/live.ts';
 import type { Outcome } from '../platform/outcome.ts';
 import { AccountDirectory } from './accounts.ts';
 import { BatchRun } from './batch-run.ts';
@@ -217,12 +218,25 @@ export class GroupCommitWriter {
       return;
     }
     run.advance('answered');
+    this.publish(written.live);
     // Answered on the next turn of the event loop: first the next batch (started by pump() as this
     // function returns) dispatches its BEGIN and locks, then the callers write their responses.
     // Answering first delayed the next batch by ~32 socket writes.
     setImmediate(() => batch.forEach((p, i) => p.resolve(written.outcomes[i])));
     ledgerMetrics.batch_size.observe(batch.length);
     ledgerMetrics.batch_seconds.observe((performance.now() - run.started_ms) / 1000);
+  }
+
+  /**
+   * Live messages of a durable batch, one NOTIFY per payload (usually one per batch), fire-and-forget:
+   * a lost notification costs a subscriber one update, never money, and never delays an answer.
+   */
+  private publish(messages: LiveMessage[]): void {
+    if (messages.length === 0) return;
+    const payloads = livePayloads(messages);
+    this.sql
+      .unsafe('select pg_notify($1, p) from unnest($2::text[]) as p', [LIVE_CHANNEL, payloads])
+      .catch((err: unknown) => this.logger.warn({ err, messages: messages.length }, 'live messages not published'));
   }
 
   /**
@@ -326,7 +340,8 @@ export class GroupCommitWriter {
       // Only committed accounts enter the id cache.
       this.accounts.remember(resolved.created);
       const durable = flush.then(() => undefined).finally(() => conn.release());
-      return { outcomes, durable };
+      const live = participants.flatMap(({ participant, state }) => participant.live?.(state) ?? []);
+      return { outcomes, durable, live };
     } catch (error) {
       // The transaction must be over before the connection goes back to the pool: a dispatched COMMIT
       // ends it (as ROLLBACK when a statement failed); otherwise roll back. Both wait for every
@@ -350,6 +365,8 @@ interface Hooks {
 interface Written {
   outcomes: Outcome<unknown>[];
   durable: Promise<void>;
+  /** What the batch's participants tell other processes once it is durable. */
+  live: LiveMessage[];
 }
 
 // One statement for both transaction-local settings (see execute()).

@@ -22,6 +22,11 @@ function digest(value: string): Buffer {
   return createHash('sha256').update(value).digest();
 }
 
+/** Whether a presented key is the expected one, compared as digests: constant time whatever the lengths. */
+export function apiKeyMatches(presented: string, expected: string): boolean {
+  return timingSafeEqual(digest(presented), digest(expected));
+}
+
 /** `Authorization: Bearer <key>`; 401 otherwise. Compared as digests, so in constant time whatever the length. */
 export function apiKeyGuard(api_key: () => string): onRequestAsyncHookHandler {
   return async (request) => {
