@@ -12,8 +12,11 @@ export function playerAccount(owner: string, asset: string, purpose = 'cash'): A
   return { kind: 'player', owner, purpose, asset };
 }
 
-/** System accounts per asset (SPEC §4): treasury issues, revenue receives spend, house plays games. */
-export type SystemAccountName = 'treasury' | 'revenue' | 'bonus_pool' | 'house';
+/**
+ * System accounts per asset (SPEC §4): treasury issues, revenue receives spend, house plays games;
+ * payouts_pending holds payouts players requested and nobody has settled yet (SPEC §7).
+ */
+export type SystemAccountName = 'treasury' | 'revenue' | 'bonus_pool' | 'house' | 'payouts_pending';
 
 export function systemAccount(name: SystemAccountName, asset: string): AccountKey {
   return { kind: 'system', owner: name, purpose: 'main', asset };

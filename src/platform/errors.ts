@@ -5,6 +5,7 @@ import { AGGREGATOR_ERRORS } from '../aggregator/errors.ts';
 import { WALLET_ERRORS } from '../wallet/errors.ts';
 import { SEAMLESS_ERRORS } from '../seamless/errors.ts';
 import { PROVIDER_ERRORS } from '../provider/errors.ts';
+import { TRANSACTIONS_ERRORS } from '../transactions/errors.ts';
 
 /**
  * The one registry of error codes → HTTP status → message (STYLE: "errors are data").
@@ -29,6 +30,7 @@ export const ERROR_TABLES: Record<string, ErrorTable> = {
   wallet: WALLET_ERRORS,
   seamless: SEAMLESS_ERRORS,
   provider: PROVIDER_ERRORS,
+  transactions: TRANSACTIONS_ERRORS,
 };
 
 export const ERRORS = compose(...Object.values(ERROR_TABLES));
