@@ -1,0 +1,41 @@
+import type { AppContext } from '../platform/context.ts';
+import type { JobSpec, ModuleDescriptor } from '../platform/module.ts';
+import { loadTransactionsConfig, type TransactionsConfig } from './config.ts';
+import { TRANSACTIONS_ERRORS } from './errors.ts';
+import { PULL_INTERVAL_MS } from './limits.ts';
+import { Puller } from './puller.ts';
+import { transactionsRoutes } from './routes.ts';
+
+/**
+ * SPEC §7 as two descriptors, because one descriptor's `roles` covers both its routes and its jobs,
+ * and §7 wants them apart: the reporter, status and settle routes on `api` processes, the puller on
+ * `worker` processes (the all-in-one process has both roles, so it gets both).
+ */
+export const transactionsModule: ModuleDescriptor<AppContext> = {
+  name: 'transactions',
+  roles: ['api'],
+  errors: TRANSACTIONS_ERRORS,
+  routes: transactionsRoutes(),
+};
+
+/** The puller job; configuration read once, on the first run (TRANSACTIONS_* variables, config.ts). */
+export function pullJob(config?: TransactionsConfig): JobSpec<AppContext> {
+  let puller: Puller | undefined;
+  return {
+    name: 'transactions.pull',
+    interval_ms: PULL_INTERVAL_MS,
+    run_at_start: true,
+    run(ctx, signal) {
+      puller ??= new Puller(ctx, config ?? loadTransactionsConfig(process.env));
+      return puller.run(signal);
+    },
+  };
+}
+
+export const transactionsWorkerModule: ModuleDescriptor<AppContext> = {
+  name: 'transactions-worker',
+  roles: ['worker'],
+  // The rows are registered once, by transactionsModule; the worker answers no HTTP.
+  errors: {},
+  jobs: [pullJob()],
+};

@@ -1,0 +1,87 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { apiKeyGuard } from '../platform/auth.ts';
+import type { AppContext } from '../platform/context.ts';
+import { AppError } from '../platform/errors.ts';
+import type { RoutePlugin } from '../platform/http.ts';
+import { amountFromJson } from '../platform/money.ts';
+import { validatorCompiler } from '../platform/validation.ts';
+import { etagMatches, ReportCache, type CachedAnswer } from './cache.ts';
+import { loadTransactionsConfig } from './config.ts';
+import { parseIdempotencyKey, requestFingerprint, sha256, type IdempotencyScope } from './idempotency.ts';
+import { registerStatusSource } from './metrics.ts';
+import { payoutsSchema, settleBodySchema, settleSchema, statusSchema, userReportSchema } from './schemas.ts';
+import { TransactionsService } from './service.ts';
+
+export interface TransactionsRouteOptions {
+  reporter_max_age_s?: number;
+  cache?: ReportCache;
+}
+
+/**
+ * SPEC §7 HTTP surface: operator status and settlement (API key), the public reporter (cached).
+ * Registering it starts the cache's LISTEN and registers its stop with ctx.on_shutdown.
+ */
+export function transactionsRoutes(options: TransactionsRouteOptions = {}): RoutePlugin {
+  return async (app, ctx) => {
+    const max_age_s = options.reporter_max_age_s ?? loadTransactionsConfig(process.env).reporter_max_age_s;
+    const cache = options.cache ?? new ReportCache();
+    const service = new TransactionsService(ctx.sql, ctx.ledger);
+    registerStatusSource(() => service.status());
+    const unlisten = await cache.listen(ctx.sql, ctx.logger);
+    ctx.on_shutdown(unlisten);
+    await app.register(async (scope) => reporterRoutes(scope, service, cache, max_age_s));
+    await app.register(async (scope) => operatorRoutes(scope, ctx, service, cache));
+  };
+}
+
+async function reporterRoutes(app: FastifyInstance, service: TransactionsService, cache: ReportCache, max_age_s: number): Promise<void> {
+  const send = (request: FastifyRequest, reply: FastifyReply, answer: CachedAnswer) => {
+    reply.header('etag', answer.etag).header('cache-control', `public, max-age=${max_age_s}`);
+    if (answer.status === 200 && etagMatches(request.headers['if-none-match'], answer.etag)) return reply.code(304).send();
+    return reply.code(answer.status).header('content-type', 'application/json; charset=utf-8').send(answer.body);
+  };
+
+  app.get<{ Params: { userId: string } }>('/reports/users/:userId', { schema: userReportSchema }, async (request, reply) => {
+    const { userId } = request.params;
+    return send(request, reply, await cache.get(`user\u0000${userId}`, () => service.user(userId)));
+  });
+
+  app.get<{ Querystring: { page: number; limit: number } }>('/reports/payouts', { schema: payoutsSchema }, async (request, reply) => {
+    const { page, limit } = request.query;
+    return send(request, reply, await cache.get(`payouts\u0000${page}\u0000${limit}`, () => service.payouts(page, limit)));
+  });
+}
+
+const validateSettleBody = validatorCompiler({ schema: settleBodySchema, httpPart: 'body', method: 'POST', url: '' });
+
+async function operatorRoutes(app: FastifyInstance, ctx: AppContext, service: TransactionsService, cache: ReportCache): Promise<void> {
+  app.addHook('onRequest', apiKeyGuard(() => ctx.config.admin_api_key));
+
+  app.get('/v1/transactions/status', { schema: statusSchema }, async () => service.status());
+
+  app.post<{ Params: { userId: string }; Body: { amount?: number } | undefined }>('/v1/payouts/:userId/settle', {
+    schema: settleSchema,
+    // The body is optional, so it is checked here rather than by a route schema that would demand one.
+    preValidation: async (request) => {
+      parseIdempotencyKey(request.headers['idempotency-key']);
+    },
+  }, async (request, reply) => {
+    const body = request.body ?? {};
+    if (!validateSettleBody(body)) throw new AppError('VALIDATION_ERROR', 'amount must be an integer between 1 and 9007199254740991 (cents), and the only field');
+    const amount_minor = body.amount === undefined ? null : amountFromJson(body.amount) ?? null;
+    const result = await service.settle(request.params.userId, amount_minor, idempotencyScope(request));
+    if (!result.replayed) cache.invalidate();
+    reply.code(result.status).header('content-type', 'application/json; charset=utf-8');
+    if (result.replayed) reply.header('idempotent-replayed', 'true');
+    return reply.send(result.body);
+  });
+}
+
+function idempotencyScope(request: FastifyRequest): IdempotencyScope {
+  const authorization = request.headers.authorization ?? '';
+  return {
+    api_key_hash: sha256(authorization.slice('Bearer '.length)),
+    idempotency_key: parseIdempotencyKey(request.headers['idempotency-key']),
+    request_hash: requestFingerprint(request.method, request.url, request.rawBody),
+  };
+}

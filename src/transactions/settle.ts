@@ -1,0 +1,97 @@
+import type { TransactionSql } from '../db/sql.ts';
+import type { Book } from '../ledger/book.ts';
+import type { AccountNeed, CommandHandler, Decided, PendingStatement } from '../ledger/command.ts';
+import { refuse, succeed, systemAccount, type Outcome } from '../ledger/types.ts';
+import { totalToJson } from '../platform/money.ts';
+import { SCR } from './handler.ts';
+import { stringifyTotals } from './json-out.ts';
+import { insertSettleResponses, loadSettleResponses, scopeToken, type IdempotencyScope, type StoredSettle } from './idempotency.ts';
+import { lockTotals, type UserTotals } from './store.ts';
+
+/** Settle a user's requested payouts: all of them (amount null) or up to `amount_minor`. */
+export interface SettleInput {
+  user_id: string;
+  amount_minor: bigint | null;
+  scope: IdempotencyScope;
+}
+
+export interface SettleResult {
+  status: number;
+  body: Buffer;
+  replayed: boolean;
+}
+
+interface SettleState {
+  stored: Map<string, StoredSettle>;
+  /** Locked rows, updated in memory as this batch settles (two settlements of one user in one batch add up). */
+  totals: Map<string, UserTotals>;
+  inserted: StoredSettle[];
+  settled: Map<string, bigint>;
+}
+
+const OK = 200;
+const pending = systemAccount('payouts_pending', SCR);
+const treasury = systemAccount('treasury', SCR);
+
+export const SETTLE_ACCOUNTS: AccountNeed[] = [{ key: pending, create: true }, { key: treasury, create: true }];
+
+/**
+ * SPEC §7 settlement: payouts_pending → treasury, the read model and the stored response in the same
+ * transaction. The user's totals row is locked (FOR UPDATE) in load, so two processes settling one
+ * user take turns and never pay the same payout twice.
+ */
+export const settleHandler: CommandHandler<SettleInput, SettleResult, SettleState> = {
+  name: 'transactions.settle',
+
+  async load(tx: TransactionSql, inputs: SettleInput[]): Promise<SettleState> {
+    const [stored, totals] = await Promise.all([
+      loadSettleResponses(tx, inputs.map((i) => i.scope)),
+      lockTotals(tx, [...new Set(inputs.map((i) => i.user_id))]),
+    ]);
+    return { stored, totals, inserted: [], settled: new Map() };
+  },
+
+  apply(book: Book, input: SettleInput, state: SettleState): Outcome<SettleResult> {
+    const token = scopeToken(input.scope);
+    const seen = state.stored.get(token);
+    if (seen) {
+      if (!seen.request_hash.equals(input.scope.request_hash)) return refuse('TRANSACTIONS_IDEMPOTENCY_KEY_REUSED');
+      return succeed({ status: seen.response_status, body: seen.response_body, replayed: true });
+    }
+    const totals = state.totals.get(input.user_id);
+    if (!totals) return refuse('TRANSACTIONS_USER_NOT_FOUND', `No transaction of user ${input.user_id} has been ingested.`);
+    const requested = totals.payout_minor;
+    const settled = input.amount_minor === null || input.amount_minor > requested ? requested : input.amount_minor;
+    let transfer_id: string | null = null;
+    if (settled > 0n) {
+      const moved = book.transfer({
+        from: pending, to: treasury, amount_minor: settled, kind: 'payout_settle',
+        metadata: { user_id: input.user_id, idempotency_key: input.scope.idempotency_key },
+      });
+      if (!moved.ok) return refuse(moved.error);
+      transfer_id = moved.value.id;
+    }
+    totals.payout_minor -= settled;
+    totals.paid_out_minor += settled;
+    state.settled.set(input.user_id, (state.settled.get(input.user_id) ?? 0n) + settled);
+    const body = Buffer.from(stringifyTotals({
+      userId: input.user_id, settled: totalToJson(settled), payout: totalToJson(totals.payout_minor), paidOut: totalToJson(totals.paid_out_minor),
+    }), 'utf8');
+    const row: StoredSettle = { ...input.scope, response_status: OK, response_body: body, transfer_id };
+    state.stored.set(token, row);
+    state.inserted.push(row);
+    return succeed({ status: OK, body, replayed: false });
+  },
+
+  persist(tx: TransactionSql, _decided: Decided<SettleInput, SettleResult>[], state: SettleState): PendingStatement[] {
+    const moved = [...state.settled].filter(([, s]) => s > 0n);
+    const statements = insertSettleResponses(tx, state.inserted);
+    if (moved.length > 0) {
+      statements.push(tx`
+        update ingest_user_totals t set payout_minor = t.payout_minor - v.s, paid_out_minor = t.paid_out_minor + v.s, updated_at = now()
+        from unnest(${moved.map(([u]) => u)}::text[], ${moved.map(([, s]) => String(s))}::bigint[]) as v(u, s)
+        where t.user_id = v.u`);
+    }
+    return statements;
+  },
+};
