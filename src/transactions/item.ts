@@ -16,7 +16,7 @@ export interface UpstreamItem {
 export type ItemReading = { ok: true; item: UpstreamItem } | { ok: false; item_id: string | null; reason: string };
 
 /** SCR has scale 2: at most two fractional digits; trailing zeros beyond them change nothing and are accepted. */
-const DECIMAL = /^(0|[1-9]\d*)(?:\.(\d*))?$/;
+const DECIMAL = /^(0|[1-9]\d*)(?:\.(\d+))?$/;
 /** The seed's `2023-02-01 00:00:00` (UTC when no zone is given) or ISO-8601 with a zone. */
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?$/i;
 

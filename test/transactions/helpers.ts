@@ -32,3 +32,43 @@ export async function caughtUpPast(ctx: AppContext, after: Date, timeout_ms = 30
     return state.walk === null && state.checkpoint !== null && state.checkpoint > after;
   }, timeout_ms, `checkpoint past ${after.toISOString()}`);
 }
+
+import assert from 'node:assert/strict';
+import type { Sql } from '../../src/db/sql.ts';
+import { verifyLedger } from '../../src/ledger/verify.ts';
+import { expectedTotals, type FakeItem } from './fake-upstream.ts';
+
+/** The read model and the ledger both equal the upstream's exact truth, every item once; the ledger verifies. */
+export async function assertMatchesTruth(sql: Sql, items: FakeItem[]): Promise<void> {
+  const truth = expectedTotals(items);
+  const rows = await sql<{ user_id: string; earned_minor: bigint; spent_minor: bigint; payout_minor: bigint; paid_out_minor: bigint }[]>`
+    select * from ingest_user_totals order by user_id`;
+  assert.equal(rows.length, truth.size, 'one totals row per user');
+  for (const row of rows) {
+    const t = truth.get(row.user_id);
+    assert.ok(t, `user ${row.user_id} is upstream`);
+    assert.deepEqual([row.earned_minor, row.spent_minor, row.payout_minor + row.paid_out_minor], [t.earned, t.spent, t.payout], row.user_id);
+  }
+  const good = items.filter((i) => i.raw === undefined).length;
+  const [{ n }] = await sql<{ n: bigint }[]>`select count(*) as n from ingest_items`;
+  assert.equal(Number(n), good, 'every good item ingested exactly once');
+  const [{ t }] = await sql<{ t: bigint }[]>`select count(*) as t from transfers where kind like 'ingest_%'`;
+  assert.equal(Number(t), good, 'one transfer per item');
+  const balances = await sql<{ owner: string; balance_minor: bigint }[]>`select owner, balance_minor from accounts where kind = 'player' and asset = 'SCR'`;
+  for (const b of balances) {
+    const x = truth.get(b.owner)!;
+    const [{ paid }] = await sql<{ paid: bigint }[]>`select paid_out_minor as paid from ingest_user_totals where user_id = ${b.owner}`;
+    assert.equal(b.balance_minor, x.earned - x.spent - x.payout, `ledger balance of ${b.owner} (paid out ${paid})`);
+  }
+  const report = await verifyLedger(sql);
+  assert.equal(report.passed, true, JSON.stringify(report.checks.filter((c) => !c.passed)));
+}
+
+/** `n` items spread over users and types, amounts with 0, 1 and 2 decimals. */
+export function makeItems(n: number, created_at: (i: number) => Date, prefix = 'i'): FakeItem[] {
+  const types = ['earned', 'spent', 'payout'];
+  const amounts = ['1.2', '0.1', '12.05', '30', '999999.99', '0.01', '7.5'];
+  return Array.from({ length: n }, (_, i) => ({
+    id: `${prefix}${String(i).padStart(7, '0')}`, userId: `u${i % 37}`, createdAt: created_at(i), type: types[i % 3], amount: amounts[i % amounts.length],
+  }));
+}
