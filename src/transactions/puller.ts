@@ -27,6 +27,8 @@ export interface PullerOptions {
   upstream_timeout_ms?: number;
   /** Names this puller in the lease (default: a fresh UUID per puller). */
   owner?: string;
+  /** Default WALK_END_DELAY_MS; tests that accelerate time shorten it with the budget window. */
+  walk_end_delay_ms?: number;
 }
 
 type Step = 'next' | 'finished' | 'stopped';
@@ -41,12 +43,14 @@ export class Puller {
   private readonly owner: string;
   private readonly lease_ms: number;
   private readonly timeout_ms: number;
+  private readonly walk_end_delay_ms: number;
   /** Consecutive failed requests, for the exponential back-off. */
   private failures = 0;
 
   constructor(private readonly deps: PullerDeps, private readonly config: TransactionsConfig, options: PullerOptions = {}) {
     this.owner = options.owner ?? randomUUID();
     this.timeout_ms = options.upstream_timeout_ms ?? UPSTREAM_TIMEOUT_MS;
+    this.walk_end_delay_ms = options.walk_end_delay_ms ?? WALK_END_DELAY_MS;
     this.lease_ms = options.lease_ms ?? 2 * config.budget.window_ms + this.timeout_ms;
   }
 
@@ -74,7 +78,7 @@ export class Puller {
   private newWalk(state: IngestState): Walk {
     const from_ms = (state.checkpoint?.getTime() ?? this.config.start.getTime()) - this.config.late_max_s * 1000;
     const start = new Date(Math.max(this.config.start.getTime(), from_ms));
-    const end = new Date(Math.max(start.getTime(), state.now.getTime() - WALK_END_DELAY_MS));
+    const end = new Date(Math.max(start.getTime(), state.now.getTime() - this.walk_end_delay_ms));
     return { start, end, page: 1 };
   }
 

@@ -11,7 +11,7 @@ export function fastConfig(url: string, env: Record<string, string> = {}): Trans
 
 /** The puller as the worker runs it: the periodic helper, ticking every 200 ms. */
 export function startPuller(ctx: AppContext, config: TransactionsConfig, options: PullerOptions = {}): PeriodicJob {
-  const puller = new Puller(ctx, config, { lease_ms: 3_000, upstream_timeout_ms: 3_000, ...options });
+  const puller = new Puller(ctx, config, { lease_ms: 3_000, upstream_timeout_ms: 3_000, walk_end_delay_ms: 100, ...options });
   return startPeriodic('transactions.pull', 200, (signal) => puller.run(signal), ctx.logger, { run_at_start: true });
 }
 
