@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { PendingStatement } from '../ledger/command.ts';
-import type { Queryable, TransactionSql } from '../db/sql.ts';
+import type { Queryable, Sql, TransactionSql } from '../db/sql.ts';
 import { AppError } from '../platform/errors.ts';
-import { IDEMPOTENCY_KEY_LENGTH_MAX, SETTLE_IN_FLIGHT_MAX } from './limits.ts';
+import { IDEMPOTENCY_KEY_LENGTH_MAX, SETTLE_IN_FLIGHT_MAX, SETTLE_KEY_PURGE_BATCH_ROWS_MAX, SETTLE_KEY_RETENTION_MS } from './limits.ts';
 
 /**
  * Idempotency-Key of the settle endpoint, with the semantics of SPEC §4 (the wallet's): same key and
@@ -88,4 +88,17 @@ export function insertSettleResponses(tx: TransactionSql, rows: StoredSettle[]):
     from unnest(${col((r) => r.api_key_hash.toString('hex'))}::text[], ${col((r) => r.idempotency_key)}::text[],
                 ${col((r) => r.request_hash.toString('hex'))}::text[], ${col((r) => r.response_status)}::smallint[],
                 ${col((r) => r.response_body.toString('hex'))}::text[], ${col((r) => r.transfer_id)}::uuid[]) as v(h, i, r, s, b, t)`];
+}
+
+/** Deletes settle keys stored more than SETTLE_KEY_RETENTION_MS before `now`, in bounded statements. */
+export async function purgeSettleKeys(sql: Sql, now: Date = new Date()): Promise<number> {
+  const cutoff = new Date(now.getTime() - SETTLE_KEY_RETENTION_MS).toISOString();
+  let total = 0;
+  for (;;) {
+    const result = await sql`
+      delete from ingest_settle_keys where (api_key_hash, idempotency_key) in (
+        select api_key_hash, idempotency_key from ingest_settle_keys where created_at < ${cutoff}::timestamptz limit ${SETTLE_KEY_PURGE_BATCH_ROWS_MAX})`;
+    total += result.count;
+    if (result.count < SETTLE_KEY_PURGE_BATCH_ROWS_MAX) return total;
+  }
 }

@@ -51,3 +51,9 @@ export const NOTIFY_CHANNEL = 'croupier_transactions';
  * its way into the upstream's store; the next walk reads that moment instead.
  */
 export const WALK_END_DELAY_MS = 1_000;
+/** Stored settle responses are kept at least this long (SPEC §4: "kept ≥ 24 h"), then purged. */
+export const SETTLE_KEY_RETENTION_MS = 25 * 3_600_000;
+/** The purge deletes in statements of at most this many rows, so it never holds long locks. */
+export const SETTLE_KEY_PURGE_BATCH_ROWS_MAX = 1_000;
+/** How often the purge job runs. */
+export const SETTLE_KEY_PURGE_INTERVAL_MS = 3_600_000;

@@ -2,7 +2,8 @@ import type { AppContext } from '../platform/context.ts';
 import type { JobSpec, ModuleDescriptor } from '../platform/module.ts';
 import { loadTransactionsConfig, type TransactionsConfig } from './config.ts';
 import { TRANSACTIONS_ERRORS } from './errors.ts';
-import { PULL_INTERVAL_MS } from './limits.ts';
+import { purgeSettleKeys } from './idempotency.ts';
+import { PULL_INTERVAL_MS, SETTLE_KEY_PURGE_INTERVAL_MS } from './limits.ts';
 import { Puller } from './puller.ts';
 import { transactionsRoutes } from './routes.ts';
 
@@ -16,6 +17,14 @@ export const transactionsModule: ModuleDescriptor<AppContext> = {
   roles: ['api'],
   errors: TRANSACTIONS_ERRORS,
   routes: transactionsRoutes(),
+  jobs: [{
+    name: 'transactions.purge_settle_keys',
+    interval_ms: SETTLE_KEY_PURGE_INTERVAL_MS,
+    run: async (ctx) => {
+      const deleted = await purgeSettleKeys(ctx.sql);
+      if (deleted > 0) ctx.logger.info({ deleted }, 'expired settle idempotency keys purged');
+    },
+  }],
 };
 
 /** The puller job; configuration read once, on the first run (TRANSACTIONS_* variables, config.ts). */

@@ -7,6 +7,7 @@ import { buildApp } from '../../src/platform/http.ts';
 import { verifyLedger } from '../../src/ledger/verify.ts';
 import { transactionsRoutes } from '../../src/transactions/routes.ts';
 import { ReportCache } from '../../src/transactions/cache.ts';
+import { purgeSettleKeys } from '../../src/transactions/idempotency.ts';
 import { FakeUpstream } from './fake-upstream.ts';
 import { caughtUpPast, eventually, fastConfig, startPuller } from './helpers.ts';
 
@@ -188,5 +189,12 @@ describe('POST /v1/payouts/{userId}/settle', () => {
     await db.sql.notify('croupier_transactions', 'test');
     await eventually(async () => (await app.inject({ method: 'GET', url: '/reports/users/074092' })).json().earned === cached.earned + 1, 5_000, 'invalidation');
     await db.sql`update ingest_user_totals set earned_minor = earned_minor - 1 where user_id = '074092'`;
+  });
+
+  test('stored settle answers are kept 24 h and more, then purged', async () => {
+    const stored = Number((await db.sql`select count(*) as n from ingest_settle_keys`)[0].n);
+    assert.ok(stored >= 4);
+    assert.equal(await purgeSettleKeys(db.sql, new Date(Date.now() + 24 * 3_600_000)), 0);
+    assert.equal(await purgeSettleKeys(db.sql, new Date(Date.now() + 26 * 3_600_000)), stored);
   });
 });
