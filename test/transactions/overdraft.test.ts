@@ -1,0 +1,44 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createTestDatabase, testContext, type TestDatabase } from '../support/db.ts';
+import type { AppContext } from '../../src/platform/context.ts';
+import { playerAccount, systemAccount } from '../../src/ledger/types.ts';
+import { verifyLedger } from '../../src/ledger/verify.ts';
+import { ingestHandler, itemAccounts } from '../../src/transactions/handler.ts';
+
+let db: TestDatabase;
+let ctx: AppContext;
+before(async () => {
+  db = await createTestDatabase();
+  ctx = testContext(db);
+});
+after(async () => {
+  await ctx.ledger.close();
+  await db.drop();
+});
+
+const item = (id: string, user_id: string, type: 'earned' | 'spent' | 'payout', amount_minor: bigint) =>
+  ({ id, user_id, type, amount_minor, created_at: new Date() });
+const ingest = (i: ReturnType<typeof item>) => ctx.ledger.submit({ handler: ingestHandler, input: i, accounts: itemAccounts(i).needs });
+
+test('an SCR wallet opened by ingestion may go below zero; other players keep their floor of 0', async () => {
+  const spent = await ingest(item('o1', 'neg', 'spent', 500n));
+  assert.deepEqual(spent, { ok: true, value: { applied: true } });
+  const account = await ctx.ledger.account(playerAccount('neg', 'SCR'));
+  assert.equal(account?.balance_minor, -500n);
+  assert.equal(account?.overdraft_limit_minor, 9007199254740991n);
+  // The ordinary path still creates players with a floor of 0.
+  const refused = await ctx.ledger.execute([{ from: playerAccount('plain', 'SCR'), to: systemAccount('revenue', 'SCR'), amount_minor: 1n, kind: 'test' }]);
+  assert.equal(refused.ok, false);
+  assert.equal((await ctx.ledger.account(playerAccount('plain', 'SCR')))?.overdraft_limit_minor, 0n);
+});
+
+test('the same upstream id twice, in one batch or later, moves money once', async () => {
+  const twice = await Promise.all([ingest(item('d1', 'dup', 'earned', 120n)), ingest(item('d1', 'dup', 'earned', 120n))]);
+  assert.deepEqual(twice.map((o) => o.ok && o.value.applied).sort(), [false, true]);
+  assert.deepEqual(await ingest(item('d1', 'dup', 'earned', 120n)), { ok: true, value: { applied: false } });
+  assert.equal((await ctx.ledger.account(playerAccount('dup', 'SCR')))?.balance_minor, 120n);
+  const [totals] = await db.sql`select earned_minor from ingest_user_totals where user_id = 'dup'`;
+  assert.equal(totals.earned_minor, 120n);
+  assert.equal((await verifyLedger(db.sql)).passed, true);
+});
