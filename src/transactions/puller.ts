@@ -74,11 +74,15 @@ export class Puller {
     }
   }
 
-  /** Re-reads the late window behind the checkpoint; the newest moment is left to the next walk. */
+  /**
+   * Re-reads the late window behind the checkpoint; the newest moment is left to the next walk. Both
+   * ends fall on whole seconds: the seed's date format has none smaller, and an upstream that drops
+   * the milliseconds of `endDate` would otherwise hide the items of the walk's last partial second.
+   */
   private newWalk(state: IngestState): Walk {
     const from_ms = (state.checkpoint?.getTime() ?? this.config.start.getTime()) - this.config.late_max_s * 1000;
-    const start = new Date(Math.max(this.config.start.getTime(), from_ms));
-    const end = new Date(Math.max(start.getTime(), state.now.getTime() - this.walk_end_delay_ms));
+    const start = new Date(wholeSecond(Math.max(this.config.start.getTime(), from_ms)));
+    const end = new Date(Math.max(start.getTime(), wholeSecond(state.now.getTime() - this.walk_end_delay_ms)));
     return { start, end, page: 1 };
   }
 
@@ -157,6 +161,10 @@ export class Puller {
       await recordError(this.deps.sql, message);
     }
   }
+}
+
+function wholeSecond(ms: number): number {
+  return Math.floor(ms / 1000) * 1000;
 }
 
 /** Resolves after `ms`, or at once when the signal aborts; never keeps the process alive. */

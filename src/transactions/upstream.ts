@@ -30,8 +30,9 @@ export function retryAfterSeconds(header: string | null, now_ms: number = Date.n
 
 export function pageUrl(base: string, request: PageRequest): string {
   const url = new URL('transactions', base.endsWith('/') ? base : `${base}/`);
-  url.searchParams.set('startDate', request.start.toISOString());
-  url.searchParams.set('endDate', request.end.toISOString());
+  // ISO-8601 in UTC, without milliseconds when there are none (walks use whole seconds).
+  url.searchParams.set('startDate', request.start.toISOString().replace('.000Z', 'Z'));
+  url.searchParams.set('endDate', request.end.toISOString().replace('.000Z', 'Z'));
   url.searchParams.set('page', String(request.page));
   url.searchParams.set('limit', String(request.limit));
   return url.toString();
