@@ -42,3 +42,11 @@ test('the same upstream id twice, in one batch or later, moves money once', asyn
   assert.equal(totals.earned_minor, 120n);
   assert.equal((await verifyLedger(db.sql)).passed, true);
 });
+
+test('an SCR wallet opened earlier at a floor of 0 keeps it: a spend below zero is refused by the ledger, not forced', async () => {
+  await ctx.ledger.ensureAccounts([playerAccount('walleted', 'SCR')]);
+  const refused = await ingest(item('w1', 'walleted', 'spent', 1n));
+  assert.equal(refused.ok, false);
+  assert.equal(!refused.ok && refused.error, 'INSUFFICIENT_FUNDS');
+  assert.equal((await db.sql`select count(*) as n from ingest_items where id = 'w1'`)[0].n, 0n, 'nothing recorded: the puller quarantines it');
+});
