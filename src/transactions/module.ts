@@ -28,7 +28,15 @@ export const transactionsModule: ModuleDescriptor<AppContext> = {
 };
 
 /** The puller job; configuration read once, on the first run (TRANSACTIONS_* variables, config.ts). */
-export function pullJob(config?: TransactionsConfig): JobSpec<AppContext> {
+export interface PullJob extends JobSpec<AppContext> {
+  /**
+   * Hands the lease back. A run stopped mid-walk does it itself; a job stopped between runs holds the
+   * lease until it expires (two budget windows + a request timeout) unless this is called on shutdown.
+   */
+  release(): Promise<void>;
+}
+
+export function pullJob(config?: TransactionsConfig): PullJob {
   let puller: Puller | undefined;
   return {
     name: 'transactions.pull',
@@ -38,13 +46,20 @@ export function pullJob(config?: TransactionsConfig): JobSpec<AppContext> {
       puller ??= new Puller(ctx, config ?? loadTransactionsConfig(process.env));
       return puller.run(signal);
     },
+    release: async () => {
+      await puller?.release();
+    },
   };
 }
+
+const worker_pull = pullJob();
 
 export const transactionsWorkerModule: ModuleDescriptor<AppContext> = {
   name: 'transactions-worker',
   roles: ['worker'],
   // The rows are registered once, by transactionsModule; the worker answers no HTTP.
   errors: {},
-  jobs: [pullJob()],
+  jobs: [worker_pull],
+  // After the jobs are stopped: let the next worker pull at once.
+  close: () => worker_pull.release(),
 };

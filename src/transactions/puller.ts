@@ -54,6 +54,11 @@ export class Puller {
     this.lease_ms = options.lease_ms ?? 2 * config.budget.window_ms + this.timeout_ms;
   }
 
+  /** Hands the lease back (a clean shutdown), so another process can pull at once instead of after lease_ms. */
+  release(): Promise<void> {
+    return releaseLease(this.deps.sql, this.owner).catch(() => {});
+  }
+
   async run(signal: AbortSignal): Promise<void> {
     if (this.config.api_url === undefined) return;
     try {
@@ -70,7 +75,7 @@ export class Puller {
       throw error;
     } finally {
       // A clean stop hands over at once; a crash leaves the lease to expire.
-      if (signal.aborted) await releaseLease(this.deps.sql, this.owner).catch(() => {});
+      if (signal.aborted) await this.release();
     }
   }
 
