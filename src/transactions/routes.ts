@@ -4,7 +4,7 @@ import type { AppContext } from '../platform/context.ts';
 import { AppError } from '../platform/errors.ts';
 import type { RoutePlugin } from '../platform/http.ts';
 import { amountFromJson } from '../platform/money.ts';
-import { validatorCompiler } from '../platform/validation.ts';
+import { describeValidation, validatorCompiler } from '../platform/validation.ts';
 import { etagMatches, ReportCache, type CachedAnswer } from './cache.ts';
 import { loadTransactionsConfig } from './config.ts';
 import { parseIdempotencyKey, requestFingerprint, sha256, type IdempotencyScope } from './idempotency.ts';
@@ -59,7 +59,7 @@ async function operatorRoutes(app: FastifyInstance, ctx: AppContext, service: Tr
 
   app.get('/v1/transactions/status', { schema: statusSchema }, async () => service.status());
 
-  app.post<{ Params: { userId: string }; Body: { amount?: number } | undefined }>('/v1/payouts/:userId/settle', {
+  app.post<{ Params: { userId: string }; Body: { amount?: number; reason?: string } | undefined }>('/v1/payouts/:userId/settle', {
     schema: settleSchema,
     // The body is optional, so it is checked here rather than by a route schema that would demand one.
     preValidation: async (request) => {
@@ -67,9 +67,12 @@ async function operatorRoutes(app: FastifyInstance, ctx: AppContext, service: Tr
     },
   }, async (request, reply) => {
     const body = request.body ?? {};
-    if (!validateSettleBody(body)) throw new AppError('VALIDATION_ERROR', 'amount must be an integer between 1 and 9007199254740991 (cents), and the only field');
+    if (!validateSettleBody(body)) {
+      const issues = (validateSettleBody as unknown as { errors?: Parameters<typeof describeValidation>[0] }).errors ?? [];
+      throw new AppError('VALIDATION_ERROR', describeValidation(issues, 'body'));
+    }
     const amount_minor = body.amount === undefined ? null : amountFromJson(body.amount) ?? null;
-    const result = await service.settle(request.params.userId, amount_minor, idempotencyScope(request));
+    const result = await service.settle(request.params.userId, { amount_minor, reason: body.reason ?? null }, idempotencyScope(request));
     if (!result.replayed) cache.invalidate();
     reply.code(result.status).header('content-type', 'application/json; charset=utf-8');
     if (result.replayed) reply.header('idempotent-replayed', 'true');

@@ -98,5 +98,8 @@ export const settleSchema = {
 
 export const settleBodySchema = {
   type: 'object', additionalProperties: false,
-  properties: { amount: amountSchema(1, 'Cents to settle at most (integer ≥ 1); absent: everything requested.') },
+  properties: {
+    amount: amountSchema(1, 'Cents to settle at most (integer ≥ 1); absent: everything requested.'),
+    reason: { type: 'string', maxLength: STRING_LENGTH_MAX, description: 'Why (kept with the transfer, SPEC §4 audit).' },
+  },
 } as const;

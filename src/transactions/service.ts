@@ -78,7 +78,7 @@ export class TransactionsService {
   }
 
   /** In flight → 409; stored → replayed (or 422); otherwise one ledger command, then one NOTIFY. */
-  settle(user_id: string, amount_minor: bigint | null, scope: IdempotencyScope): Promise<SettleResult> {
+  settle(user_id: string, request: { amount_minor: bigint | null; reason: string | null }, scope: IdempotencyScope): Promise<SettleResult> {
     const token = scopeToken(scope);
     return this.in_flight.run(token, async () => {
       const stored = (await loadSettleResponses(this.sql, [scope])).get(token);
@@ -86,7 +86,7 @@ export class TransactionsService {
         if (!stored.request_hash.equals(scope.request_hash)) throw new AppError('TRANSACTIONS_IDEMPOTENCY_KEY_REUSED');
         return { status: stored.response_status, body: stored.response_body, replayed: true };
       }
-      const outcome = await this.ledger.submit({ handler: settleHandler, input: { user_id, amount_minor, scope }, accounts: SETTLE_ACCOUNTS });
+      const outcome = await this.ledger.submit({ handler: settleHandler, input: { user_id, ...request, scope }, accounts: SETTLE_ACCOUNTS });
       const result = valueOrThrow(outcome);
       if (!result.replayed) await this.sql.notify(NOTIFY_CHANNEL, 'settle');
       await this.ledger.durable();

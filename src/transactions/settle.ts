@@ -12,6 +12,8 @@ import { lockTotals, type UserTotals } from './store.ts';
 export interface SettleInput {
   user_id: string;
   amount_minor: bigint | null;
+  /** The operator's reason, kept in the transfer's metadata. */
+  reason: string | null;
   scope: IdempotencyScope;
 }
 
@@ -66,7 +68,7 @@ export const settleHandler: CommandHandler<SettleInput, SettleResult, SettleStat
     if (settled > 0n) {
       const moved = book.transfer({
         from: pending, to: treasury, amount_minor: settled, kind: 'payout_settle',
-        metadata: { user_id: input.user_id, idempotency_key: input.scope.idempotency_key },
+        metadata: { user_id: input.user_id, idempotency_key: input.scope.idempotency_key, reason: input.reason },
       });
       if (!moved.ok) return refuse(moved.error);
       transfer_id = moved.value.id;

@@ -128,9 +128,11 @@ describe('POST /v1/payouts/{userId}/settle', () => {
   });
 
   test('settles up to amount: 1000 of 3000, the reporter shows it at once', async () => {
-    const r = await settle('074092', 'k1', { amount: 1000 });
+    const r = await settle('074092', 'k1', { amount: 1000, reason: 'weekly run' });
     assert.equal(r.statusCode, 200);
     assert.deepEqual(r.json(), { userId: '074092', settled: 1000, payout: 2000, paidOut: 1000 });
+    const [transfer] = await db.sql`select metadata from transfers where kind = 'payout_settle'`;
+    assert.equal(transfer.metadata.reason, 'weekly run');
     const report = (await app.inject({ method: 'GET', url: '/reports/users/074092' })).json();
     assert.equal(report.payout, 2000);
     assert.equal(report.paidOut, 1000);
@@ -139,7 +141,7 @@ describe('POST /v1/payouts/{userId}/settle', () => {
 
   test('the same key and body replays the stored answer with Idempotent-Replayed: true and moves nothing', async () => {
     const transfers = Number((await db.sql`select count(*) as n from transfers`)[0].n);
-    const r = await settle('074092', 'k1', { amount: 1000 });
+    const r = await settle('074092', 'k1', { amount: 1000, reason: 'weekly run' });
     assert.equal(r.statusCode, 200);
     assert.equal(r.headers['idempotent-replayed'], 'true');
     assert.deepEqual(r.json(), { userId: '074092', settled: 1000, payout: 2000, paidOut: 1000 });
@@ -170,10 +172,11 @@ describe('POST /v1/payouts/{userId}/settle', () => {
   test('an unknown user is a 404 and a bad amount a 400 naming it; nothing is stored', async () => {
     const unknown = await settle('nobody', 'k5');
     assert.equal(unknown.statusCode, 404);
-    for (const body of [{ amount: 0 }, { amount: 1.5 }, { amount: '10' }, { other: 1 }]) {
-      const r = await settle('074092', `k6-${JSON.stringify(body)}`, body);
+    for (const [body, field] of [[{ amount: 0 }, /amount/], [{ amount: 1.5 }, /amount/], [{ amount: '10' }, /amount/], [{ other: 1 }, /other/],
+      [{ reason: 'r'.repeat(256) }, /reason/], ['[1]', /body/]] as const) {
+      const r = await settle('074092', `k6-${JSON.stringify(body).slice(0, 40)}`, body);
       assert.equal(r.statusCode, 400, JSON.stringify(body));
-      assert.match(r.json().message, /amount/);
+      assert.match(r.json().message, field, JSON.stringify(body));
     }
     const pending = await ctx.ledger.account({ kind: 'system', owner: 'payouts_pending', purpose: 'main', asset: 'SCR' });
     assert.equal(pending?.balance_minor, 0n);
