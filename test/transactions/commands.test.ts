@@ -50,3 +50,25 @@ test('an SCR wallet opened earlier at a floor of 0 keeps it: a spend below zero 
   assert.equal(!refused.ok && refused.error, 'INSUFFICIENT_FUNDS');
   assert.equal((await db.sql`select count(*) as n from ingest_items where id = 'w1'`)[0].n, 0n, 'nothing recorded: the puller quarantines it');
 });
+
+test('40 settlements of 100 from two processes at once on a payout of 1000: exactly 1000 is paid, never more', async () => {
+  const { createSql } = await import('../../src/db/sql.ts');
+  const { Ledger } = await import('../../src/ledger/service.ts');
+  const { TransactionsService } = await import('../../src/transactions/service.ts');
+  const { sha256 } = await import('../../src/transactions/idempotency.ts');
+  await ingest(item('p1', 'payee', 'payout', 1000n));
+  const sql2 = createSql(db.url, 5);
+  const ledger2 = new Ledger(sql2, ctx.logger);
+  const services = [new TransactionsService(db.sql, ctx.ledger), new TransactionsService(sql2, ledger2)];
+  const results = await Promise.all(Array.from({ length: 40 }, (_, i) => services[i % 2].settle('payee', { amount_minor: 100n, reason: null }, {
+    api_key_hash: sha256('key'), idempotency_key: `c${i}`, request_hash: sha256(`c${i}`),
+  })));
+  await ledger2.close();
+  await sql2.end();
+  const settled = results.map((r) => BigInt(JSON.parse(r.body.toString()).settled)).reduce((a, b) => a + b, 0n);
+  assert.equal(settled, 1000n);
+  const [t] = await db.sql`select payout_minor, paid_out_minor from ingest_user_totals where user_id = 'payee'`;
+  assert.deepEqual([t.payout_minor, t.paid_out_minor], [0n, 1000n]);
+  assert.equal((await ctx.ledger.account(systemAccount('payouts_pending', 'SCR')))?.balance_minor, 0n);
+  assert.equal((await verifyLedger(db.sql)).passed, true);
+});
