@@ -10,6 +10,7 @@ import { rollupParticipant } from '../reports/rollups.ts';
 import { seamlessModule } from '../seamless/module.ts';
 import { walletModule } from '../wallet/module.ts';
 import { webModule } from '../web/module.ts';
+import { transactionsModule, transactionsWorkerModule } from '../transactions/module.ts';
 
 /**
  * The one list of the system's modules, in seed order (a module's seed may rely on the ones before it).
@@ -23,6 +24,8 @@ export const MODULES: readonly DomainModule[] = [
   seamlessModule,
   reportsModule,
   liveModule,
+  transactionsModule,
+  transactionsWorkerModule,
   webModule,
   providerModule,
 ];

@@ -9,6 +9,12 @@ import type { AccountKey } from './types.ts';
 export interface AccountNeed {
   key: AccountKey;
   create: boolean;
+  /**
+   * Only when this need creates a player account: how far below zero it may go (SPEC §1: "unless an
+   * account is explicitly created with an overdraft limit"). Unset: a floor of 0. An existing
+   * account keeps the floor it was created with.
+   */
+  overdraft_limit_minor?: bigint;
 }
 
 /**

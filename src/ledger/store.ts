@@ -1,5 +1,5 @@
 import type { Queryable, TransactionSql } from '../db/sql.ts';
-import type { PendingStatement } from './command.ts';
+import type { AccountNeed, PendingStatement } from './command.ts';
 import { assert } from '../platform/assert.ts';
 import { accountKeyString, type AccountKey, type AccountState, type TransferRecord } from './types.ts';
 
@@ -26,17 +26,23 @@ function toState(row: AccountRow): AccountState {
   };
 }
 
-/** Creates the accounts that do not exist yet (players with a zero floor, systems with none). */
-/** Dispatched at once (execute()), so a statement issued after it on the connection runs after it. */
-export function createAccounts(tx: TransactionSql, keys: AccountKey[]): Promise<unknown> {
-  if (keys.length === 0) return Promise.resolve();
+/**
+ * Creates the accounts that do not exist yet: systems with no floor, players with a floor of 0 unless
+ * the need names an overdraft limit. Dispatched at once (execute()), so a statement issued after it
+ * on the connection runs after it.
+ */
+export function createAccounts(tx: TransactionSql, needs: AccountNeed[]): Promise<unknown> {
+  if (needs.length === 0) return Promise.resolve();
   // Sorted so two batches creating the same accounts take their index locks in the same order.
-  const sorted = [...keys].sort((a, b) => (accountKeyString(a) < accountKeyString(b) ? -1 : 1));
+  const sorted = [...needs].sort((a, b) => (accountKeyString(a.key) < accountKeyString(b.key) ? -1 : 1));
+  const keys = sorted.map((n) => n.key);
   return tx`
     insert into accounts (kind, owner, purpose, asset, overdraft_limit_minor)
-    select k, o, p, a, case when k = 'player' then 0 else null end
-    from unnest(${sorted.map((k) => k.kind)}::text[], ${sorted.map((k) => k.owner)}::text[],
-                ${sorted.map((k) => k.purpose)}::text[], ${sorted.map((k) => k.asset)}::text[]) as t(k, o, p, a)
+    select k, o, p, a, case when k = 'player' then coalesce(d, 0) else null end
+    from unnest(${keys.map((k) => k.kind)}::text[], ${keys.map((k) => k.owner)}::text[],
+                ${keys.map((k) => k.purpose)}::text[], ${keys.map((k) => k.asset)}::text[],
+                ${sorted.map((n) => (n.overdraft_limit_minor === undefined ? null : String(n.overdraft_limit_minor)))}::bigint[])
+      as t(k, o, p, a, d)
     on conflict (kind, owner, purpose, asset) do nothing`.execute();
 }
 

@@ -3,7 +3,10 @@ import { migrate } from '../../src/db/migrate.ts';
 import { adminSql, createSql, type Sql } from '../../src/db/sql.ts';
 import { Ledger } from '../../src/ledger/service.ts';
 import { loadConfig, type Config } from '../../src/platform/config.ts';
-import type { AppContext } from '../../src/ledger/context.ts';
+import type { FastifyInstance } from 'fastify';
+import type { AppContext, DomainRoutes } from '../../src/ledger/context.ts';
+import { buildApp } from '../../src/platform/http.ts';
+import { mapError } from '../../src/app/errors.ts';
 import { ROLES } from '../../src/platform/module.ts';
 import { PARTICIPANTS } from '../../src/app/modules.ts';
 import { createLogger } from '../../src/platform/logger.ts';
@@ -53,4 +56,11 @@ export function testContext(db: TestDatabase, writer: WriterOptions = {}): AppCo
   const logger = createLogger(config.log_level);
   const ledger = new Ledger(db.sql, logger, { participants: PARTICIPANTS, ...writer });
   return { config, logger, sql: db.sql, ledger, roles: new Set(ROLES), self_url: () => '' };
+}
+
+/** An HTTP app of just these routes on a test context (the composition root's error mapping and readiness). */
+export async function testApp(ctx: AppContext, routes: DomainRoutes[]): Promise<FastifyInstance> {
+  return buildApp(ctx, { mapError, ready: async () => ({ ready: true }) }, async (app) => {
+    for (const plugin of routes) await app.register(async (scope) => plugin(scope, ctx));
+  });
 }
