@@ -3,6 +3,7 @@ import type { DomainModule } from '../ledger/context.ts';
 import type { BatchParticipant } from '../ledger/command.ts';
 import { ledgerModule } from '../ledger/module.ts';
 import type { Role } from '../platform/module.ts';
+import { operatorsModule } from '../operators/module.ts';
 import { providerModule } from '../provider/module.ts';
 import { reportsModule } from '../reports/module.ts';
 import { rollupParticipant } from '../reports/rollups.ts';
@@ -19,6 +20,7 @@ export const MODULES: readonly DomainModule[] = [
   ledgerModule,
   aggregatorModule,
   walletModule,
+  operatorsModule,
   seamlessModule,
   reportsModule,
   webModule,

@@ -35,3 +35,11 @@ export const HTTP_KEEP_ALIVE_TIMEOUT_MS = 72_000;
 export const SHUTDOWN_TIMEOUT_MS = 10_000;
 /** Embedded PostgreSQL: how long start-up may take. */
 export const EMBEDDED_PG_START_TIMEOUT_MS = 60_000;
+/** Free-text reason an operator gives for a manual money movement (SPEC §4: ≤ 255). */
+export const OPERATOR_REASON_LENGTH_MAX = STRING_LENGTH_MAX;
+/** Failed sign-ins (a presented API key that resolves to no operator) one client address may make per window. */
+export const SIGN_IN_FAILURES_PER_WINDOW_MAX = 30;
+/** The window those failures are counted in; after it the address starts from zero. */
+export const SIGN_IN_FAILURE_WINDOW_MS = 60_000;
+/** Client addresses whose failures one process tracks (memory bound; beyond it, expired windows go first). */
+export const SIGN_IN_ADDRESSES_TRACKED_MAX = 10_000;

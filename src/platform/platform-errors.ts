@@ -1,5 +1,5 @@
 import { defineErrors } from './error-table.ts';
-import { BODY_SIZE_MAX_BYTES, STRING_LENGTH_MAX } from './limits.ts';
+import { BODY_SIZE_MAX_BYTES, SIGN_IN_FAILURE_WINDOW_MS, SIGN_IN_FAILURES_PER_WINDOW_MAX, STRING_LENGTH_MAX } from './limits.ts';
 
 /** Errors every surface shares. */
 export const PLATFORM_ERRORS = defineErrors({
@@ -7,6 +7,12 @@ export const PLATFORM_ERRORS = defineErrors({
   INVALID_JSON: { code: 'VALIDATION_ERROR', http_status: 400, message: 'The request body is not valid JSON.' },
   UNKNOWN_ASSET: { code: 'UNKNOWN_ASSET', http_status: 400, message: 'Unknown asset or currency.' },
   UNAUTHORIZED: { code: 'UNAUTHORIZED', http_status: 401, message: 'Missing or wrong API key (Authorization: Bearer <key>).' },
+  FORBIDDEN: { code: 'FORBIDDEN', http_status: 403, message: 'This API key\'s role may not do this.' },
+  SIGN_IN_THROTTLED: {
+    code: 'SIGN_IN_THROTTLED',
+    http_status: 429,
+    message: `More than ${SIGN_IN_FAILURES_PER_WINDOW_MAX} wrong API keys from this address within ${SIGN_IN_FAILURE_WINDOW_MS / 1000} s; retry later.`,
+  },
   INVALID_SIGNATURE: { code: 'INVALID_SIGNATURE', http_status: 403, message: 'Missing or wrong request signature.' },
   BAD_REQUEST: { code: 'BAD_REQUEST', http_status: 400, message: 'The request is not valid HTTP for this endpoint.' },
   NOT_FOUND: { code: 'NOT_FOUND', http_status: 404, message: 'No such endpoint.' },
