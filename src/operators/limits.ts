@@ -8,6 +8,8 @@ export const OPERATOR_KEY_BYTES = 32;
 export const OPERATOR_NAME_LENGTH_MAX = STRING_LENGTH_MAX;
 /** Active (unrevoked) operators at once; a list answer stays one page. */
 export const OPERATORS_ACTIVE_MAX = 1_000;
+/** Operators one list answer shows, revoked ones included (they accumulate; the newest beyond this are cut). */
+export const OPERATORS_LISTED_MAX = 10 * OPERATORS_ACTIVE_MAX;
 /**
  * How long a process trusts a key it resolved from the database. A key revoked by another process
  * answers 401 here at most this long after the revocation (the revoking process forgets at once).

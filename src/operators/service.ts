@@ -3,7 +3,7 @@ import type { Operator, OperatorResolver, OperatorRole } from '../platform/opera
 import { refuse, succeed, type Outcome } from '../platform/outcome.ts';
 import { uuidv7 } from '../platform/uuid.ts';
 import { OPERATOR_ERRORS } from './errors.ts';
-import { OPERATORS_ACTIVE_MAX } from './limits.ts';
+import { OPERATORS_ACTIVE_MAX, OPERATORS_LISTED_MAX } from './limits.ts';
 import { generateApiKey } from './resolver.ts';
 import { countActiveOperators, insertOperator, listOperators, revokeOperator, type OperatorRow } from './store.ts';
 
@@ -34,7 +34,7 @@ export class OperatorService {
 
   async list(): Promise<{ operators: OperatorJson[] }> {
     // OPERATORS_ACTIVE_MAX bounds the active ones; revoked ones accumulate, so the answer is capped too.
-    const rows = await listOperators(this.sql, OPERATORS_ACTIVE_MAX * 10);
+    const rows = await listOperators(this.sql, OPERATORS_LISTED_MAX);
     return { operators: rows.map(operatorJson) };
   }
 
