@@ -25,19 +25,27 @@ const operator = {
 
 export const createOperatorSchema = {
   summary: 'Create a named operator with its own API key (admin only)',
-  description: 'The answer carries the API key once; only its sha256 is stored. Roles: viewer (reads only), operator (also moves money), admin (also manages operators and reads the audit log).',
+  description: 'The answer carries the API key once; only its sha256 is stored. Roles: viewer (reads only), ' +
+    'operator (also moves money), admin (also manages operators and reads the audit log).',
   tags, security,
   body: {
     type: 'object',
     additionalProperties: false,
     required: ['name', 'role'],
     properties: {
-      name: { type: 'string', minLength: 1, maxLength: OPERATOR_NAME_LENGTH_MAX, pattern: '^[^\\u0000-\\u001f\\u007f]+$', description: 'Unique among active operators; no control characters.' },
+      name: {
+        type: 'string', minLength: 1, maxLength: OPERATOR_NAME_LENGTH_MAX, pattern: '^[^\\u0000-\\u001f\\u007f]+$',
+        description: 'Unique among active operators; no control characters.',
+      },
       role: { type: 'string', enum: [...OPERATOR_ROLES] },
     },
   },
   response: {
-    201: { ...operator, properties: { ...operator.properties, apiKey: { type: 'string', description: 'Shown only in this answer.' } }, required: [...operator.required, 'apiKey'] },
+    201: {
+      ...operator,
+      properties: { ...operator.properties, apiKey: { type: 'string', description: 'Shown only in this answer.' } },
+      required: [...operator.required, 'apiKey'],
+    },
     ...errorResponses(400, 401, 403, 409, 429),
   },
 };
@@ -45,12 +53,16 @@ export const createOperatorSchema = {
 export const listOperatorsSchema = {
   summary: 'Every operator, revoked ones too, without keys (admin only)',
   tags, security,
-  response: { 200: { type: 'object', properties: { operators: { type: 'array', items: operator } }, required: ['operators'] }, ...errorResponses(401, 403, 429) },
+  response: {
+    200: { type: 'object', properties: { operators: { type: 'array', items: operator } }, required: ['operators'] },
+    ...errorResponses(401, 403, 429),
+  },
 };
 
 export const revokeOperatorSchema = {
   summary: 'Revoke an operator\'s API key (admin only)',
-  description: `From then on the key answers 401: at once on the process that revoked it, within ${OPERATOR_KEY_CACHE_TTL_MS} ms on every other. Revoking twice keeps the first revoked_at.`,
+  description: `From then on the key answers 401: at once on the process that revoked it, within ${OPERATOR_KEY_CACHE_TTL_MS} ms ` +
+    'on every other. Revoking twice keeps the first revoked_at.',
   tags, security,
   params: { type: 'object', required: ['operatorId'], properties: { operatorId } },
   response: { 200: operator, ...errorResponses(400, 401, 403, 404, 429) },

@@ -14,8 +14,16 @@ export interface OperatorRow {
 
 const UNIQUE_VIOLATION = '23505';
 
-/** Inserts an operator; false when an active operator already has the name (the partial unique index). */
-export async function insertOperator(sql: Sql, row: { id: string; name: string; role: OperatorRole; key_hash: Buffer; created_by: string }): Promise<OperatorRow | undefined> {
+export interface NewOperator {
+  id: string;
+  name: string;
+  role: OperatorRole;
+  key_hash: Buffer;
+  created_by: string;
+}
+
+/** Inserts an operator; undefined when an active operator already has the name (the partial unique index). */
+export async function insertOperator(sql: Sql, row: NewOperator): Promise<OperatorRow | undefined> {
   try {
     const [created] = await sql<OperatorRow[]>`
       insert into operators (id, name, role, key_hash, created_by)
