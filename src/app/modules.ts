@@ -4,6 +4,7 @@ import type { BatchParticipant } from '../ledger/command.ts';
 import { ledgerModule } from '../ledger/module.ts';
 import { liveModule } from '../live/module.ts';
 import type { Role } from '../platform/module.ts';
+import { operatorsModule } from '../operators/module.ts';
 import { providerModule } from '../provider/module.ts';
 import { reportsModule } from '../reports/module.ts';
 import { rollupParticipant } from '../reports/rollups.ts';
@@ -21,6 +22,7 @@ export const MODULES: readonly DomainModule[] = [
   ledgerModule,
   aggregatorModule,
   walletModule,
+  operatorsModule,
   seamlessModule,
   reportsModule,
   liveModule,

@@ -11,6 +11,9 @@ import { SHUTDOWN_TIMEOUT_MS } from '../platform/limits.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { Role } from '../platform/module.ts';
 import { startPeriodic, type PeriodicJob } from '../platform/periodic.ts';
+import { AuditLog } from '../operators/audit.ts';
+import { KeyResolver } from '../operators/resolver.ts';
+import { createOperatorAuth } from '../platform/operator.ts';
 import { mapError } from './errors.ts';
 import { startMockIfAsked } from './transactions-mock.ts';
 import { AVAILABLE_ROLES, MODULES, PARTICIPANTS, modulesFor } from './modules.ts';
@@ -38,7 +41,9 @@ export async function openContext(config: Config, logger: Logger, roles: Set<Rol
       batches_in_flight: config.ledger_batches_in_flight, pool_size: config.db_pool_size, participants: PARTICIPANTS,
     });
     let base_url = '';
-    const ctx: AppContext = { config, logger, sql, ledger, roles, self_url: () => base_url };
+    // Every domain's apiKeyGuard resolves keys through the operators module, wired here (platform names the shape only).
+    const operator_auth = createOperatorAuth(new KeyResolver(sql, () => config.admin_api_key));
+    const ctx: AppContext = { config, logger, sql, ledger, roles, self_url: () => base_url, operator_auth };
     const probe = new DatabaseProbe(db.url);
     const close = async () => {
       await ledger.close();
@@ -90,6 +95,8 @@ export function buildServer(ctx: AppContext, roles: Set<Role>, probe: DatabasePr
     return { ready: health.reachable && health.migrations_current, reason: health.reason };
   };
   return buildApp(ctx, { mapError, ready }, async (app) => {
+    // One audit hook for every module's routes (on the root, before they register, so each scope inherits it).
+    app.addHook('onSend', new AuditLog(ctx.sql, ctx.logger).hook);
     for (const module of modulesFor(roles)) {
       const routes = module.routes;
       if (routes) await app.register(async (scope) => routes(scope, ctx));

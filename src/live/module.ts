@@ -1,5 +1,4 @@
 import type { AppContext, DomainModule } from '../ledger/context.ts';
-import { apiKeyMatches } from '../platform/auth.ts';
 import { errorResponses } from '../platform/http-schemas.ts';
 import { LIVE_CHANNEL } from '../platform/live.ts';
 import { LIVE_ERRORS } from './errors.ts';
@@ -19,7 +18,8 @@ export const liveModule: DomainModule = {
   errors: LIVE_ERRORS,
   async routes(app, ctx) {
     const hub = new LiveHub();
-    const sockets = liveSockets(hub, async (key) => apiKeyMatches(key, ctx.config.admin_api_key));
+    // Any operator's key may follow players (a viewer too: the socket only reads).
+    const sockets = liveSockets(hub, async (key) => (await ctx.operator_auth.resolve(key)) !== undefined);
     app.server.on('upgrade', sockets.upgrade);
     const listening = await ctx.sql.listen(LIVE_CHANNEL, (payload) => hub.deliver(LiveHub.parse(payload)));
     running.set(ctx, {

@@ -1,9 +1,9 @@
 import { PLATFORM_ERRORS } from './platform-errors.ts';
-import { timingSafeEqual, createHash } from 'node:crypto';
 import type { FastifyRequest, preParsingAsyncHookHandler, onRequestAsyncHookHandler } from 'fastify';
 import { AppError } from './errors.ts';
 import type { ErrorDefinition } from './error-table.ts';
 import { signatureMatches } from './hmac.ts';
+import { WRITE_METHODS, type OperatorAuth } from './operator.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -18,21 +18,28 @@ declare module 'fastify' {
  */
 export class AuthenticationError extends AppError {}
 
-function digest(value: string): Buffer {
-  return createHash('sha256').update(value).digest();
-}
 
-/** Whether a presented key is the expected one, compared as digests: constant time whatever the lengths. */
-export function apiKeyMatches(presented: string, expected: string): boolean {
-  return timingSafeEqual(digest(presented), digest(expected));
-}
+const BEARER_PREFIX = 'Bearer ';
 
-/** `Authorization: Bearer <key>`; 401 otherwise. Compared as digests, so in constant time whatever the length. */
-export function apiKeyGuard(api_key: () => string): onRequestAsyncHookHandler {
+/**
+ * `Authorization: Bearer <key>` resolved to its operator (SPEC §0, §4), attached as `request.operator`.
+ * Missing or wrong key → 401; a wrong key also counts against the client address (429 past the
+ * auth-failure limit, http.ts); a viewer sending any write → 403 FORBIDDEN. The resolver compares keys in
+ * constant time (operators module). One guard for every domain: they pass `ctx.operator_auth`.
+ */
+export function apiKeyGuard(auth: OperatorAuth): onRequestAsyncHookHandler {
   return async (request) => {
     const header = request.headers.authorization;
-    const presented = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7) : '';
-    if (!timingSafeEqual(digest(presented), digest(api_key()))) throw new AuthenticationError(PLATFORM_ERRORS.UNAUTHORIZED);
+    const presented = typeof header === 'string' && header.startsWith(BEARER_PREFIX) ? header.slice(BEARER_PREFIX.length) : '';
+    // A missing key is not a guess; only presented keys that resolve to nobody count as failures.
+    if (presented === '') throw new AppError(PLATFORM_ERRORS.UNAUTHORIZED);
+    const operator = await auth.resolve(presented);
+    // A wrong key counts against the client address (the error handler's auth-failure limit); a right one never does.
+    if (!operator) throw new AuthenticationError(PLATFORM_ERRORS.UNAUTHORIZED);
+    request.operator = operator;
+    if (operator.role === 'viewer' && WRITE_METHODS.has(request.method)) {
+      throw new AppError(PLATFORM_ERRORS.FORBIDDEN, `A viewer may only read; ${request.method} needs the role operator or admin.`);
+    }
   };
 }
 

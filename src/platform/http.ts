@@ -136,7 +136,7 @@ export async function buildApp(ctx: PlatformContext, options: AppOptions, regist
       info: { title: 'Croupier', version: '0.1.0', description: 'Money core for online casinos: ledger, provider protocols, wallet API, reports.' },
       components: {
         securitySchemes: {
-          apiKey: { type: 'http', scheme: 'bearer', description: 'Operator API key (ADMIN_API_KEY)' },
+          apiKey: { type: 'http', scheme: 'bearer', description: 'Operator API key: ADMIN_API_KEY (bootstrap admin) or a named operator\'s key (POST /v1/operators)' },
         },
       },
     },

@@ -116,3 +116,5 @@ export const EMBEDDED_PG_WATCH_INTERVAL_MS = 500;
 export const EMBEDDED_PG_RESTART_ATTEMPTS_MAX = 5;
 /** Supervision: the first restart back-off; it doubles per failed attempt. */
 export const EMBEDDED_PG_RESTART_BACKOFF_FIRST_MS = 500;
+/** Free-text reason an operator gives for a manual money movement (SPEC §4: ≤ 255). */
+export const OPERATOR_REASON_LENGTH_MAX = STRING_LENGTH_MAX;

@@ -63,7 +63,7 @@ async function reporterRoutes(app: FastifyInstance, service: TransactionsService
 const validateSettleBody = validatorCompiler({ schema: settleBodySchema, httpPart: 'body', method: 'POST', url: '' });
 
 async function operatorRoutes(app: FastifyInstance, ctx: AppContext, service: TransactionsService, cache: ReportCache): Promise<void> {
-  app.addHook('onRequest', apiKeyGuard(() => ctx.config.admin_api_key));
+  app.addHook('onRequest', apiKeyGuard(ctx.operator_auth));
 
   app.get('/v1/transactions/status', { schema: statusSchema }, async () => service.status());
 

@@ -2,6 +2,7 @@ import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, STRING_LENGTH_MAX } from '../platform
 import { amountSchema } from '../platform/money.ts';
 import { CURSOR_LENGTH_MAX, IDEMPOTENCY_KEY_LENGTH_MAX, IDEMPOTENCY_RETENTION_MS, METADATA_KEYS_MAX, METADATA_KEY_LENGTH_MAX, PLAYER_ID_LENGTH_MAX } from './limits.ts';
 import { SYSTEM_ACCOUNT_NAMES } from '../ledger/types.ts';
+import { reasonSchema } from '../platform/operator.ts';
 
 /** JSON schemas of the wallet surface: they validate requests and generate /docs. */
 
@@ -47,6 +48,7 @@ const idempotencyHeaders = {
 const moneyErrors = {
   400: errorResponse,
   401: errorResponse,
+  403: errorResponse,
   404: errorResponse,
   409: errorResponse,
   422: errorResponse,
@@ -76,7 +78,7 @@ export function moveSchema(summary: string) {
       type: 'object',
       additionalProperties: false,
       required: ['asset', 'amount'],
-      properties: { asset, amount: amountSchema(1, 'Amount in the asset\'s minor unit (integer ≥ 1).'), description, metadata },
+      properties: { asset, amount: amountSchema(1, 'Amount in the asset\'s minor unit (integer ≥ 1).'), description, metadata, reason: reasonSchema },
     },
     response: { 201: moveResult, ...moneyErrors },
   };
@@ -103,7 +105,7 @@ export const transferSchema = {
     type: 'object',
     additionalProperties: false,
     required: ['from', 'to', 'asset', 'amount'],
-    properties: { from: party, to: party, asset, amount: amountSchema(1, 'Amount in minor units (integer ≥ 1).'), description, metadata },
+    properties: { from: party, to: party, asset, amount: amountSchema(1, 'Amount in minor units (integer ≥ 1).'), description, metadata, reason: reasonSchema },
   },
   response: {
     201: {

@@ -8,6 +8,7 @@ import { refuse, succeed, type Outcome } from '../platform/outcome.ts';
 import { readPlayersPage } from './store.ts';
 import type { Book } from '../ledger/book.ts';
 import { amountToJson } from '../platform/money.ts';
+import type { ManualMovementStamp } from '../platform/operator.ts';
 import { movementHandler, type MovementInput } from './handler.ts';
 import { decodeHistoryCursor, decodePlayersCursor, encodePlayersCursor } from './cursor.ts';
 import { readHistoryPage, type HistoryPage } from './history.ts';
@@ -48,6 +49,8 @@ export interface MoveRequest {
   amount_minor: bigint;
   description?: string;
   metadata?: ClientMetadata;
+  /** Who made this manual movement and why (SPEC §4), recorded in the transfer's metadata. */
+  stamp: ManualMovementStamp;
 }
 
 /** One side of a general transfer: a player's cash account or a system account, optionally naming its asset. */
@@ -64,6 +67,7 @@ export interface TransferRequest {
   amount_minor: bigint;
   description?: string;
   metadata?: ClientMetadata;
+  stamp: ManualMovementStamp;
 }
 
 /** The operator wallet's rules (SPEC §4). No HTTP here: routes.ts translates outcomes into answers. */
@@ -177,11 +181,11 @@ export class WalletService {
 
   private async submit(
     scope: IdempotencyScope,
-    movement: { from: AccountKey; to: AccountKey; kind: string; amount_minor: bigint; description?: string; metadata?: ClientMetadata },
+    movement: { from: AccountKey; to: AccountKey; kind: string; amount_minor: bigint; description?: string; metadata?: ClientMetadata; stamp: ManualMovementStamp },
     accounts: AccountNeed[],
     respond: MovementInput['respond'],
   ): Promise<Outcome<MoneyResponse>> {
-    const metadata = { description: movement.description, metadata: movement.metadata, idempotency_key: scope.idempotency_key };
+    const metadata = { description: movement.description, metadata: movement.metadata, idempotency_key: scope.idempotency_key, ...movement.stamp };
     const transfer = { from: movement.from, to: movement.to, amount_minor: movement.amount_minor, kind: movement.kind, metadata };
     return this.ledger.submit({ handler: movementHandler, input: { scope, transfer, respond }, accounts });
   }
@@ -215,8 +219,8 @@ function checkParties(request: TransferRequest): Outcome<never> | undefined {
   return same ? refuse(WALLET_ERRORS.WALLET_SELF_TRANSFER) : undefined;
 }
 
-function describe(request: { description?: string; metadata?: ClientMetadata }) {
-  return { description: request.description, metadata: request.metadata };
+function describe(request: { description?: string; metadata?: ClientMetadata; stamp: ManualMovementStamp }) {
+  return { description: request.description, metadata: request.metadata, stamp: request.stamp };
 }
 
 function partyAccount(party: Party, asset: string): AccountKey {

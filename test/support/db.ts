@@ -11,6 +11,8 @@ import { ROLES } from '../../src/platform/module.ts';
 import { PARTICIPANTS } from '../../src/app/modules.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import type { WriterOptions } from '../../src/ledger/writer.ts';
+import { KeyResolver } from '../../src/operators/resolver.ts';
+import { createOperatorAuth } from '../../src/platform/operator.ts';
 
 function adminUrl(): string {
   const url = process.env.CROUPIER_TEST_ADMIN_URL ?? process.env.DATABASE_URL;
@@ -55,7 +57,7 @@ export function testContext(db: TestDatabase, writer: WriterOptions = {}): AppCo
   const config = testConfig({ DATABASE_URL: db.url });
   const logger = createLogger(config.log_level);
   const ledger = new Ledger(db.sql, logger, { participants: PARTICIPANTS, ...writer });
-  return { config, logger, sql: db.sql, ledger, roles: new Set(ROLES), self_url: () => '' };
+  return { config, logger, sql: db.sql, ledger, roles: new Set(ROLES), self_url: () => '', operator_auth: createOperatorAuth(new KeyResolver(db.sql, () => config.admin_api_key)) };
 }
 
 /** An HTTP app of just these routes on a test context (the composition root's error mapping and readiness). */
