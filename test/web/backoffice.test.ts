@@ -214,9 +214,33 @@ describe('back office page', () => {
     await screenshot('play');
   });
 
+  test('the game\'s launch URL is a playable demo under a strict policy: spin, result, balance', async () => {
+    await page.getByRole('button', { name: 'Open the game' }).click();
+    const link = page.getByRole('link', { name: 'Launch URL ↗' });
+    const launch_url = (await link.getAttribute('href'))!;
+    assert.match(launch_url, /\/provider\/play\?sessionToken=/);
+    const before_minor = (await balanceOf(server.url, 'user_002', 'USD'))!;
+    const response = await page.goto(launch_url);
+    assert.match(response!.headers()['content-security-policy'], /script-src 'self'/);
+    await waitForText(page.locator('#balance'), new RegExp(`^${(before_minor / 100).toFixed(2)} USD$`));
+    await page.getByRole('button', { name: 'Spin' }).click();
+    const result = await waitForText(page.getByRole('status'), /You win|No win this time/);
+    const after_minor = (await balanceOf(server.url, 'user_002', 'USD'))!;
+    assert.notEqual(after_minor, before_minor, 'a spin moved money');
+    await waitForText(page.locator('#balance'), new RegExp(`^${(after_minor / 100).toFixed(2)} USD$`));
+    assert.ok(/You win/.test(result) ? after_minor > before_minor - 100 : after_minor === before_minor - 100, result);
+    await screenshot('provider-game');
+    await page.setViewportSize(PHONE);
+    const { scroll, client } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+    assert.ok(scroll <= client, `the game page: ${scroll} px of content in ${client} px`);
+    await screenshot('mobile-provider-game');
+    await page.setViewportSize(WIDE);
+  });
+
   test('a round\'s detail is reached from its history row: bets, win and rollback with their ids', async () => {
     await goto('#/players/user_002');
     const row = page.getByRole('table', { name: 'Transactions' }).getByRole('row').filter({ hasText: 'rollback' }).first();
+    await row.waitFor();
     const round = (await row.getByRole('link').textContent())!;
     await screenshot('player-wallet');
     await row.getByRole('link', { name: round }).click();
@@ -229,7 +253,7 @@ describe('back office page', () => {
     await waitForCount(page.getByRole('list', { name: 'Rounds' }).locator(':scope > li'), 1);
     await screenshot('player-round');
     await page.getByRole('link', { name: 'All rounds of user_002' }).click();
-    await waitForCount(page.getByRole('list', { name: 'Rounds' }).locator(':scope > li'), 2);
+    await waitForCount(page.getByRole('list', { name: 'Rounds' }).locator(':scope > li'), 3);
     await screenshot('player-rounds');
   });
 
@@ -237,11 +261,11 @@ describe('back office page', () => {
     await goto('#/players/user_002');
     await page.getByLabel('Kind').selectOption('bet');
     await page.getByRole('button', { name: 'Apply filters' }).click();
-    await waitForText(page.getByRole('button', { name: /Export CSV/ }), /\(4 rows\)/);
+    await waitForText(page.getByRole('button', { name: /Export CSV/ }), /\(5 rows\)/);
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: /Export CSV/ }).click()]);
     assert.equal(download.suggestedFilename(), 'user_002-history.csv');
     const lines = fs.readFileSync((await download.path())!, 'utf8').trim().split('\r\n');
-    assert.equal(lines.length, 1 + 4);
+    assert.equal(lines.length, 1 + 5);
     assert.match(lines[0], /"created_at","transaction_id","type","asset","direction","amount","amount_minor".*"game","round","provider"/);
     for (const line of lines.slice(1)) assert.match(line, /"bet","USD","debit"/);
   });
