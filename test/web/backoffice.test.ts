@@ -220,15 +220,21 @@ describe('back office page', () => {
     const launch_url = (await link.getAttribute('href'))!;
     assert.match(launch_url, /\/provider\/play\?sessionToken=/);
     const before_minor = (await balanceOf(server.url, 'user_002', 'USD'))!;
+    const rounds_before = (await get(server.url, '/v1/players/user_002/rounds')).json.rounds.length;
     const response = await page.goto(launch_url);
     assert.match(response!.headers()['content-security-policy'], /script-src 'self'/);
     await waitForText(page.locator('#balance'), new RegExp(`^${(before_minor / 100).toFixed(2)} USD$`));
     await page.getByRole('button', { name: 'Spin' }).click();
     const result = await waitForText(page.getByRole('status'), /You win|No win this time/);
+    // The spin is a real round: one more in the ledger, and the balance moved by its win − its 1.00 bet.
+    const rounds = (await get(server.url, '/v1/players/user_002/rounds')).json.rounds;
+    assert.equal(rounds.length, rounds_before + 1);
+    assert.equal(rounds[0].bet, 100);
+    const win_minor = /You win/.test(result) ? Number(/You win (\d+)\.(\d{2}) USD/.exec(result)!.slice(1).join('')) : 0;
+    assert.equal(rounds[0].win, win_minor, result);
     const after_minor = (await balanceOf(server.url, 'user_002', 'USD'))!;
-    assert.notEqual(after_minor, before_minor, 'a spin moved money');
+    assert.equal(after_minor, before_minor - 100 + win_minor);
     await waitForText(page.locator('#balance'), new RegExp(`^${(after_minor / 100).toFixed(2)} USD$`));
-    assert.ok(/You win/.test(result) ? after_minor > before_minor - 100 : after_minor === before_minor - 100, result);
     await screenshot('provider-game');
     await page.setViewportSize(PHONE);
     const { scroll, client } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));

@@ -158,8 +158,8 @@ export function HistoryPanel({ apiKey, playerId, assets, onApiError }: Props) {
                 {formatMinor(t.balance_after, scaleOf(t.asset))}
               </td>
               <td data-label="Counterparty">{t.counterparty}</td>
-              <td data-label="Game">{t.game ?? <span className="muted">—</span>}</td>
-              <td data-label="Round">
+              <td data-label="Game" className={t.game ? undefined : 'empty'}>{t.game ?? <span className="muted">—</span>}</td>
+              <td data-label="Round" className={t.round ? undefined : 'empty'}>
                 {t.round ? (
                   <a href={href('players', playerId, 'rounds', { round: t.round })} title="Open this round">
                     {t.round}
@@ -168,9 +168,9 @@ export function HistoryPanel({ apiKey, playerId, assets, onApiError }: Props) {
                   <span className="muted">—</span>
                 )}
               </td>
-              <td data-label="Provider">{t.provider ?? <span className="muted">—</span>}</td>
-              <td data-label="Description">{t.description ?? <span className="muted">—</span>}</td>
-              <td data-label="Metadata">
+              <td data-label="Provider" className={t.provider ? undefined : 'empty'}>{t.provider ?? <span className="muted">—</span>}</td>
+              <td data-label="Description" className={t.description ? undefined : 'empty'}>{t.description ?? <span className="muted">—</span>}</td>
+              <td data-label="Metadata" className={t.metadata ? undefined : 'empty'}>
                 {t.metadata ? (
                   <details>
                     <summary>Show</summary>
