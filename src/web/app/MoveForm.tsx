@@ -185,7 +185,7 @@ export function MoveForm({ apiKey, playerId, assets, balances, kinds, title, onD
       </div>
       <div className="actions">
         <button type="submit" disabled={busy || !asset}>
-          {busy ? 'Working…' : parsed?.ok && needsConfirmation(parsed.minor) ? 'Review…' : operation.label}
+          {busy ? 'Working…' : ALWAYS_CONFIRM.includes(kind) || (parsed?.ok && needsConfirmation(parsed.minor)) ? 'Review…' : operation.label}
         </button>
       </div>
       {result && (
