@@ -194,6 +194,9 @@ describe('back office page', () => {
     await page.getByRole('button', { name: 'Top up' }).click();
     await waitForText(balance('USD'), /25\.00/);
     assert.equal(await balanceOf(server.url, 'new_player_7', 'USD'), 2500);
+    await page.getByRole('link', { name: 'Play rounds for new_player_7 →' }).click();
+    await page.waitForURL(/#\/play\?player=new_player_7$/);
+    assert.equal(await page.getByLabel('Player ID').inputValue(), 'new_player_7');
   });
 
   test('the play button plays N rounds through the launch and callback path and shows each round\'s steps and the final balance', async () => {
@@ -208,6 +211,8 @@ describe('back office page', () => {
     await waitForText(steps, /debit/);
     await waitForText(steps, /rollback/);
     await waitForText(steps, /credit/);
+    const first_round = page.getByRole('list', { name: 'Played rounds' }).getByRole('link').first();
+    assert.match((await first_round.getAttribute('href'))!, /^#\/players\/user_002\/rounds\?round=jq-/);
     const shown = await page.locator('.final-balance').textContent();
     const actual = await balanceOf(server.url, 'user_002', 'USD');
     assert.equal(shown, (actual! / 100).toFixed(2).replace(/\B(?=(\d{3})+(?!\d))/g, ','));

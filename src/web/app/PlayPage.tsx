@@ -133,7 +133,10 @@ export function PlayPage({ apiKey, assets, query, onApiError }: PageProps) {
           <li key={r.roundId} className="card round">
             <div className="round-head">
               <h3>
-                Round {i + 1}: <code>{r.roundId}</code>
+                Round {i + 1}:{' '}
+                <a href={href('players', player.trim(), 'rounds', { round: r.roundId })}>
+                  <code>{r.roundId}</code>
+                </a>
               </h3>
               <span className="muted">
                 {formatMinor(r.initialBalance, scale)} → {formatMinor(r.finalBalance, scale)} {currency}

@@ -53,6 +53,11 @@ export function PlayerPage(props: PageProps & { playerId: string; tab?: string }
       </nav>
       <div className="page-head">
         <h1 id="player-heading">{playerId}</h1>
+        {wallet.state === 'found' && (
+          <a className="head-action" href={href('play', { player: playerId })}>
+            Play rounds for {playerId} →
+          </a>
+        )}
       </div>
       {wallet.state === 'loading' && <p className="muted">Loading…</p>}
       {wallet.state === 'failed' && (
