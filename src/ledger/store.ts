@@ -147,9 +147,19 @@ export interface Posting {
   created_at: Date;
 }
 
+/** Optional narrowing of an account's postings: one transfer kind, a creation-time window [from, to). */
+export interface PostingFilter {
+  kind?: string;
+  from?: Date;
+  to?: Date;
+}
+
 /** An account's postings, newest first, from version `before_version` (exclusive) downwards. */
-export async function readPostings(db: Queryable, account_id: bigint, limit: number, before_version: bigint | null): Promise<Posting[]> {
+export async function readPostings(db: Queryable, account_id: bigint, limit: number, before_version: bigint | null, filter: PostingFilter = {}): Promise<Posting[]> {
   const before = before_version === null ? null : String(before_version);
+  const kind = filter.kind ?? null;
+  const from = filter.from?.toISOString() ?? null;
+  const to = filter.to?.toISOString() ?? null;
   return db<Posting[]>`
     select p.*, c.kind as counterparty_kind, c.owner as counterparty_owner from (
       (select id as transfer_id, from_account_id as account_id, from_version as version, -amount_minor as delta_minor,
@@ -157,12 +167,18 @@ export async function readPostings(db: Queryable, account_id: bigint, limit: num
               kind, reverses_id, metadata, created_at
          from transfers where from_account_id = ${String(account_id)}::bigint
           and (${before}::bigint is null or from_version < ${before}::bigint)
+          and (${kind}::text is null or kind = ${kind}::text)
+          and (${from}::timestamptz is null or created_at >= ${from}::timestamptz)
+          and (${to}::timestamptz is null or created_at < ${to}::timestamptz)
          order by from_version desc limit ${limit})
       union all
       (select id, to_account_id, to_version, amount_minor, to_balance_after_minor, from_account_id,
               kind, reverses_id, metadata, created_at
          from transfers where to_account_id = ${String(account_id)}::bigint
           and (${before}::bigint is null or to_version < ${before}::bigint)
+          and (${kind}::text is null or kind = ${kind}::text)
+          and (${from}::timestamptz is null or created_at >= ${from}::timestamptz)
+          and (${to}::timestamptz is null or created_at < ${to}::timestamptz)
          order by to_version desc limit ${limit})
     ) p join accounts c on c.id = p.counterparty_account_id
     order by p.version desc limit ${limit}`;

@@ -49,6 +49,14 @@ export interface BulkResult {
   summary: BulkSummary;
 }
 
+/** One spin of the demo page: the stake, the payout (0 on a loss) and the balance after, in minor units. */
+export interface SpinResult {
+  settled: boolean;
+  betMinor: number;
+  winMinor: number;
+  balance: number;
+}
+
 /** "Jaqpot Games": sessions launched by the casino, and rounds whose money moves by casino callbacks. */
 export class ProviderService {
   readonly client: CasinoClient;
@@ -113,6 +121,25 @@ export class ProviderService {
     const final = await this.balance(session, `balance:${first}:after`, faults);
     if (!final.ok) return final;
     return succeed({ sessionToken: token, initialBalance: initial.value, finalBalance: final.value, summary: summarize(game, plays) });
+  }
+
+  /**
+   * The demo page's spin: one game round of the session through the same callbacks as any round
+   * (debit, then credit), answered with what the player sees. The session token is the player's
+   * capability, as in a real game client's launch URL.
+   */
+  async spin(token: string, bet_minor?: bigint): Promise<Outcome<SpinResult>> {
+    const played = await this.bulk(token, { rounds: 1, concurrency: 1, drop_rate: 0, bet_minor });
+    if (!played.ok) return played;
+    const { summary, finalBalance } = played.value;
+    return succeed({ settled: summary.settled === 1, betMinor: summary.betMinor, winMinor: summary.winMinor, balance: finalBalance });
+  }
+
+  /** The session player's balance, as the casino answers it (the demo page's first paint). */
+  async sessionBalance(token: string): Promise<Outcome<number>> {
+    const found = await this.session(token);
+    if (!found.ok) return found;
+    return this.balance(found.value.session, `balance:page:${uuidv7()}`, NO_FAULTS);
   }
 
   private plan(session: ProviderSession, game: Game, seed: number, first: number, request: BulkRequest): RoundRow[] {

@@ -6,8 +6,8 @@ import { amountFromJson } from '../platform/money.ts';
 import { assert } from '../platform/assert.ts';
 import { valueOrThrow, type Outcome } from '../platform/outcome.ts';
 import { parseIdempotencyKey, requestFingerprint, sha256, type IdempotencyScope, type MoneyResponse } from './idempotency.ts';
-import { assetsSchema, historySchema, moveSchema, playersSchema, transferSchema, walletSchema } from './schemas.ts';
-import { WalletService, type ClientMetadata, type MoveKind, type Party } from './service.ts';
+import { assetsSchema, historySchema, moveSchema, playersSchema, roundsSchema, transferSchema, walletSchema } from './schemas.ts';
+import { WalletService, type ClientMetadata, type HistoryQuery, type MoveKind, type Party } from './service.ts';
 
 interface MoveBody {
   asset: string;
@@ -57,13 +57,18 @@ export const walletRoutes: DomainRoutes = async (app, ctx) => {
 
   app.get<{ Params: PlayerParams }>('/v1/wallets/:playerId', { schema: walletSchema }, async (request) => valueOrThrow(await wallet.wallet(request.params.playerId)));
 
-  app.get<{ Params: PlayerParams; Querystring: { asset?: string; limit: number; cursor?: string } }>(
+  app.get<{ Params: PlayerParams; Querystring: HistoryQuery }>(
     '/v1/wallets/:playerId/transactions',
     { schema: historySchema },
     async (request) => valueOrThrow(await wallet.history(request.params.playerId, request.query)),
   );
 
-  app.get<{ Querystring: { limit: number; cursor?: string } }>('/v1/players', { schema: playersSchema }, async (request) => valueOrThrow(await wallet.players(request.query)));
+  app.get<{ Querystring: { limit: number; cursor?: string; prefix?: string } }>('/v1/players', { schema: playersSchema }, async (request) => valueOrThrow(await wallet.players(request.query)));
+  app.get<{ Params: PlayerParams; Querystring: { limit: number; cursor?: string; round?: string } }>(
+    '/v1/players/:playerId/rounds',
+    { schema: roundsSchema },
+    async (request) => valueOrThrow(await wallet.rounds(request.params.playerId, request.query)),
+  );
   app.get('/v1/assets', { schema: assetsSchema }, async () => wallet.assets());
 };
 
