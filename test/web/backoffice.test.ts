@@ -134,7 +134,10 @@ describe('back office page', () => {
     await waitForText(balance('USD'), /101\.50/);
     assert.equal(await balanceOf(server.url, 'user_001', 'USD'), 10150);
     const history = await get(server.url, '/v1/wallets/user_001/transactions?kind=topup&limit=1');
-    assert.equal(history.json.items[0].description, 'goodwill, ticket 4411');
+    // The reason travels as `reason`: recorded with the operator on the transfer and in the audit log.
+    assert.equal(history.json.items[0].metadata.reason, 'goodwill, ticket 4411');
+    const audit = await get(server.url, '/v1/audit?limit=1');
+    assert.equal(audit.json.entries[0].reason, 'goodwill, ticket 4411');
   });
 
   test('a withdrawal asks for confirmation, shows what it leaves, and moves money only once confirmed', async () => {

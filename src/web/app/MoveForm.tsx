@@ -35,8 +35,8 @@ interface Props {
 
 /**
  * Top-up / bonus / spend / withdraw. The amount is typed in the asset's major unit and read exactly
- * (money.ts) with a live preview in minor units; a reason is required (sent as `description` — the
- * wallet API has no `reason` field yet); spend, withdraw and any amount above the threshold go
+ * (money.ts) with a live preview in minor units; a reason is required (sent as `reason`, recorded with
+ * the operator on the transfer and in the audit log, SPEC §4); spend, withdraw and any amount above the threshold go
  * through a confirmation step. Each request gets its own Idempotency-Key; after a network failure
  * the same request submitted again reuses its key, so a retry can never move money twice.
  */
@@ -78,7 +78,7 @@ export function MoveForm({ apiKey, playerId, assets, balances, kinds, title, onD
   };
 
   const send = async (minor: bigint) => {
-    const body = { asset, amount: Number(minor), description: reason.trim() };
+    const body = { asset, amount: Number(minor), reason: reason.trim() };
     const fingerprint = JSON.stringify([playerId, kind, body]);
     if (pending.current?.fingerprint !== fingerprint) pending.current = { fingerprint, key: newIdempotencyKey() };
     setBusy(true);

@@ -99,7 +99,7 @@ export const api = {
     request<{ items: HistoryItem[]; next_cursor: string | null }>(key, 'GET', `/v1/wallets/${player(id)}/transactions${query({ ...filter, limit, cursor })}`),
   rounds: (key: string, id: string, options: { round?: string; cursor?: string; limit?: number } = {}) =>
     request<{ rounds: RoundItem[]; next_cursor: string | null }>(key, 'GET', `/v1/players/${player(id)}/rounds${query({ limit: options.limit ?? 20, round: options.round, cursor: options.cursor })}`),
-  move: (key: string, id: string, kind: MoveKind, body: { asset: string; amount: number; description?: string }, idempotency_key: string) =>
+  move: (key: string, id: string, kind: MoveKind, body: { asset: string; amount: number; description?: string; reason?: string }, idempotency_key: string) =>
     request<MoveResult>(key, 'POST', `/v1/wallets/${player(id)}/${kind}`, body, { 'idempotency-key': idempotency_key }),
   simulateRound: (key: string, body: { userId: string; gameId: string; currency: string }) => request<SimulatedRound>(key, 'POST', '/casino/simulateRound', body),
   launchGame: (key: string, body: { userId: string; gameId: string; currency: string }) =>
