@@ -41,3 +41,6 @@ export const MISMATCHES_PRINTED_MAX = 20;
 export const UNKNOWN_REQUESTS_KEPT_MAX = 100_000;
 /** A connection that failed at the network level waits this long before its next request (no busy loop on a dead server). */
 export const NETWORK_ERROR_BACKOFF_MS = 50;
+
+/** --poison-share: at most half the requests poisoned (beyond that it measures refusals, not the ledger). */
+export const POISON_SHARE_MAX = 0.5;

@@ -24,6 +24,8 @@ export interface SignedRequest {
   /** Sum of (win − bet) over the request's rounds: the balance change if it is applied. */
   net_minor: number;
   actions: number;
+  /** A poison request (--poison-share): its action id holds a NUL, so the server must refuse it with a 400. */
+  poison?: boolean;
 }
 
 /** A request whose outcome is unknown (5xx, timeout, broken connection): replayed at the end. */
@@ -62,6 +64,9 @@ export function authorizationFor(secret: string, body: string): string {
  * random player, with action ids unique to this run (`run_id` + a sequence number).
  * The bet is 1..BET_MAX_MINOR, the win 0..2 × bet.
  */
+/** Poison draws are integers below this, so a share like 0.01 is drawn exactly from the seeded rng. */
+const POISON_SHARE_RESOLUTION = 1_000_000;
+
 export class RoundSource implements RequestSource {
   private sequence = 0;
   private readonly prefixes: string[];
@@ -73,6 +78,8 @@ export class RoundSource implements RequestSource {
     private readonly rng: Rng,
     private readonly rounds_per_request = 1,
     currency = 'USD',
+    /** Share of requests sent poisoned (a NUL in an action id), 0..1; drawn from the same seeded rng. */
+    private readonly poison_share = 0,
   ) {
     this.prefixes = player_ids.map(
       (id) => `{"user_id":${JSON.stringify(id)},"currency":"${currency}","game":"bench:slot","game_id":"`,
@@ -82,21 +89,24 @@ export class RoundSource implements RequestSource {
   next(into: SignedRequest): void {
     const player = this.rng.below(this.prefixes.length);
     const round = this.run_id + (this.sequence++).toString(36);
+    const poison = this.poison_share > 0 && this.rng.below(POISON_SHARE_RESOLUTION) < this.poison_share * POISON_SHARE_RESOLUTION;
     let body = `${this.prefixes[player]}${round}","finished":true,"actions":[`;
     let net = 0;
     for (let k = 0; k < this.rounds_per_request; k += 1) {
       const id = k === 0 ? round : `${round}.${k}`;
       const bet = 1 + this.rng.below(BET_MAX_MINOR);
       const win = this.rng.below(2 * bet + 1);
-      body += `${k === 0 ? '' : ','}{"action":"bet","action_id":"${id}b","amount":${bet}},{"action":"win","action_id":"${id}w","amount":${win}}`;
+      const bet_id = poison && k === 0 ? `${id}b\\u0000` : `${id}b`;
+      body += `${k === 0 ? '' : ','}{"action":"bet","action_id":"${bet_id}","amount":${bet}},{"action":"win","action_id":"${id}w","amount":${win}}`;
       net += win - bet;
     }
     body += ']}';
     into.body = body;
     into.authorization = authorizationFor(this.secret, body);
     into.player = player;
-    into.net_minor = net;
+    into.net_minor = poison ? 0 : net;
     into.actions = 2 * this.rounds_per_request;
+    into.poison = poison;
   }
 }
 
@@ -135,6 +145,8 @@ export interface PhaseResult {
   requests_sent: number;
   /** 200s answered inside the measured window. */
   requests: number;
+  /** Poison requests answered 400 inside the measured window (--poison-share). */
+  poison_refused: number;
   actions: number;
   requests_per_s: number;
   actions_per_s: number;
@@ -216,6 +228,7 @@ class LoadPhase {
   private sent = 0;
   private sent_measured = 0;
   private ok_measured = 0;
+  private poison_refused_measured = 0;
   private actions_measured = 0;
   private errors_total = 0;
   private unknown_dropped = 0;
@@ -309,7 +322,13 @@ class LoadPhase {
     this.completions_since_tick += 1;
     if (!this.measuring && now >= this.warm_end_ms) this.openWindow(now);
     const request = slot.request;
-    if (error === null && slot.status === 200) {
+    if (request.poison && error === null && slot.status === 400) {
+      // Refused at the door, as it must be: not an error, not booked, not a measured success.
+      if (this.measuring && !this.window_closed) this.poison_refused_measured += 1;
+    } else if (request.poison && error === null && slot.status === 200) {
+      this.errors.set('poison accepted', (this.errors.get('poison accepted') ?? 0) + 1);
+      this.errors_total += 1;
+    } else if (error === null && slot.status === 200) {
       this.config.book.acknowledge(request.player, request.net_minor);
       if (this.measuring && !this.window_closed) {
         this.ok_measured += 1;
@@ -376,6 +395,7 @@ class LoadPhase {
       window_s,
       requests_sent: this.sent,
       requests: this.ok_measured,
+      poison_refused: this.poison_refused_measured,
       actions: this.actions_measured,
       requests_per_s: window_s > 0 ? this.ok_measured / window_s : 0,
       actions_per_s: window_s > 0 ? this.actions_measured / window_s : 0,

@@ -32,6 +32,7 @@ function table(
     ['latency p99', (p) => ms(p.latency.p99_us)],
     ['latency max', (p) => ms(p.latency.max_us)],
     ['errors', (p) => int.format(p.errors_total)],
+    ['poison refused (400)', (p) => int.format(p.poison_refused ?? 0)],
     ['generator CPU', (p) => `${pct(p.generator_cpu_percent_of_core)} of a core`],
     ['server CPU', (p) => `${pct(p.server_cpu_percent_of_core)} of a core`],
     ['database CPU', (p) => `${pct(p.database_cpu_percent_of_core)} of a core`],

@@ -40,6 +40,8 @@ export interface BenchOptions {
   admin_api_key: string;
   server_cpu_prof_dir: string | null;
   verify_ledger: boolean;
+  /** Share of measured requests sent poisoned (a NUL in an action id, refused 400 at the door), 0..POISON_SHARE_MAX. */
+  poison_share: number;
 }
 
 export interface BenchIo {
@@ -141,8 +143,9 @@ export async function runBench(options: BenchOptions, io: BenchIo): Promise<Benc
   const phase_io: BenchIo = { ...io, signal: halt.signal };
   try {
     const rng = new Rng(options.seed);
+    // The prefill (many rounds per request) is never poisoned; measured phases are, at --poison-share.
     const phase = (label: string, tag: string, rounds: number) =>
-      new RoundSource(player_ids, `${run_id}.${tag}.`, options.aggregator_secret, rng, rounds);
+      new RoundSource(player_ids, `${run_id}.${tag}.`, options.aggregator_secret, rng, rounds, 'USD', rounds === 1 ? options.poison_share : 0);
     if (options.prefill_actions > 0 && options.baseline) {
       const result = await measure('croupier (empty db)', options, phase_io, target, book, phase('baseline', 'a', 1));
       unknown.push(...result.unknown);

@@ -41,6 +41,8 @@ test(
       admin_api_key: 'dev-admin-key',
       server_cpu_prof_dir: null,
       verify_ledger: true,
+      // 5 % poisoned requests: each must be refused 400 at the door, none may count as an error or move money.
+      poison_share: 0.05,
     };
     const report = await runBench(options, { logger: createLogger('silent') });
     const text = formatReport(report);
@@ -50,6 +52,7 @@ test(
     assert.equal(report.consistency?.players_checked, 20);
     assert.equal(report.ledger_verified, true, text);
     assert.ok(report.croupier && report.croupier.requests > 0, text);
+    assert.ok(report.croupier.poison_refused > 0, `poison requests were sent and refused: ${text}`);
     assert.ok(report.ceiling && report.ceiling.requests > 0, text);
     assert.ok(report.ceiling_ratio !== null && report.ceiling_ratio > 0, text);
     assert.ok((report.server_max_rss_bytes ?? 0) > 10 * 1024 * 1024, "the server child's RSS was sampled");

@@ -145,6 +145,7 @@ function urlOptions(url: string): BenchOptions {
     admin_api_key: 'dev-admin-key',
     server_cpu_prof_dir: null,
     verify_ledger: false,
+    poison_share: 0,
   };
 }
 

@@ -4,6 +4,7 @@ import {
   CONNECTIONS_MAX,
   DURATION_DEFAULT_S,
   DURATION_MAX_S,
+  POISON_SHARE_MAX,
   PLAYERS_MAX,
   PREFILL_ACTIONS_MAX,
   REQUEST_TIMEOUT_DEFAULT_MS,
@@ -54,6 +55,7 @@ export function benchOptions(
     admin_api_key: env.admin_api_key,
     server_cpu_prof_dir: text(values, 'server-cpu-prof'),
     verify_ledger: values.verify === true,
+    poison_share: number(values, 'poison-share', 0, 0, POISON_SHARE_MAX, false),
   };
 }
 
@@ -110,6 +112,7 @@ export const benchCommand: Command = {
       description: 'Run the server with node --cpu-prof, writing its profile into this directory',
     },
     verify: { type: 'boolean', description: 'After the run, recompute the whole ledger as `croupier verify` does' },
+    'poison-share': { type: 'string', description: `Share of measured requests sent poisoned — a NUL in an action id, which must be refused 400 at the door — 0..${POISON_SHARE_MAX} (default 0); requests/s counts the clean ones` },
     quiet: { type: 'boolean', description: 'No progress lines on stderr' },
   },
   help_footer: () =>
