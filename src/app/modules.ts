@@ -1,4 +1,6 @@
 import { aggregatorModule } from '../aggregator/module.ts';
+import { bonusModule } from '../bonus/module.ts';
+import { bonusParticipant } from '../bonus/participant.ts';
 import type { DomainModule } from '../ledger/context.ts';
 import type { BatchParticipant } from '../ledger/command.ts';
 import { ledgerModule } from '../ledger/module.ts';
@@ -21,15 +23,20 @@ export const MODULES: readonly DomainModule[] = [
   walletModule,
   seamlessModule,
   reportsModule,
+  bonusModule,
   webModule,
   providerModule,
 ];
 
 /**
  * Modules that ride along with every ledger batch, in the order they hear play events. Report rollups
- * are fed by both game surfaces in the same transaction as the money.
+ * are fed by both game surfaces in the same transaction as the money; bonus wagering (play's BonusHook)
+ * splits stakes and wins and counts wagering in the same batch.
  */
-export const PARTICIPANTS: readonly BatchParticipant<unknown>[] = [rollupParticipant as BatchParticipant<unknown>];
+export const PARTICIPANTS: readonly BatchParticipant<unknown>[] = [
+  rollupParticipant as BatchParticipant<unknown>,
+  bonusParticipant as BatchParticipant<unknown>,
+];
 
 /** Roles this build can run: those some module serves. */
 export const AVAILABLE_ROLES: Role[] = [...new Set(MODULES.flatMap((m) => m.roles))];

@@ -6,6 +6,7 @@ import { amountToJson } from '../platform/money.ts';
 import { refuse, succeed, type Outcome } from '../platform/outcome.ts';
 import { uuidv7 } from '../platform/uuid.ts';
 import { pay, refund, stake, type ProtocolRefusals } from '../play/money.ts';
+import { playableBalance } from '../play/bonus.ts';
 import type { Round } from '../play/round.ts';
 import { SEAMLESS_ERRORS } from './errors.ts';
 import { PLAYER_BALANCE_MAX_MINOR } from './limits.ts';
@@ -33,6 +34,7 @@ function refusalsFor(input: CallInput): ProtocolRefusals {
   return {
     insufficient_funds: SEAMLESS_ERRORS.SEAMLESS_INSUFFICIENT_FUNDS,
     balance_limit: SEAMLESS_ERRORS.SEAMLESS_BALANCE_LIMIT_EXCEEDED,
+    bonus_max_bet: SEAMLESS_ERRORS.SEAMLESS_BONUS_MAX_BET,
     account_not_found: SEAMLESS_ERRORS.SEAMLESS_PLAYER_NOT_FOUND,
     describe: (refusal, amount_minor) => {
       if (refusal === 'INSUFFICIENT_FUNDS') return `userId ${input.user_id} has not enough ${input.currency} for a debit of ${amount_minor}; nothing was moved.`;
@@ -162,7 +164,8 @@ function settled(batch: Batch, input: CallInput, state: BatchState, transfer: Tr
   const player = playerAccount(input.user_id, input.currency);
   if (!batch.book.exists(player)) return refuse(SEAMLESS_ERRORS.SEAMLESS_PLAYER_NOT_FOUND, `userId ${input.user_id} has no ${input.currency} wallet.`);
   const transaction_id = transfer?.id ?? uuidv7();
-  const body = JSON.stringify({ balance: amountToJson(batch.book.balance(player)), currency: input.currency, transactionId: transaction_id });
+  // SPEC §5: the playable total, cash + bonus.
+  const body = JSON.stringify({ balance: amountToJson(playableBalance(batch.book, input.user_id, input.currency)), currency: input.currency, transactionId: transaction_id });
   const response = { status: 200, body };
   record(state, newRow(batch, input, transfer, response, transaction_id));
   return succeed({ response, replayed: false });

@@ -123,8 +123,12 @@ export const walletSchema = {
   response: {
     200: {
       type: 'object',
-      properties: { playerId: { type: 'string' }, balances: { type: 'object', additionalProperties: { type: 'integer' } } },
-      required: ['playerId', 'balances'],
+      properties: {
+        playerId: { type: 'string' },
+        balances: { type: 'object', additionalProperties: { type: 'integer' } },
+        bonus_balances: { type: 'object', additionalProperties: { type: 'integer' }, description: 'Bonus money per asset (SPEC §5).' },
+      },
+      required: ['playerId', 'balances', 'bonus_balances'],
     },
     401: errorResponse,
     404: errorResponse,

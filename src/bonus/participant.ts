@@ -1,0 +1,119 @@
+import type { TransactionSql } from '../db/sql.ts';
+import type { Batch, LedgerCommand, PendingStatement } from '../ledger/command.ts';
+import type { Journal } from '../ledger/journal.ts';
+import { contributionOf } from '../play/catalog.ts';
+import type { BonusDestination, BonusHook, BonusPlay } from '../play/bonus.ts';
+import type { Round } from '../play/round.ts';
+import { activeOf, addStake, newState, putBonus, roundKey, type BonusRows, type BonusState, type PlayRow } from './state.ts';
+import { addWagering, currentActive, endActive } from './lifecycle.ts';
+import { persistBonusState, readBonusRows } from './store.ts';
+
+/** The (player, asset) pairs a batch names: every game or bonus command lists the player's bonus account. */
+export function bonusPairs(commands: readonly LedgerCommand[]): { players: string[]; assets: string[] } {
+  const seen = new Set<string>();
+  const players: string[] = [];
+  const assets: string[] = [];
+  for (const command of commands) {
+    for (const { key } of command.accounts) {
+      if (key.kind !== 'player' || key.purpose !== 'bonus') continue;
+      const k = `${key.owner}\u0000${key.asset}`;
+      if (seen.has(k)) continue;
+      seen.add(k);
+      players.push(key.owner);
+      assets.push(key.asset);
+    }
+  }
+  return { players, assets };
+}
+
+function play(round: Round, fields: Omit<BonusPlay, 'round_key' | 'rolled_back'>, at: Date): PlayRow {
+  return { ...fields, round_key: roundKey(round.surface, round.player, round.currency, round.round_id), rolled_back: false, player: round.player, currency: round.currency, created_at: at };
+}
+
+function recordPlay(state: BonusState, row: PlayRow): void {
+  state.plays.set(row.transfer_id, row);
+  state.new_plays.push(row.transfer_id);
+}
+
+/**
+ * Bonus wagering inside every batch (SPEC §5). Reads once per batch the live and recent grants and splits
+ * of the players the batch names — one index probe each, nothing for a player who never had a bonus, and
+ * the game catalog only when a live grant is among them — and writes once per batch.
+ */
+export const bonusParticipant: BonusHook<BonusState> = {
+  name: 'bonus.wagering',
+  bonus_hook: true,
+
+  read(tx: TransactionSql, commands: readonly LedgerCommand[]): Promise<BonusRows | undefined> {
+    const pairs = bonusPairs(commands);
+    return pairs.players.length === 0 ? Promise.resolve(undefined) : readBonusRows(tx, pairs);
+  },
+
+  state(rows: BonusRows | undefined, journal: Journal): BonusState {
+    return newState(rows, journal);
+  },
+
+  persist(tx: TransactionSql, state: BonusState): PendingStatement[] {
+    return persistBonusState(tx, state);
+  },
+
+  usable(batch: Batch, state: BonusState, round: Round) {
+    const active = currentActive(batch, state, round.player, round.currency);
+    return active ? { bonus_id: active.id, max_bet_minor: active.max_bet_minor } : null;
+  },
+
+  staked(batch, state, round, split) {
+    const at = batch.book.created_at;
+    const contribution_minor = contributionOf(state.catalog, round.provider, round.game, split.cash_minor + split.bonus_minor);
+    const row = play(round, { ...split, kind: 'bet', bonus_to: 'bonus', contribution_minor }, at);
+    recordPlay(state, row);
+    if (row.round_key !== null) addStake(state, row.round_key, row, 1n);
+    // A request without a round id is its own round: remembered under the player's null key for this batch only.
+    else state.rounds.set(nullRoundKey(round), { bonus_id: split.bonus_id, cash_minor: split.cash_minor, bonus_minor: split.bonus_minor });
+    if (contribution_minor > 0n) addWagering(batch, state, split.bonus_id, contribution_minor);
+  },
+
+  roundStakes(state, round) {
+    const key = roundKey(round.surface, round.player, round.currency, round.round_id) ?? nullRoundKey(round);
+    return state.rounds.get(key) ?? null;
+  },
+
+  destination(state, bonus_id): BonusDestination {
+    const status = state.bonuses.get(bonus_id)?.status;
+    if (status === 'active') return 'bonus';
+    if (status === 'converted') return 'cash';
+    // Expired, forfeited, or ended so long ago it left the batch's reach: the bonus part is not the player's.
+    return status === undefined ? 'cash' : 'pool';
+  },
+
+  won(batch, state, round, split) {
+    recordPlay(state, play(round, { ...split, kind: 'win', contribution_minor: 0n }, batch.book.created_at));
+  },
+
+  playOf(state, transfer_id) {
+    return state.plays.get(transfer_id);
+  },
+
+  reversed(state, reversed_play) {
+    const row = state.plays.get(reversed_play.transfer_id)!;
+    state.plays.set(row.transfer_id, { ...row, rolled_back: true });
+    if (state.committed_plays.has(row.transfer_id)) state.marked_plays.set(row.transfer_id, true);
+    if (row.kind !== 'bet') return;
+    if (row.round_key !== null) addStake(state, row.round_key, row, -1n);
+    const bonus = state.bonuses.get(row.bonus_id);
+    // The contribution comes back only while the bonus is active (a converted bonus stays converted).
+    if (bonus?.status === 'active' && row.contribution_minor > 0n) {
+      const wagered_minor = bonus.wagered_minor - row.contribution_minor;
+      putBonus(state, { ...bonus, wagered_minor: wagered_minor < 0n ? 0n : wagered_minor });
+    }
+  },
+
+  cashOut(batch, state, player, asset) {
+    const active = activeOf(state, player, asset);
+    if (active) endActive(batch, state, active, 'forfeited');
+  },
+};
+
+function nullRoundKey(round: Round): string {
+  return `\u0000null\u0000${round.surface}\u0000${round.player}\u0000${round.currency}`;
+}
