@@ -16,7 +16,6 @@ interface GrantBody {
   expires_at: string;
   max_bet?: number;
   max_conversion?: number;
-  reason?: string;
 }
 
 /** HTTP surface of the game catalog and bonus wagering (SPEC §5), operator API key. */

@@ -55,7 +55,6 @@ export const grantSchema = {
       expires_at: { type: 'string', format: 'date-time', description: 'ISO-8601 with zone, in the future.' },
       max_bet: amountSchema(1, 'Largest stake while the bonus is active (absent: no limit).'),
       max_conversion: amountSchema(0, 'Most bonus money that becomes cash (absent: no cap).'),
-      reason: { type: 'string', maxLength: STRING_LENGTH_MAX },
     },
   },
   response: errorResponses(400, 401, 409, 422),

@@ -11,7 +11,8 @@ const BONUS_COLUMNS = 'id, player, asset, amount_minor, multiplier, required_min
 /**
  * One read per batch, three statements pipelined: the live and recently ended grants of the batch's
  * pairs and their recent splits (index probes: nothing found for a player who never had a bonus), and
- * the game catalog only when one of the pairs has a live grant.
+ * the game catalog and contribution table only when one of the pairs has a live grant (the catalog is
+ * read whole then: it is small, and a batch's games are not visible to a participant's read).
  */
 export async function readBonusRows(tx: TransactionSql, pairs: { players: string[]; assets: string[] }): Promise<BonusRows> {
   const since = new Date(Date.now() - BONUS_PLAY_WINDOW_MS).toISOString();
@@ -29,7 +30,10 @@ export async function readBonusRows(tx: TransactionSql, pairs: { players: string
       select provider, game, category, name from games
       where exists (select 1 from bonuses b join unnest(${pairs.players}::text[], ${pairs.assets}::text[]) as p(player, asset) using (player, asset)
                     where b.status in ('pending', 'active'))`,
-    tx<{ category: string; percent: number }[]>`select category, percent from bonus_contributions`,
+    tx<{ category: string; percent: number }[]>`
+      select category, percent from bonus_contributions
+      where exists (select 1 from bonuses b join unnest(${pairs.players}::text[], ${pairs.assets}::text[]) as p(player, asset) using (player, asset)
+                    where b.status in ('pending', 'active'))`,
   ]);
   return { bonuses: bonuses.map(bonusOfRow), plays: plays.map((p) => ({ ...p, transfer_id: String(p.transfer_id), bonus_id: String(p.bonus_id) })), games, contributions };
 }

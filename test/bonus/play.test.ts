@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { call, startTestServer, type TestServer } from '../support/server.ts';
 import { assertLedgerVerifies, processCall } from '../aggregator/helpers.ts';
 import { casino, newPlayer } from '../seamless/helpers.ts';
+import { BonusService } from '../../src/bonus/service.ts';
 import { ADMIN, bonuses, fund, grant, grantOk, uid, wallet } from './helpers.ts';
 
 let s: TestServer;
@@ -101,6 +102,28 @@ describe('grants', () => {
   });
 });
 
+describe('expiry and history', () => {
+  test('the sweep expires an idle bonus past expires_at: its balance returns to the pool and the next pending activates', async () => {
+    const player = uid('e');
+    const b = await grantOk(s, player, { amount: 100, expires_at: new Date(Date.now() + 1000).toISOString() });
+    const next = await grantOk(s, player, { amount: 40 });
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    assert.ok((await new BonusService(s.ctx).expireDue()) >= 1);
+    const list = await bonuses(s, player);
+    assert.deepEqual(list.map((x) => [x.bonusId, x.status]), [[next.bonusId, 'active'], [b.bonusId, 'expired']]);
+    assert.equal((await wallet(s, player)).bonus_balances.USD, 40);
+  });
+
+  test('the wallet history shows bonus movements with their kinds', async () => {
+    const player = uid('h');
+    await grantOk(s, player, { amount: 100 });
+    await play(player, [{ action: 'bet', action_id: uid('b'), amount: 10 }]);
+    const r = await call(s.url, 'GET', `/v1/wallets/${player}/transactions`, undefined, ADMIN);
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.json.items.map((t: any) => t.type), ['bonus_bet', 'bonus_grant']);
+  });
+});
+
 describe('aggregator play with a bonus', () => {
   test('a stake takes cash first, then bonus; balance is cash + bonus; wagering counts the whole stake', async () => {
     const player = uid('a');
@@ -135,9 +158,10 @@ describe('aggregator play with a bonus', () => {
     const big = await play(player, [{ action: 'bet', action_id: uid('b'), amount: 41 }]);
     assert.equal(big.status, 400);
     assert.deepEqual(big.json, { code: 101, message: 'Bet exceeds the maximum bet allowed while a bonus is wagered' });
-    const poor = await play(player, [{ action: 'bet', action_id: uid('b'), amount: 30 }, { action: 'bet', action_id: uid('b'), amount: 40 }, { action: 'bet', action_id: uid('b'), amount: 41 }]);
+    // 40 + 40 + 40 > 10 cash + 100 bonus: the third bet fails, and with it the whole request.
+    const poor = await play(player, [40, 40, 40].map((amount) => ({ action: 'bet', action_id: uid('b'), amount })));
     assert.equal(poor.status, 400);
-    assert.equal(poor.json.code, 101);
+    assert.equal(poor.json.code, 100);
     const w = await wallet(s, player);
     assert.deepEqual([w.balances.USD, w.bonus_balances.USD], [10, 100]);
     assert.equal((await bonuses(s, player))[0].wagered, 0);
