@@ -37,7 +37,7 @@ create table bonuses (
 create index bonuses_live on bonuses (player, asset) where status in ('pending', 'active');
 create unique index bonuses_one_active on bonuses (player, asset) where status = 'active';
 create index bonuses_player on bonuses (player, created_at desc);
-create index bonuses_expiry on bonuses (expires_at) where status = 'active';
+create index bonuses_expiry on bonuses (expires_at) where status in ('pending', 'active');
 
 -- How each bet or win of a bonus player was split between cash and bonus money (by its first transfer),
 -- so a win follows its round's proportion and a rollback returns each part where it came from.

@@ -47,7 +47,8 @@ export const processHandler: CommandHandler<ProcessInput, ProcessResult, BatchSt
   },
 
   apply(batch: Batch, input: ProcessInput, state: BatchState): Outcome<ProcessResult> {
-    const round = roundOf(input);
+    // Without a game_id the request is the round (SPEC §5); action ids are unique, so the first one names it.
+    const round: Round = { ...roundOf(input), request_key: input.game_id === null ? `request:${input.actions[0]?.action_id}` : undefined };
     const transactions = [];
     for (const action of input.actions) {
       const decided = decideAction(batch, state, round, input, action);

@@ -5,7 +5,7 @@ import { refuse, succeed, type Outcome } from '../platform/outcome.ts';
 import { BONUS_ERRORS } from './errors.ts';
 import { bonusBalanceIn, grantJson } from './grant.ts';
 import { insertStoredAnswers, loadStoredAnswers, replayStored, tokenOf, type IdempotencyScope, type MoneyAnswer, type StoredAnswer } from './idempotency.ts';
-import { addGrant, currentActive, endActive, endPending } from './lifecycle.ts';
+import { addGrant, currentActive, endActive, endPending, expireDue } from './lifecycle.ts';
 import { bonusParticipant } from './participant.ts';
 import type { BonusRow, BonusState } from './state.ts';
 
@@ -44,7 +44,7 @@ export const bonusHandler: CommandHandler<BonusCommand, MoneyAnswer | null, Stat
   apply(batch, input, state) {
     const bonus_state = batch.stateOf(bonusParticipant);
     if (input.kind === 'expire') {
-      currentActive(batch, bonus_state, input.player, input.asset);
+      expireDue(batch, bonus_state, input.player, input.asset);
       return succeed(null);
     }
     const seen = state.stored.get(tokenOf(input.scope));

@@ -100,6 +100,18 @@ export function currentActive(batch: Batch, state: BonusState, player: string, a
   }
 }
 
+/**
+ * The sweep's work for one player and asset: the active grant ends if its time has come (the next one
+ * activates), and pending grants whose time came while they waited end too, without moving money.
+ */
+export function expireDue(batch: Batch, state: BonusState, player: string, asset: string): void {
+  currentActive(batch, state, player, asset);
+  for (const id of state.live.get(liveKey(player, asset)) ?? []) {
+    const row = state.bonuses.get(id)!;
+    if (row.status === 'pending' && row.expires_at.getTime() <= batch.book.created_at.getTime()) endPending(batch, state, row, 'expired');
+  }
+}
+
 /** Adds a bet's contribution; converts in the same command when the requirement is reached. */
 export function addWagering(batch: Batch, state: BonusState, bonus_id: string, contribution_minor: bigint): void {
   const row = state.bonuses.get(bonus_id)!;

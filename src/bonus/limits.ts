@@ -14,6 +14,9 @@ export const CONTRIBUTION_PERCENT_MAX = 100;
  */
 export const BONUS_PLAY_WINDOW_MS = 7 * 24 * 3600 * 1000;
 
+/** Most grants GET /v1/players/{id}/bonuses answers (newest first): the page-size limit of SPEC §0. */
+export const BONUS_LIST_ROWS_MAX = 1000;
+
 /** How often the expiry sweep looks for active bonuses past their expires_at. */
 export const BONUS_EXPIRY_SWEEP_INTERVAL_MS = 10_000;
 

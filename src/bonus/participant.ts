@@ -27,7 +27,7 @@ export function bonusPairs(commands: readonly LedgerCommand[]): { players: strin
 }
 
 function play(round: Round, fields: Omit<BonusPlay, 'round_key' | 'rolled_back'>, at: Date): PlayRow {
-  return { ...fields, round_key: roundKey(round.surface, round.player, round.currency, round.round_id), rolled_back: false, player: round.player, currency: round.currency, created_at: at };
+  return { ...fields, round_key: roundKey(round), rolled_back: false, player: round.player, currency: round.currency, created_at: at };
 }
 
 function recordPlay(state: BonusState, row: PlayRow): void {
@@ -68,14 +68,13 @@ export const bonusParticipant: BonusHook<BonusState> = {
     const row = play(round, { ...split, kind: 'bet', bonus_to: 'bonus', contribution_minor }, at);
     recordPlay(state, row);
     if (row.round_key !== null) addStake(state, row.round_key, row, 1n);
-    // A request without a round id is its own round: remembered under the player's null key for this batch only.
-    else state.rounds.set(nullRoundKey(round), { bonus_id: split.bonus_id, cash_minor: split.cash_minor, bonus_minor: split.bonus_minor });
     if (contribution_minor > 0n) addWagering(batch, state, split.bonus_id, contribution_minor);
   },
 
   roundStakes(state, round) {
-    const key = roundKey(round.surface, round.player, round.currency, round.round_id) ?? nullRoundKey(round);
-    return state.rounds.get(key) ?? null;
+    const key = roundKey(round);
+    // No round id and no request key: nothing ties the win to a stake, so it is paid as cash.
+    return key === null ? null : state.rounds.get(key) ?? null;
   },
 
   destination(state, bonus_id): BonusDestination {
@@ -113,7 +112,3 @@ export const bonusParticipant: BonusHook<BonusState> = {
     if (active) endActive(batch, state, active, 'forfeited');
   },
 };
-
-function nullRoundKey(round: Round): string {
-  return `\u0000null\u0000${round.surface}\u0000${round.player}\u0000${round.currency}`;
-}

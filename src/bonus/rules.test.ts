@@ -8,6 +8,7 @@ import type { Outcome } from '../platform/outcome.ts';
 import { bonusAccount } from '../play/bonus.ts';
 import { pay, refund, stake, type ProtocolRefusals } from '../play/money.ts';
 import type { Round } from '../play/round.ts';
+import { bonusHandler } from './handler.ts';
 import { bonusParticipant } from './participant.ts';
 import type { BonusRow, BonusRows, BonusState } from './state.ts';
 
@@ -71,6 +72,7 @@ function run(steps: Step[], options: { cash: bigint; bonus: bigint; bonuses: Bon
     pool: result.book.balance(systemAccount('bonus_pool', 'USD')),
     bonus_of: (id = bonusRow().id) => state.bonuses.get(id)!,
     kinds: result.book.transfers.map((t) => `${t.kind}:${t.amount_minor}`),
+    state,
   };
 }
 
@@ -96,6 +98,7 @@ describe('stakes', () => {
   test('a player without an active bonus plays cash only and the participant records nothing', () => {
     const r = run([{ op: 'bet', amount: 10n }, { op: 'win', amount: 7n }], { cash: 10n, bonus: 0n, bonuses: [] });
     assert.deepEqual(r.kinds, ['bet:10', 'win:7']);
+    assert.deepEqual([r.state.new_plays.length, r.state.inserted.length, r.state.changed.size, r.state.marked_plays.size], [0, 0, 0, 0]);
   });
 });
 
@@ -158,5 +161,37 @@ describe('conversion and the life of a grant', () => {
   test('a rollback of a win takes each part back from where it went', () => {
     const r = run([{ op: 'bet', amount: 20n }, { op: 'win', amount: 40n }, { op: 'rollback', kind: 'win', amount: 40n, of: 1 }], { cash: 10n, bonus: 100n, bonuses: [bonusRow()] });
     assert.deepEqual([r.cash, r.bonus], [0n, 90n]);
+  });
+});
+
+describe('the worked example of docs/bonus.md', () => {
+  test('grant 100 at 1× capped at 30 with 30 cash: bet, win, table bet, converting bet, rollback after conversion', () => {
+    const steps: Step[] = [
+      { op: 'bet', amount: 50n, round: 'r1' }, { op: 'win', amount: 101n, round: 'r1' },
+      { op: 'bet', amount: 50n, round: 'r2', game: 'blackjack' }, { op: 'bet', amount: 45n, round: 'r3' },
+      { op: 'rollback', kind: 'bet', amount: 45n, of: 3, round: 'r3' },
+    ];
+    const r = run(steps, { cash: 30n, bonus: 100n, bonuses: [bonusRow({ required_minor: 100n, multiplier: 1, max_conversion_minor: 30n })] });
+    assert.deepEqual(r.kinds, [
+      'bet:30', 'bonus_bet:20', 'win:61', 'bonus_win:40', 'bet:50', 'bet:11', 'bonus_bet:34', 'bonus_convert:30', 'bonus_convert_excess:56',
+      'rollback:11', 'bonus_rollback:34',
+    ]);
+    assert.deepEqual([r.cash, r.bonus, r.pool, r.bonus_of().status, r.bonus_of().wagered_minor], [75n, 0n, -44n, 'converted', 100n]);
+  });
+});
+
+describe('the expiry sweep', () => {
+  test('ends the active grant past its time and the pending ones whose time came while they waited; a later pending activates', () => {
+    const active = bonusRow({ expires_at: NOW });
+    const stale = bonusRow({ id: '00000000-0000-7000-8000-000000000002', status: 'pending', expires_at: new Date(NOW.getTime() - 1) });
+    const next = bonusRow({ id: '00000000-0000-7000-8000-000000000003', status: 'pending', amount_minor: 40n });
+    const rows: BonusRows = { bonuses: [active, stale, next], plays: [], games: [], contributions: [] };
+    const accounts = [
+      accountState(1n, playerAccount('p', 'USD'), 0n), accountState(2n, bonusAccount('p', 'USD'), 100n), accountState(4n, systemAccount('bonus_pool', 'USD'), -100n),
+    ];
+    const result = runHandler(bonusHandler, { accounts, inputs: [{ kind: 'expire', player: 'p', asset: 'USD' }], now: NOW, participants: [{ participant: bonusParticipant as never, rows }] });
+    const state = result.participant_states.get(bonusParticipant as never) as BonusState;
+    assert.deepEqual([active, stale, next].map((b) => state.bonuses.get(b.id)!.status), ['expired', 'expired', 'active']);
+    assert.deepEqual(result.book.transfers.map((t) => `${t.kind}:${t.amount_minor}`), ['bonus_expire:100', 'bonus_grant:40']);
   });
 });

@@ -9,7 +9,7 @@ import { BONUS_ERRORS } from './errors.ts';
 import { grantJson, type GrantJson } from './grant.ts';
 import { bonusHandler, type BonusCommand } from './handler.ts';
 import { InFlightKeys, loadStoredAnswers, replayStored, tokenOf, type IdempotencyScope, type MoneyAnswer } from './idempotency.ts';
-import { BONUS_EXPIRY_SWEEP_ROWS_MAX } from './limits.ts';
+import { BONUS_EXPIRY_SWEEP_ROWS_MAX, BONUS_LIST_ROWS_MAX } from './limits.ts';
 import type { BonusRow } from './state.ts';
 import { readBonus, readDueBonuses, readGamesPage, readPlayerBonuses, upsertGame, writeContributions } from './store.ts';
 
@@ -75,7 +75,7 @@ export class BonusService {
   }
 
   async list(player: string): Promise<{ data: GrantJson[] }> {
-    const rows = await readPlayerBonuses(this.ctx.sql, player);
+    const rows = await readPlayerBonuses(this.ctx.sql, player, BONUS_LIST_ROWS_MAX);
     const balances = new Map<string, bigint>();
     for (const row of rows.filter((r) => r.status === 'active')) {
       balances.set(row.asset, (await this.ctx.ledger.account(bonusAccount(player, row.asset)))?.balance_minor ?? 0n);

@@ -89,9 +89,9 @@ function insertPlays(tx: TransactionSql, rows: PlayRow[]): PendingStatement {
       ${col((r) => r.created_at.toISOString())}::timestamptz[]) as v(t, k, p, c, rk, b, cm, bm, bt, co, rb, at)`;
 }
 
-/** A player's grants, newest first. */
-export async function readPlayerBonuses(db: Queryable, player: string): Promise<BonusRow[]> {
-  const rows = await db<BonusRow[]>`select ${db.unsafe(BONUS_COLUMNS)} from bonuses where player = ${player} order by created_at desc, seq desc`;
+/** A player's newest `rows_max` grants, newest first. */
+export async function readPlayerBonuses(db: Queryable, player: string, rows_max: number): Promise<BonusRow[]> {
+  const rows = await db<BonusRow[]>`select ${db.unsafe(BONUS_COLUMNS)} from bonuses where player = ${player} order by created_at desc, seq desc limit ${rows_max}`;
   return rows.map(bonusOfRow);
 }
 
@@ -100,10 +100,13 @@ export async function readBonus(db: Queryable, player: string, bonus_id: string)
   return rows.map(bonusOfRow)[0];
 }
 
-/** Active grants past their expiry, oldest first (the sweep). */
+/** (player, asset) pairs with a live grant past its expiry, oldest first (the sweep). */
 export async function readDueBonuses(db: Queryable, now: Date, rows_max: number): Promise<{ player: string; asset: string }[]> {
   return db<{ player: string; asset: string }[]>`
-    select player, asset from bonuses where status = 'active' and expires_at <= ${now.toISOString()}::timestamptz order by expires_at limit ${rows_max}`;
+    select player, asset from (
+      select player, asset, min(expires_at) as due from bonuses
+      where status in ('pending', 'active') and expires_at <= ${now.toISOString()}::timestamptz group by player, asset
+    ) d order by due limit ${rows_max}`;
 }
 
 export async function upsertGame(db: Queryable, row: GameRow): Promise<GameRow> {

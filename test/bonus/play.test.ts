@@ -151,6 +151,19 @@ describe('aggregator play with a bonus', () => {
     assert.deepEqual([w.balances.USD, w.bonus_balances.USD], [61, 120]);
   });
 
+  test('without a game_id the request is the round: its win follows its own stakes', async () => {
+    const player = uid('a');
+    await fund(s, player, 30n);
+    await grantOk(s, player, { amount: 100 });
+    const r = await processCall(s.url, { user_id: player, currency: 'USD', game: 'demo:starburst', actions: [
+      { action: 'bet', action_id: uid('b'), amount: 50 }, { action: 'win', action_id: uid('w'), amount: 100 },
+    ] });
+    assert.equal(r.status, 200, r.text);
+    const w = await wallet(s, player);
+    // stake 30 cash + 20 bonus: the win's bonus part is floor(100 × 20 / 50) = 40
+    assert.deepEqual([w.balances.USD, w.bonus_balances.USD], [60, 120]);
+  });
+
   test('a stake above max_bet is refused with code 101 and nothing is applied; cash + bonus < stake is code 100', async () => {
     const player = uid('a');
     await fund(s, player, 10n);
