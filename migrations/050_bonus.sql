@@ -68,3 +68,10 @@ create table bonus_idempotency_keys (
   created_at timestamptz not null default now(),
   primary key (api_key_hash, idempotency_key)
 );
+
+-- Every player's cash account has a bonus twin (src/ledger/accounts.ts creates both from now on): game
+-- commands list the bonus account without creating it, and a missing account would be looked up again in
+-- every batch (only found accounts are cached).
+insert into accounts (kind, owner, purpose, asset, overdraft_limit_minor)
+select 'player', owner, 'bonus', asset, 0 from accounts where kind = 'player' and purpose = 'cash'
+on conflict (kind, owner, purpose, asset) do nothing;

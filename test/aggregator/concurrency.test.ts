@@ -37,7 +37,7 @@ describe('concurrent requests', () => {
     const results = await Promise.all(requests.map((body, i) => processCall(i % 2 ? second.url : server.url, body)));
     assert.deepEqual(statuses(results), { 200: 30 });
     assert.equal(await balance(server.url, user), (30 * 31) / 2);
-    const [{ n }] = await server.db.sql`select count(*)::int as n from accounts where owner = ${user}`;
+    const [{ n }] = await server.db.sql`select count(*)::int as n from accounts where owner = ${user} and purpose = 'cash'`;
     assert.equal(n, 1);
   });
 
@@ -46,7 +46,7 @@ describe('concurrent requests', () => {
     const results = await Promise.all(Array.from({ length: 20 }, (_, i) => processCall(i % 2 ? second.url : server.url, { user_id: user, currency: 'EUR' })));
     assert.deepEqual(statuses(results), { 200: 20 });
     for (const r of results) assert.deepEqual(r.json, { balance: 0 });
-    const [{ n }] = await server.db.sql`select count(*)::int as n from accounts where owner = ${user}`;
+    const [{ n }] = await server.db.sql`select count(*)::int as n from accounts where owner = ${user} and purpose = 'cash'`;
     assert.equal(n, 1);
   });
 

@@ -125,6 +125,14 @@ describe('expiry and history', () => {
 });
 
 describe('aggregator play with a bonus', () => {
+  test('a player\'s first request creates its cash account with a bonus twin, so later batches find both cached', async () => {
+    const player = uid('a');
+    const r = await play(player, [{ action: 'win', action_id: uid('w'), amount: 5 }]);
+    assert.equal(r.status, 200, r.text);
+    const rows = await s.db.sql`select purpose, balance_minor from accounts where kind = 'player' and owner = ${player} order by purpose`;
+    assert.deepEqual(rows.map((a) => [a.purpose, a.balance_minor]), [['bonus', 0n], ['cash', 5n]]);
+  });
+
   test('a stake takes cash first, then bonus; balance is cash + bonus; wagering counts the whole stake', async () => {
     const player = uid('a');
     await fund(s, player, 30n);

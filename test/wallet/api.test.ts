@@ -169,7 +169,7 @@ describe('balances and players', () => {
     await post(base, '/v1/wallets/p_multi/bonus', { asset: 'USD', amount: 250 });
     const r = await get(base, '/v1/wallets/p_multi');
     assert.equal(r.status, 200);
-    assert.deepEqual(r.json, { playerId: 'p_multi', balances: { GOLD_COINS: 3, USD: 250 }, bonus_balances: {} });
+    assert.deepEqual(r.json, { playerId: 'p_multi', balances: { GOLD_COINS: 3, USD: 250 }, bonus_balances: { GOLD_COINS: 0, USD: 0 } });
   });
 
   test('GET /v1/players pages through every player once, in id order, with balances', async () => {
