@@ -76,11 +76,13 @@ export function bonusAccount(player: string, asset: string): AccountKey {
 
 /**
  * The accounts a game command must also have locked so a bonus can be used: the player's bonus account
- * and the asset's bonus_pool, never created here (a grant creates them). Missing ones are simply absent.
- * Listing the bonus account is also how the bonus participant learns which players a batch names.
+ * (created by the ledger with the cash account, never here: a command for a player without a wallet must
+ * not open one) and the asset's bonus_pool (a system account, seeded; created if a new asset lacks it, so
+ * it is always in the writer's id cache). Listing the bonus account is also how the bonus participant
+ * learns which players a batch names.
  */
 export function bonusAccountNeeds(player: string, asset: string): AccountNeed[] {
-  return [{ key: bonusAccount(player, asset), create: false }, { key: systemAccount('bonus_pool', asset), create: false }];
+  return [{ key: bonusAccount(player, asset), create: false }, { key: systemAccount('bonus_pool', asset), create: true }];
 }
 
 /** SPEC §5: `balance` in game answers is the playable total, cash + bonus. */
