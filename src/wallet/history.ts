@@ -10,6 +10,8 @@ export interface HistoryItem {
   transactionId: string;
   type: string;
   asset: string;
+  /** Which of the player's accounts moved: `cash`, or `bonus` (SPEC §5 bonus money). */
+  account: string;
   amount: number;
   direction: 'credit' | 'debit';
   counterparty_kind: string;
@@ -42,7 +44,7 @@ export async function readHistoryPage(ledger: Ledger, accounts: AccountState[], 
     if (pick < 0) break;
     const posting = lists[pick][heads[pick]++];
     next.set(walked[pick].id, posting.version);
-    items.push(toItem(posting, walked[pick].key.asset));
+    items.push(toItem(posting, walked[pick].key.asset, walked[pick].key.purpose));
   }
   const remaining = [...next.values()].reduce((sum, before) => sum + before - 1n, 0n);
   return { items, next_cursor: remaining > 0n ? encodeHistoryCursor(next) : null };
@@ -79,13 +81,14 @@ function metadataOf(posting: Posting): Record<string, unknown> | null {
   }
 }
 
-function toItem(posting: Posting, asset: string): HistoryItem {
+function toItem(posting: Posting, asset: string, account: string): HistoryItem {
   const credit = posting.delta_minor > 0n;
   const description = metadataOf(posting)?.description;
   return {
     transactionId: posting.transfer_id,
     type: posting.kind,
     asset,
+    account,
     amount: amountToJson(credit ? posting.delta_minor : -posting.delta_minor),
     direction: credit ? 'credit' : 'debit',
     counterparty_kind: posting.counterparty_kind,

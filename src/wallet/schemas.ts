@@ -145,6 +145,7 @@ const historyItem = {
     transactionId: { type: 'string', format: 'uuid' },
     type: { type: 'string', description: 'topup, bonus, spend, withdraw, transfer, seed_funding, or another surface\'s kind (bet, win…).' },
     asset: { type: 'string' },
+    account: { type: 'string', enum: ['cash', 'bonus'], description: 'The player\'s account that moved: cash, or bonus money (SPEC §5).' },
     amount: { type: 'integer', description: 'Always positive; see direction.' },
     direction: { type: 'string', enum: ['credit', 'debit'] },
     counterparty_kind: { type: 'string', enum: ['player', 'system'] },
@@ -153,7 +154,7 @@ const historyItem = {
     created_at: { type: 'string', format: 'date-time' },
     description: { type: ['string', 'null'] },
   },
-  required: ['transactionId', 'type', 'asset', 'amount', 'direction', 'counterparty_kind', 'counterparty', 'balance_after', 'created_at', 'description'],
+  required: ['transactionId', 'type', 'asset', 'account', 'amount', 'direction', 'counterparty_kind', 'counterparty', 'balance_after', 'created_at', 'description'],
 } as const;
 
 export const historySchema = {

@@ -84,6 +84,12 @@ describe('grants', () => {
     const again = await call(s.url, 'POST', `/v1/players/${player}/bonuses/${first.bonusId}/forfeit`, undefined, { ...ADMIN, 'idempotency-key': randomUUID() });
     assert.equal(again.status, 409);
     assert.equal(again.json.code, 'BONUS_NOT_ACTIVE');
+    const key = randomUUID();
+    const path = `/v1/players/${player}/bonuses/${second.bonusId}/forfeit`;
+    const once = await call(s.url, 'POST', path, undefined, { ...ADMIN, 'idempotency-key': key });
+    const twice = await call(s.url, 'POST', path, undefined, { ...ADMIN, 'idempotency-key': key });
+    assert.deepEqual([once.status, twice.status, twice.headers.get('idempotent-replayed'), twice.text], [200, 200, 'true', once.text]);
+    assert.equal((await bonuses(s, player))[0].status, 'active', 'the third grant activated once the second was forfeited');
     const unknown = await call(s.url, 'POST', `/v1/players/${player}/bonuses/${randomUUID()}/forfeit`, undefined, { ...ADMIN, 'idempotency-key': randomUUID() });
     assert.equal(unknown.status, 404);
     assert.equal(unknown.json.code, 'BONUS_NOT_FOUND');
@@ -120,7 +126,7 @@ describe('expiry and history', () => {
     await play(player, [{ action: 'bet', action_id: uid('b'), amount: 10 }]);
     const r = await call(s.url, 'GET', `/v1/wallets/${player}/transactions`, undefined, ADMIN);
     assert.equal(r.status, 200, r.text);
-    assert.deepEqual(r.json.items.map((t: any) => t.type), ['bonus_bet', 'bonus_grant']);
+    assert.deepEqual(r.json.items.map((t: any) => [t.type, t.account, t.direction, t.amount]), [['bonus_bet', 'bonus', 'debit', 10], ['bonus_grant', 'bonus', 'credit', 100]]);
   });
 });
 

@@ -312,9 +312,9 @@ describe('history', () => {
       return rest;
     });
     assert.deepEqual(items, [
-      { type: 'bonus', asset: 'DIAMONDS', amount: 5, direction: 'credit', counterparty_kind: 'system', counterparty: 'treasury', balance_after: 5, description: null },
-      { type: 'spend', asset: 'GOLD_COINS', amount: 30, direction: 'debit', counterparty_kind: 'system', counterparty: 'revenue', balance_after: 70, description: 'sword' },
-      { type: 'topup', asset: 'GOLD_COINS', amount: 100, direction: 'credit', counterparty_kind: 'system', counterparty: 'treasury', balance_after: 100, description: 'deposit' },
+      { type: 'bonus', asset: 'DIAMONDS', account: 'cash', amount: 5, direction: 'credit', counterparty_kind: 'system', counterparty: 'treasury', balance_after: 5, description: null },
+      { type: 'spend', asset: 'GOLD_COINS', account: 'cash', amount: 30, direction: 'debit', counterparty_kind: 'system', counterparty: 'revenue', balance_after: 70, description: 'sword' },
+      { type: 'topup', asset: 'GOLD_COINS', account: 'cash', amount: 100, direction: 'credit', counterparty_kind: 'system', counterparty: 'treasury', balance_after: 100, description: 'deposit' },
     ]);
     const gold = await get(base, '/v1/wallets/h_one/transactions?asset=GOLD_COINS');
     assert.deepEqual(gold.json.items.map((i: { type: string }) => i.type), ['spend', 'topup']);
