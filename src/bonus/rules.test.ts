@@ -7,6 +7,7 @@ import { defineErrors } from '../platform/error-table.ts';
 import type { Outcome } from '../platform/outcome.ts';
 import { bonusAccount } from '../play/bonus.ts';
 import { pay, refund, stake, type ProtocolRefusals } from '../play/money.ts';
+import type { PlayEvent, PlayParticipant } from '../play/events.ts';
 import type { Round } from '../play/round.ts';
 import { bonusHandler } from './handler.ts';
 import { bonusParticipant } from './participant.ts';
@@ -52,6 +53,11 @@ function bonusRow(fields: Partial<BonusRow> = {}): BonusRow {
   };
 }
 
+/** Records the play events of a batch, as the report rollups hear them. */
+function recorder(): PlayParticipant<PlayEvent[]> {
+  return { name: 'test.events', state: () => [], persist: () => [], onPlay: (events, event) => void events.push(event) };
+}
+
 function run(steps: Step[], options: { cash: bigint; bonus: bigint; bonuses: BonusRow[]; now?: Date }) {
   const rows: BonusRows = {
     bonuses: options.bonuses, plays: [],
@@ -63,7 +69,8 @@ function run(steps: Step[], options: { cash: bigint; bonus: bigint; bonuses: Bon
     // The house issued the cash and the pool the bonus: every asset sums to zero, as in the ledger.
     accountState(3n, systemAccount('house', 'USD'), -options.cash), accountState(4n, systemAccount('bonus_pool', 'USD'), -options.bonus),
   ];
-  const result = runHandler(handler([]), { accounts, inputs: steps, now: options.now ?? NOW, participants: [{ participant: bonusParticipant as never, rows }] });
+  const events = recorder();
+  const result = runHandler(handler([]), { accounts, inputs: steps, now: options.now ?? NOW, participants: [{ participant: bonusParticipant as never, rows }, { participant: events as never }] });
   const state = result.participant_states.get(bonusParticipant as never) as BonusState;
   return {
     outcomes: result.outcomes,
@@ -73,6 +80,7 @@ function run(steps: Step[], options: { cash: bigint; bonus: bigint; bonuses: Bon
     bonus_of: (id = bonusRow().id) => state.bonuses.get(id)!,
     kinds: result.book.transfers.map((t) => `${t.kind}:${t.amount_minor}`),
     state,
+    events: (result.participant_states.get(events as never) as PlayEvent[]).map((e) => `${e.type}:${e.amount_minor}/${e.bonus_minor ?? 0n}`),
   };
 }
 
@@ -177,6 +185,15 @@ describe('the worked example of docs/bonus.md', () => {
       'rollback:11', 'bonus_rollback:34',
     ]);
     assert.deepEqual([r.cash, r.bonus, r.pool, r.bonus_of().status, r.bonus_of().wagered_minor], [75n, 0n, -44n, 'converted', 100n]);
+  });
+});
+
+describe('play events for the reports', () => {
+  test('bets, wins and rollbacks carry their bonus parts; a win paid to cash after conversion carries none', () => {
+    const active = run([{ op: 'bet', amount: 30n }, { op: 'win', amount: 101n }, { op: 'rollback', kind: 'bet', amount: 30n, of: 0 }], { cash: 10n, bonus: 100n, bonuses: [bonusRow()] });
+    assert.deepEqual(active.events, ['bet:30/20', 'win:101/67', 'rollback:30/20']);
+    const converted = run([{ op: 'bet', amount: 100n }, { op: 'win', amount: 40n }], { cash: 0n, bonus: 100n, bonuses: [bonusRow({ required_minor: 100n, multiplier: 1 })] });
+    assert.deepEqual(converted.events, ['bet:100/100', 'win:40/0']);
   });
 });
 

@@ -78,7 +78,7 @@ export function stake(batch: Batch, round: Round, amount_minor: bigint, refs: Tr
   const moved = split(batch, round, 'bet', { cash_minor, bonus_minor, bonus_from: bonus }, refs, refusals);
   if (!moved.ok) return moved;
   found.hook.staked(batch, found.state, round, { transfer_id: moved.value.id, bonus_id: usable.bonus_id, cash_minor, bonus_minor });
-  emit(batch, { type: 'bet', round, amount_minor, at: batch.book.created_at });
+  emit(batch, { type: 'bet', round, amount_minor, bonus_minor, at: batch.book.created_at });
   return moved;
 }
 
@@ -105,7 +105,8 @@ export function pay(batch: Batch, round: Round, amount_minor: bigint, refs: Tran
   const moved = split(batch, round, 'win', parts, refs, refusals);
   if (!moved.ok) return moved;
   found.hook.won(batch, found.state, round, { transfer_id: moved.value.id, bonus_id: stakes.bonus_id, cash_minor: parts.cash_minor, bonus_minor, bonus_to });
-  emit(batch, { type: 'win', round, amount_minor, at: batch.book.created_at });
+  // Paid to bonus money only while the grant is active (to cash once converted, to the pool once ended).
+  emit(batch, { type: 'win', round, amount_minor, bonus_minor: bonus_to === 'bonus' ? bonus_minor : 0n, at: batch.book.created_at });
   return moved;
 }
 
@@ -124,7 +125,9 @@ export function refund(batch: Batch, round: Round, original: { kind: 'bet' | 'wi
   const found = bonusOf(batch);
   const play = original.transfer_id === null ? undefined : found?.hook.playOf(found.state, original.transfer_id);
   const moved = found && play ? refundSplit(batch, round, found, play, original, refs, refusals) : move(batch, round, 'rollback', original.amount_minor, refs, refusals, original);
-  if (moved.ok) emit(batch, event);
+  // The bonus part the original counted (a bet's stake; a win's only if it was paid to bonus money).
+  const bonus_minor = !play ? 0n : play.kind === 'bet' || play.bonus_to === 'bonus' ? play.bonus_minor : 0n;
+  if (moved.ok) emit(batch, { ...event, bonus_minor });
   return moved;
 }
 
