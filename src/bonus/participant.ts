@@ -4,7 +4,10 @@ import type { Journal } from '../ledger/journal.ts';
 import { contributionOf } from '../play/catalog.ts';
 import type { BonusDestination, BonusHook, BonusPlay } from '../play/bonus.ts';
 import type { Round } from '../play/round.ts';
-import { activeOf, addStake, newState, putBonus, roundKey, type BonusRows, type BonusState, type PlayRow } from './state.ts';
+import { activeOf, addStake, liveKey, newState, putBonus, roundKey, type BonusRows, type BonusState, type PlayRow } from './state.ts';
+import { bonusBalanceIn, grantJson } from './grant.ts';
+import type { Book } from '../ledger/book.ts';
+import type { LiveMessage } from '../platform/live.ts';
 import { addWagering, currentActive, endActive } from './lifecycle.ts';
 import { persistBonusState, readBonusRows } from './store.ts';
 
@@ -55,6 +58,20 @@ export const bonusParticipant: BonusHook<BonusState> = {
 
   persist(tx: TransactionSql, state: BonusState): PendingStatement[] {
     return persistBonusState(tx, state);
+  },
+
+  // Live progress (SPEC §5): every grant this batch created or changed, and the active grant of every
+  // player whose bonus account moved — published by the writer once the batch is durable.
+  live(state: BonusState, book: Book): LiveMessage[] {
+    const moved = new Set(book.touched().filter((a) => a.key.kind === 'player' && a.key.purpose === 'bonus').map((a) => liveKey(a.key.owner, a.key.asset)));
+    const ids = new Set<string>([...state.inserted.toArray(), ...[...state.changed].map(([id]) => id)]);
+    for (const [key, live] of state.live) if (moved.has(key) && live.length > 0) ids.add(live[0]);
+    return [...ids].map((id) => {
+      const row = state.bonuses.get(id)!;
+      const grant = grantJson(row, bonusBalanceIn(book, row.player, row.asset));
+      const { bonusId, playerId, asset, status, bonus_balance, wagered, required, percent } = grant;
+      return { type: 'bonus', bonusId, playerId, asset, status, bonus_balance, wagered, required, percent };
+    });
   },
 
   usable(batch: Batch, state: BonusState, round: Round) {

@@ -21,7 +21,7 @@ interface GrantBody {
 /** HTTP surface of the game catalog and bonus wagering (SPEC §5), operator API key. */
 export const bonusRoutes: DomainRoutes = async (app, ctx) => {
   const bonus = new BonusService(ctx);
-  app.addHook('onRequest', apiKeyGuard(() => ctx.config.admin_api_key));
+  app.addHook('onRequest', apiKeyGuard(ctx.operator_auth));
 
   app.put<{ Params: { provider: string; game: string }; Body: { category: GameCategory; name?: string } }>('/v1/games/:provider/:game', { schema: putGameSchema }, async (request) =>
     bonus.putGame({ provider: request.params.provider, game: request.params.game, category: request.body.category, name: request.body.name ?? null }));

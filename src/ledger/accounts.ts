@@ -3,7 +3,7 @@ import { BoundedCache } from '../platform/bounded-cache.ts';
 import { ACCOUNT_CACHE_ENTRIES_MAX } from '../platform/limits.ts';
 import type { AccountNeed } from './command.ts';
 import { createAccounts, findAccountIds } from './store.ts';
-import { accountKeyString, type AccountKey } from './types.ts';
+import { accountKeyString } from './types.ts';
 
 /**
  * A player's cash account is created with its bonus account (SPEC §5; migration 050 did the same for the
@@ -11,9 +11,11 @@ import { accountKeyString, type AccountKey } from './types.ts';
  * the look-up of a missing account — never cached — would cost every batch of that player two round
  * trips. With the twin it is found once, cached, and a player without a bonus costs nothing.
  */
-function withBonusTwins(keys: AccountKey[]): AccountKey[] {
-  const twins = keys.filter((k) => k.kind === 'player' && k.purpose === 'cash').map((k) => ({ ...k, purpose: 'bonus' }));
-  return twins.length === 0 ? keys : [...keys, ...twins];
+function withBonusTwins(needs: AccountNeed[]): AccountNeed[] {
+  const twins = needs
+    .filter((n) => n.key.kind === 'player' && n.key.purpose === 'cash')
+    .map((n): AccountNeed => ({ key: { ...n.key, purpose: 'bonus' }, create: true }));
+  return twins.length === 0 ? needs : [...needs, ...twins];
 }
 
 /**
@@ -38,6 +40,7 @@ export class AccountDirectory {
       else {
         const seen = missing.get(k);
         if (!seen || (need.create && !seen.create)) missing.set(k, need);
+        else if (need.create && (need.overdraft_limit_minor ?? 0n) > (seen.overdraft_limit_minor ?? 0n)) missing.set(k, need);
       }
     }
     const found = new Map<string, bigint>();
@@ -45,7 +48,7 @@ export class AccountDirectory {
       // Nothing may run outside the transaction if BEGIN failed. Then insert and look-up pipelined:
       // the look-up runs after the insert on the connection and sees its rows.
       await begun;
-      const toCreate: AccountKey[] = withBonusTwins([...missing.values()].filter((n) => n.create).map((n) => n.key));
+      const toCreate: AccountNeed[] = withBonusTwins([...missing.values()].filter((n) => n.create));
       const creating = createAccounts(tx, toCreate);
       const [rows] = await Promise.all([findAccountIds(tx, [...missing.values()].map((n) => n.key)), creating]);
       for (const [k, id] of rows) {

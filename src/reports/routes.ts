@@ -9,7 +9,7 @@ const TAGS = ['aggregator'];
 
 /** The aggregator's RTP reports (SPEC §2, §6): a view over the game rollups of the aggregator surface. */
 export const reportsRoutes: DomainRoutes = async (app, ctx) => {
-  app.addHook('onRequest', apiKeyGuard(() => ctx.config.admin_api_key));
+  app.addHook('onRequest', apiKeyGuard(ctx.operator_auth));
   const security = [{ apiKey: [] }];
 
   app.get<{ Querystring: RtpWindow & { page: number; limit: number } }>('/aggregator/takehome/rtp', {
