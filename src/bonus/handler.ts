@@ -4,7 +4,15 @@ import { JournaledList, JournaledMap, type Journal } from '../ledger/journal.ts'
 import { refuse, succeed, type Outcome } from '../platform/outcome.ts';
 import { BONUS_ERRORS } from './errors.ts';
 import { bonusBalanceIn, grantJson } from './grant.ts';
-import { insertStoredAnswers, loadStoredAnswers, replayStored, tokenOf, type IdempotencyScope, type MoneyAnswer, type StoredAnswer } from './idempotency.ts';
+import {
+  insertStoredAnswers,
+  loadStoredAnswers,
+  replayStored,
+  tokenOf,
+  type IdempotencyScope,
+  type MoneyAnswer,
+  type StoredAnswer,
+} from './idempotency.ts';
 import { addGrant, currentActive, endActive, endPending, expireDue } from './lifecycle.ts';
 import { bonusParticipant } from './participant.ts';
 import type { BonusRow, BonusState } from './state.ts';
@@ -32,7 +40,10 @@ export const bonusHandler: CommandHandler<BonusCommand, MoneyAnswer | null, Stat
   name: 'bonus.command',
 
   read(tx: TransactionSql, inputs: BonusCommand[]) {
-    return loadStoredAnswers(tx, inputs.flatMap((i) => (i.kind === 'expire' ? [] : [i.scope])));
+    return loadStoredAnswers(
+      tx,
+      inputs.flatMap((i) => (i.kind === 'expire' ? [] : [i.scope])),
+    );
   },
 
   state(rows, journal: Journal): State {
@@ -49,9 +60,15 @@ export const bonusHandler: CommandHandler<BonusCommand, MoneyAnswer | null, Stat
     }
     const seen = state.stored.get(tokenOf(input.scope));
     if (seen) return replayStored(seen, input.scope);
-    const decided = input.kind === 'grant' ? grant(batch, bonus_state, input.row) : forfeit(batch, bonus_state, input.player, input.bonus_id);
+    const decided =
+      input.kind === 'grant'
+        ? grant(batch, bonus_state, input.row)
+        : forfeit(batch, bonus_state, input.player, input.bonus_id);
     if (!decided.ok) return decided;
-    const body = Buffer.from(JSON.stringify(grantJson(decided.value, bonusBalanceIn(batch.book, decided.value.player, decided.value.asset))), 'utf8');
+    const body = Buffer.from(
+      JSON.stringify(grantJson(decided.value, bonusBalanceIn(batch.book, decided.value.player, decided.value.asset))),
+      'utf8',
+    );
     const status = input.kind === 'grant' ? CREATED : OK;
     const stored: StoredAnswer = { ...input.scope, response_status: status, response_body: body };
     state.stored.set(tokenOf(input.scope), stored);
@@ -76,9 +93,14 @@ function forfeit(batch: Batch, state: BonusState, player: string, bonus_id: stri
   if (asset !== undefined) currentActive(batch, state, player, asset);
   const row = state.bonuses.get(bonus_id);
   // The service found the grant before submitting; one the batch did not load ended long ago.
-  if (!row || row.player !== player) return refuse(BONUS_ERRORS.BONUS_NOT_ACTIVE, `Bonus ${bonus_id} has already ended; nothing was moved.`);
+  if (!row || row.player !== player)
+    return refuse(BONUS_ERRORS.BONUS_NOT_ACTIVE, `Bonus ${bonus_id} has already ended; nothing was moved.`);
   if (row.status === 'active') endActive(batch, state, row, 'forfeited');
   else if (row.status === 'pending') endPending(batch, state, row, 'forfeited');
-  else return refuse(BONUS_ERRORS.BONUS_NOT_ACTIVE, `Bonus ${bonus_id} has already ended (${row.status}); nothing was moved.`);
+  else
+    return refuse(
+      BONUS_ERRORS.BONUS_NOT_ACTIVE,
+      `Bonus ${bonus_id} has already ended (${row.status}); nothing was moved.`,
+    );
   return succeed(state.bonuses.get(bonus_id)!);
 }

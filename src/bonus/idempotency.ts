@@ -43,10 +43,12 @@ export function sha256(...parts: (string | Buffer)[]): Buffer {
 /** The header, bare or as a structured-field string ("…"). */
 export function parseIdempotencyKey(header: string | string[] | undefined): string {
   if (header === undefined) throw new AppError(BONUS_ERRORS.BONUS_IDEMPOTENCY_KEY_MISSING);
-  if (Array.isArray(header)) throw new AppError(BONUS_ERRORS.BONUS_IDEMPOTENCY_KEY_INVALID, 'Idempotency-Key must be sent once.');
+  if (Array.isArray(header))
+    throw new AppError(BONUS_ERRORS.BONUS_IDEMPOTENCY_KEY_INVALID, 'Idempotency-Key must be sent once.');
   const trimmed = header.trim();
   const key = trimmed.length >= 2 && trimmed.startsWith('"') && trimmed.endsWith('"') ? trimmed.slice(1, -1) : trimmed;
-  if (key.length === 0 || key.length > STRING_LENGTH_MAX || !VISIBLE_ASCII.test(key)) throw new AppError(BONUS_ERRORS.BONUS_IDEMPOTENCY_KEY_INVALID);
+  if (key.length === 0 || key.length > STRING_LENGTH_MAX || !VISIBLE_ASCII.test(key))
+    throw new AppError(BONUS_ERRORS.BONUS_IDEMPOTENCY_KEY_INVALID);
   return key;
 }
 
@@ -75,7 +77,10 @@ export class InFlightKeys {
   }
 }
 
-export async function loadStoredAnswers(db: Queryable, scopes: Pick<IdempotencyScope, 'api_key_hash' | 'idempotency_key'>[]): Promise<Map<string, StoredAnswer>> {
+export async function loadStoredAnswers(
+  db: Queryable,
+  scopes: Pick<IdempotencyScope, 'api_key_hash' | 'idempotency_key'>[],
+): Promise<Map<string, StoredAnswer>> {
   const found = new Map<string, StoredAnswer>();
   if (scopes.length === 0) return found;
   const rows = await db<StoredAnswer[]>`
@@ -90,10 +95,12 @@ export async function loadStoredAnswers(db: Queryable, scopes: Pick<IdempotencyS
 export function insertStoredAnswers(tx: TransactionSql, rows: readonly StoredAnswer[]): PendingStatement[] {
   if (rows.length === 0) return [];
   const col = <T>(f: (r: StoredAnswer) => T) => rows.map(f);
-  return [tx`
+  return [
+    tx`
     insert into bonus_idempotency_keys (api_key_hash, idempotency_key, request_hash, response_status, response_body)
     select decode(h, 'hex'), i, decode(r, 'hex'), s, decode(b, 'hex')
     from unnest(${col((r) => r.api_key_hash.toString('hex'))}::text[], ${col((r) => r.idempotency_key)}::text[],
                 ${col((r) => r.request_hash.toString('hex'))}::text[], ${col((r) => r.response_status)}::smallint[],
-                ${col((r) => r.response_body.toString('hex'))}::text[]) as v(h, i, r, s, b)`];
+                ${col((r) => r.response_body.toString('hex'))}::text[]) as v(h, i, r, s, b)`,
+  ];
 }

@@ -45,8 +45,11 @@ export function activateNext(batch: Batch, state: BonusState, player: string, as
       continue;
     }
     const moved = batch.book.transfer({
-      from: systemAccount('bonus_pool', asset), to: bonusAccount(player, asset), amount_minor: row.amount_minor,
-      kind: BONUS_TRANSFER_KINDS.grant, metadata: { bonus_id: row.id },
+      from: systemAccount('bonus_pool', asset),
+      to: bonusAccount(player, asset),
+      amount_minor: row.amount_minor,
+      kind: BONUS_TRANSFER_KINDS.grant,
+      metadata: { bonus_id: row.id },
     });
     assert(moved.ok, `bonus ${row.id}: the grant's accounts are locked and the pool has no floor`);
     putBonus(state, { ...row, status: 'active' });
@@ -58,20 +61,47 @@ export function activateNext(batch: Batch, state: BonusState, player: string, as
  * Ends the active grant with `status`: converted moves min(balance, max_conversion) to cash and the rest
  * to the pool; expired and forfeited return the whole balance to the pool. The next pending grant activates.
  */
-export function endActive(batch: Batch, state: BonusState, row: BonusRow, status: Exclude<BonusStatus, 'pending' | 'active'>): void {
+export function endActive(
+  batch: Batch,
+  state: BonusState,
+  row: BonusRow,
+  status: Exclude<BonusStatus, 'pending' | 'active'>,
+): void {
   assert(row.status === 'active', `bonus ${row.id} is ${row.status}, not active`);
   const bonus = bonusAccount(row.player, row.asset);
   const balance_minor = batch.book.exists(bonus) ? batch.book.balance(bonus) : 0n;
-  const to_cash_minor = status !== 'converted' ? 0n : row.max_conversion_minor === null || row.max_conversion_minor > balance_minor ? balance_minor : row.max_conversion_minor;
+  const to_cash_minor =
+    status !== 'converted'
+      ? 0n
+      : row.max_conversion_minor === null || row.max_conversion_minor > balance_minor
+        ? balance_minor
+        : row.max_conversion_minor;
   const to_pool_minor = balance_minor - to_cash_minor;
   const metadata = { bonus_id: row.id };
   if (to_cash_minor > 0n) {
-    const moved = batch.book.transfer({ from: bonus, to: playerAccount(row.player, row.asset), amount_minor: to_cash_minor, kind: BONUS_TRANSFER_KINDS.convert, metadata });
+    const moved = batch.book.transfer({
+      from: bonus,
+      to: playerAccount(row.player, row.asset),
+      amount_minor: to_cash_minor,
+      kind: BONUS_TRANSFER_KINDS.convert,
+      metadata,
+    });
     assert(moved.ok, `bonus ${row.id}: conversion within the bonus balance`);
   }
   if (to_pool_minor > 0n) {
-    const kind = status === 'converted' ? BONUS_TRANSFER_KINDS.convert_excess : status === 'expired' ? BONUS_TRANSFER_KINDS.expire : BONUS_TRANSFER_KINDS.forfeit;
-    const moved = batch.book.transfer({ from: bonus, to: systemAccount('bonus_pool', row.asset), amount_minor: to_pool_minor, kind, metadata });
+    const kind =
+      status === 'converted'
+        ? BONUS_TRANSFER_KINDS.convert_excess
+        : status === 'expired'
+          ? BONUS_TRANSFER_KINDS.expire
+          : BONUS_TRANSFER_KINDS.forfeit;
+    const moved = batch.book.transfer({
+      from: bonus,
+      to: systemAccount('bonus_pool', row.asset),
+      amount_minor: to_pool_minor,
+      kind,
+      metadata,
+    });
     assert(moved.ok, `bonus ${row.id}: the balance returns to the pool`);
   }
   finish(batch, state, row, status);
@@ -87,7 +117,10 @@ export function endPending(batch: Batch, state: BonusState, row: BonusRow, statu
 /** The grant leaves the live line with its final status. */
 function finish(batch: Batch, state: BonusState, row: BonusRow, status: BonusStatus): void {
   const key = liveKey(row.player, row.asset);
-  state.live.set(key, (state.live.get(key) ?? []).filter((id) => id !== row.id));
+  state.live.set(
+    key,
+    (state.live.get(key) ?? []).filter((id) => id !== row.id),
+  );
   putBonus(state, { ...state.bonuses.get(row.id)!, status, ended_at: batch.book.created_at });
 }
 
@@ -108,7 +141,8 @@ export function expireDue(batch: Batch, state: BonusState, player: string, asset
   currentActive(batch, state, player, asset);
   for (const id of state.live.get(liveKey(player, asset)) ?? []) {
     const row = state.bonuses.get(id)!;
-    if (row.status === 'pending' && row.expires_at.getTime() <= batch.book.created_at.getTime()) endPending(batch, state, row, 'expired');
+    if (row.status === 'pending' && row.expires_at.getTime() <= batch.book.created_at.getTime())
+      endPending(batch, state, row, 'expired');
   }
 }
 

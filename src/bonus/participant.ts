@@ -4,7 +4,17 @@ import type { Journal } from '../ledger/journal.ts';
 import { contributionOf } from '../play/catalog.ts';
 import type { BonusDestination, BonusHook, BonusPlay } from '../play/bonus.ts';
 import type { Round } from '../play/round.ts';
-import { activeOf, addStake, liveKey, newState, putBonus, roundKey, type BonusRows, type BonusState, type PlayRow } from './state.ts';
+import {
+  activeOf,
+  addStake,
+  liveKey,
+  newState,
+  putBonus,
+  roundKey,
+  type BonusRows,
+  type BonusState,
+  type PlayRow,
+} from './state.ts';
 import { bonusBalanceIn, grantJson } from './grant.ts';
 import type { Book } from '../ledger/book.ts';
 import type { LiveMessage } from '../platform/live.ts';
@@ -30,7 +40,14 @@ export function bonusPairs(commands: readonly LedgerCommand[]): { players: strin
 }
 
 function play(round: Round, fields: Omit<BonusPlay, 'round_key' | 'rolled_back'>, at: Date): PlayRow {
-  return { ...fields, round_key: roundKey(round), rolled_back: false, player: round.player, currency: round.currency, created_at: at };
+  return {
+    ...fields,
+    round_key: roundKey(round),
+    rolled_back: false,
+    player: round.player,
+    currency: round.currency,
+    created_at: at,
+  };
 }
 
 function recordPlay(state: BonusState, row: PlayRow): void {
@@ -63,7 +80,12 @@ export const bonusParticipant: BonusHook<BonusState> = {
   // Live progress (SPEC §5): every grant this batch created or changed, and the active grant of every
   // player whose bonus account moved — published by the writer once the batch is durable.
   live(state: BonusState, book: Book): LiveMessage[] {
-    const moved = new Set(book.touched().filter((a) => a.key.kind === 'player' && a.key.purpose === 'bonus').map((a) => liveKey(a.key.owner, a.key.asset)));
+    const moved = new Set(
+      book
+        .touched()
+        .filter((a) => a.key.kind === 'player' && a.key.purpose === 'bonus')
+        .map((a) => liveKey(a.key.owner, a.key.asset)),
+    );
     const ids = new Set<string>([...state.inserted.toArray(), ...[...state.changed].map(([id]) => id)]);
     for (const [key, live] of state.live) if (moved.has(key) && live.length > 0) ids.add(live[0]);
     return [...ids].map((id) => {
@@ -81,7 +103,12 @@ export const bonusParticipant: BonusHook<BonusState> = {
 
   staked(batch, state, round, split) {
     const at = batch.book.created_at;
-    const contribution_minor = contributionOf(state.catalog, round.provider, round.game, split.cash_minor + split.bonus_minor);
+    const contribution_minor = contributionOf(
+      state.catalog,
+      round.provider,
+      round.game,
+      split.cash_minor + split.bonus_minor,
+    );
     const row = play(round, { ...split, kind: 'bet', bonus_to: 'bonus', contribution_minor }, at);
     recordPlay(state, row);
     if (row.round_key !== null) addStake(state, row.round_key, row, 1n);
@@ -91,7 +118,7 @@ export const bonusParticipant: BonusHook<BonusState> = {
   roundStakes(state, round) {
     const key = roundKey(round);
     // No round id and no request key: nothing ties the win to a stake, so it is paid as cash.
-    return key === null ? null : state.rounds.get(key) ?? null;
+    return key === null ? null : (state.rounds.get(key) ?? null);
   },
 
   destination(state, bonus_id): BonusDestination {

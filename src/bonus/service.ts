@@ -8,10 +8,24 @@ import { readContributions, type Contributions, type GameRow } from '../play/cat
 import { BONUS_ERRORS } from './errors.ts';
 import { grantJson, type GrantJson } from './grant.ts';
 import { bonusHandler, type BonusCommand } from './handler.ts';
-import { InFlightKeys, loadStoredAnswers, replayStored, tokenOf, type IdempotencyScope, type MoneyAnswer } from './idempotency.ts';
+import {
+  InFlightKeys,
+  loadStoredAnswers,
+  replayStored,
+  tokenOf,
+  type IdempotencyScope,
+  type MoneyAnswer,
+} from './idempotency.ts';
 import { BONUS_EXPIRY_SWEEP_ROWS_MAX, BONUS_LIST_ROWS_MAX } from './limits.ts';
 import type { BonusRow } from './state.ts';
-import { readBonus, readDueBonuses, readGamesPage, readPlayerBonuses, upsertGame, writeContributions } from './store.ts';
+import {
+  readBonus,
+  readDueBonuses,
+  readGamesPage,
+  readPlayerBonuses,
+  upsertGame,
+  writeContributions,
+} from './store.ts';
 
 export interface GrantRequest {
   player: string;
@@ -33,7 +47,10 @@ export class BonusService {
     return upsertGame(this.ctx.sql, row);
   }
 
-  async games(limit: number, cursor: string | undefined): Promise<Outcome<{ games: GameRow[]; next_cursor: string | null }>> {
+  async games(
+    limit: number,
+    cursor: string | undefined,
+  ): Promise<Outcome<{ games: GameRow[]; next_cursor: string | null }>> {
     const after = cursor === undefined ? null : decodeCursor(cursor);
     if (after === undefined) return refuse(BONUS_ERRORS.BONUS_INVALID_CURSOR);
     // One extra row tells whether another page exists.
@@ -54,12 +71,24 @@ export class BonusService {
 
   grant(request: GrantRequest, scope: IdempotencyScope): Promise<Outcome<MoneyAnswer>> {
     return this.idempotent(scope, async () => {
-      if (!(await this.ctx.ledger.assetExists(request.asset))) return refuse(PLATFORM_ERRORS.UNKNOWN_ASSET, `asset ${request.asset} is not a known asset or currency.`);
-      if (request.expires_at.getTime() <= Date.now()) return refuse(PLATFORM_ERRORS.VALIDATION_ERROR, 'expires_at must be in the future.');
+      if (!(await this.ctx.ledger.assetExists(request.asset)))
+        return refuse(PLATFORM_ERRORS.UNKNOWN_ASSET, `asset ${request.asset} is not a known asset or currency.`);
+      if (request.expires_at.getTime() <= Date.now())
+        return refuse(PLATFORM_ERRORS.VALIDATION_ERROR, 'expires_at must be in the future.');
       const row: BonusRow = {
-        id: uuidv7(), player: request.player, asset: request.asset, amount_minor: request.amount_minor, multiplier: request.multiplier,
-        required_minor: request.amount_minor * BigInt(request.multiplier), wagered_minor: 0n, status: 'pending', expires_at: request.expires_at,
-        max_bet_minor: request.max_bet_minor, max_conversion_minor: request.max_conversion_minor, created_at: new Date(), ended_at: null,
+        id: uuidv7(),
+        player: request.player,
+        asset: request.asset,
+        amount_minor: request.amount_minor,
+        multiplier: request.multiplier,
+        required_minor: request.amount_minor * BigInt(request.multiplier),
+        wagered_minor: 0n,
+        status: 'pending',
+        expires_at: request.expires_at,
+        max_bet_minor: request.max_bet_minor,
+        max_conversion_minor: request.max_conversion_minor,
+        created_at: new Date(),
+        ended_at: null,
       };
       return this.submit({ kind: 'grant', scope, row }, request.player, request.asset, true);
     });
@@ -69,7 +98,8 @@ export class BonusService {
     return this.idempotent(scope, async () => {
       const row = await readBonus(this.ctx.sql, player, bonus_id);
       if (!row) return refuse(BONUS_ERRORS.BONUS_NOT_FOUND, `No bonus ${bonus_id} exists for player ${player}.`);
-      if (row.status !== 'active' && row.status !== 'pending') return refuse(BONUS_ERRORS.BONUS_NOT_ACTIVE, `Bonus ${bonus_id} has already ended (${row.status}).`);
+      if (row.status !== 'active' && row.status !== 'pending')
+        return refuse(BONUS_ERRORS.BONUS_NOT_ACTIVE, `Bonus ${bonus_id} has already ended (${row.status}).`);
       return this.submit({ kind: 'forfeit', scope, player, bonus_id: row.id }, player, row.asset, false);
     });
   }
@@ -87,11 +117,18 @@ export class BonusService {
   /** The sweep: each due bonus's player and asset gets an expire command (the lifecycle does the rest). */
   async expireDue(now: Date = new Date()): Promise<number> {
     const due = await readDueBonuses(this.ctx.sql, now, BONUS_EXPIRY_SWEEP_ROWS_MAX);
-    await Promise.all(due.map((d) => this.submit({ kind: 'expire', player: d.player, asset: d.asset }, d.player, d.asset, false)));
+    await Promise.all(
+      due.map((d) => this.submit({ kind: 'expire', player: d.player, asset: d.asset }, d.player, d.asset, false)),
+    );
     return due.length;
   }
 
-  private async submit(input: BonusCommand, player: string, asset: string, create: boolean): Promise<Outcome<MoneyAnswer>> {
+  private async submit(
+    input: BonusCommand,
+    player: string,
+    asset: string,
+    create: boolean,
+  ): Promise<Outcome<MoneyAnswer>> {
     const accounts = [
       { key: playerAccount(player, asset), create },
       { key: bonusAccount(player, asset), create },
@@ -102,7 +139,10 @@ export class BonusService {
     return succeed(outcome.value ?? { status: 200, body: Buffer.alloc(0), replayed: false });
   }
 
-  private idempotent(scope: IdempotencyScope, work: () => Promise<Outcome<MoneyAnswer>>): Promise<Outcome<MoneyAnswer>> {
+  private idempotent(
+    scope: IdempotencyScope,
+    work: () => Promise<Outcome<MoneyAnswer>>,
+  ): Promise<Outcome<MoneyAnswer>> {
     return this.in_flight.run(tokenOf(scope), async () => {
       const stored = (await loadStoredAnswers(this.ctx.sql, [scope])).get(tokenOf(scope));
       return stored ? replayStored(stored, scope) : work();
@@ -117,7 +157,8 @@ function encodeCursor(row: Pick<GameRow, 'provider' | 'game'>): string {
 function decodeCursor(cursor: string): { provider: string; game: string } | undefined {
   try {
     const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && typeof value[1] === 'string') return { provider: value[0], game: value[1] };
+    if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && typeof value[1] === 'string')
+      return { provider: value[0], game: value[1] };
   } catch {
     // not a cursor of ours
   }

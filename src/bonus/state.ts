@@ -62,17 +62,35 @@ export function liveKey(player: string, asset: string): string {
 }
 
 /** A round's key: its round id, or the request's own key when the protocol sent none; null without either. */
-export function roundKey(round: Pick<Round, 'surface' | 'player' | 'currency' | 'round_id' | 'request_key'>): string | null {
+export function roundKey(
+  round: Pick<Round, 'surface' | 'player' | 'currency' | 'round_id' | 'request_key'>,
+): string | null {
   const id = round.round_id ?? round.request_key ?? null;
   // JSON, not a separator character: unambiguous for any id, and storable as text (PostgreSQL refuses NUL).
-  return id === null ? null : JSON.stringify([round.surface, round.player, round.currency, round.round_id === null ? null : id, round.round_id === null ? id : null]);
+  return id === null
+    ? null
+    : JSON.stringify([
+        round.surface,
+        round.player,
+        round.currency,
+        round.round_id === null ? null : id,
+        round.round_id === null ? id : null,
+      ]);
 }
 
 export function newState(rows: BonusRows | undefined, journal: Journal): BonusState {
   const state: BonusState = {
-    bonuses: new JournaledMap(journal), live: new JournaledMap(journal), plays: new JournaledMap(journal), rounds: new JournaledMap(journal),
-    inserted: new JournaledList(journal), changed: new JournaledMap(journal), new_plays: new JournaledList(journal), marked_plays: new JournaledMap(journal),
-    committed_bonuses: new Set(), committed_plays: new Set(), catalog: catalogOf(rows?.games ?? [], rows?.contributions ?? []),
+    bonuses: new JournaledMap(journal),
+    live: new JournaledMap(journal),
+    plays: new JournaledMap(journal),
+    rounds: new JournaledMap(journal),
+    inserted: new JournaledList(journal),
+    changed: new JournaledMap(journal),
+    new_plays: new JournaledList(journal),
+    marked_plays: new JournaledMap(journal),
+    committed_bonuses: new Set(),
+    committed_plays: new Set(),
+    catalog: catalogOf(rows?.games ?? [], rows?.contributions ?? []),
   };
   const live = new Map<string, BonusRow[]>();
   for (const row of rows?.bonuses ?? []) {
@@ -84,7 +102,11 @@ export function newState(rows: BonusRows | undefined, journal: Journal): BonusSt
     live.set(liveKey(row.player, row.asset), list);
   }
   // Rows arrive in grant order; the active one goes first.
-  for (const [key, list] of live) state.live.set(key, [...list.filter((b) => b.status === 'active'), ...list.filter((b) => b.status === 'pending')].map((b) => b.id));
+  for (const [key, list] of live)
+    state.live.set(
+      key,
+      [...list.filter((b) => b.status === 'active'), ...list.filter((b) => b.status === 'pending')].map((b) => b.id),
+    );
   for (const play of rows?.plays ?? []) {
     state.plays.set(play.transfer_id, play);
     state.committed_plays.add(play.transfer_id);
@@ -94,7 +116,12 @@ export function newState(rows: BonusRows | undefined, journal: Journal): BonusSt
 }
 
 /** Adds (sign 1) or removes (sign −1) a bet's parts from its round's stakes. */
-export function addStake(state: BonusState, round_key: string, play: Pick<BonusPlay, 'bonus_id' | 'cash_minor' | 'bonus_minor'>, sign: 1n | -1n): void {
+export function addStake(
+  state: BonusState,
+  round_key: string,
+  play: Pick<BonusPlay, 'bonus_id' | 'cash_minor' | 'bonus_minor'>,
+  sign: 1n | -1n,
+): void {
   const previous = state.rounds.get(round_key);
   state.rounds.set(round_key, {
     bonus_id: play.bonus_id,

@@ -6,7 +6,8 @@ import type { BonusRow, BonusRows, BonusState, PlayRow } from './state.ts';
 
 /** SQL of the bonus module: games, bonus_contributions, bonuses, bonus_plays (migrations/050). */
 
-const BONUS_COLUMNS = 'id, player, asset, amount_minor, multiplier, required_minor, wagered_minor, status, expires_at, max_bet_minor, max_conversion_minor, created_at, ended_at';
+const BONUS_COLUMNS =
+  'id, player, asset, amount_minor, multiplier, required_minor, wagered_minor, status, expires_at, max_bet_minor, max_conversion_minor, created_at, ended_at';
 
 /**
  * One read per batch, three statements pipelined: the live and recently ended grants of the batch's
@@ -14,7 +15,10 @@ const BONUS_COLUMNS = 'id, player, asset, amount_minor, multiplier, required_min
  * the game catalog and contribution table only when one of the pairs has a live grant (the catalog is
  * read whole then: it is small, and a batch's games are not visible to a participant's read).
  */
-export async function readBonusRows(tx: TransactionSql, pairs: { players: string[]; assets: string[] }): Promise<BonusRows> {
+export async function readBonusRows(
+  tx: TransactionSql,
+  pairs: { players: string[]; assets: string[] },
+): Promise<BonusRows> {
   const since = new Date(Date.now() - BONUS_PLAY_WINDOW_MS).toISOString();
   const [bonuses, plays, games, contributions] = await Promise.all([
     tx<BonusRow[]>`
@@ -35,7 +39,12 @@ export async function readBonusRows(tx: TransactionSql, pairs: { players: string
       where exists (select 1 from bonuses b join unnest(${pairs.players}::text[], ${pairs.assets}::text[]) as p(player, asset) using (player, asset)
                     where b.status in ('pending', 'active'))`,
   ]);
-  return { bonuses: bonuses.map(bonusOfRow), plays: plays.map((p) => ({ ...p, transfer_id: String(p.transfer_id), bonus_id: String(p.bonus_id) })), games, contributions };
+  return {
+    bonuses: bonuses.map(bonusOfRow),
+    plays: plays.map((p) => ({ ...p, transfer_id: String(p.transfer_id), bonus_id: String(p.bonus_id) })),
+    games,
+    contributions,
+  };
 }
 
 export function bonusOfRow(row: BonusRow): BonusRow {
@@ -58,13 +67,18 @@ export function persistBonusState(tx: TransactionSql, state: BonusState): Pendin
   const plays = state.new_plays.toArray().map((id) => state.plays.get(id)!);
   if (plays.length > 0) statements.push(insertPlays(tx, plays));
   const marked = [...state.marked_plays].map(([id]) => id);
-  if (marked.length > 0) statements.push(tx`update bonus_plays set rolled_back = true where transfer_id = any(${marked}::uuid[])`);
+  if (marked.length > 0)
+    statements.push(tx`update bonus_plays set rolled_back = true where transfer_id = any(${marked}::uuid[])`);
   return statements;
 }
 
 function insertBonuses(tx: TransactionSql, rows: BonusRow[]): PendingStatement {
   const col = <T>(f: (r: BonusRow) => T) => rows.map(f);
-  const num = (f: (r: BonusRow) => bigint | null) => rows.map((r) => { const v = f(r); return v === null ? null : String(v); });
+  const num = (f: (r: BonusRow) => bigint | null) =>
+    rows.map((r) => {
+      const v = f(r);
+      return v === null ? null : String(v);
+    });
   // with ordinality keeps grant order in seq (pending grants activate in it).
   return tx`
     insert into bonuses (id, player, asset, amount_minor, multiplier, required_minor, wagered_minor, status, expires_at, max_bet_minor, max_conversion_minor, created_at, ended_at)
@@ -91,17 +105,25 @@ function insertPlays(tx: TransactionSql, rows: PlayRow[]): PendingStatement {
 
 /** A player's newest `rows_max` grants, newest first. */
 export async function readPlayerBonuses(db: Queryable, player: string, rows_max: number): Promise<BonusRow[]> {
-  const rows = await db<BonusRow[]>`select ${db.unsafe(BONUS_COLUMNS)} from bonuses where player = ${player} order by created_at desc, seq desc limit ${rows_max}`;
+  const rows = await db<
+    BonusRow[]
+  >`select ${db.unsafe(BONUS_COLUMNS)} from bonuses where player = ${player} order by created_at desc, seq desc limit ${rows_max}`;
   return rows.map(bonusOfRow);
 }
 
 export async function readBonus(db: Queryable, player: string, bonus_id: string): Promise<BonusRow | undefined> {
-  const rows = await db<BonusRow[]>`select ${db.unsafe(BONUS_COLUMNS)} from bonuses where player = ${player} and id::text = ${bonus_id}`;
+  const rows = await db<
+    BonusRow[]
+  >`select ${db.unsafe(BONUS_COLUMNS)} from bonuses where player = ${player} and id::text = ${bonus_id}`;
   return rows.map(bonusOfRow)[0];
 }
 
 /** (player, asset) pairs with a live grant past its expiry, oldest first (the sweep). */
-export async function readDueBonuses(db: Queryable, now: Date, rows_max: number): Promise<{ player: string; asset: string }[]> {
+export async function readDueBonuses(
+  db: Queryable,
+  now: Date,
+  rows_max: number,
+): Promise<{ player: string; asset: string }[]> {
   return db<{ player: string; asset: string }[]>`
     select player, asset from (
       select player, asset, min(expires_at) as due from bonuses
@@ -117,9 +139,16 @@ export async function upsertGame(db: Queryable, row: GameRow): Promise<GameRow> 
   return saved;
 }
 
-export async function readGamesPage(db: Queryable, limit: number, after: { provider: string; game: string } | null): Promise<GameRow[]> {
-  if (after === null) return db<GameRow[]>`select provider, game, category, name from games order by provider, game limit ${limit}`;
-  return db<GameRow[]>`select provider, game, category, name from games where (provider, game) > (${after.provider}, ${after.game}) order by provider, game limit ${limit}`;
+export async function readGamesPage(
+  db: Queryable,
+  limit: number,
+  after: { provider: string; game: string } | null,
+): Promise<GameRow[]> {
+  if (after === null)
+    return db<GameRow[]>`select provider, game, category, name from games order by provider, game limit ${limit}`;
+  return db<
+    GameRow[]
+  >`select provider, game, category, name from games where (provider, game) > (${after.provider}, ${after.game}) order by provider, game limit ${limit}`;
 }
 
 export async function writeContributions(db: Queryable, table: Record<GameCategory, number>): Promise<void> {

@@ -44,12 +44,22 @@ export interface BonusHook<S> extends BatchParticipant<S> {
   /** The active bonus for the round's player and currency at the batch's time; an expired one is ended here first. */
   usable(batch: Batch, state: S, round: Round): UsableBonus | null;
   /** A bet was staked with a bonus active: record the split, add the contribution, convert at the requirement. */
-  staked(batch: Batch, state: S, round: Round, play: Omit<BonusPlay, 'kind' | 'round_key' | 'bonus_to' | 'contribution_minor' | 'rolled_back'>): void;
+  staked(
+    batch: Batch,
+    state: S,
+    round: Round,
+    play: Omit<BonusPlay, 'kind' | 'round_key' | 'bonus_to' | 'contribution_minor' | 'rolled_back'>,
+  ): void;
   /** What the round was staked with (null: cash only, or no bonus ever). */
   roundStakes(state: S, round: Round): RoundStakes | null;
   /** Where a bonus part belonging to this grant goes now (active: the bonus account). */
   destination(state: S, bonus_id: string): BonusDestination;
-  won(batch: Batch, state: S, round: Round, play: Omit<BonusPlay, 'kind' | 'round_key' | 'contribution_minor' | 'rolled_back'>): void;
+  won(
+    batch: Batch,
+    state: S,
+    round: Round,
+    play: Omit<BonusPlay, 'kind' | 'round_key' | 'contribution_minor' | 'rolled_back'>,
+  ): void;
   /** The split of a bet or win, if it was made with a bonus. */
   playOf(state: S, transfer_id: string): BonusPlay | undefined;
   /** A bet or win was refunded: mark it, take back a bet's contribution while its bonus is active. */
@@ -82,7 +92,10 @@ export function bonusAccount(player: string, asset: string): AccountKey {
  * learns which players a batch names.
  */
 export function bonusAccountNeeds(player: string, asset: string): AccountNeed[] {
-  return [{ key: bonusAccount(player, asset), create: false }, { key: systemAccount('bonus_pool', asset), create: true }];
+  return [
+    { key: bonusAccount(player, asset), create: false },
+    { key: systemAccount('bonus_pool', asset), create: true },
+  ];
 }
 
 /** SPEC §5: `balance` in game answers is the playable total, cash + bonus. */

@@ -40,7 +40,10 @@ export interface GameRow {
   name: string | null;
 }
 
-export function catalogOf(games: readonly Pick<GameRow, 'provider' | 'game' | 'category'>[], contributions: readonly { category: string; percent: number }[]): GameCatalog {
+export function catalogOf(
+  games: readonly Pick<GameRow, 'provider' | 'game' | 'category'>[],
+  contributions: readonly { category: string; percent: number }[],
+): GameCatalog {
   const table: Contributions = { ...DEFAULT_CONTRIBUTIONS };
   for (const row of contributions) table[row.category as GameCategory] = Number(row.percent);
   return { categories: new Map(games.map((g) => [gameKey(g.provider, g.game), g.category])), contributions: table };

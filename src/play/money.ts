@@ -37,7 +37,16 @@ export interface TransferRefs {
   external_id?: string;
 }
 
-function move(batch: Batch, round: Round, kind: keyof typeof PLAY_TRANSFER_KINDS, amount_minor: bigint, refs: TransferRefs, refusals: ProtocolRefusals, reverses?: { kind: 'bet' | 'win'; transfer_id: string | null }, bonus_side?: AccountKey): Outcome<TransferRecord> {
+function move(
+  batch: Batch,
+  round: Round,
+  kind: keyof typeof PLAY_TRANSFER_KINDS,
+  amount_minor: bigint,
+  refs: TransferRefs,
+  refusals: ProtocolRefusals,
+  reverses?: { kind: 'bet' | 'win'; transfer_id: string | null },
+  bonus_side?: AccountKey,
+): Outcome<TransferRecord> {
   const { house } = accountsOfRound(round);
   const player = bonus_side ?? accountsOfRound(round).player;
   const to_player = kind === 'win' || (kind === 'rollback' && reverses?.kind === 'bet');
@@ -51,12 +60,22 @@ function move(batch: Batch, round: Round, kind: keyof typeof PLAY_TRANSFER_KINDS
     metadata: { surface: round.surface, provider: round.provider, game: round.game, round: round.round_id },
   });
   if (result.ok) return result;
-  const row = { INSUFFICIENT_FUNDS: refusals.insufficient_funds, BALANCE_LIMIT: refusals.balance_limit, ACCOUNT_NOT_FOUND: refusals.account_not_found }[result.refusal];
+  const row = {
+    INSUFFICIENT_FUNDS: refusals.insufficient_funds,
+    BALANCE_LIMIT: refusals.balance_limit,
+    ACCOUNT_NOT_FOUND: refusals.account_not_found,
+  }[result.refusal];
   return refuse(row, refusals.describe?.(result.refusal, amount_minor));
 }
 
 /** A bet: player → house (amount > 0); with an active bonus, cash first, then bonus money. */
-export function stake(batch: Batch, round: Round, amount_minor: bigint, refs: TransferRefs, refusals: ProtocolRefusals): Outcome<TransferRecord> {
+export function stake(
+  batch: Batch,
+  round: Round,
+  amount_minor: bigint,
+  refs: TransferRefs,
+  refusals: ProtocolRefusals,
+): Outcome<TransferRecord> {
   const found = bonusOf(batch);
   const usable = found?.hook.usable(batch, found.state, round) ?? null;
   if (!found || !usable) {
@@ -77,7 +96,12 @@ export function stake(batch: Batch, round: Round, amount_minor: bigint, refs: Tr
   }
   const moved = split(batch, round, 'bet', { cash_minor, bonus_minor, bonus_from: bonus }, refs, refusals);
   if (!moved.ok) return moved;
-  found.hook.staked(batch, found.state, round, { transfer_id: moved.value.id, bonus_id: usable.bonus_id, cash_minor, bonus_minor });
+  found.hook.staked(batch, found.state, round, {
+    transfer_id: moved.value.id,
+    bonus_id: usable.bonus_id,
+    cash_minor,
+    bonus_minor,
+  });
   emit(batch, { type: 'bet', round, amount_minor, bonus_minor, at: batch.book.created_at });
   return moved;
 }
@@ -87,7 +111,13 @@ export function stake(batch: Batch, round: Round, amount_minor: bigint, refs: Tr
  * A round staked partly with bonus money is paid in its cash : bonus proportion, the bonus part rounded
  * down, to wherever that bonus now sends it (its account while active, cash once converted, the pool once ended).
  */
-export function pay(batch: Batch, round: Round, amount_minor: bigint, refs: TransferRefs, refusals: ProtocolRefusals): Outcome<TransferRecord | null> {
+export function pay(
+  batch: Batch,
+  round: Round,
+  amount_minor: bigint,
+  refs: TransferRefs,
+  refusals: ProtocolRefusals,
+): Outcome<TransferRecord | null> {
   if (amount_minor === 0n) {
     emit(batch, { type: 'win', round, amount_minor, at: batch.book.created_at });
     return succeed(null);
@@ -101,12 +131,28 @@ export function pay(batch: Batch, round: Round, amount_minor: bigint, refs: Tran
   }
   const bonus_minor = (amount_minor * stakes.bonus_minor) / (stakes.cash_minor + stakes.bonus_minor);
   const bonus_to = found.hook.destination(found.state, stakes.bonus_id);
-  const parts = { cash_minor: amount_minor - bonus_minor, bonus_minor, bonus_from: destinationAccount(bonus_to, round.player, round.currency) };
+  const parts = {
+    cash_minor: amount_minor - bonus_minor,
+    bonus_minor,
+    bonus_from: destinationAccount(bonus_to, round.player, round.currency),
+  };
   const moved = split(batch, round, 'win', parts, refs, refusals);
   if (!moved.ok) return moved;
-  found.hook.won(batch, found.state, round, { transfer_id: moved.value.id, bonus_id: stakes.bonus_id, cash_minor: parts.cash_minor, bonus_minor, bonus_to });
+  found.hook.won(batch, found.state, round, {
+    transfer_id: moved.value.id,
+    bonus_id: stakes.bonus_id,
+    cash_minor: parts.cash_minor,
+    bonus_minor,
+    bonus_to,
+  });
   // Paid to bonus money only while the grant is active (to cash once converted, to the pool once ended).
-  emit(batch, { type: 'win', round, amount_minor, bonus_minor: bonus_to === 'bonus' ? bonus_minor : 0n, at: batch.book.created_at });
+  emit(batch, {
+    type: 'win',
+    round,
+    amount_minor,
+    bonus_minor: bonus_to === 'bonus' ? bonus_minor : 0n,
+    at: batch.book.created_at,
+  });
   return moved;
 }
 
@@ -116,25 +162,60 @@ export function pay(batch: Batch, round: Round, amount_minor: bigint, refs: Tran
  * bonus is reversed part by part: a bet's bonus part goes where its bonus now sends it, a win's comes
  * back from where it went.
  */
-export function refund(batch: Batch, round: Round, original: { kind: 'bet' | 'win'; amount_minor: bigint; transfer_id: string | null; at: Date }, refs: TransferRefs, refusals: ProtocolRefusals): Outcome<TransferRecord | null> {
-  const event = { type: 'rollback' as const, round, amount_minor: original.amount_minor, at: batch.book.created_at, original: { kind: original.kind, at: original.at } };
+export function refund(
+  batch: Batch,
+  round: Round,
+  original: { kind: 'bet' | 'win'; amount_minor: bigint; transfer_id: string | null; at: Date },
+  refs: TransferRefs,
+  refusals: ProtocolRefusals,
+): Outcome<TransferRecord | null> {
+  const event = {
+    type: 'rollback' as const,
+    round,
+    amount_minor: original.amount_minor,
+    at: batch.book.created_at,
+    original: { kind: original.kind, at: original.at },
+  };
   if (original.amount_minor === 0n) {
     emit(batch, event);
     return succeed(null);
   }
   const found = bonusOf(batch);
   const play = original.transfer_id === null ? undefined : found?.hook.playOf(found.state, original.transfer_id);
-  const moved = found && play ? refundSplit(batch, round, found, play, original, refs, refusals) : move(batch, round, 'rollback', original.amount_minor, refs, refusals, original);
+  const moved =
+    found && play
+      ? refundSplit(batch, round, found, play, original, refs, refusals)
+      : move(batch, round, 'rollback', original.amount_minor, refs, refusals, original);
   // The bonus part the original counted (a bet's stake; a win's only if it was paid to bonus money).
   const bonus_minor = !play ? 0n : play.kind === 'bet' || play.bonus_to === 'bonus' ? play.bonus_minor : 0n;
   if (moved.ok) emit(batch, { ...event, bonus_minor });
   return moved;
 }
 
-function refundSplit(batch: Batch, round: Round, found: { hook: BonusHook<unknown>; state: unknown }, play: NonNullable<ReturnType<BonusHook<unknown>['playOf']>>, original: { kind: 'bet' | 'win'; transfer_id: string | null }, refs: TransferRefs, refusals: ProtocolRefusals): Outcome<TransferRecord> {
+function refundSplit(
+  batch: Batch,
+  round: Round,
+  found: { hook: BonusHook<unknown>; state: unknown },
+  play: NonNullable<ReturnType<BonusHook<unknown>['playOf']>>,
+  original: { kind: 'bet' | 'win'; transfer_id: string | null },
+  refs: TransferRefs,
+  refusals: ProtocolRefusals,
+): Outcome<TransferRecord> {
   const bonus_to = original.kind === 'bet' ? found.hook.destination(found.state, play.bonus_id) : play.bonus_to;
-  const parts = { cash_minor: play.cash_minor, bonus_minor: play.bonus_minor, bonus_from: destinationAccount(bonus_to, round.player, round.currency) };
-  const moved = split(batch, round, 'rollback', parts, refs, refusals, original as { kind: 'bet' | 'win'; transfer_id: string });
+  const parts = {
+    cash_minor: play.cash_minor,
+    bonus_minor: play.bonus_minor,
+    bonus_from: destinationAccount(bonus_to, round.player, round.currency),
+  };
+  const moved = split(
+    batch,
+    round,
+    'rollback',
+    parts,
+    refs,
+    refusals,
+    original as { kind: 'bet' | 'win'; transfer_id: string },
+  );
   if (moved.ok) found.hook.reversed(found.state, play);
   return moved;
 }
@@ -144,7 +225,15 @@ function refundSplit(batch: Batch, round: Round, found: { hook: BonusHook<unknow
  * carries the protocol's references and is the one protocols answer with). `bonus_from` is the bonus
  * part's player-side account: where a stake takes it from, or where a win or refund sends it.
  */
-function split(batch: Batch, round: Round, kind: keyof typeof PLAY_TRANSFER_KINDS, parts: { cash_minor: bigint; bonus_minor: bigint; bonus_from: AccountKey }, refs: TransferRefs, refusals: ProtocolRefusals, reverses?: { kind: 'bet' | 'win'; transfer_id: string }): Outcome<TransferRecord> {
+function split(
+  batch: Batch,
+  round: Round,
+  kind: keyof typeof PLAY_TRANSFER_KINDS,
+  parts: { cash_minor: bigint; bonus_minor: bigint; bonus_from: AccountKey },
+  refs: TransferRefs,
+  refusals: ProtocolRefusals,
+  reverses?: { kind: 'bet' | 'win'; transfer_id: string },
+): Outcome<TransferRecord> {
   let first: TransferRecord | undefined;
   if (parts.cash_minor > 0n) {
     const moved = move(batch, round, kind, parts.cash_minor, refs, refusals, reverses);
@@ -166,5 +255,10 @@ function minOf(a: bigint, b: bigint): bigint {
 
 /** An action that arrived already rolled back (a pre-rollback named it): no money moves, but reports count it. */
 export function recordCancelled(batch: Batch, round: Round, kind: 'bet' | 'win', amount_minor: bigint): void {
-  emit(batch, { type: kind === 'bet' ? 'cancelled_bet' : 'cancelled_win', round, amount_minor, at: batch.book.created_at });
+  emit(batch, {
+    type: kind === 'bet' ? 'cancelled_bet' : 'cancelled_win',
+    round,
+    amount_minor,
+    at: batch.book.created_at,
+  });
 }

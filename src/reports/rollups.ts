@@ -70,7 +70,15 @@ function deltaOf(state: State, round: Round, at: Date): RollupDelta {
   const previous = state.get(key);
   const delta: RollupDelta = previous
     ? { ...previous }
-    : { player: round.player, currency: round.currency, hour_start: new Date(hour_ms), surface: round.surface, provider: round.provider, game: round.game, ...GameTotals.zero() };
+    : {
+        player: round.player,
+        currency: round.currency,
+        hour_start: new Date(hour_ms),
+        surface: round.surface,
+        provider: round.provider,
+        game: round.game,
+        ...GameTotals.zero(),
+      };
   state.set(key, delta);
   return delta;
 }
@@ -79,7 +87,8 @@ function upsertRollups(tx: TransactionSql, deltas: RollupDelta[]): PendingStatem
   if (deltas.length === 0) return [];
   const col = <T>(f: (d: RollupDelta) => T) => deltas.map(f);
   const num = (f: (d: RollupDelta) => bigint) => deltas.map((d) => String(f(d)));
-  return [tx`
+  return [
+    tx`
     insert into game_rollups as r (player, currency, hour_start, surface, provider, game, actions, bet_count, bets_minor, wins_minor,
       rolled_back_bets_minor, rolled_back_wins_minor)
     select * from unnest(
@@ -93,5 +102,6 @@ function upsertRollups(tx: TransactionSql, deltas: RollupDelta[]): PendingStatem
       bets_minor = r.bets_minor + excluded.bets_minor,
       wins_minor = r.wins_minor + excluded.wins_minor,
       rolled_back_bets_minor = r.rolled_back_bets_minor + excluded.rolled_back_bets_minor,
-      rolled_back_wins_minor = r.rolled_back_wins_minor + excluded.rolled_back_wins_minor`];
+      rolled_back_wins_minor = r.rolled_back_wins_minor + excluded.rolled_back_wins_minor`,
+  ];
 }

@@ -2,7 +2,8 @@ import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, REPORT_PAGE_NUMBER_MAX, STRING_LENGTH
 
 /** JSON Schemas of the aggregator RTP reports (SPEC §2): Ajv validates with them, /docs is generated from them. */
 
-const text = (description: string) => ({ type: 'string', minLength: 1, maxLength: STRING_LENGTH_MAX, description }) as const;
+const text = (description: string) =>
+  ({ type: 'string', minLength: 1, maxLength: STRING_LENGTH_MAX, description }) as const;
 
 const isoTime = (description: string) => ({ type: 'string', format: 'date-time', description }) as const;
 
@@ -31,20 +32,35 @@ export const rtpUserParamsSchema = {
 } as const;
 
 // Sums may exceed 2^53 − 1; they are then written as exact integer digits (see totalToJson).
-const count = { type: 'integer', description: 'Exact integer; sums beyond 2^53 − 1 are written in full, beyond what a double holds.' } as const;
-const ratioSchema = { type: ['number', 'null'], description: 'total_win / total_bet; null when total_bet is 0.' } as const;
+const count = {
+  type: 'integer',
+  description: 'Exact integer; sums beyond 2^53 − 1 are written in full, beyond what a double holds.',
+} as const;
+const ratioSchema = {
+  type: ['number', 'null'],
+  description: 'total_win / total_bet; null when total_bet is 0.',
+} as const;
 
 export const rtpRowSchema = {
   type: 'object',
-  required: ['user_id', 'currency', 'rounds', 'total_bet', 'total_win', 'total_rollback_bet', 'total_rollback_win', 'rtp'],
+  required: [
+    'user_id',
+    'currency',
+    'rounds',
+    'total_bet',
+    'total_win',
+    'total_rollback_bet',
+    'total_rollback_win',
+    'rtp',
+  ],
   properties: {
     user_id: { type: 'string' },
     currency: { type: 'string' },
     rounds: { ...count, description: 'Bets not rolled back.' },
     total_bet: { ...count, description: 'Minor units of bets not rolled back.' },
     total_win: { ...count, description: 'Minor units of wins not rolled back.' },
-    total_rollback_bet: { ...count, description: 'Minor units of bets rolled back (attributed to the bet\'s time).' },
-    total_rollback_win: { ...count, description: 'Minor units of wins rolled back (attributed to the win\'s time).' },
+    total_rollback_bet: { ...count, description: "Minor units of bets rolled back (attributed to the bet's time)." },
+    total_rollback_win: { ...count, description: "Minor units of wins rolled back (attributed to the win's time)." },
     rtp: ratioSchema,
   },
 } as const;
@@ -56,16 +72,34 @@ export const rtpListResponseSchema = {
     data: { type: 'array', items: rtpRowSchema },
     global_stats: {
       type: 'object',
-      required: ['total_users', 'total_rounds', 'total_bet', 'total_win', 'total_rollback_bet', 'total_rollback_win', 'total_rtp'],
+      required: [
+        'total_users',
+        'total_rounds',
+        'total_bet',
+        'total_win',
+        'total_rollback_bet',
+        'total_rollback_win',
+        'total_rtp',
+      ],
       properties: {
-        total_users: count, total_rounds: count, total_bet: count, total_win: count,
-        total_rollback_bet: count, total_rollback_win: count, total_rtp: ratioSchema,
+        total_users: count,
+        total_rounds: count,
+        total_bet: count,
+        total_win: count,
+        total_rollback_bet: count,
+        total_rollback_win: count,
+        total_rtp: ratioSchema,
       },
     },
     pagination: {
       type: 'object',
       required: ['page', 'limit', 'total', 'total_pages'],
-      properties: { page: count, limit: count, total: { ...count, description: 'Rows (player × currency) in the window.' }, total_pages: count },
+      properties: {
+        page: count,
+        limit: count,
+        total: { ...count, description: 'Rows (player × currency) in the window.' },
+        total_pages: count,
+      },
     },
   },
 } as const;

@@ -15,9 +15,10 @@ describe('game catalog', () => {
   test('the demo seed registers the five games of SPEC §5, listed in (provider, game) order', async () => {
     const r = await call(s.url, 'GET', '/v1/games?limit=1000', undefined, ADMIN);
     assert.equal(r.status, 200, r.text);
-    assert.deepEqual(r.json.games.map((g: any) => `${g.provider}:${g.game}=${g.category}`), [
-      'demo:blackjack=table', 'demo:roulette-live=live', 'demo:starburst=slots', 'jaqpot:1=slots', 'jaqpot:2=table',
-    ]);
+    assert.deepEqual(
+      r.json.games.map((g: any) => `${g.provider}:${g.game}=${g.category}`),
+      ['demo:blackjack=table', 'demo:roulette-live=live', 'demo:starburst=slots', 'jaqpot:1=slots', 'jaqpot:2=table'],
+    );
     assert.equal(r.json.next_cursor, null);
   });
 
@@ -28,9 +29,15 @@ describe('game catalog', () => {
     const changed = await call(s.url, 'PUT', '/v1/games/acme/mega', { category: 'slots' }, ADMIN);
     assert.deepEqual(changed.json, { provider: 'acme', game: 'mega', category: 'slots', name: 'Mega' });
     const first = await call(s.url, 'GET', '/v1/games?limit=2', undefined, ADMIN);
-    assert.deepEqual(first.json.games.map((g: any) => g.game), ['mega', 'blackjack']);
+    assert.deepEqual(
+      first.json.games.map((g: any) => g.game),
+      ['mega', 'blackjack'],
+    );
     const second = await call(s.url, 'GET', `/v1/games?limit=2&cursor=${first.json.next_cursor}`, undefined, ADMIN);
-    assert.deepEqual(second.json.games.map((g: any) => g.game), ['roulette-live', 'starburst']);
+    assert.deepEqual(
+      second.json.games.map((g: any) => g.game),
+      ['roulette-live', 'starburst'],
+    );
   });
 
   test('a category outside the four is a 400 naming the field; no key is a 401', async () => {
@@ -58,10 +65,22 @@ describe('contributions', () => {
     const missing = await call(s.url, 'PUT', '/v1/bonus/contributions', { slots: 100, table: 10, live: 0 }, ADMIN);
     assert.equal(missing.status, 400);
     assert.match(missing.json.message, /other/);
-    const high = await call(s.url, 'PUT', '/v1/bonus/contributions', { slots: 101, table: 10, live: 0, other: 0 }, ADMIN);
+    const high = await call(
+      s.url,
+      'PUT',
+      '/v1/bonus/contributions',
+      { slots: 101, table: 10, live: 0, other: 0 },
+      ADMIN,
+    );
     assert.equal(high.status, 400);
     assert.match(high.json.message, /slots/);
-    const fraction = await call(s.url, 'PUT', '/v1/bonus/contributions', { slots: 50.5, table: 10, live: 0, other: 0 }, ADMIN);
+    const fraction = await call(
+      s.url,
+      'PUT',
+      '/v1/bonus/contributions',
+      { slots: 50.5, table: 10, live: 0, other: 0 },
+      ADMIN,
+    );
     assert.equal(fraction.status, 400);
   });
 });

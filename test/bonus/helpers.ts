@@ -16,7 +16,13 @@ export const inOneHour = () => new Date(Date.now() + 3_600_000).toISOString();
 
 /** POST a grant with a fresh Idempotency-Key (or the one given). */
 export function grant(s: TestServer, player: string, body: Record<string, unknown>, key: string = randomUUID()) {
-  return call(s.url, 'POST', `/v1/players/${encodeURIComponent(player)}/bonuses`, { asset: 'USD', wagering_multiplier: 10, expires_at: inOneHour(), ...body }, { ...ADMIN, 'idempotency-key': key });
+  return call(
+    s.url,
+    'POST',
+    `/v1/players/${encodeURIComponent(player)}/bonuses`,
+    { asset: 'USD', wagering_multiplier: 10, expires_at: inOneHour(), ...body },
+    { ...ADMIN, 'idempotency-key': key },
+  );
 }
 
 export async function grantOk(s: TestServer, player: string, body: Record<string, unknown>) {

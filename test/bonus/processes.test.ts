@@ -24,14 +24,22 @@ after(async () => {
 });
 
 const bet = (base: string, user: string, amount: number) =>
-  processCall(base, { user_id: user, currency: 'USD', game: 'demo:starburst', game_id: uid('round'), actions: [{ action: 'bet', action_id: uid('b'), amount }] });
+  processCall(base, {
+    user_id: user,
+    currency: 'USD',
+    game: 'demo:starburst',
+    game_id: uid('round'),
+    actions: [{ action: 'bet', action_id: uid('b'), amount }],
+  });
 
 describe('two processes', () => {
   test('20 bets of 25 split across two processes on a 100 bonus at 10× with 400 cash: wagered exactly 500, balance 0', async () => {
     const user = uid('two');
     await fund(server, user, 400n);
     await grantOk(server, user, { amount: 100 });
-    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => bet(i % 2 ? second.url : server.url, user, 25)));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => bet(i % 2 ? second.url : server.url, user, 25)),
+    );
     for (const r of results) assert.equal(r.status, 200, r.text);
     const [b] = await bonuses(server, user);
     assert.deepEqual([b.wagered, b.bonus_balance, b.status], [500, 0, 'active']);
@@ -41,8 +49,11 @@ describe('two processes', () => {
   test('two grants at once from two processes: exactly one is active, the other pending, and one grant of money moved', async () => {
     const user = uid('two');
     const body = { asset: 'USD', amount: 100, wagering_multiplier: 1, expires_at: inOneHour() };
-    const grants = await Promise.all([server.url, second.url].map((base) =>
-      call(base, 'POST', `/v1/players/${user}/bonuses`, body, { ...ADMIN, 'idempotency-key': randomUUID() })));
+    const grants = await Promise.all(
+      [server.url, second.url].map((base) =>
+        call(base, 'POST', `/v1/players/${user}/bonuses`, body, { ...ADMIN, 'idempotency-key': randomUUID() }),
+      ),
+    );
     for (const g of grants) assert.equal(g.status, 201, g.text);
     assert.deepEqual(grants.map((g) => g.json.status).sort(), ['active', 'pending']);
     assert.equal((await wallet(server, user)).bonus_balances.USD, 100);
@@ -54,7 +65,9 @@ describe('two processes', () => {
     await grantOk(server, user, { amount: 100, wagering_multiplier: 1 });
     // Cash first: the first four bets take the 100 cash and reach the requirement, converting the untouched
     // 100 bonus to cash; the last four stake that converted cash.
-    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => bet(i % 2 ? second.url : server.url, user, 25)));
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => bet(i % 2 ? second.url : server.url, user, 25)),
+    );
     for (const r of results) assert.equal(r.status, 200, r.text);
     const [b] = await bonuses(server, user);
     assert.deepEqual([b.status, b.wagered], ['converted', 100]);
@@ -63,6 +76,9 @@ describe('two processes', () => {
     const converts = await server.db.sql`
       select t.amount_minor from transfers t join accounts a on a.id = t.to_account_id
       where t.kind = 'bonus_convert' and a.owner = ${user}`;
-    assert.deepEqual(converts.map((t) => t.amount_minor), [100n]);
+    assert.deepEqual(
+      converts.map((t) => t.amount_minor),
+      [100n],
+    );
   });
 });

@@ -30,7 +30,10 @@ function wsUrl(base: string, query = ''): string {
 }
 
 /** Opens a socket; resolves with it and its messages, or rejects with the refused status. */
-function open(url: string, protocols: string[] = []): Promise<{ socket: WebSocket; messages: unknown[]; next(): Promise<unknown> }> {
+function open(
+  url: string,
+  protocols: string[] = [],
+): Promise<{ socket: WebSocket; messages: unknown[]; next(): Promise<unknown> }> {
   return new Promise((resolve, reject) => {
     const socket = new WebSocket(url, protocols);
     const messages: unknown[] = [];
@@ -41,12 +44,17 @@ function open(url: string, protocols: string[] = []): Promise<{ socket: WebSocke
       if (waiter) waiter(m);
       else messages.push(m);
     });
-    socket.on('unexpected-response', (_req, res) => reject(Object.assign(new Error(`refused ${res.statusCode}`), { status: res.statusCode })));
+    socket.on('unexpected-response', (_req, res) =>
+      reject(Object.assign(new Error(`refused ${res.statusCode}`), { status: res.statusCode })),
+    );
     socket.on('error', reject);
-    socket.on('open', () => resolve({
-      socket, messages,
-      next: () => (messages.length ? Promise.resolve(messages.shift()) : new Promise((r) => waiters.push(r))),
-    }));
+    socket.on('open', () =>
+      resolve({
+        socket,
+        messages,
+        next: () => (messages.length ? Promise.resolve(messages.shift()) : new Promise((r) => waiters.push(r))),
+      }),
+    );
   });
 }
 
@@ -97,14 +105,25 @@ describe('live progress socket', () => {
     client.socket.send(JSON.stringify({ subscribe: player }));
     await client.next();
     const bet = await processCall(one.url, {
-      user_id: player, currency: 'USD', game: 'demo:starburst', game_id: `r-${player}`, finished: false,
+      user_id: player,
+      currency: 'USD',
+      game: 'demo:starburst',
+      game_id: `r-${player}`,
+      finished: false,
       actions: [{ action: 'bet', action_id: `b-${player}`, amount: 50 }],
     });
     assert.equal(bet.status, 200, bet.text);
     const message = (await client.next()) as Record<string, unknown>;
     assert.deepEqual(message, {
-      type: 'bonus', bonusId: granted.bonusId, playerId: player, asset: 'USD', status: 'active',
-      bonus_balance: 50, wagered: 50, required: 1000, percent: 5,
+      type: 'bonus',
+      bonusId: granted.bonusId,
+      playerId: player,
+      asset: 'USD',
+      status: 'active',
+      bonus_balance: 50,
+      wagered: 50,
+      required: 1000,
+      percent: 5,
     });
     client.socket.close();
   });
