@@ -89,7 +89,8 @@ export class RoundSource implements RequestSource {
   next(into: SignedRequest): void {
     const player = this.rng.below(this.prefixes.length);
     const round = this.run_id + (this.sequence++).toString(36);
-    const poison = this.poison_share > 0 && this.rng.below(POISON_SHARE_RESOLUTION) < this.poison_share * POISON_SHARE_RESOLUTION;
+    const poison =
+      this.poison_share > 0 && this.rng.below(POISON_SHARE_RESOLUTION) < this.poison_share * POISON_SHARE_RESOLUTION;
     let body = `${this.prefixes[player]}${round}","finished":true,"actions":[`;
     let net = 0;
     for (let k = 0; k < this.rounds_per_request; k += 1) {

@@ -145,7 +145,15 @@ export async function runBench(options: BenchOptions, io: BenchIo): Promise<Benc
     const rng = new Rng(options.seed);
     // The prefill (many rounds per request) is never poisoned; measured phases are, at --poison-share.
     const phase = (label: string, tag: string, rounds: number) =>
-      new RoundSource(player_ids, `${run_id}.${tag}.`, options.aggregator_secret, rng, rounds, 'USD', rounds === 1 ? options.poison_share : 0);
+      new RoundSource(
+        player_ids,
+        `${run_id}.${tag}.`,
+        options.aggregator_secret,
+        rng,
+        rounds,
+        'USD',
+        rounds === 1 ? options.poison_share : 0,
+      );
     if (options.prefill_actions > 0 && options.baseline) {
       const result = await measure('croupier (empty db)', options, phase_io, target, book, phase('baseline', 'a', 1));
       unknown.push(...result.unknown);

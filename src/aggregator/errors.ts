@@ -3,7 +3,7 @@ import { PLAYER_BALANCE_MAX_MINOR } from '../platform/limits.ts';
 
 /**
  * Error rows of the aggregator surface (composed into the one registry in app/errors.ts).
- * SPEC §2 fixes 100 and 110; 120, 130 and 140 continue its numbering for the other refusals it names.
+ * SPEC §2 fixes 100 and 110, §5 fixes 101; 120, 130 and 140 continue its numbering for the other refusals it names.
  * Validation, unknown currency, signature and size errors use the shared platform rows.
  */
 export const AGGREGATOR_ERRORS = defineErrors({
@@ -11,6 +11,11 @@ export const AGGREGATOR_ERRORS = defineErrors({
     code: 100,
     http_status: 400,
     message: 'Player has not enough funds to process an action',
+  },
+  AGGREGATOR_BONUS_MAX_BET: {
+    code: 101,
+    http_status: 400,
+    message: 'Bet exceeds the maximum bet allowed while a bonus is wagered',
   },
   AGGREGATOR_ACTION_CONFLICT: {
     code: 110,

@@ -5,7 +5,8 @@ import { assert } from '../platform/assert.ts';
 import { refuse, succeed, type Outcome } from '../platform/outcome.ts';
 import { uuidv7 } from '../platform/uuid.ts';
 import { pay, recordCancelled, refund, stake, type ProtocolRefusals } from '../play/money.ts';
-import { accountsOfRound, gameOf, type Round } from '../play/round.ts';
+import { playableBalance } from '../play/bonus.ts';
+import { gameOf, type Round } from '../play/round.ts';
 import { BatchState } from './batch-state.ts';
 import { AGGREGATOR_ERRORS } from './errors.ts';
 import { insertActions, loadActions, markRolledBack } from './store.ts';
@@ -15,6 +16,7 @@ import type { ActionInput, ActionRow, ProcessInput, ProcessResult } from './type
 const REFUSALS: ProtocolRefusals = {
   insufficient_funds: AGGREGATOR_ERRORS.AGGREGATOR_INSUFFICIENT_FUNDS,
   balance_limit: AGGREGATOR_ERRORS.AGGREGATOR_BALANCE_LIMIT,
+  bonus_max_bet: AGGREGATOR_ERRORS.AGGREGATOR_BONUS_MAX_BET,
   // The player's wallet is created on first sight (its account is in every batch that names it).
   account_not_found: AGGREGATOR_ERRORS.AGGREGATOR_INSUFFICIENT_FUNDS,
 };
@@ -53,14 +55,19 @@ export const processHandler: CommandHandler<ProcessInput, ProcessResult, BatchSt
   },
 
   apply(batch: Batch, input: ProcessInput, state: BatchState): Outcome<ProcessResult> {
-    const round = roundOf(input);
+    // Without a game_id the request is the round (SPEC §5); action ids are unique, so the first one names it.
+    const round: Round = {
+      ...roundOf(input),
+      request_key: input.game_id === null ? `request:${input.actions[0]?.action_id}` : undefined,
+    };
     const transactions = [];
     for (const action of input.actions) {
       const decided = decideAction(batch, state, round, input, action);
       if (!decided.ok) return decided;
       transactions.push({ action_id: action.action_id, tx_id: decided.value });
     }
-    return succeed({ transactions, balance_minor: batch.book.balance(accountsOfRound(round).player) });
+    // SPEC §5: the playable total, cash + bonus.
+    return succeed({ transactions, balance_minor: playableBalance(batch.book, round.player, round.currency) });
   },
 
   // Unawaited: the writer pipelines these behind the ledger's writes, with COMMIT, in one round trip.

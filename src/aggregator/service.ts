@@ -2,6 +2,7 @@ import type { AppContext } from '../ledger/context.ts';
 import { PLATFORM_ERRORS } from '../platform/platform-errors.ts';
 import { amountFromJson } from '../platform/money.ts';
 import { refuse, succeed, type Outcome } from '../platform/outcome.ts';
+import { bonusAccount, bonusAccountNeeds } from '../play/bonus.ts';
 import { accountsOfRound } from '../play/round.ts';
 import { processHandler, roundOf } from './handler.ts';
 import type { ActionInput, ActionKind, ProcessInput, ProcessResult } from './types.ts';
@@ -44,6 +45,7 @@ export async function processRequest(ctx: AppContext, body: ProcessBody): Promis
     accounts: [
       { key: player, create: true },
       { key: house, create: true },
+      ...bonusAccountNeeds(input.user_id, input.currency),
     ],
   });
   return outcome.ok ? succeed({ game_id: input.game_id, ...outcome.value }) : outcome;
@@ -57,8 +59,10 @@ async function balanceOf(ctx: AppContext, user_id: string, currency: string): Pr
     await ctx.ledger.ensureAccounts([player]);
     account = (await ctx.ledger.account(player))!;
   }
+  // SPEC §5: the playable total, cash + bonus.
+  const bonus = await ctx.ledger.account(bonusAccount(user_id, currency));
   await ctx.ledger.durable();
-  return account.balance_minor;
+  return account.balance_minor + (bonus?.balance_minor ?? 0n);
 }
 
 function invalid(index: number, field: string, rule: string): Outcome<never> {

@@ -1,4 +1,6 @@
 import { aggregatorModule } from '../aggregator/module.ts';
+import { bonusModule } from '../bonus/module.ts';
+import { bonusParticipant } from '../bonus/participant.ts';
 import type { DomainModule } from '../ledger/context.ts';
 import type { BatchParticipant } from '../ledger/command.ts';
 import { ledgerModule } from '../ledger/module.ts';
@@ -25,6 +27,7 @@ export const MODULES: readonly DomainModule[] = [
   operatorsModule,
   seamlessModule,
   reportsModule,
+  bonusModule,
   liveModule,
   transactionsModule,
   transactionsWorkerModule,
@@ -34,9 +37,13 @@ export const MODULES: readonly DomainModule[] = [
 
 /**
  * Modules that ride along with every ledger batch, in the order they hear play events. Report rollups
- * are fed by both game surfaces in the same transaction as the money.
+ * are fed by both game surfaces in the same transaction as the money; bonus wagering (play's BonusHook)
+ * splits stakes and wins and counts wagering in the same batch.
  */
-export const PARTICIPANTS: readonly BatchParticipant<unknown>[] = [rollupParticipant as BatchParticipant<unknown>];
+export const PARTICIPANTS: readonly BatchParticipant<unknown>[] = [
+  rollupParticipant as BatchParticipant<unknown>,
+  bonusParticipant as BatchParticipant<unknown>,
+];
 
 /** Roles this build can run: those some module serves, and the mock upstream (a system of its own, app/transactions-mock.ts). */
 export const AVAILABLE_ROLES: Role[] = [...new Set<Role>([...MODULES.flatMap((m) => m.roles), 'transactions-mock'])];

@@ -6,6 +6,19 @@ import { createAccounts, findAccountIds } from './store.ts';
 import { accountKeyString } from './types.ts';
 
 /**
+ * A player's cash account is created with its bonus account (SPEC §5; migration 050 did the same for the
+ * players before it). Every game command lists the bonus account without creating it; were it missing,
+ * the look-up of a missing account — never cached — would cost every batch of that player two round
+ * trips. With the twin it is found once, cached, and a player without a bonus costs nothing.
+ */
+function withBonusTwins(needs: AccountNeed[]): AccountNeed[] {
+  const twins = needs
+    .filter((n) => n.key.kind === 'player' && n.key.purpose === 'cash')
+    .map((n): AccountNeed => ({ key: { ...n.key, purpose: 'bonus' }, create: true }));
+  return twins.length === 0 ? needs : [...needs, ...twins];
+}
+
+/**
  * Account key → id, cached: ids never change once an account exists, so the hot path skips the
  * lookup for every account it has seen. Bounded; when full it starts over (a cold lookup is cheap).
  */
@@ -40,7 +53,7 @@ export class AccountDirectory {
       // Nothing may run outside the transaction if BEGIN failed. Then insert and look-up pipelined:
       // the look-up runs after the insert on the connection and sees its rows.
       await begun;
-      const toCreate: AccountNeed[] = [...missing.values()].filter((n) => n.create);
+      const toCreate: AccountNeed[] = withBonusTwins([...missing.values()].filter((n) => n.create));
       const creating = createAccounts(tx, toCreate);
       const [rows] = await Promise.all([
         findAccountIds(

@@ -64,7 +64,7 @@ export interface BatchParticipant<S, Rows = unknown> {
    * What to tell other processes once the batch is durable (platform/live.ts): published by the writer
    * with one NOTIFY per payload after the WAL flush — never before, so nothing not yet durable is shown.
    */
-  live?(state: S): LiveMessage[];
+  live?(state: S, book: Book): LiveMessage[];
 }
 
 /** A postgres.js query created but not yet awaited. */

@@ -392,7 +392,7 @@ export class GroupCommitWriter {
       // Only committed accounts enter the id cache.
       this.accounts.remember(resolved.created);
       const durable = flush.then(() => undefined).finally(() => conn.release());
-      const live = participants.flatMap(({ participant, state }) => participant.live?.(state) ?? []);
+      const live = participants.flatMap(({ participant, state }) => participant.live?.(state, book) ?? []);
       return { outcomes, durable, live };
     } catch (error) {
       // The transaction must be over before the connection goes back to the pool: a dispatched COMMIT

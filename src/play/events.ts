@@ -6,10 +6,25 @@ import type { Round } from './round.ts';
  * (report rollups; bonus wagering next). `at` is the batch's processing time. A rollback names the
  * kind and processing time of what it reversed, so a rollup can take it back from the right hour.
  * A `cancelled` action arrived already rolled back (an aggregator pre-rollback): no money, but it counts.
+ * `bonus_minor` is the part of `amount_minor` staked with or paid to bonus money (SPEC §5, for §6's
+ * bonus_bets and bonus_wins); absent means none.
  */
 export type PlayEvent =
-  | { type: 'bet' | 'win' | 'cancelled_bet' | 'cancelled_win'; round: Round; amount_minor: bigint; at: Date }
-  | { type: 'rollback'; round: Round; amount_minor: bigint; at: Date; original: { kind: 'bet' | 'win'; at: Date } };
+  | {
+      type: 'bet' | 'win' | 'cancelled_bet' | 'cancelled_win';
+      round: Round;
+      amount_minor: bigint;
+      bonus_minor?: bigint;
+      at: Date;
+    }
+  | {
+      type: 'rollback';
+      round: Round;
+      amount_minor: bigint;
+      bonus_minor?: bigint;
+      at: Date;
+      original: { kind: 'bet' | 'win'; at: Date };
+    };
 
 /** A batch participant that also hears every play event of the batch (through the journal, so a refused command's events vanish). */
 export interface PlayParticipant<S> extends BatchParticipant<S> {

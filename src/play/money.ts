@@ -1,7 +1,9 @@
 import type { Batch } from '../ledger/command.ts';
-import type { LedgerRefusal, TransferRecord } from '../ledger/types.ts';
+import type { AccountKey, LedgerRefusal, TransferRecord } from '../ledger/types.ts';
+import { assert } from '../platform/assert.ts';
 import type { ErrorDefinition } from '../platform/error-table.ts';
 import { refuse, succeed, type Outcome } from '../platform/outcome.ts';
+import { bonusAccount, bonusOf, destinationAccount, type BonusHook } from './bonus.ts';
 import { emit } from './events.ts';
 import { accountsOfRound, type Round } from './round.ts';
 
@@ -12,6 +14,9 @@ import { accountsOfRound, type Round } from './round.ts';
  */
 export const PLAY_TRANSFER_KINDS = { bet: 'bet', win: 'win', rollback: 'rollback' } as const;
 
+/** The parts of game money that are bonus money (SPEC §5) carry their own kinds. */
+export const BONUS_PLAY_TRANSFER_KINDS = { bet: 'bonus_bet', win: 'bonus_win', rollback: 'bonus_rollback' } as const;
+
 /** How a protocol answers the ledger's refusals: its own registry rows and sentences. */
 export interface ProtocolRefusals {
   /** The player's balance is too low (SPEC §2 code 100, §3 INSUFFICIENT_FUNDS). */
@@ -20,6 +25,8 @@ export interface ProtocolRefusals {
   balance_limit: ErrorDefinition;
   /** The player has no wallet in this currency (the casino does not open wallets). */
   account_not_found: ErrorDefinition;
+  /** The stake exceeds the active bonus's max_bet (SPEC §2 code 101, §3 BONUS_MAX_BET). */
+  bonus_max_bet: ErrorDefinition;
   /** A sentence naming the cause, for the refusal's message (undefined: the row's own). */
   describe?(refusal: LedgerRefusal, amount_minor: bigint): string | undefined;
 }
@@ -38,14 +45,16 @@ function move(
   refs: TransferRefs,
   refusals: ProtocolRefusals,
   reverses?: { kind: 'bet' | 'win'; transfer_id: string | null },
+  bonus_side?: AccountKey,
 ): Outcome<TransferRecord> {
-  const { player, house } = accountsOfRound(round);
+  const { house } = accountsOfRound(round);
+  const player = bonus_side ?? accountsOfRound(round).player;
   const to_player = kind === 'win' || (kind === 'rollback' && reverses?.kind === 'bet');
   const result = batch.book.transfer({
     from: to_player ? house : player,
     to: to_player ? player : house,
     amount_minor,
-    kind: PLAY_TRANSFER_KINDS[kind],
+    kind: bonus_side ? BONUS_PLAY_TRANSFER_KINDS[kind] : PLAY_TRANSFER_KINDS[kind],
     ...refs,
     reverses_id: reverses?.transfer_id ?? undefined,
     metadata: { surface: round.surface, provider: round.provider, game: round.game, round: round.round_id },
@@ -59,7 +68,7 @@ function move(
   return refuse(row, refusals.describe?.(result.refusal, amount_minor));
 }
 
-/** A bet: player → house (amount > 0). */
+/** A bet: player → house (amount > 0); with an active bonus, cash first, then bonus money. */
 export function stake(
   batch: Batch,
   round: Round,
@@ -67,12 +76,41 @@ export function stake(
   refs: TransferRefs,
   refusals: ProtocolRefusals,
 ): Outcome<TransferRecord> {
-  const moved = move(batch, round, 'bet', amount_minor, refs, refusals);
-  if (moved.ok) emit(batch, { type: 'bet', round, amount_minor, at: batch.book.created_at });
+  const found = bonusOf(batch);
+  const usable = found?.hook.usable(batch, found.state, round) ?? null;
+  if (!found || !usable) {
+    const moved = move(batch, round, 'bet', amount_minor, refs, refusals);
+    if (moved.ok) emit(batch, { type: 'bet', round, amount_minor, at: batch.book.created_at });
+    return moved;
+  }
+  if (usable.max_bet_minor !== null && amount_minor > usable.max_bet_minor) {
+    // The row's own sentence: SPEC §2 fixes the message of code 101 word for word.
+    return refuse(refusals.bonus_max_bet);
+  }
+  const { player } = accountsOfRound(round);
+  const bonus = bonusAccount(round.player, round.currency);
+  const cash_minor = minOf(batch.book.exists(player) ? batch.book.balance(player) : 0n, amount_minor);
+  const bonus_minor = amount_minor - cash_minor;
+  if (bonus_minor > (batch.book.exists(bonus) ? batch.book.balance(bonus) : 0n)) {
+    return refuse(refusals.insufficient_funds, refusals.describe?.('INSUFFICIENT_FUNDS', amount_minor));
+  }
+  const moved = split(batch, round, 'bet', { cash_minor, bonus_minor, bonus_from: bonus }, refs, refusals);
+  if (!moved.ok) return moved;
+  found.hook.staked(batch, found.state, round, {
+    transfer_id: moved.value.id,
+    bonus_id: usable.bonus_id,
+    cash_minor,
+    bonus_minor,
+  });
+  emit(batch, { type: 'bet', round, amount_minor, bonus_minor, at: batch.book.created_at });
   return moved;
 }
 
-/** A win: house → player. A win of 0 moves nothing (no transfer) but still counts as the round's result. */
+/**
+ * A win: house → player. A win of 0 moves nothing (no transfer) but still counts as the round's result.
+ * A round staked partly with bonus money is paid in its cash : bonus proportion, the bonus part rounded
+ * down, to wherever that bonus now sends it (its account while active, cash once converted, the pool once ended).
+ */
 export function pay(
   batch: Batch,
   round: Round,
@@ -84,14 +122,45 @@ export function pay(
     emit(batch, { type: 'win', round, amount_minor, at: batch.book.created_at });
     return succeed(null);
   }
-  const moved = move(batch, round, 'win', amount_minor, refs, refusals);
-  if (moved.ok) emit(batch, { type: 'win', round, amount_minor, at: batch.book.created_at });
+  const found = bonusOf(batch);
+  const stakes = found?.hook.roundStakes(found.state, round) ?? null;
+  if (!found || !stakes || stakes.bonus_minor === 0n) {
+    const moved = move(batch, round, 'win', amount_minor, refs, refusals);
+    if (moved.ok) emit(batch, { type: 'win', round, amount_minor, at: batch.book.created_at });
+    return moved;
+  }
+  const bonus_minor = (amount_minor * stakes.bonus_minor) / (stakes.cash_minor + stakes.bonus_minor);
+  const bonus_to = found.hook.destination(found.state, stakes.bonus_id);
+  const parts = {
+    cash_minor: amount_minor - bonus_minor,
+    bonus_minor,
+    bonus_from: destinationAccount(bonus_to, round.player, round.currency),
+  };
+  const moved = split(batch, round, 'win', parts, refs, refusals);
+  if (!moved.ok) return moved;
+  found.hook.won(batch, found.state, round, {
+    transfer_id: moved.value.id,
+    bonus_id: stakes.bonus_id,
+    cash_minor: parts.cash_minor,
+    bonus_minor,
+    bonus_to,
+  });
+  // Paid to bonus money only while the grant is active (to cash once converted, to the pool once ended).
+  emit(batch, {
+    type: 'win',
+    round,
+    amount_minor,
+    bonus_minor: bonus_to === 'bonus' ? bonus_minor : 0n,
+    at: batch.book.created_at,
+  });
   return moved;
 }
 
 /**
  * Reverses a bet (house → player) or a win (player → house) of `amount_minor`, referencing its transfer.
- * A win of 0 moved nothing: nothing moves back, but the rollback still counts.
+ * A win of 0 moved nothing: nothing moves back, but the rollback still counts. A bet or win split with a
+ * bonus is reversed part by part: a bet's bonus part goes where its bonus now sends it, a win's comes
+ * back from where it went.
  */
 export function refund(
   batch: Batch,
@@ -111,9 +180,77 @@ export function refund(
     emit(batch, event);
     return succeed(null);
   }
-  const moved = move(batch, round, 'rollback', original.amount_minor, refs, refusals, original);
-  if (moved.ok) emit(batch, event);
+  const found = bonusOf(batch);
+  const play = original.transfer_id === null ? undefined : found?.hook.playOf(found.state, original.transfer_id);
+  const moved =
+    found && play
+      ? refundSplit(batch, round, found, play, original, refs, refusals)
+      : move(batch, round, 'rollback', original.amount_minor, refs, refusals, original);
+  // The bonus part the original counted (a bet's stake; a win's only if it was paid to bonus money).
+  const bonus_minor = !play ? 0n : play.kind === 'bet' || play.bonus_to === 'bonus' ? play.bonus_minor : 0n;
+  if (moved.ok) emit(batch, { ...event, bonus_minor });
   return moved;
+}
+
+function refundSplit(
+  batch: Batch,
+  round: Round,
+  found: { hook: BonusHook<unknown>; state: unknown },
+  play: NonNullable<ReturnType<BonusHook<unknown>['playOf']>>,
+  original: { kind: 'bet' | 'win'; transfer_id: string | null },
+  refs: TransferRefs,
+  refusals: ProtocolRefusals,
+): Outcome<TransferRecord> {
+  const bonus_to = original.kind === 'bet' ? found.hook.destination(found.state, play.bonus_id) : play.bonus_to;
+  const parts = {
+    cash_minor: play.cash_minor,
+    bonus_minor: play.bonus_minor,
+    bonus_from: destinationAccount(bonus_to, round.player, round.currency),
+  };
+  const moved = split(
+    batch,
+    round,
+    'rollback',
+    parts,
+    refs,
+    refusals,
+    original as { kind: 'bet' | 'win'; transfer_id: string },
+  );
+  if (moved.ok) found.hook.reversed(found.state, play);
+  return moved;
+}
+
+/**
+ * Moves a cash part and a bonus part as up to two transfers (the cash one first; the first one made
+ * carries the protocol's references and is the one protocols answer with). `bonus_from` is the bonus
+ * part's player-side account: where a stake takes it from, or where a win or refund sends it.
+ */
+function split(
+  batch: Batch,
+  round: Round,
+  kind: keyof typeof PLAY_TRANSFER_KINDS,
+  parts: { cash_minor: bigint; bonus_minor: bigint; bonus_from: AccountKey },
+  refs: TransferRefs,
+  refusals: ProtocolRefusals,
+  reverses?: { kind: 'bet' | 'win'; transfer_id: string },
+): Outcome<TransferRecord> {
+  let first: TransferRecord | undefined;
+  if (parts.cash_minor > 0n) {
+    const moved = move(batch, round, kind, parts.cash_minor, refs, refusals, reverses);
+    if (!moved.ok) return moved;
+    first = moved.value;
+  }
+  if (parts.bonus_minor > 0n) {
+    const moved = move(batch, round, kind, parts.bonus_minor, first ? {} : refs, refusals, reverses, parts.bonus_from);
+    if (!moved.ok) return moved;
+    first ??= moved.value;
+  }
+  assert(first, 'a split moves a positive amount');
+  return succeed(first);
+}
+
+function minOf(a: bigint, b: bigint): bigint {
+  return a < b ? a : b;
 }
 
 /** An action that arrived already rolled back (a pre-rollback named it): no money moves, but reports count it. */

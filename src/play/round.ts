@@ -14,6 +14,11 @@ export interface Round {
   game: string;
   /** The protocol's round id (aggregator game_id, casino roundId); null when the protocol sent none. */
   round_id: string | null;
+  /**
+   * When the protocol sent no round id, the request itself is the round (SPEC §5): an id unique to the
+   * request, so a win is paid in the proportion of the same request's stakes. Not shown anywhere.
+   */
+  request_key?: string;
   player: string;
   currency: string;
 }

@@ -13,6 +13,11 @@ export const SEAMLESS_ERRORS = defineErrors({
     http_status: 401,
     message: 'The session token is unknown, expired, or bound to another user, game or currency.',
   },
+  SEAMLESS_BONUS_MAX_BET: {
+    code: 'BONUS_MAX_BET',
+    http_status: 400,
+    message: 'Bet exceeds the maximum bet allowed while a bonus is wagered. Nothing was moved.',
+  },
   SEAMLESS_INSUFFICIENT_FUNDS: {
     code: 'INSUFFICIENT_FUNDS',
     http_status: 400,

@@ -6,6 +6,7 @@ import { amountToJson } from '../platform/money.ts';
 import { refuse, succeed, type Outcome } from '../platform/outcome.ts';
 import { uuidv7 } from '../platform/uuid.ts';
 import { pay, refund, stake, type ProtocolRefusals } from '../play/money.ts';
+import { playableBalance } from '../play/bonus.ts';
 import type { Round } from '../play/round.ts';
 import { SEAMLESS_ERRORS } from './errors.ts';
 import { PLAYER_BALANCE_MAX_MINOR } from './limits.ts';
@@ -41,6 +42,7 @@ function refusalsFor(input: CallInput): ProtocolRefusals {
   return {
     insufficient_funds: SEAMLESS_ERRORS.SEAMLESS_INSUFFICIENT_FUNDS,
     balance_limit: SEAMLESS_ERRORS.SEAMLESS_BALANCE_LIMIT_EXCEEDED,
+    bonus_max_bet: SEAMLESS_ERRORS.SEAMLESS_BONUS_MAX_BET,
     account_not_found: SEAMLESS_ERRORS.SEAMLESS_PLAYER_NOT_FOUND,
     describe: (refusal, amount_minor) => {
       if (refusal === 'INSUFFICIENT_FUNDS')
@@ -210,8 +212,9 @@ function settled(
       `userId ${input.user_id} has no ${input.currency} wallet.`,
     );
   const transaction_id = transfer?.id ?? uuidv7();
+  // SPEC §5: the playable total, cash + bonus.
   const body = JSON.stringify({
-    balance: amountToJson(batch.book.balance(player)),
+    balance: amountToJson(playableBalance(batch.book, input.user_id, input.currency)),
     currency: input.currency,
     transactionId: transaction_id,
   });

@@ -1,4 +1,5 @@
 import { SEAMLESS_ERRORS } from './errors.ts';
+import { bonusAccount, bonusAccountNeeds } from '../play/bonus.ts';
 import { PLATFORM_ERRORS } from '../platform/platform-errors.ts';
 import { randomBytes } from 'node:crypto';
 import { BoundedCache } from '../platform/bounded-cache.ts';
@@ -101,6 +102,7 @@ export class SeamlessService {
       accounts: [
         { key: playerAccount(request.user_id, request.currency), create: false },
         { key: systemAccount('house', request.currency), create: true },
+        ...bonusAccountNeeds(request.user_id, request.currency),
       ],
     });
   }
@@ -125,8 +127,13 @@ export class SeamlessService {
         SEAMLESS_ERRORS.SEAMLESS_PLAYER_NOT_FOUND,
         `userId ${request.user_id} has no ${request.currency} wallet.`,
       );
+    // SPEC §5: the playable total, cash + bonus.
+    const bonus = await this.ctx.ledger.account(bonusAccount(request.user_id, request.currency));
     await this.ctx.ledger.durable();
-    return succeed({ balance: amountToJson(account.balance_minor), currency: request.currency });
+    return succeed({
+      balance: amountToJson(account.balance_minor + (bonus?.balance_minor ?? 0n)),
+      currency: request.currency,
+    });
   }
 
   /** A session bound to (user, game, currency), announced to the provider, which answers the launch URL. */

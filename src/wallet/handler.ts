@@ -4,6 +4,7 @@ import type { CommandHandler } from '../ledger/command.ts';
 import { JournaledList, JournaledMap, type Journal } from '../ledger/journal.ts';
 import type { TransferRecord, TransferSpec } from '../ledger/types.ts';
 import { refuse, succeed, type Outcome } from '../platform/outcome.ts';
+import { beforeCashOut } from '../play/bonus.ts';
 import { WALLET_ERRORS } from './errors.ts';
 import { replayStored, scopeToken, type IdempotencyScope, type MoneyResponse } from './idempotency.ts';
 import { WALLET_BALANCE_MAX_MINOR } from './limits.ts';
@@ -15,6 +16,11 @@ export interface MovementInput {
   transfer: TransferSpec;
   /** The response body of a success, built from the applied transfer and the book after it. */
   respond(record: TransferRecord, book: Book): unknown;
+  /**
+   * Money leaves this player's cash for good (a withdraw): the active bonus of the asset is forfeited
+   * first (SPEC §5), through play's bonus hook, so the wallet never imports the bonus module.
+   */
+  cash_out?: { player: string; asset: string };
 }
 
 export type MovementResult = MoneyResponse;
@@ -47,10 +53,12 @@ export const movementHandler: CommandHandler<MovementInput, MovementResult, Stat
     return { stored, inserted: new JournaledList(journal) };
   },
 
-  apply({ book }, input, state) {
+  apply(batch, input, state) {
+    const { book } = batch;
     const token = scopeToken(input.scope);
     const seen = state.stored.get(token);
     if (seen) return replayStored(seen, input.scope);
+    if (input.cash_out) beforeCashOut(batch, input.cash_out.player, input.cash_out.asset);
     const moved = move(book, input.transfer);
     if (!moved.ok) return moved;
     const body = Buffer.from(JSON.stringify(input.respond(moved.value, book)), 'utf8');

@@ -11,6 +11,8 @@ export interface HistoryItem {
   transactionId: string;
   type: string;
   asset: string;
+  /** Which of the player's accounts moved: `cash`, or `bonus` (SPEC §5 bonus money). */
+  account: string;
   amount: number;
   direction: 'credit' | 'debit';
   counterparty_kind: string;
@@ -55,7 +57,7 @@ export async function readHistoryPage(
     if (pick < 0) break;
     const posting = lists[pick][heads[pick]++];
     next.set(walked[pick].id, posting.version);
-    items.push(toItem(posting, walked[pick].key.asset));
+    items.push(toItem(posting, walked[pick].key.asset, walked[pick].key.purpose));
   }
   // A list shorter than the page that was read to its end holds nothing more that matches: with a
   // filter, versions below it may exist but none of them qualifies, so the account is finished (1).
@@ -103,13 +105,14 @@ function textOf(metadata: Record<string, unknown> | null, field: string): string
   return typeof value === 'string' ? value : null;
 }
 
-function toItem(posting: Posting, asset: string): HistoryItem {
+function toItem(posting: Posting, asset: string, account: string): HistoryItem {
   const credit = posting.delta_minor > 0n;
   const metadata = metadataOf(posting);
   return {
     transactionId: posting.transfer_id,
     type: posting.kind,
     asset,
+    account,
     amount: amountToJson(credit ? posting.delta_minor : -posting.delta_minor),
     direction: credit ? 'credit' : 'debit',
     counterparty_kind: posting.counterparty_kind,

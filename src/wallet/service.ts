@@ -13,6 +13,7 @@ import {
 } from '../ledger/types.ts';
 import { refuse, succeed, type Outcome } from '../platform/outcome.ts';
 import { readPlayersPage } from './store.ts';
+import { bonusAccountNeeds } from '../play/bonus.ts';
 import type { Book } from '../ledger/book.ts';
 import { amountToJson } from '../platform/money.ts';
 import type { ManualMovementStamp } from '../platform/operator.ts';
@@ -133,11 +134,15 @@ export class WalletService {
         { key: player, create: !rule.debit },
         { key: system, create: true },
       ];
+      // A withdraw forfeits the asset's active bonus first (SPEC §5): its bonus account and the pool are locked too.
+      const cash_out = request.kind === 'withdraw' ? { player: request.player_id, asset: request.asset } : undefined;
+      if (cash_out) accounts.push(...bonusAccountNeeds(request.player_id, request.asset));
       return this.submit(
         scope,
         { ...describe(request), from, to, kind: MOVE_TRANSFER_KINDS[request.kind], amount_minor: request.amount_minor },
         accounts,
         respond,
+        cash_out,
       );
     });
   }
@@ -177,15 +182,18 @@ export class WalletService {
     });
   }
 
-  async wallet(player_id: string): Promise<Outcome<{ playerId: string; balances: Record<string, number> }>> {
+  async wallet(
+    player_id: string,
+  ): Promise<Outcome<{ playerId: string; balances: Record<string, number>; bonus_balances: Record<string, number> }>> {
     const found = await this.player(player_id);
     if (!found.ok) return found;
     await this.ledger.durable();
-    const cash = found.value.filter((a) => a.key.purpose === 'cash');
-    return succeed({
-      playerId: player_id,
-      balances: Object.fromEntries(cash.map((a) => [a.key.asset, amountToJson(a.balance_minor)])),
-    });
+    const of = (purpose: string) =>
+      Object.fromEntries(
+        found.value.filter((a) => a.key.purpose === purpose).map((a) => [a.key.asset, amountToJson(a.balance_minor)]),
+      );
+    // SPEC §5: bonus money is its own account per asset (purpose 'bonus'), shown beside the cash balances.
+    return succeed({ playerId: player_id, balances: of('cash'), bonus_balances: of('bonus') });
   }
 
   async history(player_id: string, query: HistoryQuery): Promise<Outcome<HistoryPage & { playerId: string }>> {
@@ -193,8 +201,11 @@ export class WalletService {
     if (!found.ok) return found;
     const unknown = query.asset !== undefined ? await this.unknownAsset(query.asset) : undefined;
     if (unknown) return unknown;
+    // Bonus accounts' movements (grants, bonus stakes and wins, conversion) are part of the history too.
     const accounts = found.value.filter(
-      (a) => a.key.purpose === 'cash' && (query.asset === undefined || a.key.asset === query.asset),
+      (a) =>
+        (a.key.purpose === 'cash' || a.key.purpose === 'bonus') &&
+        (query.asset === undefined || a.key.asset === query.asset),
     );
     let positions = new Map(accounts.map((a) => [a.id, a.version + 1n]));
     if (query.cursor !== undefined) {
@@ -279,6 +290,7 @@ export class WalletService {
     },
     accounts: AccountNeed[],
     respond: MovementInput['respond'],
+    cash_out?: MovementInput['cash_out'],
   ): Promise<Outcome<MoneyResponse>> {
     const metadata = {
       description: movement.description,
@@ -293,7 +305,7 @@ export class WalletService {
       kind: movement.kind,
       metadata,
     };
-    return this.ledger.submit({ handler: movementHandler, input: { scope, transfer, respond }, accounts });
+    return this.ledger.submit({ handler: movementHandler, input: { scope, transfer, respond, cash_out }, accounts });
   }
 
   private async unknownAsset(code: string): Promise<Outcome<never> | undefined> {

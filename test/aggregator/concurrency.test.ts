@@ -39,7 +39,8 @@ describe('concurrent requests', () => {
     const results = await Promise.all(requests.map((body, i) => processCall(i % 2 ? second.url : server.url, body)));
     assert.deepEqual(statuses(results), { 200: 30 });
     assert.equal(await balance(server.url, user), (30 * 31) / 2);
-    const [{ n }] = await server.db.sql`select count(*)::int as n from accounts where owner = ${user}`;
+    const [{ n }] = await server.db
+      .sql`select count(*)::int as n from accounts where owner = ${user} and purpose = 'cash'`;
     assert.equal(n, 1);
   });
 
@@ -52,7 +53,8 @@ describe('concurrent requests', () => {
     );
     assert.deepEqual(statuses(results), { 200: 20 });
     for (const r of results) assert.deepEqual(r.json, { balance: 0 });
-    const [{ n }] = await server.db.sql`select count(*)::int as n from accounts where owner = ${user}`;
+    const [{ n }] = await server.db
+      .sql`select count(*)::int as n from accounts where owner = ${user} and purpose = 'cash'`;
     assert.equal(n, 1);
   });
 

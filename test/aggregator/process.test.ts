@@ -266,7 +266,7 @@ describe('batches: atomic, in order, idempotent', () => {
       assert.equal(r.json.code, 110);
       assert.match(r.json.message, new RegExp(field));
     }
-    const accounts_created = 1; // the EUR attempt creates the player's EUR wallet (first sight), nothing else
+    const accounts_created = 2; // the EUR attempt creates the player's EUR wallet (first sight: cash and its bonus twin), nothing else
     const after_counts = await counts();
     assert.deepEqual({ ...after_counts, accounts: after_counts.accounts - accounts_created }, before_counts);
     assert.equal(await balance(base, user), 990);
@@ -479,7 +479,7 @@ describe('wallets, lookups and balances', () => {
     const user = uid('new');
     assert.deepEqual(await ok({ user_id: user, currency: 'EUR' }), { balance: 0 });
     const rows = await server.db
-      .sql`select balance_minor from accounts where kind = 'player' and owner = ${user} and asset = 'EUR'`;
+      .sql`select balance_minor from accounts where kind = 'player' and owner = ${user} and asset = 'EUR' and purpose = 'cash'`;
     assert.equal(rows.length, 1);
     assert.deepEqual(await ok({ user_id: user, currency: 'EUR', actions: [] }), { balance: 0 });
   });

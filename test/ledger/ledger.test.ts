@@ -188,7 +188,7 @@ describe('concurrency across processes (two pools, two writers)', () => {
         ),
       );
       assert.ok(results.every((r) => r.ok));
-      const rows = await db.sql`select balance_minor from accounts where owner = 'newcomer'`;
+      const rows = await db.sql`select balance_minor from accounts where owner = 'newcomer' and purpose = 'cash'`;
       assert.equal(rows.length, 1);
       assert.equal(rows[0].balance_minor, 40n);
     } finally {
@@ -217,10 +217,10 @@ describe('verify', () => {
     await fund('chain', 100n);
     await db.sql`alter table transfers disable trigger transfers_no_update`;
     try {
-      await db.sql`update transfers set to_balance_after_minor = 99 where to_account_id = (select id from accounts where owner = 'chain')`;
+      await db.sql`update transfers set to_balance_after_minor = 99 where to_account_id = (select id from accounts where owner = 'chain' and purpose = 'cash')`;
       const report = await verifyLedger(db.sql);
       assert.equal(report.checks.find((c) => c.name === 'balance-after chains')!.passed, false);
-      await db.sql`update transfers set to_balance_after_minor = 100 where to_account_id = (select id from accounts where owner = 'chain')`;
+      await db.sql`update transfers set to_balance_after_minor = 100 where to_account_id = (select id from accounts where owner = 'chain' and purpose = 'cash')`;
     } finally {
       await db.sql`alter table transfers enable trigger transfers_no_update`;
     }
@@ -234,10 +234,10 @@ describe('references without foreign keys', () => {
     await assert.rejects(db.sql`delete from accounts where owner = 'ref'`, /cannot be deleted/);
     await db.sql`alter table transfers disable trigger transfers_no_update`;
     try {
-      await db.sql`update transfers set to_account_id = 999999999 where to_account_id = (select id from accounts where owner = 'ref')`;
+      await db.sql`update transfers set to_account_id = 999999999 where to_account_id = (select id from accounts where owner = 'ref' and purpose = 'cash')`;
       const report = await verifyLedger(db.sql);
       assert.equal(report.checks.find((c) => c.name.startsWith('transfers reference'))!.passed, false);
-      await db.sql`update transfers set to_account_id = (select id from accounts where owner = 'ref') where to_account_id = 999999999`;
+      await db.sql`update transfers set to_account_id = (select id from accounts where owner = 'ref' and purpose = 'cash') where to_account_id = 999999999`;
     } finally {
       await db.sql`alter table transfers enable trigger transfers_no_update`;
     }

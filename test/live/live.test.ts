@@ -6,6 +6,8 @@ import { createLogger } from '../../src/platform/logger.ts';
 import { LIVE_CHANNEL } from '../../src/platform/live.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { testConfig } from '../support/db.ts';
+import { grantOk } from '../bonus/helpers.ts';
+import { processCall } from '../aggregator/helpers.ts';
 
 /** The live-progress socket (SPEC §5): auth before the upgrade, subscribe, fan-out across processes. */
 let one: TestServer;
@@ -93,6 +95,36 @@ describe('live progress socket', () => {
     const elapsed_ms = performance.now() - started;
     assert.ok(elapsed_ms < 100, `delivered after ${elapsed_ms.toFixed(1)} ms`);
     assert.deepEqual(client.messages, [], 'nothing for the other player');
+    client.socket.close();
+  });
+
+  test('a bet made over HTTP on one process moves the bonus: a subscriber of the other process gets its progress', async () => {
+    const player = `live-bonus-${Date.now()}`;
+    const granted = await grantOk(one, player, { amount: 100 });
+    const client = await open(wsUrl(two.url), [`bearer.${KEY}`]);
+    client.socket.send(JSON.stringify({ subscribe: player }));
+    await client.next();
+    const bet = await processCall(one.url, {
+      user_id: player,
+      currency: 'USD',
+      game: 'demo:starburst',
+      game_id: `r-${player}`,
+      finished: false,
+      actions: [{ action: 'bet', action_id: `b-${player}`, amount: 50 }],
+    });
+    assert.equal(bet.status, 200, bet.text);
+    const message = (await client.next()) as Record<string, unknown>;
+    assert.deepEqual(message, {
+      type: 'bonus',
+      bonusId: granted.bonusId,
+      playerId: player,
+      asset: 'USD',
+      status: 'active',
+      bonus_balance: 50,
+      wagered: 50,
+      required: 1000,
+      percent: 5,
+    });
     client.socket.close();
   });
 

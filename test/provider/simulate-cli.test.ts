@@ -77,7 +77,7 @@ test("croupier simulate with 5 % lost answers ends verified, with retries, every
                                  else case when d.state = 'ok' then c.amount_minor else 0 end end), 0)
        from provider_calls c join provider_rounds r using (round_id) left join provider_calls d on d.external_transaction_id = c.original_transaction_id
        where r.user_id = a.owner and c.state = 'ok')::bigint as recorded
-    from accounts a where a.kind = 'player' and a.owner like 'sim-%'`;
+    from accounts a where a.kind = 'player' and a.purpose = 'cash' and a.owner like 'sim-%'`;
   assert.equal(players.length, 4);
   for (const p of players) assert.equal(p.delta, p.recorded, p.owner);
   assert.ok((await verifyLedger(db.sql)).passed);

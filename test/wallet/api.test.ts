@@ -198,7 +198,11 @@ describe('balances and players', () => {
     await post(base, '/v1/wallets/p_multi/bonus', { asset: 'USD', amount: 250 });
     const r = await get(base, '/v1/wallets/p_multi');
     assert.equal(r.status, 200);
-    assert.deepEqual(r.json, { playerId: 'p_multi', balances: { GOLD_COINS: 3, USD: 250 } });
+    assert.deepEqual(r.json, {
+      playerId: 'p_multi',
+      balances: { GOLD_COINS: 3, USD: 250 },
+      bonus_balances: { GOLD_COINS: 0, USD: 0 },
+    });
   });
 
   test('GET /v1/players pages through every player once, in id order, with balances', async () => {
@@ -402,6 +406,7 @@ describe('history', () => {
       {
         type: 'bonus',
         asset: 'DIAMONDS',
+        account: 'cash',
         amount: 5,
         direction: 'credit',
         counterparty_kind: 'system',
@@ -412,6 +417,7 @@ describe('history', () => {
       {
         type: 'spend',
         asset: 'GOLD_COINS',
+        account: 'cash',
         amount: 30,
         direction: 'debit',
         counterparty_kind: 'system',
@@ -422,6 +428,7 @@ describe('history', () => {
       {
         type: 'topup',
         asset: 'GOLD_COINS',
+        account: 'cash',
         amount: 100,
         direction: 'credit',
         counterparty_kind: 'system',

@@ -112,7 +112,10 @@ export const benchCommand: Command = {
       description: 'Run the server with node --cpu-prof, writing its profile into this directory',
     },
     verify: { type: 'boolean', description: 'After the run, recompute the whole ledger as `croupier verify` does' },
-    'poison-share': { type: 'string', description: `Share of measured requests sent poisoned — a NUL in an action id, which must be refused 400 at the door — 0..${POISON_SHARE_MAX} (default 0); requests/s counts the clean ones` },
+    'poison-share': {
+      type: 'string',
+      description: `Share of measured requests sent poisoned — a NUL in an action id, which must be refused 400 at the door — 0..${POISON_SHARE_MAX} (default 0); requests/s counts the clean ones`,
+    },
     quiet: { type: 'boolean', description: 'No progress lines on stderr' },
   },
   help_footer: () =>

@@ -1,0 +1,158 @@
+import type { TransactionSql } from '../db/sql.ts';
+import type { Batch, LedgerCommand, PendingStatement } from '../ledger/command.ts';
+import type { Journal } from '../ledger/journal.ts';
+import { contributionOf } from '../play/catalog.ts';
+import type { BonusDestination, BonusHook, BonusPlay } from '../play/bonus.ts';
+import type { Round } from '../play/round.ts';
+import {
+  activeOf,
+  addStake,
+  liveKey,
+  newState,
+  putBonus,
+  roundKey,
+  type BonusRows,
+  type BonusState,
+  type PlayRow,
+} from './state.ts';
+import { bonusBalanceIn, grantJson } from './grant.ts';
+import type { Book } from '../ledger/book.ts';
+import type { LiveMessage } from '../platform/live.ts';
+import { addWagering, currentActive, endActive } from './lifecycle.ts';
+import { persistBonusState, readBonusRows } from './store.ts';
+
+/** The (player, asset) pairs a batch names: every game or bonus command lists the player's bonus account. */
+export function bonusPairs(commands: readonly LedgerCommand[]): { players: string[]; assets: string[] } {
+  const seen = new Set<string>();
+  const players: string[] = [];
+  const assets: string[] = [];
+  for (const command of commands) {
+    for (const { key } of command.accounts) {
+      if (key.kind !== 'player' || key.purpose !== 'bonus') continue;
+      const k = `${key.owner}\u0000${key.asset}`;
+      if (seen.has(k)) continue;
+      seen.add(k);
+      players.push(key.owner);
+      assets.push(key.asset);
+    }
+  }
+  return { players, assets };
+}
+
+function play(round: Round, fields: Omit<BonusPlay, 'round_key' | 'rolled_back'>, at: Date): PlayRow {
+  return {
+    ...fields,
+    round_key: roundKey(round),
+    rolled_back: false,
+    player: round.player,
+    currency: round.currency,
+    created_at: at,
+  };
+}
+
+function recordPlay(state: BonusState, row: PlayRow): void {
+  state.plays.set(row.transfer_id, row);
+  state.new_plays.push(row.transfer_id);
+}
+
+/**
+ * Bonus wagering inside every batch (SPEC §5). Reads once per batch the live and recent grants and splits
+ * of the players the batch names — one index probe each, nothing for a player who never had a bonus, and
+ * the game catalog only when a live grant is among them — and writes once per batch.
+ */
+export const bonusParticipant: BonusHook<BonusState> = {
+  name: 'bonus.wagering',
+  bonus_hook: true,
+
+  read(tx: TransactionSql, commands: readonly LedgerCommand[]): Promise<BonusRows | undefined> {
+    const pairs = bonusPairs(commands);
+    return pairs.players.length === 0 ? Promise.resolve(undefined) : readBonusRows(tx, pairs);
+  },
+
+  state(rows: BonusRows | undefined, journal: Journal): BonusState {
+    return newState(rows, journal);
+  },
+
+  persist(tx: TransactionSql, state: BonusState): PendingStatement[] {
+    return persistBonusState(tx, state);
+  },
+
+  // Live progress (SPEC §5): every grant this batch created or changed, and the active grant of every
+  // player whose bonus account moved — published by the writer once the batch is durable.
+  live(state: BonusState, book: Book): LiveMessage[] {
+    const moved = new Set(
+      book
+        .touched()
+        .filter((a) => a.key.kind === 'player' && a.key.purpose === 'bonus')
+        .map((a) => liveKey(a.key.owner, a.key.asset)),
+    );
+    const ids = new Set<string>([...state.inserted.toArray(), ...[...state.changed].map(([id]) => id)]);
+    for (const [key, live] of state.live) if (moved.has(key) && live.length > 0) ids.add(live[0]);
+    return [...ids].map((id) => {
+      const row = state.bonuses.get(id)!;
+      const grant = grantJson(row, bonusBalanceIn(book, row.player, row.asset));
+      const { bonusId, playerId, asset, status, bonus_balance, wagered, required, percent } = grant;
+      return { type: 'bonus', bonusId, playerId, asset, status, bonus_balance, wagered, required, percent };
+    });
+  },
+
+  usable(batch: Batch, state: BonusState, round: Round) {
+    const active = currentActive(batch, state, round.player, round.currency);
+    return active ? { bonus_id: active.id, max_bet_minor: active.max_bet_minor } : null;
+  },
+
+  staked(batch, state, round, split) {
+    const at = batch.book.created_at;
+    const contribution_minor = contributionOf(
+      state.catalog,
+      round.provider,
+      round.game,
+      split.cash_minor + split.bonus_minor,
+    );
+    const row = play(round, { ...split, kind: 'bet', bonus_to: 'bonus', contribution_minor }, at);
+    recordPlay(state, row);
+    if (row.round_key !== null) addStake(state, row.round_key, row, 1n);
+    if (contribution_minor > 0n) addWagering(batch, state, split.bonus_id, contribution_minor);
+  },
+
+  roundStakes(state, round) {
+    const key = roundKey(round);
+    // No round id and no request key: nothing ties the win to a stake, so it is paid as cash.
+    return key === null ? null : (state.rounds.get(key) ?? null);
+  },
+
+  destination(state, bonus_id): BonusDestination {
+    const status = state.bonuses.get(bonus_id)?.status;
+    if (status === 'active') return 'bonus';
+    if (status === 'converted') return 'cash';
+    // Expired, forfeited, or ended so long ago it left the batch's reach: the bonus part is not the player's.
+    return status === undefined ? 'cash' : 'pool';
+  },
+
+  won(batch, state, round, split) {
+    recordPlay(state, play(round, { ...split, kind: 'win', contribution_minor: 0n }, batch.book.created_at));
+  },
+
+  playOf(state, transfer_id) {
+    return state.plays.get(transfer_id);
+  },
+
+  reversed(state, reversed_play) {
+    const row = state.plays.get(reversed_play.transfer_id)!;
+    state.plays.set(row.transfer_id, { ...row, rolled_back: true });
+    if (state.committed_plays.has(row.transfer_id)) state.marked_plays.set(row.transfer_id, true);
+    if (row.kind !== 'bet') return;
+    if (row.round_key !== null) addStake(state, row.round_key, row, -1n);
+    const bonus = state.bonuses.get(row.bonus_id);
+    // The contribution comes back only while the bonus is active (a converted bonus stays converted).
+    if (bonus?.status === 'active' && row.contribution_minor > 0n) {
+      const wagered_minor = bonus.wagered_minor - row.contribution_minor;
+      putBonus(state, { ...bonus, wagered_minor: wagered_minor < 0n ? 0n : wagered_minor });
+    }
+  },
+
+  cashOut(batch, state, player, asset) {
+    const active = activeOf(state, player, asset);
+    if (active) endActive(batch, state, active, 'forfeited');
+  },
+};

@@ -1,0 +1,144 @@
+import { JournaledList, JournaledMap, type Journal } from '../ledger/journal.ts';
+import { catalogOf, type GameCatalog, type GameRow } from '../play/catalog.ts';
+import type { BonusPlay, RoundStakes } from '../play/bonus.ts';
+import type { Round } from '../play/round.ts';
+
+export type BonusStatus = 'pending' | 'active' | 'converted' | 'expired' | 'forfeited';
+
+/** One grant as the participant holds it (replaced, never mutated, so the journal can undo a change). */
+export interface BonusRow {
+  id: string;
+  player: string;
+  asset: string;
+  amount_minor: bigint;
+  multiplier: number;
+  required_minor: bigint;
+  wagered_minor: bigint;
+  status: BonusStatus;
+  expires_at: Date;
+  max_bet_minor: bigint | null;
+  max_conversion_minor: bigint | null;
+  created_at: Date;
+  ended_at: Date | null;
+}
+
+export interface PlayRow extends BonusPlay {
+  player: string;
+  currency: string;
+  created_at: Date;
+}
+
+/** What the participant reads once per batch. */
+export interface BonusRows {
+  bonuses: BonusRow[];
+  plays: PlayRow[];
+  games: GameRow[];
+  contributions: { category: string; percent: number }[];
+}
+
+/**
+ * The bonus state of one batch: the live and recently ended grants of the batch's players (by id, and
+ * the live ones per player and asset in grant order), the recent splits and each round's stakes.
+ * Every write goes through the journal: a refused command leaves nothing behind.
+ */
+export interface BonusState {
+  bonuses: JournaledMap<string, BonusRow>;
+  /** Live (pending or active) grant ids per player\0asset, in grant order; the active one, if any, first. */
+  live: JournaledMap<string, readonly string[]>;
+  plays: JournaledMap<string, PlayRow>;
+  rounds: JournaledMap<string, RoundStakes>;
+  /** Grants created in this batch (inserted) and committed ones changed (updated). */
+  inserted: JournaledList<string>;
+  changed: JournaledMap<string, true>;
+  new_plays: JournaledList<string>;
+  marked_plays: JournaledMap<string, true>;
+  committed_bonuses: Set<string>;
+  committed_plays: Set<string>;
+  catalog: GameCatalog;
+}
+
+export function liveKey(player: string, asset: string): string {
+  return `${player}\u0000${asset}`;
+}
+
+/** A round's key: its round id, or the request's own key when the protocol sent none; null without either. */
+export function roundKey(
+  round: Pick<Round, 'surface' | 'player' | 'currency' | 'round_id' | 'request_key'>,
+): string | null {
+  const id = round.round_id ?? round.request_key ?? null;
+  // JSON, not a separator character: unambiguous for any id, and storable as text (PostgreSQL refuses NUL).
+  return id === null
+    ? null
+    : JSON.stringify([
+        round.surface,
+        round.player,
+        round.currency,
+        round.round_id === null ? null : id,
+        round.round_id === null ? id : null,
+      ]);
+}
+
+export function newState(rows: BonusRows | undefined, journal: Journal): BonusState {
+  const state: BonusState = {
+    bonuses: new JournaledMap(journal),
+    live: new JournaledMap(journal),
+    plays: new JournaledMap(journal),
+    rounds: new JournaledMap(journal),
+    inserted: new JournaledList(journal),
+    changed: new JournaledMap(journal),
+    new_plays: new JournaledList(journal),
+    marked_plays: new JournaledMap(journal),
+    committed_bonuses: new Set(),
+    committed_plays: new Set(),
+    catalog: catalogOf(rows?.games ?? [], rows?.contributions ?? []),
+  };
+  const live = new Map<string, BonusRow[]>();
+  for (const row of rows?.bonuses ?? []) {
+    state.bonuses.set(row.id, row);
+    state.committed_bonuses.add(row.id);
+    if (row.status !== 'pending' && row.status !== 'active') continue;
+    const list = live.get(liveKey(row.player, row.asset)) ?? [];
+    list.push(row);
+    live.set(liveKey(row.player, row.asset), list);
+  }
+  // Rows arrive in grant order; the active one goes first.
+  for (const [key, list] of live)
+    state.live.set(
+      key,
+      [...list.filter((b) => b.status === 'active'), ...list.filter((b) => b.status === 'pending')].map((b) => b.id),
+    );
+  for (const play of rows?.plays ?? []) {
+    state.plays.set(play.transfer_id, play);
+    state.committed_plays.add(play.transfer_id);
+    if (play.kind === 'bet' && !play.rolled_back && play.round_key !== null) addStake(state, play.round_key, play, 1n);
+  }
+  return state;
+}
+
+/** Adds (sign 1) or removes (sign −1) a bet's parts from its round's stakes. */
+export function addStake(
+  state: BonusState,
+  round_key: string,
+  play: Pick<BonusPlay, 'bonus_id' | 'cash_minor' | 'bonus_minor'>,
+  sign: 1n | -1n,
+): void {
+  const previous = state.rounds.get(round_key);
+  state.rounds.set(round_key, {
+    bonus_id: play.bonus_id,
+    cash_minor: (previous?.cash_minor ?? 0n) + sign * play.cash_minor,
+    bonus_minor: (previous?.bonus_minor ?? 0n) + sign * play.bonus_minor,
+  });
+}
+
+/** Replaces a grant (journaled) and marks it for writing. */
+export function putBonus(state: BonusState, row: BonusRow): void {
+  state.bonuses.set(row.id, row);
+  if (state.committed_bonuses.has(row.id)) state.changed.set(row.id, true);
+}
+
+/** The active grant of a player and asset, if any. */
+export function activeOf(state: BonusState, player: string, asset: string): BonusRow | undefined {
+  const first = state.live.get(liveKey(player, asset))?.[0];
+  const row = first === undefined ? undefined : state.bonuses.get(first);
+  return row?.status === 'active' ? row : undefined;
+}

@@ -1,0 +1,119 @@
+import type { Book } from '../ledger/book.ts';
+import type { AccountNeed, Batch, BatchParticipant } from '../ledger/command.ts';
+import { playerAccount, systemAccount, type AccountKey } from '../ledger/types.ts';
+import type { Round } from './round.ts';
+
+/**
+ * How game money meets bonus money (SPEC §5) without play importing a domain: play defines the questions
+ * it asks while a stake, win or refund is decided, and the bonus module's batch participant answers
+ * them from its per-batch state. Play moves the money (one place for every surface); the participant
+ * keeps the wagering, the splits and the grants' life cycle.
+ */
+
+/** Where the bonus part of a win (or of a refunded bet) goes: the bonus account, cash (converted) or the pool (ended). */
+export type BonusDestination = 'bonus' | 'cash' | 'pool';
+
+/** The active bonus a bet may use. */
+export interface UsableBonus {
+  bonus_id: string;
+  max_bet_minor: bigint | null;
+}
+
+/** How one bet or win of a bonus player was split (keyed by its first transfer). */
+export interface BonusPlay {
+  transfer_id: string;
+  kind: 'bet' | 'win';
+  bonus_id: string;
+  round_key: string | null;
+  cash_minor: bigint;
+  bonus_minor: bigint;
+  bonus_to: BonusDestination;
+  contribution_minor: bigint;
+  rolled_back: boolean;
+}
+
+/** A round's stakes so far, and the bonus they were staked with. */
+export interface RoundStakes {
+  bonus_id: string;
+  cash_minor: bigint;
+  bonus_minor: bigint;
+}
+
+export interface BonusHook<S> extends BatchParticipant<S> {
+  readonly bonus_hook: true;
+  /** The active bonus for the round's player and currency at the batch's time; an expired one is ended here first. */
+  usable(batch: Batch, state: S, round: Round): UsableBonus | null;
+  /** A bet was staked with a bonus active: record the split, add the contribution, convert at the requirement. */
+  staked(
+    batch: Batch,
+    state: S,
+    round: Round,
+    play: Omit<BonusPlay, 'kind' | 'round_key' | 'bonus_to' | 'contribution_minor' | 'rolled_back'>,
+  ): void;
+  /** What the round was staked with (null: cash only, or no bonus ever). */
+  roundStakes(state: S, round: Round): RoundStakes | null;
+  /** Where a bonus part belonging to this grant goes now (active: the bonus account). */
+  destination(state: S, bonus_id: string): BonusDestination;
+  won(
+    batch: Batch,
+    state: S,
+    round: Round,
+    play: Omit<BonusPlay, 'kind' | 'round_key' | 'contribution_minor' | 'rolled_back'>,
+  ): void;
+  /** The split of a bet or win, if it was made with a bonus. */
+  playOf(state: S, transfer_id: string): BonusPlay | undefined;
+  /** A bet or win was refunded: mark it, take back a bet's contribution while its bonus is active. */
+  reversed(state: S, play: BonusPlay): void;
+  /** Before money leaves the player's cash (a withdraw): the active bonus of the asset is forfeited. */
+  cashOut(batch: Batch, state: S, player: string, asset: string): void;
+}
+
+export function isBonusHook(participant: BatchParticipant<unknown>): participant is BonusHook<unknown> {
+  return (participant as Partial<BonusHook<unknown>>).bonus_hook === true;
+}
+
+/** The batch's bonus participant and its state, if one is registered. */
+export function bonusOf(batch: Batch): { hook: BonusHook<unknown>; state: unknown } | undefined {
+  for (const { participant, state } of batch.participants) {
+    if (isBonusHook(participant)) return { hook: participant, state };
+  }
+  return undefined;
+}
+
+export function bonusAccount(player: string, asset: string): AccountKey {
+  return playerAccount(player, asset, 'bonus');
+}
+
+/**
+ * The accounts a game command must also have locked so a bonus can be used: the player's bonus account
+ * (created by the ledger with the cash account, never here: a command for a player without a wallet must
+ * not open one) and the asset's bonus_pool (a system account, seeded; created if a new asset lacks it, so
+ * it is always in the writer's id cache). Listing the bonus account is also how the bonus participant
+ * learns which players a batch names.
+ */
+export function bonusAccountNeeds(player: string, asset: string): AccountNeed[] {
+  return [
+    { key: bonusAccount(player, asset), create: false },
+    { key: systemAccount('bonus_pool', asset), create: true },
+  ];
+}
+
+/** SPEC §5: `balance` in game answers is the playable total, cash + bonus. */
+export function playableBalance(book: Book, player: string, asset: string): bigint {
+  const cash = playerAccount(player, asset);
+  const bonus = bonusAccount(player, asset);
+  return (book.exists(cash) ? book.balance(cash) : 0n) + (book.exists(bonus) ? book.balance(bonus) : 0n);
+}
+
+/** A withdraw (or any cash-out) calls this first: the active bonus of the asset is forfeited (SPEC §5). */
+export function beforeCashOut(batch: Batch, player: string, asset: string): void {
+  const found = bonusOf(batch);
+  if (found) found.hook.cashOut(batch, found.state, player, asset);
+}
+
+/** The account a destination names. */
+export function destinationAccount(to: BonusDestination, player: string, asset: string): AccountKey {
+  if (to === 'bonus') return bonusAccount(player, asset);
+  if (to === 'cash') return playerAccount(player, asset);
+  return systemAccount('bonus_pool', asset);
+}
