@@ -156,7 +156,8 @@ export async function spawnCroupier(options: ServerSpawn): Promise<Child> {
   const node_flags = options.cpu_prof_dir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(options.cpu_prof_dir)}`] : [];
   return spawnNode({
     name: 'croupier server',
-    args: [...node_flags, path.join(REPO_ROOT, 'bin/croupier.js'), 'start'],
+    // The aggregator endpoint is measured: the SPEC §7 worker and its mock upstream are left out.
+    args: [...node_flags, path.join(REPO_ROOT, 'bin/croupier.js'), 'start', '--role', 'api,provider'],
     env: {
       ...process.env,
       DATABASE_URL: options.database_url,

@@ -40,7 +40,8 @@ async function start(env: Record<string, string | undefined>): Promise<Child> {
   for (const [k, v] of Object.entries(env)) if (v === undefined) delete full[k];
   return spawnNode({
     name: 'croupier',
-    args: [BIN, 'start'],
+    // The ledger's crash safety is under test: the SPEC §7 worker and its mock upstream are left out.
+    args: [BIN, 'start', '--role', 'api,provider'],
     env: full,
     port,
     ready_timeout_ms: SERVER_READY_TIMEOUT_MS,

@@ -80,7 +80,7 @@ export async function assertMatchesTruth(sql: Sql, items: FakeItem[]): Promise<v
   assert.equal(Number(t), good, 'one transfer per item');
   const balances = await sql<
     { owner: string; balance_minor: bigint }[]
-  >`select owner, balance_minor from accounts where kind = 'player' and asset = 'SCR'`;
+  >`select owner, balance_minor from accounts where kind = 'player' and purpose = 'cash' and asset = 'SCR'`;
   for (const b of balances) {
     const x = truth.get(b.owner)!;
     const [{ paid }] = await sql<
