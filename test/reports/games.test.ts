@@ -511,3 +511,12 @@ describe('sums beyond 2^53 − 1', () => {
     assert.deepEqual(perPlayer.json.data.map((x: { bets: number }) => x.bets), [Number(max), Number(max), Number(max)]);
   });
 });
+
+test('the OpenAPI document describes both report endpoints', async () => {
+  const r = await call(base, 'GET', '/docs/json');
+  assert.equal(r.status, 200);
+  for (const path of ['/v1/reports/games', '/v1/reports/ngr']) {
+    const parameters = r.json.paths[path].get.parameters.map((p: { name: string }) => p.name);
+    assert.ok(['from', 'to', 'group_by', 'page', 'limit'].every((n) => parameters.includes(n)), `${path}: ${parameters}`);
+  }
+});
