@@ -1,4 +1,4 @@
-import type { Queryable } from '../db/sql.ts';
+import type { Queryable, Sql, TransactionSql } from '../db/sql.ts';
 import { assert } from '../platform/assert.ts';
 import type { EdgeChoice } from './edges.ts';
 import { CASINO_PROVIDER, ROLLUP_BUCKET_MS } from './limits.ts';
@@ -58,7 +58,27 @@ export interface GamesResult {
  * actions outside the window. A group is listed when a live bet or win (or a conversion) remains in it.
  * One statement returns the page, the per-currency totals and the row count (one snapshot).
  */
-export async function readGames(db: Queryable, q: GamesQuery): Promise<GamesResult> {
+export function readGames(db: Queryable, q: GamesQuery): Promise<GamesResult> {
+  return customPlanned(db, (tx) => queryGames(tx, q));
+}
+
+/**
+ * Runs a report statement planned for its own parameters. A prepared statement switches to a generic
+ * plan after five executions, and for these statements it is a bad one: the planner cannot see which
+ * edge scans are empty or which filters are null (measured at 1,000,000 actions: an hour-aligned report
+ * 3–15 ms for the first five executions, 780–1,100 ms from the sixth on). Only these reads pay for
+ * planning each time; the hot path's prepared statements keep their plans.
+ */
+export async function customPlanned<T>(db: Queryable, read: (tx: TransactionSql) => Promise<T>): Promise<T> {
+  const run = async (tx: TransactionSql) => {
+    await tx`set local plan_cache_mode = force_custom_plan`;
+    return read(tx);
+  };
+  if ('begin' in db) return (await (db as Sql).begin(run)) as T;
+  return run(db as TransactionSql);
+}
+
+async function queryGames(db: TransactionSql, q: GamesQuery): Promise<GamesResult> {
   const g = { day: q.group_by.has('day'), provider: q.group_by.has('provider') || q.group_by.has('game'), game: q.group_by.has('game'), player: q.group_by.has('player') };
   const result = await db<ResultRow[]>`
     with given as (
@@ -73,7 +93,7 @@ export async function readGames(db: Queryable, q: GamesQuery): Promise<GamesResu
       union all
       select ht, ht + bucket, ht, t, ${q.complement.last}::boolean from bounds where ht < t and ht >= hf
     ), rollup_ranges as (
-      select hf as lo, hi from (select hf, ht as hi from bounds) b where hf < hi
+      select hf as lo, ht as hi from bounds where hf < ht
       union all
       select p, p_end from partial_hours where complement
     ), scans as (
