@@ -88,7 +88,8 @@ export async function runReportsBench(options: ReportsBenchOptions, io: Io): Pro
     try {
       const filler = new Filler(options, players, pool, sql, run_id, new Rng(options.seed));
       const fill = await filler.run(say, io.signal);
-      say('vacuum analyze…');
+      say('rewriting the action tables in time order, vacuum analyze…');
+      await rewriteInTimeOrder(sql);
       await sql`vacuum analyze aggregator_actions, seamless_transactions, game_rollups`;
       const table_rows = await countRows(sql);
       const failures: string[] = [];
@@ -104,6 +105,21 @@ export async function runReportsBench(options: ReportsBenchOptions, io: Io): Pro
   } finally {
     await sql.end({ timeout: 5 });
     await database.release();
+  }
+}
+
+/**
+ * Production appends action rows in created_at order, which is what keeps their BRIN ranges narrow. The
+ * moves scattered row versions over the heap (measured at 1M actions: an edge scan rechecked 331,640 rows
+ * of 13,958 lossy blocks to find 616), so the tables are rewritten in time order before timing.
+ */
+async function rewriteInTimeOrder(sql: Sql): Promise<void> {
+  for (const table of ['aggregator_actions', 'seamless_transactions']) {
+    await sql.begin(async (tx) => {
+      await tx.unsafe(`create temporary table moved on commit drop as select * from ${table} order by created_at`);
+      await tx.unsafe(`truncate ${table}`);
+      await tx.unsafe(`insert into ${table} select * from moved order by created_at`);
+    });
   }
 }
 
