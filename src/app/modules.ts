@@ -2,13 +2,16 @@ import { aggregatorModule } from '../aggregator/module.ts';
 import type { DomainModule } from '../ledger/context.ts';
 import type { BatchParticipant } from '../ledger/command.ts';
 import { ledgerModule } from '../ledger/module.ts';
+import { liveModule } from '../live/module.ts';
 import type { Role } from '../platform/module.ts';
+import { operatorsModule } from '../operators/module.ts';
 import { providerModule } from '../provider/module.ts';
 import { reportsModule } from '../reports/module.ts';
 import { rollupParticipant } from '../reports/rollups.ts';
 import { seamlessModule } from '../seamless/module.ts';
 import { walletModule } from '../wallet/module.ts';
 import { webModule } from '../web/module.ts';
+import { transactionsModule, transactionsWorkerModule } from '../transactions/module.ts';
 
 /**
  * The one list of the system's modules, in seed order (a module's seed may rely on the ones before it).
@@ -19,8 +22,12 @@ export const MODULES: readonly DomainModule[] = [
   ledgerModule,
   aggregatorModule,
   walletModule,
+  operatorsModule,
   seamlessModule,
   reportsModule,
+  liveModule,
+  transactionsModule,
+  transactionsWorkerModule,
   webModule,
   providerModule,
 ];
@@ -31,8 +38,8 @@ export const MODULES: readonly DomainModule[] = [
  */
 export const PARTICIPANTS: readonly BatchParticipant<unknown>[] = [rollupParticipant as BatchParticipant<unknown>];
 
-/** Roles this build can run: those some module serves. */
-export const AVAILABLE_ROLES: Role[] = [...new Set(MODULES.flatMap((m) => m.roles))];
+/** Roles this build can run: those some module serves, and the mock upstream (a system of its own, app/transactions-mock.ts). */
+export const AVAILABLE_ROLES: Role[] = [...new Set<Role>([...MODULES.flatMap((m) => m.roles), 'transactions-mock'])];
 
 /** The modules a process with these roles runs. */
 export function modulesFor(roles: Set<Role>): DomainModule[] {

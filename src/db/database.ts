@@ -9,10 +9,11 @@ export interface DatabaseHandle {
   release(): Promise<void>;
 }
 
-export async function openDatabase(config: Config, logger: Logger): Promise<DatabaseHandle> {
+/** `exclusive`: a server, which must own the embedded database (see startEmbedded); commands join as guests. */
+export async function openDatabase(config: Config, logger: Logger, options: { exclusive?: boolean } = {}): Promise<DatabaseHandle> {
   if (config.database_url) {
     return { url: config.database_url, embedded: false, release: async () => {} };
   }
-  const embedded = await startEmbedded({ data_dir: config.data_dir, logger });
+  const embedded = await startEmbedded({ data_dir: config.data_dir, logger, exclusive: options.exclusive });
   return { url: embedded.url, embedded: true, release: () => embedded.stop() };
 }

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DB_MIGRATION_TIMEOUT_MS } from '../platform/limits.ts';
 import type { Sql } from './sql.ts';
 
 export const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../migrations');
@@ -39,6 +40,8 @@ export async function migrate(sql: Sql, dir?: string): Promise<{ applied: string
   const applied: string[] = [];
   await sql.reserve().then(async (conn) => {
     try {
+      // The pool's deadlines are for requests: a migration may wait its turn and rewrite a big table.
+      await conn.unsafe(`set statement_timeout = ${DB_MIGRATION_TIMEOUT_MS}; set lock_timeout = ${DB_MIGRATION_TIMEOUT_MS}`);
       await conn`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
       await conn`create table if not exists schema_migrations (
         version integer primary key, name text not null, applied_at timestamptz not null default now())`;
@@ -58,6 +61,7 @@ export async function migrate(sql: Sql, dir?: string): Promise<{ applied: string
       }
     } finally {
       await conn`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`.catch(() => {});
+      await conn.unsafe('reset statement_timeout; reset lock_timeout').catch(() => {});
       conn.release();
     }
   });

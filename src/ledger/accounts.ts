@@ -3,7 +3,7 @@ import { BoundedCache } from '../platform/bounded-cache.ts';
 import { ACCOUNT_CACHE_ENTRIES_MAX } from '../platform/limits.ts';
 import type { AccountNeed } from './command.ts';
 import { createAccounts, findAccountIds } from './store.ts';
-import { accountKeyString, type AccountKey } from './types.ts';
+import { accountKeyString } from './types.ts';
 
 /**
  * Account key → id, cached: ids never change once an account exists, so the hot path skips the
@@ -27,6 +27,7 @@ export class AccountDirectory {
       else {
         const seen = missing.get(k);
         if (!seen || (need.create && !seen.create)) missing.set(k, need);
+        else if (need.create && (need.overdraft_limit_minor ?? 0n) > (seen.overdraft_limit_minor ?? 0n)) missing.set(k, need);
       }
     }
     const found = new Map<string, bigint>();
@@ -34,7 +35,7 @@ export class AccountDirectory {
       // Nothing may run outside the transaction if BEGIN failed. Then insert and look-up pipelined:
       // the look-up runs after the insert on the connection and sees its rows.
       await begun;
-      const toCreate: AccountKey[] = [...missing.values()].filter((n) => n.create).map((n) => n.key);
+      const toCreate: AccountNeed[] = [...missing.values()].filter((n) => n.create);
       const creating = createAccounts(tx, toCreate);
       const [rows] = await Promise.all([findAccountIds(tx, [...missing.values()].map((n) => n.key)), creating]);
       for (const [k, id] of rows) {

@@ -1,4 +1,5 @@
 import type { TransactionSql } from '../db/sql.ts';
+import type { LiveMessage } from '../platform/live.ts';
 import type { Outcome } from '../platform/outcome.ts';
 import type { Book } from './book.ts';
 import type { Journal } from './journal.ts';
@@ -8,6 +9,12 @@ import type { AccountKey } from './types.ts';
 export interface AccountNeed {
   key: AccountKey;
   create: boolean;
+  /**
+   * Only when this need creates a player account: how far below zero it may go (SPEC §1: "unless an
+   * account is explicitly created with an overdraft limit"). Unset: a floor of 0. An existing
+   * account keeps the floor it was created with.
+   */
+  overdraft_limit_minor?: bigint;
 }
 
 /**
@@ -53,6 +60,11 @@ export interface BatchParticipant<S, Rows = unknown> {
   read?(tx: TransactionSql, commands: readonly LedgerCommand[]): Promise<Rows>;
   state(rows: Rows | undefined, journal: Journal): S;
   persist(tx: TransactionSql, state: S): PendingStatement[];
+  /**
+   * What to tell other processes once the batch is durable (platform/live.ts): published by the writer
+   * with one NOTIFY per payload after the WAL flush — never before, so nothing not yet durable is shown.
+   */
+  live?(state: S): LiveMessage[];
 }
 
 /** A postgres.js query created but not yet awaited. */

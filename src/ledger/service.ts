@@ -5,10 +5,13 @@ import { AccountDirectory } from './accounts.ts';
 import { FlushBarrier } from './durability.ts';
 import type { AccountNeed, CommandHandler, LedgerCommand } from './command.ts';
 import { operationHandler, type OperationResult } from './operation.ts';
-import { readAccount, readAccountsOfOwner, readPostings, type Posting } from './store.ts';
+import { readAccount, readAccountsOfOwner, readPostings, type Posting, type PostingFilter } from './store.ts';
 import { succeed, type Outcome } from '../platform/outcome.ts';
 import type { AccountKey, AccountState, TransferSpec } from './types.ts';
 import { GroupCommitWriter, type WriterOptions } from './writer.ts';
+
+/** Narrowing of an account's postings (kind, time window), for the surfaces' history reads. */
+export type { PostingFilter };
 
 const noopHandler: CommandHandler<undefined, undefined, undefined> = {
   name: 'ledger.ensure_accounts',
@@ -80,8 +83,8 @@ export class Ledger {
   }
 
   /** Newest first; pass the last posting's version as `before_version` for the next page. */
-  postings(account_id: bigint, limit: number, before_version: bigint | null = null): Promise<Posting[]> {
-    return readPostings(this.sql, account_id, limit, before_version);
+  postings(account_id: bigint, limit: number, before_version: bigint | null = null, filter: PostingFilter = {}): Promise<Posting[]> {
+    return readPostings(this.sql, account_id, limit, before_version, filter);
   }
 
   /**
@@ -92,6 +95,11 @@ export class Ledger {
    */
   durable(): Promise<void> {
     return this.flushed.wait();
+  }
+
+  /** How long the oldest unanswered batch has waited beyond the wait deadline (0: none): a wedged writer turns /ready red. */
+  stalledForMs(): number {
+    return this.writer.stalledForMs();
   }
 
   /** Waits for queued commands to be written; new ones are refused. */

@@ -1,5 +1,5 @@
 import type { Queryable, TransactionSql } from '../db/sql.ts';
-import type { PendingStatement } from './command.ts';
+import type { AccountNeed, PendingStatement } from './command.ts';
 import { assert } from '../platform/assert.ts';
 import { accountKeyString, type AccountKey, type AccountState, type TransferRecord } from './types.ts';
 
@@ -26,17 +26,23 @@ function toState(row: AccountRow): AccountState {
   };
 }
 
-/** Creates the accounts that do not exist yet (players with a zero floor, systems with none). */
-/** Dispatched at once (execute()), so a statement issued after it on the connection runs after it. */
-export function createAccounts(tx: TransactionSql, keys: AccountKey[]): Promise<unknown> {
-  if (keys.length === 0) return Promise.resolve();
+/**
+ * Creates the accounts that do not exist yet: systems with no floor, players with a floor of 0 unless
+ * the need names an overdraft limit. Dispatched at once (execute()), so a statement issued after it
+ * on the connection runs after it.
+ */
+export function createAccounts(tx: TransactionSql, needs: AccountNeed[]): Promise<unknown> {
+  if (needs.length === 0) return Promise.resolve();
   // Sorted so two batches creating the same accounts take their index locks in the same order.
-  const sorted = [...keys].sort((a, b) => (accountKeyString(a) < accountKeyString(b) ? -1 : 1));
+  const sorted = [...needs].sort((a, b) => (accountKeyString(a.key) < accountKeyString(b.key) ? -1 : 1));
+  const keys = sorted.map((n) => n.key);
   return tx`
     insert into accounts (kind, owner, purpose, asset, overdraft_limit_minor)
-    select k, o, p, a, case when k = 'player' then 0 else null end
-    from unnest(${sorted.map((k) => k.kind)}::text[], ${sorted.map((k) => k.owner)}::text[],
-                ${sorted.map((k) => k.purpose)}::text[], ${sorted.map((k) => k.asset)}::text[]) as t(k, o, p, a)
+    select k, o, p, a, case when k = 'player' then coalesce(d, 0) else null end
+    from unnest(${keys.map((k) => k.kind)}::text[], ${keys.map((k) => k.owner)}::text[],
+                ${keys.map((k) => k.purpose)}::text[], ${keys.map((k) => k.asset)}::text[],
+                ${sorted.map((n) => (n.overdraft_limit_minor === undefined ? null : String(n.overdraft_limit_minor)))}::bigint[])
+      as t(k, o, p, a, d)
     on conflict (kind, owner, purpose, asset) do nothing`.execute();
 }
 
@@ -141,9 +147,19 @@ export interface Posting {
   created_at: Date;
 }
 
+/** Optional narrowing of an account's postings: one transfer kind, a creation-time window [from, to). */
+export interface PostingFilter {
+  kind?: string;
+  from?: Date;
+  to?: Date;
+}
+
 /** An account's postings, newest first, from version `before_version` (exclusive) downwards. */
-export async function readPostings(db: Queryable, account_id: bigint, limit: number, before_version: bigint | null): Promise<Posting[]> {
+export async function readPostings(db: Queryable, account_id: bigint, limit: number, before_version: bigint | null, filter: PostingFilter = {}): Promise<Posting[]> {
   const before = before_version === null ? null : String(before_version);
+  const kind = filter.kind ?? null;
+  const from = filter.from?.toISOString() ?? null;
+  const to = filter.to?.toISOString() ?? null;
   return db<Posting[]>`
     select p.*, c.kind as counterparty_kind, c.owner as counterparty_owner from (
       (select id as transfer_id, from_account_id as account_id, from_version as version, -amount_minor as delta_minor,
@@ -151,12 +167,18 @@ export async function readPostings(db: Queryable, account_id: bigint, limit: num
               kind, reverses_id, metadata, created_at
          from transfers where from_account_id = ${String(account_id)}::bigint
           and (${before}::bigint is null or from_version < ${before}::bigint)
+          and (${kind}::text is null or kind = ${kind}::text)
+          and (${from}::timestamptz is null or created_at >= ${from}::timestamptz)
+          and (${to}::timestamptz is null or created_at < ${to}::timestamptz)
          order by from_version desc limit ${limit})
       union all
       (select id, to_account_id, to_version, amount_minor, to_balance_after_minor, from_account_id,
               kind, reverses_id, metadata, created_at
          from transfers where to_account_id = ${String(account_id)}::bigint
           and (${before}::bigint is null or to_version < ${before}::bigint)
+          and (${kind}::text is null or kind = ${kind}::text)
+          and (${from}::timestamptz is null or created_at >= ${from}::timestamptz)
+          and (${to}::timestamptz is null or created_at < ${to}::timestamptz)
          order by to_version desc limit ${limit})
     ) p join accounts c on c.id = p.counterparty_account_id
     order by p.version desc limit ${limit}`;

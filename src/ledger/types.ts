@@ -11,8 +11,11 @@ export function playerAccount(owner: string, asset: string, purpose = 'cash'): A
   return { kind: 'player', owner, purpose, asset };
 }
 
-/** System accounts per asset (SPEC §4): treasury issues, revenue receives spend, house plays games. */
-export const SYSTEM_ACCOUNT_NAMES = ['treasury', 'revenue', 'bonus_pool', 'house'] as const;
+/**
+ * System accounts per asset (SPEC §4): treasury issues, revenue receives spend, house plays games;
+ * payouts_pending holds payouts players requested and nobody has settled yet (SPEC §7).
+ */
+export const SYSTEM_ACCOUNT_NAMES = ['treasury', 'revenue', 'bonus_pool', 'house', 'payouts_pending'] as const;
 export type SystemAccountName = (typeof SYSTEM_ACCOUNT_NAMES)[number];
 
 export function systemAccount(name: SystemAccountName, asset: string): AccountKey {

@@ -6,9 +6,11 @@ import {
   LEDGER_BATCH_RETRIES_MAX,
   LEDGER_BATCH_SIZE_MAX,
   LEDGER_QUEUE_LENGTH_MAX,
+  LEDGER_WAIT_MAX_MS,
 } from '../platform/limits.ts';
 import { assert } from '../platform/assert.ts';
 import { ledgerMetrics } from '../platform/metrics.ts';
+import { LIVE_CHANNEL, livePayloads, type LiveMessage } from '../platform/live.ts';
 import type { Outcome } from '../platform/outcome.ts';
 import { AccountDirectory } from './accounts.ts';
 import { BatchRun } from './batch-run.ts';
@@ -24,6 +26,10 @@ interface Pending {
   command: LedgerCommand;
   resolve(outcome: Outcome<unknown>): void;
   reject(error: unknown): void;
+  /** performance.now() at submit, for the wait deadline. */
+  submitted_ms: number;
+  /** Answered 503 by the deadline; a later outcome is dropped. */
+  expired?: boolean;
 }
 
 export interface WriterOptions {
@@ -32,6 +38,8 @@ export interface WriterOptions {
   queue_length_max?: number;
   /** Modules that ride along with every batch (see BatchParticipant). */
   participants?: readonly BatchParticipant<unknown>[];
+  /** Longest wait for an answer before 503 (default LEDGER_WAIT_MAX_MS). */
+  wait_max_ms?: number;
 }
 
 // Deadlock, serialization failure, unique violation (a racing process inserted the same key first):
@@ -48,7 +56,7 @@ const RETRYABLE_SQLSTATES = new Set(['40P01', '40001', '23505']);
 export class GroupCommitWriter {
   private readonly queue: Pending[] = [];
   /** Batches not yet answered or failed; each knows its phase. */
-  private readonly runs = new Set<BatchRun>();
+  private readonly runs = new Map<BatchRun, Pending[]>();
   private closed = false;
   private readonly batch_size_max: number;
   private readonly batches_in_flight: number;
@@ -58,6 +66,8 @@ export class GroupCommitWriter {
   private last_batch_size = 0;
   private linger_timer: NodeJS.Timeout | undefined;
   private lingered = false;
+  private readonly wait_max_ms: number;
+  private readonly deadline_timer: NodeJS.Timeout;
 
   constructor(
     private readonly sql: Sql,
@@ -69,7 +79,11 @@ export class GroupCommitWriter {
     this.batches_in_flight = options.batches_in_flight ?? 1;
     this.queue_length_max = options.queue_length_max ?? LEDGER_QUEUE_LENGTH_MAX;
     this.participants = options.participants ?? [];
-    assert(this.batch_size_max > 0 && this.batches_in_flight > 0 && this.queue_length_max > 0, 'writer limits must be positive');
+    this.wait_max_ms = options.wait_max_ms ?? LEDGER_WAIT_MAX_MS;
+    assert(this.batch_size_max > 0 && this.batches_in_flight > 0 && this.queue_length_max > 0 && this.wait_max_ms > 0, 'writer limits must be positive');
+    // One sweep for all requests instead of a timer per request (the hot path pays one clock read).
+    this.deadline_timer = setInterval(() => this.expire(), Math.max(10, Math.floor(this.wait_max_ms / 10)));
+    this.deadline_timer.unref();
   }
 
   submit<I, R, S>(command: LedgerCommand<I, R, S>): Promise<Outcome<R>> {
@@ -78,7 +92,7 @@ export class GroupCommitWriter {
       return Promise.reject(new LedgerUnavailableError('overloaded', 'The ledger queue is full; retry shortly.'));
     }
     return new Promise<Outcome<R>>((resolve, reject) => {
-      this.queue.push({ command: command as LedgerCommand, resolve: resolve as Pending['resolve'], reject });
+      this.queue.push({ command: command as LedgerCommand, resolve: resolve as Pending['resolve'], reject, submitted_ms: performance.now() });
       this.pump();
     });
   }
@@ -91,14 +105,43 @@ export class GroupCommitWriter {
   /** Stops taking commands and waits until every queued one is written. */
   async close(): Promise<void> {
     this.closed = true;
+    clearInterval(this.deadline_timer);
     if (this.runs.size === 0 && this.queue.length === 0) return;
     await new Promise<void>((resolve) => this.idle_waiters.push(resolve));
   }
 
+  /** How far past the wait deadline the oldest batch still holding a connection is (0: none is). */
+  stalledForMs(): number {
+    let oldest_ms = Infinity;
+    for (const run of this.runs.keys()) if (run.holds_slot) oldest_ms = Math.min(oldest_ms, run.started_ms);
+    return Math.max(0, performance.now() - oldest_ms - this.wait_max_ms);
+  }
+
   private count(predicate: (run: BatchRun) => boolean): number {
     let n = 0;
-    for (const run of this.runs) if (predicate(run)) n++;
+    for (const run of this.runs.keys()) if (predicate(run)) n++;
     return n;
+  }
+
+  /**
+   * A database that hangs without closing its connections (stopped, or behind a network that drops
+   * packets) would hold every request for as long as it hangs. Past wait_max_ms a request is answered
+   * 503: one still queued is dropped and never applied; one in a batch has an unknown outcome (the
+   * batch may still commit), which its idempotency key makes safe to retry.
+   */
+  private expire(): void {
+    const oldest_ms = performance.now() - this.wait_max_ms;
+    let queued = 0;
+    while (queued < this.queue.length && this.queue[queued].submitted_ms < oldest_ms) queued += 1;
+    const expired = this.queue.splice(0, queued);
+    for (const batch of this.runs.values()) for (const p of batch) if (!p.expired && p.submitted_ms < oldest_ms) expired.push(p);
+    if (expired.length === 0) return;
+    this.logger.error({ requests: expired.length, wait_max_ms: this.wait_max_ms }, 'the database did not answer in time; requests answered 503');
+    const timeout = new LedgerUnavailableError('timeout', 'The database did not answer in time; retry the request with the same idempotency key.');
+    for (const p of expired) {
+      p.expired = true;
+      p.reject(timeout);
+    }
   }
 
   /**
@@ -121,7 +164,7 @@ export class GroupCommitWriter {
       const batch = this.queue.splice(0, this.batch_size_max);
       this.last_batch_size = batch.length;
       const run = new BatchRun(batch.length);
-      this.runs.add(run);
+      this.runs.set(run, batch);
       this.runBatch(batch, run).finally(() => {
         this.runs.delete(run);
         if (this.queue.length > 0) this.pump();
@@ -175,6 +218,7 @@ export class GroupCommitWriter {
       return;
     }
     run.advance('answered');
+    this.publish(written.live);
     // Answered on the next turn of the event loop: first the next batch (started by pump() as this
     // function returns) dispatches its BEGIN and locks, then the callers write their responses.
     // Answering first delayed the next batch by ~32 socket writes.
@@ -184,16 +228,32 @@ export class GroupCommitWriter {
   }
 
   /**
+   * Live messages of a durable batch, one NOTIFY per payload (usually one per batch), fire-and-forget:
+   * a lost notification costs a subscriber one update, never money, and never delays an answer.
+   */
+  private publish(messages: LiveMessage[]): void {
+    if (messages.length === 0) return;
+    const payloads = livePayloads(messages);
+    this.sql
+      .unsafe('select pg_notify($1, p) from unnest($2::text[]) as p', [LIVE_CHANNEL, payloads])
+      .catch((err: unknown) => this.logger.warn({ err, messages: messages.length }, 'live messages not published'));
+  }
+
+  /**
    * A batch that failed for a reason other than a retryable race: halve it and run each half, so one
    * bad command (a value the database refuses) costs its neighbours about log2(n) extra batches
    * instead of n single-command ones. A lone command that fails is rejected.
    */
   private async isolate(batch: Pending[], error: unknown): Promise<void> {
+    if (batch.length === 0) return;
     if (batch.length === 1) {
       this.logger.error({ err: error, handler: batch[0].command.handler.name }, 'ledger command failed');
       batch[0].reject(error);
       return;
     }
+    // Commands answered 503 by the deadline are not run again: their batch rolled back.
+    const live = batch.filter((p) => !p.expired);
+    if (live.length < batch.length) return this.isolate(live, error);
     this.logger.warn({ err: error, batch_size: batch.length }, 'ledger batch failed; retrying its halves');
     const half = Math.ceil(batch.length / 2);
     await Promise.all([batch.slice(0, half), batch.slice(half)].map((part) => {
@@ -280,7 +340,8 @@ export class GroupCommitWriter {
       // Only committed accounts enter the id cache.
       this.accounts.remember(resolved.created);
       const durable = flush.then(() => undefined).finally(() => conn.release());
-      return { outcomes, durable };
+      const live = participants.flatMap(({ participant, state }) => participant.live?.(state) ?? []);
+      return { outcomes, durable, live };
     } catch (error) {
       // The transaction must be over before the connection goes back to the pool: a dispatched COMMIT
       // ends it (as ROLLBACK when a statement failed); otherwise roll back. Both wait for every
@@ -304,6 +365,8 @@ interface Hooks {
 interface Written {
   outcomes: Outcome<unknown>[];
   durable: Promise<void>;
+  /** What the batch's participants tell other processes once it is durable. */
+  live: LiveMessage[];
 }
 
 // One statement for both transaction-local settings (see execute()).

@@ -1,9 +1,9 @@
 import { PLATFORM_ERRORS } from './platform-errors.ts';
-import { timingSafeEqual, createHash } from 'node:crypto';
 import type { FastifyRequest, preParsingAsyncHookHandler, onRequestAsyncHookHandler } from 'fastify';
 import { AppError } from './errors.ts';
 import type { ErrorDefinition } from './error-table.ts';
 import { signatureMatches } from './hmac.ts';
+import { WRITE_METHODS, type OperatorAuth } from './operator.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -12,16 +12,34 @@ declare module 'fastify' {
   }
 }
 
-function digest(value: string): Buffer {
-  return createHash('sha256').update(value).digest();
-}
+/**
+ * A wrong or missing API key or signature. Its own class so the error handler (platform/http.ts) can
+ * count it against the client's auth-failure limit without each guard knowing about the limiter.
+ */
+export class AuthenticationError extends AppError {}
 
-/** `Authorization: Bearer <key>`; 401 otherwise. Compared as digests, so in constant time whatever the length. */
-export function apiKeyGuard(api_key: () => string): onRequestAsyncHookHandler {
+
+const BEARER_PREFIX = 'Bearer ';
+
+/**
+ * `Authorization: Bearer <key>` resolved to its operator (SPEC §0, §4), attached as `request.operator`.
+ * Missing or wrong key → 401; a wrong key also counts against the client address (429 past the
+ * auth-failure limit, http.ts); a viewer sending any write → 403 FORBIDDEN. The resolver compares keys in
+ * constant time (operators module). One guard for every domain: they pass `ctx.operator_auth`.
+ */
+export function apiKeyGuard(auth: OperatorAuth): onRequestAsyncHookHandler {
   return async (request) => {
     const header = request.headers.authorization;
-    const presented = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7) : '';
-    if (!timingSafeEqual(digest(presented), digest(api_key()))) throw new AppError(PLATFORM_ERRORS.UNAUTHORIZED);
+    const presented = typeof header === 'string' && header.startsWith(BEARER_PREFIX) ? header.slice(BEARER_PREFIX.length) : '';
+    // A missing key is not a guess; only presented keys that resolve to nobody count as failures.
+    if (presented === '') throw new AppError(PLATFORM_ERRORS.UNAUTHORIZED);
+    const operator = await auth.resolve(presented);
+    // A wrong key counts against the client address (the error handler's auth-failure limit); a right one never does.
+    if (!operator) throw new AuthenticationError(PLATFORM_ERRORS.UNAUTHORIZED);
+    request.operator = operator;
+    if (operator.role === 'viewer' && WRITE_METHODS.has(request.method)) {
+      throw new AppError(PLATFORM_ERRORS.FORBIDDEN, `A viewer may only read; ${request.method} needs the role operator or admin.`);
+    }
   };
 }
 
@@ -71,6 +89,6 @@ export function verifySignature(request: FastifyRequest, body: Buffer): void {
   if (presented !== undefined && check.prefix) {
     presented = presented.startsWith(check.prefix) ? presented.slice(check.prefix.length).trim() : undefined;
   }
-  if (!signatureMatches(check.secret(), body, presented)) throw new AppError(check.error);
+  if (!signatureMatches(check.secret(), body, presented)) throw new AuthenticationError(check.error);
   request.signature_verified = true;
 }

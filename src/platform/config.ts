@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { SECRET_LENGTH_MIN_CHARS } from './limits.ts';
 
 /** Process configuration, read once from the environment and validated (SPEC §10). */
 export interface Config {
@@ -29,10 +30,10 @@ export interface ConfigVariable {
 /** The documented list; `croupier start --help` prints it and a test keeps it in step with the README. */
 export const CONFIG_VARIABLES: ConfigVariable[] = [
   { name: 'PORT', default_text: '3000', description: 'HTTP port to listen on (0 picks a free port).' },
-  { name: 'HOST', default_text: '0.0.0.0', description: 'Interface to bind.' },
+  { name: 'HOST', default_text: '127.0.0.1', description: 'Interface to bind. Local only by default; `HOST=0.0.0.0` exposes the server on every interface (containers, other machines).' },
   { name: 'DATABASE_URL', default_text: '(unset: embedded PostgreSQL)', description: 'PostgreSQL connection string. Unset: an embedded PostgreSQL under CROUPIER_DATA_DIR.' },
   { name: 'CROUPIER_DATA_DIR', default_text: './.croupier', description: 'Data directory of the embedded PostgreSQL (kept across restarts).' },
-  { name: 'NODE_ENV', default_text: 'development', description: '`production` makes every secret mandatory and hides default secrets.' },
+  { name: 'NODE_ENV', default_text: 'development', description: '`development`, `test` or `production` (anything else stops start-up). `production` makes every secret mandatory, at least 32 characters, and hides default secrets.' },
   { name: 'LOG_LEVEL', default_text: 'info', description: 'pino level: fatal, error, warn, info, debug, trace, silent.' },
   { name: 'AGGREGATOR_SECRET', default_text: 'test (development only)', description: 'HMAC secret of the aggregator protocol (SPEC §2).' },
   { name: 'CASINO_SECRET', default_text: 'casino-secret (development only)', description: 'HMAC secret the game provider signs casino callbacks with (SPEC §3).' },
@@ -44,6 +45,8 @@ export const CONFIG_VARIABLES: ConfigVariable[] = [
   { name: 'DB_POOL_SIZE', default_text: '10', description: 'PostgreSQL connections per process (1..100).' },
   { name: 'LEDGER_BATCHES_IN_FLIGHT', default_text: '1', description: 'Group-commit batches one process writes at once (1..8). One is fastest when batches share hot accounts (the house): they serialize on its row lock anyway, and a single writer grows bigger batches.' },
 ];
+
+const NODE_ENVS = ['development', 'test', 'production'];
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -78,13 +81,21 @@ function urlVar(env: NodeJS.ProcessEnv, name: string): string | undefined {
 
 /** Reads and validates; throws ConfigError with a message naming the variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const production = env.NODE_ENV === 'production';
+  const node_env = env.NODE_ENV || 'development';
+  // A typo such as "prod" would otherwise quietly start in development mode, with default secrets.
+  if (!NODE_ENVS.includes(node_env)) {
+    throw new ConfigError(`NODE_ENV must be one of ${NODE_ENVS.join(', ')}, got "${node_env}"`);
+  }
+  const production = node_env === 'production';
   const log_level = env.LOG_LEVEL || 'info';
   if (!LOG_LEVELS.includes(log_level)) {
     throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${log_level}"`);
   }
   const secret = (name: string, key: keyof typeof DEV_SECRETS): string => {
     const raw = env[name];
+    if (raw && production && raw.length < SECRET_LENGTH_MIN_CHARS) {
+      throw new ConfigError(`${name} must be at least ${SECRET_LENGTH_MIN_CHARS} characters when NODE_ENV=production, got ${raw.length}`);
+    }
     if (raw) return raw;
     if (production) throw new ConfigError(`${name} is required when NODE_ENV=production`);
     return DEV_SECRETS[key];
@@ -92,7 +103,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const database_url = urlVar(env, 'DATABASE_URL');
   return {
     port: integerVar(env, 'PORT', 3000, 0, 65535),
-    host: env.HOST || '0.0.0.0',
+    // Local by default: exposing a money API is a decision the operator makes (HOST=0.0.0.0).
+    host: env.HOST || '127.0.0.1',
     database_url,
     data_dir: path.resolve(env.CROUPIER_DATA_DIR || './.croupier'),
     production,

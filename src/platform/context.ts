@@ -1,6 +1,7 @@
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
 import type { Role } from './module.ts';
+import type { OperatorAuth } from './operator.ts';
 
 export { ROLES, type Role } from './module.ts';
 
@@ -11,4 +12,6 @@ export interface PlatformContext {
   roles: Set<Role>;
   /** Base URL this process answers on, known once it listens (for in-process HTTP between roles). */
   self_url(): string;
+  /** Resolves API keys to operators for `apiKeyGuard` (supplied by the operators module, wired by `src/app`). */
+  operator_auth: OperatorAuth;
 }

@@ -1,15 +1,22 @@
 import { PLATFORM_ERRORS } from './platform-errors.ts';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { PlatformContext } from './context.ts';
 import { AppError } from './errors.ts';
 import type { ErrorDefinition } from './error-table.ts';
-import { verifySignature } from './auth.ts';
+import { AuthenticationError, verifySignature } from './auth.ts';
+import { AuthFailureLimiter } from './auth-failures.ts';
 import { BoundedCache } from './bounded-cache.ts';
-import { BODY_SIZE_MAX_BYTES, HTTP_KEEP_ALIVE_TIMEOUT_MS, HTTP_METRIC_SERIES_CACHED_MAX, STRING_LENGTH_MAX } from './limits.ts';
+import {
+  BODY_SIZE_MAX_BYTES, HTTP_CONNECTIONS_CHECK_INTERVAL_MS, HTTP_HEADERS_TIMEOUT_MS, HTTP_HEADER_SIZE_MAX_BYTES, HTTP_KEEP_ALIVE_TIMEOUT_MS,
+  HTTP_METRIC_SERIES_CACHED_MAX, HTTP_REQUEST_TIMEOUT_MS, HTTP_SOCKET_INACTIVITY_TIMEOUT_MS, STRING_LENGTH_MAX,
+} from './limits.ts';
 import { httpMetrics, registry } from './metrics.ts';
 import { describeValidation, validatorCompiler } from './validation.ts';
+import { findPoisonedField } from './text-safety.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -21,8 +28,8 @@ declare module 'fastify' {
 export interface AppOptions {
   /** Errors from layers above the platform (the ledger's "unavailable") as registry errors; undefined: not theirs. */
   mapError?(error: unknown): AppError | undefined;
-  /** Answers whether the process can serve (database reachable, migrations applied); used by GET /ready. */
-  ready(): Promise<boolean>;
+  /** Whether the process can serve (database reachable, migrations applied, writer not wedged), for GET /ready; answers within a second. */
+  ready(): Promise<{ ready: boolean; reason?: string }>;
 }
 
 /** Builds the HTTP server: platform concerns here; the composition root registers each module's routes. */
@@ -41,6 +48,18 @@ export async function buildApp(ctx: PlatformContext, options: AppOptions, regist
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     keepAliveTimeout: HTTP_KEEP_ALIVE_TIMEOUT_MS,
+    requestTimeout: HTTP_REQUEST_TIMEOUT_MS,
+    connectionTimeout: HTTP_SOCKET_INACTIVITY_TIMEOUT_MS,
+    http: {
+      headersTimeout: HTTP_HEADERS_TIMEOUT_MS,
+      connectionsCheckingInterval: HTTP_CONNECTIONS_CHECK_INTERVAL_MS,
+      maxHeaderSize: HTTP_HEADER_SIZE_MAX_BYTES,
+      // Node would answer a missing Host with an empty 400; the onRequest hook below answers it in our shape.
+      requireHostHeader: false,
+    },
+    // Requests Node cannot parse (bad framing, unknown method, oversized headers, timeouts) never reach
+    // a route: they are answered here, on the raw socket, still as { code, message }.
+    clientErrorHandler: answerClientError,
     ajv: { customOptions: { coerceTypes: false } },
   });
   app.setValidatorCompiler(validatorCompiler);
@@ -55,11 +74,17 @@ export async function buildApp(ctx: PlatformContext, options: AppOptions, regist
       return done(error as Error, undefined);
     }
     if (raw.length === 0) return done(null, undefined);
+    let parsed: unknown;
     try {
-      done(null, JSON.parse(raw.toString('utf8')));
-    } catch {
-      done(new AppError(PLATFORM_ERRORS.INVALID_JSON), undefined);
+      parsed = parseStrictJson(raw);
+    } catch (error) {
+      return done(error instanceof AppError ? error : new AppError(PLATFORM_ERRORS.INVALID_JSON), undefined);
     }
+    // Strictly decoded JSON text carries a NUL or lone surrogate only as a \u escape: bodies without
+    // one (nearly all) skip the walk.
+    const poisoned = raw.includes('\\u') ? findPoisonedField(parsed) : undefined;
+    if (poisoned) return done(new AppError(validationKey(request), poisoned), undefined);
+    done(null, parsed);
   });
   // Every body here is JSON. Fastify's own text/plain parser would hand a route a string and no raw
   // bytes, so a correctly signed text/plain call failed its signature check; now it is a 415 like any
@@ -70,9 +95,36 @@ export async function buildApp(ctx: PlatformContext, options: AppOptions, regist
     if (request.signature_check && !request.signature_verified) verifySignature(request, request.rawBody ?? Buffer.alloc(0));
   });
 
-  app.setErrorHandler((error: FastifyError, request, reply) => sendError(ctx, options, error, request, reply));
+  // Callback-style hooks here and below: they run on every request, and an async hook costs a promise each.
+  app.addHook('onRequest', (request, _reply, done) => {
+    if (request.raw.httpVersion === '1.1' && request.headers.host === undefined) {
+      return done(new AppError(PLATFORM_ERRORS.MALFORMED_REQUEST, 'The Host header is required in HTTP/1.1.'));
+    }
+    done();
+  });
+
+  // Path parameters and query strings are percent-decoded text: %00 decodes to NUL. Refused before
+  // validation, so no handler (authenticated or not, e.g. /provider/play) ever sees it.
+  app.addHook('preValidation', (request, _reply, done) => {
+    const poisoned = findPoisonedField(request.params, 'params') ?? findPoisonedField(request.query, 'query');
+    if (poisoned) return done(new AppError(validationKey(request), poisoned));
+    done();
+  });
+
+  const auth_failures = new AuthFailureLimiter();
+  app.setErrorHandler((error: FastifyError, request, reply) => sendError(ctx, options, auth_failures, error, request, reply));
   app.setNotFoundHandler((request, reply) => {
     reply.code(404).send(new AppError(PLATFORM_ERRORS.NOT_FOUND, `No endpoint ${request.method} ${request.url.split('?')[0]}.`).body());
+  });
+
+  // Security headers (callback form: this runs on every response, the hot path included).
+  app.addHook('onSend', (request, reply, payload, done) => {
+    reply.header('x-content-type-options', 'nosniff');
+    if (!reply.hasHeader('content-security-policy')) {
+      const policy = contentSecurityPolicy(request.url, String(reply.getHeader('content-type') ?? ''));
+      if (policy) reply.header('content-security-policy', policy);
+    }
+    done(null, payload);
   });
 
   app.addHook('onResponse', async (request, reply) => {
@@ -84,7 +136,7 @@ export async function buildApp(ctx: PlatformContext, options: AppOptions, regist
       info: { title: 'Croupier', version: '0.1.0', description: 'Money core for online casinos: ledger, provider protocols, wallet API, reports.' },
       components: {
         securitySchemes: {
-          apiKey: { type: 'http', scheme: 'bearer', description: 'Operator API key (ADMIN_API_KEY)' },
+          apiKey: { type: 'http', scheme: 'bearer', description: 'Operator API key: ADMIN_API_KEY (bootstrap admin) or a named operator\'s key (POST /v1/operators)' },
         },
       },
     },
@@ -94,6 +146,45 @@ export async function buildApp(ctx: PlatformContext, options: AppOptions, regist
   registerOperations(app, options);
   await register(app);
   return app;
+}
+
+/**
+ * Pages with no script or style of their own (/provider/play, the not-built back office) and the back
+ * office's asset files: nothing may load, nobody may frame them.
+ */
+const PAGE_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+/**
+ * The Swagger UI of /docs (@fastify/swagger-ui): its index.html loads only same-origin scripts and
+ * styles (no inline <script>), fetches /docs/json, draws icons from data: URLs, and React sets inline
+ * styles, hence 'unsafe-inline' for styles only. Scripts stay 'self'; nobody may frame it.
+ */
+const DOCS_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; "
+  + "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
+/** The policy for a response that serves HTML or page assets; undefined for the JSON API. */
+function contentSecurityPolicy(url: string, content_type: string): string | undefined {
+  if (url === '/docs' || url.startsWith('/docs/') || url.startsWith('/docs?')) return DOCS_CSP;
+  // By path as well as by type: an error answer on a page's URL is shown in a browser too.
+  if (content_type.startsWith('text/html') || url.startsWith('/assets/') || url.startsWith('/provider/play')) return PAGE_CSP;
+  return undefined;
+}
+
+// Invalid UTF-8 is refused, never replaced by U+FFFD (which would make two different ids equal).
+// ignoreBOM keeps a leading BOM in the text, so JSON.parse refuses it as before.
+const strict_utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+function parseStrictJson(raw: Buffer): unknown {
+  let text: string;
+  try {
+    text = strict_utf8.decode(raw);
+  } catch {
+    throw new AppError(PLATFORM_ERRORS.INVALID_JSON, 'The request body is not valid UTF-8.');
+  }
+  return JSON.parse(text);
+}
+
+function validationKey(request: FastifyRequest): ErrorDefinition {
+  return request.routeOptions.config?.validation_error ?? PLATFORM_ERRORS.VALIDATION_ERROR;
 }
 
 // Labelled children cached per route and status: prom-client hashes a label object on every call.
@@ -108,7 +199,16 @@ function observeRequest(method: string, route: string, status: number, seconds: 
   series.seconds.observe(seconds);
 }
 
-function sendError(ctx: PlatformContext, options: AppOptions, error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+function sendError(ctx: PlatformContext, options: AppOptions, auth_failures: AuthFailureLimiter, error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  if (error instanceof AuthenticationError) {
+    // Only failures are counted, here, after the check: a correct key or signature never meets the limiter.
+    const verdict = auth_failures.recordFailure(request.ip);
+    if (verdict.limited) {
+      const limited = new AppError(PLATFORM_ERRORS.TOO_MANY_FAILURES);
+      reply.code(limited.http_status).header('retry-after', String(verdict.retry_after_s)).send(limited.body());
+      return;
+    }
+  }
   const mapped_error = error instanceof AppError ? error : options.mapError?.(error);
   if (mapped_error) {
     reply.code(mapped_error.http_status).send(mapped_error.body());
@@ -139,7 +239,11 @@ function sendError(ctx: PlatformContext, options: AppOptions, error: FastifyErro
     return;
   }
   if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
-    reply.code(error.statusCode).send({ code: PLATFORM_ERRORS.BAD_REQUEST.code, message: error.message });
+    // Other client errors raised by Fastify or a plugin (@fastify/static: 403 for a path outside its
+    // root, 416 for a range past the end) keep their status when the registry has a row for it.
+    const row = CLIENT_ERROR_ROWS_BY_STATUS[error.statusCode] ?? PLATFORM_ERRORS.VALIDATION_ERROR;
+    const app_error = new AppError(row, row === PLATFORM_ERRORS.VALIDATION_ERROR ? error.message : undefined);
+    reply.code(app_error.http_status).send(app_error.body());
     return;
   }
   // A bug or an outage: logged with its stack here, never shown to the client.
@@ -148,10 +252,48 @@ function sendError(ctx: PlatformContext, options: AppOptions, error: FastifyErro
   reply.code(internal.http_status).send(internal.body());
 }
 
+const CLIENT_ERROR_ROWS_BY_STATUS: Record<number, ErrorDefinition> = {
+  400: PLATFORM_ERRORS.VALIDATION_ERROR, 403: PLATFORM_ERRORS.FORBIDDEN, 404: PLATFORM_ERRORS.NOT_FOUND,
+  405: PLATFORM_ERRORS.METHOD_NOT_ALLOWED, 408: PLATFORM_ERRORS.REQUEST_TIMEOUT, 413: PLATFORM_ERRORS.BODY_TOO_LARGE,
+  414: PLATFORM_ERRORS.URI_TOO_LONG, 415: PLATFORM_ERRORS.UNSUPPORTED_MEDIA_TYPE, 416: PLATFORM_ERRORS.RANGE_NOT_SATISFIABLE,
+  431: PLATFORM_ERRORS.HEADERS_TOO_LARGE,
+};
+
+// Node's parser errors (llhttp codes) worth a sentence of their own; any other is "not valid HTTP/1.1".
+const PARSER_ERROR_SENTENCES: Record<string, string> = {
+  HPE_INVALID_METHOD: 'The HTTP method is not recognised.',
+  HPE_INVALID_URL: 'The request target is not a valid URL.',
+  HPE_INVALID_VERSION: 'The HTTP version is not valid.',
+  HPE_INVALID_HEADER_TOKEN: 'A header name or value contains a character HTTP does not allow.',
+  HPE_INVALID_CONTENT_LENGTH: 'Content-Length is not a valid number.',
+  HPE_UNEXPECTED_CONTENT_LENGTH: 'Content-Length and Transfer-Encoding cannot both be sent.',
+  HPE_INVALID_TRANSFER_ENCODING: 'Transfer-Encoding is not valid.',
+  HPE_INVALID_CHUNK_SIZE: 'A chunk size of the chunked body is not valid.',
+};
+
+/** Answers, on the raw socket, a request that Node could not parse or that timed out, then closes it. */
+function answerClientError(error: Error & { code?: string }, socket: Socket): void {
+  // A reset connection has nobody left to answer.
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  let app_error: AppError;
+  if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') app_error = new AppError(PLATFORM_ERRORS.REQUEST_TIMEOUT);
+  else if (error.code === 'HPE_HEADER_OVERFLOW') app_error = new AppError(PLATFORM_ERRORS.HEADERS_TOO_LARGE);
+  else app_error = new AppError(PLATFORM_ERRORS.MALFORMED_REQUEST, PARSER_ERROR_SENTENCES[error.code ?? ''] ?? undefined);
+  const body = JSON.stringify(app_error.body());
+  const status = app_error.http_status;
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n`
+      + `Content-Length: ${Buffer.byteLength(body)}\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${body}`);
+  }
+  socket.destroy();
+}
+
 // Connection failures and server shutdowns: the request may be retried once the database is back.
+// Also the deadlines of src/db/sql.ts: statement timeout (57014), lock timeout (55P03), a transaction
+// ended for idling (25P03) — the database was too slow, the request may be retried.
 const DATABASE_UNAVAILABLE_CODES = new Set([
   'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED',
-  'CONNECT_TIMEOUT', '57P01', '57P02', '57P03',
+  'CONNECT_TIMEOUT', '57P01', '57P02', '57P03', '57014', '55P03', '25P03',
 ]);
 
 function isDatabaseUnavailable(error: { code?: string }): boolean {
@@ -163,14 +305,11 @@ function registerOperations(app: FastifyInstance, options: AppOptions): void {
   const hide = { hide: false, tags: ['operations'] };
   app.get('/health', { schema: { ...hide, summary: 'Process is alive', response: { 200: { type: 'object', properties: { status: { type: 'string' } } } } } },
     async () => ({ status: 'ok' }));
-  app.get('/ready', { schema: { ...hide, summary: 'Database reachable and migrations applied' } }, async (_request, reply) => {
-    try {
-      if (!(await options.ready())) throw new Error('not ready');
-      return { status: 'ready' };
-    } catch {
-      const error = new AppError(PLATFORM_ERRORS.NOT_READY);
-      return reply.code(error.http_status).send(error.body());
-    }
+  app.get('/ready', { schema: { ...hide, summary: 'Database reachable, migrations applied, ledger writer not wedged (answers within a second)' } }, async (_request, reply) => {
+    const verdict = await options.ready().catch((error: Error) => ({ ready: false, reason: error.message }));
+    if (verdict.ready) return { status: 'ready' };
+    const error = new AppError(PLATFORM_ERRORS.NOT_READY, `Not ready: ${verdict.reason ?? 'unknown'}.`);
+    return reply.code(error.http_status).send(error.body());
   });
   app.get('/metrics', { schema: { ...hide, summary: 'Prometheus metrics' } }, async (_request, reply) => {
     reply.header('content-type', registry.contentType);

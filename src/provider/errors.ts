@@ -14,4 +14,7 @@ export const PROVIDER_ERRORS = defineErrors({
     message: 'This session token was already launched for another user, game or currency.',
   },
   PROVIDER_CASINO_UNAVAILABLE: { code: 'CASINO_UNAVAILABLE', http_status: 502, message: 'The casino did not answer the balance call.' },
+  // A definitive refusal (e.g. 401/403 for a wrong CASINO_SECRET, an expired session) is not an outage:
+  // 424 Failed Dependency, with the casino's status and code in the message, so it is fixed, not retried.
+  PROVIDER_CASINO_REFUSED: { code: 'CASINO_REFUSED', http_status: 424, message: 'The casino refused the balance call.' },
 });

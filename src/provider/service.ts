@@ -4,16 +4,23 @@ import { refuse, succeed, type Outcome } from '../platform/outcome.ts';
 import type { AppContext } from '../ledger/context.ts';
 import { mapLimited } from '../platform/map-limited.ts';
 import { uuidv7 } from '../platform/uuid.ts';
-import { CasinoClient, NO_FAULTS, type Faults } from './casino-client.ts';
+import { CasinoClient, NO_FAULTS, type CallbackResult, type Faults } from './casino-client.ts';
 import { answeredBalance, sessionPayload } from './payload.ts';
 import { drawMultiplierPct, findGame, payoutMinor, type Game } from './games.ts';
-import { RECOVERY_BATCH_MAX, RECOVERY_CONCURRENCY } from './limits.ts';
+import { RECOVERY_BATCH_MAX, RECOVERY_CONCURRENCY, STRING_LENGTH_MAX } from './limits.ts';
 import { advance, newPlay, type RoundPlay } from './round.ts';
 import { playScript, type ScriptedRound } from './script.ts';
 import { summarize, type BulkSummary } from './summary.ts';
 import {
   claimStaleRounds, insertRounds, nextRoundNumber, readSession, saveOutcomes, upsertSession, type CallRow, type ProviderSession, type RoundRow,
 } from './store.ts';
+
+/** "401 INVALID_SIGNATURE (Missing or wrong request signature.)": what the casino said, as it said it. */
+function casinoAnswer(result: CallbackResult): string {
+  const code = typeof result.body?.code === 'string' || typeof result.body?.code === 'number' ? ` ${result.body.code}` : '';
+  const message = typeof result.body?.message === 'string' ? ` (${result.body.message.slice(0, STRING_LENGTH_MAX)})` : '';
+  return `${result.status}${code}${message}`;
+}
 
 /** Seeds drawn at launch stay below 2^48 (safe integers, and plenty of sessions). */
 const SESSION_SEED_BOUND = 2 ** 48 - 1;
@@ -40,6 +47,14 @@ export interface BulkResult {
   initialBalance: number;
   finalBalance: number;
   summary: BulkSummary;
+}
+
+/** One spin of the demo page: the stake, the payout (0 on a loss) and the balance after, in minor units. */
+export interface SpinResult {
+  settled: boolean;
+  betMinor: number;
+  winMinor: number;
+  balance: number;
 }
 
 /** "Jaqpot Games": sessions launched by the casino, and rounds whose money moves by casino callbacks. */
@@ -83,10 +98,10 @@ export class ProviderService {
   async balance(session: ProviderSession, key: string, faults: Faults): Promise<Outcome<number>> {
     const result = await this.client.send('/casino/getBalance', sessionPayload(session), key, faults);
     const balance = answeredBalance(result);
-    if (balance === undefined) {
-      return refuse(PROVIDER_ERRORS.PROVIDER_CASINO_UNAVAILABLE, `The casino's getBalance answered ${result.status || 'nothing'} ${String(result.body?.code ?? '')}.`.trim());
-    }
-    return succeed(balance);
+    if (balance !== undefined) return succeed(balance);
+    if (result.state === 'refused') return refuse(PROVIDER_ERRORS.PROVIDER_CASINO_REFUSED, `The casino refused getBalance: ${casinoAnswer(result)}.`);
+    const answered = result.status ? `its last answer was ${casinoAnswer(result)}` : 'no answer came';
+    return refuse(PROVIDER_ERRORS.PROVIDER_CASINO_UNAVAILABLE, `The casino's getBalance failed after ${result.attempts} attempts: ${answered}.`);
   }
 
   /** Plays `rounds` game rounds of one session; the casino's balance before and after frames them. */
@@ -106,6 +121,25 @@ export class ProviderService {
     const final = await this.balance(session, `balance:${first}:after`, faults);
     if (!final.ok) return final;
     return succeed({ sessionToken: token, initialBalance: initial.value, finalBalance: final.value, summary: summarize(game, plays) });
+  }
+
+  /**
+   * The demo page's spin: one game round of the session through the same callbacks as any round
+   * (debit, then credit), answered with what the player sees. The session token is the player's
+   * capability, as in a real game client's launch URL.
+   */
+  async spin(token: string, bet_minor?: bigint): Promise<Outcome<SpinResult>> {
+    const played = await this.bulk(token, { rounds: 1, concurrency: 1, drop_rate: 0, bet_minor });
+    if (!played.ok) return played;
+    const { summary, finalBalance } = played.value;
+    return succeed({ settled: summary.settled === 1, betMinor: summary.betMinor, winMinor: summary.winMinor, balance: finalBalance });
+  }
+
+  /** The session player's balance, as the casino answers it (the demo page's first paint). */
+  async sessionBalance(token: string): Promise<Outcome<number>> {
+    const found = await this.session(token);
+    if (!found.ok) return found;
+    return this.balance(found.value.session, `balance:page:${uuidv7()}`, NO_FAULTS);
   }
 
   private plan(session: ProviderSession, game: Game, seed: number, first: number, request: BulkRequest): RoundRow[] {

@@ -13,7 +13,7 @@ const TAGS = ['aggregator'];
  * the game rollups.
  */
 export const reportsRoutes: DomainRoutes = async (app, ctx) => {
-  app.addHook('onRequest', apiKeyGuard(() => ctx.config.admin_api_key));
+  app.addHook('onRequest', apiKeyGuard(ctx.operator_auth));
   const security = [{ apiKey: [] }];
 
   app.get<{ Querystring: RtpWindow & { page: number; limit: number } }>('/aggregator/takehome/rtp', {

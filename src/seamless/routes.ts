@@ -84,7 +84,7 @@ export const seamlessRoutes: DomainRoutes = async (app, ctx) => {
     'Refunds the debit named by originalTransactionId. Only debits can be rolled back. An unknown original is recorded as a tombstone (200, no money) and refused if it arrives later; a second rollback of the same debit is a 200 no-op.',
     rollbackBody, [400, 401, 403, 409]);
 
-  const operator = apiKeyGuard(() => ctx.config.admin_api_key);
+  const operator = apiKeyGuard(ctx.operator_auth);
   const launch = (request: FastifyRequest) => request.body as { userId: string | number; gameId: string | number; currency: string };
   app.post('/casino/launchGame', {
     onRequest: operator,

@@ -51,3 +51,20 @@ export function decodePlayersCursor(cursor: string): string | undefined {
   if (!value || typeof value !== 'object' || typeof value.p !== 'string' || value.p.length === 0) return undefined;
   return value.p;
 }
+
+export function encodeRoundsCursor(started_key: string, round_key: string): string {
+  return encodeCursor({ r: [started_key, round_key] });
+}
+
+/** The round to continue after (its start time as the database printed it, and its key), or undefined. */
+export function decodeRoundsCursor(cursor: string): { started_key: string; round_key: string } | undefined {
+  const value = decodeCursor(cursor) as { r?: unknown } | undefined;
+  if (!value || typeof value !== 'object' || !Array.isArray(value.r) || value.r.length !== 2) return undefined;
+  const [started_key, round_key] = value.r as unknown[];
+  if (typeof started_key !== 'string' || typeof round_key !== 'string') return undefined;
+  // The start time goes back into SQL as a timestamptz: only the shape PostgreSQL prints is accepted.
+  if (!/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2})?$/.test(started_key)) return undefined;
+  const iso = started_key.replace(' ', 'T').replace(/([+-]\d{2})$/, '$1:00');
+  if (Number.isNaN(Date.parse(iso))) return undefined;
+  return { started_key, round_key };
+}

@@ -54,7 +54,7 @@ export const movementHandler: CommandHandler<MovementInput, MovementResult, Stat
     const stored: StoredResponse = { ...input.scope, response_status: CREATED, response_body: body, transfer_id: moved.value.id };
     state.stored.set(token, stored);
     state.inserted.push(stored);
-    return succeed({ status: CREATED, body, replayed: false });
+    return succeed({ status: CREATED, body, replayed: false, transaction_id: moved.value.id });
   },
 
   // Unawaited: pipelined with the ledger's writes and COMMIT (see docs/ledger.md).

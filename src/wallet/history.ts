@@ -1,4 +1,5 @@
 import type { Ledger } from '../ledger/service.ts';
+import type { PostingFilter } from '../ledger/service.ts';
 import type { AccountState } from '../ledger/types.ts';
 import { amountToJson } from '../platform/money.ts';
 import { encodeHistoryCursor } from './cursor.ts';
@@ -17,6 +18,12 @@ export interface HistoryItem {
   balance_after: number;
   created_at: string;
   description: string | null;
+  /** Game money only (from the transfer's metadata, src/play/money.ts); null on manual moves and older rows. */
+  game: string | null;
+  round: string | null;
+  provider: string | null;
+  /** The transfer's metadata as stored (client metadata of a manual move, the round of a game transfer); null when none. */
+  metadata: Record<string, unknown> | null;
 }
 
 export interface HistoryPage {
@@ -31,9 +38,9 @@ export interface HistoryPage {
  * appear on a fresh first page, not in the middle of a walk). Versions are 1..N without gaps, so
  * what remains after a page is exactly sum(position − 1).
  */
-export async function readHistoryPage(ledger: Ledger, accounts: AccountState[], positions: Map<bigint, bigint>, limit: number): Promise<HistoryPage> {
+export async function readHistoryPage(ledger: Ledger, accounts: AccountState[], positions: Map<bigint, bigint>, limit: number, filter: PostingFilter = {}): Promise<HistoryPage> {
   const walked = accounts.filter((a) => positions.has(a.id));
-  const lists = await Promise.all(walked.map((a) => ledger.postings(a.id, limit, positions.get(a.id)!)));
+  const lists = await Promise.all(walked.map((a) => ledger.postings(a.id, limit, positions.get(a.id)!, filter)));
   const heads = lists.map(() => 0);
   const items: HistoryItem[] = [];
   const next = new Map(positions);
@@ -44,6 +51,11 @@ export async function readHistoryPage(ledger: Ledger, accounts: AccountState[], 
     next.set(walked[pick].id, posting.version);
     items.push(toItem(posting, walked[pick].key.asset));
   }
+  // A list shorter than the page that was read to its end holds nothing more that matches: with a
+  // filter, versions below it may exist but none of them qualifies, so the account is finished (1).
+  walked.forEach((account, i) => {
+    if (lists[i].length < limit && heads[i] === lists[i].length) next.set(account.id, 1n);
+  });
   const remaining = [...next.values()].reduce((sum, before) => sum + before - 1n, 0n);
   return { items, next_cursor: remaining > 0n ? encodeHistoryCursor(next) : null };
 }
@@ -79,9 +91,15 @@ function metadataOf(posting: Posting): Record<string, unknown> | null {
   }
 }
 
+/** A string field of the metadata, or null (absent, or another type). */
+function textOf(metadata: Record<string, unknown> | null, field: string): string | null {
+  const value = metadata?.[field];
+  return typeof value === 'string' ? value : null;
+}
+
 function toItem(posting: Posting, asset: string): HistoryItem {
   const credit = posting.delta_minor > 0n;
-  const description = metadataOf(posting)?.description;
+  const metadata = metadataOf(posting);
   return {
     transactionId: posting.transfer_id,
     type: posting.kind,
@@ -92,6 +110,10 @@ function toItem(posting: Posting, asset: string): HistoryItem {
     counterparty: posting.counterparty_owner,
     balance_after: amountToJson(posting.balance_after_minor),
     created_at: posting.created_at.toISOString(),
-    description: typeof description === 'string' ? description : null,
+    description: textOf(metadata, 'description'),
+    game: textOf(metadata, 'game'),
+    round: textOf(metadata, 'round'),
+    provider: textOf(metadata, 'provider'),
+    metadata,
   };
 }

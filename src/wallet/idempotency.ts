@@ -31,6 +31,8 @@ export interface MoneyResponse {
   status: number;
   body: Buffer;
   replayed: boolean;
+  /** The transfer this answer reports (for the audit log). */
+  transaction_id: string;
 }
 
 const VISIBLE_ASCII = /^[\x20-\x7e]+$/;
@@ -83,7 +85,7 @@ export function scopeToken(scope: Pick<IdempotencyScope, 'api_key_hash' | 'idemp
 /** A stored response answers the same request again; the same key on another request is a 422. */
 export function replayStored(stored: StoredResponse, scope: IdempotencyScope): Outcome<MoneyResponse> {
   if (!stored.request_hash.equals(scope.request_hash)) return refuse(WALLET_ERRORS.WALLET_IDEMPOTENCY_KEY_REUSED);
-  return succeed({ status: stored.response_status, body: stored.response_body, replayed: true });
+  return succeed({ status: stored.response_status, body: stored.response_body, replayed: true, transaction_id: stored.transfer_id });
 }
 
 /**

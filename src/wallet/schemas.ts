@@ -2,6 +2,7 @@ import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, STRING_LENGTH_MAX } from '../platform
 import { amountSchema } from '../platform/money.ts';
 import { CURSOR_LENGTH_MAX, IDEMPOTENCY_KEY_LENGTH_MAX, IDEMPOTENCY_RETENTION_MS, METADATA_KEYS_MAX, METADATA_KEY_LENGTH_MAX, PLAYER_ID_LENGTH_MAX } from './limits.ts';
 import { SYSTEM_ACCOUNT_NAMES } from '../ledger/types.ts';
+import { reasonSchema } from '../platform/operator.ts';
 
 /** JSON schemas of the wallet surface: they validate requests and generate /docs. */
 
@@ -47,6 +48,7 @@ const idempotencyHeaders = {
 const moneyErrors = {
   400: errorResponse,
   401: errorResponse,
+  403: errorResponse,
   404: errorResponse,
   409: errorResponse,
   422: errorResponse,
@@ -76,7 +78,7 @@ export function moveSchema(summary: string) {
       type: 'object',
       additionalProperties: false,
       required: ['asset', 'amount'],
-      properties: { asset, amount: amountSchema(1, 'Amount in the asset\'s minor unit (integer ≥ 1).'), description, metadata },
+      properties: { asset, amount: amountSchema(1, 'Amount in the asset\'s minor unit (integer ≥ 1).'), description, metadata, reason: reasonSchema },
     },
     response: { 201: moveResult, ...moneyErrors },
   };
@@ -103,7 +105,7 @@ export const transferSchema = {
     type: 'object',
     additionalProperties: false,
     required: ['from', 'to', 'asset', 'amount'],
-    properties: { from: party, to: party, asset, amount: amountSchema(1, 'Amount in minor units (integer ≥ 1).'), description, metadata },
+    properties: { from: party, to: party, asset, amount: amountSchema(1, 'Amount in minor units (integer ≥ 1).'), description, metadata, reason: reasonSchema },
   },
   response: {
     201: {
@@ -148,8 +150,12 @@ const historyItem = {
     balance_after: { type: 'integer' },
     created_at: { type: 'string', format: 'date-time' },
     description: { type: ['string', 'null'] },
+    game: { type: ['string', 'null'], description: 'Game money: the game (from the transfer\'s metadata); null for manual moves and rows written before games were recorded.' },
+    round: { type: ['string', 'null'], description: 'Game money: the round id; see GET /v1/players/{playerId}/rounds.' },
+    provider: { type: ['string', 'null'], description: 'Game money: the game\'s provider.' },
+    metadata: { type: ['object', 'null'], additionalProperties: true, description: 'The transfer\'s stored metadata: a manual move\'s description, client metadata and Idempotency-Key; a game transfer\'s surface, provider, game and round.' },
   },
-  required: ['transactionId', 'type', 'asset', 'amount', 'direction', 'counterparty_kind', 'counterparty', 'balance_after', 'created_at', 'description'],
+  required: ['transactionId', 'type', 'asset', 'amount', 'direction', 'counterparty_kind', 'counterparty', 'balance_after', 'created_at', 'description', 'game', 'round', 'provider', 'metadata'],
 } as const;
 
 export const historySchema = {
@@ -157,7 +163,17 @@ export const historySchema = {
   tags,
   security,
   params: { type: 'object', required: ['playerId'], properties: { playerId } },
-  querystring: { type: 'object', properties: { asset, limit, cursor } },
+  querystring: {
+    type: 'object',
+    properties: {
+      asset,
+      kind: { type: 'string', minLength: 1, maxLength: STRING_LENGTH_MAX, description: 'Only transfers of this kind: topup, bonus, spend, withdraw, transfer, bet, win, rollback, …' },
+      from: { type: 'string', format: 'date-time', description: 'Only transfers created at or after this instant (ISO-8601 with zone).' },
+      to: { type: 'string', format: 'date-time', description: 'Only transfers created before this instant (exclusive).' },
+      limit,
+      cursor,
+    },
+  },
   response: {
     200: {
       type: 'object',
@@ -171,10 +187,17 @@ export const historySchema = {
 };
 
 export const playersSchema = {
-  summary: 'Players with their cash balances, in player-id order',
+  summary: 'Players with their cash balances, in natural player-id order (user_2 before user_10)',
   tags,
   security,
-  querystring: { type: 'object', properties: { limit, cursor } },
+  querystring: {
+    type: 'object',
+    properties: {
+      limit,
+      cursor,
+      prefix: { ...playerId, minLength: 1, description: `Only players whose id starts with this text (case-sensitive, 1..${PLAYER_ID_LENGTH_MAX} characters, no control characters).` },
+    },
+  },
   response: {
     200: {
       type: 'object',
@@ -209,5 +232,67 @@ export const assetsSchema = {
       required: ['assets'],
     },
     401: errorResponse,
+  },
+};
+
+const roundTransfer = {
+  type: 'object',
+  properties: {
+    transactionId: { type: 'string', format: 'uuid' },
+    kind: { type: 'string', description: 'bet, win or rollback.' },
+    amount: { type: 'integer' },
+    direction: { type: 'string', enum: ['credit', 'debit'], description: 'Seen from the player.' },
+    reverses: { type: ['string', 'null'], description: 'A rollback: the transactionId it reverses.' },
+    created_at: { type: 'string', format: 'date-time' },
+  },
+  required: ['transactionId', 'kind', 'amount', 'direction', 'reverses', 'created_at'],
+} as const;
+
+export const roundsSchema = {
+  summary: 'A player\'s game rounds on both surfaces, newest first, each with its bets, wins and rollbacks',
+  description: 'Read from the ledger: every transfer whose metadata names a round (aggregator and seamless alike). Rounds are paged by their first transfer\'s time.',
+  tags,
+  security,
+  params: { type: 'object', required: ['playerId'], properties: { playerId } },
+  querystring: {
+    type: 'object',
+    properties: {
+      limit: { ...limit, description: `Rounds per page, 1..${PAGE_SIZE_MAX} (default ${PAGE_SIZE_DEFAULT}).` },
+      cursor,
+      round: { type: 'string', minLength: 1, maxLength: STRING_LENGTH_MAX, description: 'Only the round with this id.' },
+    },
+  },
+  response: {
+    200: {
+      type: 'object',
+      properties: {
+        playerId: { type: 'string' },
+        rounds: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              round: { type: 'string' },
+              game: { type: ['string', 'null'] },
+              provider: { type: ['string', 'null'] },
+              surface: { type: ['string', 'null'], description: 'aggregator or seamless.' },
+              asset: { type: 'string' },
+              started_at: { type: 'string', format: 'date-time' },
+              bet: { type: 'integer', description: 'Sum of the bets.' },
+              win: { type: 'integer', description: 'Sum of the wins.' },
+              rolled_back: { type: 'integer', description: 'Sum of the rollbacks.' },
+              net: { type: 'integer', description: 'What the player gained in the round (negative: lost).' },
+              transfers: { type: 'array', items: roundTransfer },
+            },
+            required: ['round', 'game', 'provider', 'surface', 'asset', 'started_at', 'bet', 'win', 'rolled_back', 'net', 'transfers'],
+          },
+        },
+        next_cursor: nextCursor,
+      },
+      required: ['playerId', 'rounds', 'next_cursor'],
+    },
+    400: errorResponse,
+    401: errorResponse,
+    404: errorResponse,
   },
 };

@@ -8,8 +8,11 @@ import { refuse, succeed, type Outcome } from '../platform/outcome.ts';
 import { readPlayersPage } from './store.ts';
 import type { Book } from '../ledger/book.ts';
 import { amountToJson } from '../platform/money.ts';
+import type { ManualMovementStamp } from '../platform/operator.ts';
 import { movementHandler, type MovementInput } from './handler.ts';
-import { decodeHistoryCursor, decodePlayersCursor, encodePlayersCursor } from './cursor.ts';
+import { decodeHistoryCursor, decodePlayersCursor, decodeRoundsCursor, encodePlayersCursor, encodeRoundsCursor } from './cursor.ts';
+import { groupRounds, type RoundItem } from './rounds.ts';
+import { readRounds } from './store.ts';
 import { readHistoryPage, type HistoryPage } from './history.ts';
 import { InFlightKeys, replayStored, scopeToken, type IdempotencyScope, type MoneyResponse } from './idempotency.ts';
 import { loadStoredResponses } from './store.ts';
@@ -39,6 +42,16 @@ const MOVES: Record<MoveKind, { system: SystemAccountName; debit: boolean }> = {
  */
 const MOVE_TRANSFER_KINDS: Record<MoveKind, string> = { topup: 'topup', bonus: 'bonus', spend: 'spend', withdraw: 'withdraw' };
 
+/** GET …/transactions: asset, transfer kind and a creation-time window [from, to) narrow the history. */
+export interface HistoryQuery {
+  asset?: string;
+  kind?: string;
+  from?: string;
+  to?: string;
+  limit: number;
+  cursor?: string;
+}
+
 export type ClientMetadata = Record<string, string | number | boolean | null>;
 
 export interface MoveRequest {
@@ -48,6 +61,8 @@ export interface MoveRequest {
   amount_minor: bigint;
   description?: string;
   metadata?: ClientMetadata;
+  /** Who made this manual movement and why (SPEC §4), recorded in the transfer's metadata. */
+  stamp: ManualMovementStamp;
 }
 
 /** One side of a general transfer: a player's cash account or a system account, optionally naming its asset. */
@@ -64,6 +79,7 @@ export interface TransferRequest {
   amount_minor: bigint;
   description?: string;
   metadata?: ClientMetadata;
+  stamp: ManualMovementStamp;
 }
 
 /** The operator wallet's rules (SPEC §4). No HTTP here: routes.ts translates outcomes into answers. */
@@ -129,7 +145,7 @@ export class WalletService {
     return succeed({ playerId: player_id, balances: Object.fromEntries(cash.map((a) => [a.key.asset, amountToJson(a.balance_minor)])) });
   }
 
-  async history(player_id: string, query: { asset?: string; limit: number; cursor?: string }): Promise<Outcome<HistoryPage & { playerId: string }>> {
+  async history(player_id: string, query: HistoryQuery): Promise<Outcome<HistoryPage & { playerId: string }>> {
     const found = await this.player(player_id);
     if (!found.ok) return found;
     const unknown = query.asset !== undefined ? await this.unknownAsset(query.asset) : undefined;
@@ -141,16 +157,17 @@ export class WalletService {
       if (!decoded) return refuse(WALLET_ERRORS.WALLET_INVALID_CURSOR);
       positions = decoded;
     }
-    const page = await readHistoryPage(this.ledger, accounts, positions, query.limit);
+    const filter = { kind: query.kind, from: query.from === undefined ? undefined : new Date(query.from), to: query.to === undefined ? undefined : new Date(query.to) };
+    const page = await readHistoryPage(this.ledger, accounts, positions, query.limit, filter);
     await this.ledger.durable();
     return succeed({ playerId: player_id, ...page });
   }
 
-  async players(query: { limit: number; cursor?: string }) {
+  async players(query: { limit: number; cursor?: string; prefix?: string }) {
     const after = query.cursor !== undefined ? decodePlayersCursor(query.cursor) : null;
     if (after === undefined) return refuse(WALLET_ERRORS.WALLET_INVALID_CURSOR);
     // One extra row tells whether another page exists, so the last page carries no cursor.
-    const rows = await readPlayersPage(this.sql, query.limit + 1, after);
+    const rows = await readPlayersPage(this.sql, query.limit + 1, after, query.prefix ?? '');
     await this.ledger.durable();
     const page = rows.slice(0, query.limit);
     return succeed({
@@ -160,6 +177,21 @@ export class WalletService {
       })),
       next_cursor: rows.length > query.limit ? encodePlayersCursor(page[page.length - 1].owner) : null,
     });
+  }
+
+  /** A player's game rounds across both surfaces, newest first (SPEC §8), or one round by id. */
+  async rounds(player_id: string, query: { limit: number; cursor?: string; round?: string }): Promise<Outcome<{ playerId: string; rounds: RoundItem[]; next_cursor: string | null }>> {
+    const found = await this.player(player_id);
+    if (!found.ok) return found;
+    const after = query.cursor !== undefined ? decodeRoundsCursor(query.cursor) : null;
+    if (after === undefined) return refuse(WALLET_ERRORS.WALLET_INVALID_CURSOR);
+    // One extra round tells whether another page exists.
+    const rows = await readRounds(this.sql, player_id, query.limit + 1, after, query.round ?? null);
+    await this.ledger.durable();
+    const { items, keys } = groupRounds(rows);
+    const more = items.length > query.limit;
+    const last = keys[query.limit - 1];
+    return succeed({ playerId: player_id, rounds: items.slice(0, query.limit), next_cursor: more ? encodeRoundsCursor(last.started_key, last.round_key) : null });
   }
 
   async assets(): Promise<{ assets: { code: string; scale: number }[] }> {
@@ -177,11 +209,11 @@ export class WalletService {
 
   private async submit(
     scope: IdempotencyScope,
-    movement: { from: AccountKey; to: AccountKey; kind: string; amount_minor: bigint; description?: string; metadata?: ClientMetadata },
+    movement: { from: AccountKey; to: AccountKey; kind: string; amount_minor: bigint; description?: string; metadata?: ClientMetadata; stamp: ManualMovementStamp },
     accounts: AccountNeed[],
     respond: MovementInput['respond'],
   ): Promise<Outcome<MoneyResponse>> {
-    const metadata = { description: movement.description, metadata: movement.metadata, idempotency_key: scope.idempotency_key };
+    const metadata = { description: movement.description, metadata: movement.metadata, idempotency_key: scope.idempotency_key, ...movement.stamp };
     const transfer = { from: movement.from, to: movement.to, amount_minor: movement.amount_minor, kind: movement.kind, metadata };
     return this.ledger.submit({ handler: movementHandler, input: { scope, transfer, respond }, accounts });
   }
@@ -215,8 +247,8 @@ function checkParties(request: TransferRequest): Outcome<never> | undefined {
   return same ? refuse(WALLET_ERRORS.WALLET_SELF_TRANSFER) : undefined;
 }
 
-function describe(request: { description?: string; metadata?: ClientMetadata }) {
-  return { description: request.description, metadata: request.metadata };
+function describe(request: { description?: string; metadata?: ClientMetadata; stamp: ManualMovementStamp }) {
+  return { description: request.description, metadata: request.metadata, stamp: request.stamp };
 }
 
 function partyAccount(party: Party, asset: string): AccountKey {

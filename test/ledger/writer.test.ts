@@ -1,7 +1,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Ledger } from '../../src/ledger/service.ts';
-import type { CommandHandler } from '../../src/ledger/command.ts';
+import type { BatchParticipant, CommandHandler } from '../../src/ledger/command.ts';
+import { LIVE_CHANNEL } from '../../src/platform/live.ts';
 import { playerAccount, systemAccount } from '../../src/ledger/types.ts';
 import { refuse, succeed } from '../../src/platform/outcome.ts';
 import { LEDGER_ERRORS, LedgerUnavailableError } from '../../src/ledger/errors.ts';
@@ -117,5 +118,37 @@ test('a full queue refuses new commands with OVERLOADED instead of growing witho
     assert.equal((await small.account(playerAccount('q', 'USD')))!.balance_minor, BigInt(applied));
   } finally {
     await small.close();
+  }
+});
+
+test('a participant\'s live messages are published with one NOTIFY after the batch is durable, none for a refused command', async () => {
+  const heard: string[] = [];
+  const listening = await db.sql.listen(LIVE_CHANNEL, (payload) => heard.push(payload));
+  const noisy: BatchParticipant<JournaledList<string>> = {
+    name: 'test.noisy',
+    state: (_rows, journal) => new JournaledList<string>(journal),
+    persist: () => [],
+    live: (ids) => ids.toArray().map((id) => ({ type: 'test', playerId: 'w', id })),
+  };
+  const live_ledger = new Ledger(db.sql, logger, { participants: [noisy as BatchParticipant<unknown>] });
+  const handler: CommandHandler<Input, string, undefined> = {
+    name: 'test.live',
+    state: () => undefined,
+    apply(batch, input) {
+      batch.stateOf(noisy).push(input.id);
+      return input.refuse ? refuse(LEDGER_ERRORS.IDEMPOTENCY_CONFLICT) : succeed(input.id);
+    },
+  };
+  try {
+    await Promise.all(['l1', 'l2', 'l3'].map((id) => live_ledger.submit({ handler, input: { id, note: 'ok', refuse: id === 'l2' }, accounts: [] })));
+    const idsHeard = () => heard.flatMap((payload) => (JSON.parse(payload) as { id: string }[]).map((m) => m.id)).sort();
+    const deadline = Date.now() + 2_000;
+    while (idsHeard().length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 50));
+    assert.deepEqual(idsHeard(), ['l1', 'l3']);
+    assert.ok(heard.length <= 2, `${heard.length} notifications for at most two batches`);
+  } finally {
+    await listening.unlisten();
+    await live_ledger.close();
   }
 });

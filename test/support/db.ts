@@ -3,11 +3,16 @@ import { migrate } from '../../src/db/migrate.ts';
 import { adminSql, createSql, type Sql } from '../../src/db/sql.ts';
 import { Ledger } from '../../src/ledger/service.ts';
 import { loadConfig, type Config } from '../../src/platform/config.ts';
-import type { AppContext } from '../../src/ledger/context.ts';
+import type { FastifyInstance } from 'fastify';
+import type { AppContext, DomainRoutes } from '../../src/ledger/context.ts';
+import { buildApp } from '../../src/platform/http.ts';
+import { mapError } from '../../src/app/errors.ts';
 import { ROLES } from '../../src/platform/module.ts';
 import { PARTICIPANTS } from '../../src/app/modules.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import type { WriterOptions } from '../../src/ledger/writer.ts';
+import { KeyResolver } from '../../src/operators/resolver.ts';
+import { createOperatorAuth } from '../../src/platform/operator.ts';
 
 function adminUrl(): string {
   const url = process.env.CROUPIER_TEST_ADMIN_URL ?? process.env.DATABASE_URL;
@@ -52,5 +57,12 @@ export function testContext(db: TestDatabase, writer: WriterOptions = {}): AppCo
   const config = testConfig({ DATABASE_URL: db.url });
   const logger = createLogger(config.log_level);
   const ledger = new Ledger(db.sql, logger, { participants: PARTICIPANTS, ...writer });
-  return { config, logger, sql: db.sql, ledger, roles: new Set(ROLES), self_url: () => '' };
+  return { config, logger, sql: db.sql, ledger, roles: new Set(ROLES), self_url: () => '', operator_auth: createOperatorAuth(new KeyResolver(db.sql, () => config.admin_api_key)) };
+}
+
+/** An HTTP app of just these routes on a test context (the composition root's error mapping and readiness). */
+export async function testApp(ctx: AppContext, routes: DomainRoutes[]): Promise<FastifyInstance> {
+  return buildApp(ctx, { mapError, ready: async () => ({ ready: true }) }, async (app) => {
+    for (const plugin of routes) await app.register(async (scope) => plugin(scope, ctx));
+  });
 }

@@ -1,7 +1,7 @@
 import { startServer, type Server } from '../../src/app/runtime.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { createTestDatabase, testConfig, type TestDatabase } from './db.ts';
-import type { Role } from '../../src/platform/context.ts';
+import type { Role } from '../../src/platform/module.ts';
 
 export interface TestServer extends Server {
   db: TestDatabase;
@@ -10,7 +10,13 @@ export interface TestServer extends Server {
 }
 
 /** The whole product on a fresh database, listening on a free port of 127.0.0.1, seeded. */
-export async function startTestServer(env: Record<string, string> = {}, roles?: Set<Role>): Promise<TestServer> {
+/**
+ * The product's HTTP roles. The worker (the SPEC §7 puller) and the mock upstream it pulls from are left
+ * out unless asked for: they would write SCR transactions into every test's ledger on their own clock.
+ */
+const TEST_ROLES: Role[] = ['api', 'provider'];
+
+export async function startTestServer(env: Record<string, string> = {}, roles: Set<Role> = new Set(TEST_ROLES)): Promise<TestServer> {
   const db = await createTestDatabase();
   const config = testConfig({ DATABASE_URL: db.url, ...env });
   const server = await startServer(config, createLogger(config.log_level), roles);

@@ -306,8 +306,11 @@ describe('history', () => {
     const r = await get(base, '/v1/wallets/h_one/transactions');
     assert.equal(r.status, 200);
     assert.equal(r.json.next_cursor, null);
-    const items = r.json.items.map(({ transactionId, created_at, ...rest }: Record<string, unknown>) => {
+    const items = r.json.items.map(({ transactionId, created_at, game, round, provider, metadata, ...rest }: Record<string, unknown>) => {
       assert.match(String(transactionId), /^[0-9a-f-]{36}$/);
+      // Manual moves are not game money: no game, round or provider; their metadata carries the Idempotency-Key.
+      assert.deepEqual([game, round, provider], [null, null, null]);
+      assert.match(String((metadata as { idempotency_key?: unknown }).idempotency_key), /^[0-9a-f-]{36}$/);
       assert.ok(!Number.isNaN(Date.parse(String(created_at))) && String(created_at).endsWith('Z'), `created_at ${created_at} is ISO-8601 UTC`);
       return rest;
     });

@@ -1,20 +1,19 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api, ApiError, storedApiKey, type Asset } from './api.ts';
 import { KeyForm } from './KeyForm.tsx';
-import { Players } from './Players.tsx';
-import { WalletPanel } from './WalletPanel.tsx';
+import { LANDING_PATH, pageOf, PAGES } from './pages.tsx';
+import { href, useRoute } from './router.ts';
 
-/** The back office: API key once per browser session, then players → one player's wallet. */
+/** The back office: API key once per browser session, then the shell (navigation + the routed page). */
 export function App() {
   const [apiKey, setApiKey] = useState<string | null>(() => storedApiKey.get());
   const [assets, setAssets] = useState<Asset[]>([]);
-  const [player, setPlayer] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const route = useRoute();
 
   const forgetKey = useCallback((reason?: string) => {
     storedApiKey.clear();
     setApiKey(null);
-    setPlayer(null);
     setNotice(reason ?? null);
   }, []);
 
@@ -37,30 +36,51 @@ export function App() {
     setApiKey(key);
   };
 
+  const page = pageOf(route);
+  const current = route.segments[0] ?? LANDING_PATH;
+
   return (
-    <>
+    <div className="shell">
       <header className="top">
-        <h1>Croupier back office</h1>
+        <a className="brand" href={href(LANDING_PATH)}>
+          <span aria-hidden="true" className="logo">
+            ◆
+          </span>{' '}
+          Croupier
+        </a>
         {apiKey && (
-          <button type="button" className="secondary" onClick={() => forgetKey()}>
-            Forget API key
+          <nav aria-label="Main">
+            <ul>
+              {PAGES.map((p) => (
+                <li key={p.path}>
+                  <a href={href(p.path)} aria-current={p.path === current ? 'page' : undefined}>
+                    {p.label}
+                  </a>
+                </li>
+              ))}
+            </ul>
+          </nav>
+        )}
+        {apiKey && (
+          <button type="button" className="secondary small" onClick={() => forgetKey()}>
+            Sign out
           </button>
         )}
       </header>
       <main>
         {!apiKey ? (
           <KeyForm onSave={saveKey} notice={notice} />
+        ) : page ? (
+          page.render({ apiKey, assets, rest: route.segments.slice(1), query: route.query, onApiError })
         ) : (
-          <div className="layout">
-            <Players apiKey={apiKey} selected={player} onSelect={setPlayer} onApiError={onApiError} />
-            {player ? (
-              <WalletPanel key={player} apiKey={apiKey} playerId={player} assets={assets} onApiError={onApiError} />
-            ) : (
-              <p className="hint">Pick a player, or enter a player ID, to see balances and history.</p>
-            )}
-          </div>
+          <section className="card narrow">
+            <h1>Page not found</h1>
+            <p>
+              There is no page at <code>{window.location.hash}</code>. <a href={href(LANDING_PATH)}>Go to the players</a>.
+            </p>
+          </section>
         )}
       </main>
-    </>
+    </div>
   );
 }

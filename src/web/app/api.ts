@@ -13,8 +13,39 @@ export interface PlayerSummary {
 // The wire types are defined once, by the API; a type-only import is erased from the browser bundle.
 export type { HistoryItem } from '../../wallet/history.ts';
 export type { MoveKind, MoveResult } from '../../wallet/service.ts';
+export type { RoundItem, RoundTransfer } from '../../wallet/rounds.ts';
 import type { HistoryItem } from '../../wallet/history.ts';
 import type { MoveKind, MoveResult } from '../../wallet/service.ts';
+import type { RoundItem } from '../../wallet/rounds.ts';
+
+/** Filters of a player's history (GET /v1/wallets/{id}/transactions). */
+export interface HistoryFilter {
+  asset?: string;
+  kind?: string;
+  from?: string;
+  to?: string;
+}
+
+/** One step of the casino's scripted round (POST /casino/simulateRound). */
+export interface SimulatedStep {
+  call: string;
+  status: number;
+  request: Record<string, unknown>;
+  response: Record<string, unknown>;
+}
+
+export interface SimulatedRound {
+  sessionToken: string;
+  roundId: string;
+  steps: SimulatedStep[];
+  initialBalance: number;
+  finalBalance: number;
+}
+
+function query(params: Record<string, string | number | undefined>): string {
+  const entries = Object.entries(params).filter((e): e is [string, string | number] => e[1] !== undefined && e[1] !== '');
+  return entries.length ? `?${new URLSearchParams(entries.map(([k, v]) => [k, String(v)])).toString()}` : '';
+}
 
 /** An answer from the API that is not a success; `message` is the API's own sentence. */
 export class ApiError extends Error {
@@ -57,19 +88,22 @@ async function request<T>(api_key: string, method: string, path: string, body?: 
   return json as T;
 }
 
+const player = (id: string) => encodeURIComponent(id);
+
 export const api = {
   assets: (key: string) => request<{ assets: Asset[] }>(key, 'GET', '/v1/assets'),
-  players: (key: string, cursor?: string) =>
-    request<{ players: PlayerSummary[]; next_cursor: string | null }>(key, 'GET', `/v1/players?limit=50${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`),
-  wallet: (key: string, player: string) => request<PlayerSummary>(key, 'GET', `/v1/wallets/${encodeURIComponent(player)}`),
-  history: (key: string, player: string, cursor?: string) =>
-    request<{ items: HistoryItem[]; next_cursor: string | null }>(
-      key,
-      'GET',
-      `/v1/wallets/${encodeURIComponent(player)}/transactions?limit=20${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
-    ),
-  move: (key: string, player: string, kind: MoveKind, body: { asset: string; amount: number; description?: string }, idempotency_key: string) =>
-    request<MoveResult>(key, 'POST', `/v1/wallets/${encodeURIComponent(player)}/${kind}`, body, { 'idempotency-key': idempotency_key }),
+  players: (key: string, options: { prefix?: string; cursor?: string; limit?: number } = {}) =>
+    request<{ players: PlayerSummary[]; next_cursor: string | null }>(key, 'GET', `/v1/players${query({ limit: options.limit ?? 25, prefix: options.prefix, cursor: options.cursor })}`),
+  wallet: (key: string, id: string) => request<PlayerSummary>(key, 'GET', `/v1/wallets/${player(id)}`),
+  history: (key: string, id: string, filter: HistoryFilter = {}, cursor?: string, limit = 25) =>
+    request<{ items: HistoryItem[]; next_cursor: string | null }>(key, 'GET', `/v1/wallets/${player(id)}/transactions${query({ ...filter, limit, cursor })}`),
+  rounds: (key: string, id: string, options: { round?: string; cursor?: string; limit?: number } = {}) =>
+    request<{ rounds: RoundItem[]; next_cursor: string | null }>(key, 'GET', `/v1/players/${player(id)}/rounds${query({ limit: options.limit ?? 20, round: options.round, cursor: options.cursor })}`),
+  move: (key: string, id: string, kind: MoveKind, body: { asset: string; amount: number; description?: string; reason?: string }, idempotency_key: string) =>
+    request<MoveResult>(key, 'POST', `/v1/wallets/${player(id)}/${kind}`, body, { 'idempotency-key': idempotency_key }),
+  simulateRound: (key: string, body: { userId: string; gameId: string; currency: string }) => request<SimulatedRound>(key, 'POST', '/casino/simulateRound', body),
+  launchGame: (key: string, body: { userId: string; gameId: string; currency: string }) =>
+    request<{ sessionToken: string; launchUrl: string; expiresAt: string }>(key, 'POST', '/casino/launchGame', body),
 };
 
 /** crypto.randomUUID exists only in secure contexts; a plain-http LAN address still needs keys. */
@@ -82,10 +116,4 @@ export function newIdempotencyKey(): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-/** Minor units → decimal text with the asset's scale, without floating point (100050, 2 → "1000.50"). */
-export function formatMinor(amount_minor: number, scale: number): string {
-  const negative = amount_minor < 0;
-  const digits = BigInt(Math.abs(amount_minor)).toString().padStart(scale + 1, '0');
-  const text = scale === 0 ? digits : `${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
-  return negative ? `-${text}` : text;
-}
+export { formatMinor } from './money.ts';

@@ -1,0 +1,44 @@
+import type { AppContext, DomainModule } from '../ledger/context.ts';
+import { errorResponses } from '../platform/http-schemas.ts';
+import { LIVE_CHANNEL } from '../platform/live.ts';
+import { LIVE_ERRORS } from './errors.ts';
+import { LiveHub } from './hub.ts';
+import { LIVE_PATH, liveSockets } from './socket.ts';
+
+/** Per process: the hub, its socket server and the LISTEN that feeds it. */
+const running = new WeakMap<AppContext, { close(): Promise<void> }>();
+
+/**
+ * Live progress (SPEC §5): `GET /v1/ws` upgrades to a WebSocket; messages published by any process on
+ * the same database (NOTIFY on LIVE_CHANNEL after a batch is durable) reach this process's subscribers.
+ */
+export const liveModule: DomainModule = {
+  name: 'live',
+  roles: ['api'],
+  errors: LIVE_ERRORS,
+  async routes(app, ctx) {
+    const hub = new LiveHub();
+    // Any operator's key may follow players (a viewer too: the socket only reads).
+    const sockets = liveSockets(hub, async (key) => (await ctx.operator_auth.resolve(key)) !== undefined);
+    app.server.on('upgrade', sockets.upgrade);
+    const listening = await ctx.sql.listen(LIVE_CHANNEL, (payload) => hub.deliver(LiveHub.parse(payload)));
+    running.set(ctx, {
+      close: async () => {
+        app.server.off('upgrade', sockets.upgrade);
+        sockets.close();
+        await listening.unlisten().catch(() => {});
+      },
+    });
+    app.get(LIVE_PATH, {
+      schema: {
+        summary: 'Live progress: upgrade to a WebSocket',
+        description: 'Upgrade with the operator key as the subprotocol `bearer.<key>` (the server selects it) or `?access_token=<key>`; a wrong key is 401 before the upgrade. '
+          + 'Send `{ "subscribe": "<playerId>" }` (several allowed) → `{ "type": "subscribed", "playerId" }`; then `{ "type": "bonus", … }` within 100 ms of every commit that moved that player\'s bonus, from any process on the same database. Without an upgrade: 426.',
+        tags: ['live'],
+        security: [{ apiKey: [] }],
+        response: errorResponses(401, 426),
+      },
+    }, async (_request, reply) => reply.code(426).header('upgrade', 'websocket').send({ code: 'UPGRADE_REQUIRED', message: 'Connect with a WebSocket client (Upgrade: websocket).' }));
+  },
+  close: async (ctx) => running.get(ctx)?.close(),
+};

@@ -1,0 +1,39 @@
+/**
+ * Live updates across processes (SPEC §5 live progress): a batch participant publishes small messages
+ * after its batch is durable, with PostgreSQL NOTIFY on one channel; every process LISTENs and pushes
+ * each message to the WebSocket subscribers of its player (src/live/). A message names its player.
+ */
+export const LIVE_CHANNEL = 'croupier_live';
+
+/** PostgreSQL refuses a NOTIFY payload of 8000 bytes or more; payloads stay below with a margin. */
+export const LIVE_PAYLOAD_MAX_BYTES = 7_900;
+
+export interface LiveMessage {
+  playerId: string;
+  type: string;
+  [field: string]: unknown;
+}
+
+/**
+ * The messages as NOTIFY payloads: JSON arrays, as few as fit under LIVE_PAYLOAD_MAX_BYTES (one per batch
+ * in the common case). A single message larger than that is a bug of its publisher (send ids, not rows).
+ */
+export function livePayloads(messages: readonly LiveMessage[]): string[] {
+  const payloads: string[] = [];
+  let current: string[] = [];
+  let bytes = 2;
+  for (const message of messages) {
+    const text = JSON.stringify(message);
+    const size = Buffer.byteLength(text) + 1;
+    if (size + 2 > LIVE_PAYLOAD_MAX_BYTES) throw new Error(`a live message of ${size} bytes exceeds ${LIVE_PAYLOAD_MAX_BYTES}`);
+    if (bytes + size > LIVE_PAYLOAD_MAX_BYTES) {
+      payloads.push(`[${current.join(',')}]`);
+      current = [];
+      bytes = 2;
+    }
+    current.push(text);
+    bytes += size;
+  }
+  if (current.length > 0) payloads.push(`[${current.join(',')}]`);
+  return payloads;
+}
