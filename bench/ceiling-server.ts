@@ -25,8 +25,18 @@ export const CEILING_BODY = JSON.stringify({
 const FORBIDDEN_BODY = JSON.stringify({ code: 403, message: 'Invalid signature' });
 
 export async function buildCeiling(secret: string) {
-  const app = Fastify({ logger: false, bodyLimit: BODY_SIZE_MAX_BYTES, keepAliveTimeout: HTTP_KEEP_ALIVE_TIMEOUT_MS, return503OnClosing: true, forceCloseConnections: 'idle' });
-  app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: BODY_SIZE_MAX_BYTES }, (_request, body, done) => done(null, body));
+  const app = Fastify({
+    logger: false,
+    bodyLimit: BODY_SIZE_MAX_BYTES,
+    keepAliveTimeout: HTTP_KEEP_ALIVE_TIMEOUT_MS,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  });
+  app.addContentTypeParser(
+    'application/json',
+    { parseAs: 'buffer', bodyLimit: BODY_SIZE_MAX_BYTES },
+    (_request, body, done) => done(null, body),
+  );
   app.post('/aggregator/takehome/process', (request, reply) => {
     const header = request.headers.authorization;
     const presented = header?.startsWith(SCHEME) ? header.slice(SCHEME.length) : undefined;
@@ -44,7 +54,11 @@ const is_main = process.argv[1] !== undefined && import.meta.url.endsWith(proces
 if (is_main) {
   const app = await buildCeiling(process.env.AGGREGATOR_SECRET || 'test');
   await app.listen({ port: Number(process.env.PORT ?? 0), host: process.env.HOST || '127.0.0.1' });
-  const shutdown = () => app.close().then(() => process.exit(0), () => process.exit(1));
+  const shutdown = () =>
+    app.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);
 }

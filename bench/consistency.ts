@@ -35,7 +35,10 @@ export class PlayerBook {
   readonly net_minor: Float64Array;
   readonly unresolved = new Set<number>();
 
-  constructor(readonly ids: string[], funded_minor: bigint) {
+  constructor(
+    readonly ids: string[],
+    funded_minor: bigint,
+  ) {
     this.funded_minor = ids.map(() => funded_minor);
     this.net_minor = new Float64Array(ids.length);
   }
@@ -54,7 +57,8 @@ export class PlayerBook {
 
   expected(player: number): bigint {
     const net = this.net_minor[player];
-    if (!Number.isSafeInteger(net)) throw new Error(`net of player ${this.ids[player]} left the exact range of a double: ${net}`);
+    if (!Number.isSafeInteger(net))
+      throw new Error(`net of player ${this.ids[player]} left the exact range of a double: ${net}`);
     return this.funded_minor[player] + BigInt(net);
   }
 }
@@ -71,8 +75,10 @@ export function checkConsistency(book: PlayerBook, actual_minor: (bigint | null)
     }
     const expected = book.expected(i);
     const actual = actual_minor[i];
-    if (actual === null || actual !== expected) mismatches.push({ player: book.ids[i], expected_minor: expected, actual_minor: actual });
+    if (actual === null || actual !== expected)
+      mismatches.push({ player: book.ids[i], expected_minor: expected, actual_minor: actual });
   }
-  const status: ConsistencyStatus = mismatches.length > 0 ? 'INCONSISTENT' : unresolved_players.length > 0 ? 'UNRESOLVED' : 'CONSISTENT';
+  const status: ConsistencyStatus =
+    mismatches.length > 0 ? 'INCONSISTENT' : unresolved_players.length > 0 ? 'UNRESOLVED' : 'CONSISTENT';
   return { status, players_checked: book.size, mismatches, unresolved_players };
 }

@@ -14,7 +14,13 @@ export interface Reply {
   text: string;
 }
 
-export async function post(pool: Pool, path: string, body: string, headers: Record<string, string>, timeout_ms: number): Promise<Reply> {
+export async function post(
+  pool: Pool,
+  path: string,
+  body: string,
+  headers: Record<string, string>,
+  timeout_ms: number,
+): Promise<Reply> {
   const response = await pool.request({
     path,
     method: 'POST',
@@ -42,7 +48,13 @@ export interface ReplaySummary {
 }
 
 /** Replays every request whose outcome is unknown, once, with the same bytes (SPEC §2 idempotency). */
-export async function replayUnknown(pool: Pool, path: string, unknown: UnknownRequest[], book: PlayerBook, timeout_ms: number): Promise<ReplaySummary> {
+export async function replayUnknown(
+  pool: Pool,
+  path: string,
+  unknown: UnknownRequest[],
+  book: PlayerBook,
+  timeout_ms: number,
+): Promise<ReplaySummary> {
   const summary: ReplaySummary = { replayed: unknown.length, applied: 0, refused: 0, unresolved: 0 };
   await mapLimited(unknown, SIDE_CONCURRENCY, async (request) => {
     let status = 0;
@@ -69,7 +81,13 @@ export function balanceBody(player_id: string, currency = 'USD'): string {
 }
 
 /** Every player's balance through a signed request without actions (`200 { balance }`); null when unreadable. */
-export async function readBalances(pool: Pool, path: string, secret: string, player_ids: string[], timeout_ms: number): Promise<(bigint | null)[]> {
+export async function readBalances(
+  pool: Pool,
+  path: string,
+  secret: string,
+  player_ids: string[],
+  timeout_ms: number,
+): Promise<(bigint | null)[]> {
   return mapLimited(player_ids, SIDE_CONCURRENCY, async (id) => {
     const body = balanceBody(id);
     try {
@@ -89,18 +107,35 @@ export class FundingUnavailable extends Error {}
  * Funding a server we did not start (--url): the operator wallet API's top-up (SPEC §4), one
  * request per player, each with its own Idempotency-Key. Refuses clearly when the endpoint is absent.
  */
-export async function fundOverHttp(pool: Pool, admin_api_key: string, player_ids: string[], amount_minor: bigint, timeout_ms: number): Promise<void> {
+export async function fundOverHttp(
+  pool: Pool,
+  admin_api_key: string,
+  player_ids: string[],
+  amount_minor: bigint,
+  timeout_ms: number,
+): Promise<void> {
   const amount = Number(amount_minor);
   if (!Number.isSafeInteger(amount)) throw new Error(`funding amount ${amount_minor} is not a safe JSON integer`);
   const body = JSON.stringify({ asset: 'USD', amount, description: 'croupier bench funding' });
   await mapLimited(player_ids, SIDE_CONCURRENCY, async (id) => {
-    const reply = await post(pool, `/v1/wallets/${encodeURIComponent(id)}/topup`, body,
-      { authorization: `Bearer ${admin_api_key}`, 'idempotency-key': randomUUID() }, timeout_ms);
+    const reply = await post(
+      pool,
+      `/v1/wallets/${encodeURIComponent(id)}/topup`,
+      body,
+      { authorization: `Bearer ${admin_api_key}`, 'idempotency-key': randomUUID() },
+      timeout_ms,
+    );
     if (reply.status === 404) {
-      throw new FundingUnavailable('the server has no POST /v1/wallets/{id}/topup (operator wallet API, SPEC §4), so --url cannot fund '
-        + 'the bench players; run `croupier bench` without --url (it starts its own server and funds through the ledger)');
+      throw new FundingUnavailable(
+        'the server has no POST /v1/wallets/{id}/topup (operator wallet API, SPEC §4), so --url cannot fund ' +
+          'the bench players; run `croupier bench` without --url (it starts its own server and funds through the ledger)',
+      );
     }
-    if (reply.status === 401) throw new FundingUnavailable('the server refused ADMIN_API_KEY (401) on the top-up endpoint; set ADMIN_API_KEY to its operator key');
-    if (reply.status !== 200 && reply.status !== 201) throw new Error(`funding ${id} failed: HTTP ${reply.status} ${reply.text.slice(0, 200)}`);
+    if (reply.status === 401)
+      throw new FundingUnavailable(
+        'the server refused ADMIN_API_KEY (401) on the top-up endpoint; set ADMIN_API_KEY to its operator key',
+      );
+    if (reply.status !== 200 && reply.status !== 201)
+      throw new Error(`funding ${id} failed: HTTP ${reply.status} ${reply.text.slice(0, 200)}`);
   });
 }

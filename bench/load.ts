@@ -40,7 +40,7 @@ export interface RequestSource {
 export class Rng {
   private state: number;
   constructor(seed: number) {
-    this.state = (seed >>> 0) || 0x9e3779b9;
+    this.state = seed >>> 0 || 0x9e3779b9;
   }
   /** Uniform integer in [0, n). */
   below(n: number): number {
@@ -74,7 +74,9 @@ export class RoundSource implements RequestSource {
     private readonly rounds_per_request = 1,
     currency = 'USD',
   ) {
-    this.prefixes = player_ids.map((id) => `{"user_id":${JSON.stringify(id)},"currency":"${currency}","game":"bench:slot","game_id":"`);
+    this.prefixes = player_ids.map(
+      (id) => `{"user_id":${JSON.stringify(id)},"currency":"${currency}","game":"bench:slot","game_id":"`,
+    );
   }
 
   next(into: SignedRequest): void {
@@ -174,7 +176,12 @@ class Slot implements RawHttpHandler {
   body: Buffer | null = null;
   started_ms = 0;
 
-  constructor(private readonly phase: LoadPhase, url: string, path: string, timeout_ms: number) {
+  constructor(
+    private readonly phase: LoadPhase,
+    url: string,
+    path: string,
+    timeout_ms: number,
+  ) {
     this.connection = new RawHttpConnection({ url, path, timeout_ms, handler: this });
   }
 
@@ -220,7 +227,10 @@ class LoadPhase {
   constructor(private readonly config: PhaseConfig) {
     this.warm_end_ms = this.started_ms + config.warmup_s * 1000;
     this.end_ms = this.warm_end_ms + config.duration_s * 1000;
-    this.slots = Array.from({ length: config.connections }, () => new Slot(this, config.url, config.path, config.timeout_ms));
+    this.slots = Array.from(
+      { length: config.connections },
+      () => new Slot(this, config.url, config.path, config.timeout_ms),
+    );
     this.done = new Promise((resolve) => (this.resolve = resolve));
   }
 
@@ -230,7 +240,9 @@ class LoadPhase {
     config.signal?.addEventListener('abort', this.onAbort, { once: true });
     if (config.warmup_s === 0) this.openWindow(this.started_ms);
     else this.timers.push(setTimeout(() => this.openWindow(performance.now()), config.warmup_s * 1000));
-    this.timers.push(setTimeout(() => this.stop('duration', performance.now()), (config.warmup_s + config.duration_s) * 1000));
+    this.timers.push(
+      setTimeout(() => this.stop('duration', performance.now()), (config.warmup_s + config.duration_s) * 1000),
+    );
     if (config.progress) this.timers.push(setInterval(() => this.tick(), 1000));
     for (const slot of this.slots) this.issue(slot);
     if (this.in_flight === 0) this.finish();
@@ -335,9 +347,17 @@ class LoadPhase {
 
   private tick(): void {
     const elapsed_s = (performance.now() - this.started_ms) / 1000;
-    const stage = this.window_closed ? 'drain' : !this.measuring ? 'warm-up' : this.config.measured === false ? 'sending' : 'measure';
+    const stage = this.window_closed
+      ? 'drain'
+      : !this.measuring
+        ? 'warm-up'
+        : this.config.measured === false
+          ? 'sending'
+          : 'measure';
     const cap = this.config.requests_max !== null ? `  sent ${this.sent_measured}/${this.config.requests_max}` : '';
-    this.config.progress?.(`[${elapsed_s.toFixed(0).padStart(4)}s] ${this.config.label} ${stage.padEnd(7)} ${String(this.completions_since_tick).padStart(7)} req/s  errors ${this.errors_total}${cap}`);
+    this.config.progress?.(
+      `[${elapsed_s.toFixed(0).padStart(4)}s] ${this.config.label} ${stage.padEnd(7)} ${String(this.completions_since_tick).padStart(7)} req/s  errors ${this.errors_total}${cap}`,
+    );
     this.completions_since_tick = 0;
   }
 

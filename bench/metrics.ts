@@ -68,7 +68,8 @@ function batchDistribution(before: Samples, after: Samples): Record<string, numb
 export function windowMetrics(before: Samples, after: Samples): ServerWindowMetrics {
   const batches = delta(before, after, `${BATCH}_count`);
   const batch_seconds_count = delta(before, after, `${BATCH_SECONDS}_count`);
-  const isProcess = (suffix: string) => (key: string) => key.startsWith(`${HTTP_SECONDS}_${suffix}{`) && key.includes('route="/aggregator/takehome/process"');
+  const isProcess = (suffix: string) => (key: string) =>
+    key.startsWith(`${HTTP_SECONDS}_${suffix}{`) && key.includes('route="/aggregator/takehome/process"');
   const http_count = sumMatching(after, isProcess('count')) - sumMatching(before, isProcess('count'));
   const http_sum = sumMatching(after, isProcess('sum')) - sumMatching(before, isProcess('sum'));
   const lag = after.get('nodejs_eventloop_lag_p99_seconds');
@@ -76,8 +77,12 @@ export function windowMetrics(before: Samples, after: Samples): ServerWindowMetr
     ledger_batches: batches,
     ledger_batch_size_mean: batches > 0 ? Number((delta(before, after, `${BATCH}_sum`) / batches).toFixed(2)) : null,
     ledger_batch_size_distribution: batchDistribution(before, after),
-    ledger_batch_duration_mean_ms: batch_seconds_count > 0 ? Number(((1000 * delta(before, after, `${BATCH_SECONDS}_sum`)) / batch_seconds_count).toFixed(2)) : null,
-    ledger_batch_retries: sumMatching(after, (k) => k.startsWith(RETRIES)) - sumMatching(before, (k) => k.startsWith(RETRIES)),
+    ledger_batch_duration_mean_ms:
+      batch_seconds_count > 0
+        ? Number(((1000 * delta(before, after, `${BATCH_SECONDS}_sum`)) / batch_seconds_count).toFixed(2))
+        : null,
+    ledger_batch_retries:
+      sumMatching(after, (k) => k.startsWith(RETRIES)) - sumMatching(before, (k) => k.startsWith(RETRIES)),
     http_process_mean_ms: http_count > 0 ? Number(((1000 * http_sum) / http_count).toFixed(2)) : null,
     event_loop_lag_p99_ms: lag === undefined ? null : Number((lag * 1000).toFixed(2)),
   };

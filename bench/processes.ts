@@ -83,7 +83,13 @@ export function machineCpuTicks(): { busy: number; total: number } | null {
   }
 }
 
-export function machineDescription(): { cpus: number; cpu_model: string; memory_bytes: number; node: string; platform: string } {
+export function machineDescription(): {
+  cpus: number;
+  cpu_model: string;
+  memory_bytes: number;
+  node: string;
+  platform: string;
+} {
   const cpus = os.cpus();
   return {
     cpus: os.availableParallelism?.() ?? cpus.length,

@@ -41,7 +41,12 @@ export function groupOf(url: string, function_name: string): string {
   return own ? `${own[1]}/${own[2]}` : url;
 }
 
-export function summarize(profile: CpuProfile, top = 25, skip_ms = 0, span_ms = Number.POSITIVE_INFINITY): ProfileSummary {
+export function summarize(
+  profile: CpuProfile,
+  top = 25,
+  skip_ms = 0,
+  span_ms = Number.POSITIVE_INFINITY,
+): ProfileSummary {
   const by_id = new Map(profile.nodes.map((n) => [n.id, n]));
   const self_us = new Map<number, number>();
   const from_us = skip_ms * 1000;
@@ -62,27 +67,45 @@ export function summarize(profile: CpuProfile, top = 25, skip_ms = 0, span_ms = 
     const frame = by_id.get(id)!.callFrame;
     total += us;
     if (frame.functionName === '(idle)') idle += us;
-    const name = `${frame.functionName || '(anonymous)'} ${frame.url ? `${groupOf(frame.url, frame.functionName)}:${frame.lineNumber + 1}` : ''}`.trim();
+    const name =
+      `${frame.functionName || '(anonymous)'} ${frame.url ? `${groupOf(frame.url, frame.functionName)}:${frame.lineNumber + 1}` : ''}`.trim();
     functions.set(name, (functions.get(name) ?? 0) + us);
     const group = groupOf(frame.url, frame.functionName);
     groups.set(group, (groups.get(group) ?? 0) + us);
   }
   const busy = total - idle;
-  const rank = (m: Map<string, number>) => [...m].filter(([k]) => k !== '(idle)' && !k.startsWith('(idle)'))
-    .sort((a, b) => b[1] - a[1]).slice(0, top);
+  const rank = (m: Map<string, number>) =>
+    [...m]
+      .filter(([k]) => k !== '(idle)' && !k.startsWith('(idle)'))
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top);
   return {
     total_ms: total / 1000,
     idle_ms: idle / 1000,
-    functions: rank(functions).map(([name, us]) => ({ name, self_ms: us / 1000, percent: busy > 0 ? (100 * us) / busy : 0 })),
-    groups: rank(groups).map(([group, us]) => ({ group, self_ms: us / 1000, percent: busy > 0 ? (100 * us) / busy : 0 })),
+    functions: rank(functions).map(([name, us]) => ({
+      name,
+      self_ms: us / 1000,
+      percent: busy > 0 ? (100 * us) / busy : 0,
+    })),
+    groups: rank(groups).map(([group, us]) => ({
+      group,
+      self_ms: us / 1000,
+      percent: busy > 0 ? (100 * us) / busy : 0,
+    })),
   };
 }
 
 export function formatSummary(summary: ProfileSummary): string {
-  const lines = [`profile: ${summary.total_ms.toFixed(0)} ms sampled, ${summary.idle_ms.toFixed(0)} ms idle; shares below are of the busy time`, '', 'by package / file (self time):'];
-  for (const g of summary.groups) lines.push(`  ${g.percent.toFixed(1).padStart(5)} %  ${g.self_ms.toFixed(0).padStart(7)} ms  ${g.group}`);
+  const lines = [
+    `profile: ${summary.total_ms.toFixed(0)} ms sampled, ${summary.idle_ms.toFixed(0)} ms idle; shares below are of the busy time`,
+    '',
+    'by package / file (self time):',
+  ];
+  for (const g of summary.groups)
+    lines.push(`  ${g.percent.toFixed(1).padStart(5)} %  ${g.self_ms.toFixed(0).padStart(7)} ms  ${g.group}`);
   lines.push('', 'by function (self time):');
-  for (const f of summary.functions) lines.push(`  ${f.percent.toFixed(1).padStart(5)} %  ${f.self_ms.toFixed(0).padStart(7)} ms  ${f.name}`);
+  for (const f of summary.functions)
+    lines.push(`  ${f.percent.toFixed(1).padStart(5)} %  ${f.self_ms.toFixed(0).padStart(7)} ms  ${f.name}`);
   return lines.join('\n');
 }
 
@@ -90,15 +113,23 @@ const is_main = process.argv[1] !== undefined && import.meta.url.endsWith(proces
 if (is_main) {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { top: { type: 'string', default: '25' }, 'skip-ms': { type: 'string', default: '0' }, 'span-ms': { type: 'string' } },
+    options: {
+      top: { type: 'string', default: '25' },
+      'skip-ms': { type: 'string', default: '0' },
+      'span-ms': { type: 'string' },
+    },
   });
   if (positionals.length === 0) {
-    process.stderr.write('usage: node --import tsx bench/profile-summary.ts <file.cpuprofile>... [--top N] [--skip-ms N] [--span-ms N]\n');
+    process.stderr.write(
+      'usage: node --import tsx bench/profile-summary.ts <file.cpuprofile>... [--top N] [--skip-ms N] [--span-ms N]\n',
+    );
     process.exit(2);
   }
   const span = values['span-ms'] === undefined ? Number.POSITIVE_INFINITY : Number(values['span-ms']);
   for (const file of positionals) {
     const profile = JSON.parse(fs.readFileSync(file, 'utf8')) as CpuProfile;
-    process.stdout.write(`== ${file}\n${formatSummary(summarize(profile, Number(values.top), Number(values['skip-ms']), span))}\n\n`);
+    process.stdout.write(
+      `== ${file}\n${formatSummary(summarize(profile, Number(values.top), Number(values['skip-ms']), span))}\n\n`,
+    );
   }
 }

@@ -23,7 +23,10 @@ import tls from 'node:tls';
  */
 
 export class RawHttpError extends Error {
-  constructor(readonly code: 'REQUEST_TIMEOUT' | 'CONNECTION_CLOSED' | 'BAD_RESPONSE', message: string) {
+  constructor(
+    readonly code: 'REQUEST_TIMEOUT' | 'CONNECTION_CLOSED' | 'BAD_RESPONSE',
+    message: string,
+  ) {
     super(message);
     this.name = 'RawHttpError';
   }
@@ -73,7 +76,8 @@ export class RawHttpConnection {
 
   constructor(options: RawHttpOptions) {
     const url = new URL(options.url);
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TypeError(`not an http(s) URL: ${options.url}`);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      throw new TypeError(`not an http(s) URL: ${options.url}`);
     this.secure = url.protocol === 'https:';
     this.host = url.hostname.replace(/^\[|\]$/g, '');
     this.port = url.port ? Number(url.port) : this.secure ? 443 : 80;
@@ -131,7 +135,12 @@ export class RawHttpConnection {
   private connect(): net.Socket {
     let socket: net.Socket;
     if (this.secure) {
-      socket = tls.connect({ host: this.host, port: this.port, servername: net.isIP(this.host) ? undefined : this.host, ALPNProtocols: ['http/1.1'] });
+      socket = tls.connect({
+        host: this.host,
+        port: this.port,
+        servername: net.isIP(this.host) ? undefined : this.host,
+        ALPNProtocols: ['http/1.1'],
+      });
       socket.on('data', (chunk: Buffer) => {
         if (socket === this.socket) this.onData(chunk, chunk.length);
       });
@@ -418,8 +427,17 @@ export class ResponseParser {
     const d0 = data[start + 9] - 48;
     const d1 = data[start + 10] - 48;
     const d2 = data[start + 11] - 48;
-    if (data[start + 8] !== SP || d0 < 1 || d0 > 5 || d1 < 0 || d1 > 9 || d2 < 0 || d2 > 9
-      || (data[start + 12] !== SP && data[start + 12] !== CR)) throw bad('bad status line');
+    if (
+      data[start + 8] !== SP ||
+      d0 < 1 ||
+      d0 > 5 ||
+      d1 < 0 ||
+      d1 > 9 ||
+      d2 < 0 ||
+      d2 > 9 ||
+      (data[start + 12] !== SP && data[start + 12] !== CR)
+    )
+      throw bad('bad status line');
     const status = d0 * 100 + d1 * 10 + d2;
     const http10 = data[start + 7] === 48;
     this.keep_alive = !http10;
@@ -496,15 +514,21 @@ export class ResponseParser {
       this.content_length = value;
     } else if (equalsLower(data, name_start, colon, TRANSFER_ENCODING)) {
       // chunked must be the last coding; any other coding means "read to the close".
-      const chunked = ve - vs >= 7 && equalsLower(data, ve - 7, ve, CHUNKED)
-        && (ve - vs === 7 || data[ve - 8] === SP || data[ve - 8] === TAB || data[ve - 8] === COMMA);
+      const chunked =
+        ve - vs >= 7 &&
+        equalsLower(data, ve - 7, ve, CHUNKED) &&
+        (ve - vs === 7 || data[ve - 8] === SP || data[ve - 8] === TAB || data[ve - 8] === COMMA);
       this.chunked = chunked;
       this.other_coding = !chunked;
     } else if (equalsLower(data, name_start, colon, CONNECTION)) {
       if (equalsLower(data, vs, ve, CLOSE)) this.keep_alive = false;
       else if (equalsLower(data, vs, ve, KEEP_ALIVE)) this.keep_alive = this.keep_alive || http10;
       else {
-        const tokens = data.toString('latin1', vs, ve).toLowerCase().split(',').map((t) => t.trim());
+        const tokens = data
+          .toString('latin1', vs, ve)
+          .toLowerCase()
+          .split(',')
+          .map((t) => t.trim());
         if (tokens.includes('close')) this.keep_alive = false;
         else if (http10 && tokens.includes('keep-alive')) this.keep_alive = true;
       }

@@ -18,7 +18,10 @@ function pct(value: number | null | undefined): string {
   return value === null || value === undefined ? 'n/a' : `${one.format(value)} %`;
 }
 
-function table(columns: { title: string; phase: PhaseReport & { max_rss_bytes?: number | null } }[], server_rss: number | null): string[] {
+function table(
+  columns: { title: string; phase: PhaseReport & { max_rss_bytes?: number | null } }[],
+  server_rss: number | null,
+): string[] {
   const rows: [string, (p: (typeof columns)[number]['phase']) => string][] = [
     ['requests/s', (p) => one.format(p.requests_per_s)],
     ['actions/s', (p) => one.format(p.actions_per_s)],
@@ -35,16 +38,20 @@ function table(columns: { title: string; phase: PhaseReport & { max_rss_bytes?: 
     ['machine busy', (p) => pct(p.machine_busy_percent)],
     ['server max RSS', (p) => mib(p.max_rss_bytes !== undefined ? p.max_rss_bytes : server_rss)],
   ];
-  const width = Math.max(...columns.map((c) => Math.max(c.title.length, ...rows.map(([, f]) => f(c.phase).length)))) + 2;
+  const width =
+    Math.max(...columns.map((c) => Math.max(c.title.length, ...rows.map(([, f]) => f(c.phase).length)))) + 2;
   const lines = [`${''.padEnd(20)}${columns.map((c) => c.title.padStart(width)).join('')}`];
-  for (const [name, f] of rows) lines.push(`${name.padEnd(20)}${columns.map((c) => f(c.phase).padStart(width)).join('')}`);
+  for (const [name, f] of rows)
+    lines.push(`${name.padEnd(20)}${columns.map((c) => f(c.phase).padStart(width)).join('')}`);
   return lines;
 }
 
 function serverLines(phase: PhaseReport): string[] {
   const m = phase.server_metrics;
   if (!m) return [];
-  const distribution = Object.entries(m.ledger_batch_size_distribution).map(([k, v]) => `${k}: ${one.format(v * 100)} %`).join(', ');
+  const distribution = Object.entries(m.ledger_batch_size_distribution)
+    .map(([k, v]) => `${k}: ${one.format(v * 100)} %`)
+    .join(', ');
   return [
     `server, from /metrics over the measured window (${phase.label}):`,
     `  ledger batches ${int.format(m.ledger_batches)}, mean ${m.ledger_batch_size_mean ?? 'n/a'} commands, mean ${m.ledger_batch_duration_mean_ms ?? 'n/a'} ms queue-to-commit, ${m.ledger_batch_retries} retried`,
@@ -57,9 +64,11 @@ function errorLines(report: BenchReport): string[] {
   const lines: string[] = [];
   const phases = [report.ceiling, report.baseline, report.croupier].filter((p): p is PhaseReport => p !== null);
   for (const phase of phases) {
-    for (const [key, count] of Object.entries(phase.errors)) lines.push(`  ${phase.label}: ${key.padEnd(28)} ${int.format(count)}`);
+    for (const [key, count] of Object.entries(phase.errors))
+      lines.push(`  ${phase.label}: ${key.padEnd(28)} ${int.format(count)}`);
   }
-  if (report.prefill && report.prefill.errors_total > 0) lines.push(`  prefill: ${int.format(report.prefill.errors_total)} failed request(s)`);
+  if (report.prefill && report.prefill.errors_total > 0)
+    lines.push(`  prefill: ${int.format(report.prefill.errors_total)} failed request(s)`);
   return lines.length ? ['errors (whole phase, warm-up and drain included):', ...lines] : [];
 }
 
@@ -67,18 +76,31 @@ function consistencyLines(report: BenchReport): string[] {
   const lines: string[] = [];
   const replay = report.replay;
   const dropped = [report.baseline, report.croupier].reduce((n, p) => n + (p?.unknown_dropped ?? 0), 0);
-  if (dropped > 0) lines.push(`${int.format(dropped)} request(s) of unknown outcome beyond the replay limit: their players are UNRESOLVED`);
+  if (dropped > 0)
+    lines.push(
+      `${int.format(dropped)} request(s) of unknown outcome beyond the replay limit: their players are UNRESOLVED`,
+    );
   if (replay && replay.replayed > 0) {
-    lines.push(`replayed ${replay.replayed} request(s) of unknown outcome: ${replay.applied} applied, ${replay.refused} refused, ${replay.unresolved} still unknown`);
+    lines.push(
+      `replayed ${replay.replayed} request(s) of unknown outcome: ${replay.applied} applied, ${replay.refused} refused, ${replay.unresolved} still unknown`,
+    );
   }
   const c = report.consistency;
   if (!c) return [...lines, 'consistency: not checked'];
-  lines.push(`consistency: ${c.status} (${int.format(c.players_checked)} players; expected = funded − acknowledged bets + acknowledged wins)`);
+  lines.push(
+    `consistency: ${c.status} (${int.format(c.players_checked)} players; expected = funded − acknowledged bets + acknowledged wins)`,
+  );
   for (const m of c.mismatches.slice(0, MISMATCHES_PRINTED_MAX)) {
-    lines.push(`  ${m.player}: expected ${m.expected_minor}, server says ${m.actual_minor ?? 'no balance'}${m.actual_minor !== null ? ` (off by ${m.actual_minor - m.expected_minor})` : ''}`);
+    lines.push(
+      `  ${m.player}: expected ${m.expected_minor}, server says ${m.actual_minor ?? 'no balance'}${m.actual_minor !== null ? ` (off by ${m.actual_minor - m.expected_minor})` : ''}`,
+    );
   }
-  if (c.mismatches.length > MISMATCHES_PRINTED_MAX) lines.push(`  … and ${c.mismatches.length - MISMATCHES_PRINTED_MAX} more (all in --json)`);
-  if (c.unresolved_players.length) lines.push(`  unresolved (a request still without a definite answer): ${c.unresolved_players.slice(0, MISMATCHES_PRINTED_MAX).join(', ')}`);
+  if (c.mismatches.length > MISMATCHES_PRINTED_MAX)
+    lines.push(`  … and ${c.mismatches.length - MISMATCHES_PRINTED_MAX} more (all in --json)`);
+  if (c.unresolved_players.length)
+    lines.push(
+      `  unresolved (a request still without a definite answer): ${c.unresolved_players.slice(0, MISMATCHES_PRINTED_MAX).join(', ')}`,
+    );
   return lines;
 }
 
@@ -93,27 +115,38 @@ export function formatReport(report: BenchReport): string {
   const columns = [
     ...(report.ceiling ? [{ title: 'ceiling', phase: report.ceiling }] : []),
     ...(report.baseline ? [{ title: 'croupier (empty db)', phase: report.baseline }] : []),
-    ...(report.croupier ? [{ title: report.prefill ? 'croupier (prefilled)' : 'croupier', phase: report.croupier }] : []),
+    ...(report.croupier
+      ? [{ title: report.prefill ? 'croupier (prefilled)' : 'croupier', phase: report.croupier }]
+      : []),
   ];
   if (columns.length) lines.push(...table(columns, report.server_max_rss_bytes), '');
   if (report.ceiling_ratio !== null) {
-    lines.push(`Croupier's throughput is ${one.format(report.ceiling_ratio * 100)} % of the ceiling (a bare Fastify server that only checks the HMAC, same generator, connections and duration)`);
+    lines.push(
+      `Croupier's throughput is ${one.format(report.ceiling_ratio * 100)} % of the ceiling (a bare Fastify server that only checks the HMAC, same generator, connections and duration)`,
+    );
   }
   if (report.prefill) {
     const p = report.prefill;
-    lines.push(`prefill: ${int.format(p.actions_acknowledged)} of ${int.format(p.actions_requested)} actions acknowledged in ${one.format(p.seconds)} s (${int.format(p.actions_per_s)} actions/s)${p.complete ? '' : ' — INCOMPLETE'}`);
+    lines.push(
+      `prefill: ${int.format(p.actions_acknowledged)} of ${int.format(p.actions_requested)} actions acknowledged in ${one.format(p.seconds)} s (${int.format(p.actions_per_s)} actions/s)${p.complete ? '' : ' — INCOMPLETE'}`,
+    );
   }
   if (report.decay) {
     const d = report.decay;
-    lines.push(`throughput after the prefill: ${d.change_percent >= 0 ? '+' : ''}${one.format(d.change_percent)} % vs the empty database (target: no worse than −${d.target_percent} %): ${d.within_target ? 'OK' : 'BELOW TARGET'}`);
+    lines.push(
+      `throughput after the prefill: ${d.change_percent >= 0 ? '+' : ''}${one.format(d.change_percent)} % vs the empty database (target: no worse than −${d.target_percent} %): ${d.within_target ? 'OK' : 'BELOW TARGET'}`,
+    );
   }
   if (report.ceiling_ratio !== null || report.prefill) lines.push('');
   const server = report.croupier ? serverLines(report.croupier) : [];
   if (server.length) lines.push(...server, '');
   if (report.server_profile) {
     const p = report.server_profile;
-    lines.push(`server CPU profile: written to ${p.dir} when the server exits; its measured window is`,
-      `  node --import tsx bench/profile-summary.ts ${p.dir}/*.cpuprofile --skip-ms ${p.skip_ms} --span-ms ${p.span_ms}`, '');
+    lines.push(
+      `server CPU profile: written to ${p.dir} when the server exits; its measured window is`,
+      `  node --import tsx bench/profile-summary.ts ${p.dir}/*.cpuprofile --skip-ms ${p.skip_ms} --span-ms ${p.span_ms}`,
+      '',
+    );
   }
   const errors = errorLines(report);
   if (errors.length) lines.push(...errors, '');
@@ -125,9 +158,13 @@ export function formatReport(report: BenchReport): string {
 
 /** JSON of the report: bigints as numbers when exact, else as strings. */
 export function reportToJson(report: BenchReport): string {
-  return JSON.stringify(report, (_key, value) => {
-    if (typeof value !== 'bigint') return value;
-    const n = Number(value);
-    return Number.isSafeInteger(n) ? n : value.toString();
-  }, 2);
+  return JSON.stringify(
+    report,
+    (_key, value) => {
+      if (typeof value !== 'bigint') return value;
+      const n = Number(value);
+      return Number.isSafeInteger(n) ? n : value.toString();
+    },
+    2,
+  );
 }

@@ -7,8 +7,16 @@ import { mapLimited } from '../src/platform/map-limited.ts';
 import { LatencyHistogram } from './histogram.ts';
 import { AGGREGATOR_PATH, post } from './http.ts';
 import {
-  FUND_MINOR, REPORT_TIMEOUT_MS, REPORTS_CASINO_PERCENT, REPORTS_CASINO_PLAYERS_PER_SLICE, REPORTS_FILL_CONCURRENCY, REPORTS_GAMES,
-  REPORTS_PRE_ROLLBACK_PERCENT, REPORTS_PROVIDERS, REPORTS_ROLLBACK_PERCENT, REPORTS_SPREAD_HOURS,
+  FUND_MINOR,
+  REPORT_TIMEOUT_MS,
+  REPORTS_CASINO_PERCENT,
+  REPORTS_CASINO_PLAYERS_PER_SLICE,
+  REPORTS_FILL_CONCURRENCY,
+  REPORTS_GAMES,
+  REPORTS_PRE_ROLLBACK_PERCENT,
+  REPORTS_PROVIDERS,
+  REPORTS_ROLLBACK_PERCENT,
+  REPORTS_SPREAD_HOURS,
 } from './limits.ts';
 import { authorizationFor, Rng } from './load.ts';
 import { fundThroughLedger, openBenchDatabase, spawnCroupier } from './target.ts';
@@ -58,7 +66,15 @@ export interface ReportsBenchReport {
   finished_at: string;
   options: Omit<ReportsBenchOptions, 'aggregator_secret' | 'casino_secret' | 'admin_api_key'>;
   database: string;
-  fill: { actions: number; aggregator_requests: number; casino_callbacks: number; rollbacks: number; seconds: number; spread_from: string; spread_to: string };
+  fill: {
+    actions: number;
+    aggregator_requests: number;
+    casino_callbacks: number;
+    rollbacks: number;
+    seconds: number;
+    spread_from: string;
+    spread_to: string;
+  };
   table_rows: { aggregator_actions: number; seamless_transactions: number; game_rollups: number };
   shapes: ShapeResult[];
   failures: string[];
@@ -83,8 +99,17 @@ export async function runReportsBench(options: ReportsBenchOptions, io: Io): Pro
   try {
     say(`funding ${players.length} players through the ledger…`);
     await fundThroughLedger(database.url, io.logger, players, FUND_MINOR);
-    const server = await spawnCroupier({ database_url: database.url, aggregator_secret: options.aggregator_secret, cpu_prof_dir: null, on_line: (l) => say(`[server] ${l}`) });
-    const pool = new Pool(server.url, { connections: REPORTS_FILL_CONCURRENCY, pipelining: 1, keepAliveTimeout: 60_000 });
+    const server = await spawnCroupier({
+      database_url: database.url,
+      aggregator_secret: options.aggregator_secret,
+      cpu_prof_dir: null,
+      on_line: (l) => say(`[server] ${l}`),
+    });
+    const pool = new Pool(server.url, {
+      connections: REPORTS_FILL_CONCURRENCY,
+      pipelining: 1,
+      keepAliveTimeout: 60_000,
+    });
     try {
       const filler = new Filler(options, players, pool, sql, run_id, new Rng(options.seed));
       const fill = await filler.run(say, io.signal);
@@ -95,9 +120,21 @@ export async function runReportsBench(options: ReportsBenchOptions, io: Io): Pro
       const failures: string[] = [];
       await checkTotals(pool, sql, options.admin_api_key, fill, failures);
       say(failures.length === 0 ? 'the 30-day totals equal a direct sum over both action tables' : failures[0]);
-      const shapes = io.signal?.aborted ? [] : await timeShapes(pool, options, Date.parse(fill.spread_from), new Rng(options.seed + 1), failures, say);
+      const shapes = io.signal?.aborted
+        ? []
+        : await timeShapes(pool, options, Date.parse(fill.spread_from), new Rng(options.seed + 1), failures, say);
       const { aggregator_secret: _a, casino_secret: _c, admin_api_key: _k, ...shown } = options;
-      return { run_id, started_at, finished_at: new Date().toISOString(), options: shown, database: database.description, fill, table_rows, shapes, failures };
+      return {
+        run_id,
+        started_at,
+        finished_at: new Date().toISOString(),
+        options: shown,
+        database: database.description,
+        fill,
+        table_rows,
+        shapes,
+        failures,
+      };
     } finally {
       await pool.destroy().catch(() => {});
       await server.stop();
@@ -128,14 +165,24 @@ async function countRows(sql: Sql): Promise<ReportsBenchReport['table_rows']> {
     select (select count(*) from aggregator_actions)::int as aggregator_actions,
            (select count(*) from seamless_transactions)::int as seamless_transactions,
            (select count(*) from game_rollups)::int as game_rollups`;
-  return { aggregator_actions: r.aggregator_actions, seamless_transactions: r.seamless_transactions, game_rollups: r.game_rollups };
+  return {
+    aggregator_actions: r.aggregator_actions,
+    seamless_transactions: r.seamless_transactions,
+    game_rollups: r.game_rollups,
+  };
 }
 
 /**
  * The moves must leave the rollups exactly what the hot path writes: the 30-day report's totals (all
  * rollups, no edge) against a direct sum of the live bets and wins of both action tables.
  */
-async function checkTotals(pool: Pool, sql: Sql, admin_api_key: string, fill: ReportsBenchReport['fill'], failures: string[]): Promise<void> {
+async function checkTotals(
+  pool: Pool,
+  sql: Sql,
+  admin_api_key: string,
+  fill: ReportsBenchReport['fill'],
+  failures: string[],
+): Promise<void> {
   const [direct] = await sql`
     select coalesce(sum(bets), 0)::text as bets, coalesce(sum(wins), 0)::text as wins, coalesce(sum(bet_count), 0)::text as bet_count from (
       select sum(amount_minor) filter (where action = 'bet' and not rolled_back) as bets, sum(amount_minor) filter (where action = 'win' and not rolled_back) as wins,
@@ -146,14 +193,21 @@ async function checkTotals(pool: Pool, sql: Sql, admin_api_key: string, fill: Re
              count(*) filter (where kind = 'debit' and rolled_back_by is null)
       from seamless_transactions where created_at >= ${fill.spread_from} and created_at < ${fill.spread_to}) s`;
   const query = new URLSearchParams({ from: fill.spread_from, to: fill.spread_to });
-  const reply = await pool.request({ path: `/v1/reports/games?${query}`, method: 'GET', headers: { authorization: `Bearer ${admin_api_key}` }, headersTimeout: REPORT_TIMEOUT_MS, bodyTimeout: REPORT_TIMEOUT_MS });
+  const reply = await pool.request({
+    path: `/v1/reports/games?${query}`,
+    method: 'GET',
+    headers: { authorization: `Bearer ${admin_api_key}` },
+    headersTimeout: REPORT_TIMEOUT_MS,
+    bodyTimeout: REPORT_TIMEOUT_MS,
+  });
   const text = await reply.body.text();
   // Compared as digits: the sums may pass 2^53 − 1. One currency (USD): one totals row.
   const totals = text.slice(text.indexOf('"totals":'));
   const digits = (field: string) => totals.match(new RegExp(`"${field}":(-?\\d+)`))?.[1];
   const got = { bets: digits('bets'), wins: digits('wins'), bet_count: digits('bet_count') };
   const want = { bets: direct.bets, wins: direct.wins, bet_count: direct.bet_count };
-  if (JSON.stringify(got) !== JSON.stringify(want)) failures.push(`30-day totals ${JSON.stringify(got)} differ from the actions' ${JSON.stringify(want)}`);
+  if (JSON.stringify(got) !== JSON.stringify(want))
+    failures.push(`30-day totals ${JSON.stringify(got)} differ from the actions' ${JSON.stringify(want)}`);
 }
 
 /** The wire game of aggregator game n: 50 games over 5 providers. */
@@ -190,11 +244,16 @@ class Filler {
       const slice_start_hour_ms = Math.floor(Date.now() / HOUR_MS) * HOUR_MS;
       await this.slice(Math.min(per_slice, this.options.prefill_actions - this.counts.actions));
       await moveBack(this.sql, fill_hour_ms, (slice_start_hour_ms - (spread_from_ms + slice * HOUR_MS)) / HOUR_MS);
-      if (slice % 24 === 23) say(`filled ${slice + 1} of ${REPORTS_SPREAD_HOURS} hours: ${this.counts.actions} actions, ${Math.round((Date.now() - started_ms) / 1000)} s`);
+      if (slice % 24 === 23)
+        say(
+          `filled ${slice + 1} of ${REPORTS_SPREAD_HOURS} hours: ${this.counts.actions} actions, ${Math.round((Date.now() - started_ms) / 1000)} s`,
+        );
     }
     return {
-      ...this.counts, seconds: (Date.now() - started_ms) / 1000,
-      spread_from: new Date(spread_from_ms).toISOString(), spread_to: new Date(fill_hour_ms).toISOString(),
+      ...this.counts,
+      seconds: (Date.now() - started_ms) / 1000,
+      spread_from: new Date(spread_from_ms).toISOString(),
+      spread_to: new Date(fill_hour_ms).toISOString(),
     };
   }
 
@@ -208,9 +267,13 @@ class Filler {
     }
     const casino_rounds = await this.casinoRounds(casino_actions);
     const jobs: (() => Promise<void>)[] = [
-      ...aggregator_requests.map((text) => () => this.send(AGGREGATOR_PATH, text, { authorization: authorizationFor(this.options.aggregator_secret, text) })),
+      ...aggregator_requests.map(
+        (text) => () =>
+          this.send(AGGREGATOR_PATH, text, { authorization: authorizationFor(this.options.aggregator_secret, text) }),
+      ),
       ...casino_rounds.map((calls) => async () => {
-        for (const [path, text] of calls) await this.send(path, text, { 'x-casino-signature': hmacSha256Hex(this.options.casino_secret, text) });
+        for (const [path, text] of calls)
+          await this.send(path, text, { 'x-casino-signature': hmacSha256Hex(this.options.casino_secret, text) });
       }),
     ];
     await mapLimited(jobs, REPORTS_FILL_CONCURRENCY, (job) => job());
@@ -241,30 +304,60 @@ class Filler {
     }
     this.counts.actions += actions.length;
     const game = wireGame(this.rng.below(REPORTS_GAMES));
-    const text = JSON.stringify({ user_id: player, currency: 'USD', game, game_id: this.id('g'), finished: true, actions });
+    const text = JSON.stringify({
+      user_id: player,
+      currency: 'USD',
+      game,
+      game_id: this.id('g'),
+      finished: true,
+      actions,
+    });
     return { text, actions: actions.length };
   }
 
   /** Fresh sessions for a few players, then debit + credit (or debit + rollback) rounds: [path, body] per call. */
   private async casinoRounds(actions: number): Promise<[string, string][][]> {
     if (actions < 2) return [];
-    const sessions = await Promise.all(Array.from({ length: REPORTS_CASINO_PLAYERS_PER_SLICE }, async () => {
-      const user = this.players[this.rng.below(this.players.length)];
-      const launch = JSON.stringify({ userId: user, gameId: String(1 + this.rng.below(2)), currency: 'USD' });
-      const reply = await post(this.pool, '/casino/launchGame', launch, { authorization: `Bearer ${this.options.admin_api_key}` }, REPORT_TIMEOUT_MS);
-      if (reply.status !== 200) throw new Error(`launchGame answered ${reply.status}: ${reply.text.slice(0, 200)}`);
-      return { sessionToken: JSON.parse(reply.text).sessionToken as string, userId: user, currency: 'USD' };
-    }));
+    const sessions = await Promise.all(
+      Array.from({ length: REPORTS_CASINO_PLAYERS_PER_SLICE }, async () => {
+        const user = this.players[this.rng.below(this.players.length)];
+        const launch = JSON.stringify({ userId: user, gameId: String(1 + this.rng.below(2)), currency: 'USD' });
+        const reply = await post(
+          this.pool,
+          '/casino/launchGame',
+          launch,
+          { authorization: `Bearer ${this.options.admin_api_key}` },
+          REPORT_TIMEOUT_MS,
+        );
+        if (reply.status !== 200) throw new Error(`launchGame answered ${reply.status}: ${reply.text.slice(0, 200)}`);
+        return { sessionToken: JSON.parse(reply.text).sessionToken as string, userId: user, currency: 'USD' };
+      }),
+    );
     const rounds: [string, string][][] = [];
     for (let i = 0; i + 2 <= actions; i += 2) {
       const session = sessions[this.rng.below(sessions.length)];
       const roundId = this.id('round');
       const debit = { ...session, externalTransactionId: this.id('d'), roundId, amount: 1 + this.rng.below(1000) };
-      const second = this.rng.below(100) < REPORTS_ROLLBACK_PERCENT
-        ? ['/casino/rollback', { ...session, externalTransactionId: this.id('r'), originalTransactionId: debit.externalTransactionId }] as const
-        : ['/casino/credit', { ...session, externalTransactionId: this.id('c'), roundId, amount: this.rng.below(2 * debit.amount + 1) }] as const;
+      const second =
+        this.rng.below(100) < REPORTS_ROLLBACK_PERCENT
+          ? ([
+              '/casino/rollback',
+              { ...session, externalTransactionId: this.id('r'), originalTransactionId: debit.externalTransactionId },
+            ] as const)
+          : ([
+              '/casino/credit',
+              {
+                ...session,
+                externalTransactionId: this.id('c'),
+                roundId,
+                amount: this.rng.below(2 * debit.amount + 1),
+              },
+            ] as const);
       if (second[0] === '/casino/rollback') this.counts.rollbacks += 1;
-      rounds.push([['/casino/debit', JSON.stringify(debit)], [second[0], JSON.stringify(second[1])]]);
+      rounds.push([
+        ['/casino/debit', JSON.stringify(debit)],
+        [second[0], JSON.stringify(second[1])],
+      ]);
     }
     this.counts.casino_callbacks += rounds.length * 2;
     this.counts.actions += rounds.length * 2;
@@ -309,36 +402,68 @@ const SHAPES: { endpoint: 'games' | 'ngr'; group_by: string }[] = [
   { endpoint: 'ngr', group_by: 'player' },
 ];
 
-const WINDOWS = [{ name: 'hour', hours: 1 }, { name: 'day', hours: 24 }, { name: '30 days', hours: REPORTS_SPREAD_HOURS }] as const;
+const WINDOWS = [
+  { name: 'hour', hours: 1 },
+  { name: 'day', hours: 24 },
+  { name: '30 days', hours: REPORTS_SPREAD_HOURS },
+] as const;
 
 /** An unaligned window is the aligned one moved back by 42 min 46.5 s: both ends cut an hour, away from its middle. */
 const UNALIGNED_SHIFT_MS = -(42 * 60_000 + 46_500);
 
-async function timeShapes(pool: Pool, options: ReportsBenchOptions, spread_from_ms: number, rng: Rng, failures: string[], say: (line: string) => void): Promise<ShapeResult[]> {
+async function timeShapes(
+  pool: Pool,
+  options: ReportsBenchOptions,
+  spread_from_ms: number,
+  rng: Rng,
+  failures: string[],
+  say: (line: string) => void,
+): Promise<ShapeResult[]> {
   const results: ShapeResult[] = [];
   for (const window of WINDOWS) {
     for (const aligned of [true, false]) {
       for (const shape of SHAPES) {
         results.push(await timeShape(pool, options, shape, window, aligned, spread_from_ms, rng, failures));
         const last = results[results.length - 1];
-        say(`${shape.endpoint} ${shape.group_by || '(none)'} ${window.name} ${aligned ? 'aligned' : 'unaligned'}: p50 ${last.p50_ms} ms, p99 ${last.p99_ms} ms`);
+        say(
+          `${shape.endpoint} ${shape.group_by || '(none)'} ${window.name} ${aligned ? 'aligned' : 'unaligned'}: p50 ${last.p50_ms} ms, p99 ${last.p99_ms} ms`,
+        );
       }
     }
   }
   return results;
 }
 
-async function timeShape(pool: Pool, options: ReportsBenchOptions, shape: (typeof SHAPES)[number], window: (typeof WINDOWS)[number], aligned: boolean, spread_from_ms: number, rng: Rng, failures: string[]): Promise<ShapeResult> {
+async function timeShape(
+  pool: Pool,
+  options: ReportsBenchOptions,
+  shape: (typeof SHAPES)[number],
+  window: (typeof WINDOWS)[number],
+  aligned: boolean,
+  spread_from_ms: number,
+  rng: Rng,
+  failures: string[],
+): Promise<ShapeResult> {
   const histogram = new LatencyHistogram();
   let rows = 0;
   for (let i = 0; i <= options.samples; i++) {
     // A random placement inside the 30 days (hours and days on their boundaries), so no answer is cached.
     const slots = REPORTS_SPREAD_HOURS / window.hours;
     const from_ms = spread_from_ms + rng.below(slots) * window.hours * HOUR_MS + (aligned ? 0 : UNALIGNED_SHIFT_MS);
-    const query = new URLSearchParams({ from: new Date(from_ms).toISOString(), to: new Date(from_ms + window.hours * HOUR_MS).toISOString(), limit: '100' });
+    const query = new URLSearchParams({
+      from: new Date(from_ms).toISOString(),
+      to: new Date(from_ms + window.hours * HOUR_MS).toISOString(),
+      limit: '100',
+    });
     if (shape.group_by) query.set('group_by', shape.group_by);
     const started = process.hrtime.bigint();
-    const response = await pool.request({ path: `/v1/reports/${shape.endpoint}?${query}`, method: 'GET', headers: { authorization: `Bearer ${options.admin_api_key}` }, headersTimeout: REPORT_TIMEOUT_MS, bodyTimeout: REPORT_TIMEOUT_MS });
+    const response = await pool.request({
+      path: `/v1/reports/${shape.endpoint}?${query}`,
+      method: 'GET',
+      headers: { authorization: `Bearer ${options.admin_api_key}` },
+      headersTimeout: REPORT_TIMEOUT_MS,
+      bodyTimeout: REPORT_TIMEOUT_MS,
+    });
     const text = await response.body.text();
     const elapsed_us = Number((process.hrtime.bigint() - started) / 1000n);
     if (response.statusCode !== 200) {
@@ -351,8 +476,15 @@ async function timeShape(pool: Pool, options: ReportsBenchOptions, shape: (typeo
   const ms = (us: number) => Math.round(us / 100) / 10;
   const empty = histogram.count === 0;
   return {
-    endpoint: shape.endpoint, group_by: shape.group_by, window: window.name, aligned, samples: histogram.count,
-    p50_ms: empty ? 0 : ms(histogram.percentile(50)), p99_ms: empty ? 0 : ms(histogram.percentile(99)), max_ms: ms(histogram.max_us), rows,
+    endpoint: shape.endpoint,
+    group_by: shape.group_by,
+    window: window.name,
+    aligned,
+    samples: histogram.count,
+    p50_ms: empty ? 0 : ms(histogram.percentile(50)),
+    p99_ms: empty ? 0 : ms(histogram.percentile(99)),
+    max_ms: ms(histogram.max_us),
+    rows,
   };
 }
 
@@ -366,8 +498,12 @@ export function formatReportsBench(report: ReportsBenchReport): string {
     '',
     '| endpoint | group_by | window | aligned | p50 ms | p99 ms | max ms | rows |',
     '|---|---|---|---|---:|---:|---:|---:|',
-    ...report.shapes.map((s) => `| ${s.endpoint} | ${s.group_by || '(none)'} | ${s.window} | ${s.aligned ? 'yes' : 'no'} | ${s.p50_ms.toFixed(1)} | ${s.p99_ms.toFixed(1)} | ${s.max_ms.toFixed(1)} | ${s.rows} |`),
+    ...report.shapes.map(
+      (s) =>
+        `| ${s.endpoint} | ${s.group_by || '(none)'} | ${s.window} | ${s.aligned ? 'yes' : 'no'} | ${s.p50_ms.toFixed(1)} | ${s.p99_ms.toFixed(1)} | ${s.max_ms.toFixed(1)} | ${s.rows} |`,
+    ),
   ];
-  if (report.failures.length > 0) lines.push('', `FAILURES (${report.failures.length}):`, ...report.failures.slice(0, 20));
+  if (report.failures.length > 0)
+    lines.push('', `FAILURES (${report.failures.length}):`, ...report.failures.slice(0, 20));
   return lines.join('\n');
 }

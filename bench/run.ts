@@ -8,7 +8,13 @@ import { AGGREGATOR_PATH, fundOverHttp, get, readBalances, replayUnknown, type R
 import { FUND_MINOR, PREFILL_DURATION_MAX_S, PREFILL_ROUNDS_PER_REQUEST, SIDE_CONCURRENCY } from './limits.ts';
 import { Rng, RoundSource, runPhase, type PhaseResult, type UnknownRequest } from './load.ts';
 import { parseMetrics, windowMetrics, type Samples, type ServerWindowMetrics } from './metrics.ts';
-import { machineCpuTicks, machineDescription, processCpuSeconds, processTreeCpuSeconds, RssSampler } from './processes.ts';
+import {
+  machineCpuTicks,
+  machineDescription,
+  processCpuSeconds,
+  processTreeCpuSeconds,
+  RssSampler,
+} from './processes.ts';
 import type { Child } from '../src/platform/child-process.ts';
 import { fundThroughLedger, openBenchDatabase, spawnCeiling, spawnCroupier, type BenchDatabase } from './target.ts';
 
@@ -66,10 +72,24 @@ export interface BenchReport {
   players: number;
   ceiling: (PhaseReport & { max_rss_bytes: number | null }) | null;
   baseline: PhaseReport | null;
-  prefill: { actions_requested: number; actions_acknowledged: number; requests: number; seconds: number; actions_per_s: number; complete: boolean; errors_total: number } | null;
+  prefill: {
+    actions_requested: number;
+    actions_acknowledged: number;
+    requests: number;
+    seconds: number;
+    actions_per_s: number;
+    complete: boolean;
+    errors_total: number;
+  } | null;
   croupier: PhaseReport | null;
   ceiling_ratio: number | null;
-  decay: { baseline_requests_per_s: number; prefilled_requests_per_s: number; change_percent: number; target_percent: number; within_target: boolean } | null;
+  decay: {
+    baseline_requests_per_s: number;
+    prefilled_requests_per_s: number;
+    change_percent: number;
+    target_percent: number;
+    within_target: boolean;
+  } | null;
   server_max_rss_bytes: number | null;
   /** With --server-cpu-prof: where the profile goes and which part of it is the measured window. */
   server_profile: { dir: string; skip_ms: number; span_ms: number } | null;
@@ -130,7 +150,13 @@ export async function runBench(options: BenchOptions, io: BenchIo): Promise<Benc
     }
     if (options.prefill_actions > 0 && !halt.signal.aborted) {
       say(`prefilling ${options.prefill_actions} actions (not measured)…`);
-      const result = await prefill(options, phase_io, target.url, book, phase('prefill', 'p', PREFILL_ROUNDS_PER_REQUEST));
+      const result = await prefill(
+        options,
+        phase_io,
+        target.url,
+        book,
+        phase('prefill', 'p', PREFILL_ROUNDS_PER_REQUEST),
+      );
       unknown.push(...result.unknown);
       report.prefill = result.report;
     }
@@ -148,7 +174,8 @@ export async function runBench(options: BenchOptions, io: BenchIo): Promise<Benc
     }
     report.server_max_rss_bytes = rss?.stop() ?? null;
     if (!halt.signal.aborted) await checkBalances(options, io, pool, book, unknown, report);
-    if (options.verify_ledger && target.database && !halt.signal.aborted) report.ledger_verified = await verify(target.database.url, say);
+    if (options.verify_ledger && target.database && !halt.signal.aborted)
+      report.ledger_verified = await verify(target.database.url, say);
   } finally {
     stopping = true;
     rss?.stop();
@@ -161,18 +188,47 @@ export async function runBench(options: BenchOptions, io: BenchIo): Promise<Benc
 
 function emptyReport(options: BenchOptions, run_id: string): BenchReport {
   return {
-    run_id, started_at: new Date().toISOString(), finished_at: '', options, machine: machineDescription(), target: '', database: null,
-    players: options.players, ceiling: null, baseline: null, prefill: null, croupier: null, ceiling_ratio: null, decay: null,
-    server_max_rss_bytes: null, server_profile: null, replay: null, consistency: null, ledger_verified: null, errors_total: 0, interrupted: false, server_exited: false, failures: [],
+    run_id,
+    started_at: new Date().toISOString(),
+    finished_at: '',
+    options,
+    machine: machineDescription(),
+    target: '',
+    database: null,
+    players: options.players,
+    ceiling: null,
+    baseline: null,
+    prefill: null,
+    croupier: null,
+    ceiling_ratio: null,
+    decay: null,
+    server_max_rss_bytes: null,
+    server_profile: null,
+    replay: null,
+    consistency: null,
+    ledger_verified: null,
+    errors_total: 0,
+    interrupted: false,
+    server_exited: false,
+    failures: [],
   };
 }
 
-async function openTarget(options: BenchOptions, io: BenchIo, player_ids: string[], report: BenchReport): Promise<Target> {
+async function openTarget(
+  options: BenchOptions,
+  io: BenchIo,
+  player_ids: string[],
+  report: BenchReport,
+): Promise<Target> {
   const say = (line: string) => io.progress?.(line);
   if (options.url) {
     const url = options.url.replace(/\/+$/, '');
-    const ready = await fetch(`${url}/ready`).then((r) => r.status, () => 0);
-    if (ready !== 200) throw new Error(`${url}/ready did not answer 200 (got ${ready || 'no answer'}); is the server running?`);
+    const ready = await fetch(`${url}/ready`).then(
+      (r) => r.status,
+      () => 0,
+    );
+    if (ready !== 200)
+      throw new Error(`${url}/ready did not answer 200 (got ${ready || 'no answer'}); is the server running?`);
     say(`funding ${player_ids.length} players through POST /v1/wallets/{id}/topup…`);
     const pool = new Pool(url, { connections: 16 });
     try {
@@ -204,14 +260,27 @@ async function openTarget(options: BenchOptions, io: BenchIo, player_ids: string
   }
 }
 
-async function measureCeiling(options: BenchOptions, io: BenchIo, player_ids: string[], run_id: string): Promise<BenchReport['ceiling']> {
+async function measureCeiling(
+  options: BenchOptions,
+  io: BenchIo,
+  player_ids: string[],
+  run_id: string,
+): Promise<BenchReport['ceiling']> {
   io.progress?.('starting the ceiling server (bare Fastify + HMAC check)…');
   const child = await spawnCeiling(options.aggregator_secret);
   const rss = new RssSampler(child.pid);
   try {
     const book = new PlayerBook(player_ids, 0n);
     const source = new RoundSource(player_ids, `${run_id}.c.`, options.aggregator_secret, new Rng(options.seed), 1);
-    const result = await measure('ceiling', options, io, { url: child.url, server: child, database: null }, book, source, false);
+    const result = await measure(
+      'ceiling',
+      options,
+      io,
+      { url: child.url, server: child, database: null },
+      book,
+      source,
+      false,
+    );
     return { ...result.report, max_rss_bytes: rss.stop() };
   } finally {
     rss.stop();
@@ -237,8 +306,15 @@ async function scrape(url: string): Promise<Samples | null> {
 }
 
 /** One measured phase, with the server's and the database's CPU and the server's metrics over its window. */
-async function measure(label: string, options: BenchOptions, io: BenchIo, target: Target, book: PlayerBook,
-  source: RoundSource, with_metrics = true): Promise<{ report: PhaseReport; unknown: UnknownRequest[]; window: { start_ms: number; end_ms: number } }> {
+async function measure(
+  label: string,
+  options: BenchOptions,
+  io: BenchIo,
+  target: Target,
+  book: PlayerBook,
+  source: RoundSource,
+  with_metrics = true,
+): Promise<{ report: PhaseReport; unknown: UnknownRequest[]; window: { start_ms: number; end_ms: number } }> {
   const take = (): Sample => ({
     server_cpu_s: target.server ? processCpuSeconds(target.server.pid) : null,
     database_cpu_s: target.database?.postmaster_pid ? processTreeCpuSeconds(target.database.postmaster_pid) : null,
@@ -248,15 +324,25 @@ async function measure(label: string, options: BenchOptions, io: BenchIo, target
   });
   const edges: Partial<Record<'start' | 'end', Sample>> = {};
   const result = await runPhase({
-    label, url: target.url, path: AGGREGATOR_PATH, source, book,
-    connections: options.connections, warmup_s: options.warmup_s, duration_s: options.duration_s,
-    requests_max: options.requests_max, timeout_ms: options.timeout_ms, progress: io.progress, signal: io.signal,
+    label,
+    url: target.url,
+    path: AGGREGATOR_PATH,
+    source,
+    book,
+    connections: options.connections,
+    warmup_s: options.warmup_s,
+    duration_s: options.duration_s,
+    requests_max: options.requests_max,
+    timeout_ms: options.timeout_ms,
+    progress: io.progress,
+    signal: io.signal,
     on_window: (edge) => (edges[edge] = take()),
   });
   const { start, end } = edges as Record<'start' | 'end', Sample>;
   const seconds = (end.at_ms - start.at_ms) / 1000;
   // A process tree that lost members (backends of a dead server) can shrink: no figure then.
-  const percent = (a: number | null, b: number | null) => (a === null || b === null || seconds <= 0 || b < a ? null : round1((100 * (b - a)) / seconds));
+  const percent = (a: number | null, b: number | null) =>
+    a === null || b === null || seconds <= 0 || b < a ? null : round1((100 * (b - a)) / seconds);
   const [before, after] = await Promise.all([start.metrics, end.metrics]);
   const { histogram, unknown, ...rest } = result;
   return {
@@ -271,8 +357,10 @@ async function measure(label: string, options: BenchOptions, io: BenchIo, target
       latency_buckets: histogram.buckets(),
       server_cpu_percent_of_core: percent(start.server_cpu_s, end.server_cpu_s),
       database_cpu_percent_of_core: percent(start.database_cpu_s, end.database_cpu_s),
-      machine_busy_percent: start.machine && end.machine && end.machine.total > start.machine.total
-        ? round1((100 * (end.machine.busy - start.machine.busy)) / (end.machine.total - start.machine.total)) : null,
+      machine_busy_percent:
+        start.machine && end.machine && end.machine.total > start.machine.total
+          ? round1((100 * (end.machine.busy - start.machine.busy)) / (end.machine.total - start.machine.total))
+          : null,
       server_metrics: before && after ? windowMetrics(before, after) : null,
     },
   };
@@ -282,9 +370,19 @@ async function prefill(options: BenchOptions, io: BenchIo, url: string, book: Pl
   const actions_per_request = 2 * PREFILL_ROUNDS_PER_REQUEST;
   const requests = Math.ceil(options.prefill_actions / actions_per_request);
   const result = await runPhase({
-    label: 'prefill', url, path: AGGREGATOR_PATH, source, book,
-    connections: options.connections, warmup_s: 0, duration_s: PREFILL_DURATION_MAX_S,
-    requests_max: requests, timeout_ms: options.timeout_ms, progress: io.progress, signal: io.signal, measured: false,
+    label: 'prefill',
+    url,
+    path: AGGREGATOR_PATH,
+    source,
+    book,
+    connections: options.connections,
+    warmup_s: 0,
+    duration_s: PREFILL_DURATION_MAX_S,
+    requests_max: requests,
+    timeout_ms: options.timeout_ms,
+    progress: io.progress,
+    signal: io.signal,
+    measured: false,
   });
   return {
     unknown: result.unknown,
@@ -300,7 +398,14 @@ async function prefill(options: BenchOptions, io: BenchIo, url: string, book: Pl
   };
 }
 
-async function checkBalances(options: BenchOptions, io: BenchIo, pool: Pool, book: PlayerBook, unknown: UnknownRequest[], report: BenchReport) {
+async function checkBalances(
+  options: BenchOptions,
+  io: BenchIo,
+  pool: Pool,
+  book: PlayerBook,
+  unknown: UnknownRequest[],
+  report: BenchReport,
+) {
   if (unknown.length > 0) io.progress?.(`replaying ${unknown.length} request(s) whose outcome is unknown…`);
   report.replay = await replayUnknown(pool, AGGREGATOR_PATH, unknown, book, options.timeout_ms);
   io.progress?.(`reading the balance of ${book.size} players…`);
@@ -349,10 +454,14 @@ function failuresOf(report: BenchReport): string[] {
   if (report.interrupted) failures.push('the run was interrupted');
   if (report.server_exited) failures.push('the server exited during the run (see its last log lines above)');
   if (report.errors_total > 0) failures.push(`${report.errors_total} request(s) failed`);
-  if (report.prefill && !report.prefill.complete) failures.push(`the prefill did not finish within ${PREFILL_DURATION_MAX_S} s`);
-  if (report.consistency && report.consistency.status !== 'CONSISTENT') failures.push(`consistency check: ${report.consistency.status}`);
-  if (!report.consistency && !report.interrupted && !report.server_exited) failures.push('the consistency check did not run');
+  if (report.prefill && !report.prefill.complete)
+    failures.push(`the prefill did not finish within ${PREFILL_DURATION_MAX_S} s`);
+  if (report.consistency && report.consistency.status !== 'CONSISTENT')
+    failures.push(`consistency check: ${report.consistency.status}`);
+  if (!report.consistency && !report.interrupted && !report.server_exited)
+    failures.push('the consistency check did not run');
   if (report.ledger_verified === false) failures.push('croupier verify found ledger discrepancies');
-  if (report.croupier && report.croupier.requests === 0 && !report.interrupted) failures.push('no request was acknowledged in the measured window');
+  if (report.croupier && report.croupier.requests === 0 && !report.interrupted)
+    failures.push('no request was acknowledged in the measured window');
   return failures;
 }

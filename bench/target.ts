@@ -90,7 +90,12 @@ async function freshDatabaseOn(admin_url: string): Promise<BenchDatabase> {
 }
 
 /** Migrates, then funds every player from the treasury in a few ledger commands (idempotent per player). */
-export async function fundThroughLedger(database_url: string, logger: Logger, player_ids: string[], amount_minor: bigint): Promise<void> {
+export async function fundThroughLedger(
+  database_url: string,
+  logger: Logger,
+  player_ids: string[],
+  amount_minor: bigint,
+): Promise<void> {
   const sql = createSql(database_url, 4);
   const ledger = new Ledger(sql, logger, { pool_size: 4 });
   try {
@@ -99,11 +104,19 @@ export async function fundThroughLedger(database_url: string, logger: Logger, pl
     const commands: Promise<unknown>[] = [];
     for (let start = 0; start < player_ids.length; start += FUND_PLAYERS_PER_COMMAND) {
       const transfers: TransferSpec[] = player_ids.slice(start, start + FUND_PLAYERS_PER_COMMAND).map((id) => ({
-        from: treasury, to: playerAccount(id, 'USD'), amount_minor, kind: 'topup', scope: 'bench', external_id: `fund:${id}`,
+        from: treasury,
+        to: playerAccount(id, 'USD'),
+        amount_minor,
+        kind: 'topup',
+        scope: 'bench',
+        external_id: `fund:${id}`,
       }));
-      commands.push(ledger.execute(transfers).then((outcome) => {
-        if (!outcome.ok) throw new Error(`funding the bench players failed: ${outcome.error} ${outcome.message ?? ''}`);
-      }));
+      commands.push(
+        ledger.execute(transfers).then((outcome) => {
+          if (!outcome.ok)
+            throw new Error(`funding the bench players failed: ${outcome.error} ${outcome.message ?? ''}`);
+        }),
+      );
     }
     await Promise.all(commands);
   } finally {
@@ -130,8 +143,10 @@ export function throttledLines(forward: ((line: string) => void) | undefined): (
   return (line) => {
     seen += 1;
     if (!forward) return;
-    if (seen <= SERVER_LINES_FORWARDED_MAX) forward(line.length > SERVER_LINE_CHARS_MAX ? `${line.slice(0, SERVER_LINE_CHARS_MAX)}…` : line);
-    else if (seen === SERVER_LINES_FORWARDED_MAX + 1) forward(`(further server log lines are not shown; run with LOG_LEVEL=error or read the server's logs)`);
+    if (seen <= SERVER_LINES_FORWARDED_MAX)
+      forward(line.length > SERVER_LINE_CHARS_MAX ? `${line.slice(0, SERVER_LINE_CHARS_MAX)}…` : line);
+    else if (seen === SERVER_LINES_FORWARDED_MAX + 1)
+      forward(`(further server log lines are not shown; run with LOG_LEVEL=error or read the server's logs)`);
   };
 }
 

@@ -44,7 +44,12 @@ function parse(text, name) {
     else if (hunk && line.startsWith('\\')) continue;
   }
   // A trailing empty line of the file is not context.
-  for (const f of files) for (const h of f.hunks) while (h.before.at(-1) === '' && h.after.at(-1) === '') { h.before.pop(); h.after.pop(); }
+  for (const f of files)
+    for (const h of f.hunks)
+      while (h.before.at(-1) === '' && h.after.at(-1) === '') {
+        h.before.pop();
+        h.after.pop();
+      }
   return files;
 }
 
@@ -65,7 +70,10 @@ function applyPatch(patch_file) {
   } catch {
     fail(`${package_name} is not installed, but ${path.basename(patch_file)} patches it`);
   }
-  if (installed !== version) fail(`${package_name} ${installed} is installed; ${path.basename(patch_file)} is for ${version} only (review the patch for the new version)`);
+  if (installed !== version)
+    fail(
+      `${package_name} ${installed} is installed; ${path.basename(patch_file)} is for ${version} only (review the patch for the new version)`,
+    );
   let applied = 0;
   let present = 0;
   for (const { file, hunks } of parse(fs.readFileSync(patch_file, 'utf8'), patch_file)) {
@@ -78,11 +86,18 @@ function applyPatch(patch_file) {
         text = text.replace(before, () => after);
         applied += 1;
       } else if (occurrences(text, after) === 1) present += 1;
-      else fail(`${package_name}/${file}: hunk ${i + 1} of ${path.basename(patch_file)} does not apply (neither its old nor its new text is found once)`);
+      else
+        fail(
+          `${package_name}/${file}: hunk ${i + 1} of ${path.basename(patch_file)} does not apply (neither its old nor its new text is found once)`,
+        );
     });
     fs.writeFileSync(target, text);
   }
-  process.stdout.write(`apply-patches: ${package_name}@${version}: ${applied} hunks applied, ${present} already in place\n`);
+  process.stdout.write(
+    `apply-patches: ${package_name}@${version}: ${applied} hunks applied, ${present} already in place\n`,
+  );
 }
 
-if (fs.existsSync(PATCHES_DIR)) for (const name of fs.readdirSync(PATCHES_DIR).sort()) if (name.endsWith('.patch')) applyPatch(path.join(PATCHES_DIR, name));
+if (fs.existsSync(PATCHES_DIR))
+  for (const name of fs.readdirSync(PATCHES_DIR).sort())
+    if (name.endsWith('.patch')) applyPatch(path.join(PATCHES_DIR, name));

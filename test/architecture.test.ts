@@ -19,7 +19,11 @@ const DOMAIN_LAYER = 4;
 /** Domain → domain imports allowed, each type-only (erased at run time) and named with its reason. */
 const TYPE_ONLY_EXCEPTIONS: { from: string; to: string; why: string }[] = [
   { from: 'web/app/api.ts', to: 'wallet/history.ts', why: 'the back office reads the wire types the API defines' },
-  { from: 'web/app/api.ts', to: 'wallet/rounds.ts', why: 'the back office reads the rounds wire types the API defines' },
+  {
+    from: 'web/app/api.ts',
+    to: 'wallet/rounds.ts',
+    why: 'the back office reads the rounds wire types the API defines',
+  },
   { from: 'web/app/api.ts', to: 'wallet/service.ts', why: 'the back office reads the wire types the API defines' },
 ];
 
@@ -30,7 +34,9 @@ interface Import {
 }
 
 function sourceFiles(dir: string): string[] {
-  return fs.readdirSync(dir, { recursive: true, withFileTypes: false }).map(String)
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: false })
+    .map(String)
     .filter((f) => /\.(ts|tsx|js)$/.test(f) && !f.includes('dist/') && !f.endsWith('.test.ts'))
     .map((f) => path.join(dir, f));
 }
@@ -38,7 +44,8 @@ function sourceFiles(dir: string): string[] {
 function importsOf(file: string): Import[] {
   const text = fs.readFileSync(file, 'utf8');
   const found: Import[] = [];
-  const pattern = /(?:^|\n)\s*(import|export)\s+(type\s+)?(?:[^'";]*?\s+from\s+)?['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
+  const pattern =
+    /(?:^|\n)\s*(import|export)\s+(type\s+)?(?:[^'";]*?\s+from\s+)?['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
   for (const match of text.matchAll(pattern)) {
     const spec = match[3] ?? match[4];
     if (!spec.startsWith('.')) continue;
@@ -57,12 +64,17 @@ const imports = sourceFiles(SRC).flatMap(importsOf);
 
 test('the import reader sees the imports (it is not vacuous)', () => {
   assert.ok(imports.length > 200, `${imports.length} imports read`);
-  assert.ok(imports.some((i) => i.file === path.join('app', 'modules.ts') && i.target === path.join('wallet', 'module.ts')));
+  assert.ok(
+    imports.some((i) => i.file === path.join('app', 'modules.ts') && i.target === path.join('wallet', 'module.ts')),
+  );
 });
 
 test('no folder imports a layer above its own (platform and db import no domain)', () => {
   const upward = imports.filter((i) => layerOf(folderOf(i.target)) > layerOf(folderOf(i.file)));
-  assert.deepEqual(upward.map((i) => `${i.file} → ${i.target}`), []);
+  assert.deepEqual(
+    upward.map((i) => `${i.file} → ${i.target}`),
+    [],
+  );
 });
 
 test('no domain imports another domain, except the named type-only imports', () => {
@@ -72,13 +84,23 @@ test('no domain imports another domain, except the named type-only imports', () 
     if (from === to || !isDomain(from) || !isDomain(to)) return false;
     return !TYPE_ONLY_EXCEPTIONS.some((e) => e.from === i.file && e.to === i.target && i.type_only);
   });
-  assert.deepEqual(crossing.map((i) => `${i.file} → ${i.target}${i.type_only ? ' (type)' : ''}`), []);
+  assert.deepEqual(
+    crossing.map((i) => `${i.file} → ${i.target}${i.type_only ? ' (type)' : ''}`),
+    [],
+  );
 });
 
-test('only app/ and a domain\'s own module descriptor import a routes.ts', () => {
-  const wrong = imports.filter((i) => path.basename(i.target) === 'routes.ts' && folderOf(i.file) !== 'app'
-    && !(path.basename(i.file) === 'module.ts' && folderOf(i.file) === folderOf(i.target)));
-  assert.deepEqual(wrong.map((i) => `${i.file} → ${i.target}`), []);
+test("only app/ and a domain's own module descriptor import a routes.ts", () => {
+  const wrong = imports.filter(
+    (i) =>
+      path.basename(i.target) === 'routes.ts' &&
+      folderOf(i.file) !== 'app' &&
+      !(path.basename(i.file) === 'module.ts' && folderOf(i.file) === folderOf(i.target)),
+  );
+  assert.deepEqual(
+    wrong.map((i) => `${i.file} → ${i.target}`),
+    [],
+  );
 });
 
 test('no import cycle between folders', () => {

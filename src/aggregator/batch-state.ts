@@ -29,7 +29,8 @@ export class BatchState {
     // Oldest first, so the rollback that named an action first is the one that cancels it.
     const rollbacks = loaded.filter((r) => r.original_action_id !== null).sort(byProcessingOrder);
     for (const rollback of rollbacks) {
-      if (!this.rollbacks_of.has(rollback.original_action_id!)) this.rollbacks_of.set(rollback.original_action_id!, rollback);
+      if (!this.rollbacks_of.has(rollback.original_action_id!))
+        this.rollbacks_of.set(rollback.original_action_id!, rollback);
     }
   }
 

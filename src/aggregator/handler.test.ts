@@ -13,16 +13,44 @@ const alice = playerAccount('alice', 'USD');
 const house = systemAccount('house', 'USD');
 const accounts = (balance_minor: bigint) => [accountState(1n, alice, balance_minor), accountState(2n, house, 0n)];
 
-const bet = (action_id: string, amount: number): ActionInput => ({ action: 'bet', action_id, amount_minor: BigInt(amount), original_action_id: null });
-const win = (action_id: string, amount: number): ActionInput => ({ action: 'win', action_id, amount_minor: BigInt(amount), original_action_id: null });
-const rollback = (action_id: string, original: string): ActionInput => ({ action: 'rollback', action_id, amount_minor: null, original_action_id: original });
-const request = (...actions: ActionInput[]): ProcessInput => ({ user_id: 'alice', currency: 'USD', game: 'acme:slots', game_id: 'r1', actions });
+const bet = (action_id: string, amount: number): ActionInput => ({
+  action: 'bet',
+  action_id,
+  amount_minor: BigInt(amount),
+  original_action_id: null,
+});
+const win = (action_id: string, amount: number): ActionInput => ({
+  action: 'win',
+  action_id,
+  amount_minor: BigInt(amount),
+  original_action_id: null,
+});
+const rollback = (action_id: string, original: string): ActionInput => ({
+  action: 'rollback',
+  action_id,
+  amount_minor: null,
+  original_action_id: original,
+});
+const request = (...actions: ActionInput[]): ProcessInput => ({
+  user_id: 'alice',
+  currency: 'USD',
+  game: 'acme:slots',
+  game_id: 'r1',
+  actions,
+});
 
 function run(balance_minor: bigint, inputs: ProcessInput[], rows: ActionRow[] = []) {
   const result = runHandler(processHandler, {
-    accounts: accounts(balance_minor), inputs, rows, participants: [{ participant: rollupParticipant as BatchParticipant<unknown> }],
+    accounts: accounts(balance_minor),
+    inputs,
+    rows,
+    participants: [{ participant: rollupParticipant as BatchParticipant<unknown> }],
   });
-  const rollups = [...(result.participant_states.get(rollupParticipant as BatchParticipant<unknown>) as JournaledMap<string, RollupDelta>).values()];
+  const rollups = [
+    ...(
+      result.participant_states.get(rollupParticipant as BatchParticipant<unknown>) as JournaledMap<string, RollupDelta>
+    ).values(),
+  ];
   return { ...result, rollups };
 }
 
@@ -37,7 +65,11 @@ test('a request is all-or-nothing: a bet beyond the balance undoes the earlier b
 
 test('a refused request leaves no trace for the next request of the same batch', () => {
   const r = run(100n, [request(bet('b1', 60), bet('b2', 60)), request(bet('b1', 10))]);
-  assert.deepEqual(r.outcomes.map((o) => o.ok), [false, true], 'b1 is new to the second request');
+  assert.deepEqual(
+    r.outcomes.map((o) => o.ok),
+    [false, true],
+    'b1 is new to the second request',
+  );
   assert.equal(r.book.balance(alice), 90n);
 });
 
@@ -45,9 +77,18 @@ test('a bet and its rollback in one request: money back, the bet marked rolled b
   const r = run(100n, [request(bet('b1', 30), rollback('rb1', 'b1'))]);
   assert.ok(r.outcomes[0].ok);
   assert.equal(r.book.balance(alice), 100n);
-  assert.deepEqual(r.state.insertedRows().map((row) => [row.action_id, row.rolled_back]), [['b1', true], ['rb1', false]]);
+  assert.deepEqual(
+    r.state.insertedRows().map((row) => [row.action_id, row.rolled_back]),
+    [
+      ['b1', true],
+      ['rb1', false],
+    ],
+  );
   assert.equal(r.rollups.length, 1);
-  assert.deepEqual([r.rollups[0].actions, r.rollups[0].bet_count, r.rollups[0].bets_minor, r.rollups[0].rolled_back_bets_minor], [1n, 0n, 0n, 30n]);
+  assert.deepEqual(
+    [r.rollups[0].actions, r.rollups[0].bet_count, r.rollups[0].bets_minor, r.rollups[0].rolled_back_bets_minor],
+    [1n, 0n, 0n, 30n],
+  );
   assert.deepEqual([r.rollups[0].provider, r.rollups[0].game], ['acme', 'slots']);
 });
 
@@ -61,11 +102,23 @@ test('a pre-rollback cancels the original that arrives later: recorded, no money
 
 test('a committed action replays its tx_id; the same id with other content is a 409 with code 110', () => {
   const committed: ActionRow = {
-    action_id: 'b1', user_id: 'alice', currency: 'USD', action: 'bet', amount_minor: 5n, original_action_id: null,
-    tx_id: '00000000-0000-7000-8000-000000000001', rolled_back: false, game: 'acme:slots', game_id: 'r1', created_at: new Date(0),
+    action_id: 'b1',
+    user_id: 'alice',
+    currency: 'USD',
+    action: 'bet',
+    amount_minor: 5n,
+    original_action_id: null,
+    tx_id: '00000000-0000-7000-8000-000000000001',
+    rolled_back: false,
+    game: 'acme:slots',
+    game_id: 'r1',
+    created_at: new Date(0),
   };
   const r = run(100n, [request(bet('b1', 5)), request(bet('b1', 6))], [committed]);
-  assert.ok(r.outcomes[0].ok && (r.outcomes[0].value as { transactions: { tx_id: string }[] }).transactions[0].tx_id === committed.tx_id);
+  assert.ok(
+    r.outcomes[0].ok &&
+      (r.outcomes[0].value as { transactions: { tx_id: string }[] }).transactions[0].tx_id === committed.tx_id,
+  );
   assert.equal(!r.outcomes[1].ok && r.outcomes[1].error.code, 110);
   assert.equal(r.book.balance(alice), 100n, 'a replay moves nothing');
 });

@@ -21,7 +21,13 @@ const REFUSALS: ProtocolRefusals = {
 
 /** The round of a request: the aggregator's game ("provider:game") and game_id. */
 export function roundOf(input: Pick<ProcessInput, 'user_id' | 'currency' | 'game' | 'game_id'>): Round {
-  return { surface: 'aggregator', ...gameOf(input.game), round_id: input.game_id, player: input.user_id, currency: input.currency };
+  return {
+    surface: 'aggregator',
+    ...gameOf(input.game),
+    round_id: input.game_id,
+    player: input.user_id,
+    currency: input.currency,
+  };
 }
 
 /**
@@ -36,7 +42,9 @@ export const processHandler: CommandHandler<ProcessInput, ProcessResult, BatchSt
 
   read(tx: TransactionSql, inputs: ProcessInput[]): Promise<ActionRow[]> {
     const action_ids = inputs.flatMap((i) => i.actions.map((a) => a.action_id));
-    const originals = inputs.flatMap((i) => i.actions.flatMap((a) => (a.original_action_id === null ? [] : [a.original_action_id])));
+    const originals = inputs.flatMap((i) =>
+      i.actions.flatMap((a) => (a.original_action_id === null ? [] : [a.original_action_id])),
+    );
     return loadActions(tx, [...new Set([...action_ids, ...originals])], [...new Set(action_ids)]);
   },
 
@@ -57,12 +65,21 @@ export const processHandler: CommandHandler<ProcessInput, ProcessResult, BatchSt
 
   // Unawaited: the writer pipelines these behind the ledger's writes, with COMMIT, in one round trip.
   persist(tx: TransactionSql, state: BatchState) {
-    return [...insertActions(tx, state.insertedRows()), ...markRolledBack(tx, [...state.rolled_back_committed.toArray()])];
+    return [
+      ...insertActions(tx, state.insertedRows()),
+      ...markRolledBack(tx, [...state.rolled_back_committed.toArray()]),
+    ];
   },
 };
 
 /** An action's tx_id, or the refusal that fails the whole request. */
-function decideAction(batch: Batch, state: BatchState, round: Round, input: ProcessInput, action: ActionInput): Outcome<string> {
+function decideAction(
+  batch: Batch,
+  state: BatchState,
+  round: Round,
+  input: ProcessInput,
+  action: ActionInput,
+): Outcome<string> {
   const existing = state.get(action.action_id);
   if (existing) return replay(existing, input, action);
   if (action.action === 'rollback') return rollback(batch, state, round, input, action);
@@ -79,23 +96,36 @@ function replay(existing: ActionRow, input: ProcessInput, action: ActionInput): 
     existing.original_action_id !== action.original_action_id && 'original_action_id',
   ].filter((f): f is string => f !== false);
   if (differs.length === 0) return succeed(existing.tx_id);
-  return refuse(AGGREGATOR_ERRORS.AGGREGATOR_ACTION_CONFLICT, `Action ${action.action_id} was already processed with a different ${differs.join(', ')}.`);
+  return refuse(
+    AGGREGATOR_ERRORS.AGGREGATOR_ACTION_CONFLICT,
+    `Action ${action.action_id} was already processed with a different ${differs.join(', ')}.`,
+  );
 }
 
-function betOrWin(batch: Batch, state: BatchState, round: Round, input: ProcessInput, action: ActionInput): Outcome<string> {
+function betOrWin(
+  batch: Batch,
+  state: BatchState,
+  round: Round,
+  input: ProcessInput,
+  action: ActionInput,
+): Outcome<string> {
   const amount_minor = action.amount_minor;
   const kind = action.action === 'bet' ? 'bet' : 'win';
   assert(amount_minor !== null && amount_minor >= (kind === 'bet' ? 1n : 0n), `${kind} amount checked at the boundary`);
   const cancelled_by = state.rollbackOf(action.action_id);
   if (cancelled_by && !samePlayer(cancelled_by, input)) {
-    return refuse(AGGREGATOR_ERRORS.AGGREGATOR_FOREIGN_ROLLBACK, `Action ${action.action_id} was rolled back in advance by a rollback of another player or currency.`);
+    return refuse(
+      AGGREGATOR_ERRORS.AGGREGATOR_FOREIGN_ROLLBACK,
+      `Action ${action.action_id} was rolled back in advance by a rollback of another player or currency.`,
+    );
   }
   let tx_id: string | undefined;
   if (cancelled_by) {
     // A pre-rolled-back original is recorded with its own tx_id and moves nothing.
     recordCancelled(batch, round, kind, amount_minor);
   } else {
-    const moved = kind === 'bet' ? stake(batch, round, amount_minor, {}, REFUSALS) : pay(batch, round, amount_minor, {}, REFUSALS);
+    const moved =
+      kind === 'bet' ? stake(batch, round, amount_minor, {}, REFUSALS) : pay(batch, round, amount_minor, {}, REFUSALS);
     if (!moved.ok) return moved;
     tx_id = moved.value?.id;
   }
@@ -104,27 +134,51 @@ function betOrWin(batch: Batch, state: BatchState, round: Round, input: ProcessI
   return succeed(tx_id);
 }
 
-function rollback(batch: Batch, state: BatchState, round: Round, input: ProcessInput, action: ActionInput): Outcome<string> {
+function rollback(
+  batch: Batch,
+  state: BatchState,
+  round: Round,
+  input: ProcessInput,
+  action: ActionInput,
+): Outcome<string> {
   const original_id = action.original_action_id;
   assert(original_id !== null && original_id !== action.action_id, 'rollback target checked at the boundary');
   if (state.rollbackOf(action.action_id)) {
-    return refuse(AGGREGATOR_ERRORS.AGGREGATOR_ROLLBACK_OF_ROLLBACK, `Action ${action.action_id} is a rollback that an earlier rollback already named; a rollback cannot be rolled back.`);
+    return refuse(
+      AGGREGATOR_ERRORS.AGGREGATOR_ROLLBACK_OF_ROLLBACK,
+      `Action ${action.action_id} is a rollback that an earlier rollback already named; a rollback cannot be rolled back.`,
+    );
   }
   const original = state.get(original_id);
   let tx_id: string | undefined;
   if (original) {
     if (!samePlayer(original, input)) {
-      return refuse(AGGREGATOR_ERRORS.AGGREGATOR_FOREIGN_ROLLBACK, `original_action_id ${original_id} is an action of another player or currency.`);
+      return refuse(
+        AGGREGATOR_ERRORS.AGGREGATOR_FOREIGN_ROLLBACK,
+        `original_action_id ${original_id} is an action of another player or currency.`,
+      );
     }
     if (original.action === 'rollback') {
-      return refuse(AGGREGATOR_ERRORS.AGGREGATOR_ROLLBACK_OF_ROLLBACK, `original_action_id ${original_id} is a rollback; a rollback cannot be rolled back.`);
+      return refuse(
+        AGGREGATOR_ERRORS.AGGREGATOR_ROLLBACK_OF_ROLLBACK,
+        `original_action_id ${original_id} is a rollback; a rollback cannot be rolled back.`,
+      );
     }
     // Already cancelled (by an earlier rollback or in advance): a no-op that still gets its own tx_id.
     if (!original.rolled_back) {
       // A committed bet or win that was not cancelled moved money (unless a win of 0), and its tx_id is that transfer's id.
-      const reversed = refund(batch, roundOf(original), {
-        kind: original.action as 'bet' | 'win', amount_minor: original.amount_minor!, transfer_id: original.tx_id, at: original.created_at,
-      }, {}, REFUSALS);
+      const reversed = refund(
+        batch,
+        roundOf(original),
+        {
+          kind: original.action as 'bet' | 'win',
+          amount_minor: original.amount_minor!,
+          transfer_id: original.tx_id,
+          at: original.created_at,
+        },
+        {},
+        REFUSALS,
+      );
       if (!reversed.ok) return reversed;
       tx_id = reversed.value?.id;
       state.markRolledBack(original);
@@ -144,10 +198,24 @@ function samePlayer(row: ActionRow, input: ProcessInput): boolean {
   return row.user_id === input.user_id && row.currency === input.currency;
 }
 
-function newRow(batch: Batch, input: ProcessInput, action: ActionInput, tx_id: string, rolled_back: boolean): ActionRow {
+function newRow(
+  batch: Batch,
+  input: ProcessInput,
+  action: ActionInput,
+  tx_id: string,
+  rolled_back: boolean,
+): ActionRow {
   return {
-    action_id: action.action_id, user_id: input.user_id, currency: input.currency, action: action.action,
-    amount_minor: action.amount_minor, original_action_id: action.original_action_id, tx_id, rolled_back,
-    game: input.game, game_id: input.game_id, created_at: batch.book.created_at,
+    action_id: action.action_id,
+    user_id: input.user_id,
+    currency: input.currency,
+    action: action.action,
+    amount_minor: action.amount_minor,
+    original_action_id: action.original_action_id,
+    tx_id,
+    rolled_back,
+    game: input.game,
+    game_id: input.game_id,
+    created_at: batch.book.created_at,
   };
 }

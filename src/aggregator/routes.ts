@@ -8,20 +8,33 @@ import { processRequest, type ProcessBody } from './service.ts';
 
 /** HTTP surface of the aggregator module (SPEC §2). Its RTP reports are served by the reports module. */
 export const aggregatorRoutes: DomainRoutes = async (app, ctx) => {
-  app.post<{ Body: ProcessBody }>('/aggregator/takehome/process', {
-    schema: {
-      summary: 'Balance lookup, or a batch of bet / win / rollback actions applied atomically and in order',
-      description: 'Signed: header `Authorization: HMAC-SHA256 <hex>`, the HMAC-SHA256 of the raw body bytes with AGGREGATOR_SECRET. '
-        + 'Missing or wrong signature → 403 before anything is parsed or written. Idempotent per action_id.',
-      tags: ['aggregator'],
-      security: [],
-      body: processBodySchema,
-      response: { 200: processResponseSchema, ...errorResponses(400, 403, 409, 413, 415, 503) },
+  app.post<{ Body: ProcessBody }>(
+    '/aggregator/takehome/process',
+    {
+      schema: {
+        summary: 'Balance lookup, or a batch of bet / win / rollback actions applied atomically and in order',
+        description:
+          'Signed: header `Authorization: HMAC-SHA256 <hex>`, the HMAC-SHA256 of the raw body bytes with AGGREGATOR_SECRET. ' +
+          'Missing or wrong signature → 403 before anything is parsed or written. Idempotent per action_id.',
+        tags: ['aggregator'],
+        security: [],
+        body: processBodySchema,
+        response: { 200: processResponseSchema, ...errorResponses(400, 403, 409, 413, 415, 503) },
+      },
+      preParsing: hmacGuard({
+        secret: () => ctx.config.aggregator_secret,
+        header: 'authorization',
+        prefix: 'HMAC-SHA256 ',
+      }),
     },
-    preParsing: hmacGuard({ secret: () => ctx.config.aggregator_secret, header: 'authorization', prefix: 'HMAC-SHA256 ' }),
-  }, async (request) => {
-    const answer = valueOrThrow(await processRequest(ctx, request.body));
-    if (!('transactions' in answer)) return { balance: amountToJson(answer.balance_minor) };
-    return { game_id: answer.game_id, transactions: answer.transactions, balance: amountToJson(answer.balance_minor) };
-  });
+    async (request) => {
+      const answer = valueOrThrow(await processRequest(ctx, request.body));
+      if (!('transactions' in answer)) return { balance: amountToJson(answer.balance_minor) };
+      return {
+        game_id: answer.game_id,
+        transactions: answer.transactions,
+        balance: amountToJson(answer.balance_minor),
+      };
+    },
+  );
 };

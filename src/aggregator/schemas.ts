@@ -3,8 +3,8 @@ import { ACTIONS_PER_BATCH_MAX, STRING_LENGTH_MAX } from './limits.ts';
 
 /** JSON Schemas of the aggregator surface: Ajv validates with them, /docs is generated from them. */
 
-const text = (description: string) => ({ type: 'string', minLength: 1, maxLength: STRING_LENGTH_MAX, description }) as const;
-
+const text = (description: string) =>
+  ({ type: 'string', minLength: 1, maxLength: STRING_LENGTH_MAX, description }) as const;
 
 const actionSchema = {
   type: 'object',
@@ -12,7 +12,12 @@ const actionSchema = {
   properties: {
     action: { type: 'string', enum: ['bet', 'win', 'rollback'] },
     action_id: text('Unique id of the action at the aggregator: the idempotency key.'),
-    amount: { ...amountSchema(0, 'Minor units. bet: required, > 0; win: required, >= 0; rollback: optional (the original amount is what moves).') },
+    amount: {
+      ...amountSchema(
+        0,
+        'Minor units. bet: required, > 0; win: required, >= 0; rollback: optional (the original amount is what moves).',
+      ),
+    },
     original_action_id: text('rollback only, required there: the action it cancels (may arrive later).'),
   },
 } as const;
@@ -26,13 +31,19 @@ export const processBodySchema = {
     game: text('"provider:game"'),
     game_id: text('Round id.'),
     finished: { type: 'boolean', description: 'Round finished (informational).' },
-    actions: { type: 'array', maxItems: ACTIONS_PER_BATCH_MAX, items: actionSchema, description: `At most ${ACTIONS_PER_BATCH_MAX}; none → balance lookup.` },
+    actions: {
+      type: 'array',
+      maxItems: ACTIONS_PER_BATCH_MAX,
+      items: actionSchema,
+      description: `At most ${ACTIONS_PER_BATCH_MAX}; none → balance lookup.`,
+    },
   },
 } as const;
 
 export const processResponseSchema = {
   type: 'object',
-  description: 'Without actions only `balance`; with actions also `game_id` and `transactions` (one per action, request order).',
+  description:
+    'Without actions only `balance`; with actions also `game_id` and `transactions` (one per action, request order).',
   required: ['balance'],
   properties: {
     game_id: { type: ['string', 'null'] },

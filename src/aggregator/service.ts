@@ -30,10 +30,21 @@ export async function processRequest(ctx: AppContext, body: ProcessBody): Promis
     return refuse(PLATFORM_ERRORS.UNKNOWN_ASSET, `currency ${body.currency} is not a known currency.`);
   }
   if (actions.length === 0) return succeed({ balance_minor: await balanceOf(ctx, body.user_id, body.currency) });
-  const input: ProcessInput = { user_id: body.user_id, currency: body.currency, game: body.game ?? null, game_id: body.game_id ?? null, actions };
+  const input: ProcessInput = {
+    user_id: body.user_id,
+    currency: body.currency,
+    game: body.game ?? null,
+    game_id: body.game_id ?? null,
+    actions,
+  };
   const { player, house } = accountsOfRound(roundOf(input));
   const outcome = await ctx.ledger.submit({
-    handler: processHandler, input, accounts: [{ key: player, create: true }, { key: house, create: true }],
+    handler: processHandler,
+    input,
+    accounts: [
+      { key: player, create: true },
+      { key: house, create: true },
+    ],
   });
   return outcome.ok ? succeed({ game_id: input.game_id, ...outcome.value }) : outcome;
 }
@@ -59,11 +70,19 @@ function toActionInput(action: NonNullable<ProcessBody['actions']>[number], inde
   const amount_minor = action.amount === undefined ? null : amountFromJson(action.amount);
   if (amount_minor === undefined) return invalid(index, 'amount', 'must be an integer');
   if (action.action === 'rollback') {
-    if (action.original_action_id === undefined) return invalid(index, 'original_action_id', 'is required for a rollback');
-    if (action.original_action_id === action.action_id) return invalid(index, 'original_action_id', 'must name another action than action_id');
-    return succeed({ action: 'rollback', action_id: action.action_id, amount_minor, original_action_id: action.original_action_id });
+    if (action.original_action_id === undefined)
+      return invalid(index, 'original_action_id', 'is required for a rollback');
+    if (action.original_action_id === action.action_id)
+      return invalid(index, 'original_action_id', 'must name another action than action_id');
+    return succeed({
+      action: 'rollback',
+      action_id: action.action_id,
+      amount_minor,
+      original_action_id: action.original_action_id,
+    });
   }
   if (amount_minor === null) return invalid(index, 'amount', `is required for a ${action.action}`);
-  if (action.action === 'bet' && amount_minor <= 0n) return invalid(index, 'amount', 'must be greater than 0 for a bet');
+  if (action.action === 'bet' && amount_minor <= 0n)
+    return invalid(index, 'amount', 'must be greater than 0 for a bet');
   return succeed({ action: action.action, action_id: action.action_id, amount_minor, original_action_id: null });
 }

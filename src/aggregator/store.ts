@@ -9,7 +9,11 @@ import type { ActionRow } from './types.ts';
  * One statement per batch: the actions named by id (replays, originals of rollbacks) and the rollbacks
  * that name one of the batch's ids (pre-rollbacks waiting for their original). A row may come twice.
  */
-export async function loadActions(tx: TransactionSql, ids: string[], named_by_rollback: string[]): Promise<ActionRow[]> {
+export async function loadActions(
+  tx: TransactionSql,
+  ids: string[],
+  named_by_rollback: string[],
+): Promise<ActionRow[]> {
   if (ids.length === 0) return [];
   return tx<ActionRow[]>`
     select action_id, user_id, currency, action, amount_minor, original_action_id, tx_id, rolled_back, game, game_id, created_at from aggregator_actions where action_id = any(${ids}::text[])
@@ -22,13 +26,15 @@ export async function loadActions(tx: TransactionSql, ids: string[], named_by_ro
 export function insertActions(tx: TransactionSql, rows: ActionRow[]): PendingStatement[] {
   if (rows.length === 0) return [];
   const col = <T>(f: (r: ActionRow) => T) => rows.map(f);
-  return [tx`
+  return [
+    tx`
     insert into aggregator_actions (action_id, user_id, currency, action, amount_minor, original_action_id, tx_id, rolled_back, game, game_id, created_at)
     select * from unnest(
       ${col((r) => r.action_id)}::text[], ${col((r) => r.user_id)}::text[], ${col((r) => r.currency)}::text[],
       ${col((r) => r.action)}::text[], ${col((r) => (r.amount_minor === null ? null : String(r.amount_minor)))}::bigint[],
       ${col((r) => r.original_action_id)}::text[], ${col((r) => r.tx_id)}::uuid[], ${col((r) => (r.rolled_back ? 't' : 'f'))}::text[]::boolean[],
-      ${col((r) => r.game)}::text[], ${col((r) => r.game_id)}::text[], ${col((r) => r.created_at.toISOString())}::timestamptz[])`];
+      ${col((r) => r.game)}::text[], ${col((r) => r.game_id)}::text[], ${col((r) => r.created_at.toISOString())}::timestamptz[])`,
+  ];
 }
 
 /** Bets and wins committed by earlier batches that this batch rolled back. */
@@ -37,6 +43,9 @@ export function markRolledBack(tx: TransactionSql, action_ids: string[]): Pendin
   const update = tx`
     update aggregator_actions set rolled_back = true
     where action_id = any(${action_ids}::text[]) and not rolled_back and action <> 'rollback'`;
-  return [checkedStatement(update, (result) =>
-    assert(result.count === action_ids.length, `marked ${result.count} of ${action_ids.length} actions rolled back`))];
+  return [
+    checkedStatement(update, (result) =>
+      assert(result.count === action_ids.length, `marked ${result.count} of ${action_ids.length} actions rolled back`),
+    ),
+  ];
 }

@@ -18,7 +18,8 @@ export function renderErrorDocs(): string {
     const rows = Object.entries(table);
     if (rows.length === 0) continue;
     lines.push('', `## ${surface}`, '', '| key | code | HTTP | default message |', '|---|---|---|---|');
-    for (const [key, d] of rows) lines.push(`| ${key} | \`${JSON.stringify(d.code)}\` | ${d.http_status} | ${d.message.replace(/\|/g, '\\|')} |`);
+    for (const [key, d] of rows)
+      lines.push(`| ${key} | \`${JSON.stringify(d.code)}\` | ${d.http_status} | ${d.message.replace(/\|/g, '\\|')} |`);
   }
   return `${lines.join('\n')}\n`;
 }

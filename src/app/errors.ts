@@ -30,5 +30,8 @@ export const ERRORS: ErrorTable = compose(Object.values(ERROR_TABLES));
 /** Errors of the layers below HTTP that clients should see as registry errors (the ledger's 503s). */
 export function mapError(error: unknown): AppError | undefined {
   if (!(error instanceof LedgerUnavailableError)) return undefined;
-  return new AppError(error.reason === 'overloaded' ? PLATFORM_ERRORS.OVERLOADED : PLATFORM_ERRORS.NOT_READY, error.message);
+  return new AppError(
+    error.reason === 'overloaded' ? PLATFORM_ERRORS.OVERLOADED : PLATFORM_ERRORS.NOT_READY,
+    error.message,
+  );
 }

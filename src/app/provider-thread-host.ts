@@ -10,7 +10,10 @@ export interface ProviderThread {
 export function startProviderThread(env: Record<string, string>): Promise<ProviderThread> {
   const worker = new Worker(new URL('./provider-thread-entry.js', import.meta.url), { workerData: { env } });
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the provider thread did not start in time')), PROVIDER_THREAD_START_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => reject(new Error('the provider thread did not start in time')),
+      PROVIDER_THREAD_START_TIMEOUT_MS,
+    );
     worker.once('error', (error) => {
       clearTimeout(timer);
       reject(error);

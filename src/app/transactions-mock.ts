@@ -10,7 +10,12 @@ import { startTransactionsMockRole, type TransactionsMock } from '../upstream/in
  * a free port unless TRANSACTIONS_MOCK_PORT is set, so several processes and tests never collide, and the
  * worker pulls from it when TRANSACTIONS_API_URL is unset.
  */
-export async function startMockIfAsked(roles: Set<Role>, config: Config, logger: Logger, env: NodeJS.ProcessEnv = process.env): Promise<{ mock?: TransactionsMock; config: Config }> {
+export async function startMockIfAsked(
+  roles: Set<Role>,
+  config: Config,
+  logger: Logger,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ mock?: TransactionsMock; config: Config }> {
   if (!roles.has('transactions-mock')) return { config };
   const alone = roles.size === 1;
   const mock_env = alone || env.TRANSACTIONS_MOCK_PORT ? env : { ...env, TRANSACTIONS_MOCK_PORT: '0' };

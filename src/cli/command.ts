@@ -1,5 +1,8 @@
 /** parseArgs options plus the description printed by --help. */
-export type Options = Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean; default?: string | boolean; description: string }>;
+export type Options = Record<
+  string,
+  { type: 'string' | 'boolean'; short?: string; multiple?: boolean; default?: string | boolean; description: string }
+>;
 export type Values = Record<string, string | boolean | (string | boolean)[] | undefined>;
 
 /** One `croupier <name>` subcommand. run() returns the exit code. */

@@ -7,12 +7,27 @@ import { verifyCommand } from './commands/verify.ts';
 import { benchCommand } from './commands/bench.ts';
 import { simulateCommand } from './commands/simulate.ts';
 
-export const COMMANDS: Command[] = [startCommand, migrateCommand, seedCommand, verifyCommand, simulateCommand, benchCommand];
+export const COMMANDS: Command[] = [
+  startCommand,
+  migrateCommand,
+  seedCommand,
+  verifyCommand,
+  simulateCommand,
+  benchCommand,
+];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
-  return ['Croupier — the money core of an online casino.', '', 'Usage: croupier <command> [options]', '', 'Commands:',
-    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`), '', 'Run `croupier <command> --help` for its options.'].join('\n');
+  return [
+    'Croupier — the money core of an online casino.',
+    '',
+    'Usage: croupier <command> [options]',
+    '',
+    'Commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Run `croupier <command> --help` for its options.',
+  ].join('\n');
 }
 
 export function commandHelp(command: Command): string {
@@ -23,7 +38,9 @@ export function commandHelp(command: Command): string {
     for (const [name, option] of entries) {
       const o = option as { type: string; description?: string; default?: unknown };
       const flag = `--${name}${o.type === 'string' ? ' <value>' : ''}`;
-      lines.push(`  ${flag.padEnd(26)} ${o.description ?? ''}${o.default !== undefined ? ` (default ${String(o.default)})` : ''}`);
+      lines.push(
+        `  ${flag.padEnd(26)} ${o.description ?? ''}${o.default !== undefined ? ` (default ${String(o.default)})` : ''}`,
+      );
     }
   }
   lines.push(`  ${'--help'.padEnd(26)} Show this help`);
@@ -46,10 +63,12 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const options = { ...command.options, help: { type: 'boolean' as const, short: 'h' } };
     // Descriptions are ours, not parseArgs'.
-    const bare = Object.fromEntries(Object.entries(options).map(([k, v]) => {
-      const { description: _d, ...rest } = v as Record<string, unknown>;
-      return [k, rest];
-    }));
+    const bare = Object.fromEntries(
+      Object.entries(options).map(([k, v]) => {
+        const { description: _d, ...rest } = v as Record<string, unknown>;
+        return [k, rest];
+      }),
+    );
     parsed = parseArgs({ args: rest, options: bare as typeof options, allowPositionals: true, strict: true });
   } catch (error) {
     process.stderr.write(`croupier ${name}: ${(error as Error).message}\n\n${commandHelp(command)}\n`);
@@ -71,7 +90,10 @@ export async function main(argv: string[]): Promise<number> {
 export function describeFailure(error: unknown): string {
   // fetch() reports a refused connection as a TypeError whose cause carries the system error.
   const cause = (error as { cause?: unknown })?.cause;
-  const e = ((error as NodeJS.ErrnoException)?.code === undefined && cause ? cause : error) as NodeJS.ErrnoException & { address?: string; port?: number };
+  const e = ((error as NodeJS.ErrnoException)?.code === undefined && cause ? cause : error) as NodeJS.ErrnoException & {
+    address?: string;
+    port?: number;
+  };
   if (e?.syscall === 'listen' && e.code === 'EADDRINUSE') {
     return `port ${e.port} on ${e.address} is already in use (another croupier, or another service); choose another with PORT or --port.`;
   }

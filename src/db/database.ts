@@ -10,7 +10,11 @@ export interface DatabaseHandle {
 }
 
 /** `exclusive`: a server, which must own the embedded database (see startEmbedded); commands join as guests. */
-export async function openDatabase(config: Config, logger: Logger, options: { exclusive?: boolean } = {}): Promise<DatabaseHandle> {
+export async function openDatabase(
+  config: Config,
+  logger: Logger,
+  options: { exclusive?: boolean } = {},
+): Promise<DatabaseHandle> {
   if (config.database_url) {
     return { url: config.database_url, embedded: false, release: async () => {} };
   }

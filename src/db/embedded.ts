@@ -47,8 +47,13 @@ export interface EmbeddedOptions {
 
 /** A second server on a data directory in use: one line for the operator. */
 export class DataDirInUseError extends Error {
-  constructor(readonly data_dir: string, readonly owner_pid: number) {
-    super(`the data directory ${data_dir} is in use by croupier process ${owner_pid}; run several processes against one database with DATABASE_URL`);
+  constructor(
+    readonly data_dir: string,
+    readonly owner_pid: number,
+  ) {
+    super(
+      `the data directory ${data_dir} is in use by croupier process ${owner_pid}; run several processes against one database with DATABASE_URL`,
+    );
   }
 }
 
@@ -119,7 +124,9 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedD
   if (owner_alive && options.exclusive) throw new DataDirInUseError(data_dir, owner);
   const running = owner_alive ? await waitForPostmaster(pg_dir) : readPostmaster(pg_dir);
   if (owner_alive && !running) {
-    throw new Error(`the data directory ${data_dir} belongs to croupier process ${owner}, whose PostgreSQL did not come up within ${EMBEDDED_PG_START_TIMEOUT_MS} ms`);
+    throw new Error(
+      `the data directory ${data_dir} belongs to croupier process ${owner}, whose PostgreSQL did not come up within ${EMBEDDED_PG_START_TIMEOUT_MS} ms`,
+    );
   }
   if (running) {
     if (owner_alive) {
@@ -202,7 +209,12 @@ class Supervisor {
   private restarting: Promise<void> | undefined;
   private readonly killOnExit = () => this.child?.kill('SIGINT');
 
-  constructor(private readonly pg_dir: string, private readonly port: number, private readonly flags: string[], private readonly logger: Logger) {}
+  constructor(
+    private readonly pg_dir: string,
+    private readonly port: number,
+    private readonly flags: string[],
+    private readonly logger: Logger,
+  ) {}
 
   async start(): Promise<void> {
     process.on('exit', this.killOnExit);
@@ -245,7 +257,9 @@ class Supervisor {
         this.logger.debug({ pg: message.trim() }, 'postgres');
         if (message.includes('database system is ready to accept connections')) resolve();
       });
-      child.once('exit', (code, signal) => reject(new Error(`embedded PostgreSQL exited during start-up (code ${code}, signal ${signal})`)));
+      child.once('exit', (code, signal) =>
+        reject(new Error(`embedded PostgreSQL exited during start-up (code ${code}, signal ${signal})`)),
+      );
     });
     child.once('exit', (code, signal) => this.exited(child, code, signal));
     await withTimeout(ready, EMBEDDED_PG_START_TIMEOUT_MS, 'embedded PostgreSQL did not start');
@@ -267,12 +281,19 @@ class Supervisor {
         this.logger.warn({ attempt, port: this.port }, 'embedded PostgreSQL restarted');
         return;
       } catch (error) {
-        this.logger.error({ err: error, attempt, attempts_max: EMBEDDED_PG_RESTART_ATTEMPTS_MAX, next_in_ms: backoff_ms * 2 }, 'restarting the embedded PostgreSQL failed');
+        this.logger.error(
+          { err: error, attempt, attempts_max: EMBEDDED_PG_RESTART_ATTEMPTS_MAX, next_in_ms: backoff_ms * 2 },
+          'restarting the embedded PostgreSQL failed',
+        );
         this.child?.kill('SIGKILL');
         backoff_ms *= 2;
       }
     }
-    if (!this.stopping) this.logger.fatal({ port: this.port }, 'the embedded PostgreSQL could not be restarted; requests answer 503 until croupier is restarted');
+    if (!this.stopping)
+      this.logger.fatal(
+        { port: this.port },
+        'the embedded PostgreSQL could not be restarted; requests answer 503 until croupier is restarted',
+      );
   }
 }
 
@@ -296,7 +317,10 @@ async function withTimeout<T>(promise: Promise<T>, timeout_ms: number, message: 
     timer = setTimeout(() => reject(new Error(`${message} within ${timeout_ms} ms`)), timeout_ms);
   });
   try {
-    return await Promise.race([promise.catch((e) => Promise.reject(e ?? new Error('embedded PostgreSQL exited during start-up'))), timeout]);
+    return await Promise.race([
+      promise.catch((e) => Promise.reject(e ?? new Error('embedded PostgreSQL exited during start-up'))),
+      timeout,
+    ]);
   } finally {
     clearTimeout(timer);
   }

@@ -28,7 +28,11 @@ export class DatabaseProbe {
   private inflight: Promise<DatabaseHealth> | undefined;
   private readonly expected_versions: number[];
 
-  constructor(private readonly database_url: string, private readonly timeout_ms = DB_HEALTH_PROBE_TIMEOUT_MS, migrations_dir?: string) {
+  constructor(
+    private readonly database_url: string,
+    private readonly timeout_ms = DB_HEALTH_PROBE_TIMEOUT_MS,
+    migrations_dir?: string,
+  ) {
     this.expected_versions = listMigrations(migrations_dir).map((m) => m.version);
   }
 
@@ -64,9 +68,15 @@ export class DatabaseProbe {
     const started = performance.now();
     const latency = () => Math.round(performance.now() - started);
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), this.timeout_ms)));
-    const query = this.connection()<{ n: number }[]>`select count(*)::int as n from schema_migrations where version = any(${this.expected_versions}::int[])`
-      .then((rows) => rows[0].n, (error: { code?: string; message?: string }) => ({ failed: error.code ?? error.message ?? 'error' }));
+    const timeout = new Promise<'timeout'>(
+      (resolve) => (timer = setTimeout(() => resolve('timeout'), this.timeout_ms)),
+    );
+    const query = this.connection()<
+      { n: number }[]
+    >`select count(*)::int as n from schema_migrations where version = any(${this.expected_versions}::int[])`.then(
+      (rows) => rows[0].n,
+      (error: { code?: string; message?: string }) => ({ failed: error.code ?? error.message ?? 'error' }),
+    );
     try {
       const answer = await Promise.race([query, timeout]);
       if (answer === 'timeout') {
@@ -75,12 +85,18 @@ export class DatabaseProbe {
       }
       if (typeof answer === 'object') {
         // 42P01: reachable, but not migrated at all.
-        if (answer.failed === '42P01') return { reachable: true, migrations_current: false, latency_ms: latency(), reason: 'migrations pending' };
+        if (answer.failed === '42P01')
+          return { reachable: true, migrations_current: false, latency_ms: latency(), reason: 'migrations pending' };
         await this.close();
         return { reachable: false, migrations_current: false, latency_ms: latency(), reason: answer.failed };
       }
       const current = answer === this.expected_versions.length;
-      return { reachable: true, migrations_current: current, latency_ms: latency(), ...(current ? {} : { reason: 'migrations pending' }) };
+      return {
+        reachable: true,
+        migrations_current: current,
+        latency_ms: latency(),
+        ...(current ? {} : { reason: 'migrations pending' }),
+      };
     } finally {
       clearTimeout(timer);
     }

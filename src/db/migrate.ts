@@ -14,7 +14,10 @@ export interface Migration {
 
 /** Numbered SQL files `NNN_name.sql`, in order; a gap or duplicate number is refused. */
 export function listMigrations(dir: string = MIGRATIONS_DIR): Migration[] {
-  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.sql')).sort();
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.sql'))
+    .sort();
   const migrations = files.map((file) => {
     const match = /^(\d{3})_([a-z0-9_]+)\.sql$/.exec(file);
     if (!match) throw new Error(`migration file ${file} must be named NNN_name.sql`);
@@ -41,7 +44,9 @@ export async function migrate(sql: Sql, dir?: string): Promise<{ applied: string
   await sql.reserve().then(async (conn) => {
     try {
       // The pool's deadlines are for requests: a migration may wait its turn and rewrite a big table.
-      await conn.unsafe(`set statement_timeout = ${DB_MIGRATION_TIMEOUT_MS}; set lock_timeout = ${DB_MIGRATION_TIMEOUT_MS}`);
+      await conn.unsafe(
+        `set statement_timeout = ${DB_MIGRATION_TIMEOUT_MS}; set lock_timeout = ${DB_MIGRATION_TIMEOUT_MS}`,
+      );
       await conn`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
       await conn`create table if not exists schema_migrations (
         version integer primary key, name text not null, applied_at timestamptz not null default now())`;

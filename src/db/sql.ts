@@ -30,7 +30,12 @@ export function connectionTarget(database_url: string): { url: string; path?: st
 /** One connection outside the pool (administration: create or drop a database). */
 export function adminSql(database_url: string): postgres.Sql {
   const { url, path } = connectionTarget(database_url);
-  return postgres(url, { max: 1, onnotice: () => {}, connect_timeout: DB_CONNECT_TIMEOUT_MS / 1000, ...(path ? { path } : {}) });
+  return postgres(url, {
+    max: 1,
+    onnotice: () => {},
+    connect_timeout: DB_CONNECT_TIMEOUT_MS / 1000,
+    ...(path ? { path } : {}),
+  });
 }
 
 /**

@@ -17,7 +17,11 @@ export class AccountDirectory {
   }
 
   /** Ids of the needed accounts that exist (creating those marked `create`), unique. */
-  async resolve(tx: TransactionSql, needs: AccountNeed[], begun: Promise<unknown>): Promise<{ ids: bigint[]; created: Map<string, bigint> }> {
+  async resolve(
+    tx: TransactionSql,
+    needs: AccountNeed[],
+    begun: Promise<unknown>,
+  ): Promise<{ ids: bigint[]; created: Map<string, bigint> }> {
     const ids = new Set<bigint>();
     const missing = new Map<string, AccountNeed>();
     for (const need of needs) {
@@ -27,7 +31,8 @@ export class AccountDirectory {
       else {
         const seen = missing.get(k);
         if (!seen || (need.create && !seen.create)) missing.set(k, need);
-        else if (need.create && (need.overdraft_limit_minor ?? 0n) > (seen.overdraft_limit_minor ?? 0n)) missing.set(k, need);
+        else if (need.create && (need.overdraft_limit_minor ?? 0n) > (seen.overdraft_limit_minor ?? 0n))
+          missing.set(k, need);
       }
     }
     const found = new Map<string, bigint>();
@@ -37,7 +42,13 @@ export class AccountDirectory {
       await begun;
       const toCreate: AccountNeed[] = [...missing.values()].filter((n) => n.create);
       const creating = createAccounts(tx, toCreate);
-      const [rows] = await Promise.all([findAccountIds(tx, [...missing.values()].map((n) => n.key)), creating]);
+      const [rows] = await Promise.all([
+        findAccountIds(
+          tx,
+          [...missing.values()].map((n) => n.key),
+        ),
+        creating,
+      ]);
       for (const [k, id] of rows) {
         found.set(k, id);
         ids.add(id);

@@ -13,7 +13,10 @@ function state(id: bigint, key: typeof alice, balance: bigint, floor: bigint | n
 }
 
 function book(aliceBalance = 100n, aliceFloor: bigint | null = 0n) {
-  return new Book([state(1n, alice, aliceBalance, aliceFloor), state(2n, bob, 0n), state(3n, house, 0n, null)], new Date());
+  return new Book(
+    [state(1n, alice, aliceBalance, aliceFloor), state(2n, bob, 0n), state(3n, house, 0n, null)],
+    new Date(),
+  );
 }
 
 test('a transfer moves money and records both balances after it', () => {
@@ -33,7 +36,10 @@ test('refuses a transfer that would take a player above 2^53 − 1, changing not
   const max = 9007199254740991n;
   const b = new Book([state(1n, alice, max - 5n), state(3n, house, 0n, null)], new Date());
   b.begin();
-  assert.deepEqual(b.transfer({ from: house, to: alice, amount_minor: 6n, kind: 'win' }), { ok: false, refusal: 'BALANCE_LIMIT' });
+  assert.deepEqual(b.transfer({ from: house, to: alice, amount_minor: 6n, kind: 'win' }), {
+    ok: false,
+    refusal: 'BALANCE_LIMIT',
+  });
   b.undo();
   assert.equal(b.balance(alice), max - 5n);
   b.begin();
@@ -88,14 +94,23 @@ test('undo reverts every transfer of the command and only that command', () => {
   assert.equal(b.balance(alice), 60n);
   assert.equal(b.balance(bob), 40n);
   assert.equal(b.transfers.length, 1);
-  assert.deepEqual(b.touched().map((a) => a.id).sort(), [1n, 2n]);
+  assert.deepEqual(
+    b
+      .touched()
+      .map((a) => a.id)
+      .sort(),
+    [1n, 2n],
+  );
 });
 
 test('amounts must be positive and assets must match (assertions, not refusals)', () => {
   const b = book();
   b.begin();
   assert.throws(() => b.transfer({ from: alice, to: house, amount_minor: 0n, kind: 'bet' }), InvariantError);
-  assert.throws(() => b.transfer({ from: alice, to: systemAccount('house', 'EUR'), amount_minor: 1n, kind: 'bet' }), InvariantError);
+  assert.throws(
+    () => b.transfer({ from: alice, to: systemAccount('house', 'EUR'), amount_minor: 1n, kind: 'bet' }),
+    InvariantError,
+  );
 });
 
 test('a transfer to an account that is not in the batch is refused', () => {

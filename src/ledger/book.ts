@@ -32,7 +32,11 @@ export class Book {
    * `journal` is the batch's per-command undo log: begin/commit/undo here open and close it too, so a
    * refused command loses its protocol rows with its money.
    */
-  constructor(locked: AccountState[], readonly created_at: Date, readonly journal: Journal = new Journal()) {
+  constructor(
+    locked: AccountState[],
+    readonly created_at: Date,
+    readonly journal: Journal = new Journal(),
+  ) {
     for (const account of locked) {
       const k = accountKeyString(account.key);
       this.accounts.set(k, { ...account });
@@ -94,7 +98,8 @@ export class Book {
     if (from.overdraft_limit_minor !== null && from_after < -from.overdraft_limit_minor) {
       return refused('INSUFFICIENT_FUNDS');
     }
-    if (to.key.kind === 'player' && to.balance_minor + spec.amount_minor > PLAYER_BALANCE_MAX_MINOR) return refused('BALANCE_LIMIT');
+    if (to.key.kind === 'player' && to.balance_minor + spec.amount_minor > PLAYER_BALANCE_MAX_MINOR)
+      return refused('BALANCE_LIMIT');
     this.save(from);
     this.save(to);
     from.balance_minor = from_after;
@@ -124,7 +129,9 @@ export class Book {
 
   /** Accounts whose balance changed, with their final state. */
   touched(): AccountState[] {
-    return [...this.accounts.entries()].filter(([k, a]) => a.version !== this.opening.get(k)!.version).map(([, a]) => a);
+    return [...this.accounts.entries()]
+      .filter(([k, a]) => a.version !== this.opening.get(k)!.version)
+      .map(([, a]) => a);
   }
 
   /** Double entry, checked before anything is written: per asset the deltas sum to zero. */

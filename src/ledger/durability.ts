@@ -24,10 +24,12 @@ export class FlushBarrier {
   wait(): Promise<void> {
     if (this.queued) return this.queued;
     if (!this.running) return this.start();
-    const queued = this.running.catch(() => {}).then(() => {
-      if (this.queued === queued) this.queued = undefined;
-      return this.start();
-    });
+    const queued = this.running
+      .catch(() => {})
+      .then(() => {
+        if (this.queued === queued) this.queued = undefined;
+        return this.start();
+      });
     this.queued = queued;
     return queued;
   }
@@ -35,9 +37,11 @@ export class FlushBarrier {
   private start(): Promise<void> {
     const flush = this.sql.unsafe(FLUSH_WAL).then(() => undefined);
     this.running = flush;
-    flush.catch(() => {}).finally(() => {
-      if (this.running === flush) this.running = undefined;
-    });
+    flush
+      .catch(() => {})
+      .finally(() => {
+        if (this.running === flush) this.running = undefined;
+      });
     return flush;
   }
 }

@@ -31,14 +31,22 @@ export function runHandler<I, R, S, Rows>(
 ): HarnessBatch<S> {
   const journal = new Journal();
   const state = handler.state(options.rows, journal);
-  const participants = (options.participants ?? []).map(({ participant, rows }) => ({ participant, state: participant.state(rows, journal) }));
+  const participants = (options.participants ?? []).map(({ participant, rows }) => ({
+    participant,
+    state: participant.state(rows, journal),
+  }));
   const book = new Book(options.accounts, options.now ?? new Date(), journal);
   const batch: Batch = {
     book,
     participants,
-    stateOf: <P>(participant: BatchParticipant<P>) => participants.find((p) => p.participant === participant)!.state as P,
+    stateOf: <P>(participant: BatchParticipant<P>) =>
+      participants.find((p) => p.participant === participant)!.state as P,
   };
-  const command = (input: I) => ({ handler: handler as CommandHandler<unknown, unknown, unknown>, input, accounts: [] });
+  const command = (input: I) => ({
+    handler: handler as CommandHandler<unknown, unknown, unknown>,
+    input,
+    accounts: [],
+  });
   const outcomes = options.inputs.map((input) => decide(batch, command(input), state));
   book.assertBalanced();
   return { outcomes, book, state, participant_states: new Map(participants.map((p) => [p.participant, p.state])) };

@@ -19,7 +19,13 @@ test('a committed command keeps what it recorded; an undone one loses exactly it
   map.set('loaded', 9);
   list.push('b');
   journal.undo();
-  assert.deepEqual([...map], [['loaded', 1], ['a', 1]]);
+  assert.deepEqual(
+    [...map],
+    [
+      ['loaded', 1],
+      ['a', 1],
+    ],
+  );
   assert.deepEqual(list.toArray(), ['a']);
 });
 

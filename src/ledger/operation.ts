@@ -48,8 +48,13 @@ export const operationHandler: CommandHandler<OperationInput, OperationResult, S
     if (keyed.length > 0 && found.every((f) => f !== undefined)) {
       const same = keyed.every((t, i) => {
         const stored = found[i]!;
-        return t.amount_minor === stored.amount_minor && t.kind === stored.kind && t.from.asset === stored.asset &&
-          book.account(t.from)?.id === stored.from_account_id && book.account(t.to)?.id === stored.to_account_id;
+        return (
+          t.amount_minor === stored.amount_minor &&
+          t.kind === stored.kind &&
+          t.from.asset === stored.asset &&
+          book.account(t.from)?.id === stored.from_account_id &&
+          book.account(t.to)?.id === stored.to_account_id
+        );
       });
       if (!same || keyed.length !== input.transfers.length) return refuse(LEDGER_ERRORS.IDEMPOTENCY_CONFLICT);
       return succeed({ transfers: found as TransferRecord[], replayed: true });

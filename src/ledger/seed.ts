@@ -17,9 +17,21 @@ export async function seedLedger(ctx: AppContext): Promise<string[]> {
 }
 
 /** Funds a player from the treasury once (idempotent on the seed's external id). */
-export async function fundPlayer(ctx: AppContext, player: AccountKey, amount_minor: bigint, seed_id: string): Promise<void> {
+export async function fundPlayer(
+  ctx: AppContext,
+  player: AccountKey,
+  amount_minor: bigint,
+  seed_id: string,
+): Promise<void> {
   const outcome = await ctx.ledger.execute([
-    { from: systemAccount('treasury', player.asset), to: player, amount_minor, kind: 'seed_funding', scope: 'seed', external_id: seed_id },
+    {
+      from: systemAccount('treasury', player.asset),
+      to: player,
+      amount_minor,
+      kind: 'seed_funding',
+      scope: 'seed',
+      external_id: seed_id,
+    },
   ]);
   assert(outcome.ok, `seed funding ${seed_id} failed: ${outcome.ok ? '' : outcome.error.key}`);
 }

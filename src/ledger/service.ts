@@ -33,7 +33,11 @@ export class Ledger {
   private assets: Map<string, Asset> | undefined;
   private readonly flushed: FlushBarrier;
 
-  constructor(readonly sql: Sql, readonly logger: Logger, options: WriterOptions & { pool_size?: number } = {}) {
+  constructor(
+    readonly sql: Sql,
+    readonly logger: Logger,
+    options: WriterOptions & { pool_size?: number } = {},
+  ) {
     this.writer = new GroupCommitWriter(sql, new AccountDirectory(), logger, options);
     this.flushed = new FlushBarrier(sql);
     const pool_size = options.pool_size ?? 10;
@@ -46,7 +50,10 @@ export class Ledger {
   }
 
   /** Several transfers, all-or-nothing, idempotent per (scope, external_id). Accounts are created as needed. */
-  execute(transfers: TransferSpec[], options: { create?: (key: AccountKey) => boolean } = {}): Promise<Outcome<OperationResult>> {
+  execute(
+    transfers: TransferSpec[],
+    options: { create?: (key: AccountKey) => boolean } = {},
+  ): Promise<Outcome<OperationResult>> {
     const create = options.create ?? (() => true);
     const accounts: AccountNeed[] = transfers.flatMap((t) => [
       { key: t.from, create: create(t.from) },
@@ -58,7 +65,11 @@ export class Ledger {
   /** Creates accounts (with zero balance) without moving money. */
   async ensureAccounts(keys: AccountKey[]): Promise<void> {
     if (keys.length === 0) return;
-    const outcome = await this.submit({ handler: noopHandler, input: undefined, accounts: keys.map((key) => ({ key, create: true })) });
+    const outcome = await this.submit({
+      handler: noopHandler,
+      input: undefined,
+      accounts: keys.map((key) => ({ key, create: true })),
+    });
     if (!outcome.ok) throw new Error(`could not create accounts: ${outcome.error.key}`);
   }
 
@@ -83,7 +94,12 @@ export class Ledger {
   }
 
   /** Newest first; pass the last posting's version as `before_version` for the next page. */
-  postings(account_id: bigint, limit: number, before_version: bigint | null = null, filter: PostingFilter = {}): Promise<Posting[]> {
+  postings(
+    account_id: bigint,
+    limit: number,
+    before_version: bigint | null = null,
+    filter: PostingFilter = {},
+  ): Promise<Posting[]> {
     return readPostings(this.sql, account_id, limit, before_version, filter);
   }
 

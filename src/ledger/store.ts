@@ -79,7 +79,8 @@ export function insertTransfers(tx: TransactionSql, transfers: TransferRecord[])
   if (transfers.length === 0) return [];
   const col = <T>(f: (t: TransferRecord) => T) => transfers.map(f);
   // Metadata travels as text and is cast in SQL: a jsonb[] parameter would be JSON-encoded twice.
-  return [tx`
+  return [
+    tx`
     insert into transfers (id, from_account_id, to_account_id, asset, amount_minor, kind, reverses_id, scope,
       external_id, metadata, from_balance_after_minor, from_version, to_balance_after_minor, to_version, created_at)
     select id, from_id, to_id, asset, amount, kind, reverses_id, scope, external_id, metadata::jsonb,
@@ -94,7 +95,8 @@ export function insertTransfers(tx: TransactionSql, transfers: TransferRecord[])
       ${col((t) => String(t.to_balance_after_minor))}::bigint[], ${col((t) => String(t.to_version))}::bigint[],
       ${col((t) => t.created_at.toISOString())}::timestamptz[])
       as t(id, from_id, to_id, asset, amount, kind, reverses_id, scope, external_id, metadata,
-           from_after, from_version, to_after, to_version, created_at)`];
+           from_after, from_version, to_after, to_version, created_at)`,
+  ];
 }
 
 /** One UPDATE for the whole batch: each touched account once, with its final balance and version. */
@@ -113,7 +115,11 @@ export async function readAccount(db: Queryable, key: AccountKey): Promise<Accou
   return rows[0] ? toState(rows[0]) : undefined;
 }
 
-export async function readAccountsOfOwner(db: Queryable, kind: 'player' | 'system', owner: string): Promise<AccountState[]> {
+export async function readAccountsOfOwner(
+  db: Queryable,
+  kind: 'player' | 'system',
+  owner: string,
+): Promise<AccountState[]> {
   const rows = await db<AccountRow[]>`
     select id, kind, owner, purpose, asset, balance_minor, version, overdraft_limit_minor from accounts
     where kind = ${kind} and owner = ${owner} order by asset, purpose`;
@@ -155,7 +161,13 @@ export interface PostingFilter {
 }
 
 /** An account's postings, newest first, from version `before_version` (exclusive) downwards. */
-export async function readPostings(db: Queryable, account_id: bigint, limit: number, before_version: bigint | null, filter: PostingFilter = {}): Promise<Posting[]> {
+export async function readPostings(
+  db: Queryable,
+  account_id: bigint,
+  limit: number,
+  before_version: bigint | null,
+  filter: PostingFilter = {},
+): Promise<Posting[]> {
   const before = before_version === null ? null : String(before_version);
   const kind = filter.kind ?? null;
   const from = filter.from?.toISOString() ?? null;

@@ -80,7 +80,10 @@ export class GroupCommitWriter {
     this.queue_length_max = options.queue_length_max ?? LEDGER_QUEUE_LENGTH_MAX;
     this.participants = options.participants ?? [];
     this.wait_max_ms = options.wait_max_ms ?? LEDGER_WAIT_MAX_MS;
-    assert(this.batch_size_max > 0 && this.batches_in_flight > 0 && this.queue_length_max > 0 && this.wait_max_ms > 0, 'writer limits must be positive');
+    assert(
+      this.batch_size_max > 0 && this.batches_in_flight > 0 && this.queue_length_max > 0 && this.wait_max_ms > 0,
+      'writer limits must be positive',
+    );
     // One sweep for all requests instead of a timer per request (the hot path pays one clock read).
     this.deadline_timer = setInterval(() => this.expire(), Math.max(10, Math.floor(this.wait_max_ms / 10)));
     this.deadline_timer.unref();
@@ -92,7 +95,12 @@ export class GroupCommitWriter {
       return Promise.reject(new LedgerUnavailableError('overloaded', 'The ledger queue is full; retry shortly.'));
     }
     return new Promise<Outcome<R>>((resolve, reject) => {
-      this.queue.push({ command: command as LedgerCommand, resolve: resolve as Pending['resolve'], reject, submitted_ms: performance.now() });
+      this.queue.push({
+        command: command as LedgerCommand,
+        resolve: resolve as Pending['resolve'],
+        reject,
+        submitted_ms: performance.now(),
+      });
       this.pump();
     });
   }
@@ -134,10 +142,17 @@ export class GroupCommitWriter {
     let queued = 0;
     while (queued < this.queue.length && this.queue[queued].submitted_ms < oldest_ms) queued += 1;
     const expired = this.queue.splice(0, queued);
-    for (const batch of this.runs.values()) for (const p of batch) if (!p.expired && p.submitted_ms < oldest_ms) expired.push(p);
+    for (const batch of this.runs.values())
+      for (const p of batch) if (!p.expired && p.submitted_ms < oldest_ms) expired.push(p);
     if (expired.length === 0) return;
-    this.logger.error({ requests: expired.length, wait_max_ms: this.wait_max_ms }, 'the database did not answer in time; requests answered 503');
-    const timeout = new LedgerUnavailableError('timeout', 'The database did not answer in time; retry the request with the same idempotency key.');
+    this.logger.error(
+      { requests: expired.length, wait_max_ms: this.wait_max_ms },
+      'the database did not answer in time; requests answered 503',
+    );
+    const timeout = new LedgerUnavailableError(
+      'timeout',
+      'The database did not answer in time; retry the request with the same idempotency key.',
+    );
     for (const p of expired) {
       p.expired = true;
       p.reject(timeout);
@@ -149,7 +164,11 @@ export class GroupCommitWriter {
    * time: it locks the hot rows; the next may lock once this one's writes are on their way).
    */
   private pump(): void {
-    while (this.busy < this.batches_in_flight && this.count((r) => r.phase === 'deciding') === 0 && this.queue.length > 0) {
+    while (
+      this.busy < this.batches_in_flight &&
+      this.count((r) => r.phase === 'deciding') === 0 &&
+      this.queue.length > 0
+    ) {
       if (this.shouldLinger()) {
         this.linger_timer ??= setTimeout(() => {
           this.linger_timer = undefined;
@@ -180,8 +199,12 @@ export class GroupCommitWriter {
    * never waits, so a lone request pays nothing.
    */
   private shouldLinger(): boolean {
-    return !this.closed && !this.lingered &&
-      this.last_batch_size >= LEDGER_BATCH_LINGER_MIN_LAST_SIZE && this.queue.length * 2 < this.last_batch_size;
+    return (
+      !this.closed &&
+      !this.lingered &&
+      this.last_batch_size >= LEDGER_BATCH_LINGER_MIN_LAST_SIZE &&
+      this.queue.length * 2 < this.last_batch_size
+    );
   }
 
   /** Phase hooks the batch's execution calls; each frees the slot it held and lets the next batch start. */
@@ -199,7 +222,10 @@ export class GroupCommitWriter {
   private async runBatch(batch: Pending[], run: BatchRun): Promise<void> {
     let written: Written;
     try {
-      written = await this.executeWithRetry(batch.map((p) => p.command), this.hooks(run));
+      written = await this.executeWithRetry(
+        batch.map((p) => p.command),
+        this.hooks(run),
+      );
     } catch (error) {
       run.advance('failed');
       await this.isolate(batch, error);
@@ -212,8 +238,14 @@ export class GroupCommitWriter {
       // Committed, but the flush was not confirmed: the outcome is unknown, so the batch is never run
       // again (that could apply it twice). Callers get 503 and retry with their idempotency keys.
       run.advance('failed');
-      this.logger.error({ err: error, batch_size: batch.length }, 'ledger batch committed but its WAL flush was not confirmed');
-      const unconfirmed = new LedgerUnavailableError('unconfirmed', 'The database did not confirm that the write is durable; retry the request.');
+      this.logger.error(
+        { err: error, batch_size: batch.length },
+        'ledger batch committed but its WAL flush was not confirmed',
+      );
+      const unconfirmed = new LedgerUnavailableError(
+        'unconfirmed',
+        'The database did not confirm that the write is durable; retry the request.',
+      );
       for (const p of batch) p.reject(unconfirmed);
       return;
     }
@@ -256,11 +288,13 @@ export class GroupCommitWriter {
     if (live.length < batch.length) return this.isolate(live, error);
     this.logger.warn({ err: error, batch_size: batch.length }, 'ledger batch failed; retrying its halves');
     const half = Math.ceil(batch.length / 2);
-    await Promise.all([batch.slice(0, half), batch.slice(half)].map((part) => {
-      const run = new BatchRun(part.length);
-      run.advance('writing');
-      return this.runBatch(part, run);
-    }));
+    await Promise.all(
+      [batch.slice(0, half), batch.slice(half)].map((part) => {
+        const run = new BatchRun(part.length);
+        run.advance('writing');
+        return this.runBatch(part, run);
+      }),
+    );
   }
 
   private async executeWithRetry(commands: LedgerCommand[], hooks: Hooks): Promise<Written> {
@@ -303,16 +337,34 @@ export class GroupCommitWriter {
       const begin = conn.unsafe('begin').execute();
       const settings = conn.unsafe(TRANSACTION_SETTINGS).execute();
       open = true;
-      const resolved = await this.accounts.resolve(tx, commands.flatMap((c) => c.accounts), begin);
+      const resolved = await this.accounts.resolve(
+        tx,
+        commands.flatMap((c) => c.accounts),
+        begin,
+      );
       const groups = groupByHandler(commands);
       const locking = lockAccounts(tx, resolved.ids);
-      const handler_reads = [...groups].map(([handler, members]) => handler.read?.(tx, members.map((m) => m.input)));
+      const handler_reads = [...groups].map(([handler, members]) =>
+        handler.read?.(
+          tx,
+          members.map((m) => m.input),
+        ),
+      );
       const participant_reads = this.participants.map((p) => p.read?.(tx, commands));
-      const [, , locked, ...rows] = await Promise.all([begin, settings, locking, ...handler_reads, ...participant_reads]);
+      const [, , locked, ...rows] = await Promise.all([
+        begin,
+        settings,
+        locking,
+        ...handler_reads,
+        ...participant_reads,
+      ]);
       const journal = new Journal();
       const states = new Map<CommandHandler<unknown, unknown, unknown>, unknown>();
       [...groups.keys()].forEach((handler, i) => states.set(handler, handler.state(rows[i], journal)));
-      const participants = this.participants.map((participant, i) => ({ participant, state: participant.state(rows[groups.size + i], journal) }));
+      const participants = this.participants.map((participant, i) => ({
+        participant,
+        state: participant.state(rows[groups.size + i], journal),
+      }));
       const book = new Book(locked as AccountState[], new Date(), journal);
       const batch = batchOf(book, participants);
       const outcomes = commands.map((command) => decide(batch, command, states.get(command.handler)));
@@ -370,7 +422,8 @@ interface Written {
 }
 
 // One statement for both transaction-local settings (see execute()).
-const TRANSACTION_SETTINGS = "select set_config('enable_seqscan', 'off', true), set_config('synchronous_commit', 'off', true)";
+const TRANSACTION_SETTINGS =
+  "select set_config('enable_seqscan', 'off', true), set_config('synchronous_commit', 'off', true)";
 
 function batchOf(book: Book, participants: { participant: BatchParticipant<unknown>; state: unknown }[]): Batch {
   return {

@@ -68,7 +68,9 @@ export class LiveHub {
     try {
       const value: unknown = JSON.parse(payload);
       if (!Array.isArray(value)) return [];
-      return value.filter((m): m is LiveMessage => typeof m === 'object' && m !== null && typeof (m as LiveMessage).playerId === 'string');
+      return value.filter(
+        (m): m is LiveMessage => typeof m === 'object' && m !== null && typeof (m as LiveMessage).playerId === 'string',
+      );
     } catch {
       return [];
     }

@@ -29,16 +29,25 @@ export const liveModule: DomainModule = {
         await listening.unlisten().catch(() => {});
       },
     });
-    app.get(LIVE_PATH, {
-      schema: {
-        summary: 'Live progress: upgrade to a WebSocket',
-        description: 'Upgrade with the operator key as the subprotocol `bearer.<key>` (the server selects it) or `?access_token=<key>`; a wrong key is 401 before the upgrade. '
-          + 'Send `{ "subscribe": "<playerId>" }` (several allowed) → `{ "type": "subscribed", "playerId" }`; then `{ "type": "bonus", … }` within 100 ms of every commit that moved that player\'s bonus, from any process on the same database. Without an upgrade: 426.',
-        tags: ['live'],
-        security: [{ apiKey: [] }],
-        response: errorResponses(401, 426),
+    app.get(
+      LIVE_PATH,
+      {
+        schema: {
+          summary: 'Live progress: upgrade to a WebSocket',
+          description:
+            'Upgrade with the operator key as the subprotocol `bearer.<key>` (the server selects it) or `?access_token=<key>`; a wrong key is 401 before the upgrade. ' +
+            'Send `{ "subscribe": "<playerId>" }` (several allowed) → `{ "type": "subscribed", "playerId" }`; then `{ "type": "bonus", … }` within 100 ms of every commit that moved that player\'s bonus, from any process on the same database. Without an upgrade: 426.',
+          tags: ['live'],
+          security: [{ apiKey: [] }],
+          response: errorResponses(401, 426),
+        },
       },
-    }, async (_request, reply) => reply.code(426).header('upgrade', 'websocket').send({ code: 'UPGRADE_REQUIRED', message: 'Connect with a WebSocket client (Upgrade: websocket).' }));
+      async (_request, reply) =>
+        reply
+          .code(426)
+          .header('upgrade', 'websocket')
+          .send({ code: 'UPGRADE_REQUIRED', message: 'Connect with a WebSocket client (Upgrade: websocket).' }),
+    );
   },
   close: async (ctx) => running.get(ctx)?.close(),
 };

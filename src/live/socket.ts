@@ -12,7 +12,9 @@ const BEARER_PROTOCOL_PREFIX = 'bearer.';
 
 /** The operator key a client presents: the subprotocol `bearer.<key>`, or `?access_token=` (browsers cannot set headers). */
 export function presentedKey(request: IncomingMessage): { key: string; protocol?: string } | undefined {
-  const offered = String(request.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
+  const offered = String(request.headers['sec-websocket-protocol'] ?? '')
+    .split(',')
+    .map((p) => p.trim());
   const protocol = offered.find((p) => p.startsWith(BEARER_PROTOCOL_PREFIX));
   if (protocol) return { key: protocol.slice(BEARER_PROTOCOL_PREFIX.length), protocol };
   const token = new URL(request.url ?? '/', 'http://localhost').searchParams.get('access_token');
@@ -22,8 +24,10 @@ export function presentedKey(request: IncomingMessage): { key: string; protocol?
 /** An HTTP answer on a socket that is not upgraded: the registry shape, then the socket is closed. */
 function refuseUpgrade(socket: Duplex, row: ErrorDefinition, message?: string): void {
   const body = JSON.stringify({ code: row.code, message: message ?? row.message });
-  socket.end(`HTTP/1.1 ${row.http_status} ${row.http_status === 401 ? 'Unauthorized' : 'Refused'}\r\ncontent-type: application/json; charset=utf-8\r\n`
-    + `content-length: ${Buffer.byteLength(body)}\r\nx-content-type-options: nosniff\r\nconnection: close\r\n\r\n${body}`);
+  socket.end(
+    `HTTP/1.1 ${row.http_status} ${row.http_status === 401 ? 'Unauthorized' : 'Refused'}\r\ncontent-type: application/json; charset=utf-8\r\n` +
+      `content-length: ${Buffer.byteLength(body)}\r\nx-content-type-options: nosniff\r\nconnection: close\r\n\r\n${body}`,
+  );
 }
 
 /**
@@ -61,7 +65,8 @@ export function liveSockets(hub: LiveHub, authorize: (key: string) => Promise<bo
 
   const upgrade = async (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
-    if (new URL(request.url ?? '/', 'http://localhost').pathname !== LIVE_PATH) return refuseUpgrade(socket, PLATFORM_ERRORS.NOT_FOUND);
+    if (new URL(request.url ?? '/', 'http://localhost').pathname !== LIVE_PATH)
+      return refuseUpgrade(socket, PLATFORM_ERRORS.NOT_FOUND);
     const presented = presentedKey(request);
     if (!presented || !(await authorize(presented.key))) return refuseUpgrade(socket, PLATFORM_ERRORS.UNAUTHORIZED);
     if (hub.sockets >= LIVE_SOCKETS_MAX) return refuseUpgrade(socket, LIVE_ERRORS.LIVE_TOO_MANY_SOCKETS);
@@ -85,7 +90,8 @@ function handleMessage(hub: LiveHub, socket: WebSocket, text: string): void {
   } catch {
     player_id = undefined;
   }
-  if (typeof player_id !== 'string' || player_id.length === 0 || player_id.length > 255) return sendError(socket, LIVE_ERRORS.LIVE_BAD_MESSAGE);
+  if (typeof player_id !== 'string' || player_id.length === 0 || player_id.length > 255)
+    return sendError(socket, LIVE_ERRORS.LIVE_BAD_MESSAGE);
   if (!hub.subscribe(socket, player_id)) return sendError(socket, LIVE_ERRORS.LIVE_TOO_MANY_SUBSCRIPTIONS);
   socket.send(JSON.stringify({ type: 'subscribed', playerId: player_id }));
 }

@@ -31,7 +31,10 @@ import { deleteAuditBefore, insertAuditEntry, readAuditPage, type AuditEntryRow 
 export class AuditLog {
   private in_flight = 0;
 
-  constructor(private readonly sql: Sql, private readonly logger: Logger) {}
+  constructor(
+    private readonly sql: Sql,
+    private readonly logger: Logger,
+  ) {}
 
   /** The onSend hook: audits writes of requests the guard resolved to an operator (a 401 has none). */
   readonly hook = async (request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> => {
@@ -63,7 +66,8 @@ export class AuditLog {
     const waited = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), AUDIT_WRITE_WAIT_MS)));
     const outcome = await Promise.race([write, waited]);
     clearTimeout(timer);
-    if (outcome === 'late') this.logger.warn({ audit: entry }, 'audit entry still being written when the answer went out');
+    if (outcome === 'late')
+      this.logger.warn({ audit: entry }, 'audit entry still being written when the answer went out');
   }
 }
 
@@ -87,14 +91,23 @@ export interface AuditPageQuery {
 }
 
 /** A page of the audit log, newest first; next_cursor is null on the last page. */
-export async function auditPage(sql: Sql, query: AuditPageQuery): Promise<Outcome<{ entries: AuditEntryJson[]; next_cursor: string | null }>> {
+export async function auditPage(
+  sql: Sql,
+  query: AuditPageQuery,
+): Promise<Outcome<{ entries: AuditEntryJson[]; next_cursor: string | null }>> {
   const before_id = query.cursor === undefined ? undefined : decodeAuditCursor(query.cursor);
   if (before_id === null) return refuse(OPERATOR_ERRORS.AUDIT_INVALID_CURSOR);
   const from = query.from === undefined ? undefined : new Date(query.from);
   const to = query.to === undefined ? undefined : new Date(query.to);
   if (from && to && from.getTime() >= to.getTime()) return refuse(OPERATOR_ERRORS.AUDIT_INVALID_WINDOW);
   // One extra row tells whether another page exists, so the last page carries no cursor.
-  const rows = await readAuditPage(sql, { operator_id: query.operatorId, from, to, before_id, rows_max: query.limit + 1 });
+  const rows = await readAuditPage(sql, {
+    operator_id: query.operatorId,
+    from,
+    to,
+    before_id,
+    rows_max: query.limit + 1,
+  });
   const page = rows.slice(0, query.limit);
   const more = rows.length > query.limit;
   return succeed({

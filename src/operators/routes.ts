@@ -14,17 +14,26 @@ export const operatorRoutes: DomainRoutes = async (app, ctx) => {
   // Managing keys and reading who did what are an admin's: the audit names every operator's actions.
   app.addHook('onRequest', requireRole('admin'));
 
-  app.post<{ Body: { name: string; role: OperatorRole } }>('/v1/operators', { schema: createOperatorSchema }, async (request, reply) => {
-    const by = request.operator;
-    assert(by !== undefined, 'the guard ran');
-    const created = valueOrThrow(await operators.create(request.body, by));
-    return reply.code(201).send(created);
-  });
+  app.post<{ Body: { name: string; role: OperatorRole } }>(
+    '/v1/operators',
+    { schema: createOperatorSchema },
+    async (request, reply) => {
+      const by = request.operator;
+      assert(by !== undefined, 'the guard ran');
+      const created = valueOrThrow(await operators.create(request.body, by));
+      return reply.code(201).send(created);
+    },
+  );
 
   app.get('/v1/operators', { schema: listOperatorsSchema }, async () => operators.list());
 
-  app.delete<{ Params: { operatorId: string } }>('/v1/operators/:operatorId', { schema: revokeOperatorSchema }, async (request) =>
-    valueOrThrow(await operators.revoke(request.params.operatorId)));
+  app.delete<{ Params: { operatorId: string } }>(
+    '/v1/operators/:operatorId',
+    { schema: revokeOperatorSchema },
+    async (request) => valueOrThrow(await operators.revoke(request.params.operatorId)),
+  );
 
-  app.get<{ Querystring: AuditPageQuery }>('/v1/audit', { schema: auditSchema }, async (request) => valueOrThrow(await auditPage(ctx.sql, request.query)));
+  app.get<{ Querystring: AuditPageQuery }>('/v1/audit', { schema: auditSchema }, async (request) =>
+    valueOrThrow(await auditPage(ctx.sql, request.query)),
+  );
 };

@@ -19,16 +19,30 @@ export interface OperatorJson {
 
 /** Named operators (SPEC §4). No HTTP here; routes.ts checks the caller is an admin. */
 export class OperatorService {
-  constructor(private readonly sql: Sql, private readonly resolver: OperatorResolver) {}
+  constructor(
+    private readonly sql: Sql,
+    private readonly resolver: OperatorResolver,
+  ) {}
 
   /** The key is in this answer only; the database keeps its hash. */
-  async create(request: { name: string; role: OperatorRole }, by: Operator): Promise<Outcome<OperatorJson & { apiKey: string }>> {
+  async create(
+    request: { name: string; role: OperatorRole },
+    by: Operator,
+  ): Promise<Outcome<OperatorJson & { apiKey: string }>> {
     // Checked before the insert, so two concurrent creations may pass it together: the bound is
     // approximate by the number of admins creating at the same instant, which is what it is for.
-    if ((await countActiveOperators(this.sql)) >= OPERATORS_ACTIVE_MAX) return refuse(OPERATOR_ERRORS.OPERATOR_LIMIT_REACHED);
+    if ((await countActiveOperators(this.sql)) >= OPERATORS_ACTIVE_MAX)
+      return refuse(OPERATOR_ERRORS.OPERATOR_LIMIT_REACHED);
     const { api_key, key_hash } = generateApiKey();
-    const row = await insertOperator(this.sql, { id: uuidv7(), name: request.name, role: request.role, key_hash, created_by: by.id });
-    if (!row) return refuse(OPERATOR_ERRORS.OPERATOR_NAME_TAKEN, `An active operator is already named ${request.name}.`);
+    const row = await insertOperator(this.sql, {
+      id: uuidv7(),
+      name: request.name,
+      role: request.role,
+      key_hash,
+      created_by: by.id,
+    });
+    if (!row)
+      return refuse(OPERATOR_ERRORS.OPERATOR_NAME_TAKEN, `An active operator is already named ${request.name}.`);
     return succeed({ ...operatorJson(row), apiKey: api_key });
   }
 

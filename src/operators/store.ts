@@ -56,7 +56,10 @@ export async function revokeOperator(sql: Sql, id: string): Promise<OperatorRow 
 }
 
 /** The active operator whose key hashes to `key_hash`. */
-export async function operatorByKeyHash(sql: Sql, key_hash: Buffer): Promise<(Operator & { key_hash: Buffer }) | undefined> {
+export async function operatorByKeyHash(
+  sql: Sql,
+  key_hash: Buffer,
+): Promise<(Operator & { key_hash: Buffer }) | undefined> {
   const [row] = await sql<(Operator & { key_hash: Buffer })[]>`
     select id, name, role, key_hash from operators where key_hash = ${key_hash} and revoked_at is null`;
   return row;

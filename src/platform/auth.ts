@@ -18,7 +18,6 @@ declare module 'fastify' {
  */
 export class AuthenticationError extends AppError {}
 
-
 const BEARER_PREFIX = 'Bearer ';
 
 /**
@@ -30,7 +29,8 @@ const BEARER_PREFIX = 'Bearer ';
 export function apiKeyGuard(auth: OperatorAuth): onRequestAsyncHookHandler {
   return async (request) => {
     const header = request.headers.authorization;
-    const presented = typeof header === 'string' && header.startsWith(BEARER_PREFIX) ? header.slice(BEARER_PREFIX.length) : '';
+    const presented =
+      typeof header === 'string' && header.startsWith(BEARER_PREFIX) ? header.slice(BEARER_PREFIX.length) : '';
     // A missing key is not a guess; only presented keys that resolve to nobody count as failures.
     if (presented === '') throw new AppError(PLATFORM_ERRORS.UNAUTHORIZED);
     const operator = await auth.resolve(presented);
@@ -38,7 +38,10 @@ export function apiKeyGuard(auth: OperatorAuth): onRequestAsyncHookHandler {
     if (!operator) throw new AuthenticationError(PLATFORM_ERRORS.UNAUTHORIZED);
     request.operator = operator;
     if (operator.role === 'viewer' && WRITE_METHODS.has(request.method)) {
-      throw new AppError(PLATFORM_ERRORS.FORBIDDEN, `A viewer may only read; ${request.method} needs the role operator or admin.`);
+      throw new AppError(
+        PLATFORM_ERRORS.FORBIDDEN,
+        `A viewer may only read; ${request.method} needs the role operator or admin.`,
+      );
     }
   };
 }

@@ -46,15 +46,21 @@ export interface SpawnOptions {
 /** Spawns `node <args>` in the repository root and waits until GET /ready answers 200. */
 export async function spawnNode(options: SpawnOptions): Promise<Child> {
   const spawned_at_ms = performance.now();
-  const child = spawn(process.execPath, options.args, { cwd: REPO_ROOT, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, options.args, {
+    cwd: REPO_ROOT,
+    env: options.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const lines: string[] = [];
   let exit_code = 0;
   let exited = false;
-  const exit = new Promise<void>((resolve) => child.once('exit', (code, signal) => {
-    exited = true;
-    exit_code = code ?? (signal ? 128 : 0);
-    resolve();
-  }));
+  const exit = new Promise<void>((resolve) =>
+    child.once('exit', (code, signal) => {
+      exited = true;
+      exit_code = code ?? (signal ? 128 : 0);
+      resolve();
+    }),
+  );
   const keep = (chunk: Buffer) => {
     for (const line of chunk.toString('utf8').split('\n')) {
       if (!line.trim()) continue;
@@ -92,8 +98,9 @@ export async function spawnNode(options: SpawnOptions): Promise<Child> {
     },
   };
   try {
-    await waitReady(handle.url, options.ready_timeout_ms ?? CHILD_READY_TIMEOUT_MS,
-      () => (exited ? `${options.name} exited with code ${exit_code} before it was ready` : undefined));
+    await waitReady(handle.url, options.ready_timeout_ms ?? CHILD_READY_TIMEOUT_MS, () =>
+      exited ? `${options.name} exited with code ${exit_code} before it was ready` : undefined,
+    );
   } catch (error) {
     await handle.stop();
     const tail = lines.slice(-15).join('\n');

@@ -30,20 +30,75 @@ export interface ConfigVariable {
 /** The documented list; `croupier start --help` prints it and a test keeps it in step with the README. */
 export const CONFIG_VARIABLES: ConfigVariable[] = [
   { name: 'PORT', default_text: '3000', description: 'HTTP port to listen on (0 picks a free port).' },
-  { name: 'HOST', default_text: '127.0.0.1', description: 'Interface to bind. Local only by default; `HOST=0.0.0.0` exposes the server on every interface (containers, other machines).' },
-  { name: 'DATABASE_URL', default_text: '(unset: embedded PostgreSQL)', description: 'PostgreSQL connection string. Unset: an embedded PostgreSQL under CROUPIER_DATA_DIR.' },
-  { name: 'CROUPIER_DATA_DIR', default_text: './.croupier', description: 'Data directory of the embedded PostgreSQL (kept across restarts).' },
-  { name: 'NODE_ENV', default_text: 'development', description: '`development`, `test` or `production` (anything else stops start-up). `production` makes every secret mandatory, at least 32 characters, and hides default secrets.' },
-  { name: 'LOG_LEVEL', default_text: 'info', description: 'pino level: fatal, error, warn, info, debug, trace, silent.' },
-  { name: 'AGGREGATOR_SECRET', default_text: 'test (development only)', description: 'HMAC secret of the aggregator protocol (SPEC §2).' },
-  { name: 'CASINO_SECRET', default_text: 'casino-secret (development only)', description: 'HMAC secret the game provider signs casino callbacks with (SPEC §3).' },
-  { name: 'PROVIDER_SECRET', default_text: 'provider-secret (development only)', description: 'HMAC secret the casino signs provider calls with (SPEC §3).' },
-  { name: 'ADMIN_API_KEY', default_text: 'dev-admin-key (development only)', description: 'Operator API key: `Authorization: Bearer <key>` on operator and back-office endpoints.' },
-  { name: 'TRANSACTIONS_API_URL', default_text: '(unset)', description: 'Upstream Transaction API the aggregator worker pulls from (SPEC §7).' },
-  { name: 'PROVIDER_URL', default_text: 'http://127.0.0.1:$PORT', description: 'Base URL of the game provider the casino calls (built-in provider by default).' },
-  { name: 'CASINO_URL', default_text: 'http://127.0.0.1:$PORT', description: 'Base URL of the casino the game provider calls back.' },
+  {
+    name: 'HOST',
+    default_text: '127.0.0.1',
+    description:
+      'Interface to bind. Local only by default; `HOST=0.0.0.0` exposes the server on every interface (containers, other machines).',
+  },
+  {
+    name: 'DATABASE_URL',
+    default_text: '(unset: embedded PostgreSQL)',
+    description: 'PostgreSQL connection string. Unset: an embedded PostgreSQL under CROUPIER_DATA_DIR.',
+  },
+  {
+    name: 'CROUPIER_DATA_DIR',
+    default_text: './.croupier',
+    description: 'Data directory of the embedded PostgreSQL (kept across restarts).',
+  },
+  {
+    name: 'NODE_ENV',
+    default_text: 'development',
+    description:
+      '`development`, `test` or `production` (anything else stops start-up). `production` makes every secret mandatory, at least 32 characters, and hides default secrets.',
+  },
+  {
+    name: 'LOG_LEVEL',
+    default_text: 'info',
+    description: 'pino level: fatal, error, warn, info, debug, trace, silent.',
+  },
+  {
+    name: 'AGGREGATOR_SECRET',
+    default_text: 'test (development only)',
+    description: 'HMAC secret of the aggregator protocol (SPEC §2).',
+  },
+  {
+    name: 'CASINO_SECRET',
+    default_text: 'casino-secret (development only)',
+    description: 'HMAC secret the game provider signs casino callbacks with (SPEC §3).',
+  },
+  {
+    name: 'PROVIDER_SECRET',
+    default_text: 'provider-secret (development only)',
+    description: 'HMAC secret the casino signs provider calls with (SPEC §3).',
+  },
+  {
+    name: 'ADMIN_API_KEY',
+    default_text: 'dev-admin-key (development only)',
+    description: 'Operator API key: `Authorization: Bearer <key>` on operator and back-office endpoints.',
+  },
+  {
+    name: 'TRANSACTIONS_API_URL',
+    default_text: '(unset)',
+    description: 'Upstream Transaction API the aggregator worker pulls from (SPEC §7).',
+  },
+  {
+    name: 'PROVIDER_URL',
+    default_text: 'http://127.0.0.1:$PORT',
+    description: 'Base URL of the game provider the casino calls (built-in provider by default).',
+  },
+  {
+    name: 'CASINO_URL',
+    default_text: 'http://127.0.0.1:$PORT',
+    description: 'Base URL of the casino the game provider calls back.',
+  },
   { name: 'DB_POOL_SIZE', default_text: '10', description: 'PostgreSQL connections per process (1..100).' },
-  { name: 'LEDGER_BATCHES_IN_FLIGHT', default_text: '1', description: 'Group-commit batches one process writes at once (1..8). One is fastest when batches share hot accounts (the house): they serialize on its row lock anyway, and a single writer grows bigger batches.' },
+  {
+    name: 'LEDGER_BATCHES_IN_FLIGHT',
+    default_text: '1',
+    description:
+      'Group-commit batches one process writes at once (1..8). One is fastest when batches share hot accounts (the house): they serialize on its row lock anyway, and a single writer grows bigger batches.',
+  },
 ];
 
 const NODE_ENVS = ['development', 'test', 'production'];
@@ -94,7 +149,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const secret = (name: string, key: keyof typeof DEV_SECRETS): string => {
     const raw = env[name];
     if (raw && production && raw.length < SECRET_LENGTH_MIN_CHARS) {
-      throw new ConfigError(`${name} must be at least ${SECRET_LENGTH_MIN_CHARS} characters when NODE_ENV=production, got ${raw.length}`);
+      throw new ConfigError(
+        `${name} must be at least ${SECRET_LENGTH_MIN_CHARS} characters when NODE_ENV=production, got ${raw.length}`,
+      );
     }
     if (raw) return raw;
     if (production) throw new ConfigError(`${name} is required when NODE_ENV=production`);

@@ -17,7 +17,9 @@ type Rows = Record<string, Omit<ErrorDefinition, 'key'>>;
  * A domain's error table. Callers name a row by property (`WALLET_ERRORS.WALLET_PLAYER_NOT_FOUND`), so a
  * misspelt key is a compile error, not a run-time 500.
  */
-export function defineErrors<T extends Rows>(rows: T): { readonly [K in keyof T & string]: ErrorDefinition & { key: K } } {
+export function defineErrors<T extends Rows>(
+  rows: T,
+): { readonly [K in keyof T & string]: ErrorDefinition & { key: K } } {
   const table: Record<string, ErrorDefinition> = {};
   for (const [key, row] of Object.entries(rows)) table[key] = Object.freeze({ key, ...row });
   return Object.freeze(table) as { readonly [K in keyof T & string]: ErrorDefinition & { key: K } };

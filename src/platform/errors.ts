@@ -6,7 +6,10 @@ import type { ErrorDefinition } from './error-table.ts';
  * domain's rows lives in the composition root (`src/app/errors.ts`).
  */
 export class AppError extends Error {
-  constructor(readonly definition: ErrorDefinition, message?: string) {
+  constructor(
+    readonly definition: ErrorDefinition,
+    message?: string,
+  ) {
     super(message ?? definition.message);
   }
 

@@ -11,8 +11,15 @@ import { AuthenticationError, verifySignature } from './auth.ts';
 import { AuthFailureLimiter } from './auth-failures.ts';
 import { BoundedCache } from './bounded-cache.ts';
 import {
-  BODY_SIZE_MAX_BYTES, HTTP_CONNECTIONS_CHECK_INTERVAL_MS, HTTP_HEADERS_TIMEOUT_MS, HTTP_HEADER_SIZE_MAX_BYTES, HTTP_KEEP_ALIVE_TIMEOUT_MS,
-  HTTP_METRIC_SERIES_CACHED_MAX, HTTP_REQUEST_TIMEOUT_MS, HTTP_SOCKET_INACTIVITY_TIMEOUT_MS, STRING_LENGTH_MAX,
+  BODY_SIZE_MAX_BYTES,
+  HTTP_CONNECTIONS_CHECK_INTERVAL_MS,
+  HTTP_HEADERS_TIMEOUT_MS,
+  HTTP_HEADER_SIZE_MAX_BYTES,
+  HTTP_KEEP_ALIVE_TIMEOUT_MS,
+  HTTP_METRIC_SERIES_CACHED_MAX,
+  HTTP_REQUEST_TIMEOUT_MS,
+  HTTP_SOCKET_INACTIVITY_TIMEOUT_MS,
+  STRING_LENGTH_MAX,
 } from './limits.ts';
 import { httpMetrics, registry } from './metrics.ts';
 import { describeValidation, validatorCompiler } from './validation.ts';
@@ -33,7 +40,11 @@ export interface AppOptions {
 }
 
 /** Builds the HTTP server: platform concerns here; the composition root registers each module's routes. */
-export async function buildApp(ctx: PlatformContext, options: AppOptions, register: (app: FastifyInstance) => Promise<void>): Promise<FastifyInstance> {
+export async function buildApp(
+  ctx: PlatformContext,
+  options: AppOptions,
+  register: (app: FastifyInstance) => Promise<void>,
+): Promise<FastifyInstance> {
   const app = Fastify({
     logger: false,
     bodyLimit: BODY_SIZE_MAX_BYTES,
@@ -42,7 +53,9 @@ export async function buildApp(ctx: PlatformContext, options: AppOptions, regist
     // Errors raised before routing (bad URL encoding, over-long path parameters) keep our error shape.
     frameworkErrors: (error, _request, reply: FastifyReply) => {
       const too_long = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
-      const app_error = too_long ? new AppError(PLATFORM_ERRORS.URI_TOO_LONG) : new AppError(PLATFORM_ERRORS.VALIDATION_ERROR, error.message);
+      const app_error = too_long
+        ? new AppError(PLATFORM_ERRORS.URI_TOO_LONG)
+        : new AppError(PLATFORM_ERRORS.VALIDATION_ERROR, error.message);
       reply.code(app_error.http_status).send(app_error.body());
     },
     return503OnClosing: true,
@@ -65,34 +78,39 @@ export async function buildApp(ctx: PlatformContext, options: AppOptions, regist
   app.setValidatorCompiler(validatorCompiler);
 
   // JSON is parsed from the exact bytes, kept for signature checks and stored-response comparisons.
-  app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: BODY_SIZE_MAX_BYTES }, (request, body, done) => {
-    const raw = body as Buffer;
-    request.rawBody = raw;
-    try {
-      verifySignature(request, raw);
-    } catch (error) {
-      return done(error as Error, undefined);
-    }
-    if (raw.length === 0) return done(null, undefined);
-    let parsed: unknown;
-    try {
-      parsed = parseStrictJson(raw);
-    } catch (error) {
-      return done(error instanceof AppError ? error : new AppError(PLATFORM_ERRORS.INVALID_JSON), undefined);
-    }
-    // Strictly decoded JSON text carries a NUL or lone surrogate only as a \u escape: bodies without
-    // one (nearly all) skip the walk.
-    const poisoned = raw.includes('\\u') ? findPoisonedField(parsed) : undefined;
-    if (poisoned) return done(new AppError(validationKey(request), poisoned), undefined);
-    done(null, parsed);
-  });
+  app.addContentTypeParser(
+    'application/json',
+    { parseAs: 'buffer', bodyLimit: BODY_SIZE_MAX_BYTES },
+    (request, body, done) => {
+      const raw = body as Buffer;
+      request.rawBody = raw;
+      try {
+        verifySignature(request, raw);
+      } catch (error) {
+        return done(error as Error, undefined);
+      }
+      if (raw.length === 0) return done(null, undefined);
+      let parsed: unknown;
+      try {
+        parsed = parseStrictJson(raw);
+      } catch (error) {
+        return done(error instanceof AppError ? error : new AppError(PLATFORM_ERRORS.INVALID_JSON), undefined);
+      }
+      // Strictly decoded JSON text carries a NUL or lone surrogate only as a \u escape: bodies without
+      // one (nearly all) skip the walk.
+      const poisoned = raw.includes('\\u') ? findPoisonedField(parsed) : undefined;
+      if (poisoned) return done(new AppError(validationKey(request), poisoned), undefined);
+      done(null, parsed);
+    },
+  );
   // Every body here is JSON. Fastify's own text/plain parser would hand a route a string and no raw
   // bytes, so a correctly signed text/plain call failed its signature check; now it is a 415 like any
   // other type.
   app.removeContentTypeParser('text/plain');
   // A signed route called without a body never reaches the parser: check it against the empty body.
   app.addHook('preValidation', async (request) => {
-    if (request.signature_check && !request.signature_verified) verifySignature(request, request.rawBody ?? Buffer.alloc(0));
+    if (request.signature_check && !request.signature_verified)
+      verifySignature(request, request.rawBody ?? Buffer.alloc(0));
   });
 
   // Callback-style hooks here and below: they run on every request, and an async hook costs a promise each.
@@ -112,9 +130,15 @@ export async function buildApp(ctx: PlatformContext, options: AppOptions, regist
   });
 
   const auth_failures = new AuthFailureLimiter();
-  app.setErrorHandler((error: FastifyError, request, reply) => sendError(ctx, options, auth_failures, error, request, reply));
+  app.setErrorHandler((error: FastifyError, request, reply) =>
+    sendError(ctx, options, auth_failures, error, request, reply),
+  );
   app.setNotFoundHandler((request, reply) => {
-    reply.code(404).send(new AppError(PLATFORM_ERRORS.NOT_FOUND, `No endpoint ${request.method} ${request.url.split('?')[0]}.`).body());
+    reply
+      .code(404)
+      .send(
+        new AppError(PLATFORM_ERRORS.NOT_FOUND, `No endpoint ${request.method} ${request.url.split('?')[0]}.`).body(),
+      );
   });
 
   // Security headers (callback form: this runs on every response, the hot path included).
@@ -133,10 +157,19 @@ export async function buildApp(ctx: PlatformContext, options: AppOptions, regist
 
   await app.register(swagger, {
     openapi: {
-      info: { title: 'Croupier', version: '0.1.0', description: 'Money core for online casinos: ledger, provider protocols, wallet API, reports.' },
+      info: {
+        title: 'Croupier',
+        version: '0.1.0',
+        description: 'Money core for online casinos: ledger, provider protocols, wallet API, reports.',
+      },
       components: {
         securitySchemes: {
-          apiKey: { type: 'http', scheme: 'bearer', description: 'Operator API key: ADMIN_API_KEY (bootstrap admin) or a named operator\'s key (POST /v1/operators)' },
+          apiKey: {
+            type: 'http',
+            scheme: 'bearer',
+            description:
+              "Operator API key: ADMIN_API_KEY (bootstrap admin) or a named operator's key (POST /v1/operators)",
+          },
         },
       },
     },
@@ -158,14 +191,16 @@ const PAGE_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; f
  * styles (no inline <script>), fetches /docs/json, draws icons from data: URLs, and React sets inline
  * styles, hence 'unsafe-inline' for styles only. Scripts stay 'self'; nobody may frame it.
  */
-const DOCS_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; "
-  + "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+const DOCS_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; " +
+  "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
 /** The policy for a response that serves HTML or page assets; undefined for the JSON API. */
 function contentSecurityPolicy(url: string, content_type: string): string | undefined {
   if (url === '/docs' || url.startsWith('/docs/') || url.startsWith('/docs?')) return DOCS_CSP;
   // By path as well as by type: an error answer on a page's URL is shown in a browser too.
-  if (content_type.startsWith('text/html') || url.startsWith('/assets/') || url.startsWith('/provider/play')) return PAGE_CSP;
+  if (content_type.startsWith('text/html') || url.startsWith('/assets/') || url.startsWith('/provider/play'))
+    return PAGE_CSP;
   return undefined;
 }
 
@@ -188,7 +223,9 @@ function validationKey(request: FastifyRequest): ErrorDefinition {
 }
 
 // Labelled children cached per route and status: prom-client hashes a label object on every call.
-const request_series = new BoundedCache<string, { count: { inc(): void }; seconds: { observe(v: number): void } }>(HTTP_METRIC_SERIES_CACHED_MAX);
+const request_series = new BoundedCache<string, { count: { inc(): void }; seconds: { observe(v: number): void } }>(
+  HTTP_METRIC_SERIES_CACHED_MAX,
+);
 
 function observeRequest(method: string, route: string, status: number, seconds: number): void {
   const series = request_series.get(`${method} ${status} ${route}`, () => ({
@@ -199,7 +236,14 @@ function observeRequest(method: string, route: string, status: number, seconds: 
   series.seconds.observe(seconds);
 }
 
-function sendError(ctx: PlatformContext, options: AppOptions, auth_failures: AuthFailureLimiter, error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+function sendError(
+  ctx: PlatformContext,
+  options: AppOptions,
+  auth_failures: AuthFailureLimiter,
+  error: FastifyError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): void {
   if (error instanceof AuthenticationError) {
     // Only failures are counted, here, after the check: a correct key or signature never meets the limiter.
     const verdict = auth_failures.recordFailure(request.ip);
@@ -253,9 +297,15 @@ function sendError(ctx: PlatformContext, options: AppOptions, auth_failures: Aut
 }
 
 const CLIENT_ERROR_ROWS_BY_STATUS: Record<number, ErrorDefinition> = {
-  400: PLATFORM_ERRORS.VALIDATION_ERROR, 403: PLATFORM_ERRORS.FORBIDDEN, 404: PLATFORM_ERRORS.NOT_FOUND,
-  405: PLATFORM_ERRORS.METHOD_NOT_ALLOWED, 408: PLATFORM_ERRORS.REQUEST_TIMEOUT, 413: PLATFORM_ERRORS.BODY_TOO_LARGE,
-  414: PLATFORM_ERRORS.URI_TOO_LONG, 415: PLATFORM_ERRORS.UNSUPPORTED_MEDIA_TYPE, 416: PLATFORM_ERRORS.RANGE_NOT_SATISFIABLE,
+  400: PLATFORM_ERRORS.VALIDATION_ERROR,
+  403: PLATFORM_ERRORS.FORBIDDEN,
+  404: PLATFORM_ERRORS.NOT_FOUND,
+  405: PLATFORM_ERRORS.METHOD_NOT_ALLOWED,
+  408: PLATFORM_ERRORS.REQUEST_TIMEOUT,
+  413: PLATFORM_ERRORS.BODY_TOO_LARGE,
+  414: PLATFORM_ERRORS.URI_TOO_LONG,
+  415: PLATFORM_ERRORS.UNSUPPORTED_MEDIA_TYPE,
+  416: PLATFORM_ERRORS.RANGE_NOT_SATISFIABLE,
   431: PLATFORM_ERRORS.HEADERS_TOO_LARGE,
 };
 
@@ -278,12 +328,15 @@ function answerClientError(error: Error & { code?: string }, socket: Socket): vo
   let app_error: AppError;
   if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') app_error = new AppError(PLATFORM_ERRORS.REQUEST_TIMEOUT);
   else if (error.code === 'HPE_HEADER_OVERFLOW') app_error = new AppError(PLATFORM_ERRORS.HEADERS_TOO_LARGE);
-  else app_error = new AppError(PLATFORM_ERRORS.MALFORMED_REQUEST, PARSER_ERROR_SENTENCES[error.code ?? ''] ?? undefined);
+  else
+    app_error = new AppError(PLATFORM_ERRORS.MALFORMED_REQUEST, PARSER_ERROR_SENTENCES[error.code ?? ''] ?? undefined);
   const body = JSON.stringify(app_error.body());
   const status = app_error.http_status;
   if (socket.writable) {
-    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n`
-      + `Content-Length: ${Buffer.byteLength(body)}\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${body}`);
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${body}`,
+    );
   }
   socket.destroy();
 }
@@ -292,8 +345,20 @@ function answerClientError(error: Error & { code?: string }, socket: Socket): vo
 // Also the deadlines of src/db/sql.ts: statement timeout (57014), lock timeout (55P03), a transaction
 // ended for idling (25P03) — the database was too slow, the request may be retried.
 const DATABASE_UNAVAILABLE_CODES = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED',
-  'CONNECT_TIMEOUT', '57P01', '57P02', '57P03', '57014', '55P03', '25P03',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  'CONNECT_TIMEOUT',
+  '57P01',
+  '57P02',
+  '57P03',
+  '57014',
+  '55P03',
+  '25P03',
 ]);
 
 function isDatabaseUnavailable(error: { code?: string }): boolean {
@@ -303,14 +368,32 @@ function isDatabaseUnavailable(error: { code?: string }): boolean {
 
 function registerOperations(app: FastifyInstance, options: AppOptions): void {
   const hide = { hide: false, tags: ['operations'] };
-  app.get('/health', { schema: { ...hide, summary: 'Process is alive', response: { 200: { type: 'object', properties: { status: { type: 'string' } } } } } },
-    async () => ({ status: 'ok' }));
-  app.get('/ready', { schema: { ...hide, summary: 'Database reachable, migrations applied, ledger writer not wedged (answers within a second)' } }, async (_request, reply) => {
-    const verdict = await options.ready().catch((error: Error) => ({ ready: false, reason: error.message }));
-    if (verdict.ready) return { status: 'ready' };
-    const error = new AppError(PLATFORM_ERRORS.NOT_READY, `Not ready: ${verdict.reason ?? 'unknown'}.`);
-    return reply.code(error.http_status).send(error.body());
-  });
+  app.get(
+    '/health',
+    {
+      schema: {
+        ...hide,
+        summary: 'Process is alive',
+        response: { 200: { type: 'object', properties: { status: { type: 'string' } } } },
+      },
+    },
+    async () => ({ status: 'ok' }),
+  );
+  app.get(
+    '/ready',
+    {
+      schema: {
+        ...hide,
+        summary: 'Database reachable, migrations applied, ledger writer not wedged (answers within a second)',
+      },
+    },
+    async (_request, reply) => {
+      const verdict = await options.ready().catch((error: Error) => ({ ready: false, reason: error.message }));
+      if (verdict.ready) return { status: 'ready' };
+      const error = new AppError(PLATFORM_ERRORS.NOT_READY, `Not ready: ${verdict.reason ?? 'unknown'}.`);
+      return reply.code(error.http_status).send(error.body());
+    },
+  );
   app.get('/metrics', { schema: { ...hide, summary: 'Prometheus metrics' } }, async (_request, reply) => {
     reply.header('content-type', registry.contentType);
     return registry.metrics();

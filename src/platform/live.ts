@@ -25,7 +25,8 @@ export function livePayloads(messages: readonly LiveMessage[]): string[] {
   for (const message of messages) {
     const text = JSON.stringify(message);
     const size = Buffer.byteLength(text) + 1;
-    if (size + 2 > LIVE_PAYLOAD_MAX_BYTES) throw new Error(`a live message of ${size} bytes exceeds ${LIVE_PAYLOAD_MAX_BYTES}`);
+    if (size + 2 > LIVE_PAYLOAD_MAX_BYTES)
+      throw new Error(`a live message of ${size} bytes exceeds ${LIVE_PAYLOAD_MAX_BYTES}`);
     if (bytes + size > LIVE_PAYLOAD_MAX_BYTES) {
       payloads.push(`[${current.join(',')}]`);
       current = [];

@@ -59,7 +59,10 @@ export function requireRole(...roles: OperatorRole[]): onRequestAsyncHookHandler
     const operator = request.operator;
     assert(operator !== undefined, 'requireRole runs after apiKeyGuard');
     if (!roles.includes(operator.role)) {
-      throw new AppError(PLATFORM_ERRORS.FORBIDDEN, `Role ${operator.role} may not ${request.method} this endpoint; it needs ${roles.join(' or ')}.`);
+      throw new AppError(
+        PLATFORM_ERRORS.FORBIDDEN,
+        `Role ${operator.role} may not ${request.method} this endpoint; it needs ${roles.join(' or ')}.`,
+      );
     }
   };
 }

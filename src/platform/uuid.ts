@@ -23,7 +23,9 @@ export function uuidv7(now_ms: number = Date.now()): string {
   let time = '';
   for (let shift = 40; shift >= 0; shift -= 8) time += HEX[Math.floor(now_ms / 2 ** shift) & 0xff];
   const b = block;
-  return `${time.slice(0, 8)}-${time.slice(8, 12)}-${HEX[0x70 | (b[r] & 0x0f)]}${HEX[b[r + 1]]}-` +
+  return (
+    `${time.slice(0, 8)}-${time.slice(8, 12)}-${HEX[0x70 | (b[r] & 0x0f)]}${HEX[b[r + 1]]}-` +
     `${HEX[0x80 | (b[r + 2] & 0x3f)]}${HEX[b[r + 3]]}-` +
-    `${HEX[b[r + 4]]}${HEX[b[r + 5]]}${HEX[b[r + 6]]}${HEX[b[r + 7]]}${HEX[b[r + 8]]}${HEX[b[r + 9]]}`;
+    `${HEX[b[r + 4]]}${HEX[b[r + 5]]}${HEX[b[r + 6]]}${HEX[b[r + 7]]}${HEX[b[r + 8]]}${HEX[b[r + 9]]}`
+  );
 }

@@ -7,7 +7,13 @@ import type { FastifySchemaCompiler } from 'fastify';
  * and path parameters, which are text on the wire, are coerced to their declared types.
  */
 function makeAjv(coerce: boolean): Ajv {
-  const ajv = new Ajv({ coerceTypes: coerce, useDefaults: true, removeAdditional: false, allErrors: false, strict: false });
+  const ajv = new Ajv({
+    coerceTypes: coerce,
+    useDefaults: true,
+    removeAdditional: false,
+    allErrors: false,
+    strict: false,
+  });
   addFormats(ajv);
   return ajv;
 }
@@ -37,7 +43,10 @@ interface AjvIssue {
 export function describeValidation(issues: AjvIssue[], part: string | undefined): string {
   const issue = issues[0];
   if (!issue) return 'The request is not valid.';
-  let field = (issue.instancePath ?? '').replace(/^\//, '').replace(/\/(\d+)(?=\/|$)/g, '[$1]').replace(/\//g, '.');
+  let field = (issue.instancePath ?? '')
+    .replace(/^\//, '')
+    .replace(/\/(\d+)(?=\/|$)/g, '[$1]')
+    .replace(/\//g, '.');
   if (issue.keyword === 'required' && issue.params?.missingProperty) {
     const missing = String(issue.params.missingProperty);
     return `${field ? `${field}.` : ''}${missing} is required`;
@@ -45,6 +54,6 @@ export function describeValidation(issues: AjvIssue[], part: string | undefined)
   if (issue.keyword === 'additionalProperties' && issue.params?.additionalProperty) {
     return `${field ? `${field}.` : ''}${String(issue.params.additionalProperty)} is not an allowed field`;
   }
-  if (!field) field = part === 'querystring' ? 'query' : part ?? 'body';
+  if (!field) field = part === 'querystring' ? 'query' : (part ?? 'body');
   return `${field} ${issue.message ?? 'is not valid'}`;
 }

@@ -13,8 +13,21 @@ import type { Round } from './round.ts';
  * bonus_wins_minor (SPEC §6), where it stays included in bets_minor / wins_minor too.
  */
 export type PlayEvent =
-  | { type: 'bet' | 'win' | 'cancelled_bet' | 'cancelled_win'; round: Round; amount_minor: bigint; bonus_minor?: bigint; at: Date }
-  | { type: 'rollback'; round: Round; amount_minor: bigint; bonus_minor?: bigint; at: Date; original: { kind: 'bet' | 'win'; at: Date } };
+  | {
+      type: 'bet' | 'win' | 'cancelled_bet' | 'cancelled_win';
+      round: Round;
+      amount_minor: bigint;
+      bonus_minor?: bigint;
+      at: Date;
+    }
+  | {
+      type: 'rollback';
+      round: Round;
+      amount_minor: bigint;
+      bonus_minor?: bigint;
+      at: Date;
+      original: { kind: 'bet' | 'win'; at: Date };
+    };
 
 /** A batch participant that also hears every play event of the batch (through the journal, so a refused command's events vanish). */
 export interface PlayParticipant<S> extends BatchParticipant<S> {

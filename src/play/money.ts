@@ -30,7 +30,15 @@ export interface TransferRefs {
   external_id?: string;
 }
 
-function move(batch: Batch, round: Round, kind: keyof typeof PLAY_TRANSFER_KINDS, amount_minor: bigint, refs: TransferRefs, refusals: ProtocolRefusals, reverses?: { kind: 'bet' | 'win'; transfer_id: string | null }): Outcome<TransferRecord> {
+function move(
+  batch: Batch,
+  round: Round,
+  kind: keyof typeof PLAY_TRANSFER_KINDS,
+  amount_minor: bigint,
+  refs: TransferRefs,
+  refusals: ProtocolRefusals,
+  reverses?: { kind: 'bet' | 'win'; transfer_id: string | null },
+): Outcome<TransferRecord> {
   const { player, house } = accountsOfRound(round);
   const to_player = kind === 'win' || (kind === 'rollback' && reverses?.kind === 'bet');
   const result = batch.book.transfer({
@@ -43,19 +51,35 @@ function move(batch: Batch, round: Round, kind: keyof typeof PLAY_TRANSFER_KINDS
     metadata: { surface: round.surface, provider: round.provider, game: round.game, round: round.round_id },
   });
   if (result.ok) return result;
-  const row = { INSUFFICIENT_FUNDS: refusals.insufficient_funds, BALANCE_LIMIT: refusals.balance_limit, ACCOUNT_NOT_FOUND: refusals.account_not_found }[result.refusal];
+  const row = {
+    INSUFFICIENT_FUNDS: refusals.insufficient_funds,
+    BALANCE_LIMIT: refusals.balance_limit,
+    ACCOUNT_NOT_FOUND: refusals.account_not_found,
+  }[result.refusal];
   return refuse(row, refusals.describe?.(result.refusal, amount_minor));
 }
 
 /** A bet: player → house (amount > 0). */
-export function stake(batch: Batch, round: Round, amount_minor: bigint, refs: TransferRefs, refusals: ProtocolRefusals): Outcome<TransferRecord> {
+export function stake(
+  batch: Batch,
+  round: Round,
+  amount_minor: bigint,
+  refs: TransferRefs,
+  refusals: ProtocolRefusals,
+): Outcome<TransferRecord> {
   const moved = move(batch, round, 'bet', amount_minor, refs, refusals);
   if (moved.ok) emit(batch, { type: 'bet', round, amount_minor, at: batch.book.created_at });
   return moved;
 }
 
 /** A win: house → player. A win of 0 moves nothing (no transfer) but still counts as the round's result. */
-export function pay(batch: Batch, round: Round, amount_minor: bigint, refs: TransferRefs, refusals: ProtocolRefusals): Outcome<TransferRecord | null> {
+export function pay(
+  batch: Batch,
+  round: Round,
+  amount_minor: bigint,
+  refs: TransferRefs,
+  refusals: ProtocolRefusals,
+): Outcome<TransferRecord | null> {
   if (amount_minor === 0n) {
     emit(batch, { type: 'win', round, amount_minor, at: batch.book.created_at });
     return succeed(null);
@@ -69,8 +93,20 @@ export function pay(batch: Batch, round: Round, amount_minor: bigint, refs: Tran
  * Reverses a bet (house → player) or a win (player → house) of `amount_minor`, referencing its transfer.
  * A win of 0 moved nothing: nothing moves back, but the rollback still counts.
  */
-export function refund(batch: Batch, round: Round, original: { kind: 'bet' | 'win'; amount_minor: bigint; transfer_id: string | null; at: Date }, refs: TransferRefs, refusals: ProtocolRefusals): Outcome<TransferRecord | null> {
-  const event = { type: 'rollback' as const, round, amount_minor: original.amount_minor, at: batch.book.created_at, original: { kind: original.kind, at: original.at } };
+export function refund(
+  batch: Batch,
+  round: Round,
+  original: { kind: 'bet' | 'win'; amount_minor: bigint; transfer_id: string | null; at: Date },
+  refs: TransferRefs,
+  refusals: ProtocolRefusals,
+): Outcome<TransferRecord | null> {
+  const event = {
+    type: 'rollback' as const,
+    round,
+    amount_minor: original.amount_minor,
+    at: batch.book.created_at,
+    original: { kind: original.kind, at: original.at },
+  };
   if (original.amount_minor === 0n) {
     emit(batch, event);
     return succeed(null);
@@ -82,5 +118,10 @@ export function refund(batch: Batch, round: Round, original: { kind: 'bet' | 'wi
 
 /** An action that arrived already rolled back (a pre-rollback named it): no money moves, but reports count it. */
 export function recordCancelled(batch: Batch, round: Round, kind: 'bet' | 'win', amount_minor: bigint): void {
-  emit(batch, { type: kind === 'bet' ? 'cancelled_bet' : 'cancelled_win', round, amount_minor, at: batch.book.created_at });
+  emit(batch, {
+    type: kind === 'bet' ? 'cancelled_bet' : 'cancelled_win',
+    round,
+    amount_minor,
+    at: batch.book.created_at,
+  });
 }

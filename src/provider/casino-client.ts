@@ -1,7 +1,12 @@
 import { Pool } from 'undici';
 import { hmacSha256Hex } from '../platform/hmac.ts';
 import {
-  CALLBACK_ATTEMPTS_MAX, CALLBACK_RETRY_DELAY_MAX_MS, CALLBACK_RETRY_DELAY_MS, CALLBACK_TIMEOUT_MS, CASINO_CONNECTIONS_MAX, CASINO_KEEP_ALIVE_TIMEOUT_MS,
+  CALLBACK_ATTEMPTS_MAX,
+  CALLBACK_RETRY_DELAY_MAX_MS,
+  CALLBACK_RETRY_DELAY_MS,
+  CALLBACK_TIMEOUT_MS,
+  CASINO_CONNECTIONS_MAX,
+  CASINO_KEEP_ALIVE_TIMEOUT_MS,
 } from './limits.ts';
 import { providerMetrics } from './metrics.ts';
 import { STREAM_DROP, hashString, uniform } from './rng.ts';
@@ -32,7 +37,13 @@ interface Attempt {
 
 /** A timeout, a reset, a 5xx or "slow down": the call may or may not have been applied; retry it. */
 function retryable(attempt: Attempt | undefined): boolean {
-  return attempt === undefined || attempt.status >= 500 || attempt.status === 408 || attempt.status === 429 || attempt.body === undefined;
+  return (
+    attempt === undefined ||
+    attempt.status >= 500 ||
+    attempt.status === 408 ||
+    attempt.status === 429 ||
+    attempt.body === undefined
+  );
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -45,10 +56,18 @@ export class CasinoClient {
   /** One pool per casino origin (the URL is known only once a same-process casino listens). */
   private readonly pools = new Map<string, Pool>();
 
-  constructor(private readonly base_url: () => string, private readonly secret: () => string) {}
+  constructor(
+    private readonly base_url: () => string,
+    private readonly secret: () => string,
+  ) {}
 
   /** Sends until a definitive answer or CALLBACK_ATTEMPTS_MAX attempts; `key` names the call for fault draws. */
-  async send(path: string, payload: Record<string, unknown>, key: string, faults: Faults = NO_FAULTS): Promise<CallbackResult> {
+  async send(
+    path: string,
+    payload: Record<string, unknown>,
+    key: string,
+    faults: Faults = NO_FAULTS,
+  ): Promise<CallbackResult> {
     const result = await this.attempts(path, payload, key, faults);
     const call = path.slice(path.lastIndexOf('/') + 1);
     providerMetrics.callbacks.inc({ call, result: result.state });
@@ -56,13 +75,22 @@ export class CasinoClient {
     return result;
   }
 
-  private async attempts(path: string, payload: Record<string, unknown>, key: string, faults: Faults): Promise<CallbackResult> {
+  private async attempts(
+    path: string,
+    payload: Record<string, unknown>,
+    key: string,
+    faults: Faults,
+  ): Promise<CallbackResult> {
     let dropped = 0;
     let last: Attempt | undefined;
     for (let attempt = 1; attempt <= CALLBACK_ATTEMPTS_MAX; attempt++) {
       if (attempt > 1) await sleep(Math.min(CALLBACK_RETRY_DELAY_MS * 2 ** (attempt - 2), CALLBACK_RETRY_DELAY_MAX_MS));
       last = await this.post(path, payload);
-      if (last && faults.drop_rate > 0 && uniform(faults.seed, STREAM_DROP, hashString(key), attempt) < faults.drop_rate) {
+      if (
+        last &&
+        faults.drop_rate > 0 &&
+        uniform(faults.seed, STREAM_DROP, hashString(key), attempt) < faults.drop_rate
+      ) {
         dropped += 1;
         last = undefined;
         continue;
@@ -102,7 +130,10 @@ export class CasinoClient {
     let pool = this.pools.get(origin);
     if (!pool) {
       pool = new Pool(new URL(origin).origin, {
-        connections: CASINO_CONNECTIONS_MAX, headersTimeout: CALLBACK_TIMEOUT_MS, bodyTimeout: CALLBACK_TIMEOUT_MS, keepAliveTimeout: CASINO_KEEP_ALIVE_TIMEOUT_MS,
+        connections: CASINO_CONNECTIONS_MAX,
+        headersTimeout: CALLBACK_TIMEOUT_MS,
+        bodyTimeout: CALLBACK_TIMEOUT_MS,
+        keepAliveTimeout: CASINO_KEEP_ALIVE_TIMEOUT_MS,
       });
       this.pools.set(origin, pool);
     }

@@ -4,7 +4,13 @@ import { GAMES, drawMultiplierPct, findGame, paytableRtpBp, payoutMinor } from '
 import { hash32, uniform } from './rng.ts';
 
 test('each paytable pays exactly its configured RTP: slot 96 %, coin flip 98 %', () => {
-  assert.deepEqual(GAMES.map((g) => [g.game_id, g.kind, g.rtp_bp, paytableRtpBp(g.paytable)]), [['1', 'slot', 9600, 9600], ['2', 'coin_flip', 9800, 9800]]);
+  assert.deepEqual(
+    GAMES.map((g) => [g.game_id, g.kind, g.rtp_bp, paytableRtpBp(g.paytable)]),
+    [
+      ['1', 'slot', 9600, 9600],
+      ['2', 'coin_flip', 9800, 9800],
+    ],
+  );
 });
 
 test('draws are a function of (seed, round) alone', () => {
@@ -12,7 +18,10 @@ test('draws are a function of (seed, round) alone', () => {
   const a = Array.from({ length: 50 }, (_, n) => drawMultiplierPct(slot, 7, n));
   const b = Array.from({ length: 50 }, (_, n) => drawMultiplierPct(slot, 7, n));
   assert.deepEqual(a, b);
-  assert.notDeepEqual(a, Array.from({ length: 50 }, (_, n) => drawMultiplierPct(slot, 8, n)));
+  assert.notDeepEqual(
+    a,
+    Array.from({ length: 50 }, (_, n) => drawMultiplierPct(slot, 8, n)),
+  );
   assert.notEqual(hash32(1, 2 ** 40), hash32(1, 2 ** 40 + 1), 'the high half of a seed matters too');
 });
 
@@ -42,11 +51,14 @@ test('over 400 000 rounds each game returns its configured RTP within four stand
     const mean = sum / n;
     const standard_error = Math.sqrt((sum_squares / n - mean * mean) / n);
     const configured = game.rtp_bp / 10_000;
-    assert.ok(Math.abs(mean - configured) < 4 * standard_error, `game ${game.game_id}: measured ${mean}, configured ${configured}, SE ${standard_error}`);
+    assert.ok(
+      Math.abs(mean - configured) < 4 * standard_error,
+      `game ${game.game_id}: measured ${mean}, configured ${configured}, SE ${standard_error}`,
+    );
   }
 });
 
-test('payouts are whole minor units, rounded down in the house\'s favour', () => {
+test("payouts are whole minor units, rounded down in the house's favour", () => {
   assert.equal(payoutMinor(100n, 150), 150n);
   assert.equal(payoutMinor(3n, 150), 4n);
   assert.equal(payoutMinor(1n, 150), 1n);

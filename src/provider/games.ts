@@ -27,14 +27,26 @@ function withLosingLine(lines: PayLine[]): PayLine[] {
 /** Jaqpot Games' catalogue. Low-variance tables so a simulation's confidence interval is narrow. */
 export const GAMES: Game[] = [
   {
-    game_id: '1', name: 'Jaqpot Fruits', kind: 'slot', rtp_bp: 9600, bet_minor_default: 100n,
+    game_id: '1',
+    name: 'Jaqpot Fruits',
+    kind: 'slot',
+    rtp_bp: 9600,
+    bet_minor_default: 100n,
     paytable: withLosingLine([
-      { multiplier_pct: 5000, weight: 4 }, { multiplier_pct: 1000, weight: 60 }, { multiplier_pct: 500, weight: 200 },
-      { multiplier_pct: 200, weight: 1000 }, { multiplier_pct: 150, weight: 1200 }, { multiplier_pct: 100, weight: 4000 },
+      { multiplier_pct: 5000, weight: 4 },
+      { multiplier_pct: 1000, weight: 60 },
+      { multiplier_pct: 500, weight: 200 },
+      { multiplier_pct: 200, weight: 1000 },
+      { multiplier_pct: 150, weight: 1200 },
+      { multiplier_pct: 100, weight: 4000 },
     ]),
   },
   {
-    game_id: '2', name: 'Jaqpot Coin Flip', kind: 'coin_flip', rtp_bp: 9800, bet_minor_default: 100n,
+    game_id: '2',
+    name: 'Jaqpot Coin Flip',
+    kind: 'coin_flip',
+    rtp_bp: 9800,
+    bet_minor_default: 100n,
     paytable: withLosingLine([{ multiplier_pct: 200, weight: 4900 }]),
   },
 ];
@@ -46,8 +58,14 @@ export function paytableRtpBp(paytable: PayLine[]): number {
 }
 
 for (const game of GAMES) {
-  assert(game.paytable.every((l) => l.weight > 0 && Number.isInteger(l.weight)), `game ${game.game_id} has a non-positive weight`);
-  assert(paytableRtpBp(game.paytable) === game.rtp_bp, `game ${game.game_id} paytable pays ${paytableRtpBp(game.paytable)} bp, configured ${game.rtp_bp}`);
+  assert(
+    game.paytable.every((l) => l.weight > 0 && Number.isInteger(l.weight)),
+    `game ${game.game_id} has a non-positive weight`,
+  );
+  assert(
+    paytableRtpBp(game.paytable) === game.rtp_bp,
+    `game ${game.game_id} paytable pays ${paytableRtpBp(game.paytable)} bp, configured ${game.rtp_bp}`,
+  );
 }
 
 export function findGame(game_id: string): Game | undefined {

@@ -15,9 +15,18 @@ export function sessionPayload(s: SessionFields): Record<string, unknown> {
 }
 
 /** The body of a debit, credit or rollback callback; `original` names the debit a rollback undoes. */
-export function moneyPayload(s: SessionFields, external_transaction_id: string, round_id: string, amount_minor: bigint, original: string | null): Record<string, unknown> {
+export function moneyPayload(
+  s: SessionFields,
+  external_transaction_id: string,
+  round_id: string,
+  amount_minor: bigint,
+  original: string | null,
+): Record<string, unknown> {
   const body: Record<string, unknown> = {
-    ...sessionPayload(s), externalTransactionId: external_transaction_id, roundId: round_id, amount: amountToJson(amount_minor),
+    ...sessionPayload(s),
+    externalTransactionId: external_transaction_id,
+    roundId: round_id,
+    amount: amountToJson(amount_minor),
   };
   if (original !== null) body.originalTransactionId = original;
   return body;

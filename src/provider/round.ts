@@ -30,10 +30,22 @@ function payload(round: RoundRow, kind: CallKind): Record<string, unknown> {
 }
 
 /** The call as the provider records it: what it sent and what it learned. */
-export function callRow(round_id: string, external_transaction_id: string, kind: CallKind, amount_minor: bigint, original: string | null, result: CallbackResult, previous_attempts = 0): CallRow {
+export function callRow(
+  round_id: string,
+  external_transaction_id: string,
+  kind: CallKind,
+  amount_minor: bigint,
+  original: string | null,
+  result: CallbackResult,
+  previous_attempts = 0,
+): CallRow {
   const balance = result.state === 'ok' ? result.body?.balance : undefined;
   return {
-    external_transaction_id, round_id, kind, amount_minor, original_transaction_id: original,
+    external_transaction_id,
+    round_id,
+    kind,
+    amount_minor,
+    original_transaction_id: original,
     state: result.state,
     attempts: previous_attempts + result.attempts,
     error_code: result.state === 'ok' ? null : String(result.body?.code ?? (result.status || 'NO_ANSWER')),

@@ -6,5 +6,7 @@ import { GAMES } from './games.ts';
  * the module loads), so there is nothing to write; the seed reports what the provider offers.
  */
 export async function seedProvider(_ctx: AppContext): Promise<string[]> {
-  return [`Jaqpot Games offers ${GAMES.map((g) => `${g.game_id} ${g.name} (${g.kind}, RTP ${g.rtp_bp / 100} %)`).join(', ')}`];
+  return [
+    `Jaqpot Games offers ${GAMES.map((g) => `${g.game_id} ${g.name} (${g.kind}, RTP ${g.rtp_bp / 100} %)`).join(', ')}`,
+  ];
 }

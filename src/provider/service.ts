@@ -12,13 +12,23 @@ import { advance, newPlay, type RoundPlay } from './round.ts';
 import { playScript, type ScriptedRound } from './script.ts';
 import { summarize, type BulkSummary } from './summary.ts';
 import {
-  claimStaleRounds, insertRounds, nextRoundNumber, readSession, saveOutcomes, upsertSession, type CallRow, type ProviderSession, type RoundRow,
+  claimStaleRounds,
+  insertRounds,
+  nextRoundNumber,
+  readSession,
+  saveOutcomes,
+  upsertSession,
+  type CallRow,
+  type ProviderSession,
+  type RoundRow,
 } from './store.ts';
 
 /** "401 INVALID_SIGNATURE (Missing or wrong request signature.)": what the casino said, as it said it. */
 function casinoAnswer(result: CallbackResult): string {
-  const code = typeof result.body?.code === 'string' || typeof result.body?.code === 'number' ? ` ${result.body.code}` : '';
-  const message = typeof result.body?.message === 'string' ? ` (${result.body.message.slice(0, STRING_LENGTH_MAX)})` : '';
+  const code =
+    typeof result.body?.code === 'string' || typeof result.body?.code === 'number' ? ` ${result.body.code}` : '';
+  const message =
+    typeof result.body?.message === 'string' ? ` (${result.body.message.slice(0, STRING_LENGTH_MAX)})` : '';
   return `${result.status}${code}${message}`;
 }
 
@@ -62,7 +72,10 @@ export class ProviderService {
   readonly client: CasinoClient;
 
   constructor(private readonly ctx: AppContext) {
-    this.client = new CasinoClient(() => ctx.config.casino_url ?? ctx.self_url(), () => ctx.config.casino_secret);
+    this.client = new CasinoClient(
+      () => ctx.config.casino_url ?? ctx.self_url(),
+      () => ctx.config.casino_secret,
+    );
   }
 
   private publicUrl(): string {
@@ -70,10 +83,15 @@ export class ProviderService {
   }
 
   async launch(request: LaunchRequest): Promise<Outcome<{ launchUrl: string }>> {
-    if (!findGame(request.game_id)) return refuse(PROVIDER_ERRORS.PROVIDER_GAME_NOT_FOUND, `gameId ${request.game_id} is not a Jaqpot Games game.`);
+    if (!findGame(request.game_id))
+      return refuse(PROVIDER_ERRORS.PROVIDER_GAME_NOT_FOUND, `gameId ${request.game_id} is not a Jaqpot Games game.`);
     const wanted: ProviderSession = { ...request, rng_seed: BigInt(randomInt(SESSION_SEED_BOUND)) };
     const stored = await upsertSession(this.ctx.sql, wanted, request.expires_at);
-    if (stored.user_id !== request.user_id || stored.game_id !== request.game_id || stored.currency !== request.currency) {
+    if (
+      stored.user_id !== request.user_id ||
+      stored.game_id !== request.game_id ||
+      stored.currency !== request.currency
+    ) {
       return refuse(PROVIDER_ERRORS.PROVIDER_SESSION_CONFLICT);
     }
     const url = new URL('/provider/play', this.publicUrl());
@@ -83,7 +101,8 @@ export class ProviderService {
 
   async session(token: string): Promise<Outcome<{ session: ProviderSession; game: Game }>> {
     const session = await readSession(this.ctx.sql, token);
-    if (!session) return refuse(PROVIDER_ERRORS.PROVIDER_SESSION_NOT_FOUND, `sessionToken was never launched at Jaqpot Games.`);
+    if (!session)
+      return refuse(PROVIDER_ERRORS.PROVIDER_SESSION_NOT_FOUND, `sessionToken was never launched at Jaqpot Games.`);
     return succeed({ session, game: findGame(session.game_id)! });
   }
 
@@ -99,9 +118,13 @@ export class ProviderService {
     const result = await this.client.send('/casino/getBalance', sessionPayload(session), key, faults);
     const balance = answeredBalance(result);
     if (balance !== undefined) return succeed(balance);
-    if (result.state === 'refused') return refuse(PROVIDER_ERRORS.PROVIDER_CASINO_REFUSED, `The casino refused getBalance: ${casinoAnswer(result)}.`);
+    if (result.state === 'refused')
+      return refuse(PROVIDER_ERRORS.PROVIDER_CASINO_REFUSED, `The casino refused getBalance: ${casinoAnswer(result)}.`);
     const answered = result.status ? `its last answer was ${casinoAnswer(result)}` : 'no answer came';
-    return refuse(PROVIDER_ERRORS.PROVIDER_CASINO_UNAVAILABLE, `The casino's getBalance failed after ${result.attempts} attempts: ${answered}.`);
+    return refuse(
+      PROVIDER_ERRORS.PROVIDER_CASINO_UNAVAILABLE,
+      `The casino's getBalance failed after ${result.attempts} attempts: ${answered}.`,
+    );
   }
 
   /** Plays `rounds` game rounds of one session; the casino's balance before and after frames them. */
@@ -115,12 +138,20 @@ export class ProviderService {
     const initial = await this.balance(session, `balance:${first}:before`, faults);
     if (!initial.ok) return initial;
     const plays = this.plan(session, game, seed, first, request).map((round) => newPlay(round));
-    await insertRounds(this.ctx.sql, plays.map((p) => p.round));
+    await insertRounds(
+      this.ctx.sql,
+      plays.map((p) => p.round),
+    );
     await mapLimited(plays, request.concurrency, (play) => advance(this.client, play, faults));
     await this.save(plays);
     const final = await this.balance(session, `balance:${first}:after`, faults);
     if (!final.ok) return final;
-    return succeed({ sessionToken: token, initialBalance: initial.value, finalBalance: final.value, summary: summarize(game, plays) });
+    return succeed({
+      sessionToken: token,
+      initialBalance: initial.value,
+      finalBalance: final.value,
+      summary: summarize(game, plays),
+    });
   }
 
   /**
@@ -132,7 +163,12 @@ export class ProviderService {
     const played = await this.bulk(token, { rounds: 1, concurrency: 1, drop_rate: 0, bet_minor });
     if (!played.ok) return played;
     const { summary, finalBalance } = played.value;
-    return succeed({ settled: summary.settled === 1, betMinor: summary.betMinor, winMinor: summary.winMinor, balance: finalBalance });
+    return succeed({
+      settled: summary.settled === 1,
+      betMinor: summary.betMinor,
+      winMinor: summary.winMinor,
+      balance: finalBalance,
+    });
   }
 
   /** The session player's balance, as the casino answers it (the demo page's first paint). */
@@ -147,16 +183,28 @@ export class ProviderService {
     return Array.from({ length: request.rounds }, (_, i) => {
       const round_number = first + i;
       return {
-        round_id: `jq-${uuidv7()}`, session_token: session.session_token, user_id: session.user_id, game_id: game.game_id,
-        currency: session.currency, rng_seed: BigInt(seed), round_number: BigInt(round_number), bet_minor,
-        win_minor: payoutMinor(bet_minor, drawMultiplierPct(game, seed, round_number)), status: 'pending', scripted: false,
+        round_id: `jq-${uuidv7()}`,
+        session_token: session.session_token,
+        user_id: session.user_id,
+        game_id: game.game_id,
+        currency: session.currency,
+        rng_seed: BigInt(seed),
+        round_number: BigInt(round_number),
+        bet_minor,
+        win_minor: payoutMinor(bet_minor, drawMultiplierPct(game, seed, round_number)),
+        status: 'pending',
+        scripted: false,
       };
     });
   }
 
   private async save(plays: RoundPlay[]): Promise<void> {
     const calls: CallRow[] = plays.flatMap((p) => [...p.calls.values()]);
-    await saveOutcomes(this.ctx.sql, plays.map((p) => ({ round_id: p.round.round_id, status: p.round.status })), calls);
+    await saveOutcomes(
+      this.ctx.sql,
+      plays.map((p) => ({ round_id: p.round.round_id, status: p.round.status })),
+      calls,
+    );
   }
 
   /** Resumes rounds nobody finished; each resumes from its recorded calls with the same ids. */

@@ -74,7 +74,6 @@ export interface SimulationResult {
   elapsed_ms: number;
 }
 
-
 interface Player extends PlayerResult {
   session_token: string;
   seed: number;
@@ -83,13 +82,25 @@ interface Player extends PlayerResult {
 class Http {
   private readonly agent: Agent;
   constructor(private readonly options: SimulationOptions) {
-    this.agent = new Agent({ connections: options.concurrency + LAUNCH_CONCURRENCY, headersTimeout: SIMULATE_REQUEST_TIMEOUT_MS, bodyTimeout: SIMULATE_REQUEST_TIMEOUT_MS });
+    this.agent = new Agent({
+      connections: options.concurrency + LAUNCH_CONCURRENCY,
+      headersTimeout: SIMULATE_REQUEST_TIMEOUT_MS,
+      bodyTimeout: SIMULATE_REQUEST_TIMEOUT_MS,
+    });
   }
 
-  async post(path: string, payload: unknown, headers: Record<string, string>, base = this.options.url): Promise<{ status: number; body: any }> {
+  async post(
+    path: string,
+    payload: unknown,
+    headers: Record<string, string>,
+    base = this.options.url,
+  ): Promise<{ status: number; body: any }> {
     const body = JSON.stringify(payload);
     const response = await request(new URL(path, base), {
-      method: 'POST', dispatcher: this.agent, body, headers: { 'content-type': 'application/json', ...headers },
+      method: 'POST',
+      dispatcher: this.agent,
+      body,
+      headers: { 'content-type': 'application/json', ...headers },
     });
     const text = await response.body.text();
     let parsed: unknown;
@@ -106,7 +117,12 @@ class Http {
   }
 
   provider(path: string, payload: unknown) {
-    return this.post(path, payload, { 'x-provider-signature': hmacSha256Hex(this.options.provider_secret, JSON.stringify(payload)) }, this.options.provider_url);
+    return this.post(
+      path,
+      payload,
+      { 'x-provider-signature': hmacSha256Hex(this.options.provider_secret, JSON.stringify(payload)) },
+      this.options.provider_url,
+    );
   }
 
   close(): Promise<void> {
@@ -132,8 +148,21 @@ function emptyTotals(game_id: string): GameTotals {
   const game = findGame(game_id);
   assert(game, `unknown game ${game_id}`);
   return {
-    game_id, name: game.name, configured_rtp_bp: game.rtp_bp, settled: 0, bet_minor: 0n, win_minor: 0n, sum_bet_squared: 0, sum_win_squared: 0,
-    sum_bet_win: 0, refused: 0, rolled_back: 0, unresolved: 0, retries: 0, dropped: 0, rollbacks: 0,
+    game_id,
+    name: game.name,
+    configured_rtp_bp: game.rtp_bp,
+    settled: 0,
+    bet_minor: 0n,
+    win_minor: 0n,
+    sum_bet_squared: 0,
+    sum_win_squared: 0,
+    sum_bet_win: 0,
+    refused: 0,
+    rolled_back: 0,
+    unresolved: 0,
+    retries: 0,
+    dropped: 0,
+    rollbacks: 0,
   };
 }
 
@@ -153,14 +182,22 @@ function add(totals: GameTotals, s: BulkSummary): void {
 }
 
 export async function runSimulation(options: SimulationOptions): Promise<SimulationResult> {
-  assert(options.players > 0 && options.rounds > 0 && options.concurrency > 0 && options.chunk_rounds > 0, 'simulation sizes must be positive');
+  assert(
+    options.players > 0 && options.rounds > 0 && options.concurrency > 0 && options.chunk_rounds > 0,
+    'simulation sizes must be positive',
+  );
   const http = new Http(options);
   try {
     const players = plan(options).filter((p) => p.rounds_planned > 0);
     await options.fund(players.map((p) => p.user_id));
     await mapLimited(players, LAUNCH_CONCURRENCY, async (player) => {
-      const r = await http.operator('/casino/launchGame', { userId: player.user_id, gameId: player.game_id, currency: options.currency });
-      if (r.status !== 200) throw new Error(`launchGame for ${player.user_id} answered ${r.status} ${r.body?.code}: ${r.body?.message}`);
+      const r = await http.operator('/casino/launchGame', {
+        userId: player.user_id,
+        gameId: player.game_id,
+        currency: options.currency,
+      });
+      if (r.status !== 200)
+        throw new Error(`launchGame for ${player.user_id} answered ${r.status} ${r.body?.code}: ${r.body?.message}`);
       player.session_token = r.body.sessionToken;
     });
     const totals = new Map(options.games.map((g) => [g, emptyTotals(g)]));
@@ -173,7 +210,12 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
 }
 
 /** Each player's rounds go in order, one chunk at a time; many players play at once. */
-async function play(http: Http, options: SimulationOptions, players: Player[], totals: Map<string, GameTotals>): Promise<number> {
+async function play(
+  http: Http,
+  options: SimulationOptions,
+  players: Player[],
+  totals: Map<string, GameTotals>,
+): Promise<number> {
   const total = players.reduce((sum, p) => sum + p.rounds_planned, 0);
   const workers = Math.min(options.concurrency, players.length);
   const per_request = Math.max(1, Math.floor(options.concurrency / workers));
@@ -182,9 +224,16 @@ async function play(http: Http, options: SimulationOptions, players: Player[], t
   const worker = async () => {
     for (let player = queue.shift(); player; player = queue.shift()) {
       const rounds = Math.min(options.chunk_rounds, player.rounds_planned - player.rounds_done);
-      const r = await http.provider('/provider/simulate', {
-        sessionToken: player.session_token, rounds, seed: player.seed, firstRound: player.rounds_done, concurrency: Math.min(per_request, rounds), dropRate: options.drop_rate,
-      }).catch((error: Error) => ({ status: 0, body: { code: 'NO_ANSWER', message: error.message } }));
+      const r = await http
+        .provider('/provider/simulate', {
+          sessionToken: player.session_token,
+          rounds,
+          seed: player.seed,
+          firstRound: player.rounds_done,
+          concurrency: Math.min(per_request, rounds),
+          dropRate: options.drop_rate,
+        })
+        .catch((error: Error) => ({ status: 0, body: { code: 'NO_ANSWER', message: error.message } }));
       if (r.status !== 200) {
         player.failure = `/provider/simulate answered ${r.status} ${r.body?.code}: ${r.body?.message}`;
         continue;
@@ -206,7 +255,9 @@ async function play(http: Http, options: SimulationOptions, players: Player[], t
 }
 
 /** Measured RTP = Σwin / Σbet with a 95 % interval (ratio estimator, delta method). */
-export function rtpInterval(t: GameTotals): { measured: number; low: number; high: number; contains_configured: boolean } | undefined {
+export function rtpInterval(
+  t: GameTotals,
+): { measured: number; low: number; high: number; contains_configured: boolean } | undefined {
   if (t.settled < 2 || t.bet_minor === 0n) return undefined;
   const n = t.settled;
   // Statistics from here on: doubles are fine for an estimate and its interval.
@@ -224,12 +275,14 @@ export function rtpInterval(t: GameTotals): { measured: number; low: number; hig
 function wireAmount(value: unknown): bigint | undefined {
   if (value === undefined || value === null) return undefined;
   const amount = amountFromJson(value);
-  if (amount === undefined) throw new Error(`the provider reported a balance that is not an integer: ${JSON.stringify(value)}`);
+  if (amount === undefined)
+    throw new Error(`the provider reported a balance that is not an integer: ${JSON.stringify(value)}`);
   return amount;
 }
 
 /** A player's balance moved exactly as the provider's record says (only checkable when nothing is unresolved). */
 export function balanceMatches(p: PlayerResult): boolean | undefined {
-  if (p.failure || p.unresolved > 0 || p.initial_balance === undefined || p.final_balance === undefined) return undefined;
+  if (p.failure || p.unresolved > 0 || p.initial_balance === undefined || p.final_balance === undefined)
+    return undefined;
   return p.final_balance - p.initial_balance === p.expected_delta_minor;
 }

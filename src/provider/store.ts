@@ -41,7 +41,11 @@ export interface CallRow {
 }
 
 /** Inserts the session; answers the stored one (which may differ when the token was launched before). */
-export async function upsertSession(db: Queryable, session: ProviderSession, casino_expires_at: Date | null): Promise<ProviderSession> {
+export async function upsertSession(
+  db: Queryable,
+  session: ProviderSession,
+  casino_expires_at: Date | null,
+): Promise<ProviderSession> {
   await db`
     insert into provider_sessions (session_token, user_id, game_id, currency, rng_seed, casino_expires_at)
     values (${session.session_token}, ${session.user_id}, ${session.game_id}, ${session.currency}, ${String(session.rng_seed)}, ${casino_expires_at})
@@ -75,7 +79,11 @@ export async function insertRounds(db: Queryable, rounds: RoundRow[]): Promise<v
 }
 
 /** What the rounds came to, and every call made for them (one statement each, in one transaction). */
-export async function saveOutcomes(sql: Sql, rounds: { round_id: string; status: RoundStatus }[], calls: CallRow[]): Promise<void> {
+export async function saveOutcomes(
+  sql: Sql,
+  rounds: { round_id: string; status: RoundStatus }[],
+  calls: CallRow[],
+): Promise<void> {
   if (rounds.length === 0) return;
   const c = <T>(f: (r: CallRow) => T) => calls.map(f);
   await sql.begin(async (tx) => {

@@ -29,8 +29,23 @@ export interface BulkSummary {
 
 export function summarize(game: Game, plays: RoundPlay[]): BulkSummary {
   const s: BulkSummary = {
-    gameId: game.game_id, configuredRtpBp: game.rtp_bp, rounds: plays.length, settled: 0, refused: 0, rolledBack: 0, unresolved: 0,
-    betMinor: 0, winMinor: 0, sumBetSquared: 0, sumWinSquared: 0, sumBetWin: 0, retries: 0, dropped: 0, rollbacks: 0, balanceDeltaMinor: 0, refusals: {},
+    gameId: game.game_id,
+    configuredRtpBp: game.rtp_bp,
+    rounds: plays.length,
+    settled: 0,
+    refused: 0,
+    rolledBack: 0,
+    unresolved: 0,
+    betMinor: 0,
+    winMinor: 0,
+    sumBetSquared: 0,
+    sumWinSquared: 0,
+    sumBetWin: 0,
+    retries: 0,
+    dropped: 0,
+    rollbacks: 0,
+    balanceDeltaMinor: 0,
+    refusals: {},
   };
   let bet_minor = 0n;
   let win_minor = 0n;

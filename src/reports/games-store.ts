@@ -79,7 +79,12 @@ export async function customPlanned<T>(db: Queryable, read: (tx: TransactionSql)
 }
 
 async function queryGames(db: TransactionSql, q: GamesQuery): Promise<GamesResult> {
-  const g = { day: q.group_by.has('day'), provider: q.group_by.has('provider') || q.group_by.has('game'), game: q.group_by.has('game'), player: q.group_by.has('player') };
+  const g = {
+    day: q.group_by.has('day'),
+    provider: q.group_by.has('provider') || q.group_by.has('game'),
+    game: q.group_by.has('game'),
+    player: q.group_by.has('player'),
+  };
   const result = await db<ResultRow[]>`
     with given as (
       select ${q.from}::timestamptz as f, ${q.to}::timestamptz as t, ${ROLLUP_BUCKET_MS / 1000}::numeric as s

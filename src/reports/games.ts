@@ -63,15 +63,26 @@ export function ngrReport(ctx: AppContext, params: GamesParams): Promise<Outcome
   return report(ctx, { ...params, provider: undefined, game: undefined }, NGR_GROUP_FIELDS, true);
 }
 
-async function report(ctx: AppContext, params: GamesParams, allowed: readonly GroupField[], ngr: boolean): Promise<Outcome<GamesJson>> {
+async function report(
+  ctx: AppContext,
+  params: GamesParams,
+  allowed: readonly GroupField[],
+  ngr: boolean,
+): Promise<Outcome<GamesJson>> {
   const group_by = parseGroupBy(params.group_by, allowed);
   if (!group_by.ok) return group_by;
   const invalid = await checkWindow(ctx, params);
   if (invalid) return invalid;
   const result = await readGames(ctx.sql, {
-    from: params.from, to: params.to, group_by: group_by.value,
-    currency: params.currency ?? null, provider: params.provider ?? null, game: params.game ?? null, player: params.player ?? null,
-    limit: params.limit, offset: (params.page - 1) * params.limit,
+    from: params.from,
+    to: params.to,
+    group_by: group_by.value,
+    currency: params.currency ?? null,
+    provider: params.provider ?? null,
+    game: params.game ?? null,
+    player: params.player ?? null,
+    limit: params.limit,
+    offset: (params.page - 1) * params.limit,
     complement: chooseEdges(Date.parse(params.from), Date.parse(params.to), Date.now()),
     conversions: ngr,
   });
@@ -86,10 +97,16 @@ async function report(ctx: AppContext, params: GamesParams, allowed: readonly Gr
 /** "day,game" → {day, game}; empty → no grouping; anything else is refused, naming it. */
 export function parseGroupBy(text: string | undefined, allowed: readonly GroupField[]): Outcome<Set<GroupField>> {
   const fields = new Set<GroupField>();
-  const parts = (text ?? '').split(',').map((p) => p.trim()).filter((p) => p !== '');
+  const parts = (text ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
   for (const part of parts) {
     if (!(allowed as readonly string[]).includes(part)) {
-      return refuse(PLATFORM_ERRORS.VALIDATION_ERROR, `group_by: unknown field "${part}" (allowed: ${allowed.join(', ')}, comma-separated)`);
+      return refuse(
+        PLATFORM_ERRORS.VALIDATION_ERROR,
+        `group_by: unknown field "${part}" (allowed: ${allowed.join(', ')}, comma-separated)`,
+      );
     }
     fields.add(part as GroupField);
   }
@@ -99,9 +116,11 @@ export function parseGroupBy(text: string | undefined, allowed: readonly GroupFi
 
 async function checkWindow(ctx: AppContext, params: GamesParams): Promise<Outcome<never> | undefined> {
   for (const name of ['from', 'to'] as const) {
-    if (Number.isNaN(Date.parse(params[name]))) return refuse(PLATFORM_ERRORS.VALIDATION_ERROR, `${name} must be an ISO-8601 date-time with a time zone`);
+    if (Number.isNaN(Date.parse(params[name])))
+      return refuse(PLATFORM_ERRORS.VALIDATION_ERROR, `${name} must be an ISO-8601 date-time with a time zone`);
   }
-  if (Date.parse(params.from) > Date.parse(params.to)) return refuse(PLATFORM_ERRORS.VALIDATION_ERROR, 'to must not be before from');
+  if (Date.parse(params.from) > Date.parse(params.to))
+    return refuse(PLATFORM_ERRORS.VALIDATION_ERROR, 'to must not be before from');
   if (params.currency !== undefined && !(await ctx.ledger.assetExists(params.currency))) {
     return refuse(PLATFORM_ERRORS.UNKNOWN_ASSET, `currency ${params.currency} is not a known currency.`);
   }
@@ -124,7 +143,11 @@ function rowJson(row: GameRow, group_by: ReadonlySet<GroupField>, ngr: boolean):
     rtp: rtpOf(row.wins_minor, row.bets_minor),
   };
   if (!ngr) return json;
-  return { ...json, bonus_converted: totalToJson(row.bonus_converted_minor), ngr: totalToJson(row.bets_minor - row.wins_minor - row.bonus_converted_minor) };
+  return {
+    ...json,
+    bonus_converted: totalToJson(row.bonus_converted_minor),
+    ngr: totalToJson(row.bets_minor - row.wins_minor - row.bonus_converted_minor),
+  };
 }
 
 const RTP_SCALE = 10n ** BigInt(RTP_DECIMALS);

@@ -84,7 +84,18 @@ function deltaOf(state: State, round: Round, at: Date): RollupDelta {
   const previous = state.get(key);
   const delta: RollupDelta = previous
     ? { ...previous }
-    : { player: round.player, currency: round.currency, hour_start: new Date(hour_ms), surface: round.surface, provider: round.provider, game: round.game, ...GameTotals.zero(), win_count: 0n, bonus_bets_minor: 0n, bonus_wins_minor: 0n };
+    : {
+        player: round.player,
+        currency: round.currency,
+        hour_start: new Date(hour_ms),
+        surface: round.surface,
+        provider: round.provider,
+        game: round.game,
+        ...GameTotals.zero(),
+        win_count: 0n,
+        bonus_bets_minor: 0n,
+        bonus_wins_minor: 0n,
+      };
   state.set(key, delta);
   return delta;
 }
@@ -93,7 +104,8 @@ function upsertRollups(tx: TransactionSql, deltas: RollupDelta[]): PendingStatem
   if (deltas.length === 0) return [];
   const col = <T>(f: (d: RollupDelta) => T) => deltas.map(f);
   const num = (f: (d: RollupDelta) => bigint) => deltas.map((d) => String(f(d)));
-  return [tx`
+  return [
+    tx`
     insert into game_rollups as r (player, currency, hour_start, surface, provider, game, actions, bet_count, bets_minor, wins_minor,
       rolled_back_bets_minor, rolled_back_wins_minor, win_count, bonus_bets_minor, bonus_wins_minor)
     select * from unnest(
@@ -111,5 +123,6 @@ function upsertRollups(tx: TransactionSql, deltas: RollupDelta[]): PendingStatem
       rolled_back_wins_minor = r.rolled_back_wins_minor + excluded.rolled_back_wins_minor,
       win_count = r.win_count + excluded.win_count,
       bonus_bets_minor = r.bonus_bets_minor + excluded.bonus_bets_minor,
-      bonus_wins_minor = r.bonus_wins_minor + excluded.bonus_wins_minor`];
+      bonus_wins_minor = r.bonus_wins_minor + excluded.bonus_wins_minor`,
+  ];
 }

@@ -4,7 +4,17 @@ import { errorResponses } from '../platform/http-schemas.ts';
 import { valueOrThrow } from '../platform/outcome.ts';
 import { rtpList, rtpOfUser, type RtpWindow } from './rtp.ts';
 import { gamesReport, ngrReport, type GamesParams } from './games.ts';
-import { gamesQuerySchema, gamesResponseSchema, ngrQuerySchema, ngrResponseSchema, rtpListQuerySchema, rtpListResponseSchema, rtpRowSchema, rtpUserParamsSchema, rtpUserQuerySchema } from './schemas.ts';
+import {
+  gamesQuerySchema,
+  gamesResponseSchema,
+  ngrQuerySchema,
+  ngrResponseSchema,
+  rtpListQuerySchema,
+  rtpListResponseSchema,
+  rtpRowSchema,
+  rtpUserParamsSchema,
+  rtpUserQuerySchema,
+} from './schemas.ts';
 
 const TAGS = ['aggregator'];
 
@@ -16,38 +26,64 @@ export const reportsRoutes: DomainRoutes = async (app, ctx) => {
   app.addHook('onRequest', apiKeyGuard(ctx.operator_auth));
   const security = [{ apiKey: [] }];
 
-  app.get<{ Querystring: RtpWindow & { page: number; limit: number } }>('/aggregator/takehome/rtp', {
-    schema: {
-      summary: 'RTP per player and currency over a processing-time window, with global totals, paged',
-      tags: TAGS, security, querystring: rtpListQuerySchema,
-      response: { 200: rtpListResponseSchema, ...errorResponses(400, 401) },
+  app.get<{ Querystring: RtpWindow & { page: number; limit: number } }>(
+    '/aggregator/takehome/rtp',
+    {
+      schema: {
+        summary: 'RTP per player and currency over a processing-time window, with global totals, paged',
+        tags: TAGS,
+        security,
+        querystring: rtpListQuerySchema,
+        response: { 200: rtpListResponseSchema, ...errorResponses(400, 401) },
+      },
     },
-  }, async (request) => {
-    const { page, limit, ...window } = request.query;
-    return valueOrThrow(await rtpList(ctx, window, page, limit));
-  });
+    async (request) => {
+      const { page, limit, ...window } = request.query;
+      return valueOrThrow(await rtpList(ctx, window, page, limit));
+    },
+  );
 
-  app.get<{ Querystring: RtpWindow; Params: { user_id: string } }>('/aggregator/takehome/rtp/:user_id', {
-    schema: {
-      summary: 'RTP of one player over a processing-time window',
-      tags: TAGS, security, params: rtpUserParamsSchema, querystring: rtpUserQuerySchema,
-      response: { 200: rtpRowSchema, ...errorResponses(400, 401, 404) },
+  app.get<{ Querystring: RtpWindow; Params: { user_id: string } }>(
+    '/aggregator/takehome/rtp/:user_id',
+    {
+      schema: {
+        summary: 'RTP of one player over a processing-time window',
+        tags: TAGS,
+        security,
+        params: rtpUserParamsSchema,
+        querystring: rtpUserQuerySchema,
+        response: { 200: rtpRowSchema, ...errorResponses(400, 401, 404) },
+      },
     },
-  }, async (request) => valueOrThrow(await rtpOfUser(ctx, request.params.user_id, request.query)));
+    async (request) => valueOrThrow(await rtpOfUser(ctx, request.params.user_id, request.query)),
+  );
 
-  app.get<{ Querystring: GamesParams }>('/v1/reports/games', {
-    schema: {
-      summary: 'Bets, wins, GGR and RTP of every surface per currency, grouped by any of day, provider, game, player, paged',
-      tags: ['reports'], security, querystring: gamesQuerySchema,
-      response: { 200: gamesResponseSchema, ...errorResponses(400, 401) },
+  app.get<{ Querystring: GamesParams }>(
+    '/v1/reports/games',
+    {
+      schema: {
+        summary:
+          'Bets, wins, GGR and RTP of every surface per currency, grouped by any of day, provider, game, player, paged',
+        tags: ['reports'],
+        security,
+        querystring: gamesQuerySchema,
+        response: { 200: gamesResponseSchema, ...errorResponses(400, 401) },
+      },
     },
-  }, async (request) => valueOrThrow(await gamesReport(ctx, request.query)));
+    async (request) => valueOrThrow(await gamesReport(ctx, request.query)),
+  );
 
-  app.get<{ Querystring: GamesParams }>('/v1/reports/ngr', {
-    schema: {
-      summary: 'GGR minus bonus money that became cash (NGR) per currency, grouped by day and/or player, paged',
-      tags: ['reports'], security, querystring: ngrQuerySchema,
-      response: { 200: ngrResponseSchema, ...errorResponses(400, 401) },
+  app.get<{ Querystring: GamesParams }>(
+    '/v1/reports/ngr',
+    {
+      schema: {
+        summary: 'GGR minus bonus money that became cash (NGR) per currency, grouped by day and/or player, paged',
+        tags: ['reports'],
+        security,
+        querystring: ngrQuerySchema,
+        response: { 200: ngrResponseSchema, ...errorResponses(400, 401) },
+      },
     },
-  }, async (request) => valueOrThrow(await ngrReport(ctx, request.query)));
+    async (request) => valueOrThrow(await ngrReport(ctx, request.query)),
+  );
 };

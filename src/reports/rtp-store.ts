@@ -114,14 +114,27 @@ function splitRtpResult(result: RtpResultRow[]): { rows: RtpRow[]; totals: RtpTo
   assert(result.length > 0, 'the RTP query returns at least the totals row');
   const first = result[0];
   const totals: RtpTotals = {
-    total_users: first.total_users, total_rows: first.total_rows, actions: first.t_actions, bet_count: first.t_bet_count,
-    bets_minor: first.t_bets, wins_minor: first.t_wins, rolled_back_bets_minor: first.t_rolled_back_bets,
+    total_users: first.total_users,
+    total_rows: first.total_rows,
+    actions: first.t_actions,
+    bet_count: first.t_bet_count,
+    bets_minor: first.t_bets,
+    wins_minor: first.t_wins,
+    rolled_back_bets_minor: first.t_rolled_back_bets,
     rolled_back_wins_minor: first.t_rolled_back_wins,
   };
-  const rows = result.filter((r) => r.user_id !== null && r.user_id !== undefined).map((r) => ({
-    user_id: r.user_id!, currency: r.currency!, actions: r.actions!, bet_count: r.bet_count!, bets_minor: r.bets_minor!,
-    wins_minor: r.wins_minor!, rolled_back_bets_minor: r.rolled_back_bets_minor!, rolled_back_wins_minor: r.rolled_back_wins_minor!,
-  }));
+  const rows = result
+    .filter((r) => r.user_id !== null && r.user_id !== undefined)
+    .map((r) => ({
+      user_id: r.user_id!,
+      currency: r.currency!,
+      actions: r.actions!,
+      bet_count: r.bet_count!,
+      bets_minor: r.bets_minor!,
+      wins_minor: r.wins_minor!,
+      rolled_back_bets_minor: r.rolled_back_bets_minor!,
+      rolled_back_wins_minor: r.rolled_back_wins_minor!,
+    }));
   return { rows, totals };
 }
 

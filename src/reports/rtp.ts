@@ -38,13 +38,25 @@ export interface RtpListJson {
   pagination: { page: number; limit: number; total: number; total_pages: number };
 }
 
-export async function rtpList(ctx: AppContext, window: RtpWindow, page: number, limit: number): Promise<Outcome<RtpListJson>> {
+export async function rtpList(
+  ctx: AppContext,
+  window: RtpWindow,
+  page: number,
+  limit: number,
+): Promise<Outcome<RtpListJson>> {
   const invalid = await checkWindow(ctx, window);
   if (invalid) return invalid;
-  const { rows, totals } = await customPlanned(ctx.sql, (tx) => readRtp(tx, {
-    from: window.from, to: window.to, user_id: null, currency: window.currency ?? null, limit, offset: (page - 1) * limit,
-    complement: edgesOf(window),
-  }));
+  const { rows, totals } = await customPlanned(ctx.sql, (tx) =>
+    readRtp(tx, {
+      from: window.from,
+      to: window.to,
+      user_id: null,
+      currency: window.currency ?? null,
+      limit,
+      offset: (page - 1) * limit,
+      complement: edgesOf(window),
+    }),
+  );
   const total = Number(totals.total_rows);
   return succeed({
     data: rows.map(rowJson),
@@ -64,10 +76,27 @@ export async function rtpOfUser(ctx: AppContext, user_id: string, window: RtpWin
   const known = await currenciesOfUser(ctx.sql, user_id);
   const currency = window.currency ?? (known.length === 1 ? known[0] : undefined);
   if (known.length === 0 || (window.currency !== undefined && !known.includes(window.currency))) {
-    return refuse(REPORTS_ERRORS.AGGREGATOR_USER_NOT_FOUND, `The aggregator has processed no bet or win for user ${user_id}${window.currency ? ` in ${window.currency}` : ''}.`);
+    return refuse(
+      REPORTS_ERRORS.AGGREGATOR_USER_NOT_FOUND,
+      `The aggregator has processed no bet or win for user ${user_id}${window.currency ? ` in ${window.currency}` : ''}.`,
+    );
   }
-  if (currency === undefined) return refuse(PLATFORM_ERRORS.VALIDATION_ERROR, `currency is required: user ${user_id} plays in ${known.join(', ')}`);
-  const { rows } = await customPlanned(ctx.sql, (tx) => readRtp(tx, { from: window.from, to: window.to, user_id, currency, limit: 1, offset: 0, complement: edgesOf(window) }));
+  if (currency === undefined)
+    return refuse(
+      PLATFORM_ERRORS.VALIDATION_ERROR,
+      `currency is required: user ${user_id} plays in ${known.join(', ')}`,
+    );
+  const { rows } = await customPlanned(ctx.sql, (tx) =>
+    readRtp(tx, {
+      from: window.from,
+      to: window.to,
+      user_id,
+      currency,
+      limit: 1,
+      offset: 0,
+      complement: edgesOf(window),
+    }),
+  );
   return succeed(rowJson(rows[0] ?? { user_id, currency, ...GameTotals.zero() }));
 }
 
@@ -77,9 +106,11 @@ function edgesOf(window: RtpWindow): EdgeChoice {
 
 async function checkWindow(ctx: AppContext, window: RtpWindow): Promise<Outcome<never> | undefined> {
   for (const name of ['from', 'to'] as const) {
-    if (Number.isNaN(Date.parse(window[name]))) return refuse(PLATFORM_ERRORS.VALIDATION_ERROR, `${name} must be an ISO-8601 date-time with a time zone`);
+    if (Number.isNaN(Date.parse(window[name])))
+      return refuse(PLATFORM_ERRORS.VALIDATION_ERROR, `${name} must be an ISO-8601 date-time with a time zone`);
   }
-  if (Date.parse(window.from) > Date.parse(window.to)) return refuse(PLATFORM_ERRORS.VALIDATION_ERROR, 'to must not be before from');
+  if (Date.parse(window.from) > Date.parse(window.to))
+    return refuse(PLATFORM_ERRORS.VALIDATION_ERROR, 'to must not be before from');
   if (window.currency !== undefined && !(await ctx.ledger.assetExists(window.currency))) {
     return refuse(PLATFORM_ERRORS.UNKNOWN_ASSET, `currency ${window.currency} is not a known currency.`);
   }

@@ -1,8 +1,15 @@
-import { GROUP_BY_LENGTH_MAX, PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, REPORT_PAGE_NUMBER_MAX, STRING_LENGTH_MAX } from './limits.ts';
+import {
+  GROUP_BY_LENGTH_MAX,
+  PAGE_SIZE_DEFAULT,
+  PAGE_SIZE_MAX,
+  REPORT_PAGE_NUMBER_MAX,
+  STRING_LENGTH_MAX,
+} from './limits.ts';
 
 /** JSON Schemas of the aggregator RTP reports (SPEC §2): Ajv validates with them, /docs is generated from them. */
 
-const text = (description: string) => ({ type: 'string', minLength: 1, maxLength: STRING_LENGTH_MAX, description }) as const;
+const text = (description: string) =>
+  ({ type: 'string', minLength: 1, maxLength: STRING_LENGTH_MAX, description }) as const;
 
 const isoTime = (description: string) => ({ type: 'string', format: 'date-time', description }) as const;
 
@@ -31,20 +38,35 @@ export const rtpUserParamsSchema = {
 } as const;
 
 // Sums may exceed 2^53 − 1; they are then written as exact integer digits (see totalToJson).
-const count = { type: 'integer', description: 'Exact integer; sums beyond 2^53 − 1 are written in full, beyond what a double holds.' } as const;
-const ratioSchema = { type: ['number', 'null'], description: 'total_win / total_bet; null when total_bet is 0.' } as const;
+const count = {
+  type: 'integer',
+  description: 'Exact integer; sums beyond 2^53 − 1 are written in full, beyond what a double holds.',
+} as const;
+const ratioSchema = {
+  type: ['number', 'null'],
+  description: 'total_win / total_bet; null when total_bet is 0.',
+} as const;
 
 export const rtpRowSchema = {
   type: 'object',
-  required: ['user_id', 'currency', 'rounds', 'total_bet', 'total_win', 'total_rollback_bet', 'total_rollback_win', 'rtp'],
+  required: [
+    'user_id',
+    'currency',
+    'rounds',
+    'total_bet',
+    'total_win',
+    'total_rollback_bet',
+    'total_rollback_win',
+    'rtp',
+  ],
   properties: {
     user_id: { type: 'string' },
     currency: { type: 'string' },
     rounds: { ...count, description: 'Bets not rolled back.' },
     total_bet: { ...count, description: 'Minor units of bets not rolled back.' },
     total_win: { ...count, description: 'Minor units of wins not rolled back.' },
-    total_rollback_bet: { ...count, description: 'Minor units of bets rolled back (attributed to the bet\'s time).' },
-    total_rollback_win: { ...count, description: 'Minor units of wins rolled back (attributed to the win\'s time).' },
+    total_rollback_bet: { ...count, description: "Minor units of bets rolled back (attributed to the bet's time)." },
+    total_rollback_win: { ...count, description: "Minor units of wins rolled back (attributed to the win's time)." },
     rtp: ratioSchema,
   },
 } as const;
@@ -56,16 +78,34 @@ export const rtpListResponseSchema = {
     data: { type: 'array', items: rtpRowSchema },
     global_stats: {
       type: 'object',
-      required: ['total_users', 'total_rounds', 'total_bet', 'total_win', 'total_rollback_bet', 'total_rollback_win', 'total_rtp'],
+      required: [
+        'total_users',
+        'total_rounds',
+        'total_bet',
+        'total_win',
+        'total_rollback_bet',
+        'total_rollback_win',
+        'total_rtp',
+      ],
       properties: {
-        total_users: count, total_rounds: count, total_bet: count, total_win: count,
-        total_rollback_bet: count, total_rollback_win: count, total_rtp: ratioSchema,
+        total_users: count,
+        total_rounds: count,
+        total_bet: count,
+        total_win: count,
+        total_rollback_bet: count,
+        total_rollback_win: count,
+        total_rtp: ratioSchema,
       },
     },
     pagination: {
       type: 'object',
       required: ['page', 'limit', 'total', 'total_pages'],
-      properties: { page: count, limit: count, total: { ...count, description: 'Rows (player × currency) in the window.' }, total_pages: count },
+      properties: {
+        page: count,
+        limit: count,
+        total: { ...count, description: 'Rows (player × currency) in the window.' },
+        total_pages: count,
+      },
     },
   },
 } as const;
@@ -76,8 +116,11 @@ const gamesQueryProperties = {
   from: windowProperties.from,
   to: windowProperties.to,
   group_by: {
-    type: 'string', maxLength: GROUP_BY_LENGTH_MAX, default: '',
-    description: 'Comma list of day, provider, game, player (empty: one row per currency). game groups by (provider, game).',
+    type: 'string',
+    maxLength: GROUP_BY_LENGTH_MAX,
+    default: '',
+    description:
+      'Comma list of day, provider, game, player (empty: one row per currency). game groups by (provider, game).',
   },
   currency: text('Only this currency.'),
   player: text('Only this player.'),
@@ -100,7 +143,10 @@ export const ngrQuerySchema = {
   required: ['from', 'to'],
   properties: {
     ...gamesQueryProperties,
-    group_by: { ...gamesQueryProperties.group_by, description: 'day, player, or day,player (empty: one row per currency).' },
+    group_by: {
+      ...gamesQueryProperties.group_by,
+      description: 'day, player, or day,player (empty: one row per currency).',
+    },
   },
 } as const;
 
@@ -124,7 +170,12 @@ const gamesRowRequired = ['currency', 'bet_count', 'bets', 'wins', 'bonus_bets',
 const pagination = {
   type: 'object',
   required: ['page', 'limit', 'total', 'total_pages'],
-  properties: { page: count, limit: count, total: { ...count, description: 'Rows of the grouping in the window.' }, total_pages: count },
+  properties: {
+    page: count,
+    limit: count,
+    total: { ...count, description: 'Rows of the grouping in the window.' },
+    total_pages: count,
+  },
 } as const;
 
 function reportResponse(row: object) {
@@ -133,20 +184,31 @@ function reportResponse(row: object) {
     required: ['data', 'totals', 'pagination'],
     properties: {
       data: { type: 'array', items: row },
-      totals: { type: 'array', items: row, description: 'One row per currency over every row of the grouping (all pages).' },
+      totals: {
+        type: 'array',
+        items: row,
+        description: 'One row per currency over every row of the grouping (all pages).',
+      },
       pagination,
     },
   } as const;
 }
 
-export const gamesResponseSchema = reportResponse({ type: 'object', required: gamesRowRequired, properties: gamesRowProperties });
+export const gamesResponseSchema = reportResponse({
+  type: 'object',
+  required: gamesRowRequired,
+  properties: gamesRowProperties,
+});
 
 export const ngrResponseSchema = reportResponse({
   type: 'object',
   required: [...gamesRowRequired, 'bonus_converted', 'ngr'],
   properties: {
     ...gamesRowProperties,
-    bonus_converted: { ...count, description: 'Bonus money that became cash (ledger transfers of kind bonus_convert) in the window.' },
+    bonus_converted: {
+      ...count,
+      description: 'Bonus money that became cash (ledger transfers of kind bonus_convert) in the window.',
+    },
     ngr: { ...count, description: 'ggr − bonus_converted.' },
   },
 });

@@ -16,7 +16,14 @@ export interface GameTotals {
 
 export const GameTotals = {
   zero(): GameTotals {
-    return { actions: 0n, bet_count: 0n, bets_minor: 0n, wins_minor: 0n, rolled_back_bets_minor: 0n, rolled_back_wins_minor: 0n };
+    return {
+      actions: 0n,
+      bet_count: 0n,
+      bets_minor: 0n,
+      wins_minor: 0n,
+      rolled_back_bets_minor: 0n,
+      rolled_back_wins_minor: 0n,
+    };
   },
   /** Adds `b` into `a` (in place) and returns `a`. */
   add(a: GameTotals, b: GameTotals): GameTotals {

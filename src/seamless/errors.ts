@@ -13,7 +13,11 @@ export const SEAMLESS_ERRORS = defineErrors({
     http_status: 401,
     message: 'The session token is unknown, expired, or bound to another user, game or currency.',
   },
-  SEAMLESS_INSUFFICIENT_FUNDS: { code: 'INSUFFICIENT_FUNDS', http_status: 400, message: 'The player has not enough funds for this debit. Nothing was moved.' },
+  SEAMLESS_INSUFFICIENT_FUNDS: {
+    code: 'INSUFFICIENT_FUNDS',
+    http_status: 400,
+    message: 'The player has not enough funds for this debit. Nothing was moved.',
+  },
   SEAMLESS_TRANSACTION_ROLLED_BACK: {
     code: 'TRANSACTION_ROLLED_BACK',
     http_status: 409,
@@ -37,15 +41,24 @@ export const SEAMLESS_ERRORS = defineErrors({
   SEAMLESS_IDEMPOTENCY_CONFLICT: {
     code: 'IDEMPOTENCY_CONFLICT',
     http_status: 409,
-    message: 'This externalTransactionId was already used for a different call (type, user, currency, round or amount).',
+    message:
+      'This externalTransactionId was already used for a different call (type, user, currency, round or amount).',
   },
   SEAMLESS_BALANCE_LIMIT_EXCEEDED: {
     code: 'BALANCE_LIMIT_EXCEEDED',
     http_status: 400,
     message: `The balance would exceed ${PLAYER_BALANCE_MAX_MINOR} minor units, the largest amount JSON carries exactly. Nothing was moved.`,
   },
-  SEAMLESS_PLAYER_NOT_FOUND: { code: 'PLAYER_NOT_FOUND', http_status: 404, message: 'The player has no wallet in this currency.' },
-  SEAMLESS_GAME_NOT_FOUND: { code: 'GAME_NOT_FOUND', http_status: 404, message: 'No enabled game with this gameId in the casino catalogue.' },
+  SEAMLESS_PLAYER_NOT_FOUND: {
+    code: 'PLAYER_NOT_FOUND',
+    http_status: 404,
+    message: 'The player has no wallet in this currency.',
+  },
+  SEAMLESS_GAME_NOT_FOUND: {
+    code: 'GAME_NOT_FOUND',
+    http_status: 404,
+    message: 'No enabled game with this gameId in the casino catalogue.',
+  },
   SEAMLESS_PROVIDER_UNAVAILABLE: {
     code: 'PROVIDER_UNAVAILABLE',
     http_status: 502,

@@ -11,7 +11,15 @@ import { SEAMLESS_ERRORS } from './errors.ts';
 import { PLAYER_BALANCE_MAX_MINOR } from './limits.ts';
 import { sessionRefusal } from './session.ts';
 import { insertTransactions, markRolledBack, readBatchRows } from './store.ts';
-import { BUILT_IN_PROVIDER, type CallInput, type CallResult, type MoneyCall, type RollbackCall, type Session, type TransactionRow } from './types.ts';
+import {
+  BUILT_IN_PROVIDER,
+  type CallInput,
+  type CallResult,
+  type MoneyCall,
+  type RollbackCall,
+  type Session,
+  type TransactionRow,
+} from './types.ts';
 
 /** Ledger scope of every seamless transfer: (scope, external_id) is unique, a second guard behind our key. */
 export const SEAMLESS_SCOPE = 'seamless';
@@ -35,9 +43,11 @@ function refusalsFor(input: CallInput): ProtocolRefusals {
     balance_limit: SEAMLESS_ERRORS.SEAMLESS_BALANCE_LIMIT_EXCEEDED,
     account_not_found: SEAMLESS_ERRORS.SEAMLESS_PLAYER_NOT_FOUND,
     describe: (refusal, amount_minor) => {
-      if (refusal === 'INSUFFICIENT_FUNDS') return `userId ${input.user_id} has not enough ${input.currency} for a debit of ${amount_minor}; nothing was moved.`;
+      if (refusal === 'INSUFFICIENT_FUNDS')
+        return `userId ${input.user_id} has not enough ${input.currency} for a debit of ${amount_minor}; nothing was moved.`;
       // The answer carries the balance as a JSON number: the ledger refuses a balance JSON cannot hold.
-      if (refusal === 'BALANCE_LIMIT') return `A ${input.kind} of ${amount_minor} would take userId ${input.user_id}'s balance above ${PLAYER_BALANCE_MAX_MINOR}; nothing was moved.`;
+      if (refusal === 'BALANCE_LIMIT')
+        return `A ${input.kind} of ${amount_minor} would take userId ${input.user_id}'s balance above ${PLAYER_BALANCE_MAX_MINOR}; nothing was moved.`;
       return `userId ${input.user_id} has no ${input.currency} wallet.`;
     },
   };
@@ -45,7 +55,14 @@ function refusalsFor(input: CallInput): ProtocolRefusals {
 
 function roundOf(input: CallInput, round_id: string | null = input.round_id): Round {
   const game = input.game_id ?? input.session?.game_id ?? '';
-  return { surface: 'casino', provider: BUILT_IN_PROVIDER, game, round_id, player: input.user_id, currency: input.currency };
+  return {
+    surface: 'casino',
+    provider: BUILT_IN_PROVIDER,
+    game,
+    round_id,
+    player: input.user_id,
+    currency: input.currency,
+  };
 }
 
 /**
@@ -68,8 +85,11 @@ export const callHandler: CommandHandler<CallInput, CallResult, BatchState, Tran
 
   state(rows: TransactionRow[] | undefined, journal: Journal): BatchState {
     const state: BatchState = {
-      rows: new JournaledMap(journal), round_debits: new JournaledMap(journal),
-      new_rows: new JournaledList(journal), marks: new JournaledList(journal), committed: new Set(),
+      rows: new JournaledMap(journal),
+      round_debits: new JournaledMap(journal),
+      new_rows: new JournaledList(journal),
+      marks: new JournaledList(journal),
+      committed: new Set(),
     };
     for (const row of rows ?? []) {
       state.rows.set(row.external_transaction_id, row);
@@ -114,15 +134,28 @@ function addRoundDebit(state: BatchState, debit: TransactionRow): void {
 function replay(input: CallInput, existing: TransactionRow): Outcome<CallResult> {
   if (existing.kind === 'tombstone') {
     if (input.kind === 'debit') {
-      return refuse(SEAMLESS_ERRORS.SEAMLESS_TRANSACTION_ROLLED_BACK, `externalTransactionId ${input.external_transaction_id} was rolled back by ${existing.rolled_back_by} before it arrived; the debit is refused and nothing was moved.`);
+      return refuse(
+        SEAMLESS_ERRORS.SEAMLESS_TRANSACTION_ROLLED_BACK,
+        `externalTransactionId ${input.external_transaction_id} was rolled back by ${existing.rolled_back_by} before it arrived; the debit is refused and nothing was moved.`,
+      );
     }
-    return refuse(SEAMLESS_ERRORS.SEAMLESS_IDEMPOTENCY_CONFLICT, `externalTransactionId ${input.external_transaction_id} is a rolled-back debit id and cannot be reused for a ${input.kind}.`);
+    return refuse(
+      SEAMLESS_ERRORS.SEAMLESS_IDEMPOTENCY_CONFLICT,
+      `externalTransactionId ${input.external_transaction_id} is a rolled-back debit id and cannot be reused for a ${input.kind}.`,
+    );
   }
-  const same = existing.kind === input.kind && existing.user_id === input.user_id && existing.currency === input.currency
-    && existing.round_id === input.round_id && existing.amount_minor === input.amount_minor
-    && existing.original_transaction_id === input.original_transaction_id;
+  const same =
+    existing.kind === input.kind &&
+    existing.user_id === input.user_id &&
+    existing.currency === input.currency &&
+    existing.round_id === input.round_id &&
+    existing.amount_minor === input.amount_minor &&
+    existing.original_transaction_id === input.original_transaction_id;
   if (!same) {
-    return refuse(SEAMLESS_ERRORS.SEAMLESS_IDEMPOTENCY_CONFLICT, `externalTransactionId ${input.external_transaction_id} was already used for a different ${existing.kind} (type, userId, currency, roundId, amount or originalTransactionId differ).`);
+    return refuse(
+      SEAMLESS_ERRORS.SEAMLESS_IDEMPOTENCY_CONFLICT,
+      `externalTransactionId ${input.external_transaction_id} was already used for a different ${existing.kind} (type, userId, currency, roundId, amount or originalTransactionId differ).`,
+    );
   }
   return succeed({ response: { status: existing.response_status!, body: existing.response_body! }, replayed: true });
 }
@@ -131,7 +164,13 @@ function expired(input: CallInput, session: Session): boolean {
   return input.received_at.getTime() >= session.expires_at.getTime();
 }
 
-function newRow(batch: Batch, input: CallInput, transfer: TransferRecord | null, response: { status: number; body: string } | undefined, transaction_id: string): TransactionRow {
+function newRow(
+  batch: Batch,
+  input: CallInput,
+  transfer: TransferRecord | null,
+  response: { status: number; body: string } | undefined,
+  transaction_id: string,
+): TransactionRow {
   return {
     external_transaction_id: input.external_transaction_id,
     kind: input.kind,
@@ -158,18 +197,37 @@ function record(state: BatchState, row: TransactionRow): void {
 }
 
 /** The call's answer (balance after it) and its row; refused when the player has no wallet. */
-function settled(batch: Batch, input: CallInput, state: BatchState, transfer: TransferRecord | null): Outcome<CallResult> {
+function settled(
+  batch: Batch,
+  input: CallInput,
+  state: BatchState,
+  transfer: TransferRecord | null,
+): Outcome<CallResult> {
   const player = playerAccount(input.user_id, input.currency);
-  if (!batch.book.exists(player)) return refuse(SEAMLESS_ERRORS.SEAMLESS_PLAYER_NOT_FOUND, `userId ${input.user_id} has no ${input.currency} wallet.`);
+  if (!batch.book.exists(player))
+    return refuse(
+      SEAMLESS_ERRORS.SEAMLESS_PLAYER_NOT_FOUND,
+      `userId ${input.user_id} has no ${input.currency} wallet.`,
+    );
   const transaction_id = transfer?.id ?? uuidv7();
-  const body = JSON.stringify({ balance: amountToJson(batch.book.balance(player)), currency: input.currency, transactionId: transaction_id });
+  const body = JSON.stringify({
+    balance: amountToJson(batch.book.balance(player)),
+    currency: input.currency,
+    transactionId: transaction_id,
+  });
   const response = { status: 200, body };
   record(state, newRow(batch, input, transfer, response, transaction_id));
   return succeed({ response, replayed: false });
 }
 
 function debit(batch: Batch, input: MoneyCall, state: BatchState): Outcome<CallResult> {
-  const moved = stake(batch, roundOf(input), input.amount_minor, { scope: SEAMLESS_SCOPE, external_id: input.external_transaction_id }, refusalsFor(input));
+  const moved = stake(
+    batch,
+    roundOf(input),
+    input.amount_minor,
+    { scope: SEAMLESS_SCOPE, external_id: input.external_transaction_id },
+    refusalsFor(input),
+  );
   if (!moved.ok) return moved;
   return settled(batch, input, state, moved.value);
 }
@@ -179,12 +237,24 @@ function credit(batch: Batch, input: MoneyCall, session: Session, state: BatchSt
     .map((id) => state.rows.get(id)!)
     .filter((d) => d.user_id === input.user_id && d.currency === input.currency && d.rolled_back_by === null);
   if (standing.length === 0) {
-    return refuse(SEAMLESS_ERRORS.SEAMLESS_UNKNOWN_TRANSACTION, `roundId ${input.round_id} has no standing debit of userId ${input.user_id} in ${input.currency}; nothing was credited.`);
+    return refuse(
+      SEAMLESS_ERRORS.SEAMLESS_UNKNOWN_TRANSACTION,
+      `roundId ${input.round_id} has no standing debit of userId ${input.user_id} in ${input.currency}; nothing was credited.`,
+    );
   }
   if (expired(input, session) && !standing.some((d) => d.session_token === input.session_token)) {
-    return refuse(SEAMLESS_ERRORS.SEAMLESS_INVALID_SESSION, `sessionToken expired at ${session.expires_at.toISOString()} and did not place this round's debit.`);
+    return refuse(
+      SEAMLESS_ERRORS.SEAMLESS_INVALID_SESSION,
+      `sessionToken expired at ${session.expires_at.toISOString()} and did not place this round's debit.`,
+    );
   }
-  const moved = pay(batch, roundOf(input), input.amount_minor, { scope: SEAMLESS_SCOPE, external_id: input.external_transaction_id }, refusalsFor(input));
+  const moved = pay(
+    batch,
+    roundOf(input),
+    input.amount_minor,
+    { scope: SEAMLESS_SCOPE, external_id: input.external_transaction_id },
+    refusalsFor(input),
+  );
   if (!moved.ok) return moved;
   return settled(batch, input, state, moved.value);
 }
@@ -195,22 +265,42 @@ function rollback(batch: Batch, input: RollbackCall, session: Session, state: Ba
   if (!original) return tombstone(batch, input, state);
   if (original.kind === 'tombstone') return settled(batch, input, state, null);
   if (original.kind !== 'debit') {
-    return refuse(SEAMLESS_ERRORS.SEAMLESS_ROLLBACK_NOT_ALLOWED, `originalTransactionId ${original_id} is a ${original.kind}; only debits can be rolled back.`);
+    return refuse(
+      SEAMLESS_ERRORS.SEAMLESS_ROLLBACK_NOT_ALLOWED,
+      `originalTransactionId ${original_id} is a ${original.kind}; only debits can be rolled back.`,
+    );
   }
-  const mismatch = original.user_id !== input.user_id || original.currency !== input.currency
-    || (input.round_id !== null && input.round_id !== original.round_id)
-    || (input.amount_minor !== null && input.amount_minor !== original.amount_minor);
+  const mismatch =
+    original.user_id !== input.user_id ||
+    original.currency !== input.currency ||
+    (input.round_id !== null && input.round_id !== original.round_id) ||
+    (input.amount_minor !== null && input.amount_minor !== original.amount_minor);
   if (mismatch) {
-    return refuse(SEAMLESS_ERRORS.SEAMLESS_TRANSACTION_MISMATCH, `originalTransactionId ${original_id} is a debit of another userId, currency, roundId or amount; nothing was moved.`);
+    return refuse(
+      SEAMLESS_ERRORS.SEAMLESS_TRANSACTION_MISMATCH,
+      `originalTransactionId ${original_id} is a debit of another userId, currency, roundId or amount; nothing was moved.`,
+    );
   }
   if (expired(input, session) && original.session_token !== input.session_token) {
-    return refuse(SEAMLESS_ERRORS.SEAMLESS_INVALID_SESSION, `sessionToken expired at ${session.expires_at.toISOString()} and did not place debit ${original_id}.`);
+    return refuse(
+      SEAMLESS_ERRORS.SEAMLESS_INVALID_SESSION,
+      `sessionToken expired at ${session.expires_at.toISOString()} and did not place debit ${original_id}.`,
+    );
   }
   if (original.rolled_back_by !== null) return settled(batch, input, state, null);
   const original_round: Round = { ...roundOf(input, original.round_id), game: original.game_id ?? roundOf(input).game };
-  const moved = refund(batch, original_round, {
-    kind: 'bet', amount_minor: original.amount_minor!, transfer_id: original.transfer_id, at: original.created_at,
-  }, { scope: SEAMLESS_SCOPE, external_id: input.external_transaction_id }, refusalsFor(input));
+  const moved = refund(
+    batch,
+    original_round,
+    {
+      kind: 'bet',
+      amount_minor: original.amount_minor!,
+      transfer_id: original.transfer_id,
+      at: original.created_at,
+    },
+    { scope: SEAMLESS_SCOPE, external_id: input.external_transaction_id },
+    refusalsFor(input),
+  );
   if (!moved.ok) return moved;
   const outcome = settled(batch, input, state, moved.value);
   if (outcome.ok) markDebit(state, original, input.external_transaction_id);
@@ -236,5 +326,6 @@ function tombstone(batch: Batch, input: RollbackCall, state: BatchState): Outcom
 /** The debit's row is replaced (journaled) with its rolled-back version; a committed one also gets an update. */
 function markDebit(state: BatchState, debit_row: TransactionRow, rollback_id: string): void {
   state.rows.set(debit_row.external_transaction_id, { ...debit_row, rolled_back_by: rollback_id });
-  if (state.committed.has(debit_row.external_transaction_id)) state.marks.push({ debit_id: debit_row.external_transaction_id, rollback_id });
+  if (state.committed.has(debit_row.external_transaction_id))
+    state.marks.push({ debit_id: debit_row.external_transaction_id, rollback_id });
 }

@@ -1,5 +1,10 @@
 /** Limits of the casino side of the seamless protocol (SPEC §0: every limit named). */
-export { AMOUNT_MINOR_MAX, ASSET_CODE_LENGTH_MAX, PLAYER_BALANCE_MAX_MINOR, STRING_LENGTH_MAX } from '../platform/limits.ts';
+export {
+  AMOUNT_MINOR_MAX,
+  ASSET_CODE_LENGTH_MAX,
+  PLAYER_BALANCE_MAX_MINOR,
+  STRING_LENGTH_MAX,
+} from '../platform/limits.ts';
 
 /** How long a launched session accepts debits and balance calls. */
 export const SESSION_TTL_MS = 60 * 60 * 1000;

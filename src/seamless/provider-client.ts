@@ -12,7 +12,13 @@ export interface ProviderReply {
   failure?: string;
 }
 
-export async function callProvider(base_url: string, secret: string, path: string, payload: unknown, timeout_ms: number): Promise<ProviderReply> {
+export async function callProvider(
+  base_url: string,
+  secret: string,
+  path: string,
+  payload: unknown,
+  timeout_ms: number,
+): Promise<ProviderReply> {
   const body = JSON.stringify(payload);
   let response: Response;
   try {
@@ -24,14 +30,25 @@ export async function callProvider(base_url: string, secret: string, path: strin
     });
   } catch (error) {
     const name = (error as Error).name;
-    return { ok: false, status: 0, body: undefined, failure: name === 'TimeoutError' ? `no answer within ${timeout_ms} ms` : `unreachable (${(error as Error).message})` };
+    return {
+      ok: false,
+      status: 0,
+      body: undefined,
+      failure:
+        name === 'TimeoutError' ? `no answer within ${timeout_ms} ms` : `unreachable (${(error as Error).message})`,
+    };
   }
   const text = await response.text().catch(() => '');
   try {
     const parsed: unknown = JSON.parse(text);
     return { ok: response.ok, status: response.status, body: parsed };
   } catch {
-    return { ok: false, status: response.status, body: undefined, failure: `answered ${response.status} with a body that is not JSON` };
+    return {
+      ok: false,
+      status: response.status,
+      body: undefined,
+      failure: `answered ${response.status} with a body that is not JSON`,
+    };
   }
 }
 
@@ -39,5 +56,7 @@ export async function callProvider(base_url: string, secret: string, path: strin
 export function describeReply(reply: ProviderReply): string {
   if (reply.failure) return `the game provider ${reply.failure}`;
   const error = reply.body as { code?: unknown; message?: unknown } | undefined;
-  return `the game provider answered ${reply.status} ${String(error?.code ?? '')}: ${String(error?.message ?? '')}`.trim().replace(/\.$/, '');
+  return `the game provider answered ${reply.status} ${String(error?.code ?? '')}: ${String(error?.message ?? '')}`
+    .trim()
+    .replace(/\.$/, '');
 }

@@ -20,7 +20,6 @@ import { deleteSession, insertSession, readGame, readSession } from './store.ts'
 import type { CallInput, CallRequest, CallResult, Session } from './types.ts';
 import { sessionRefusal } from './session.ts';
 
-
 export interface BalanceRequest {
   session_token: string;
   user_id: string;
@@ -43,7 +42,16 @@ export interface SimulatedRound {
 }
 
 function fingerprint(request: CallRequest): string {
-  return JSON.stringify([request.kind, request.user_id, request.currency, request.round_id, String(request.amount_minor), request.original_transaction_id, request.session_token, request.game_id]);
+  return JSON.stringify([
+    request.kind,
+    request.user_id,
+    request.currency,
+    request.round_id,
+    String(request.amount_minor),
+    request.original_transaction_id,
+    request.session_token,
+    request.game_id,
+  ]);
 }
 
 /**
@@ -62,7 +70,8 @@ export class SeamlessService {
   }
 
   async call(request: CallRequest): Promise<Outcome<CallResult>> {
-    if (!(await this.ctx.ledger.assetExists(request.currency))) return refuse(PLATFORM_ERRORS.UNKNOWN_ASSET, `currency ${request.currency} is not a known currency.`);
+    if (!(await this.ctx.ledger.assetExists(request.currency)))
+      return refuse(PLATFORM_ERRORS.UNKNOWN_ASSET, `currency ${request.currency} is not a known currency.`);
     if (request.original_transaction_id === request.external_transaction_id) {
       return refuse(PLATFORM_ERRORS.VALIDATION_ERROR, 'originalTransactionId must differ from externalTransactionId.');
     }
@@ -106,20 +115,30 @@ export class SeamlessService {
   }
 
   async balance(request: BalanceRequest): Promise<Outcome<{ balance: number; currency: string }>> {
-    if (!(await this.ctx.ledger.assetExists(request.currency))) return refuse(PLATFORM_ERRORS.UNKNOWN_ASSET, `currency ${request.currency} is not a known currency.`);
+    if (!(await this.ctx.ledger.assetExists(request.currency)))
+      return refuse(PLATFORM_ERRORS.UNKNOWN_ASSET, `currency ${request.currency} is not a known currency.`);
     const invalid = sessionRefusal(await this.session(request.session_token), request, Date.now(), false);
     if (invalid) return invalid;
     const account = await this.ctx.ledger.account(playerAccount(request.user_id, request.currency));
-    if (!account) return refuse(SEAMLESS_ERRORS.SEAMLESS_PLAYER_NOT_FOUND, `userId ${request.user_id} has no ${request.currency} wallet.`);
+    if (!account)
+      return refuse(
+        SEAMLESS_ERRORS.SEAMLESS_PLAYER_NOT_FOUND,
+        `userId ${request.user_id} has no ${request.currency} wallet.`,
+      );
     await this.ctx.ledger.durable();
     return succeed({ balance: amountToJson(account.balance_minor), currency: request.currency });
   }
 
   /** A session bound to (user, game, currency), announced to the provider, which answers the launch URL. */
   async launchGame(user_id: string, game_id: string, currency: string): Promise<Outcome<LaunchResult>> {
-    if (!(await this.ctx.ledger.assetExists(currency))) return refuse(PLATFORM_ERRORS.UNKNOWN_ASSET, `currency ${currency} is not a known currency.`);
+    if (!(await this.ctx.ledger.assetExists(currency)))
+      return refuse(PLATFORM_ERRORS.UNKNOWN_ASSET, `currency ${currency} is not a known currency.`);
     const game = await readGame(this.ctx.sql, game_id);
-    if (!game || !game.enabled) return refuse(SEAMLESS_ERRORS.SEAMLESS_GAME_NOT_FOUND, `gameId ${game_id} is not an enabled game of this casino.`);
+    if (!game || !game.enabled)
+      return refuse(
+        SEAMLESS_ERRORS.SEAMLESS_GAME_NOT_FOUND,
+        `gameId ${game_id} is not an enabled game of this casino.`,
+      );
     if (!(await this.ctx.ledger.account(playerAccount(user_id, currency)))) {
       return refuse(SEAMLESS_ERRORS.SEAMLESS_PLAYER_NOT_FOUND, `userId ${user_id} has no ${currency} wallet.`);
     }
@@ -132,9 +151,19 @@ export class SeamlessService {
     };
     // Stored before the provider hears of it: the provider may call back before its launch answer arrives.
     await insertSession(this.ctx.sql, session);
-    const reply = await callProvider(this.providerUrl(), this.ctx.config.provider_secret, '/provider/launch', {
-      sessionToken: session.token, userId: user_id, gameId: game_id, currency, expiresAt: session.expires_at.toISOString(),
-    }, PROVIDER_LAUNCH_TIMEOUT_MS);
+    const reply = await callProvider(
+      this.providerUrl(),
+      this.ctx.config.provider_secret,
+      '/provider/launch',
+      {
+        sessionToken: session.token,
+        userId: user_id,
+        gameId: game_id,
+        currency,
+        expiresAt: session.expires_at.toISOString(),
+      },
+      PROVIDER_LAUNCH_TIMEOUT_MS,
+    );
     const launch_url = (reply.body as { launchUrl?: unknown } | undefined)?.launchUrl;
     if (!reply.ok || typeof launch_url !== 'string') {
       await deleteSession(this.ctx.sql, session.token);
@@ -147,13 +176,32 @@ export class SeamlessService {
   async simulateRound(user_id: string, game_id: string, currency: string): Promise<Outcome<SimulatedRound>> {
     const launched = await this.launchGame(user_id, game_id, currency);
     if (!launched.ok) return launched;
-    const launch_step = { call: 'launchGame', status: 200, request: { userId: user_id, gameId: game_id, currency }, response: launched.value };
-    const reply = await callProvider(this.providerUrl(), this.ctx.config.provider_secret, '/provider/simulate', {
-      sessionToken: launched.value.sessionToken,
-    }, PROVIDER_SIMULATE_TIMEOUT_MS);
-    if (!reply.ok) return refuse(SEAMLESS_ERRORS.SEAMLESS_PROVIDER_UNAVAILABLE, `The scripted round failed: ${describeReply(reply)}.`);
+    const launch_step = {
+      call: 'launchGame',
+      status: 200,
+      request: { userId: user_id, gameId: game_id, currency },
+      response: launched.value,
+    };
+    const reply = await callProvider(
+      this.providerUrl(),
+      this.ctx.config.provider_secret,
+      '/provider/simulate',
+      {
+        sessionToken: launched.value.sessionToken,
+      },
+      PROVIDER_SIMULATE_TIMEOUT_MS,
+    );
+    if (!reply.ok)
+      return refuse(
+        SEAMLESS_ERRORS.SEAMLESS_PROVIDER_UNAVAILABLE,
+        `The scripted round failed: ${describeReply(reply)}.`,
+      );
     const round = reply.body as Omit<SimulatedRound, 'sessionToken'> & { completed: boolean; failure?: string };
-    if (!round.completed) return refuse(SEAMLESS_ERRORS.SEAMLESS_ROUND_FAILED, `Round ${round.roundId} could not complete: ${round.failure ?? 'a step was refused'}.`);
+    if (!round.completed)
+      return refuse(
+        SEAMLESS_ERRORS.SEAMLESS_ROUND_FAILED,
+        `Round ${round.roundId} could not complete: ${round.failure ?? 'a step was refused'}.`,
+      );
     return succeed({
       sessionToken: launched.value.sessionToken,
       roundId: round.roundId,

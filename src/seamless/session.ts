@@ -16,7 +16,12 @@ export interface SessionClaim {
  * game, or expired. `settling` calls (credits, rollbacks) may still finish their rounds for
  * SESSION_SETTLE_GRACE_MS after expiry; debits and balance calls may not.
  */
-export function sessionRefusal(session: Session | null | undefined, claim: SessionClaim, now_ms: number, settling: boolean) {
+export function sessionRefusal(
+  session: Session | null | undefined,
+  claim: SessionClaim,
+  now_ms: number,
+  settling: boolean,
+) {
   const invalid = (why: string) => refuse(SEAMLESS_ERRORS.SEAMLESS_INVALID_SESSION, `sessionToken ${why}.`);
   if (!session) return invalid('is unknown');
   if (session.user_id !== claim.user_id) return invalid('is bound to another userId');
@@ -24,6 +29,7 @@ export function sessionRefusal(session: Session | null | undefined, claim: Sessi
   if (claim.game_id !== null && session.game_id !== claim.game_id) return invalid('is bound to another gameId');
   const expires_ms = session.expires_at.getTime();
   if (now_ms < expires_ms) return undefined;
-  if (!settling || now_ms >= expires_ms + SESSION_SETTLE_GRACE_MS) return invalid(`expired at ${session.expires_at.toISOString()}`);
+  if (!settling || now_ms >= expires_ms + SESSION_SETTLE_GRACE_MS)
+    return invalid(`expired at ${session.expires_at.toISOString()}`);
   return undefined;
 }

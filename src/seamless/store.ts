@@ -21,7 +21,9 @@ export async function upsertGames(db: Queryable, games: Omit<GameRow, 'enabled'>
 }
 
 export async function readGame(db: Queryable, game_id: string): Promise<GameRow | undefined> {
-  const [row] = await db<GameRow[]>`select game_id, provider, name, enabled from seamless_games where game_id = ${game_id}`;
+  const [row] = await db<
+    GameRow[]
+  >`select game_id, provider, name, enabled from seamless_games where game_id = ${game_id}`;
   return row;
 }
 
@@ -60,7 +62,8 @@ export async function readBatchRows(tx: TransactionSql, ids: string[], round_ids
 export function insertTransactions(tx: TransactionSql, rows: TransactionRow[]): PendingStatement[] {
   if (rows.length === 0) return [];
   const col = <T>(f: (r: TransactionRow) => T) => rows.map(f);
-  return [tx`
+  return [
+    tx`
     insert into seamless_transactions (external_transaction_id, kind, transaction_id, session_token, user_id, currency,
       game_id, round_id, amount_minor, original_transaction_id, transfer_id, rolled_back_by, response_status, response_body, created_at)
     select * from unnest(
@@ -70,18 +73,26 @@ export function insertTransactions(tx: TransactionSql, rows: TransactionRow[]): 
       ${col((r) => (r.amount_minor === null ? null : String(r.amount_minor)))}::bigint[],
       ${col((r) => r.original_transaction_id)}::text[], ${col((r) => r.transfer_id)}::uuid[], ${col((r) => r.rolled_back_by)}::text[],
       ${col((r) => r.response_status)}::smallint[], ${col((r) => r.response_body)}::text[],
-      ${col((r) => r.created_at.toISOString())}::timestamptz[])`];
+      ${col((r) => r.created_at.toISOString())}::timestamptz[])`,
+  ];
 }
 
 /**
  * Marks debits committed earlier as rolled back (debits of the same batch are inserted already marked).
  * The row lock on the player serialises rollbacks of one debit, so every mark must land.
  */
-export function markRolledBack(tx: TransactionSql, marks: { debit_id: string; rollback_id: string }[]): PendingStatement[] {
+export function markRolledBack(
+  tx: TransactionSql,
+  marks: { debit_id: string; rollback_id: string }[],
+): PendingStatement[] {
   if (marks.length === 0) return [];
   const update = tx`
     update seamless_transactions t set rolled_back_by = m.rollback_id
     from unnest(${marks.map((m) => m.debit_id)}::text[], ${marks.map((m) => m.rollback_id)}::text[]) as m(debit_id, rollback_id)
     where t.external_transaction_id = m.debit_id and t.kind = 'debit' and t.rolled_back_by is null`;
-  return [checkedStatement(update, (result) => assert(result.count === marks.length, `marked ${result.count} of ${marks.length} debits rolled back`))];
+  return [
+    checkedStatement(update, (result) =>
+      assert(result.count === marks.length, `marked ${result.count} of ${marks.length} debits rolled back`),
+    ),
+  ];
 }

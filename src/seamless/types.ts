@@ -26,9 +26,19 @@ interface CallCommon {
 }
 
 /** A debit or credit: a round and an amount, always (the schemas require both). */
-export type MoneyCall = CallCommon & { kind: 'debit' | 'credit'; round_id: string; amount_minor: bigint; original_transaction_id: null };
+export type MoneyCall = CallCommon & {
+  kind: 'debit' | 'credit';
+  round_id: string;
+  amount_minor: bigint;
+  original_transaction_id: null;
+};
 /** A rollback names the debit it undoes; round and amount are optional checks against that debit. */
-export type RollbackCall = CallCommon & { kind: 'rollback'; round_id: string | null; amount_minor: bigint | null; original_transaction_id: string };
+export type RollbackCall = CallCommon & {
+  kind: 'rollback';
+  round_id: string | null;
+  amount_minor: bigint | null;
+  original_transaction_id: string;
+};
 
 /** One money callback, checked and parsed (amounts bigint). */
 export type CallInput = MoneyCall | RollbackCall;

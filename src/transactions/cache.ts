@@ -30,7 +30,10 @@ export class ReportCache {
   hits = 0;
   misses = 0;
 
-  constructor(private readonly ttl_ms: number = REPORT_CACHE_TTL_MS, private readonly entries_max: number = REPORT_CACHE_ENTRIES_MAX) {}
+  constructor(
+    private readonly ttl_ms: number = REPORT_CACHE_TTL_MS,
+    private readonly entries_max: number = REPORT_CACHE_ENTRIES_MAX,
+  ) {}
 
   get(key: string, fill: () => Promise<{ status: number; body: unknown }>): Promise<CachedAnswer> {
     const now_ms = Date.now();
@@ -58,7 +61,11 @@ export class ReportCache {
 
   /** LISTEN on the channel; also invalidates on (re)connect, when notifications may have been missed. */
   async listen(sql: Sql, logger: Logger): Promise<() => Promise<void>> {
-    const { unlisten } = await sql.listen(NOTIFY_CHANNEL, () => this.invalidate(), () => this.invalidate());
+    const { unlisten } = await sql.listen(
+      NOTIFY_CHANNEL,
+      () => this.invalidate(),
+      () => this.invalidate(),
+    );
     logger.debug({ channel: NOTIFY_CHANNEL }, 'reporter cache listening');
     return unlisten;
   }

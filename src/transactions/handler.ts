@@ -24,7 +24,10 @@ export function itemAccounts(item: UpstreamItem): { player: AccountKey; system: 
     player,
     system,
     // The player's SCR account may go negative: the upstream, not this ledger, decides what happened.
-    needs: [{ key: player, create: true, overdraft_limit_minor: SCR_PLAYER_OVERDRAFT_LIMIT_MINOR }, { key: system, create: true }],
+    needs: [
+      { key: player, create: true, overdraft_limit_minor: SCR_PLAYER_OVERDRAFT_LIMIT_MINOR },
+      { key: system, create: true },
+    ],
   };
 }
 
@@ -67,8 +70,11 @@ export const ingestHandler: CommandHandler<UpstreamItem, IngestResult, IngestSta
     const { player, system } = itemAccounts(item);
     const flow = FLOWS[item.type];
     const moved = book.transfer({
-      from: flow.to_player ? system : player, to: flow.to_player ? player : system, amount_minor: item.amount_minor,
-      kind: `ingest_${item.type}`, metadata: { upstream_id: item.id },
+      from: flow.to_player ? system : player,
+      to: flow.to_player ? player : system,
+      amount_minor: item.amount_minor,
+      kind: `ingest_${item.type}`,
+      metadata: { upstream_id: item.id },
     });
     if (!moved.ok) return refuse(LEDGER_ERRORS[moved.refusal], `the ledger refused item ${item.id}: ${moved.refusal}`);
     state.seen.set(item.id, true);

@@ -4,7 +4,12 @@ import { createHash } from 'node:crypto';
 import type { PendingStatement } from '../ledger/command.ts';
 import type { Queryable, Sql, TransactionSql } from '../db/sql.ts';
 import { AppError } from '../platform/errors.ts';
-import { IDEMPOTENCY_KEY_LENGTH_MAX, SETTLE_IN_FLIGHT_MAX, SETTLE_KEY_PURGE_BATCH_ROWS_MAX, SETTLE_KEY_RETENTION_MS } from './limits.ts';
+import {
+  IDEMPOTENCY_KEY_LENGTH_MAX,
+  SETTLE_IN_FLIGHT_MAX,
+  SETTLE_KEY_PURGE_BATCH_ROWS_MAX,
+  SETTLE_KEY_RETENTION_MS,
+} from './limits.ts';
 
 /**
  * Idempotency-Key of the settle endpoint, with the semantics of SPEC §4 (the wallet's): same key and
@@ -29,10 +34,16 @@ const VISIBLE_ASCII = /^[\x20-\x7e]+$/;
 /** A bare key, or a structured-field string ("…") without escapes. */
 export function parseIdempotencyKey(header: string | string[] | undefined): string {
   if (header === undefined) throw new AppError(TRANSACTIONS_ERRORS.TRANSACTIONS_IDEMPOTENCY_KEY_MISSING);
-  if (Array.isArray(header)) throw new AppError(TRANSACTIONS_ERRORS.TRANSACTIONS_IDEMPOTENCY_KEY_INVALID, 'Idempotency-Key must be sent once.');
+  if (Array.isArray(header))
+    throw new AppError(TRANSACTIONS_ERRORS.TRANSACTIONS_IDEMPOTENCY_KEY_INVALID, 'Idempotency-Key must be sent once.');
   const trimmed = header.trim();
   const key = /^".*"$/.test(trimmed) ? trimmed.slice(1, -1) : trimmed;
-  if (key.length === 0 || key.length > IDEMPOTENCY_KEY_LENGTH_MAX || !VISIBLE_ASCII.test(key) || (key !== trimmed && /["\\]/.test(key))) {
+  if (
+    key.length === 0 ||
+    key.length > IDEMPOTENCY_KEY_LENGTH_MAX ||
+    !VISIBLE_ASCII.test(key) ||
+    (key !== trimmed && /["\\]/.test(key))
+  ) {
     throw new AppError(TRANSACTIONS_ERRORS.TRANSACTIONS_IDEMPOTENCY_KEY_INVALID);
   }
   return key;
@@ -69,7 +80,10 @@ export class InFlightKeys {
   }
 }
 
-export async function loadSettleResponses(db: Queryable, scopes: IdempotencyScope[]): Promise<Map<string, StoredSettle>> {
+export async function loadSettleResponses(
+  db: Queryable,
+  scopes: IdempotencyScope[],
+): Promise<Map<string, StoredSettle>> {
   const found = new Map<string, StoredSettle>();
   if (scopes.length === 0) return found;
   const rows = await db<StoredSettle[]>`
@@ -84,12 +98,14 @@ export async function loadSettleResponses(db: Queryable, scopes: IdempotencyScop
 export function insertSettleResponses(tx: TransactionSql, rows: StoredSettle[]): PendingStatement[] {
   if (rows.length === 0) return [];
   const col = <T>(f: (r: StoredSettle) => T) => rows.map(f);
-  return [tx`
+  return [
+    tx`
     insert into ingest_settle_keys (api_key_hash, idempotency_key, request_hash, response_status, response_body, transfer_id)
     select decode(h, 'hex'), i, decode(r, 'hex'), s, decode(b, 'hex'), t
     from unnest(${col((r) => r.api_key_hash.toString('hex'))}::text[], ${col((r) => r.idempotency_key)}::text[],
                 ${col((r) => r.request_hash.toString('hex'))}::text[], ${col((r) => r.response_status)}::smallint[],
-                ${col((r) => r.response_body.toString('hex'))}::text[], ${col((r) => r.transfer_id)}::uuid[]) as v(h, i, r, s, b, t)`];
+                ${col((r) => r.response_body.toString('hex'))}::text[], ${col((r) => r.transfer_id)}::uuid[]) as v(h, i, r, s, b, t)`,
+  ];
 }
 
 /** Deletes settle keys stored more than SETTLE_KEY_RETENTION_MS before `now`, in bounded statements. */

@@ -42,7 +42,8 @@ export function timestampFromText(text: string): Date | undefined {
 
 /** An id or user id: a string of 1..255 characters, or an integer (read as its digits). */
 function identifier(value: ExactJson | undefined): string | undefined {
-  if (value instanceof JsonNumber) return /^\d+$/.test(value.text) && value.text.length <= STRING_LENGTH_MAX ? value.text : undefined;
+  if (value instanceof JsonNumber)
+    return /^\d+$/.test(value.text) && value.text.length <= STRING_LENGTH_MAX ? value.text : undefined;
   if (typeof value === 'string' && value.length > 0 && value.length <= STRING_LENGTH_MAX) return value;
   return undefined;
 }
@@ -53,14 +54,16 @@ export function readItem(value: ExactJson): ItemReading {
     return { ok: false, item_id: null, reason: 'item is not an object' };
   }
   const id = identifier(value.id);
-  if (id === undefined) return { ok: false, item_id: null, reason: 'id must be a string of 1 to 255 characters or an integer' };
+  if (id === undefined)
+    return { ok: false, item_id: null, reason: 'id must be a string of 1 to 255 characters or an integer' };
   const bad = (reason: string): ItemReading => ({ ok: false, item_id: id, reason });
   const user_id = identifier(value.userId);
   if (user_id === undefined) return bad('userId must be a string of 1 to 255 characters or an integer');
   const created_at = typeof value.createdAt === 'string' ? timestampFromText(value.createdAt) : undefined;
   if (created_at === undefined) return bad('createdAt must be an ISO-8601 timestamp');
   const type = value.type;
-  if (typeof type !== 'string' || !ITEM_TYPES.includes(type as ItemType)) return bad(`type must be one of ${ITEM_TYPES.join(', ')}`);
+  if (typeof type !== 'string' || !ITEM_TYPES.includes(type as ItemType))
+    return bad(`type must be one of ${ITEM_TYPES.join(', ')}`);
   if (!(value.amount instanceof JsonNumber)) return bad('amount must be a JSON number');
   const amount_minor = amountMinorFromText(value.amount.text);
   if (typeof amount_minor === 'string') return bad(amount_minor);

@@ -45,7 +45,11 @@ class Parser {
     if (c === '{') return this.object(depth);
     if (c === '[') return this.array(depth);
     if (c === '"') return this.string();
-    for (const [word, v] of [['true', true], ['false', false], ['null', null]] as const) {
+    for (const [word, v] of [
+      ['true', true],
+      ['false', false],
+      ['null', null],
+    ] as const) {
       if (this.text.startsWith(word, this.at)) {
         this.at += word.length;
         return v;
@@ -62,7 +66,7 @@ class Parser {
     this.at++;
     const out: { [key: string]: ExactJson } = Object.create(null);
     this.skip();
-    if (this.text[this.at] === '}') return this.at++, out;
+    if (this.text[this.at] === '}') return (this.at++, out);
     for (;;) {
       this.skip();
       if (this.text[this.at] !== '"') throw this.fail('expected a key');
@@ -81,7 +85,7 @@ class Parser {
     this.at++;
     const out: ExactJson[] = [];
     this.skip();
-    if (this.text[this.at] === ']') return this.at++, out;
+    if (this.text[this.at] === ']') return (this.at++, out);
     for (;;) {
       out.push(this.value(depth + 1));
       this.skip();
@@ -113,7 +117,9 @@ export function exactJsonText(value: ExactJson): string {
   if (value instanceof JsonNumber) return value.text;
   if (Array.isArray(value)) return `[${value.map(exactJsonText).join(',')}]`;
   if (value !== null && typeof value === 'object') {
-    return `{${Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}:${exactJsonText(v)}`).join(',')}}`;
+    return `{${Object.entries(value)
+      .map(([k, v]) => `${JSON.stringify(k)}:${exactJsonText(v)}`)
+      .join(',')}}`;
   }
   return JSON.stringify(value);
 }

@@ -21,7 +21,9 @@ async function current(): Promise<StatusAnswer | undefined> {
 
 function gauge(name: string, help: string, pick: (s: StatusAnswer) => number | bigint | null): void {
   new client.Gauge({
-    name, help, registers: [registry],
+    name,
+    help,
+    registers: [registry],
     async collect() {
       const s = await current();
       const v = s ? pick(s) : null;
@@ -30,9 +32,21 @@ function gauge(name: string, help: string, pick: (s: StatusAnswer) => number | b
   });
 }
 
-gauge('croupier_transactions_lag_seconds', 'Seconds between now and the ingestion checkpoint (SPEC §7)', (s) => s.lag_s);
+gauge(
+  'croupier_transactions_lag_seconds',
+  'Seconds between now and the ingestion checkpoint (SPEC §7)',
+  (s) => s.lag_s,
+);
 gauge('croupier_transactions_items_total', 'Upstream items written into the ledger', (s) => s.items_total);
-gauge('croupier_transactions_requests_total', 'Requests sent to the upstream Transaction API (all processes)', (s) => s.requests_total);
+gauge(
+  'croupier_transactions_requests_total',
+  'Requests sent to the upstream Transaction API (all processes)',
+  (s) => s.requests_total,
+);
 gauge('croupier_transactions_throttled_total', 'Upstream answers 429 obeyed', (s) => s.throttled_total);
-gauge('croupier_transactions_errors_total', 'Upstream requests failed (5xx, network, unreadable page)', (s) => s.errors_total);
+gauge(
+  'croupier_transactions_errors_total',
+  'Upstream requests failed (5xx, network, unreadable page)',
+  (s) => s.errors_total,
+);
 gauge('croupier_transactions_quarantined_total', 'Malformed upstream items quarantined', (s) => s.quarantined_total);

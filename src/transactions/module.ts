@@ -19,14 +19,16 @@ export const transactionsModule: ModuleDescriptor<AppContext> = {
   errors: TRANSACTIONS_ERRORS,
   routes: transactionsRoutes(),
   close: stopTransactionsRoutes,
-  jobs: [{
-    name: 'transactions.purge_settle_keys',
-    interval_ms: SETTLE_KEY_PURGE_INTERVAL_MS,
-    run: async (ctx) => {
-      const deleted = await purgeSettleKeys(ctx.sql);
-      if (deleted > 0) ctx.logger.info({ deleted }, 'expired settle idempotency keys purged');
+  jobs: [
+    {
+      name: 'transactions.purge_settle_keys',
+      interval_ms: SETTLE_KEY_PURGE_INTERVAL_MS,
+      run: async (ctx) => {
+        const deleted = await purgeSettleKeys(ctx.sql);
+        if (deleted > 0) ctx.logger.info({ deleted }, 'expired settle idempotency keys purged');
+      },
     },
-  }],
+  ],
 };
 
 /** The puller job; configuration read once, on the first run (TRANSACTIONS_* variables, config.ts). */
@@ -46,7 +48,10 @@ export function pullJob(config?: TransactionsConfig): PullJob {
     run_at_start: true,
     run(ctx, signal) {
       // The all-in-one process points the worker at its built-in mock when TRANSACTIONS_API_URL is unset.
-      puller ??= new Puller(ctx, config ?? loadTransactionsConfig({ ...process.env, TRANSACTIONS_API_URL: ctx.config.transactions_api_url }));
+      puller ??= new Puller(
+        ctx,
+        config ?? loadTransactionsConfig({ ...process.env, TRANSACTIONS_API_URL: ctx.config.transactions_api_url }),
+      );
       return puller.run(signal);
     },
     release: async () => {

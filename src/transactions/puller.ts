@@ -7,10 +7,24 @@ import { itemAccounts, ingestHandler } from './handler.ts';
 import { readItem, type UpstreamItem } from './item.ts';
 import { exactJsonText, type ExactJson } from './json-exact.ts';
 import {
-  BACKOFF_BASE_MS, BACKOFF_MAX_MS, BUDGET_SLEEP_MAX_MS, NOTIFY_CHANNEL, UPSTREAM_PAGE_SIZE, UPSTREAM_TIMEOUT_MS, WALK_END_DELAY_MS,
+  BACKOFF_BASE_MS,
+  BACKOFF_MAX_MS,
+  BUDGET_SLEEP_MAX_MS,
+  NOTIFY_CHANNEL,
+  UPSTREAM_PAGE_SIZE,
+  UPSTREAM_TIMEOUT_MS,
+  WALK_END_DELAY_MS,
 } from './limits.ts';
 import {
-  acquireLease, blockBudget, recordError, recordFailure, releaseLease, saveProgress, takeBudget, type IngestState, type Walk,
+  acquireLease,
+  blockBudget,
+  recordError,
+  recordFailure,
+  releaseLease,
+  saveProgress,
+  takeBudget,
+  type IngestState,
+  type Walk,
 } from './state.ts';
 import { quarantine } from './store.ts';
 import { fetchPage, type PageAnswer } from './upstream.ts';
@@ -47,7 +61,11 @@ export class Puller {
   /** Consecutive failed requests, for the exponential back-off. */
   private failures = 0;
 
-  constructor(private readonly deps: PullerDeps, private readonly config: TransactionsConfig, options: PullerOptions = {}) {
+  constructor(
+    private readonly deps: PullerDeps,
+    private readonly config: TransactionsConfig,
+    options: PullerOptions = {},
+  ) {
     this.owner = options.owner ?? randomUUID();
     this.timeout_ms = options.upstream_timeout_ms ?? UPSTREAM_TIMEOUT_MS;
     this.walk_end_delay_ms = options.walk_end_delay_ms ?? WALK_END_DELAY_MS;
@@ -71,7 +89,8 @@ export class Puller {
         if (step !== 'next') return;
       }
     } catch (error) {
-      if (!signal.aborted) await recordError(this.deps.sql, `ingestion failed: ${(error as Error).message}`).catch(() => {});
+      if (!signal.aborted)
+        await recordError(this.deps.sql, `ingestion failed: ${(error as Error).message}`).catch(() => {});
       throw error;
     } finally {
       // A clean stop hands over at once; a crash leaves the lease to expire.
@@ -94,17 +113,28 @@ export class Puller {
   /** One request: a page ingested and the walk advanced, or a refusal obeyed. */
   private async step(walk: Walk, signal: AbortSignal): Promise<Step> {
     if (!(await this.waitForBudget(signal))) return 'stopped';
-    const answer = await fetchPage(this.config.api_url!, { ...walk, limit: UPSTREAM_PAGE_SIZE }, this.timeout_ms, signal);
+    const answer = await fetchPage(
+      this.config.api_url!,
+      { ...walk, limit: UPSTREAM_PAGE_SIZE },
+      this.timeout_ms,
+      signal,
+    );
     if (signal.aborted) return 'stopped';
     if (answer.kind !== 'page') return (await this.obey(answer, signal)) ? 'next' : 'stopped';
     this.failures = 0;
     const { applied, created_max } = await this.ingest(answer.items);
-    const finished = answer.items.length < UPSTREAM_PAGE_SIZE || (answer.total_pages !== null && walk.page >= answer.total_pages);
+    const finished =
+      answer.items.length < UPSTREAM_PAGE_SIZE || (answer.total_pages !== null && walk.page >= answer.total_pages);
     // Finished: everything up to the walk's end is in. Mid-walk: everything before this page's last
     // createdAt is; items sharing it may continue on the next page, and the next walk starts at or
     // before it (startDate is inclusive), so they are re-read, never skipped.
     const checkpoint = finished ? walk.end : created_max && created_max < walk.end ? created_max : null;
-    const held = await saveProgress(this.deps.sql, this.owner, finished ? null : { ...walk, page: walk.page + 1 }, checkpoint);
+    const held = await saveProgress(
+      this.deps.sql,
+      this.owner,
+      finished ? null : { ...walk, page: walk.page + 1 },
+      checkpoint,
+    );
     if (applied > 0) await this.deps.sql.notify(NOTIFY_CHANNEL, String(applied));
     if (!held) return 'stopped';
     return finished ? 'finished' : 'next';
@@ -125,7 +155,10 @@ export class Puller {
   private async obey(answer: Exclude<PageAnswer, { kind: 'page' }>, signal: AbortSignal): Promise<boolean> {
     this.failures++;
     await recordFailure(this.deps.sql, answer.kind, answer.message);
-    this.deps.logger.warn({ failures: this.failures, message: answer.message }, 'transactions upstream refused a request');
+    this.deps.logger.warn(
+      { failures: this.failures, message: answer.message },
+      'transactions upstream refused a request',
+    );
     const backoff_ms = Math.min(BACKOFF_BASE_MS * 2 ** (this.failures - 1), BACKOFF_MAX_MS);
     if (answer.retry_after_s !== null) await blockBudget(this.deps.sql, answer.retry_after_s);
     await sleep(answer.retry_after_s !== null ? answer.retry_after_s * 1000 : backoff_ms, signal);
@@ -141,15 +174,21 @@ export class Puller {
       if (reading.ok) good.push({ raw, item: reading.item });
       else bad.push({ raw, item_id: reading.item_id, reason: reading.reason });
     }
-    const outcomes = await Promise.all(good.map(({ item }) =>
-      this.deps.ledger.submit({ handler: ingestHandler, input: item, accounts: itemAccounts(item).needs })));
+    const outcomes = await Promise.all(
+      good.map(({ item }) =>
+        this.deps.ledger.submit({ handler: ingestHandler, input: item, accounts: itemAccounts(item).needs }),
+      ),
+    );
     let applied = 0;
     outcomes.forEach((outcome, i) => {
       if (outcome.ok) applied += outcome.value.applied ? 1 : 0;
       else bad.push({ raw: good[i].raw, item_id: good[i].item.id, reason: outcome.message ?? outcome.error.message });
     });
     await this.quarantine(bad);
-    const created_max = good.reduce<Date | null>((max, { item }) => (max === null || item.created_at > max ? item.created_at : max), null);
+    const created_max = good.reduce<Date | null>(
+      (max, { item }) => (max === null || item.created_at > max ? item.created_at : max),
+      null,
+    );
     return { applied, created_max };
   }
 

@@ -42,50 +42,82 @@ export function transactionsRoutes(options: TransactionsRouteOptions = {}): Doma
   };
 }
 
-async function reporterRoutes(app: FastifyInstance, service: TransactionsService, cache: ReportCache, max_age_s: number): Promise<void> {
+async function reporterRoutes(
+  app: FastifyInstance,
+  service: TransactionsService,
+  cache: ReportCache,
+  max_age_s: number,
+): Promise<void> {
   const send = (request: FastifyRequest, reply: FastifyReply, answer: CachedAnswer) => {
     reply.header('etag', answer.etag).header('cache-control', `public, max-age=${max_age_s}`);
-    if (answer.status === 200 && etagMatches(request.headers['if-none-match'], answer.etag)) return reply.code(304).send();
+    if (answer.status === 200 && etagMatches(request.headers['if-none-match'], answer.etag))
+      return reply.code(304).send();
     return reply.code(answer.status).header('content-type', 'application/json; charset=utf-8').send(answer.body);
   };
 
-  app.get<{ Params: { userId: string } }>('/reports/users/:userId', { schema: userReportSchema }, async (request, reply) => {
-    const { userId } = request.params;
-    return send(request, reply, await cache.get(`user\u0000${userId}`, () => service.user(userId)));
-  });
+  app.get<{ Params: { userId: string } }>(
+    '/reports/users/:userId',
+    { schema: userReportSchema },
+    async (request, reply) => {
+      const { userId } = request.params;
+      return send(request, reply, await cache.get(`user\u0000${userId}`, () => service.user(userId)));
+    },
+  );
 
-  app.get<{ Querystring: { page: number; limit: number } }>('/reports/payouts', { schema: payoutsSchema }, async (request, reply) => {
-    const { page, limit } = request.query;
-    return send(request, reply, await cache.get(`payouts\u0000${page}\u0000${limit}`, () => service.payouts(page, limit)));
-  });
+  app.get<{ Querystring: { page: number; limit: number } }>(
+    '/reports/payouts',
+    { schema: payoutsSchema },
+    async (request, reply) => {
+      const { page, limit } = request.query;
+      return send(
+        request,
+        reply,
+        await cache.get(`payouts\u0000${page}\u0000${limit}`, () => service.payouts(page, limit)),
+      );
+    },
+  );
 }
 
 const validateSettleBody = validatorCompiler({ schema: settleBodySchema, httpPart: 'body', method: 'POST', url: '' });
 
-async function operatorRoutes(app: FastifyInstance, ctx: AppContext, service: TransactionsService, cache: ReportCache): Promise<void> {
+async function operatorRoutes(
+  app: FastifyInstance,
+  ctx: AppContext,
+  service: TransactionsService,
+  cache: ReportCache,
+): Promise<void> {
   app.addHook('onRequest', apiKeyGuard(ctx.operator_auth));
 
   app.get('/v1/transactions/status', { schema: statusSchema }, async () => service.status());
 
-  app.post<{ Params: { userId: string }; Body: { amount?: number; reason?: string } | undefined }>('/v1/payouts/:userId/settle', {
-    schema: settleSchema,
-    // The body is optional, so it is checked here rather than by a route schema that would demand one.
-    preValidation: async (request) => {
-      parseIdempotencyKey(request.headers['idempotency-key']);
+  app.post<{ Params: { userId: string }; Body: { amount?: number; reason?: string } | undefined }>(
+    '/v1/payouts/:userId/settle',
+    {
+      schema: settleSchema,
+      // The body is optional, so it is checked here rather than by a route schema that would demand one.
+      preValidation: async (request) => {
+        parseIdempotencyKey(request.headers['idempotency-key']);
+      },
     },
-  }, async (request, reply) => {
-    const body = request.body ?? {};
-    if (!validateSettleBody(body)) {
-      const issues = (validateSettleBody as unknown as { errors?: Parameters<typeof describeValidation>[0] }).errors ?? [];
-      throw new AppError(PLATFORM_ERRORS.VALIDATION_ERROR, describeValidation(issues, 'body'));
-    }
-    const amount_minor = body.amount === undefined ? null : amountFromJson(body.amount) ?? null;
-    const result = await service.settle(request.params.userId, { amount_minor, reason: body.reason ?? null }, idempotencyScope(request));
-    if (!result.replayed) cache.invalidate();
-    reply.code(result.status).header('content-type', 'application/json; charset=utf-8');
-    if (result.replayed) reply.header('idempotent-replayed', 'true');
-    return reply.send(result.body);
-  });
+    async (request, reply) => {
+      const body = request.body ?? {};
+      if (!validateSettleBody(body)) {
+        const issues =
+          (validateSettleBody as unknown as { errors?: Parameters<typeof describeValidation>[0] }).errors ?? [];
+        throw new AppError(PLATFORM_ERRORS.VALIDATION_ERROR, describeValidation(issues, 'body'));
+      }
+      const amount_minor = body.amount === undefined ? null : (amountFromJson(body.amount) ?? null);
+      const result = await service.settle(
+        request.params.userId,
+        { amount_minor, reason: body.reason ?? null },
+        idempotencyScope(request),
+      );
+      if (!result.replayed) cache.invalidate();
+      reply.code(result.status).header('content-type', 'application/json; charset=utf-8');
+      if (result.replayed) reply.header('idempotent-replayed', 'true');
+      return reply.send(result.body);
+    },
+  );
 }
 
 function idempotencyScope(request: FastifyRequest): IdempotencyScope {

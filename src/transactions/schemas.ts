@@ -1,5 +1,11 @@
 import { amountSchema } from '../platform/money.ts';
-import { IDEMPOTENCY_KEY_LENGTH_MAX, PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, PAYOUTS_PAGE_NUMBER_MAX, STRING_LENGTH_MAX } from './limits.ts';
+import {
+  IDEMPOTENCY_KEY_LENGTH_MAX,
+  PAGE_SIZE_DEFAULT,
+  PAGE_SIZE_MAX,
+  PAYOUTS_PAGE_NUMBER_MAX,
+  STRING_LENGTH_MAX,
+} from './limits.ts';
 
 /** JSON schemas of ingestion status, the reporter and settlement: they validate requests and generate /docs. */
 
@@ -11,22 +17,33 @@ const error = {
   required: ['code', 'message'],
 } as const;
 const errors = (...statuses: number[]) => Object.fromEntries(statuses.map((s) => [s, error]));
-const cents = (description: string) => ({ type: 'integer', description } as const);
+const cents = (description: string) => ({ type: 'integer', description }) as const;
 const userId = { type: 'string', minLength: 1, maxLength: STRING_LENGTH_MAX, description: 'Upstream userId.' } as const;
-const cacheNote = 'Public, no key. Served from an in-process cache invalidated by every ingested page and settlement; '
-  + 'carries ETag and Cache-Control max-age=REPORTER_MAX_AGE_S; a matching If-None-Match answers 304.';
+const cacheNote =
+  'Public, no key. Served from an in-process cache invalidated by every ingested page and settlement; ' +
+  'carries ETag and Cache-Control max-age=REPORTER_MAX_AGE_S; a matching If-None-Match answers 304.';
 
 export const statusSchema = {
-  summary: 'Ingestion position and counters (all processes on the database)', tags, security,
+  summary: 'Ingestion position and counters (all processes on the database)',
+  tags,
+  security,
   response: {
     200: {
       type: 'object',
       properties: {
-        checkpoint: { type: ['string', 'null'], format: 'date-time', description: 'Every item upstream showed with createdAt up to here is in the ledger.' },
+        checkpoint: {
+          type: ['string', 'null'],
+          format: 'date-time',
+          description: 'Every item upstream showed with createdAt up to here is in the ledger.',
+        },
         lag_s: { type: ['integer', 'null'], description: 'Seconds from the checkpoint to now.' },
-        items_total: { type: 'integer' }, requests_total: { type: 'integer' }, throttled_total: { type: 'integer' },
-        errors_total: { type: 'integer' }, quarantined_total: { type: 'integer' },
-        last_error: { type: ['string', 'null'] }, last_error_at: { type: ['string', 'null'], format: 'date-time' },
+        items_total: { type: 'integer' },
+        requests_total: { type: 'integer' },
+        throttled_total: { type: 'integer' },
+        errors_total: { type: 'integer' },
+        quarantined_total: { type: 'integer' },
+        last_error: { type: ['string', 'null'] },
+        last_error_at: { type: ['string', 'null'], format: 'date-time' },
       },
     },
     ...errors(401),
@@ -34,15 +51,23 @@ export const statusSchema = {
 };
 
 export const userReportSchema = {
-  summary: 'A user\'s SCR totals in cents: balance = earned − spent − payout − paidOut', description: cacheNote, tags, security: [],
+  summary: "A user's SCR totals in cents: balance = earned − spent − payout − paidOut",
+  description: cacheNote,
+  tags,
+  security: [],
   params: { type: 'object', required: ['userId'], properties: { userId } },
   response: {
     200: {
       type: 'object',
       properties: {
-        userId: { type: 'string' }, currency: { type: 'string', enum: ['SCR'] }, balance: cents('earned − spent − payout − paidOut'),
-        earned: cents('Earned in all'), spent: cents('Spent in all'), payout: cents('Payouts requested and not yet settled'),
-        paidOut: cents('Payouts settled'), updatedAt: { type: 'string', format: 'date-time' },
+        userId: { type: 'string' },
+        currency: { type: 'string', enum: ['SCR'] },
+        balance: cents('earned − spent − payout − paidOut'),
+        earned: cents('Earned in all'),
+        spent: cents('Spent in all'),
+        payout: cents('Payouts requested and not yet settled'),
+        paidOut: cents('Payouts settled'),
+        updatedAt: { type: 'string', format: 'date-time' },
       },
     },
     304: { type: 'null', description: 'Not modified (If-None-Match matched).' },
@@ -51,9 +76,13 @@ export const userReportSchema = {
 };
 
 export const payoutsSchema = {
-  summary: 'Requested, unsettled payouts: one row per user, by userId', description: cacheNote, tags, security: [],
+  summary: 'Requested, unsettled payouts: one row per user, by userId',
+  description: cacheNote,
+  tags,
+  security: [],
   querystring: {
-    type: 'object', additionalProperties: false,
+    type: 'object',
+    additionalProperties: false,
     properties: {
       page: { type: 'integer', minimum: 1, maximum: PAYOUTS_PAGE_NUMBER_MAX, default: 1 },
       limit: { type: 'integer', minimum: 1, maximum: PAGE_SIZE_MAX, default: PAGE_SIZE_DEFAULT },
@@ -63,10 +92,21 @@ export const payoutsSchema = {
     200: {
       type: 'object',
       properties: {
-        data: { type: 'array', items: { type: 'object', properties: { userId: { type: 'string' }, amount: cents('Requested, unsettled, in cents') } } },
+        data: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: { userId: { type: 'string' }, amount: cents('Requested, unsettled, in cents') },
+          },
+        },
         pagination: {
           type: 'object',
-          properties: { page: { type: 'integer' }, limit: { type: 'integer' }, total: { type: 'integer' }, total_pages: { type: 'integer' } },
+          properties: {
+            page: { type: 'integer' },
+            limit: { type: 'integer' },
+            total: { type: 'integer' },
+            total_pages: { type: 'integer' },
+          },
         },
       },
     },
@@ -76,20 +116,26 @@ export const payoutsSchema = {
 };
 
 export const settleSchema = {
-  summary: 'Settle a user\'s requested payouts (all, or up to amount cents): payouts_pending → treasury',
-  description: 'Idempotency-Key required (SPEC §4 semantics): same key and body → the stored response with Idempotent-Replayed: true; '
-    + 'still in flight → 409; another body → 422. Body optional.',
-  tags, security,
+  summary: "Settle a user's requested payouts (all, or up to amount cents): payouts_pending → treasury",
+  description:
+    'Idempotency-Key required (SPEC §4 semantics): same key and body → the stored response with Idempotent-Replayed: true; ' +
+    'still in flight → 409; another body → 422. Body optional.',
+  tags,
+  security,
   params: { type: 'object', required: ['userId'], properties: { userId } },
   headers: {
-    type: 'object', required: ['idempotency-key'],
+    type: 'object',
+    required: ['idempotency-key'],
     properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: IDEMPOTENCY_KEY_LENGTH_MAX + 2 } },
   },
   response: {
     200: {
       type: 'object',
       properties: {
-        userId: { type: 'string' }, settled: cents('Settled by this request'), payout: cents('Still requested'), paidOut: cents('Settled in all'),
+        userId: { type: 'string' },
+        settled: cents('Settled by this request'),
+        payout: cents('Still requested'),
+        paidOut: cents('Settled in all'),
       },
     },
     ...errors(400, 401, 404, 409, 422),
@@ -97,9 +143,14 @@ export const settleSchema = {
 };
 
 export const settleBodySchema = {
-  type: 'object', additionalProperties: false,
+  type: 'object',
+  additionalProperties: false,
   properties: {
     amount: amountSchema(1, 'Cents to settle at most (integer ≥ 1); absent: everything requested.'),
-    reason: { type: 'string', maxLength: STRING_LENGTH_MAX, description: 'Why (kept with the transfer, SPEC §4 audit).' },
+    reason: {
+      type: 'string',
+      maxLength: STRING_LENGTH_MAX,
+      description: 'Why (kept with the transfer, SPEC §4 audit).',
+    },
   },
 } as const;

@@ -32,7 +32,10 @@ export interface ReportAnswer {
 export class TransactionsService {
   private readonly in_flight = new InFlightKeys();
 
-  constructor(private readonly sql: Sql, private readonly ledger: Ledger) {}
+  constructor(
+    private readonly sql: Sql,
+    private readonly ledger: Ledger,
+  ) {}
 
   async status(): Promise<StatusAnswer> {
     const s = await readState(this.sql);
@@ -54,13 +57,26 @@ export class TransactionsService {
   async user(user_id: string): Promise<ReportAnswer> {
     const t = await readTotals(this.sql, user_id);
     await this.ledger.durable();
-    if (!t) return { status: 404, body: new AppError(TRANSACTIONS_ERRORS.TRANSACTIONS_USER_NOT_FOUND, `No transaction of user ${user_id} has been ingested.`).body() };
+    if (!t)
+      return {
+        status: 404,
+        body: new AppError(
+          TRANSACTIONS_ERRORS.TRANSACTIONS_USER_NOT_FOUND,
+          `No transaction of user ${user_id} has been ingested.`,
+        ).body(),
+      };
     const balance = t.earned_minor - t.spent_minor - t.payout_minor - t.paid_out_minor;
     return {
       status: 200,
       body: {
-        userId: user_id, currency: 'SCR', balance: totalToJson(balance), earned: totalToJson(t.earned_minor), spent: totalToJson(t.spent_minor),
-        payout: totalToJson(t.payout_minor), paidOut: totalToJson(t.paid_out_minor), updatedAt: t.updated_at.toISOString(),
+        userId: user_id,
+        currency: 'SCR',
+        balance: totalToJson(balance),
+        earned: totalToJson(t.earned_minor),
+        spent: totalToJson(t.spent_minor),
+        payout: totalToJson(t.payout_minor),
+        paidOut: totalToJson(t.paid_out_minor),
+        updatedAt: t.updated_at.toISOString(),
       },
     };
   }
@@ -79,15 +95,24 @@ export class TransactionsService {
   }
 
   /** In flight → 409; stored → replayed (or 422); otherwise one ledger command, then one NOTIFY. */
-  settle(user_id: string, request: { amount_minor: bigint | null; reason: string | null }, scope: IdempotencyScope): Promise<SettleResult> {
+  settle(
+    user_id: string,
+    request: { amount_minor: bigint | null; reason: string | null },
+    scope: IdempotencyScope,
+  ): Promise<SettleResult> {
     const token = scopeToken(scope);
     return this.in_flight.run(token, async () => {
       const stored = (await loadSettleResponses(this.sql, [scope])).get(token);
       if (stored) {
-        if (!stored.request_hash.equals(scope.request_hash)) throw new AppError(TRANSACTIONS_ERRORS.TRANSACTIONS_IDEMPOTENCY_KEY_REUSED);
+        if (!stored.request_hash.equals(scope.request_hash))
+          throw new AppError(TRANSACTIONS_ERRORS.TRANSACTIONS_IDEMPOTENCY_KEY_REUSED);
         return { status: stored.response_status, body: stored.response_body, replayed: true };
       }
-      const outcome = await this.ledger.submit({ handler: settleHandler, input: { user_id, ...request, scope }, accounts: SETTLE_ACCOUNTS });
+      const outcome = await this.ledger.submit({
+        handler: settleHandler,
+        input: { user_id, ...request, scope },
+        accounts: SETTLE_ACCOUNTS,
+      });
       const result = valueOrThrow(outcome);
       if (!result.replayed) await this.sql.notify(NOTIFY_CHANNEL, 'settle');
       await this.ledger.durable();

@@ -8,7 +8,13 @@ import { refuse, succeed, type Outcome } from '../platform/outcome.ts';
 import { totalToJson } from '../platform/money.ts';
 import { SCR } from './handler.ts';
 import { stringifyTotals } from './json-out.ts';
-import { insertSettleResponses, loadSettleResponses, scopeToken, type IdempotencyScope, type StoredSettle } from './idempotency.ts';
+import {
+  insertSettleResponses,
+  loadSettleResponses,
+  scopeToken,
+  type IdempotencyScope,
+  type StoredSettle,
+} from './idempotency.ts';
 import { lockTotals, type UserTotals } from './store.ts';
 
 /** Settle a user's requested payouts: all of them (amount null) or up to `amount_minor`. */
@@ -43,7 +49,10 @@ const OK = 200;
 const pending = systemAccount('payouts_pending', SCR);
 const treasury = systemAccount('treasury', SCR);
 
-export const SETTLE_ACCOUNTS: AccountNeed[] = [{ key: pending, create: true }, { key: treasury, create: true }];
+export const SETTLE_ACCOUNTS: AccountNeed[] = [
+  { key: pending, create: true },
+  { key: treasury, create: true },
+];
 
 /**
  * SPEC §7 settlement: payouts_pending → treasury, the read model and the stored response in the same
@@ -55,7 +64,10 @@ export const settleHandler: CommandHandler<SettleInput, SettleResult, SettleStat
 
   async read(tx: TransactionSql, inputs: SettleInput[]): Promise<SettleRows> {
     const [stored, totals] = await Promise.all([
-      loadSettleResponses(tx, inputs.map((i) => i.scope)),
+      loadSettleResponses(
+        tx,
+        inputs.map((i) => i.scope),
+      ),
       lockTotals(tx, [...new Set(inputs.map((i) => i.user_id))]),
     ]);
     return { stored, totals };
@@ -63,7 +75,10 @@ export const settleHandler: CommandHandler<SettleInput, SettleResult, SettleStat
 
   state(rows: SettleRows | undefined, journal: Journal): SettleState {
     const state: SettleState = {
-      stored: new JournaledMap(journal), totals: new JournaledMap(journal), inserted: new JournaledList(journal), settled: new JournaledMap(journal),
+      stored: new JournaledMap(journal),
+      totals: new JournaledMap(journal),
+      inserted: new JournaledList(journal),
+      settled: new JournaledMap(journal),
     };
     for (const [token, row] of rows?.stored ?? []) state.stored.set(token, row);
     for (const [user, row] of rows?.totals ?? []) state.totals.set(user, row);
@@ -74,28 +89,46 @@ export const settleHandler: CommandHandler<SettleInput, SettleResult, SettleStat
     const token = scopeToken(input.scope);
     const seen = state.stored.get(token);
     if (seen) {
-      if (!seen.request_hash.equals(input.scope.request_hash)) return refuse(TRANSACTIONS_ERRORS.TRANSACTIONS_IDEMPOTENCY_KEY_REUSED);
+      if (!seen.request_hash.equals(input.scope.request_hash))
+        return refuse(TRANSACTIONS_ERRORS.TRANSACTIONS_IDEMPOTENCY_KEY_REUSED);
       return succeed({ status: seen.response_status, body: seen.response_body, replayed: true });
     }
     const found = state.totals.get(input.user_id);
-    if (!found) return refuse(TRANSACTIONS_ERRORS.TRANSACTIONS_USER_NOT_FOUND, `No transaction of user ${input.user_id} has been ingested.`);
+    if (!found)
+      return refuse(
+        TRANSACTIONS_ERRORS.TRANSACTIONS_USER_NOT_FOUND,
+        `No transaction of user ${input.user_id} has been ingested.`,
+      );
     const requested = found.payout_minor;
     const settled = input.amount_minor === null || input.amount_minor > requested ? requested : input.amount_minor;
     let transfer_id: string | null = null;
     if (settled > 0n) {
       const moved = book.transfer({
-        from: pending, to: treasury, amount_minor: settled, kind: 'payout_settle',
+        from: pending,
+        to: treasury,
+        amount_minor: settled,
+        kind: 'payout_settle',
         metadata: { user_id: input.user_id, idempotency_key: input.scope.idempotency_key, reason: input.reason },
       });
       if (!moved.ok) return refuse(LEDGER_ERRORS[moved.refusal]);
       transfer_id = moved.value.id;
     }
-    const totals = { ...found, payout_minor: found.payout_minor - settled, paid_out_minor: found.paid_out_minor + settled };
+    const totals = {
+      ...found,
+      payout_minor: found.payout_minor - settled,
+      paid_out_minor: found.paid_out_minor + settled,
+    };
     state.totals.set(input.user_id, totals);
     state.settled.set(input.user_id, (state.settled.get(input.user_id) ?? 0n) + settled);
-    const body = Buffer.from(stringifyTotals({
-      userId: input.user_id, settled: totalToJson(settled), payout: totalToJson(totals.payout_minor), paidOut: totalToJson(totals.paid_out_minor),
-    }), 'utf8');
+    const body = Buffer.from(
+      stringifyTotals({
+        userId: input.user_id,
+        settled: totalToJson(settled),
+        payout: totalToJson(totals.payout_minor),
+        paidOut: totalToJson(totals.paid_out_minor),
+      }),
+      'utf8',
+    );
     const row: StoredSettle = { ...input.scope, response_status: OK, response_body: body, transfer_id };
     state.stored.set(token, row);
     state.inserted.push(row);

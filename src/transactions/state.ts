@@ -41,7 +41,10 @@ interface StateRow {
 }
 
 function toState(row: StateRow): IngestState {
-  const walk = row.walk_start && row.walk_end && row.walk_page ? { start: row.walk_start, end: row.walk_end, page: Number(row.walk_page) } : null;
+  const walk =
+    row.walk_start && row.walk_end && row.walk_page
+      ? { start: row.walk_start, end: row.walk_end, page: Number(row.walk_page) }
+      : null;
   const { walk_start: _s, walk_end: _e, walk_page: _p, ...rest } = row;
   return { ...rest, walk };
 }
@@ -72,7 +75,12 @@ export async function releaseLease(sql: Sql, owner: string): Promise<void> {
  * Saves progress if this owner still holds the lease: the walk (null when finished) and the checkpoint,
  * which only moves forward. False: the lease was lost and the caller must stop.
  */
-export async function saveProgress(sql: Sql, owner: string, walk: Walk | null, checkpoint: Date | null): Promise<boolean> {
+export async function saveProgress(
+  sql: Sql,
+  owner: string,
+  walk: Walk | null,
+  checkpoint: Date | null,
+): Promise<boolean> {
   const result = await sql`
     update ingest_state set walk_start = ${walk?.start.toISOString() ?? null}::timestamptz, walk_end = ${walk?.end.toISOString() ?? null}::timestamptz,
       walk_page = ${walk?.page ?? null}::integer,
@@ -102,15 +110,23 @@ export async function recordError(sql: Sql, message: string): Promise<void> {
  * The database's clock decides (clock_timestamp(), read once the lock is granted; now() would be the
  * transaction's start, before the wait), so processes with skewed clocks still agree.
  */
-export async function takeBudget(sql: Sql, budget: Budget): Promise<{ granted: true } | { granted: false; wait_ms: number }> {
+export async function takeBudget(
+  sql: Sql,
+  budget: Budget,
+): Promise<{ granted: true } | { granted: false; wait_ms: number }> {
   return sql.begin(async (tx) => {
     const [row] = await tx<{ sent_at: Date[]; blocked_until: Date | null; now: Date }[]>`
       select sent_at, blocked_until, clock_timestamp() as now from ingest_budget where id = 1 for update`;
     const now_ms = row.now.getTime();
     const window_ms = budget.window_ms + BUDGET_MARGIN_MS;
-    const recent = row.sent_at.map((d) => d.getTime()).filter((t) => t > now_ms - window_ms).sort((a, b) => a - b);
-    if (row.blocked_until && row.blocked_until.getTime() > now_ms) return { granted: false, wait_ms: row.blocked_until.getTime() - now_ms };
-    if (recent.length >= budget.requests) return { granted: false, wait_ms: recent[recent.length - budget.requests] + window_ms - now_ms };
+    const recent = row.sent_at
+      .map((d) => d.getTime())
+      .filter((t) => t > now_ms - window_ms)
+      .sort((a, b) => a - b);
+    if (row.blocked_until && row.blocked_until.getTime() > now_ms)
+      return { granted: false, wait_ms: row.blocked_until.getTime() - now_ms };
+    if (recent.length >= budget.requests)
+      return { granted: false, wait_ms: recent[recent.length - budget.requests] + window_ms - now_ms };
     const sent_at = [...recent, now_ms].map((t) => new Date(t).toISOString());
     await tx`update ingest_budget set sent_at = ${sent_at}::timestamptz[] where id = 1`;
     await tx`update ingest_state set requests_total = requests_total + 1 where id = 1`;

@@ -58,14 +58,16 @@ export function addTotals(tx: TransactionSql, deltas: TotalsDelta[]): PendingSta
   if (deltas.length === 0) return [];
   const sorted = [...deltas].sort((a, b) => (a.user_id < b.user_id ? -1 : a.user_id > b.user_id ? 1 : 0));
   const col = (f: (d: TotalsDelta) => bigint) => sorted.map((d) => String(f(d)));
-  return [tx`
+  return [
+    tx`
     insert into ingest_user_totals as t (user_id, earned_minor, spent_minor, payout_minor, paid_out_minor, updated_at)
     select u, e, s, p, o, now() from unnest(${sorted.map((d) => d.user_id)}::text[], ${col((d) => d.earned_minor)}::bigint[],
       ${col((d) => d.spent_minor)}::bigint[], ${col((d) => d.payout_minor)}::bigint[], ${col((d) => d.paid_out_minor)}::bigint[]) as v(u, e, s, p, o)
     on conflict (user_id) do update set
       earned_minor = t.earned_minor + excluded.earned_minor, spent_minor = t.spent_minor + excluded.spent_minor,
       payout_minor = t.payout_minor + excluded.payout_minor, paid_out_minor = t.paid_out_minor + excluded.paid_out_minor,
-      updated_at = excluded.updated_at`];
+      updated_at = excluded.updated_at`,
+  ];
 }
 
 /** The users' totals, row-locked until commit: two settlements of one user take turns. */
@@ -81,7 +83,11 @@ export async function readTotals(db: Queryable, user_id: string): Promise<UserTo
 }
 
 /** Requested, unsettled payouts, one row per user, by user id. */
-export async function readPayoutsPage(db: Queryable, limit: number, offset: number): Promise<{ rows: { user_id: string; payout_minor: bigint }[]; total: number }> {
+export async function readPayoutsPage(
+  db: Queryable,
+  limit: number,
+  offset: number,
+): Promise<{ rows: { user_id: string; payout_minor: bigint }[]; total: number }> {
   const [rows, [{ total }]] = await Promise.all([
     db<{ user_id: string; payout_minor: bigint }[]>`
       select user_id, payout_minor from ingest_user_totals where payout_minor > 0 order by user_id limit ${limit} offset ${offset}`,
@@ -91,13 +97,17 @@ export async function readPayoutsPage(db: Queryable, limit: number, offset: numb
 }
 
 /** Records a bad item once (by the hash of its text); returns whether it was new. */
-export async function quarantine(sql: Sql, entries: { raw_sha256: Buffer; item_id: string | null; raw: string; reason: string }[]): Promise<number> {
+export async function quarantine(
+  sql: Sql,
+  entries: { raw_sha256: Buffer; item_id: string | null; raw: string; reason: string }[],
+): Promise<number> {
   if (entries.length === 0) return 0;
   const result = await sql`
     insert into ingest_quarantine (raw_sha256, item_id, raw, reason)
     select decode(h, 'hex'), i, r, why from unnest(${entries.map((e) => e.raw_sha256.toString('hex'))}::text[],
       ${entries.map((e) => e.item_id)}::text[], ${entries.map((e) => e.raw)}::text[], ${entries.map((e) => e.reason)}::text[]) as t(h, i, r, why)
     on conflict (raw_sha256) do nothing`;
-  if (result.count > 0) await sql`update ingest_state set quarantined_total = quarantined_total + ${result.count} where id = 1`;
+  if (result.count > 0)
+    await sql`update ingest_state set quarantined_total = quarantined_total + ${result.count} where id = 1`;
   return result.count;
 }

@@ -39,15 +39,26 @@ export function pageUrl(base: string, request: PageRequest): string {
 }
 
 /** Never throws for what the network or the upstream does: every failure is an answer the puller obeys. */
-export async function fetchPage(base: string, request: PageRequest, timeout_ms: number, signal: AbortSignal): Promise<PageAnswer> {
+export async function fetchPage(
+  base: string,
+  request: PageRequest,
+  timeout_ms: number,
+  signal: AbortSignal,
+): Promise<PageAnswer> {
   let response: Response;
   let text: string;
   try {
-    response = await fetch(pageUrl(base, request), { signal: AbortSignal.any([signal, AbortSignal.timeout(timeout_ms)]) });
+    response = await fetch(pageUrl(base, request), {
+      signal: AbortSignal.any([signal, AbortSignal.timeout(timeout_ms)]),
+    });
     const length = Number(response.headers.get('content-length') ?? 0);
     if (length > UPSTREAM_RESPONSE_SIZE_MAX_BYTES) {
       await response.body?.cancel();
-      return { kind: 'failed', retry_after_s: null, message: `upstream answered ${length} bytes, more than ${UPSTREAM_RESPONSE_SIZE_MAX_BYTES}` };
+      return {
+        kind: 'failed',
+        retry_after_s: null,
+        message: `upstream answered ${length} bytes, more than ${UPSTREAM_RESPONSE_SIZE_MAX_BYTES}`,
+      };
     }
     text = await response.text();
   } catch (error) {
@@ -55,9 +66,14 @@ export async function fetchPage(base: string, request: PageRequest, timeout_ms: 
   }
   const retry_after_s = retryAfterSeconds(response.headers.get('retry-after'));
   if (response.status === 429) {
-    return { kind: 'throttled', retry_after_s: retry_after_s ?? 1, message: `upstream answered 429 (Retry-After ${retry_after_s ?? 'missing'})` };
+    return {
+      kind: 'throttled',
+      retry_after_s: retry_after_s ?? 1,
+      message: `upstream answered 429 (Retry-After ${retry_after_s ?? 'missing'})`,
+    };
   }
-  if (response.status !== 200) return { kind: 'failed', retry_after_s, message: `upstream answered ${response.status}` };
+  if (response.status !== 200)
+    return { kind: 'failed', retry_after_s, message: `upstream answered ${response.status}` };
   return readPage(text);
 }
 
@@ -69,11 +85,20 @@ export function readPage(text: string): PageAnswer {
   } catch (error) {
     return { kind: 'failed', retry_after_s: null, message: `upstream page is not JSON: ${(error as Error).message}` };
   }
-  if (body === null || typeof body !== 'object' || Array.isArray(body) || body instanceof JsonNumber || !Array.isArray(body.items)) {
+  if (
+    body === null ||
+    typeof body !== 'object' ||
+    Array.isArray(body) ||
+    body instanceof JsonNumber ||
+    !Array.isArray(body.items)
+  ) {
     return { kind: 'failed', retry_after_s: null, message: 'upstream page has no items array' };
   }
   const meta = body.meta;
-  const pages = meta && typeof meta === 'object' && !Array.isArray(meta) && !(meta instanceof JsonNumber) ? meta.totalPages : undefined;
+  const pages =
+    meta && typeof meta === 'object' && !Array.isArray(meta) && !(meta instanceof JsonNumber)
+      ? meta.totalPages
+      : undefined;
   const total_pages = pages instanceof JsonNumber && /^\d+$/.test(pages.text) ? Number(pages.text) : null;
   return { kind: 'page', items: body.items, total_pages };
 }

@@ -26,9 +26,7 @@ export function parseBudget(text: string): Budget | string {
 }
 
 export type Admission =
-  | { admitted: true }
-  | { admitted: false; retry_after_s: number }
-  | { admitted: false; too_many_clients: true };
+  { admitted: true } | { admitted: false; retry_after_s: number } | { admitted: false; too_many_clients: true };
 
 /**
  * A sliding-window log per client: the times of its admitted requests in the last window. A request

@@ -16,24 +16,48 @@ function variable(name: string, default_text: string, description: string): Conf
 
 /** The mock's variables, for `croupier start --help` and docs/upstream-mock.md. */
 export const TRANSACTIONS_MOCK_VARIABLES: ConfigVariable[] = [
-  variable('TRANSACTIONS_MOCK_PORT', String(TRANSACTIONS_MOCK_PORT_DEFAULT),
-    'Port of the mock upstream Transaction API (0 picks a free port).'),
+  variable(
+    'TRANSACTIONS_MOCK_PORT',
+    String(TRANSACTIONS_MOCK_PORT_DEFAULT),
+    'Port of the mock upstream Transaction API (0 picks a free port).',
+  ),
   variable('TRANSACTIONS_MOCK_HOST', '127.0.0.1', 'Interface the mock binds.'),
-  variable('TRANSACTIONS_MOCK_SEED', String(TRANSACTIONS_MOCK_SEED_DEFAULT),
-    `Seed of the generated stream (0..${SEED_MAX}): same seed, same transactions.`),
-  variable('TRANSACTIONS_MOCK_RATE_PER_MIN', String(L.RATE_PER_MIN_DEFAULT),
-    `Transactions generated per minute of stream time (1..${L.RATE_PER_MIN_MAX}).`),
-  variable('TRANSACTIONS_MOCK_LATE_SHARE', String(L.LATE_SHARE_DEFAULT),
-    'Share of transactions visible only after their createdAt (0..1).'),
-  variable('TRANSACTIONS_LATE_MAX_S', String(L.LATE_MAX_S_DEFAULT),
-    `Longest delay of a late transaction, seconds (0..${L.LATE_MAX_S_MAX}); the aggregator reads the same variable.`),
-  variable('TRANSACTIONS_MOCK_BUDGET', L.BUDGET_DEFAULT,
-    'Requests per sliding window per client (the x-client-id header, else the address), e.g. 5/60s, 5/6s.'),
+  variable(
+    'TRANSACTIONS_MOCK_SEED',
+    String(TRANSACTIONS_MOCK_SEED_DEFAULT),
+    `Seed of the generated stream (0..${SEED_MAX}): same seed, same transactions.`,
+  ),
+  variable(
+    'TRANSACTIONS_MOCK_RATE_PER_MIN',
+    String(L.RATE_PER_MIN_DEFAULT),
+    `Transactions generated per minute of stream time (1..${L.RATE_PER_MIN_MAX}).`,
+  ),
+  variable(
+    'TRANSACTIONS_MOCK_LATE_SHARE',
+    String(L.LATE_SHARE_DEFAULT),
+    'Share of transactions visible only after their createdAt (0..1).',
+  ),
+  variable(
+    'TRANSACTIONS_LATE_MAX_S',
+    String(L.LATE_MAX_S_DEFAULT),
+    `Longest delay of a late transaction, seconds (0..${L.LATE_MAX_S_MAX}); the aggregator reads the same variable.`,
+  ),
+  variable(
+    'TRANSACTIONS_MOCK_BUDGET',
+    L.BUDGET_DEFAULT,
+    'Requests per sliding window per client (the x-client-id header, else the address), e.g. 5/60s, 5/6s.',
+  ),
   variable('TRANSACTIONS_MOCK_USERS', String(L.USERS_DEFAULT), `Distinct users in the stream (1..${L.USERS_MAX}).`),
-  variable('TRANSACTIONS_MOCK_START', '(start-up time)',
-    'Stream time of the first transaction (ISO-8601, or YYYY-MM-DD HH:MM:SS in UTC); earlier than now = a backlog.'),
-  variable('TRANSACTIONS_MOCK_SPEED', '1',
-    `Stream time runs this many times faster than the clock (1..${L.SPEED_MAX}); the budget window does not.`),
+  variable(
+    'TRANSACTIONS_MOCK_START',
+    '(start-up time)',
+    'Stream time of the first transaction (ISO-8601, or YYYY-MM-DD HH:MM:SS in UTC); earlier than now = a backlog.',
+  ),
+  variable(
+    'TRANSACTIONS_MOCK_SPEED',
+    '1',
+    `Stream time runs this many times faster than the clock (1..${L.SPEED_MAX}); the budget window does not.`,
+  ),
 ];
 
 function number(env: NodeJS.ProcessEnv, name: string, min: number, max: number, integer: boolean): number | undefined {

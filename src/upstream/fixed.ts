@@ -20,12 +20,27 @@ export interface FixedItem {
  * deliberately not all hexadecimal: a client must treat an upstream id as an opaque string.
  */
 export const SEED_EXAMPLE_ITEMS: FixedItem[] = [
-  { id: '41bbdf81-735c-4aea-beb3-3e5f433a30c5', userId: '074092', createdAt: '2023-03-16T12:33:11.000Z', type: 'payout',
-    amount_minor: 3000n },
-  { id: '41bbdf81-735c-4aea-beb3-3e5fasfsdfef', userId: '074092', createdAt: '2023-03-12T12:33:11.000Z', type: 'spent',
-    amount_minor: 1200n },
-  { id: '41bbdf81-735c-4aea-beb3-342jhj234nj234', userId: '074092', createdAt: '2023-03-15T12:33:11.000Z',
-    type: 'earned', amount_minor: 120n },
+  {
+    id: '41bbdf81-735c-4aea-beb3-3e5f433a30c5',
+    userId: '074092',
+    createdAt: '2023-03-16T12:33:11.000Z',
+    type: 'payout',
+    amount_minor: 3000n,
+  },
+  {
+    id: '41bbdf81-735c-4aea-beb3-3e5fasfsdfef',
+    userId: '074092',
+    createdAt: '2023-03-12T12:33:11.000Z',
+    type: 'spent',
+    amount_minor: 1200n,
+  },
+  {
+    id: '41bbdf81-735c-4aea-beb3-342jhj234nj234',
+    userId: '074092',
+    createdAt: '2023-03-15T12:33:11.000Z',
+    type: 'earned',
+    amount_minor: 120n,
+  },
 ];
 
 /** Serves a given list instead of the generator: ordered once, filtered per request. */
@@ -56,7 +71,13 @@ export class FixedList implements ItemSource {
     const seen = this.items.filter(
       (it) => it.created_at_ms >= q.start_ms && it.created_at_ms <= q.end_ms && it.visible_at_ms <= q.now_ms,
     );
-    const items = pageOfSequence(seen.length, (p) => seen[p].created_at_ms, (p) => seen[p], q.offset, q.limit);
+    const items = pageOfSequence(
+      seen.length,
+      (p) => seen[p].created_at_ms,
+      (p) => seen[p],
+      q.offset,
+      q.limit,
+    );
     return { total: seen.length, items };
   }
 

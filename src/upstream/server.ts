@@ -89,7 +89,10 @@ function makeSource(o: TransactionsMockOptions, start_ms: number): ItemSource {
     users: checkRange('users', o.users ?? L.USERS_DEFAULT, 1, L.USERS_MAX),
     start_ms: checkRange('start_ms', start_ms, 0, DATE_MS_MAX),
     created_at_step_ms: checkRange(
-      'created_at_step_ms', o.created_at_step_ms ?? L.CREATED_AT_STEP_MS_DEFAULT, 1, L.CREATED_AT_STEP_MS_MAX,
+      'created_at_step_ms',
+      o.created_at_step_ms ?? L.CREATED_AT_STEP_MS_DEFAULT,
+      1,
+      L.CREATED_AT_STEP_MS_MAX,
     ),
   });
 }

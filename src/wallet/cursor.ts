@@ -31,7 +31,12 @@ export function decodeHistoryCursor(cursor: string, allowed: Map<bigint, bigint>
   if (!value || typeof value !== 'object' || !Array.isArray(value.h)) return undefined;
   const positions = new Map<bigint, bigint>();
   for (const entry of value.h) {
-    if (!Array.isArray(entry) || entry.length !== 2 || !entry.every((x) => typeof x === 'string' && /^\d{1,19}$/.test(x))) return undefined;
+    if (
+      !Array.isArray(entry) ||
+      entry.length !== 2 ||
+      !entry.every((x) => typeof x === 'string' && /^\d{1,19}$/.test(x))
+    )
+      return undefined;
     const id = BigInt(entry[0]);
     const before = BigInt(entry[1]);
     const version = allowed.get(id);

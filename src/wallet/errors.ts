@@ -9,15 +9,31 @@ import { PLAYER_BALANCE_MAX_MINOR, STRING_LENGTH_MAX } from '../platform/limits.
  */
 export const WALLET_ERRORS = defineErrors({
   WALLET_PLAYER_NOT_FOUND: { code: 'PLAYER_NOT_FOUND', http_status: 404, message: 'No wallet exists for this player.' },
-  WALLET_INSUFFICIENT_FUNDS: { code: 'INSUFFICIENT_FUNDS', http_status: 400, message: 'Insufficient funds: the balance would go below zero. Nothing was moved.' },
+  WALLET_INSUFFICIENT_FUNDS: {
+    code: 'INSUFFICIENT_FUNDS',
+    http_status: 400,
+    message: 'Insufficient funds: the balance would go below zero. Nothing was moved.',
+  },
   WALLET_BALANCE_LIMIT_EXCEEDED: {
     code: 'BALANCE_LIMIT_EXCEEDED',
     http_status: 400,
     message: `The balance would exceed ${PLAYER_BALANCE_MAX_MINOR} minor units. Nothing was moved.`,
   },
-  WALLET_SELF_TRANSFER: { code: 'SELF_TRANSFER', http_status: 400, message: 'from and to name the same account; a transfer needs two accounts.' },
-  WALLET_ASSET_MISMATCH: { code: 'ASSET_MISMATCH', http_status: 400, message: 'Both accounts of a transfer must hold the transfer\'s asset.' },
-  WALLET_INVALID_CURSOR: { code: 'INVALID_CURSOR', http_status: 400, message: 'cursor is not a cursor this endpoint returned.' },
+  WALLET_SELF_TRANSFER: {
+    code: 'SELF_TRANSFER',
+    http_status: 400,
+    message: 'from and to name the same account; a transfer needs two accounts.',
+  },
+  WALLET_ASSET_MISMATCH: {
+    code: 'ASSET_MISMATCH',
+    http_status: 400,
+    message: "Both accounts of a transfer must hold the transfer's asset.",
+  },
+  WALLET_INVALID_CURSOR: {
+    code: 'INVALID_CURSOR',
+    http_status: 400,
+    message: 'cursor is not a cursor this endpoint returned.',
+  },
   WALLET_IDEMPOTENCY_KEY_MISSING: {
     code: 'IDEMPOTENCY_KEY_MISSING',
     http_status: 400,

@@ -35,7 +35,10 @@ export const movementHandler: CommandHandler<MovementInput, MovementResult, Stat
   name: 'wallet.movement',
 
   read(tx: TransactionSql, inputs: MovementInput[]) {
-    return loadStoredResponses(tx, inputs.map((i) => i.scope));
+    return loadStoredResponses(
+      tx,
+      inputs.map((i) => i.scope),
+    );
   },
 
   state(rows: Map<string, StoredResponse> | undefined, journal: Journal): State {
@@ -51,7 +54,12 @@ export const movementHandler: CommandHandler<MovementInput, MovementResult, Stat
     const moved = move(book, input.transfer);
     if (!moved.ok) return moved;
     const body = Buffer.from(JSON.stringify(input.respond(moved.value, book)), 'utf8');
-    const stored: StoredResponse = { ...input.scope, response_status: CREATED, response_body: body, transfer_id: moved.value.id };
+    const stored: StoredResponse = {
+      ...input.scope,
+      response_status: CREATED,
+      response_body: body,
+      transfer_id: moved.value.id,
+    };
     state.stored.set(token, stored);
     state.inserted.push(stored);
     return succeed({ status: CREATED, body, replayed: false, transaction_id: moved.value.id });
@@ -67,13 +75,17 @@ export const movementHandler: CommandHandler<MovementInput, MovementResult, Stat
 function move(book: Book, spec: TransferSpec): Outcome<TransferRecord> {
   // The service checked the player exists; no account of this asset yet means a balance of zero.
   if (!book.exists(spec.from)) return insufficient(spec, 0n);
-  if (!book.exists(spec.to)) return refuse(WALLET_ERRORS.WALLET_PLAYER_NOT_FOUND, `No wallet exists for player ${spec.to.owner}.`);
+  if (!book.exists(spec.to))
+    return refuse(WALLET_ERRORS.WALLET_PLAYER_NOT_FOUND, `No wallet exists for player ${spec.to.owner}.`);
   const available_minor = book.balance(spec.from);
   const result = book.transfer(spec);
   if (result.ok) return result;
   if (result.refusal === 'INSUFFICIENT_FUNDS') return insufficient(spec, available_minor);
   if (result.refusal === 'BALANCE_LIMIT') {
-    return refuse(WALLET_ERRORS.WALLET_BALANCE_LIMIT_EXCEEDED, `The balance of ${spec.to.owner} in ${spec.to.asset} would exceed ${WALLET_BALANCE_MAX_MINOR} minor units. Nothing was moved.`);
+    return refuse(
+      WALLET_ERRORS.WALLET_BALANCE_LIMIT_EXCEEDED,
+      `The balance of ${spec.to.owner} in ${spec.to.asset} would exceed ${WALLET_BALANCE_MAX_MINOR} minor units. Nothing was moved.`,
+    );
   }
   return refuse(WALLET_ERRORS.WALLET_PLAYER_NOT_FOUND, `No wallet exists for player ${spec.to.owner}.`);
 }

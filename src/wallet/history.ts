@@ -38,7 +38,13 @@ export interface HistoryPage {
  * appear on a fresh first page, not in the middle of a walk). Versions are 1..N without gaps, so
  * what remains after a page is exactly sum(position − 1).
  */
-export async function readHistoryPage(ledger: Ledger, accounts: AccountState[], positions: Map<bigint, bigint>, limit: number, filter: PostingFilter = {}): Promise<HistoryPage> {
+export async function readHistoryPage(
+  ledger: Ledger,
+  accounts: AccountState[],
+  positions: Map<bigint, bigint>,
+  limit: number,
+  filter: PostingFilter = {},
+): Promise<HistoryPage> {
   const walked = accounts.filter((a) => positions.has(a.id));
   const lists = await Promise.all(walked.map((a) => ledger.postings(a.id, limit, positions.get(a.id)!, filter)));
   const heads = lists.map(() => 0);

@@ -43,7 +43,8 @@ const VISIBLE_ASCII = /^[\x20-\x7e]+$/;
  */
 export function parseIdempotencyKey(header: string | string[] | undefined): string {
   if (header === undefined) throw new AppError(WALLET_ERRORS.WALLET_IDEMPOTENCY_KEY_MISSING);
-  if (Array.isArray(header)) throw new AppError(WALLET_ERRORS.WALLET_IDEMPOTENCY_KEY_INVALID, 'Idempotency-Key must be sent once.');
+  if (Array.isArray(header))
+    throw new AppError(WALLET_ERRORS.WALLET_IDEMPOTENCY_KEY_INVALID, 'Idempotency-Key must be sent once.');
   const trimmed = header.trim();
   const key = trimmed.startsWith('"') ? unquote(trimmed) : trimmed;
   if (key === undefined || key.length === 0 || key.length > IDEMPOTENCY_KEY_LENGTH_MAX || !VISIBLE_ASCII.test(key)) {
@@ -85,7 +86,12 @@ export function scopeToken(scope: Pick<IdempotencyScope, 'api_key_hash' | 'idemp
 /** A stored response answers the same request again; the same key on another request is a 422. */
 export function replayStored(stored: StoredResponse, scope: IdempotencyScope): Outcome<MoneyResponse> {
   if (!stored.request_hash.equals(scope.request_hash)) return refuse(WALLET_ERRORS.WALLET_IDEMPOTENCY_KEY_REUSED);
-  return succeed({ status: stored.response_status, body: stored.response_body, replayed: true, transaction_id: stored.transfer_id });
+  return succeed({
+    status: stored.response_status,
+    body: stored.response_body,
+    replayed: true,
+    transaction_id: stored.transfer_id,
+  });
 }
 
 /**

@@ -28,14 +28,29 @@ export interface RoundItem {
 }
 
 /** Rows (ordered by round, then time) → rounds with their transfers and totals, in bigint until the wire. */
-export function groupRounds(rows: RoundTransferRow[]): { items: RoundItem[]; keys: { started_key: string; round_key: string }[] } {
+export function groupRounds(rows: RoundTransferRow[]): {
+  items: RoundItem[];
+  keys: { started_key: string; round_key: string }[];
+} {
   const items: RoundItem[] = [];
   const keys: { started_key: string; round_key: string }[] = [];
   const totals: { bet: bigint; win: bigint; rolled_back: bigint; net: bigint }[] = [];
   rows.forEach((row, i) => {
     const previous = rows[i - 1];
     if (!previous || previous.round_key !== row.round_key || previous.started_key !== row.started_key) {
-      items.push({ round: row.round, game: row.game, provider: row.provider, surface: row.surface, asset: row.asset, started_at: '', bet: 0, win: 0, rolled_back: 0, net: 0, transfers: [] });
+      items.push({
+        round: row.round,
+        game: row.game,
+        provider: row.provider,
+        surface: row.surface,
+        asset: row.asset,
+        started_at: '',
+        bet: 0,
+        win: 0,
+        rolled_back: 0,
+        net: 0,
+        transfers: [],
+      });
       totals.push({ bet: 0n, win: 0n, rolled_back: 0n, net: 0n });
       keys.push({ started_key: row.started_key, round_key: row.round_key });
     }

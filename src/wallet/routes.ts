@@ -5,8 +5,22 @@ import { manualMovement, noteTransaction } from '../platform/operator.ts';
 import { amountFromJson } from '../platform/money.ts';
 import { assert } from '../platform/assert.ts';
 import { valueOrThrow, type Outcome } from '../platform/outcome.ts';
-import { parseIdempotencyKey, requestFingerprint, sha256, type IdempotencyScope, type MoneyResponse } from './idempotency.ts';
-import { assetsSchema, historySchema, moveSchema, playersSchema, roundsSchema, transferSchema, walletSchema } from './schemas.ts';
+import {
+  parseIdempotencyKey,
+  requestFingerprint,
+  sha256,
+  type IdempotencyScope,
+  type MoneyResponse,
+} from './idempotency.ts';
+import {
+  assetsSchema,
+  historySchema,
+  moveSchema,
+  playersSchema,
+  roundsSchema,
+  transferSchema,
+  walletSchema,
+} from './schemas.ts';
 import { WalletService, type ClientMetadata, type HistoryQuery, type MoveKind, type Party } from './service.ts';
 
 interface MoveBody {
@@ -37,25 +51,45 @@ export const walletRoutes: DomainRoutes = async (app, ctx) => {
   app.addHook('onRequest', apiKeyGuard(ctx.operator_auth));
 
   for (const { kind, summary } of MOVE_ROUTES) {
-    app.post<{ Params: PlayerParams; Body: MoveBody }>(`/v1/wallets/:playerId/${kind}`, { schema: moveSchema(summary), preValidation: requireIdempotencyKey }, async (request, reply) => {
-      const { asset, amount, description, metadata, reason } = request.body;
+    app.post<{ Params: PlayerParams; Body: MoveBody }>(
+      `/v1/wallets/:playerId/${kind}`,
+      { schema: moveSchema(summary), preValidation: requireIdempotencyKey },
+      async (request, reply) => {
+        const { asset, amount, description, metadata, reason } = request.body;
+        const amount_minor = amountFromJson(amount);
+        assert(amount_minor !== undefined, 'schema admits only safe integers');
+        const stamp = manualMovement(request, reason);
+        const result = await wallet.move(
+          { player_id: request.params.playerId, kind, asset, amount_minor, description, metadata, stamp },
+          idempotencyScope(request),
+        );
+        return sendMoney(request, reply, result);
+      },
+    );
+  }
+
+  app.post<{ Body: TransferBody }>(
+    '/v1/transfers',
+    { schema: transferSchema, preValidation: requireIdempotencyKey },
+    async (request, reply) => {
+      const { from, to, asset, amount, description, metadata, reason } = request.body;
       const amount_minor = amountFromJson(amount);
       assert(amount_minor !== undefined, 'schema admits only safe integers');
       const stamp = manualMovement(request, reason);
-      const result = await wallet.move({ player_id: request.params.playerId, kind, asset, amount_minor, description, metadata, stamp }, idempotencyScope(request));
-      return sendMoney(request, reply, result);
-    });
-  }
+      return sendMoney(
+        request,
+        reply,
+        await wallet.transfer(
+          { from, to, asset, amount_minor, description, metadata, stamp },
+          idempotencyScope(request),
+        ),
+      );
+    },
+  );
 
-  app.post<{ Body: TransferBody }>('/v1/transfers', { schema: transferSchema, preValidation: requireIdempotencyKey }, async (request, reply) => {
-    const { from, to, asset, amount, description, metadata, reason } = request.body;
-    const amount_minor = amountFromJson(amount);
-    assert(amount_minor !== undefined, 'schema admits only safe integers');
-    const stamp = manualMovement(request, reason);
-    return sendMoney(request, reply, await wallet.transfer({ from, to, asset, amount_minor, description, metadata, stamp }, idempotencyScope(request)));
-  });
-
-  app.get<{ Params: PlayerParams }>('/v1/wallets/:playerId', { schema: walletSchema }, async (request) => valueOrThrow(await wallet.wallet(request.params.playerId)));
+  app.get<{ Params: PlayerParams }>('/v1/wallets/:playerId', { schema: walletSchema }, async (request) =>
+    valueOrThrow(await wallet.wallet(request.params.playerId)),
+  );
 
   app.get<{ Params: PlayerParams; Querystring: HistoryQuery }>(
     '/v1/wallets/:playerId/transactions',
@@ -63,7 +97,11 @@ export const walletRoutes: DomainRoutes = async (app, ctx) => {
     async (request) => valueOrThrow(await wallet.history(request.params.playerId, request.query)),
   );
 
-  app.get<{ Querystring: { limit: number; cursor?: string; prefix?: string } }>('/v1/players', { schema: playersSchema }, async (request) => valueOrThrow(await wallet.players(request.query)));
+  app.get<{ Querystring: { limit: number; cursor?: string; prefix?: string } }>(
+    '/v1/players',
+    { schema: playersSchema },
+    async (request) => valueOrThrow(await wallet.players(request.query)),
+  );
   app.get<{ Params: PlayerParams; Querystring: { limit: number; cursor?: string; round?: string } }>(
     '/v1/players/:playerId/rounds',
     { schema: roundsSchema },

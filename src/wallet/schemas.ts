@@ -1,6 +1,13 @@
 import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, STRING_LENGTH_MAX } from '../platform/limits.ts';
 import { amountSchema } from '../platform/money.ts';
-import { CURSOR_LENGTH_MAX, IDEMPOTENCY_KEY_LENGTH_MAX, IDEMPOTENCY_RETENTION_MS, METADATA_KEYS_MAX, METADATA_KEY_LENGTH_MAX, PLAYER_ID_LENGTH_MAX } from './limits.ts';
+import {
+  CURSOR_LENGTH_MAX,
+  IDEMPOTENCY_KEY_LENGTH_MAX,
+  IDEMPOTENCY_RETENTION_MS,
+  METADATA_KEYS_MAX,
+  METADATA_KEY_LENGTH_MAX,
+  PLAYER_ID_LENGTH_MAX,
+} from './limits.ts';
 import { SYSTEM_ACCOUNT_NAMES } from '../ledger/types.ts';
 import { reasonSchema } from '../platform/operator.ts';
 
@@ -17,8 +24,17 @@ const playerId = {
   description: `Player id (1..${PLAYER_ID_LENGTH_MAX} characters, no control characters).`,
 } as const;
 
-const asset = { type: 'string', minLength: 1, maxLength: STRING_LENGTH_MAX, description: 'Asset code, e.g. GOLD_COINS, DIAMONDS, LOYALTY_POINTS, USD.' } as const;
-const description = { type: 'string', maxLength: STRING_LENGTH_MAX, description: 'Free text shown in the history.' } as const;
+const asset = {
+  type: 'string',
+  minLength: 1,
+  maxLength: STRING_LENGTH_MAX,
+  description: 'Asset code, e.g. GOLD_COINS, DIAMONDS, LOYALTY_POINTS, USD.',
+} as const;
+const description = {
+  type: 'string',
+  maxLength: STRING_LENGTH_MAX,
+  description: 'Free text shown in the history.',
+} as const;
 const metadata = {
   type: 'object',
   maxProperties: METADATA_KEYS_MAX,
@@ -39,7 +55,8 @@ const idempotencyHeaders = {
   properties: {
     'idempotency-key': {
       type: 'string',
-      description: `Required. 1..${IDEMPOTENCY_KEY_LENGTH_MAX} visible ASCII characters, bare or as a quoted structured-field string; ` +
+      description:
+        `Required. 1..${IDEMPOTENCY_KEY_LENGTH_MAX} visible ASCII characters, bare or as a quoted structured-field string; ` +
         `a UUID per logical request. Kept ${IDEMPOTENCY_RETENTION_MS / 3_600_000} h, scoped to the API key.`,
     },
   },
@@ -56,13 +73,13 @@ const moneyErrors = {
 
 const moveResult = {
   type: 'object',
-  description: 'Replays carry the header `Idempotent-Replayed: true` and the first response\'s exact bytes.',
+  description: "Replays carry the header `Idempotent-Replayed: true` and the first response's exact bytes.",
   properties: {
     transactionId: { type: 'string', format: 'uuid' },
     playerId: { type: 'string' },
     asset: { type: 'string' },
     amount: { type: 'integer' },
-    balance: { type: 'integer', description: 'The player\'s balance in this asset after the movement.' },
+    balance: { type: 'integer', description: "The player's balance in this asset after the movement." },
   },
   required: ['transactionId', 'playerId', 'asset', 'amount', 'balance'],
 } as const;
@@ -78,7 +95,13 @@ export function moveSchema(summary: string) {
       type: 'object',
       additionalProperties: false,
       required: ['asset', 'amount'],
-      properties: { asset, amount: amountSchema(1, 'Amount in the asset\'s minor unit (integer ≥ 1).'), description, metadata, reason: reasonSchema },
+      properties: {
+        asset,
+        amount: amountSchema(1, "Amount in the asset's minor unit (integer ≥ 1)."),
+        description,
+        metadata,
+        reason: reasonSchema,
+      },
     },
     response: { 201: moveResult, ...moneyErrors },
   };
@@ -87,13 +110,18 @@ export function moveSchema(summary: string) {
 const party = {
   type: 'object',
   additionalProperties: false,
-  description: 'Exactly one of playerId (the player\'s cash account) or system (a system account); asset optional, must equal the transfer\'s.',
+  description:
+    "Exactly one of playerId (the player's cash account) or system (a system account); asset optional, must equal the transfer's.",
   properties: { playerId, system: { type: 'string', enum: [...SYSTEM_ACCOUNT_NAMES] }, asset },
 } as const;
 
 const partyResult = {
   type: 'object',
-  properties: { playerId: { type: 'string' }, system: { type: 'string' }, balance: { type: 'integer', description: 'Players only: balance after.' } },
+  properties: {
+    playerId: { type: 'string' },
+    system: { type: 'string' },
+    balance: { type: 'integer', description: 'Players only: balance after.' },
+  },
 } as const;
 
 export const transferSchema = {
@@ -105,12 +133,26 @@ export const transferSchema = {
     type: 'object',
     additionalProperties: false,
     required: ['from', 'to', 'asset', 'amount'],
-    properties: { from: party, to: party, asset, amount: amountSchema(1, 'Amount in minor units (integer ≥ 1).'), description, metadata, reason: reasonSchema },
+    properties: {
+      from: party,
+      to: party,
+      asset,
+      amount: amountSchema(1, 'Amount in minor units (integer ≥ 1).'),
+      description,
+      metadata,
+      reason: reasonSchema,
+    },
   },
   response: {
     201: {
       type: 'object',
-      properties: { transactionId: { type: 'string', format: 'uuid' }, asset: { type: 'string' }, amount: { type: 'integer' }, from: partyResult, to: partyResult },
+      properties: {
+        transactionId: { type: 'string', format: 'uuid' },
+        asset: { type: 'string' },
+        amount: { type: 'integer' },
+        from: partyResult,
+        to: partyResult,
+      },
       required: ['transactionId', 'asset', 'amount', 'from', 'to'],
     },
     ...moneyErrors,
@@ -118,14 +160,17 @@ export const transferSchema = {
 };
 
 export const walletSchema = {
-  summary: 'A player\'s balances per asset',
+  summary: "A player's balances per asset",
   tags,
   security,
   params: { type: 'object', required: ['playerId'], properties: { playerId } },
   response: {
     200: {
       type: 'object',
-      properties: { playerId: { type: 'string' }, balances: { type: 'object', additionalProperties: { type: 'integer' } } },
+      properties: {
+        playerId: { type: 'string' },
+        balances: { type: 'object', additionalProperties: { type: 'integer' } },
+      },
       required: ['playerId', 'balances'],
     },
     401: errorResponse,
@@ -133,33 +178,77 @@ export const walletSchema = {
   },
 };
 
-const limit = { type: 'integer', minimum: 1, maximum: PAGE_SIZE_MAX, default: PAGE_SIZE_DEFAULT, description: `Page size, 1..${PAGE_SIZE_MAX} (default ${PAGE_SIZE_DEFAULT}).` } as const;
-const cursor = { type: 'string', minLength: 1, maxLength: CURSOR_LENGTH_MAX, description: 'next_cursor of the previous page (opaque).' } as const;
-const nextCursor = { type: ['string', 'null'], description: 'Pass as cursor for the next page; null on the last page.' } as const;
+const limit = {
+  type: 'integer',
+  minimum: 1,
+  maximum: PAGE_SIZE_MAX,
+  default: PAGE_SIZE_DEFAULT,
+  description: `Page size, 1..${PAGE_SIZE_MAX} (default ${PAGE_SIZE_DEFAULT}).`,
+} as const;
+const cursor = {
+  type: 'string',
+  minLength: 1,
+  maxLength: CURSOR_LENGTH_MAX,
+  description: 'next_cursor of the previous page (opaque).',
+} as const;
+const nextCursor = {
+  type: ['string', 'null'],
+  description: 'Pass as cursor for the next page; null on the last page.',
+} as const;
 
 const historyItem = {
   type: 'object',
   properties: {
     transactionId: { type: 'string', format: 'uuid' },
-    type: { type: 'string', description: 'topup, bonus, spend, withdraw, transfer, seed_funding, or another surface\'s kind (bet, win…).' },
+    type: {
+      type: 'string',
+      description: "topup, bonus, spend, withdraw, transfer, seed_funding, or another surface's kind (bet, win…).",
+    },
     asset: { type: 'string' },
     amount: { type: 'integer', description: 'Always positive; see direction.' },
     direction: { type: 'string', enum: ['credit', 'debit'] },
     counterparty_kind: { type: 'string', enum: ['player', 'system'] },
-    counterparty: { type: 'string', description: 'The other account\'s owner: treasury, revenue, … or a player id.' },
+    counterparty: { type: 'string', description: "The other account's owner: treasury, revenue, … or a player id." },
     balance_after: { type: 'integer' },
     created_at: { type: 'string', format: 'date-time' },
     description: { type: ['string', 'null'] },
-    game: { type: ['string', 'null'], description: 'Game money: the game (from the transfer\'s metadata); null for manual moves and rows written before games were recorded.' },
-    round: { type: ['string', 'null'], description: 'Game money: the round id; see GET /v1/players/{playerId}/rounds.' },
-    provider: { type: ['string', 'null'], description: 'Game money: the game\'s provider.' },
-    metadata: { type: ['object', 'null'], additionalProperties: true, description: 'The transfer\'s stored metadata: a manual move\'s description, client metadata and Idempotency-Key; a game transfer\'s surface, provider, game and round.' },
+    game: {
+      type: ['string', 'null'],
+      description:
+        "Game money: the game (from the transfer's metadata); null for manual moves and rows written before games were recorded.",
+    },
+    round: {
+      type: ['string', 'null'],
+      description: 'Game money: the round id; see GET /v1/players/{playerId}/rounds.',
+    },
+    provider: { type: ['string', 'null'], description: "Game money: the game's provider." },
+    metadata: {
+      type: ['object', 'null'],
+      additionalProperties: true,
+      description:
+        "The transfer's stored metadata: a manual move's description, client metadata and Idempotency-Key; a game transfer's surface, provider, game and round.",
+    },
   },
-  required: ['transactionId', 'type', 'asset', 'amount', 'direction', 'counterparty_kind', 'counterparty', 'balance_after', 'created_at', 'description', 'game', 'round', 'provider', 'metadata'],
+  required: [
+    'transactionId',
+    'type',
+    'asset',
+    'amount',
+    'direction',
+    'counterparty_kind',
+    'counterparty',
+    'balance_after',
+    'created_at',
+    'description',
+    'game',
+    'round',
+    'provider',
+    'metadata',
+  ],
 } as const;
 
 export const historySchema = {
-  summary: 'A player\'s transactions, newest first',
+  summary: "A player's transactions, newest first",
   tags,
   security,
   params: { type: 'object', required: ['playerId'], properties: { playerId } },
@@ -167,9 +256,22 @@ export const historySchema = {
     type: 'object',
     properties: {
       asset,
-      kind: { type: 'string', minLength: 1, maxLength: STRING_LENGTH_MAX, description: 'Only transfers of this kind: topup, bonus, spend, withdraw, transfer, bet, win, rollback, …' },
-      from: { type: 'string', format: 'date-time', description: 'Only transfers created at or after this instant (ISO-8601 with zone).' },
-      to: { type: 'string', format: 'date-time', description: 'Only transfers created before this instant (exclusive).' },
+      kind: {
+        type: 'string',
+        minLength: 1,
+        maxLength: STRING_LENGTH_MAX,
+        description: 'Only transfers of this kind: topup, bonus, spend, withdraw, transfer, bet, win, rollback, …',
+      },
+      from: {
+        type: 'string',
+        format: 'date-time',
+        description: 'Only transfers created at or after this instant (ISO-8601 with zone).',
+      },
+      to: {
+        type: 'string',
+        format: 'date-time',
+        description: 'Only transfers created before this instant (exclusive).',
+      },
       limit,
       cursor,
     },
@@ -177,7 +279,11 @@ export const historySchema = {
   response: {
     200: {
       type: 'object',
-      properties: { playerId: { type: 'string' }, items: { type: 'array', items: historyItem }, next_cursor: nextCursor },
+      properties: {
+        playerId: { type: 'string' },
+        items: { type: 'array', items: historyItem },
+        next_cursor: nextCursor,
+      },
       required: ['playerId', 'items', 'next_cursor'],
     },
     400: errorResponse,
@@ -195,7 +301,11 @@ export const playersSchema = {
     properties: {
       limit,
       cursor,
-      prefix: { ...playerId, minLength: 1, description: `Only players whose id starts with this text (case-sensitive, 1..${PLAYER_ID_LENGTH_MAX} characters, no control characters).` },
+      prefix: {
+        ...playerId,
+        minLength: 1,
+        description: `Only players whose id starts with this text (case-sensitive, 1..${PLAYER_ID_LENGTH_MAX} characters, no control characters).`,
+      },
     },
   },
   response: {
@@ -206,7 +316,10 @@ export const playersSchema = {
           type: 'array',
           items: {
             type: 'object',
-            properties: { playerId: { type: 'string' }, balances: { type: 'object', additionalProperties: { type: 'integer' } } },
+            properties: {
+              playerId: { type: 'string' },
+              balances: { type: 'object', additionalProperties: { type: 'integer' } },
+            },
             required: ['playerId', 'balances'],
           },
         },
@@ -227,7 +340,14 @@ export const assetsSchema = {
     200: {
       type: 'object',
       properties: {
-        assets: { type: 'array', items: { type: 'object', properties: { code: { type: 'string' }, scale: { type: 'integer' } }, required: ['code', 'scale'] } },
+        assets: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: { code: { type: 'string' }, scale: { type: 'integer' } },
+            required: ['code', 'scale'],
+          },
+        },
       },
       required: ['assets'],
     },
@@ -249,8 +369,9 @@ const roundTransfer = {
 } as const;
 
 export const roundsSchema = {
-  summary: 'A player\'s game rounds on both surfaces, newest first, each with its bets, wins and rollbacks',
-  description: 'Read from the ledger: every transfer whose metadata names a round (aggregator and seamless alike). Rounds are paged by their first transfer\'s time.',
+  summary: "A player's game rounds on both surfaces, newest first, each with its bets, wins and rollbacks",
+  description:
+    "Read from the ledger: every transfer whose metadata names a round (aggregator and seamless alike). Rounds are paged by their first transfer's time.",
   tags,
   security,
   params: { type: 'object', required: ['playerId'], properties: { playerId } },
@@ -259,7 +380,12 @@ export const roundsSchema = {
     properties: {
       limit: { ...limit, description: `Rounds per page, 1..${PAGE_SIZE_MAX} (default ${PAGE_SIZE_DEFAULT}).` },
       cursor,
-      round: { type: 'string', minLength: 1, maxLength: STRING_LENGTH_MAX, description: 'Only the round with this id.' },
+      round: {
+        type: 'string',
+        minLength: 1,
+        maxLength: STRING_LENGTH_MAX,
+        description: 'Only the round with this id.',
+      },
     },
   },
   response: {
@@ -284,7 +410,19 @@ export const roundsSchema = {
               net: { type: 'integer', description: 'What the player gained in the round (negative: lost).' },
               transfers: { type: 'array', items: roundTransfer },
             },
-            required: ['round', 'game', 'provider', 'surface', 'asset', 'started_at', 'bet', 'win', 'rolled_back', 'net', 'transfers'],
+            required: [
+              'round',
+              'game',
+              'provider',
+              'surface',
+              'asset',
+              'started_at',
+              'bet',
+              'win',
+              'rolled_back',
+              'net',
+              'transfers',
+            ],
           },
         },
         next_cursor: nextCursor,

@@ -15,7 +15,11 @@ export async function seedWallet(ctx: AppContext): Promise<string[]> {
     for (const [asset, amount_minor] of Object.entries(balances)) {
       await fundPlayer(ctx, playerAccount(player_id, asset), amount_minor, `wallet:${player_id}:${asset}`);
     }
-    lines.push(`${player_id}: ${Object.entries(balances).map(([asset, n]) => `${n} ${asset}`).join(', ')}`);
+    lines.push(
+      `${player_id}: ${Object.entries(balances)
+        .map(([asset, n]) => `${n} ${asset}`)
+        .join(', ')}`,
+    );
   }
   return lines;
 }

@@ -3,14 +3,27 @@ import { PLATFORM_ERRORS } from '../platform/platform-errors.ts';
 import type { Sql } from '../db/sql.ts';
 import type { AccountNeed } from '../ledger/command.ts';
 import type { Ledger } from '../ledger/service.ts';
-import { playerAccount, systemAccount, type AccountKey, type AccountState, type SystemAccountName, type TransferRecord } from '../ledger/types.ts';
+import {
+  playerAccount,
+  systemAccount,
+  type AccountKey,
+  type AccountState,
+  type SystemAccountName,
+  type TransferRecord,
+} from '../ledger/types.ts';
 import { refuse, succeed, type Outcome } from '../platform/outcome.ts';
 import { readPlayersPage } from './store.ts';
 import type { Book } from '../ledger/book.ts';
 import { amountToJson } from '../platform/money.ts';
 import type { ManualMovementStamp } from '../platform/operator.ts';
 import { movementHandler, type MovementInput } from './handler.ts';
-import { decodeHistoryCursor, decodePlayersCursor, decodeRoundsCursor, encodePlayersCursor, encodeRoundsCursor } from './cursor.ts';
+import {
+  decodeHistoryCursor,
+  decodePlayersCursor,
+  decodeRoundsCursor,
+  encodePlayersCursor,
+  encodeRoundsCursor,
+} from './cursor.ts';
 import { groupRounds, type RoundItem } from './rounds.ts';
 import { readRounds } from './store.ts';
 import { readHistoryPage, type HistoryPage } from './history.ts';
@@ -40,7 +53,12 @@ const MOVES: Record<MoveKind, { system: SystemAccountName; debit: boolean }> = {
  * treasury → cash, not a wagering bonus (SPEC §5: bonus accounts, `bonus_grant`, `bonus_convert`, …);
  * it keeps the wire name `bonus` its clients already read in the history.
  */
-const MOVE_TRANSFER_KINDS: Record<MoveKind, string> = { topup: 'topup', bonus: 'bonus', spend: 'spend', withdraw: 'withdraw' };
+const MOVE_TRANSFER_KINDS: Record<MoveKind, string> = {
+  topup: 'topup',
+  bonus: 'bonus',
+  spend: 'spend',
+  withdraw: 'withdraw',
+};
 
 /** GET …/transactions: asset, transfer kind and a creation-time window [from, to) narrow the history. */
 export interface HistoryQuery {
@@ -86,7 +104,10 @@ export interface TransferRequest {
 export class WalletService {
   private readonly in_flight = new InFlightKeys();
 
-  constructor(private readonly ledger: Ledger, private readonly sql: Sql) {}
+  constructor(
+    private readonly ledger: Ledger,
+    private readonly sql: Sql,
+  ) {}
 
   move(request: MoveRequest, scope: IdempotencyScope): Promise<Outcome<MoneyResponse>> {
     return this.idempotent(scope, async () => {
@@ -108,8 +129,16 @@ export class WalletService {
         amount: amountToJson(record.amount_minor),
         balance: amountToJson(book.balance(player)),
       });
-      const accounts = [{ key: player, create: !rule.debit }, { key: system, create: true }];
-      return this.submit(scope, { ...describe(request), from, to, kind: MOVE_TRANSFER_KINDS[request.kind], amount_minor: request.amount_minor }, accounts, respond);
+      const accounts = [
+        { key: player, create: !rule.debit },
+        { key: system, create: true },
+      ];
+      return this.submit(
+        scope,
+        { ...describe(request), from, to, kind: MOVE_TRANSFER_KINDS[request.kind], amount_minor: request.amount_minor },
+        accounts,
+        respond,
+      );
     });
   }
 
@@ -119,7 +148,10 @@ export class WalletService {
       if (bad) return bad;
       const from = partyAccount(request.from, request.asset);
       const to = partyAccount(request.to, request.asset);
-      for (const [side, key] of [['from', from], ['to', to]] as const) {
+      for (const [side, key] of [
+        ['from', from],
+        ['to', to],
+      ] as const) {
         if (key.kind !== 'player') continue;
         const found = await this.player(key.owner, side);
         if (!found.ok) return found;
@@ -132,8 +164,16 @@ export class WalletService {
         to: partyJson(to, book),
       });
       // The destination exists (checked above); create:true only opens its account in this asset.
-      const accounts = [{ key: from, create: from.kind === 'system' }, { key: to, create: true }];
-      return this.submit(scope, { ...describe(request), from, to, kind: 'transfer', amount_minor: request.amount_minor }, accounts, respond);
+      const accounts = [
+        { key: from, create: from.kind === 'system' },
+        { key: to, create: true },
+      ];
+      return this.submit(
+        scope,
+        { ...describe(request), from, to, kind: 'transfer', amount_minor: request.amount_minor },
+        accounts,
+        respond,
+      );
     });
   }
 
@@ -142,7 +182,10 @@ export class WalletService {
     if (!found.ok) return found;
     await this.ledger.durable();
     const cash = found.value.filter((a) => a.key.purpose === 'cash');
-    return succeed({ playerId: player_id, balances: Object.fromEntries(cash.map((a) => [a.key.asset, amountToJson(a.balance_minor)])) });
+    return succeed({
+      playerId: player_id,
+      balances: Object.fromEntries(cash.map((a) => [a.key.asset, amountToJson(a.balance_minor)])),
+    });
   }
 
   async history(player_id: string, query: HistoryQuery): Promise<Outcome<HistoryPage & { playerId: string }>> {
@@ -150,14 +193,20 @@ export class WalletService {
     if (!found.ok) return found;
     const unknown = query.asset !== undefined ? await this.unknownAsset(query.asset) : undefined;
     if (unknown) return unknown;
-    const accounts = found.value.filter((a) => a.key.purpose === 'cash' && (query.asset === undefined || a.key.asset === query.asset));
+    const accounts = found.value.filter(
+      (a) => a.key.purpose === 'cash' && (query.asset === undefined || a.key.asset === query.asset),
+    );
     let positions = new Map(accounts.map((a) => [a.id, a.version + 1n]));
     if (query.cursor !== undefined) {
       const decoded = decodeHistoryCursor(query.cursor, new Map(accounts.map((a) => [a.id, a.version])));
       if (!decoded) return refuse(WALLET_ERRORS.WALLET_INVALID_CURSOR);
       positions = decoded;
     }
-    const filter = { kind: query.kind, from: query.from === undefined ? undefined : new Date(query.from), to: query.to === undefined ? undefined : new Date(query.to) };
+    const filter = {
+      kind: query.kind,
+      from: query.from === undefined ? undefined : new Date(query.from),
+      to: query.to === undefined ? undefined : new Date(query.to),
+    };
     const page = await readHistoryPage(this.ledger, accounts, positions, query.limit, filter);
     await this.ledger.durable();
     return succeed({ playerId: player_id, ...page });
@@ -180,7 +229,10 @@ export class WalletService {
   }
 
   /** A player's game rounds across both surfaces, newest first (SPEC §8), or one round by id. */
-  async rounds(player_id: string, query: { limit: number; cursor?: string; round?: string }): Promise<Outcome<{ playerId: string; rounds: RoundItem[]; next_cursor: string | null }>> {
+  async rounds(
+    player_id: string,
+    query: { limit: number; cursor?: string; round?: string },
+  ): Promise<Outcome<{ playerId: string; rounds: RoundItem[]; next_cursor: string | null }>> {
     const found = await this.player(player_id);
     if (!found.ok) return found;
     const after = query.cursor !== undefined ? decodeRoundsCursor(query.cursor) : null;
@@ -191,7 +243,11 @@ export class WalletService {
     const { items, keys } = groupRounds(rows);
     const more = items.length > query.limit;
     const last = keys[query.limit - 1];
-    return succeed({ playerId: player_id, rounds: items.slice(0, query.limit), next_cursor: more ? encodeRoundsCursor(last.started_key, last.round_key) : null });
+    return succeed({
+      playerId: player_id,
+      rounds: items.slice(0, query.limit),
+      next_cursor: more ? encodeRoundsCursor(last.started_key, last.round_key) : null,
+    });
   }
 
   async assets(): Promise<{ assets: { code: string; scale: number }[] }> {
@@ -199,7 +255,10 @@ export class WalletService {
   }
 
   /** In-flight keys answer 409; a stored response is replayed (or 422 if the request differs); otherwise work. */
-  private idempotent(scope: IdempotencyScope, work: () => Promise<Outcome<MoneyResponse>>): Promise<Outcome<MoneyResponse>> {
+  private idempotent(
+    scope: IdempotencyScope,
+    work: () => Promise<Outcome<MoneyResponse>>,
+  ): Promise<Outcome<MoneyResponse>> {
     const token = scopeToken(scope);
     return this.in_flight.run(token, async () => {
       const stored = (await loadStoredResponses(this.sql, [scope])).get(token);
@@ -209,12 +268,31 @@ export class WalletService {
 
   private async submit(
     scope: IdempotencyScope,
-    movement: { from: AccountKey; to: AccountKey; kind: string; amount_minor: bigint; description?: string; metadata?: ClientMetadata; stamp: ManualMovementStamp },
+    movement: {
+      from: AccountKey;
+      to: AccountKey;
+      kind: string;
+      amount_minor: bigint;
+      description?: string;
+      metadata?: ClientMetadata;
+      stamp: ManualMovementStamp;
+    },
     accounts: AccountNeed[],
     respond: MovementInput['respond'],
   ): Promise<Outcome<MoneyResponse>> {
-    const metadata = { description: movement.description, metadata: movement.metadata, idempotency_key: scope.idempotency_key, ...movement.stamp };
-    const transfer = { from: movement.from, to: movement.to, amount_minor: movement.amount_minor, kind: movement.kind, metadata };
+    const metadata = {
+      description: movement.description,
+      metadata: movement.metadata,
+      idempotency_key: scope.idempotency_key,
+      ...movement.stamp,
+    };
+    const transfer = {
+      from: movement.from,
+      to: movement.to,
+      amount_minor: movement.amount_minor,
+      kind: movement.kind,
+      metadata,
+    };
     return this.ledger.submit({ handler: movementHandler, input: { scope, transfer, respond }, accounts });
   }
 
@@ -226,7 +304,10 @@ export class WalletService {
   private async player(player_id: string, side?: 'from' | 'to'): Promise<Outcome<AccountState[]>> {
     const accounts = await this.ledger.accountsOf('player', player_id);
     if (accounts.length === 0) {
-      return refuse(WALLET_ERRORS.WALLET_PLAYER_NOT_FOUND, `No wallet exists for player ${player_id}${side ? ` (${side}.playerId)` : ''}.`);
+      return refuse(
+        WALLET_ERRORS.WALLET_PLAYER_NOT_FOUND,
+        `No wallet exists for player ${player_id}${side ? ` (${side}.playerId)` : ''}.`,
+      );
     }
     return succeed(accounts);
   }
@@ -240,10 +321,16 @@ function checkParties(request: TransferRequest): Outcome<never> | undefined {
       return refuse(PLATFORM_ERRORS.VALIDATION_ERROR, `${side} must name exactly one of playerId or system`);
     }
     if (party.asset !== undefined && party.asset !== request.asset) {
-      return refuse(WALLET_ERRORS.WALLET_ASSET_MISMATCH, `${side}.asset is ${party.asset} but the transfer moves ${request.asset}; both accounts must hold the same asset.`);
+      return refuse(
+        WALLET_ERRORS.WALLET_ASSET_MISMATCH,
+        `${side}.asset is ${party.asset} but the transfer moves ${request.asset}; both accounts must hold the same asset.`,
+      );
     }
   }
-  const same = request.from.playerId !== undefined ? request.from.playerId === request.to.playerId : request.from.system === request.to.system;
+  const same =
+    request.from.playerId !== undefined
+      ? request.from.playerId === request.to.playerId
+      : request.from.system === request.to.system;
   return same ? refuse(WALLET_ERRORS.WALLET_SELF_TRANSFER) : undefined;
 }
 

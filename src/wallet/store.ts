@@ -13,7 +13,10 @@ export interface StoredResponse {
 }
 
 /** Stored responses for these (api_key_hash, idempotency_key) pairs, keyed by storedKey(). */
-export async function loadStoredResponses(db: Queryable, pairs: { api_key_hash: Buffer; idempotency_key: string }[]): Promise<Map<string, StoredResponse>> {
+export async function loadStoredResponses(
+  db: Queryable,
+  pairs: { api_key_hash: Buffer; idempotency_key: string }[],
+): Promise<Map<string, StoredResponse>> {
   const found = new Map<string, StoredResponse>();
   if (pairs.length === 0) return found;
   const rows = await db<StoredResponse[]>`
@@ -21,7 +24,11 @@ export async function loadStoredResponses(db: Queryable, pairs: { api_key_hash: 
     from wallet_idempotency_keys s
     join unnest(${pairs.map((p) => p.api_key_hash.toString('hex'))}::text[], ${pairs.map((p) => p.idempotency_key)}::text[]) as k(h, i)
       on s.api_key_hash = decode(k.h, 'hex') and s.idempotency_key = k.i`;
-  for (const row of rows) found.set(storedKey(row.api_key_hash, row.idempotency_key), { ...row, response_status: Number(row.response_status) });
+  for (const row of rows)
+    found.set(storedKey(row.api_key_hash, row.idempotency_key), {
+      ...row,
+      response_status: Number(row.response_status),
+    });
   return found;
 }
 
@@ -37,12 +44,14 @@ export function storedKey(api_key_hash: Buffer, idempotency_key: string): string
 export function insertStoredResponses(tx: TransactionSql, rows: StoredResponse[]): PendingStatement[] {
   if (rows.length === 0) return [];
   const col = <T>(f: (r: StoredResponse) => T) => rows.map(f);
-  return [tx`
+  return [
+    tx`
     insert into wallet_idempotency_keys (api_key_hash, idempotency_key, request_hash, response_status, response_body, transfer_id)
     select decode(h, 'hex'), i, decode(r, 'hex'), s, decode(b, 'hex'), t
     from unnest(${col((r) => r.api_key_hash.toString('hex'))}::text[], ${col((r) => r.idempotency_key)}::text[],
                 ${col((r) => r.request_hash.toString('hex'))}::text[], ${col((r) => r.response_status)}::smallint[],
-                ${col((r) => r.response_body.toString('hex'))}::text[], ${col((r) => r.transfer_id)}::uuid[]) as v(h, i, r, s, b, t)`];
+                ${col((r) => r.response_body.toString('hex'))}::text[], ${col((r) => r.transfer_id)}::uuid[]) as v(h, i, r, s, b, t)`,
+  ];
 }
 
 /** Deletes up to `rows_max` keys stored before `cutoff`; returns how many went. */
@@ -72,7 +81,12 @@ export interface PlayerBalances {
  * for a back-office list, and `prefix` narrows it. The same expression is written twice below, for
  * the cursor's id and for each player's.
  */
-export async function readPlayersPage(db: Queryable, limit: number, after_owner: string | null, prefix: string): Promise<PlayerBalances[]> {
+export async function readPlayersPage(
+  db: Queryable,
+  limit: number,
+  after_owner: string | null,
+  prefix: string,
+): Promise<PlayerBalances[]> {
   const rows = await db<{ owner: string; asset: string | null; balance_minor: bigint | null }[]>`
     with after_key as (
       select ${after_owner}::text as owner,
@@ -98,7 +112,8 @@ export async function readPlayersPage(db: Queryable, limit: number, after_owner:
   for (const row of rows) {
     let last = players[players.length - 1];
     if (!last || last.owner !== row.owner) players.push((last = { owner: row.owner, balances: [] }));
-    if (row.asset !== null && row.balance_minor !== null) last.balances.push({ asset: row.asset, balance_minor: row.balance_minor });
+    if (row.asset !== null && row.balance_minor !== null)
+      last.balances.push({ asset: row.asset, balance_minor: row.balance_minor });
   }
   return players;
 }
@@ -133,7 +148,13 @@ export interface RoundsCursor {
  * both surfaces). A round is the (surface, provider, game, round) tuple. Older rows without this
  * metadata, or with it stored as a JSON string, belong to no round. `only_round` narrows to one id.
  */
-export async function readRounds(db: Queryable, player_id: string, rounds_max: number, after: RoundsCursor | null, only_round: string | null): Promise<RoundTransferRow[]> {
+export async function readRounds(
+  db: Queryable,
+  player_id: string,
+  rounds_max: number,
+  after: RoundsCursor | null,
+  only_round: string | null,
+): Promise<RoundTransferRow[]> {
   const started = after?.started_key ?? null;
   const key = after?.round_key ?? null;
   return db<RoundTransferRow[]>`

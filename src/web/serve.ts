@@ -9,7 +9,8 @@ export const WEB_DIST_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.
 
 // The page holds an API key in sessionStorage: only our own scripts may run, nobody may frame it.
 const SECURITY_HEADERS = {
-  'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'content-security-policy':
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'",
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
 };
@@ -35,10 +36,14 @@ export async function backOfficeRoutes(app: FastifyInstance, dist_dir: string = 
     maxAge: '365d',
     immutable: true,
   });
-  app.get('/', { schema: { summary: 'Back office web page', tags: ['back office'], produces: ['text/html'] } }, async (_request, reply) => {
-    reply.headers(SECURITY_HEADERS).header('cache-control', 'no-cache').type('text/html; charset=utf-8');
-    return (await readIndex(dist_dir)) ?? NOT_BUILT_PAGE;
-  });
+  app.get(
+    '/',
+    { schema: { summary: 'Back office web page', tags: ['back office'], produces: ['text/html'] } },
+    async (_request, reply) => {
+      reply.headers(SECURITY_HEADERS).header('cache-control', 'no-cache').type('text/html; charset=utf-8');
+      return (await readIndex(dist_dir)) ?? NOT_BUILT_PAGE;
+    },
+  );
 }
 
 /** Read per request (it is small), so a build made while the server runs is picked up. */

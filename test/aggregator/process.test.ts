@@ -62,7 +62,11 @@ describe('signature (SPEC §0, §2)', () => {
       { authorization: 'HMAC-SHA256 zz' },
     ];
     for (const headers of attempts) {
-      const r = await fetch(`${base}/aggregator/takehome/process`, { method: 'POST', body: raw, headers: { 'content-type': 'application/json', ...headers } });
+      const r = await fetch(`${base}/aggregator/takehome/process`, {
+        method: 'POST',
+        body: raw,
+        headers: { 'content-type': 'application/json', ...headers },
+      });
       assert.equal(r.status, 403, JSON.stringify(headers));
       assert.equal((await r.json()).code, 'INVALID_SIGNATURE');
     }
@@ -91,19 +95,34 @@ describe('scenarios of the source document, from the demo player', () => {
   });
 
   test('bet + win in one request', async () => {
-    const r = await ok(batch(DEMO, [{ action: 'bet', action_id: id('bet-2'), amount: 200 }, { action: 'win', action_id: id('win-2'), amount: 350 }]));
+    const r = await ok(
+      batch(DEMO, [
+        { action: 'bet', action_id: id('bet-2'), amount: 200 },
+        { action: 'win', action_id: id('win-2'), amount: 350 },
+      ]),
+    );
     expected += 150;
     assert.equal(r.balance, expected);
-    assert.deepEqual(r.transactions.map((t: { action_id: string }) => t.action_id), [id('bet-2'), id('win-2')]);
+    assert.deepEqual(
+      r.transactions.map((t: { action_id: string }) => t.action_id),
+      [id('bet-2'), id('win-2')],
+    );
     assert.notEqual(r.transactions[0].tx_id, r.transactions[1].tx_id);
   });
 
   test('insufficient funds: 400 code 100 with the exact message, nothing applied', async () => {
-    const r = await processCall(base, batch(DEMO, [{ action: 'bet', action_id: id('bet-3'), amount: 1 }, { action: 'bet', action_id: id('bet-too-much'), amount: expected }]));
+    const r = await processCall(
+      base,
+      batch(DEMO, [
+        { action: 'bet', action_id: id('bet-3'), amount: 1 },
+        { action: 'bet', action_id: id('bet-too-much'), amount: expected },
+      ]),
+    );
     assert.equal(r.status, 400);
     assert.deepEqual(r.json, INSUFFICIENT);
     assert.equal(await balance(base, DEMO), expected);
-    const [{ n }] = await server.db.sql`select count(*)::int as n from aggregator_actions where action_id in (${id('bet-3')}, ${id('bet-too-much')})`;
+    const [{ n }] = await server.db
+      .sql`select count(*)::int as n from aggregator_actions where action_id in (${id('bet-3')}, ${id('bet-too-much')})`;
     assert.equal(n, 0);
   });
 
@@ -124,7 +143,12 @@ describe('scenarios of the source document, from the demo player', () => {
   test('duplicate + new: the duplicate answers its original tx_id, the new one is applied', async () => {
     const first = await ok(batch(DEMO, [{ action: 'bet', action_id: id('bet-6'), amount: 300 }]));
     expected -= 300;
-    const r = await ok(batch(DEMO, [{ action: 'bet', action_id: id('bet-6'), amount: 300 }, { action: 'bet', action_id: id('bet-7'), amount: 40 }]));
+    const r = await ok(
+      batch(DEMO, [
+        { action: 'bet', action_id: id('bet-6'), amount: 300 },
+        { action: 'bet', action_id: id('bet-7'), amount: 40 },
+      ]),
+    );
     expected -= 40;
     assert.equal(r.transactions[0].tx_id, first.transactions[0].tx_id);
     assert.notEqual(r.transactions[1].tx_id, first.transactions[0].tx_id);
@@ -141,12 +165,19 @@ describe('scenarios of the source document, from the demo player', () => {
   });
 
   test('multiple pre-rollbacks: each is recorded, the originals arrive later without effect', async () => {
-    const rbs = await ok(batch(DEMO, [
-      { action: 'rollback', action_id: id('rb-9a'), original_action_id: id('bet-9') },
-      { action: 'rollback', action_id: id('rb-9b'), original_action_id: id('win-9') },
-    ]));
+    const rbs = await ok(
+      batch(DEMO, [
+        { action: 'rollback', action_id: id('rb-9a'), original_action_id: id('bet-9') },
+        { action: 'rollback', action_id: id('rb-9b'), original_action_id: id('win-9') },
+      ]),
+    );
     assert.equal(rbs.balance, expected);
-    const late = await ok(batch(DEMO, [{ action: 'bet', action_id: id('bet-9'), amount: 50 }, { action: 'win', action_id: id('win-9'), amount: 80 }]));
+    const late = await ok(
+      batch(DEMO, [
+        { action: 'bet', action_id: id('bet-9'), amount: 50 },
+        { action: 'win', action_id: id('win-9'), amount: 80 },
+      ]),
+    );
     assert.equal(late.balance, expected);
     const tx_ids = new Set([...rbs.transactions, ...late.transactions].map((t: { tx_id: string }) => t.tx_id));
     assert.equal(tx_ids.size, 4);
@@ -161,22 +192,38 @@ describe('scenarios of the source document, from the demo player', () => {
 describe('batches: atomic, in order, idempotent', () => {
   test('the bet that goes below zero at its point of the batch fails the batch, even if a later win would cover it', async () => {
     const user = await fundedPlayer(100);
-    const r = await processCall(base, batch(user, [{ action: 'bet', action_id: uid('b'), amount: 150 }, { action: 'win', action_id: uid('w'), amount: 100 }]));
+    const r = await processCall(
+      base,
+      batch(user, [
+        { action: 'bet', action_id: uid('b'), amount: 150 },
+        { action: 'win', action_id: uid('w'), amount: 100 },
+      ]),
+    );
     assert.equal(r.status, 400);
     assert.deepEqual(r.json, INSUFFICIENT);
     assert.equal(await balance(base, user), 100);
-    const in_order = await ok(batch(user, [{ action: 'win', action_id: uid('w'), amount: 100 }, { action: 'bet', action_id: uid('b'), amount: 150 }]));
+    const in_order = await ok(
+      batch(user, [
+        { action: 'win', action_id: uid('w'), amount: 100 },
+        { action: 'bet', action_id: uid('b'), amount: 150 },
+      ]),
+    );
     assert.equal(in_order.balance, 50);
   });
 
   test('transactions answer every action in request order with server tx_ids; balance is after the batch', async () => {
     const user = await fundedPlayer(1000);
     const actions: Action[] = [
-      { action: 'bet', action_id: uid('b'), amount: 10 }, { action: 'win', action_id: uid('w'), amount: 0 },
-      { action: 'bet', action_id: uid('b'), amount: 20 }, { action: 'win', action_id: uid('w'), amount: 5 },
+      { action: 'bet', action_id: uid('b'), amount: 10 },
+      { action: 'win', action_id: uid('w'), amount: 0 },
+      { action: 'bet', action_id: uid('b'), amount: 20 },
+      { action: 'win', action_id: uid('w'), amount: 5 },
     ];
     const r = await ok(batch(user, actions));
-    assert.deepEqual(r.transactions.map((t: { action_id: string }) => t.action_id), actions.map((a) => a.action_id));
+    assert.deepEqual(
+      r.transactions.map((t: { action_id: string }) => t.action_id),
+      actions.map((a) => a.action_id),
+    );
     for (const t of r.transactions) assert.match(t.tx_id, UUID);
     assert.equal(new Set(r.transactions.map((t: { tx_id: string }) => t.tx_id)).size, 4);
     assert.equal(r.balance, 975);
@@ -194,7 +241,12 @@ describe('batches: atomic, in order, idempotent', () => {
     const user = await fundedPlayer(1000);
     const bet_id = uid('b');
     const rb_id = uid('rb');
-    await ok(batch(user, [{ action: 'bet', action_id: bet_id, amount: 10 }, { action: 'rollback', action_id: rb_id, original_action_id: uid('unknown') }]));
+    await ok(
+      batch(user, [
+        { action: 'bet', action_id: bet_id, amount: 10 },
+        { action: 'rollback', action_id: rb_id, original_action_id: uid('unknown') },
+      ]),
+    );
     const other = await fundedPlayer(1000);
     const fresh = () => ({ action: 'win' as const, action_id: uid('w'), amount: 0 });
     const conflicts: [unknown, string][] = [
@@ -202,7 +254,10 @@ describe('batches: atomic, in order, idempotent', () => {
       [batch(user, [fresh(), { action: 'bet', action_id: bet_id, amount: 11 }]), 'amount'],
       [batch(other, [fresh(), { action: 'bet', action_id: bet_id, amount: 10 }]), 'user_id'],
       [batch(user, [fresh(), { action: 'bet', action_id: bet_id, amount: 10 }], { currency: 'EUR' }), 'currency'],
-      [batch(user, [fresh(), { action: 'rollback', action_id: rb_id, original_action_id: uid('elsewhere') }]), 'original_action_id'],
+      [
+        batch(user, [fresh(), { action: 'rollback', action_id: rb_id, original_action_id: uid('elsewhere') }]),
+        'original_action_id',
+      ],
     ];
     const before_counts = await counts();
     for (const [body, field] of conflicts) {
@@ -221,7 +276,13 @@ describe('batches: atomic, in order, idempotent', () => {
   test('two different contents for one action_id inside one request → 409', async () => {
     const user = await fundedPlayer(100);
     const id = uid('b');
-    const r = await processCall(base, batch(user, [{ action: 'bet', action_id: id, amount: 1 }, { action: 'bet', action_id: id, amount: 2 }]));
+    const r = await processCall(
+      base,
+      batch(user, [
+        { action: 'bet', action_id: id, amount: 1 },
+        { action: 'bet', action_id: id, amount: 2 },
+      ]),
+    );
     assert.equal(r.status, 409);
     assert.equal(r.json.code, 110);
     assert.equal(await balance(base, user), 100);
@@ -241,7 +302,12 @@ describe('rollbacks', () => {
     assert.equal(rolled.balance, 100);
 
     const win2 = uid('w');
-    await ok(batch(user, [{ action: 'win', action_id: win2, amount: 50 }, { action: 'bet', action_id: uid('b'), amount: 120 }]));
+    await ok(
+      batch(user, [
+        { action: 'win', action_id: win2, amount: 50 },
+        { action: 'bet', action_id: uid('b'), amount: 120 },
+      ]),
+    );
     const rb = uid('rb');
     const r = await processCall(base, batch(user, [{ action: 'rollback', action_id: rb, original_action_id: win2 }]));
     assert.equal(r.status, 400);
@@ -266,14 +332,25 @@ describe('rollbacks', () => {
     const user = await fundedPlayer(100);
     const bet = uid('b');
     const rb = uid('rb');
-    await ok(batch(user, [{ action: 'bet', action_id: bet, amount: 10 }, { action: 'rollback', action_id: rb, original_action_id: bet }]));
-    const r = await processCall(base, batch(user, [{ action: 'rollback', action_id: uid('rb'), original_action_id: rb }]));
+    await ok(
+      batch(user, [
+        { action: 'bet', action_id: bet, amount: 10 },
+        { action: 'rollback', action_id: rb, original_action_id: bet },
+      ]),
+    );
+    const r = await processCall(
+      base,
+      batch(user, [{ action: 'rollback', action_id: uid('rb'), original_action_id: rb }]),
+    );
     assert.equal(r.status, 400);
     assert.equal(r.json.code, 130);
 
     const later = uid('rb-late');
     await ok(batch(user, [{ action: 'rollback', action_id: uid('rb'), original_action_id: later }]));
-    const r2 = await processCall(base, batch(user, [{ action: 'rollback', action_id: later, original_action_id: bet }]));
+    const r2 = await processCall(
+      base,
+      batch(user, [{ action: 'rollback', action_id: later, original_action_id: bet }]),
+    );
     assert.equal(r2.status, 400);
     assert.equal(r2.json.code, 130);
     assert.equal(await balance(base, user), 100);
@@ -282,7 +359,12 @@ describe('rollbacks', () => {
   test('pre-rollback within one request: rollback before its bet, both recorded, no balance change', async () => {
     const user = await fundedPlayer(100);
     const bet = uid('b');
-    const r = await ok(batch(user, [{ action: 'rollback', action_id: uid('rb'), original_action_id: bet }, { action: 'bet', action_id: bet, amount: 60 }]));
+    const r = await ok(
+      batch(user, [
+        { action: 'rollback', action_id: uid('rb'), original_action_id: bet },
+        { action: 'bet', action_id: bet, amount: 60 },
+      ]),
+    );
     assert.equal(r.balance, 100);
     assert.equal(r.transactions.length, 2);
     const again = await ok(batch(user, [{ action: 'rollback', action_id: uid('rb'), original_action_id: bet }]));
@@ -292,17 +374,25 @@ describe('rollbacks', () => {
   test('bet and its rollback in one request leave the balance as it was', async () => {
     const user = await fundedPlayer(100);
     const bet = uid('b');
-    const r = await ok(batch(user, [{ action: 'bet', action_id: bet, amount: 100 }, { action: 'rollback', action_id: uid('rb'), original_action_id: bet }]));
+    const r = await ok(
+      batch(user, [
+        { action: 'bet', action_id: bet, amount: 100 },
+        { action: 'rollback', action_id: uid('rb'), original_action_id: bet },
+      ]),
+    );
     assert.equal(r.balance, 100);
   });
 
-  test('a rollback naming another player\'s or currency\'s action → 409, nothing applied', async () => {
+  test("a rollback naming another player's or currency's action → 409, nothing applied", async () => {
     const owner = await fundedPlayer(100);
     const bet = uid('b');
     await ok(batch(owner, [{ action: 'bet', action_id: bet, amount: 25 }]));
     const thief = await fundedPlayer(100);
     for (const body of [
-      batch(thief, [{ action: 'win', action_id: uid('w'), amount: 1 }, { action: 'rollback', action_id: uid('rb'), original_action_id: bet }]),
+      batch(thief, [
+        { action: 'win', action_id: uid('w'), amount: 1 },
+        { action: 'rollback', action_id: uid('rb'), original_action_id: bet },
+      ]),
       batch(owner, [{ action: 'rollback', action_id: uid('rb'), original_action_id: bet }], { currency: 'EUR' }),
     ]) {
       const r = await processCall(base, body);
@@ -328,7 +418,12 @@ describe('rollbacks', () => {
     const user = await fundedPlayer(10);
     const win = uid('w');
     const rb = uid('rb');
-    const r = await ok(batch(user, [{ action: 'win', action_id: win, amount: 0 }, { action: 'rollback', action_id: rb, original_action_id: win }]));
+    const r = await ok(
+      batch(user, [
+        { action: 'win', action_id: win, amount: 0 },
+        { action: 'rollback', action_id: rb, original_action_id: win },
+      ]),
+    );
     assert.equal(r.balance, 10);
     const [{ actions, transfers }] = await server.db.sql`
       select count(*)::int as actions, count(t.id)::int as transfers
@@ -340,7 +435,12 @@ describe('rollbacks', () => {
   test('money moves between the player and the house, each transfer linked to its action', async () => {
     const user = await fundedPlayer(100);
     const bet = uid('b');
-    const r = await ok(batch(user, [{ action: 'bet', action_id: bet, amount: 7 }, { action: 'rollback', action_id: uid('rb'), original_action_id: bet }]));
+    const r = await ok(
+      batch(user, [
+        { action: 'bet', action_id: bet, amount: 7 },
+        { action: 'rollback', action_id: uid('rb'), original_action_id: bet },
+      ]),
+    );
     const rows = await server.db.sql`
       select t.id, t.kind, t.reverses_id, t.metadata, f.owner as from_owner, c.owner as to_owner from transfers t
       join accounts f on f.id = t.from_account_id join accounts c on c.id = t.to_account_id
@@ -349,7 +449,12 @@ describe('rollbacks', () => {
     // One vocabulary of transfer kinds on every game surface, the round in the metadata.
     const bet_transfer = rows.find((t) => t.kind === 'bet')!;
     const rollback_transfer = rows.find((t) => t.kind === 'rollback')!;
-    assert.deepEqual(bet_transfer.metadata, { surface: 'aggregator', provider: 'acceptance', game: 'test', round: 'round-1' });
+    assert.deepEqual(bet_transfer.metadata, {
+      surface: 'aggregator',
+      provider: 'acceptance',
+      game: 'test',
+      round: 'round-1',
+    });
     assert.deepEqual([bet_transfer.from_owner, bet_transfer.to_owner], [user, 'house']);
     assert.deepEqual([rollback_transfer.from_owner, rollback_transfer.to_owner], ['house', user]);
     assert.equal(rollback_transfer.reverses_id, bet_transfer.id);
@@ -365,21 +470,27 @@ describe('wallets, lookups and balances', () => {
     const before_seed = await balance(base, DEMO);
     assert.deepEqual(await seedAggregator(server.ctx), ['player 8|USDT|USD funded with 74322001 USD minor units']);
     assert.equal(await balance(base, DEMO), before_seed);
-    const [{ n }] = await server.db.sql`select count(*)::int as n from transfers where kind = 'seed_funding' and external_id = 'aggregator-demo-8|USDT|USD'`;
+    const [{ n }] = await server.db
+      .sql`select count(*)::int as n from transfers where kind = 'seed_funding' and external_id = 'aggregator-demo-8|USDT|USD'`;
     assert.equal(n, 1);
   });
 
   test('a player seen for the first time gets an empty wallet', async () => {
     const user = uid('new');
     assert.deepEqual(await ok({ user_id: user, currency: 'EUR' }), { balance: 0 });
-    const rows = await server.db.sql`select balance_minor from accounts where kind = 'player' and owner = ${user} and asset = 'EUR'`;
+    const rows = await server.db
+      .sql`select balance_minor from accounts where kind = 'player' and owner = ${user} and asset = 'EUR'`;
     assert.equal(rows.length, 1);
     assert.deepEqual(await ok({ user_id: user, currency: 'EUR', actions: [] }), { balance: 0 });
   });
 
   test('game_id is echoed, null when absent', async () => {
     const user = await fundedPlayer(10);
-    const r = await ok({ user_id: user, currency: 'USD', actions: [{ action: 'bet', action_id: uid('b'), amount: 1 }] });
+    const r = await ok({
+      user_id: user,
+      currency: 'USD',
+      actions: [{ action: 'bet', action_id: uid('b'), amount: 1 }],
+    });
     assert.equal(r.game_id, null);
   });
 
@@ -401,20 +512,74 @@ describe('validation and limits (SPEC §0)', () => {
     ['user_id over 255', { user_id: 'u'.repeat(256), currency: 'USD' }, /user_id must NOT have more than 255/],
     ['game over 255', { user_id: user, currency: 'USD', game: 'g'.repeat(256) }, /game must NOT have more than 255/],
     ['finished not boolean', { user_id: user, currency: 'USD', finished: 'yes' }, /finished must be boolean/],
-    ['unknown action', batch(user, [{ action: 'cashout', action_id: 'a', amount: 1 } as never]), /actions\[0\]\.action must be equal to one of/],
+    [
+      'unknown action',
+      batch(user, [{ action: 'cashout', action_id: 'a', amount: 1 } as never]),
+      /actions\[0\]\.action must be equal to one of/,
+    ],
     ['action_id missing', batch(user, [{ action: 'bet', amount: 1 } as never]), /actions\[0\]\.action_id is required/],
-    ['action_id over 255', batch(user, [{ action: 'bet', action_id: 'a'.repeat(256), amount: 1 }]), /actions\[0\]\.action_id must NOT have more than 255/],
-    ['amount not an integer', batch(user, [{ action: 'bet', action_id: 'a', amount: 1.5 }]), /actions\[0\]\.amount must be integer/],
-    ['amount as a string', batch(user, [{ action: 'bet', action_id: 'a', amount: '100' as never }]), /actions\[0\]\.amount must be integer/],
-    ['amount negative', batch(user, [{ action: 'win', action_id: 'a', amount: -1 }]), /actions\[0\]\.amount must be >= 0/],
-    ['amount above 2^53 - 1', batch(user, [{ action: 'win', action_id: 'a', amount: 9007199254740992 }]), /actions\[0\]\.amount must be <= 9007199254740991/],
-    ['bet without amount', batch(user, [{ action: 'bet', action_id: 'a' }]), /actions\[0\]\.amount is required for a bet/],
-    ['bet of zero', batch(user, [{ action: 'win', action_id: 'w', amount: 1 }, { action: 'bet', action_id: 'a', amount: 0 }]), /actions\[1\]\.amount must be greater than 0/],
-    ['win without amount', batch(user, [{ action: 'win', action_id: 'a' }]), /actions\[0\]\.amount is required for a win/],
-    ['rollback without original', batch(user, [{ action: 'rollback', action_id: 'a' } as never]), /actions\[0\]\.original_action_id is required for a rollback/],
-    ['rollback of itself', batch(user, [{ action: 'rollback', action_id: 'a', original_action_id: 'a' }]), /actions\[0\]\.original_action_id must name another action/],
+    [
+      'action_id over 255',
+      batch(user, [{ action: 'bet', action_id: 'a'.repeat(256), amount: 1 }]),
+      /actions\[0\]\.action_id must NOT have more than 255/,
+    ],
+    [
+      'amount not an integer',
+      batch(user, [{ action: 'bet', action_id: 'a', amount: 1.5 }]),
+      /actions\[0\]\.amount must be integer/,
+    ],
+    [
+      'amount as a string',
+      batch(user, [{ action: 'bet', action_id: 'a', amount: '100' as never }]),
+      /actions\[0\]\.amount must be integer/,
+    ],
+    [
+      'amount negative',
+      batch(user, [{ action: 'win', action_id: 'a', amount: -1 }]),
+      /actions\[0\]\.amount must be >= 0/,
+    ],
+    [
+      'amount above 2^53 - 1',
+      batch(user, [{ action: 'win', action_id: 'a', amount: 9007199254740992 }]),
+      /actions\[0\]\.amount must be <= 9007199254740991/,
+    ],
+    [
+      'bet without amount',
+      batch(user, [{ action: 'bet', action_id: 'a' }]),
+      /actions\[0\]\.amount is required for a bet/,
+    ],
+    [
+      'bet of zero',
+      batch(user, [
+        { action: 'win', action_id: 'w', amount: 1 },
+        { action: 'bet', action_id: 'a', amount: 0 },
+      ]),
+      /actions\[1\]\.amount must be greater than 0/,
+    ],
+    [
+      'win without amount',
+      batch(user, [{ action: 'win', action_id: 'a' }]),
+      /actions\[0\]\.amount is required for a win/,
+    ],
+    [
+      'rollback without original',
+      batch(user, [{ action: 'rollback', action_id: 'a' } as never]),
+      /actions\[0\]\.original_action_id is required for a rollback/,
+    ],
+    [
+      'rollback of itself',
+      batch(user, [{ action: 'rollback', action_id: 'a', original_action_id: 'a' }]),
+      /actions\[0\]\.original_action_id must name another action/,
+    ],
     ['actions not an array', { user_id: user, currency: 'USD', actions: {} }, /actions must be array/],
-    ['101 actions', batch(user, Array.from({ length: 101 }, (_, i) => ({ action: 'win' as const, action_id: `w${i}`, amount: 1 }))), /actions must NOT have more than 100 items/],
+    [
+      '101 actions',
+      batch(
+        user,
+        Array.from({ length: 101 }, (_, i) => ({ action: 'win' as const, action_id: `w${i}`, amount: 1 })),
+      ),
+      /actions must NOT have more than 100 items/,
+    ],
   ];
   for (const [name, body, message] of cases) {
     test(`400 naming the field: ${name}`, async () => {
@@ -445,7 +610,11 @@ describe('validation and limits (SPEC §0)', () => {
   test('at the limits: 100 actions, 255-character strings and the largest amount are accepted', async () => {
     const long = 'x'.repeat(255);
     const funded = await fundedPlayer(1);
-    const actions: Action[] = Array.from({ length: 99 }, (_, i) => ({ action: 'win' as const, action_id: `${uid('w')}-${i}`, amount: 0 }));
+    const actions: Action[] = Array.from({ length: 99 }, (_, i) => ({
+      action: 'win' as const,
+      action_id: `${uid('w')}-${i}`,
+      amount: 0,
+    }));
     actions.push({ action: 'win', action_id: long, amount: 1 });
     const r = await ok({ user_id: funded, currency: 'USD', game: long, game_id: long, actions });
     assert.equal(r.transactions.length, 100);
@@ -457,7 +626,10 @@ describe('validation and limits (SPEC §0)', () => {
   test('a correctly signed body that is not application/json is a 415, not a signature error', async () => {
     const raw = JSON.stringify({ user_id: user, currency: 'USD' });
     for (const type of ['application/xml', 'text/plain', 'text/plain; charset=utf-8', 'application/octet-stream']) {
-      const r = await call(base, 'POST', '/aggregator/takehome/process', raw, { authorization: signature(raw), 'content-type': type });
+      const r = await call(base, 'POST', '/aggregator/takehome/process', raw, {
+        authorization: signature(raw),
+        'content-type': type,
+      });
       assert.equal(r.status, 415, `${type}: ${r.text}`);
       assert.equal(r.json.code, 'UNSUPPORTED_MEDIA_TYPE');
     }

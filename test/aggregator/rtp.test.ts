@@ -29,7 +29,11 @@ async function send(user_id: string, actions: Action[], currency = 'USD') {
 }
 
 function qs(params: Record<string, string | number | undefined>): string {
-  return new URLSearchParams(Object.entries(params).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)])).toString();
+  return new URLSearchParams(
+    Object.entries(params)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => [k, String(v)]),
+  ).toString();
 }
 
 function report(params: Record<string, string | number | undefined>, headers = ADMIN) {
@@ -63,10 +67,20 @@ describe('definitions', () => {
   before(async () => {
     await send(alice, [{ action: 'win', action_id: uid('fund'), amount: 10_000 }]);
     const [b1, b2, w2, late] = [uid('b1'), uid('b2'), uid('w2'), uid('late')];
-    await send(alice, [{ action: 'bet', action_id: b1, amount: 100 }, { action: 'bet', action_id: b2, amount: 200 },
-      { action: 'win', action_id: uid('w1'), amount: 150 }, { action: 'win', action_id: w2, amount: 50 }]);
-    await send(alice, [{ action: 'rollback', action_id: uid('rb'), original_action_id: b2 }, { action: 'rollback', action_id: uid('rb'), original_action_id: w2 }]);
-    await send(alice, [{ action: 'rollback', action_id: uid('rb'), original_action_id: late }, { action: 'bet', action_id: late, amount: 70 }]);
+    await send(alice, [
+      { action: 'bet', action_id: b1, amount: 100 },
+      { action: 'bet', action_id: b2, amount: 200 },
+      { action: 'win', action_id: uid('w1'), amount: 150 },
+      { action: 'win', action_id: w2, amount: 50 },
+    ]);
+    await send(alice, [
+      { action: 'rollback', action_id: uid('rb'), original_action_id: b2 },
+      { action: 'rollback', action_id: uid('rb'), original_action_id: w2 },
+    ]);
+    await send(alice, [
+      { action: 'rollback', action_id: uid('rb'), original_action_id: late },
+      { action: 'bet', action_id: late, amount: 70 },
+    ]);
     await send(bob, [{ action: 'win', action_id: uid('w'), amount: 0 }]);
     await send(bob, [{ action: 'win', action_id: uid('w'), amount: 5 }], 'EUR');
   });
@@ -75,8 +89,14 @@ describe('definitions', () => {
     const r = await userReport(alice, around());
     assert.equal(r.status, 200, r.text);
     assert.deepEqual(r.json, {
-      user_id: alice, currency: 'USD', rounds: 1, total_bet: 100, total_win: 10_150,
-      total_rollback_bet: 270, total_rollback_win: 50, rtp: 101.5,
+      user_id: alice,
+      currency: 'USD',
+      rounds: 1,
+      total_bet: 100,
+      total_win: 10_150,
+      total_rollback_bet: 270,
+      total_rollback_win: 50,
+      rtp: 101.5,
     });
   });
 
@@ -101,7 +121,16 @@ describe('definitions', () => {
   test('a known player without activity in the window gets a row of zeros', async () => {
     const r = await userReport(alice, { from: '2001-01-01T00:00:00Z', to: '2001-01-02T00:00:00+02:00' });
     assert.equal(r.status, 200);
-    assert.deepEqual(r.json, { user_id: alice, currency: 'USD', rounds: 0, total_bet: 0, total_win: 0, total_rollback_bet: 0, total_rollback_win: 0, rtp: null });
+    assert.deepEqual(r.json, {
+      user_id: alice,
+      currency: 'USD',
+      rounds: 0,
+      total_bet: 0,
+      total_win: 0,
+      total_rollback_bet: 0,
+      total_rollback_win: 0,
+      rtp: null,
+    });
   });
 
   test('the list pages rows by player and currency; global stats cover every row', async () => {
@@ -132,10 +161,14 @@ describe('definitions', () => {
   test('from and to are required and checked, naming the field', async () => {
     const { from, to } = around();
     const cases: [Record<string, string | number | undefined>, RegExp][] = [
-      [{ to }, /from is required/], [{ from }, /to is required/],
-      [{ from: 'yesterday', to }, /from must match format/], [{ from, to: '2024-01-01T00:00:00' }, /to must match format/],
-      [{ from: to, to: from }, /to must not be before from/], [{ from, to, limit: 1001 }, /limit must be <= 1000/],
-      [{ from, to, page: 0 }, /page must be >= 1/], [{ from, to, currency: 'XYZ' }, /XYZ/],
+      [{ to }, /from is required/],
+      [{ from }, /to is required/],
+      [{ from: 'yesterday', to }, /from must match format/],
+      [{ from, to: '2024-01-01T00:00:00' }, /to must match format/],
+      [{ from: to, to: from }, /to must not be before from/],
+      [{ from, to, limit: 1001 }, /limit must be <= 1000/],
+      [{ from, to, page: 0 }, /page must be >= 1/],
+      [{ from, to, currency: 'XYZ' }, /XYZ/],
     ];
     for (const [params, message] of cases) {
       const r = await report(params);
@@ -169,7 +202,10 @@ function bruteForce(actions: StoredAction[], from_ms: number, to_ms: number): Ma
     const row = rows.get(key) ?? { actions: 0n, rounds: 0n, bet: 0n, win: 0n, rollback_bet: 0n, rollback_win: 0n };
     const amount = a.amount_minor!;
     row.actions += 1n;
-    if (a.action === 'bet' && !a.rolled_back) { row.rounds += 1n; row.bet += amount; }
+    if (a.action === 'bet' && !a.rolled_back) {
+      row.rounds += 1n;
+      row.bet += amount;
+    }
     if (a.action === 'bet' && a.rolled_back) row.rollback_bet += amount;
     if (a.action === 'win' && !a.rolled_back) row.win += amount;
     if (a.action === 'win' && a.rolled_back) row.rollback_win += amount;
@@ -179,14 +215,21 @@ function bruteForce(actions: StoredAction[], from_ms: number, to_ms: number): Ma
 }
 
 function expectedJson(rows: Map<string, Totals>) {
-  return [...rows.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([key, r]) => {
-    const [user_id, currency] = key.split('\u0000');
-    return {
-      user_id, currency, rounds: Number(r.rounds), total_bet: Number(r.bet), total_win: Number(r.win),
-      total_rollback_bet: Number(r.rollback_bet), total_rollback_win: Number(r.rollback_win),
-      rtp: r.bet === 0n ? null : Number(r.win) / Number(r.bet),
-    };
-  });
+  return [...rows.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([key, r]) => {
+      const [user_id, currency] = key.split('\u0000');
+      return {
+        user_id,
+        currency,
+        rounds: Number(r.rounds),
+        total_bet: Number(r.bet),
+        total_win: Number(r.win),
+        total_rollback_bet: Number(r.rollback_bet),
+        total_rollback_win: Number(r.rollback_win),
+        rtp: r.bet === 0n ? null : Number(r.win) / Number(r.bet),
+      };
+    });
 }
 
 /** A small deterministic PRNG (mulberry32), so a failure can be replayed from its seed. */
@@ -205,23 +248,32 @@ describe('exactness against a brute-force computation over the actions', () => {
   const seed = Number(process.env.RTP_SEED ?? Date.now() % 1_000_000);
   const rand = random(seed);
   const pick = <T>(list: T[]): T => list[Math.floor(rand() * list.length)];
-  const players = Array.from({ length: 8 }, (_, i) => ({ user_id: uid(`rtp-${i}`), currency: i % 3 === 0 ? 'EUR' : 'USD' }));
+  const players = Array.from({ length: 8 }, (_, i) => ({
+    user_id: uid(`rtp-${i}`),
+    currency: i % 3 === 0 ? 'EUR' : 'USD',
+  }));
   const earlier: { user_id: string; currency: string; action_id: string }[] = [];
 
   async function phase(requests: number): Promise<void> {
     for (let i = 0; i < requests; i++) {
       const player = players[i % players.length];
       const actions: Action[] = [{ action: 'win', action_id: uid('w'), amount: Math.floor(rand() * 500) }];
-      for (let j = 0; j < 1 + Math.floor(rand() * 3); j++) actions.push({ action: 'bet', action_id: uid('b'), amount: 1 + Math.floor(rand() * 100) });
+      for (let j = 0; j < 1 + Math.floor(rand() * 3); j++)
+        actions.push({ action: 'bet', action_id: uid('b'), amount: 1 + Math.floor(rand() * 100) });
       const mine = earlier.filter((e) => e.user_id === player.user_id);
-      if (mine.length > 0 && rand() < 0.4) actions.push({ action: 'rollback', action_id: uid('rb'), original_action_id: pick(mine).action_id });
+      if (mine.length > 0 && rand() < 0.4)
+        actions.push({ action: 'rollback', action_id: uid('rb'), original_action_id: pick(mine).action_id });
       if (rand() < 0.15) {
         const ahead = uid('ahead');
         actions.unshift({ action: 'rollback', action_id: uid('rb'), original_action_id: ahead });
         actions.push({ action: rand() < 0.5 ? 'bet' : 'win', action_id: ahead, amount: 1 + Math.floor(rand() * 50) });
       }
       // A generous first win keeps every bet and win rollback affordable, so no request is refused.
-      await send(player.user_id, [{ action: 'win', action_id: uid('fund'), amount: 2000 }, ...actions], player.currency);
+      await send(
+        player.user_id,
+        [{ action: 'win', action_id: uid('fund'), amount: 2000 }, ...actions],
+        player.currency,
+      );
       for (const a of actions) if (a.action !== 'rollback') earlier.push({ ...player, action_id: a.action_id });
     }
   }
@@ -251,32 +303,64 @@ describe('exactness against a brute-force computation over the actions', () => {
       const window = `window ${new Date(a).toISOString()} .. ${new Date(b).toISOString()} (seed ${seed})`;
       assert.deepEqual(r.json.data, expectedJson(expected), window);
       const sum = (f: (t: Totals) => bigint) => Number([...expected.values()].reduce((s, t) => s + f(t), 0n));
-      assert.deepEqual(r.json.global_stats, {
-        total_users: new Set([...expected.keys()].map((k) => k.split('\u0000')[0])).size,
-        total_rounds: sum((t) => t.rounds), total_bet: sum((t) => t.bet), total_win: sum((t) => t.win),
-        total_rollback_bet: sum((t) => t.rollback_bet), total_rollback_win: sum((t) => t.rollback_win),
-        total_rtp: sum((t) => t.bet) === 0 ? null : sum((t) => t.win) / sum((t) => t.bet),
-      }, window);
+      assert.deepEqual(
+        r.json.global_stats,
+        {
+          total_users: new Set([...expected.keys()].map((k) => k.split('\u0000')[0])).size,
+          total_rounds: sum((t) => t.rounds),
+          total_bet: sum((t) => t.bet),
+          total_win: sum((t) => t.win),
+          total_rollback_bet: sum((t) => t.rollback_bet),
+          total_rollback_win: sum((t) => t.rollback_win),
+          total_rtp: sum((t) => t.bet) === 0 ? null : sum((t) => t.win) / sum((t) => t.bet),
+        },
+        window,
+      );
       for (const first of [false, true]) {
         for (const last of [false, true]) {
           const forced = await readRtp(server.db.sql, {
-            from: new Date(a).toISOString(), to: new Date(b).toISOString(), user_id: null, currency: null, limit: 1000, offset: 0,
+            from: new Date(a).toISOString(),
+            to: new Date(b).toISOString(),
+            user_id: null,
+            currency: null,
+            limit: 1000,
+            offset: 0,
             complement: { first, last },
           });
           const rows = forced.rows.map((r) => ({
-            user_id: r.user_id, currency: r.currency, rounds: Number(r.bet_count), total_bet: Number(r.bets_minor),
-            total_win: Number(r.wins_minor), total_rollback_bet: Number(r.rolled_back_bets_minor),
+            user_id: r.user_id,
+            currency: r.currency,
+            rounds: Number(r.bet_count),
+            total_bet: Number(r.bets_minor),
+            total_win: Number(r.wins_minor),
+            total_rollback_bet: Number(r.rolled_back_bets_minor),
             total_rollback_win: Number(r.rolled_back_wins_minor),
             rtp: r.bets_minor === 0n ? null : Number(r.wins_minor) / Number(r.bets_minor),
           }));
-          assert.deepEqual(rows, expectedJson(expected), `${window}, partial hours by complement: first ${first}, last ${last}`);
-          assert.equal(Number(forced.totals.bets_minor), sum((t) => t.bet), `${window}, complement ${first}/${last}: total bet`);
+          assert.deepEqual(
+            rows,
+            expectedJson(expected),
+            `${window}, partial hours by complement: first ${first}, last ${last}`,
+          );
+          assert.equal(
+            Number(forced.totals.bets_minor),
+            sum((t) => t.bet),
+            `${window}, complement ${first}/${last}: total bet`,
+          );
         }
       }
       const player = pick(players);
       const one = await userReport(player.user_id, { from: new Date(a).toISOString(), to: new Date(b).toISOString() });
-      const row = expectedJson(expected).find((x) => x.user_id === player.user_id)
-        ?? { user_id: player.user_id, currency: player.currency, rounds: 0, total_bet: 0, total_win: 0, total_rollback_bet: 0, total_rollback_win: 0, rtp: null };
+      const row = expectedJson(expected).find((x) => x.user_id === player.user_id) ?? {
+        user_id: player.user_id,
+        currency: player.currency,
+        rounds: 0,
+        total_bet: 0,
+        total_win: 0,
+        total_rollback_bet: 0,
+        total_rollback_win: 0,
+        rtp: null,
+      };
       assert.deepEqual(one.json, row, `${window} for ${player.user_id}`);
     }
   });
@@ -290,7 +374,9 @@ describe('exactness against a brute-force computation over the actions', () => {
              sum(bets_minor)::bigint as total_bet_minor, sum(wins_minor)::bigint as total_win_minor,
              sum(rolled_back_bets_minor)::bigint as total_rollback_bet_minor, sum(rolled_back_wins_minor)::bigint as total_rollback_win_minor
       from game_rollups where surface = 'aggregator' group by 1, 2, 3`;
-    const hours = new Set(actions.filter((a) => a.action !== 'rollback').map((a) => Math.floor(a.created_at.getTime() / HOUR_MS)));
+    const hours = new Set(
+      actions.filter((a) => a.action !== 'rollback').map((a) => Math.floor(a.created_at.getTime() / HOUR_MS)),
+    );
     let compared = 0;
     for (const hour of hours) {
       const expected = bruteForce(actions, hour * HOUR_MS, (hour + 1) * HOUR_MS);
@@ -298,8 +384,17 @@ describe('exactness against a brute-force computation over the actions', () => {
       assert.equal(stored.length, expected.size);
       for (const r of stored) {
         const e = expected.get(`${r.user_id}\u0000${r.currency}`)!;
-        assert.deepEqual([r.actions, r.rounds, r.total_bet_minor, r.total_win_minor, r.total_rollback_bet_minor, r.total_rollback_win_minor],
-          [e.actions, e.rounds, e.bet, e.win, e.rollback_bet, e.rollback_win]);
+        assert.deepEqual(
+          [
+            r.actions,
+            r.rounds,
+            r.total_bet_minor,
+            r.total_win_minor,
+            r.total_rollback_bet_minor,
+            r.total_rollback_win_minor,
+          ],
+          [e.actions, e.rounds, e.bet, e.win, e.rollback_bet, e.rollback_win],
+        );
         compared++;
       }
     }
@@ -308,15 +403,18 @@ describe('exactness against a brute-force computation over the actions', () => {
   });
 
   test('migration 040 rebuilds the aggregator rollups from the actions exactly as the hot path wrote them', async () => {
-    const read = () => server.db.sql`select * from game_rollups where surface = 'aggregator' order by player, currency, hour_start, provider, game`;
+    const read = () =>
+      server.db
+        .sql`select * from game_rollups where surface = 'aggregator' order by player, currency, hour_start, provider, game`;
     const before = await read();
     assert.ok(before.length > 0 && before.every((r) => r.actions > 0n));
     const migration = fs.readFileSync(new URL('../../migrations/040_game_rollups.sql', import.meta.url), 'utf8');
     const start = migration.indexOf('insert into game_rollups');
     // Migration 041 adds win_count to these rows and backfills it: both backfills rebuild the rows.
     const later = fs.readFileSync(new URL('../../migrations/041_game_reports.sql', import.meta.url), 'utf8');
-    const backfill = migration.slice(start, migration.indexOf('insert into game_rollups', start + 1))
-      + later.slice(later.indexOf('update game_rollups'), later.indexOf('create index'));
+    const backfill =
+      migration.slice(start, migration.indexOf('insert into game_rollups', start + 1)) +
+      later.slice(later.indexOf('update game_rollups'), later.indexOf('create index'));
     await server.db.sql.begin(async (tx) => {
       await tx`delete from game_rollups where surface = 'aggregator'`;
       // A session zone with a half-hour offset: the backfill must still count in UTC hours.

@@ -29,7 +29,11 @@ export interface Fake {
   close(): Promise<void>;
 }
 
-interface Action { action: string; action_id: string; amount?: number }
+interface Action {
+  action: string;
+  action_id: string;
+  amount?: number;
+}
 
 export async function startFakeAggregator(options: FakeOptions = {}): Promise<Fake> {
   const secret = options.secret ?? 'test';
@@ -49,27 +53,32 @@ export async function startFakeAggregator(options: FakeOptions = {}): Promise<Fa
       if (request.url === '/ready') return send(200, { status: 'ready' });
       const topup = /^\/v1\/wallets\/([^/]+)\/topup$/.exec(request.url ?? '');
       if (topup && options.topup && request.method === 'POST') {
-        if (request.headers.authorization !== 'Bearer dev-admin-key') return send(401, { code: 'UNAUTHORIZED', message: 'bad key' });
+        if (request.headers.authorization !== 'Bearer dev-admin-key')
+          return send(401, { code: 'UNAUTHORIZED', message: 'bad key' });
         const id = decodeURIComponent(topup[1]);
         const { amount } = JSON.parse(raw.toString('utf8')) as { amount: number };
         balances.set(id, (balances.get(id) ?? 0) + amount);
         return send(201, { transactionId: 't', playerId: id, asset: 'USD', amount, balance: balances.get(id) });
       }
-      if (request.url !== '/aggregator/takehome/process' || request.method !== 'POST') return send(404, { code: 'NOT_FOUND', message: 'no endpoint' });
+      if (request.url !== '/aggregator/takehome/process' || request.method !== 'POST')
+        return send(404, { code: 'NOT_FOUND', message: 'no endpoint' });
       const header = request.headers.authorization;
-      if (!header?.startsWith('HMAC-SHA256 ') || !signatureMatches(secret, raw, header.slice(12))) return send(403, { code: 403, message: 'bad signature' });
+      if (!header?.startsWith('HMAC-SHA256 ') || !signatureMatches(secret, raw, header.slice(12)))
+        return send(403, { code: 403, message: 'bad signature' });
       const body = JSON.parse(raw.toString('utf8')) as { user_id: string; game_id: string; actions?: Action[] };
       const balance = balances.get(body.user_id) ?? 0;
       if (!body.actions) return send(200, { balance });
       state.money_requests += 1;
       const n = state.money_requests;
-      if (faults.refuse_503_every && n % faults.refuse_503_every === 0) return send(503, { code: 'BUSY', message: 'try again' });
+      if (faults.refuse_503_every && n % faults.refuse_503_every === 0)
+        return send(503, { code: 'BUSY', message: 'try again' });
       let next = balance;
       const transactions = body.actions.map((a) => {
         const seen = processed.get(a.action_id);
         if (seen) return { action_id: a.action_id, tx_id: seen };
         if (a.action === 'bet') next -= a.amount!;
-        if (a.action === 'win') next += a.amount! * (faults.double_win_every && n % faults.double_win_every === 0 ? 2 : 1);
+        if (a.action === 'win')
+          next += a.amount! * (faults.double_win_every && n % faults.double_win_every === 0 ? 2 : 1);
         return { action_id: a.action_id, tx_id: `tx-${a.action_id}` };
       });
       if (next < 0) return send(400, { code: 100, message: 'Player has not enough funds to process an action' });
@@ -86,10 +95,13 @@ export async function startFakeAggregator(options: FakeOptions = {}): Promise<Fa
     url: `http://127.0.0.1:${port}`,
     faults,
     balances,
-    get money_requests() { return state.money_requests; },
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    get money_requests() {
+      return state.money_requests;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

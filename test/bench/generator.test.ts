@@ -22,16 +22,26 @@ async function fake(options: FakeOptions = {}): Promise<Fake> {
 }
 
 /** A short load phase against a fake, then the end-of-run replay and consistency check, as `croupier bench` does. */
-async function loadAndCheck(target: Fake, phase: { requests_max?: number; warmup_s?: number; duration_s?: number } = {}) {
+async function loadAndCheck(
+  target: Fake,
+  phase: { requests_max?: number; warmup_s?: number; duration_s?: number } = {},
+) {
   const ids = Array.from({ length: 12 }, (_, i) => `gen-${i}`);
   for (const id of ids) target.balances.set(id, 1_000_000);
   const book = new PlayerBook(ids, 1_000_000n);
   const pool = new Pool(target.url, { connections: 8 });
   try {
     const result = await runPhase({
-      label: 'test', url: target.url, path: AGGREGATOR_PATH, book, connections: 8, timeout_ms: 5000,
+      label: 'test',
+      url: target.url,
+      path: AGGREGATOR_PATH,
+      book,
+      connections: 8,
+      timeout_ms: 5000,
       source: new RoundSource(ids, 'gen.', 'test', new Rng(1), 1),
-      warmup_s: phase.warmup_s ?? 0.2, duration_s: phase.duration_s ?? 0.8, requests_max: phase.requests_max ?? null,
+      warmup_s: phase.warmup_s ?? 0.2,
+      duration_s: phase.duration_s ?? 0.8,
+      requests_max: phase.requests_max ?? null,
     });
     target.faults.drop_after_apply_every = undefined;
     target.faults.refuse_503_every = undefined;
@@ -62,7 +72,10 @@ describe('load generator', () => {
     const target = await fake({ drop_after_apply_every: 7 });
     const { result, replay, consistency } = await loadAndCheck(target);
     assert.ok(result.errors_total > 0);
-    assert.ok(Object.keys(result.errors).every((k) => k.startsWith('network ')), JSON.stringify(result.errors));
+    assert.ok(
+      Object.keys(result.errors).every((k) => k.startsWith('network ')),
+      JSON.stringify(result.errors),
+    );
     assert.equal(replay.replayed, result.unknown.length);
     assert.equal(replay.applied, replay.replayed, 'each replay is answered 200 (idempotent)');
     assert.equal(consistency.status, 'CONSISTENT');
@@ -115,9 +128,23 @@ describe('load generator', () => {
 
 function urlOptions(url: string): BenchOptions {
   return {
-    workload: 'W1', players: 10, connections: 4, duration_s: 0.5, warmup_s: 0.2, requests_max: null, timeout_ms: 5000,
-    url, ceiling: false, prefill_actions: 0, baseline: false, seed: 1, database_url: null,
-    aggregator_secret: 'test', admin_api_key: 'dev-admin-key', server_cpu_prof_dir: null, verify_ledger: false,
+    workload: 'W1',
+    players: 10,
+    connections: 4,
+    duration_s: 0.5,
+    warmup_s: 0.2,
+    requests_max: null,
+    timeout_ms: 5000,
+    url,
+    ceiling: false,
+    prefill_actions: 0,
+    baseline: false,
+    seed: 1,
+    database_url: null,
+    aggregator_secret: 'test',
+    admin_api_key: 'dev-admin-key',
+    server_cpu_prof_dir: null,
+    verify_ledger: false,
   };
 }
 
@@ -135,7 +162,10 @@ describe('croupier bench --url', () => {
 
   test('refuses clearly when the server has no top-up endpoint', async () => {
     const target = await fake({ topup: false });
-    await assert.rejects(runBench(urlOptions(target.url), { logger: createLogger('silent') }), /POST \/v1\/wallets\/\{id\}\/topup/);
+    await assert.rejects(
+      runBench(urlOptions(target.url), { logger: createLogger('silent') }),
+      /POST \/v1\/wallets\/\{id\}\/topup/,
+    );
   });
 });
 
@@ -144,12 +174,27 @@ describe('ceiling server', () => {
     const app = await buildCeiling('test');
     try {
       const body = '{"user_id":"u","currency":"USD"}';
-      const ok = await app.inject({ method: 'POST', url: AGGREGATOR_PATH, payload: body, headers: { 'content-type': 'application/json', authorization: authorizationFor('test', body) } });
+      const ok = await app.inject({
+        method: 'POST',
+        url: AGGREGATOR_PATH,
+        payload: body,
+        headers: { 'content-type': 'application/json', authorization: authorizationFor('test', body) },
+      });
       assert.equal(ok.statusCode, 200);
       assert.equal(ok.body, CEILING_BODY);
-      const bad = await app.inject({ method: 'POST', url: AGGREGATOR_PATH, payload: body, headers: { 'content-type': 'application/json', authorization: authorizationFor('nope', body) } });
+      const bad = await app.inject({
+        method: 'POST',
+        url: AGGREGATOR_PATH,
+        payload: body,
+        headers: { 'content-type': 'application/json', authorization: authorizationFor('nope', body) },
+      });
       assert.equal(bad.statusCode, 403);
-      const missing = await app.inject({ method: 'POST', url: AGGREGATOR_PATH, payload: body, headers: { 'content-type': 'application/json' } });
+      const missing = await app.inject({
+        method: 'POST',
+        url: AGGREGATOR_PATH,
+        payload: body,
+        headers: { 'content-type': 'application/json' },
+      });
       assert.equal(missing.statusCode, 403);
     } finally {
       await app.close();

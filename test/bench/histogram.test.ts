@@ -1,7 +1,13 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { bucketIndex, bucketUpperUs, HISTOGRAM_SUB_BUCKET_BITS, HISTOGRAM_VALUE_MAX_US, LatencyHistogram } from '../../bench/histogram.ts';
+import {
+  bucketIndex,
+  bucketUpperUs,
+  HISTOGRAM_SUB_BUCKET_BITS,
+  HISTOGRAM_VALUE_MAX_US,
+  LatencyHistogram,
+} from '../../bench/histogram.ts';
 
 const PRECISION = 1 / 2 ** HISTOGRAM_SUB_BUCKET_BITS;
 const PERCENTILES = [1, 10, 50, 90, 95, 99, 99.9, 100];
@@ -15,7 +21,10 @@ function exactPercentile(sorted: number[], p: number): number {
 function random(seed: number): () => number {
   let x = seed >>> 0 || 1;
   return () => {
-    x ^= x << 13; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
     return x / 4294967296;
   };
 }
@@ -25,8 +34,10 @@ function assertClose(histogram: LatencyHistogram, values: number[], label: strin
   for (const p of PERCENTILES) {
     const exact = exactPercentile(sorted, p);
     const reported = histogram.percentile(p);
-    assert.ok(reported >= exact && reported <= exact + exact * PRECISION,
-      `${label}: p${p} reported ${reported}, exact ${exact} (allowed up to ${exact + exact * PRECISION})`);
+    assert.ok(
+      reported >= exact && reported <= exact + exact * PRECISION,
+      `${label}: p${p} reported ${reported}, exact ${exact} (allowed up to ${exact + exact * PRECISION})`,
+    );
   }
   assert.equal(histogram.max_us, sorted[sorted.length - 1]);
   assert.equal(histogram.min_us, sorted[0]);
@@ -53,20 +64,26 @@ describe('latency histogram', () => {
   });
 
   test('agrees with the sorted array for arbitrary sample sets (property)', () => {
-    fc.assert(fc.property(fc.array(fc.integer({ min: 0, max: 3_600_000_000 }), { minLength: 1, maxLength: 300 }), (values) => {
-      const histogram = new LatencyHistogram();
-      for (const v of values) histogram.record(v);
-      assertClose(histogram, values, 'property');
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 3_600_000_000 }), { minLength: 1, maxLength: 300 }), (values) => {
+        const histogram = new LatencyHistogram();
+        for (const v of values) histogram.record(v);
+        assertClose(histogram, values, 'property');
+      }),
+      { numRuns: 300 },
+    );
   });
 
   test('every value lies in a bucket whose upper bound is within 1/128 above it', () => {
-    fc.assert(fc.property(fc.integer({ min: 0, max: HISTOGRAM_VALUE_MAX_US }), (v) => {
-      const i = bucketIndex(v);
-      const upper = bucketUpperUs(i);
-      assert.ok(upper >= v && upper <= v + v * PRECISION, `value ${v} bucket ${i} upper ${upper}`);
-      assert.equal(bucketIndex(upper), i);
-    }), { numRuns: 5000 });
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: HISTOGRAM_VALUE_MAX_US }), (v) => {
+        const i = bucketIndex(v);
+        const upper = bucketUpperUs(i);
+        assert.ok(upper >= v && upper <= v + v * PRECISION, `value ${v} bucket ${i} upper ${upper}`);
+        assert.equal(bucketIndex(upper), i);
+      }),
+      { numRuns: 5000 },
+    );
   });
 
   test('merging two histograms equals recording everything in one', () => {
@@ -86,7 +103,15 @@ describe('latency histogram', () => {
   test('clamps negative and oversized values, keeps fractional microseconds as whole ones, and is empty-safe', () => {
     const histogram = new LatencyHistogram();
     assert.equal(histogram.percentile(99), 0);
-    assert.deepEqual(histogram.summary(), { count: 0, min_us: 0, mean_us: 0, p50_us: 0, p95_us: 0, p99_us: 0, max_us: 0 });
+    assert.deepEqual(histogram.summary(), {
+      count: 0,
+      min_us: 0,
+      mean_us: 0,
+      p50_us: 0,
+      p95_us: 0,
+      p99_us: 0,
+      max_us: 0,
+    });
     histogram.record(-5);
     histogram.record(12.9);
     histogram.record(1e15);

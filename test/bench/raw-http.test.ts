@@ -18,7 +18,10 @@ function client(url: string, options: { timeout_ms?: number; ok_bodies?: boolean
     resolve(outcome);
   };
   const connection = new RawHttpConnection({
-    url, path: '/aggregator/takehome/process', timeout_ms: options.timeout_ms ?? 5000, ok_bodies: options.ok_bodies ?? true,
+    url,
+    path: '/aggregator/takehome/process',
+    timeout_ms: options.timeout_ms ?? 5000,
+    ok_bodies: options.ok_bodies ?? true,
     handler: {
       onResponse: (status, body) => settle({ status, body: body === null ? null : body.toString('utf8') }),
       onError: (error) => settle({ error }),
@@ -40,7 +43,13 @@ after(async () => {
   for (const close of closers) await close();
 });
 
-interface Received { method: string; url: string; headers: http.IncomingHttpHeaders; body: string; socket: net.Socket }
+interface Received {
+  method: string;
+  url: string;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+  socket: net.Socket;
+}
 
 /** A node:http server answering with `answer`; records every request and counts connections. */
 async function httpServer(answer: (request: Received, response: http.ServerResponse, n: number) => void) {
@@ -50,7 +59,13 @@ async function httpServer(answer: (request: Received, response: http.ServerRespo
     const chunks: Buffer[] = [];
     request.on('data', (c: Buffer) => chunks.push(c));
     request.on('end', () => {
-      const r = { method: request.method ?? '', url: request.url ?? '', headers: request.headers, body: Buffer.concat(chunks).toString('utf8'), socket: request.socket };
+      const r = {
+        method: request.method ?? '',
+        url: request.url ?? '',
+        headers: request.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+        socket: request.socket,
+      };
       received.push(r);
       answer(r, response, received.length);
     });
@@ -58,10 +73,13 @@ async function httpServer(answer: (request: Received, response: http.ServerRespo
   server.on('connection', () => (state.connections += 1));
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  closers.push(() => new Promise<void>((resolve) => {
-    server.closeAllConnections();
-    server.close(() => resolve());
-  }));
+  closers.push(
+    () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  );
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, received, state };
 }
 
@@ -99,7 +117,10 @@ async function dribble(socket: net.Socket, text: string, size: number, gap_ms: n
 describe('raw HTTP/1.1 client', () => {
   test('sends one well-formed request and reads a Content-Length body; several requests share one keep-alive socket', async () => {
     const server = await httpServer((request, response, n) => {
-      response.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(`{"n":${n},"é":1}`) });
+      response.writeHead(200, {
+        'Content-Type': 'application/json',
+        'Content-Length': Buffer.byteLength(`{"n":${n},"é":1}`),
+      });
       response.end(`{"n":${n},"é":1}`);
     });
     const c = client(server.url);
@@ -199,7 +220,11 @@ describe('raw HTTP/1.1 client', () => {
     const c = client(url);
     try {
       assert.deepEqual(await c.send('a', 'x'), { status: 500, body: '{"code":"INTERNAL"}' });
-      assert.deepEqual(await c.send('a', 'x'), { status: 500, body: '{"code":"INTERNAL"}' }, 'and the next request reconnects');
+      assert.deepEqual(
+        await c.send('a', 'x'),
+        { status: 500, body: '{"code":"INTERNAL"}' },
+        'and the next request reconnects',
+      );
     } finally {
       c.close();
     }
@@ -297,24 +322,62 @@ describe('response parser', () => {
   }
 
   const cases: [string, string, { status: number; body: string | null; keep_alive: boolean }][] = [
-    ['content-length', 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello', { status: 200, body: 'hello', keep_alive: true }],
-    ['chunked with extension and trailer', 'HTTP/1.1 400 Bad Request\r\nTransfer-Encoding: gzip, chunked\r\n\r\n3;a=b\r\nabc\r\nA\r\n0123456789\r\n0\r\nT: 1\r\n\r\n', { status: 400, body: 'abc0123456789', keep_alive: true }],
-    ['interim 100 then the answer', 'HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\ncontent-length: 2\r\nConnection: close\r\n\r\n{}', { status: 201, body: '{}', keep_alive: false }],
-    ['204 without body', 'HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n', { status: 204, body: '', keep_alive: true }],
-    ['HTTP/1.0 keep-alive', 'HTTP/1.0 200 OK\r\nConnection: Keep-Alive\r\nContent-Length: 1\r\n\r\nx', { status: 200, body: 'x', keep_alive: true }],
-    ['connection token list', 'HTTP/1.1 200 OK\r\nConnection: Upgrade, Close\r\nContent-Length: 1\r\n\r\nx', { status: 200, body: 'x', keep_alive: false }],
+    [
+      'content-length',
+      'HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello',
+      { status: 200, body: 'hello', keep_alive: true },
+    ],
+    [
+      'chunked with extension and trailer',
+      'HTTP/1.1 400 Bad Request\r\nTransfer-Encoding: gzip, chunked\r\n\r\n3;a=b\r\nabc\r\nA\r\n0123456789\r\n0\r\nT: 1\r\n\r\n',
+      { status: 400, body: 'abc0123456789', keep_alive: true },
+    ],
+    [
+      'interim 100 then the answer',
+      'HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\ncontent-length: 2\r\nConnection: close\r\n\r\n{}',
+      { status: 201, body: '{}', keep_alive: false },
+    ],
+    [
+      '204 without body',
+      'HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n',
+      { status: 204, body: '', keep_alive: true },
+    ],
+    [
+      'HTTP/1.0 keep-alive',
+      'HTTP/1.0 200 OK\r\nConnection: Keep-Alive\r\nContent-Length: 1\r\n\r\nx',
+      { status: 200, body: 'x', keep_alive: true },
+    ],
+    [
+      'connection token list',
+      'HTTP/1.1 200 OK\r\nConnection: Upgrade, Close\r\nContent-Length: 1\r\n\r\nx',
+      { status: 200, body: 'x', keep_alive: false },
+    ],
   ];
   for (const [name, text, expected] of cases) {
     test(`${name}: the same result however the bytes are split`, () => {
       assert.deepEqual(parse(text, []), expected);
       for (let cut = 1; cut < text.length; cut += 1) assert.deepEqual(parse(text, [cut]), expected, `cut at ${cut}`);
-      assert.deepEqual(parse(text, Array.from({ length: text.length - 1 }, (_, i) => i + 1)), expected, 'byte by byte');
+      assert.deepEqual(
+        parse(
+          text,
+          Array.from({ length: text.length - 1 }, (_, i) => i + 1),
+        ),
+        expected,
+        'byte by byte',
+      );
     });
   }
 
   test('a 200 body is skipped unless asked for', () => {
-    assert.deepEqual(parse('HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello', [7, 30], false), { status: 200, body: null, keep_alive: true });
-    assert.deepEqual(parse('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n', [50], false), { status: 200, body: null, keep_alive: true });
+    assert.deepEqual(parse('HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello', [7, 30], false), {
+      status: 200,
+      body: null,
+      keep_alive: true,
+    });
+    assert.deepEqual(
+      parse('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n', [50], false),
+      { status: 200, body: null, keep_alive: true },
+    );
   });
 
   test('malformed answers are refused', () => {
@@ -328,7 +391,11 @@ describe('response parser', () => {
     ]) {
       const parser = new ResponseParser(true);
       parser.reset();
-      assert.throws(() => parser.execute(Buffer.from(text, 'latin1')), (e: Error & { code?: string }) => e.code === 'BAD_RESPONSE', text);
+      assert.throws(
+        () => parser.execute(Buffer.from(text, 'latin1')),
+        (e: Error & { code?: string }) => e.code === 'BAD_RESPONSE',
+        text,
+      );
     }
   });
 });

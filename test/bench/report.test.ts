@@ -31,31 +31,35 @@ describe('bench options', () => {
 });
 
 describe('server metrics over a window', () => {
-  const before = parseMetrics([
-    '# HELP croupier_ledger_batch_size Commands per group-commit transaction',
-    'croupier_ledger_batch_size_bucket{le="1"} 10',
-    'croupier_ledger_batch_size_bucket{le="10"} 10',
-    'croupier_ledger_batch_size_bucket{le="+Inf"} 10',
-    'croupier_ledger_batch_size_sum 10',
-    'croupier_ledger_batch_size_count 10',
-    'croupier_ledger_batch_duration_seconds_sum 0.1',
-    'croupier_ledger_batch_duration_seconds_count 10',
-    'croupier_http_request_duration_seconds_sum{method="POST",route="/aggregator/takehome/process"} 1',
-    'croupier_http_request_duration_seconds_count{method="POST",route="/aggregator/takehome/process"} 10',
-  ].join('\n'));
-  const after = parseMetrics([
-    'croupier_ledger_batch_size_bucket{le="1"} 12',
-    'croupier_ledger_batch_size_bucket{le="10"} 16',
-    'croupier_ledger_batch_size_bucket{le="+Inf"} 20',
-    'croupier_ledger_batch_size_sum 150',
-    'croupier_ledger_batch_size_count 20',
-    'croupier_ledger_batch_duration_seconds_sum 0.3',
-    'croupier_ledger_batch_duration_seconds_count 20',
-    'croupier_ledger_batch_retries_total{sqlstate="40P01"} 2',
-    'croupier_http_request_duration_seconds_sum{method="POST",route="/aggregator/takehome/process"} 3',
-    'croupier_http_request_duration_seconds_count{method="POST",route="/aggregator/takehome/process"} 110',
-    'nodejs_eventloop_lag_p99_seconds 0.012',
-  ].join('\n'));
+  const before = parseMetrics(
+    [
+      '# HELP croupier_ledger_batch_size Commands per group-commit transaction',
+      'croupier_ledger_batch_size_bucket{le="1"} 10',
+      'croupier_ledger_batch_size_bucket{le="10"} 10',
+      'croupier_ledger_batch_size_bucket{le="+Inf"} 10',
+      'croupier_ledger_batch_size_sum 10',
+      'croupier_ledger_batch_size_count 10',
+      'croupier_ledger_batch_duration_seconds_sum 0.1',
+      'croupier_ledger_batch_duration_seconds_count 10',
+      'croupier_http_request_duration_seconds_sum{method="POST",route="/aggregator/takehome/process"} 1',
+      'croupier_http_request_duration_seconds_count{method="POST",route="/aggregator/takehome/process"} 10',
+    ].join('\n'),
+  );
+  const after = parseMetrics(
+    [
+      'croupier_ledger_batch_size_bucket{le="1"} 12',
+      'croupier_ledger_batch_size_bucket{le="10"} 16',
+      'croupier_ledger_batch_size_bucket{le="+Inf"} 20',
+      'croupier_ledger_batch_size_sum 150',
+      'croupier_ledger_batch_size_count 20',
+      'croupier_ledger_batch_duration_seconds_sum 0.3',
+      'croupier_ledger_batch_duration_seconds_count 20',
+      'croupier_ledger_batch_retries_total{sqlstate="40P01"} 2',
+      'croupier_http_request_duration_seconds_sum{method="POST",route="/aggregator/takehome/process"} 3',
+      'croupier_http_request_duration_seconds_count{method="POST",route="/aggregator/takehome/process"} 110',
+      'nodejs_eventloop_lag_p99_seconds 0.012',
+    ].join('\n'),
+  );
 
   test('counts only what happened between the two scrapes', () => {
     const m = windowMetrics(before, after);

@@ -19,11 +19,35 @@ test('--workload reports: defaults, bounds, and no --url (it needs its own datab
 });
 
 test('the text report has one line per shape and lists failures', () => {
-  const shape = { endpoint: 'games' as const, group_by: 'day,player', window: 'hour' as const, aligned: false, samples: 20, p50_ms: 1.5, p99_ms: 9.25, max_ms: 12, rows: 7 };
+  const shape = {
+    endpoint: 'games' as const,
+    group_by: 'day,player',
+    window: 'hour' as const,
+    aligned: false,
+    samples: 20,
+    p50_ms: 1.5,
+    p99_ms: 9.25,
+    max_ms: 12,
+    rows: 7,
+  };
   const report: ReportsBenchReport = {
-    run_id: 'r', started_at: '', finished_at: '', database: 'db', options: { prefill_actions: 10, players: 1, samples: 20, seed: 1, database_url: null },
-    fill: { actions: 10, aggregator_requests: 1, casino_callbacks: 0, rollbacks: 0, seconds: 1, spread_from: 'a', spread_to: 'b' },
-    table_rows: { aggregator_actions: 10, seamless_transactions: 0, game_rollups: 1 }, shapes: [shape, { ...shape, group_by: '', aligned: true }], failures: ['boom'],
+    run_id: 'r',
+    started_at: '',
+    finished_at: '',
+    database: 'db',
+    options: { prefill_actions: 10, players: 1, samples: 20, seed: 1, database_url: null },
+    fill: {
+      actions: 10,
+      aggregator_requests: 1,
+      casino_callbacks: 0,
+      rollbacks: 0,
+      seconds: 1,
+      spread_from: 'a',
+      spread_to: 'b',
+    },
+    table_rows: { aggregator_actions: 10, seamless_transactions: 0, game_rollups: 1 },
+    shapes: [shape, { ...shape, group_by: '', aligned: true }],
+    failures: ['boom'],
   };
   const text = formatReportsBench(report);
   assert.match(text, /\| games \| day,player \| hour \| no \| 1\.5 \| 9\.3 \| 12\.0 \| 7 \|/);

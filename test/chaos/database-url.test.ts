@@ -31,27 +31,42 @@ after(async () => {
   fs.rmSync(data_dir, { recursive: true, force: true });
 });
 
-test(`DATABASE_URL: the database SIGKILLed under load and back on the same port — the server lives, answers within ${ANSWER_MAX_MS} ms, its pool reconnects within ${RECOVERY_MAX_MS} ms`, { timeout: 90_000 }, async (t) => {
-  const port = await freePort();
-  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: database.url, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' };
-  server = await spawnNode({ name: 'croupier', args: [BIN, 'start'], env, port, ready_timeout_ms: 60_000 });
-  const load = new Load(server.url);
-  await load.fund();
-  load.start();
-  try {
-    await new Promise((r) => setTimeout(r, 1_000));
-    const killed_at = performance.now();
-    process.kill(postmaster(data_dir).pid, 'SIGKILL');
-    const recovery_ms = await load.recovered(killed_at + 100, RECOVERY_MAX_MS);
-    await new Promise((r) => setTimeout(r, 500));
-    t.diagnostic(`recovered in ${Math.round(recovery_ms)} ms; answers since the kill ${JSON.stringify(tally(load.answeredSince(killed_at)))}`);
-  } finally {
-    await load.stop();
-  }
-  assert.ok(!server.exited(), server.output());
-  const slowest = Math.max(...load.items.map((i) => i.elapsed_ms ?? Infinity));
-  assert.ok(load.items.every((i) => i.status === 200 || i.status === 503), JSON.stringify(tally(load.items)));
-  assert.ok(slowest < ANSWER_MAX_MS, `slowest answer ${Math.round(slowest)} ms`);
-  await replayAndVerify(server.url, data_dir, load);
-  assert.equal(await server.kill('SIGTERM'), 0);
-});
+test(
+  `DATABASE_URL: the database SIGKILLed under load and back on the same port — the server lives, answers within ${ANSWER_MAX_MS} ms, its pool reconnects within ${RECOVERY_MAX_MS} ms`,
+  { timeout: 90_000 },
+  async (t) => {
+    const port = await freePort();
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      DATABASE_URL: database.url,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+    };
+    server = await spawnNode({ name: 'croupier', args: [BIN, 'start'], env, port, ready_timeout_ms: 60_000 });
+    const load = new Load(server.url);
+    await load.fund();
+    load.start();
+    try {
+      await new Promise((r) => setTimeout(r, 1_000));
+      const killed_at = performance.now();
+      process.kill(postmaster(data_dir).pid, 'SIGKILL');
+      const recovery_ms = await load.recovered(killed_at + 100, RECOVERY_MAX_MS);
+      await new Promise((r) => setTimeout(r, 500));
+      t.diagnostic(
+        `recovered in ${Math.round(recovery_ms)} ms; answers since the kill ${JSON.stringify(tally(load.answeredSince(killed_at)))}`,
+      );
+    } finally {
+      await load.stop();
+    }
+    assert.ok(!server.exited(), server.output());
+    const slowest = Math.max(...load.items.map((i) => i.elapsed_ms ?? Infinity));
+    assert.ok(
+      load.items.every((i) => i.status === 200 || i.status === 503),
+      JSON.stringify(tally(load.items)),
+    );
+    assert.ok(slowest < ANSWER_MAX_MS, `slowest answer ${Math.round(slowest)} ms`);
+    await replayAndVerify(server.url, data_dir, load);
+    assert.equal(await server.kill('SIGTERM'), 0);
+  },
+);

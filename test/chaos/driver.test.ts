@@ -11,7 +11,10 @@ import { createSql, type Sql } from '../../src/db/sql.ts';
 const SETTLE_MS = 3_000;
 
 function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  return Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms))]);
+  return Promise.race([
+    promise,
+    new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms)),
+  ]);
 }
 
 describe('a connection killed under the driver', () => {
@@ -42,16 +45,32 @@ describe('a connection killed under the driver', () => {
       const [{ pid }] = await conn`select pg_backend_pid() as pid`;
       await conn.unsafe('begin');
       // Statements queued and buffered (not yet written) when the backend dies.
-      const queued = Promise.allSettled(Array.from({ length: 50 }, (_, i) => conn`select pg_sleep(0.01), ${i}::int as i`.execute()));
+      const queued = Promise.allSettled(
+        Array.from({ length: 50 }, (_, i) => conn`select pg_sleep(0.01), ${i}::int as i`.execute()),
+      );
       await db.sql`select pg_terminate_backend(${pid})`;
       const settled = await within(queued, SETTLE_MS, 'queued statements');
-      assert.ok(settled.every((s) => s.status === 'rejected'), 'every queued statement fails');
+      assert.ok(
+        settled.every((s) => s.status === 'rejected'),
+        'every queued statement fails',
+      );
       // A statement sent after the close fails at once instead of waiting forever.
-      await assert.rejects(within(conn`select 1`, SETTLE_MS, 'statement after close'), (e: { code?: string }) => e.code === 'CONNECTION_CLOSED');
-      await within(conn.unsafe('rollback').catch(() => {}), SETTLE_MS, 'rollback after close');
+      await assert.rejects(
+        within(conn`select 1`, SETTLE_MS, 'statement after close'),
+        (e: { code?: string }) => e.code === 'CONNECTION_CLOSED',
+      );
+      await within(
+        conn.unsafe('rollback').catch(() => {}),
+        SETTLE_MS,
+        'rollback after close',
+      );
       conn.release();
       // The pool still works: the dead connection was not handed out again.
-      const rows = await within(Promise.all(Array.from({ length: 8 }, () => sql`select 1 as one`)), SETTLE_MS, 'pool after release');
+      const rows = await within(
+        Promise.all(Array.from({ length: 8 }, () => sql`select 1 as one`)),
+        SETTLE_MS,
+        'pool after release',
+      );
       assert.equal(rows.length, 8);
     }
     await new Promise((r) => setImmediate(r));
@@ -70,7 +89,9 @@ describe('a connection killed under the driver', () => {
       let pid: number | undefined;
       for (let i = 0; i < 40 && pid === undefined; i++) {
         await new Promise((r) => setTimeout(r, 25));
-        [{ pid } = { pid: undefined }] = await db.sql<{ pid: number }[]>`select pid from pg_stat_activity where query like '%as reserve_test%' and state = 'active' and pid <> pg_backend_pid()`;
+        [{ pid } = { pid: undefined }] = await db.sql<
+          { pid: number }[]
+        >`select pid from pg_stat_activity where query like '%as reserve_test%' and state = 'active' and pid <> pg_backend_pid()`;
       }
       assert.ok(pid, 'the statement is running');
       await db.sql`select pg_terminate_backend(${pid})`;
@@ -86,16 +107,26 @@ describe('a connection killed under the driver', () => {
 
   test('statements queued inside sql.begin() settle when its connection is terminated', async () => {
     let statements: Promise<unknown> | undefined;
-    const transaction = sql.begin(async (tx) => {
-      const [{ pid }] = await tx`select pg_backend_pid() as pid`;
-      // More than the driver pipelines at once (100): the rest wait in the transaction's own queue.
-      statements = Promise.allSettled(Array.from({ length: 300 }, (_, i) => tx`select pg_sleep(0.001), ${i}::int as i`.execute()));
-      await db.sql`select pg_terminate_backend(${pid})`;
-      await statements;
-    }).then(() => 'committed', () => 'failed');
+    const transaction = sql
+      .begin(async (tx) => {
+        const [{ pid }] = await tx`select pg_backend_pid() as pid`;
+        // More than the driver pipelines at once (100): the rest wait in the transaction's own queue.
+        statements = Promise.allSettled(
+          Array.from({ length: 300 }, (_, i) => tx`select pg_sleep(0.001), ${i}::int as i`.execute()),
+        );
+        await db.sql`select pg_terminate_backend(${pid})`;
+        await statements;
+      })
+      .then(
+        () => 'committed',
+        () => 'failed',
+      );
     assert.equal(await within(transaction, SETTLE_MS, 'transaction'), 'failed');
     const settled = (await within(statements!, SETTLE_MS, 'queued statements')) as PromiseSettledResult<unknown>[];
-    assert.ok(settled.some((r) => r.status === 'rejected'), 'the statements after the kill fail');
+    assert.ok(
+      settled.some((r) => r.status === 'rejected'),
+      'the statements after the kill fail',
+    );
   });
 
   test('queries queued on pooled connections fail when their backends are terminated, and the pool reconnects', async () => {
@@ -103,7 +134,10 @@ describe('a connection killed under the driver', () => {
     await new Promise((r) => setTimeout(r, 50));
     await db.sql`select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'croupier' and datname = current_database() and pid <> pg_backend_pid() and query like '%pg_sleep%'`;
     const settled = await within(running, SETTLE_MS, 'pooled statements');
-    assert.ok(settled.some((s) => s.status === 'rejected'), 'the killed statements fail');
+    assert.ok(
+      settled.some((s) => s.status === 'rejected'),
+      'the killed statements fail',
+    );
     const [{ one }] = await within(sql`select 1 as one`, SETTLE_MS, 'pool after the kill');
     assert.equal(one, 1);
     assert.deepEqual(uncaught, []);

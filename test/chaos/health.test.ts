@@ -25,7 +25,10 @@ describe('database health probe', () => {
     const probe = new DatabaseProbe(db.url);
     try {
       const { health } = await timed(probe);
-      assert.deepEqual({ reachable: health.reachable, current: health.migrations_current }, { reachable: true, current: true });
+      assert.deepEqual(
+        { reachable: health.reachable, current: health.migrations_current },
+        { reachable: true, current: true },
+      );
       // Concurrent calls share one probe.
       const all = await Promise.all(Array.from({ length: 20 }, () => probe.check()));
       assert.ok(all.every((h) => h.reachable));
@@ -46,7 +49,9 @@ describe('database health probe', () => {
     const sockets: net.Socket[] = [];
     const hung = net.createServer((s) => sockets.push(s)).listen(0, '127.0.0.1');
     await once(hung, 'listening');
-    const probe = new DatabaseProbe(`postgres://postgres:x@127.0.0.1:${(hung.address() as net.AddressInfo).port}/postgres`);
+    const probe = new DatabaseProbe(
+      `postgres://postgres:x@127.0.0.1:${(hung.address() as net.AddressInfo).port}/postgres`,
+    );
     try {
       for (let i = 0; i < 2; i++) {
         const { health, elapsed_ms } = await timed(probe);

@@ -19,14 +19,27 @@ export const CLIENT_TIMEOUT_MS = 20_000;
 const FUNDING = 10_000_000;
 
 export function environment(data_dir: string, port: number): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, CROUPIER_DATA_DIR: data_dir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    CROUPIER_DATA_DIR: data_dir,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+  };
   delete env.DATABASE_URL;
   return env;
 }
 
 export async function startServer(data_dir: string, lines: string[] = []): Promise<Child> {
   const port = await freePort();
-  return spawnNode({ name: 'croupier', args: [BIN, 'start'], env: environment(data_dir, port), port, ready_timeout_ms: 60_000, on_line: (l) => lines.push(l) });
+  return spawnNode({
+    name: 'croupier',
+    args: [BIN, 'start'],
+    env: environment(data_dir, port),
+    port,
+    ready_timeout_ms: 60_000,
+    on_line: (l) => lines.push(l),
+  });
 }
 
 export function postmaster(data_dir: string): { pid: number; port: number } {
@@ -37,7 +50,10 @@ export function postmaster(data_dir: string): { pid: number; port: number } {
 /** The postmaster and every process it forked (backends, checkpointer, …). */
 export function postgresProcesses(data_dir: string): number[] {
   const { pid } = postmaster(data_dir);
-  const children = execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' }).split('\n').map((s) => Number(s.trim())).filter((n) => n > 0);
+  const children = execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' })
+    .split('\n')
+    .map((s) => Number(s.trim()))
+    .filter((n) => n > 0);
   return [pid, ...children];
 }
 
@@ -54,7 +70,10 @@ export interface Item {
 
 export async function post(url: string, body: string, timeout_ms = CLIENT_TIMEOUT_MS) {
   const r = await fetch(`${url}${PROCESS}`, {
-    method: 'POST', body, headers: { 'content-type': 'application/json', authorization: signature(body) }, signal: AbortSignal.timeout(timeout_ms),
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/json', authorization: signature(body) },
+    signal: AbortSignal.timeout(timeout_ms),
   });
   return { status: r.status, json: await r.json().catch(() => undefined) };
 }
@@ -67,7 +86,11 @@ export class Load {
   private workers: Promise<void>[] = [];
   private counter = 0;
 
-  constructor(private readonly url: string, players = 4, private readonly in_flight = 16) {
+  constructor(
+    private readonly url: string,
+    players = 4,
+    private readonly in_flight = 16,
+  ) {
     const run = uid('chaos');
     this.players = Array.from({ length: players }, (_, i) => `${run}-p${i}`);
   }
@@ -108,7 +131,12 @@ export class Load {
   }
 
   private item(user_id: string, actions: Parameters<typeof batch>[1], delta: number): Item {
-    const item: Item = { user_id, body: JSON.stringify(batch(user_id, actions, { game_id: uid('round') })), delta, sent_at_ms: performance.now() };
+    const item: Item = {
+      user_id,
+      body: JSON.stringify(batch(user_id, actions, { game_id: uid('round') })),
+      delta,
+      sent_at_ms: performance.now(),
+    };
     this.items.push(item);
     return item;
   }
@@ -118,7 +146,14 @@ export class Load {
       const i = this.counter++;
       const bet = 1 + ((i * 37) % 500);
       const win = i % 3 === 0 ? bet * 2 : 0;
-      const item = this.item(this.players[i % this.players.length], [{ action: 'bet', action_id: uid('b'), amount: bet }, { action: 'win', action_id: uid('w'), amount: win }], win - bet);
+      const item = this.item(
+        this.players[i % this.players.length],
+        [
+          { action: 'bet', action_id: uid('b'), amount: bet },
+          { action: 'win', action_id: uid('w'), amount: win },
+        ],
+        win - bet,
+      );
       try {
         const r = await post(this.url, item.body);
         item.status = r.status;
@@ -149,14 +184,23 @@ export function tally(items: Item[]): Record<string, number> {
  * first given; unacknowledged ones (503, refused) are applied now if they were not before — once. Each
  * player's balance is its funding plus every sent request's wins minus its bets; verifyLedger passes.
  */
-export async function replayAndVerify(url: string, data_dir: string, load: Load): Promise<{ sent: number; acked: number }> {
+export async function replayAndVerify(
+  url: string,
+  data_dir: string,
+  load: Load,
+): Promise<{ sent: number; acked: number }> {
   const sent = load.items;
   for (let start = 0; start < sent.length; start += 32) {
     const slice = sent.slice(start, start + 32);
     const replies = await Promise.all(slice.map((item) => post(url, item.body)));
     slice.forEach((item, i) => {
       assert.equal(replies[i].status, 200, `replay of ${item.body}: ${JSON.stringify(replies[i].json)}`);
-      if (item.acked) assert.deepEqual(replies[i].json.transactions, item.acked.transactions, 'an acknowledged request answers its first tx_ids');
+      if (item.acked)
+        assert.deepEqual(
+          replies[i].json.transactions,
+          item.acked.transactions,
+          'an acknowledged request answers its first tx_ids',
+        );
     });
   }
   const expected = new Map<string, number>();
@@ -167,7 +211,8 @@ export async function replayAndVerify(url: string, data_dir: string, load: Load)
   }
   const sql = createSql(`postgres://postgres:croupier@127.0.0.1:${postmaster(data_dir).port}/postgres`, 2);
   try {
-    const [{ n }] = await sql`select count(*)::int as n from aggregator_actions where user_id = any(${[...expected.keys()]}::text[])`;
+    const [{ n }] =
+      await sql`select count(*)::int as n from aggregator_actions where user_id = any(${[...expected.keys()]}::text[])`;
     assert.equal(n, sent.length * 2 - load.players.length, 'every sent action recorded exactly once');
     await assertLedgerVerifies(sql);
   } finally {

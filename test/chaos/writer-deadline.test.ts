@@ -25,11 +25,19 @@ test('a batch stuck on the database answers its callers 503 after the wait deadl
     read: () => gate,
     state: () => undefined,
     apply({ book }, amount) {
-      const r = book.transfer({ from: systemAccount('treasury', 'USD'), to: player, amount_minor: BigInt(amount), kind: 'topup' });
+      const r = book.transfer({
+        from: systemAccount('treasury', 'USD'),
+        to: player,
+        amount_minor: BigInt(amount),
+        kind: 'topup',
+      });
       return r.ok ? succeed(r.value.id) : refuse(LEDGER_ERRORS[r.refusal]);
     },
   };
-  const needs = [{ key: player, create: true }, { key: systemAccount('treasury', 'USD'), create: true }];
+  const needs = [
+    { key: player, create: true },
+    { key: systemAccount('treasury', 'USD'), create: true },
+  ];
   try {
     const started = performance.now();
     const first = ledger.submit({ handler: stuck, input: 1, accounts: needs });
@@ -38,7 +46,10 @@ test('a batch stuck on the database answers its callers 503 after the wait deadl
     const settled = await Promise.allSettled([first, queued]);
     const elapsed_ms = performance.now() - started;
     for (const s of settled) {
-      assert.ok(s.status === 'rejected' && s.reason instanceof LedgerUnavailableError, 'the ledger says it is unavailable');
+      assert.ok(
+        s.status === 'rejected' && s.reason instanceof LedgerUnavailableError,
+        'the ledger says it is unavailable',
+      );
       assert.equal(mapError(s.reason)?.body().code, 'NOT_READY', 'answered NOT_READY (503)');
     }
     assert.ok(elapsed_ms < WAIT_MAX_MS * 2, `answered after ${Math.round(elapsed_ms)} ms`);
@@ -46,7 +57,10 @@ test('a batch stuck on the database answers its callers 503 after the wait deadl
     await new Promise((r) => setTimeout(r, 200));
     // The first may have committed after all (outcome unknown, retried by idempotency key); the queued one never ran.
     const account = await ledger.account(player);
-    assert.ok(account === undefined || account.balance_minor === 0n || account.balance_minor === 1n, `balance ${account?.balance_minor}`);
+    assert.ok(
+      account === undefined || account.balance_minor === 0n || account.balance_minor === 1n,
+      `balance ${account?.balance_minor}`,
+    );
   } finally {
     open();
     await ledger.close();

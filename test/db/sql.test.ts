@@ -21,15 +21,19 @@ test('a host parameter that is not a directory stays a connection parameter', ()
 
 // `npm test` gives its embedded cluster a Unix socket; on an outside DATABASE_URL this one check is not run.
 const socket_dir = process.env.CROUPIER_TEST_SOCKET_DIR;
-test('the pool connects over the Unix socket named by ?host=', { skip: socket_dir ? false : 'no socket directory from npm test (DATABASE_URL set)' }, async () => {
-  const tcp = new URL(process.env.CROUPIER_TEST_ADMIN_URL!);
-  // A host name that does not resolve: only the socket can answer.
-  const url = `postgres://${tcp.username}:${tcp.password}@no-such-host.invalid:${tcp.port}/postgres?host=${socket_dir}`;
-  const sql = createSql(url, 1);
-  try {
-    const [row] = await sql<{ addr: string | null }[]>`select inet_client_addr()::text as addr`;
-    assert.equal(row.addr, null, 'a Unix-socket session has no client address');
-  } finally {
-    await sql.end({ timeout: 1 });
-  }
-});
+test(
+  'the pool connects over the Unix socket named by ?host=',
+  { skip: socket_dir ? false : 'no socket directory from npm test (DATABASE_URL set)' },
+  async () => {
+    const tcp = new URL(process.env.CROUPIER_TEST_ADMIN_URL!);
+    // A host name that does not resolve: only the socket can answer.
+    const url = `postgres://${tcp.username}:${tcp.password}@no-such-host.invalid:${tcp.port}/postgres?host=${socket_dir}`;
+    const sql = createSql(url, 1);
+    try {
+      const [row] = await sql<{ addr: string | null }[]>`select inet_client_addr()::text as addr`;
+      assert.equal(row.addr, null, 'a Unix-socket session has no client address');
+    } finally {
+      await sql.end({ timeout: 1 });
+    }
+  },
+);

@@ -28,11 +28,14 @@ after(async () => {
 test('FLUSH_WAL flushes the WAL past an asynchronously committed transaction', async () => {
   // Repeated: the WAL writer also flushes on its own every 200 ms, which could hide a no-op once.
   for (let round = 0; round < 30; round++) {
-    const committed_lsn = await sql.begin(async (tx) => {
-      await tx`set local synchronous_commit = off`;
-      await tx`insert into durability_test_rows (note) select 'row ' || g from generate_series(1, 20) g`;
-      return null;
-    }).then(() => sql`select pg_current_wal_insert_lsn() as lsn`).then(([r]) => r.lsn as string);
+    const committed_lsn = await sql
+      .begin(async (tx) => {
+        await tx`set local synchronous_commit = off`;
+        await tx`insert into durability_test_rows (note) select 'row ' || g from generate_series(1, 20) g`;
+        return null;
+      })
+      .then(() => sql`select pg_current_wal_insert_lsn() as lsn`)
+      .then(([r]) => r.lsn as string);
     await sql.unsafe(FLUSH_WAL);
     const [{ flushed }] = await sql`select pg_current_wal_flush_lsn() >= ${committed_lsn}::pg_lsn as flushed`;
     assert.equal(flushed, true, `round ${round}: WAL flushed past ${committed_lsn}`);
@@ -51,12 +54,17 @@ test('a transaction that only takes a transaction id is not enough (why FLUSH_WA
     const [{ flushed }] = await sql`select pg_current_wal_flush_lsn() >= ${lsn}::pg_lsn as flushed`;
     if (!flushed) unflushed += 1;
   }
-  assert.ok(unflushed > 0, 'PostgreSQL flushed every time: the premise of FLUSH_WAL\'s design changed, revisit it');
+  assert.ok(unflushed > 0, "PostgreSQL flushed every time: the premise of FLUSH_WAL's design changed, revisit it");
 });
 
 test('FlushBarrier: 50 concurrent readers share at most two flushes, and each is covered', async () => {
   let flushes = 0;
-  const counting = { unsafe: (query: string) => { flushes += 1; return sql.unsafe(query); } } as unknown as Sql;
+  const counting = {
+    unsafe: (query: string) => {
+      flushes += 1;
+      return sql.unsafe(query);
+    },
+  } as unknown as Sql;
   const barrier = new FlushBarrier(counting);
   await sql.begin(async (tx) => {
     await tx`set local synchronous_commit = off`;

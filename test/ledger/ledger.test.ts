@@ -24,7 +24,9 @@ const treasury = systemAccount('treasury', 'USD');
 const house = systemAccount('house', 'USD');
 
 async function fund(owner: string, amount: bigint) {
-  const r = await ledger.execute([{ from: treasury, to: playerAccount(owner, 'USD'), amount_minor: amount, kind: 'topup' }]);
+  const r = await ledger.execute([
+    { from: treasury, to: playerAccount(owner, 'USD'), amount_minor: amount, kind: 'topup' },
+  ]);
   assert.ok(r.ok);
 }
 
@@ -58,13 +60,23 @@ describe('ledger core', () => {
       ledger.execute([{ from: playerAccount('p3', 'USD'), to: house, amount_minor: 500n, kind: 'bet' }]),
       ledger.execute([{ from: playerAccount('p3', 'USD'), to: house, amount_minor: 5n, kind: 'bet' }]),
     ]);
-    assert.deepEqual(results.map((r) => r.ok), [true, false, true]);
+    assert.deepEqual(
+      results.map((r) => r.ok),
+      [true, false, true],
+    );
     assert.equal((await ledger.account(playerAccount('p3', 'USD')))!.balance_minor, 0n);
   });
 
   test('the same external id is applied once and replays return the first transfer', async () => {
     await fund('p4', 100n);
-    const spec = { from: playerAccount('p4', 'USD'), to: house, amount_minor: 7n, kind: 'bet', scope: 'test', external_id: 'once-1' };
+    const spec = {
+      from: playerAccount('p4', 'USD'),
+      to: house,
+      amount_minor: 7n,
+      kind: 'bet',
+      scope: 'test',
+      external_id: 'once-1',
+    };
     const first = await ledger.execute([spec]);
     const again = await ledger.execute([spec]);
     assert.ok(first.ok && again.ok);
@@ -78,13 +90,27 @@ describe('ledger core', () => {
   test('history lists postings newest first with the balance after each', async () => {
     await fund('p5', 100n);
     for (const amount of [10n, 20n, 30n]) {
-      assert.ok((await ledger.execute([{ from: playerAccount('p5', 'USD'), to: house, amount_minor: amount, kind: 'bet' }])).ok);
+      assert.ok(
+        (await ledger.execute([{ from: playerAccount('p5', 'USD'), to: house, amount_minor: amount, kind: 'bet' }])).ok,
+      );
     }
     const account = (await ledger.account(playerAccount('p5', 'USD')))!;
     const page1 = await ledger.postings(account.id, 2);
-    assert.deepEqual(page1.map((p) => [p.delta_minor, p.balance_after_minor]), [[-30n, 40n], [-20n, 70n]]);
+    assert.deepEqual(
+      page1.map((p) => [p.delta_minor, p.balance_after_minor]),
+      [
+        [-30n, 40n],
+        [-20n, 70n],
+      ],
+    );
     const page2 = await ledger.postings(account.id, 2, page1[1].version);
-    assert.deepEqual(page2.map((p) => [p.delta_minor, p.balance_after_minor, p.counterparty_owner]), [[-10n, 90n, 'house'], [100n, 100n, 'treasury']]);
+    assert.deepEqual(
+      page2.map((p) => [p.delta_minor, p.balance_after_minor, p.counterparty_owner]),
+      [
+        [-10n, 90n, 'house'],
+        [100n, 100n, 'treasury'],
+      ],
+    );
   });
 
   test('transfers are immutable in the database itself', async () => {
@@ -105,8 +131,11 @@ describe('concurrency across processes (two pools, two writers)', () => {
     const second = new Ledger(other, logger, { batch_size_max: 7, batches_in_flight: 2 });
     try {
       const writers = [ledger, second];
-      const results = await Promise.all(Array.from({ length: 1000 }, (_, i) =>
-        writers[i % 2].execute([{ from: playerAccount('hot', 'USD'), to: house, amount_minor: 1n, kind: 'bet' }])));
+      const results = await Promise.all(
+        Array.from({ length: 1000 }, (_, i) =>
+          writers[i % 2].execute([{ from: playerAccount('hot', 'USD'), to: house, amount_minor: 1n, kind: 'bet' }]),
+        ),
+      );
       assert.equal(results.filter((r) => r.ok).length, 500);
       assert.ok(results.filter((r) => !r.ok).every((r) => !r.ok && r.error.key === 'INSUFFICIENT_FUNDS'));
       assert.equal((await ledger.account(playerAccount('hot', 'USD')))!.balance_minor, 0n);
@@ -123,9 +152,21 @@ describe('concurrency across processes (two pools, two writers)', () => {
     const other = createSql(db.url, 10);
     const second = new Ledger(other, logger);
     try {
-      const spec = { from: playerAccount('idem', 'USD'), to: house, amount_minor: 9n, kind: 'bet', scope: 'test', external_id: 'shared-key' };
-      const results = await Promise.all(Array.from({ length: 100 }, (_, i) => (i % 2 ? second : ledger).execute([spec])));
-      assert.ok(results.every((r) => r.ok), 'every caller gets the outcome');
+      const spec = {
+        from: playerAccount('idem', 'USD'),
+        to: house,
+        amount_minor: 9n,
+        kind: 'bet',
+        scope: 'test',
+        external_id: 'shared-key',
+      };
+      const results = await Promise.all(
+        Array.from({ length: 100 }, (_, i) => (i % 2 ? second : ledger).execute([spec])),
+      );
+      assert.ok(
+        results.every((r) => r.ok),
+        'every caller gets the outcome',
+      );
       const ids = new Set(results.map((r) => (r.ok ? r.value.transfers[0].id : '')));
       assert.equal(ids.size, 1);
       assert.equal((await ledger.account(playerAccount('idem', 'USD')))!.balance_minor, 991n);
@@ -139,8 +180,13 @@ describe('concurrency across processes (two pools, two writers)', () => {
     const other = createSql(db.url, 10);
     const second = new Ledger(other, logger);
     try {
-      const results = await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? second : ledger).execute([
-        { from: treasury, to: playerAccount('newcomer', 'USD'), amount_minor: 1n, kind: 'topup' }])));
+      const results = await Promise.all(
+        Array.from({ length: 40 }, (_, i) =>
+          (i % 2 ? second : ledger).execute([
+            { from: treasury, to: playerAccount('newcomer', 'USD'), amount_minor: 1n, kind: 'topup' },
+          ]),
+        ),
+      );
       assert.ok(results.every((r) => r.ok));
       const rows = await db.sql`select balance_minor from accounts where owner = 'newcomer'`;
       assert.equal(rows.length, 1);
@@ -201,16 +247,32 @@ describe('references without foreign keys', () => {
 
 describe('metadata', () => {
   test('transfer metadata is stored as a JSON object, not a string', async () => {
-    const r = await ledger.execute([{ from: treasury, to: playerAccount('meta', 'USD'), amount_minor: 5n, kind: 'topup', metadata: { note: 'hello', n: 1 } }]);
+    const r = await ledger.execute([
+      {
+        from: treasury,
+        to: playerAccount('meta', 'USD'),
+        amount_minor: 5n,
+        kind: 'topup',
+        metadata: { note: 'hello', n: 1 },
+      },
+    ]);
     assert.ok(r.ok, 'topup applied');
-    const [row] = await db.sql`select jsonb_typeof(metadata) as type, metadata->>'note' as note from transfers where id = ${r.value.transfers[0].id}`;
+    const [row] =
+      await db.sql`select jsonb_typeof(metadata) as type, metadata->>'note' as note from transfers where id = ${r.value.transfers[0].id}`;
     assert.deepEqual({ ...row }, { type: 'object', note: 'hello' });
   });
 });
 
 describe('idempotency conflicts', () => {
   test('the same external id naming other accounts is a conflict, not a replay', async () => {
-    const spec = { from: treasury, to: playerAccount('first', 'USD'), amount_minor: 286n, kind: 'topup', scope: 'test', external_id: 'k-accounts' };
+    const spec = {
+      from: treasury,
+      to: playerAccount('first', 'USD'),
+      amount_minor: 286n,
+      kind: 'topup',
+      scope: 'test',
+      external_id: 'k-accounts',
+    };
     assert.ok((await ledger.execute([spec])).ok, 'first applied');
     const other = await ledger.execute([{ ...spec, to: playerAccount('second', 'USD') }]);
     assert.equal(!other.ok && other.error.key, 'IDEMPOTENCY_CONFLICT');

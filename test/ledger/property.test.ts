@@ -48,8 +48,12 @@ class Model {
   balances = new Map<string, bigint>();
   keys = new Map<string, { player: number; amount: number }>();
   constructor(readonly run: string) {}
-  name(p: number) { return `${this.run}-p${p}`; }
-  get(k: string) { return this.balances.get(k) ?? 0n; }
+  name(p: number) {
+    return `${this.run}-p${p}`;
+  }
+  get(k: string) {
+    return this.balances.get(k) ?? 0n;
+  }
   move(from: string | null, to: string | null, amount_minor: bigint) {
     if (from) this.balances.set(from, this.get(from) - amount_minor);
     if (to) this.balances.set(to, this.get(to) + amount_minor);
@@ -57,25 +61,33 @@ class Model {
   /** Returns the expected outcome and applies it. */
   apply(o: Op): 'ok' | string {
     switch (o.type) {
-      case 'topup': this.move(null, this.name(o.player), BigInt(o.amount)); return 'ok';
-      case 'win': this.move(null, this.name(o.player), BigInt(o.amount)); return 'ok';
+      case 'topup':
+        this.move(null, this.name(o.player), BigInt(o.amount));
+        return 'ok';
+      case 'win':
+        this.move(null, this.name(o.player), BigInt(o.amount));
+        return 'ok';
       case 'bet':
         if (this.get(this.name(o.player)) < BigInt(o.amount)) return 'INSUFFICIENT_FUNDS';
-        this.move(this.name(o.player), null, BigInt(o.amount)); return 'ok';
+        this.move(this.name(o.player), null, BigInt(o.amount));
+        return 'ok';
       case 'p2p':
         if (this.get(this.name(o.from)) < BigInt(o.amount)) return 'INSUFFICIENT_FUNDS';
-        this.move(this.name(o.from), this.name(o.to), BigInt(o.amount)); return 'ok';
+        this.move(this.name(o.from), this.name(o.to), BigInt(o.amount));
+        return 'ok';
       case 'multi': {
         const total = o.amounts.reduce((s, a) => s + BigInt(a), 0n);
         if (this.get(this.name(o.player)) < total) return 'INSUFFICIENT_FUNDS';
-        this.move(this.name(o.player), null, total); return 'ok';
+        this.move(this.name(o.player), null, total);
+        return 'ok';
       }
       case 'keyed': {
         const key = `${this.run}-k${o.key}`;
         const seen = this.keys.get(key);
         if (seen) return seen.player === o.player && seen.amount === o.amount ? 'ok' : 'IDEMPOTENCY_CONFLICT';
         this.keys.set(key, { player: o.player, amount: o.amount });
-        this.move(null, this.name(o.player), BigInt(o.amount)); return 'ok';
+        this.move(null, this.name(o.player), BigInt(o.amount));
+        return 'ok';
       }
     }
   }
@@ -86,32 +98,50 @@ function toTransfers(o: Op, model: Model): TransferSpec[] {
   const treasury = systemAccount('treasury', 'USD');
   const house = systemAccount('house', 'USD');
   switch (o.type) {
-    case 'topup': return [{ from: treasury, to: p(o.player), amount_minor: BigInt(o.amount), kind: 'topup' }];
-    case 'win': return [{ from: house, to: p(o.player), amount_minor: BigInt(o.amount), kind: 'win' }];
-    case 'bet': return [{ from: p(o.player), to: house, amount_minor: BigInt(o.amount), kind: 'bet' }];
-    case 'p2p': return [{ from: p(o.from), to: p(o.to), amount_minor: BigInt(o.amount), kind: 'p2p' }];
-    case 'multi': return o.amounts.map((a) => ({ from: p(o.player), to: house, amount_minor: BigInt(a), kind: 'bet' }));
-    case 'keyed': return [{ from: treasury, to: p(o.player), amount_minor: BigInt(o.amount), kind: 'topup', scope: 'prop', external_id: `${model.run}-k${o.key}` }];
+    case 'topup':
+      return [{ from: treasury, to: p(o.player), amount_minor: BigInt(o.amount), kind: 'topup' }];
+    case 'win':
+      return [{ from: house, to: p(o.player), amount_minor: BigInt(o.amount), kind: 'win' }];
+    case 'bet':
+      return [{ from: p(o.player), to: house, amount_minor: BigInt(o.amount), kind: 'bet' }];
+    case 'p2p':
+      return [{ from: p(o.from), to: p(o.to), amount_minor: BigInt(o.amount), kind: 'p2p' }];
+    case 'multi':
+      return o.amounts.map((a) => ({ from: p(o.player), to: house, amount_minor: BigInt(a), kind: 'bet' }));
+    case 'keyed':
+      return [
+        {
+          from: treasury,
+          to: p(o.player),
+          amount_minor: BigInt(o.amount),
+          kind: 'topup',
+          scope: 'prop',
+          external_id: `${model.run}-k${o.key}`,
+        },
+      ];
   }
 }
 
 let runs = 0;
 test('random operation sequences agree with an in-memory model, and verify passes', async () => {
   await fc.assert(
-    fc.asyncProperty(fc.array(fc.array(op, { minLength: 1, maxLength: 12 }), { minLength: 1, maxLength: 6 }), async (chunks) => {
-      const model = new Model(`r${runs++}`);
-      for (const chunk of chunks) {
-        const expected = chunk.map((o) => model.apply(o));
-        const outcomes = await Promise.all(chunk.map((o) => ledger.execute(toTransfers(o, model))));
-        outcomes.forEach((outcome, i) => {
-          assert.equal(outcome.ok ? 'ok' : outcome.error.key, expected[i], `op ${JSON.stringify(chunk[i])}`);
-        });
-        for (let i = 0; i < PLAYERS; i++) {
-          const account = await ledger.account(playerAccount(model.name(i), 'USD'));
-          assert.equal(account?.balance_minor ?? 0n, model.get(model.name(i)), `balance of ${model.name(i)}`);
+    fc.asyncProperty(
+      fc.array(fc.array(op, { minLength: 1, maxLength: 12 }), { minLength: 1, maxLength: 6 }),
+      async (chunks) => {
+        const model = new Model(`r${runs++}`);
+        for (const chunk of chunks) {
+          const expected = chunk.map((o) => model.apply(o));
+          const outcomes = await Promise.all(chunk.map((o) => ledger.execute(toTransfers(o, model))));
+          outcomes.forEach((outcome, i) => {
+            assert.equal(outcome.ok ? 'ok' : outcome.error.key, expected[i], `op ${JSON.stringify(chunk[i])}`);
+          });
+          for (let i = 0; i < PLAYERS; i++) {
+            const account = await ledger.account(playerAccount(model.name(i), 'USD'));
+            assert.equal(account?.balance_minor ?? 0n, model.get(model.name(i)), `balance of ${model.name(i)}`);
+          }
         }
-      }
-    }),
+      },
+    ),
     { numRuns: 40 },
   );
   const report = await verifyLedger(db.sql);

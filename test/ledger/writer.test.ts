@@ -22,7 +22,14 @@ before(async () => {
   db = await createTestDatabase();
   ledger = new Ledger(db.sql, logger);
   await db.sql`create table writer_test_rows (id text primary key, note text not null check (note <> 'bad'))`;
-  assert.ok((await ledger.execute([{ from: systemAccount('treasury', 'USD'), to: playerAccount('w', 'USD'), amount_minor: 1_000n, kind: 'topup' }])).ok, 'funded');
+  assert.ok(
+    (
+      await ledger.execute([
+        { from: systemAccount('treasury', 'USD'), to: playerAccount('w', 'USD'), amount_minor: 1_000n, kind: 'topup' },
+      ])
+    ).ok,
+    'funded',
+  );
 });
 after(async () => {
   await ledger.close();
@@ -48,44 +55,76 @@ function betHandler(persist = true): CommandHandler<Input, string, JournaledList
   };
 }
 
-const needs = [{ key: playerAccount('w', 'USD'), create: false }, { key: house, create: true }];
+const needs = [
+  { key: playerAccount('w', 'USD'), create: false },
+  { key: house, create: true },
+];
 const balance = async () => (await ledger.account(playerAccount('w', 'USD')))!.balance_minor;
 
 test('a persist returning unawaited statements commits them with the money', async () => {
   const handler = betHandler();
-  const outcomes = await Promise.all(['a1', 'a2', 'a3'].map((id) => ledger.submit({ handler, input: { id, note: 'ok' }, accounts: needs })));
-  assert.ok(outcomes.every((o) => o.ok), 'all applied');
+  const outcomes = await Promise.all(
+    ['a1', 'a2', 'a3'].map((id) => ledger.submit({ handler, input: { id, note: 'ok' }, accounts: needs })),
+  );
+  assert.ok(
+    outcomes.every((o) => o.ok),
+    'all applied',
+  );
   const rows = await db.sql`select id from writer_test_rows where id like 'a%' order by id`;
-  assert.deepEqual(rows.map((r) => r.id), ['a1', 'a2', 'a3']);
+  assert.deepEqual(
+    rows.map((r) => r.id),
+    ['a1', 'a2', 'a3'],
+  );
   assert.equal(await balance(), 970n);
 });
 
 test('a refused command loses its journaled rows with its money; its neighbours keep theirs', async () => {
   const handler = betHandler();
   const before_minor = await balance();
-  const outcomes = await Promise.all(['b1', 'b2', 'b3'].map((id) =>
-    ledger.submit({ handler, input: { id, note: 'ok', refuse: id === 'b2' }, accounts: needs })));
-  assert.deepEqual(outcomes.map((o) => o.ok), [true, false, true]);
-  assert.deepEqual((await db.sql`select id from writer_test_rows where id like 'b%' order by id`).map((r) => r.id), ['b1', 'b3']);
+  const outcomes = await Promise.all(
+    ['b1', 'b2', 'b3'].map((id) =>
+      ledger.submit({ handler, input: { id, note: 'ok', refuse: id === 'b2' }, accounts: needs }),
+    ),
+  );
+  assert.deepEqual(
+    outcomes.map((o) => o.ok),
+    [true, false, true],
+  );
+  assert.deepEqual(
+    (await db.sql`select id from writer_test_rows where id like 'b%' order by id`).map((r) => r.id),
+    ['b1', 'b3'],
+  );
   assert.equal(await balance(), before_minor - 20n, 'the refused bet moved nothing');
 });
 
 test('a failing protocol statement rolls the money back too, and the caller gets the error', async () => {
   const handler = betHandler();
   const before_minor = await balance();
-  await assert.rejects(ledger.submit({ handler, input: { id: 'c1', note: 'bad' }, accounts: needs }), /writer_test_rows_note_check/);
+  await assert.rejects(
+    ledger.submit({ handler, input: { id: 'c1', note: 'bad' }, accounts: needs }),
+    /writer_test_rows_note_check/,
+  );
   assert.equal(await balance(), before_minor, 'no money moved');
   assert.equal((await db.sql`select count(*)::int as n from writer_test_rows where id = 'c1'`)[0].n, 0);
   // The pool's connections are clean afterwards: the next batch commits normally.
-  assert.ok((await ledger.submit({ handler, input: { id: 'c2', note: 'ok' }, accounts: needs })).ok, 'next batch applies');
+  assert.ok(
+    (await ledger.submit({ handler, input: { id: 'c2', note: 'ok' }, accounts: needs })).ok,
+    'next batch applies',
+  );
   assert.ok((await verifyLedger(db.sql)).passed, 'ledger verifies');
 });
 
 test('a bad command in a batch does not fail its neighbours (the batch is halved until it is alone)', async () => {
   const handler = betHandler();
-  const results = await Promise.allSettled(['d1', 'd2', 'd3'].map((id) =>
-    ledger.submit({ handler, input: { id, note: id === 'd2' ? 'bad' : 'ok' }, accounts: needs })));
-  assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled']);
+  const results = await Promise.allSettled(
+    ['d1', 'd2', 'd3'].map((id) =>
+      ledger.submit({ handler, input: { id, note: id === 'd2' ? 'bad' : 'ok' }, accounts: needs }),
+    ),
+  );
+  assert.deepEqual(
+    results.map((r) => r.status),
+    ['fulfilled', 'rejected', 'fulfilled'],
+  );
   assert.equal((await db.sql`select count(*)::int as n from writer_test_rows where id in ('d1', 'd3')`)[0].n, 2);
 });
 
@@ -93,7 +132,9 @@ test('one poison command among 64 costs its neighbours a few halvings, not 64 si
   const handler = betHandler();
   const batches_before = await batchCount();
   const ids = Array.from({ length: 64 }, (_, i) => `p${i}`);
-  const results = await Promise.allSettled(ids.map((id) => ledger.submit({ handler, input: { id, note: id === 'p17' ? 'bad' : 'ok' }, accounts: needs })));
+  const results = await Promise.allSettled(
+    ids.map((id) => ledger.submit({ handler, input: { id, note: id === 'p17' ? 'bad' : 'ok' }, accounts: needs })),
+  );
   assert.equal(results.filter((r) => r.status === 'rejected').length, 1);
   assert.equal((await db.sql`select count(*)::int as n from writer_test_rows where id like 'p%'`)[0].n, 63);
   // One failed batch, then at most two halves per level down to the poison: ~2·log2(64) batches.
@@ -108,12 +149,20 @@ async function batchCount(): Promise<number> {
 test('a full queue refuses new commands with OVERLOADED instead of growing without bound', async () => {
   const small = new Ledger(db.sql, logger, { queue_length_max: 2 });
   try {
-    const spec = [{ from: systemAccount('treasury', 'USD'), to: playerAccount('q', 'USD'), amount_minor: 1n, kind: 'topup' }];
+    const spec = [
+      { from: systemAccount('treasury', 'USD'), to: playerAccount('q', 'USD'), amount_minor: 1n, kind: 'topup' },
+    ];
     const submitted = Array.from({ length: 6 }, () => small.execute(spec));
     const settled = await Promise.allSettled(submitted);
     const refused = settled.filter((r) => r.status === 'rejected');
     assert.ok(refused.length > 0, 'some refused');
-    assert.ok(refused.every((r) => r.status === 'rejected' && r.reason instanceof LedgerUnavailableError && r.reason.reason === 'overloaded'), 'refused as OVERLOADED');
+    assert.ok(
+      refused.every(
+        (r) =>
+          r.status === 'rejected' && r.reason instanceof LedgerUnavailableError && r.reason.reason === 'overloaded',
+      ),
+      'refused as OVERLOADED',
+    );
     const applied = settled.filter((r) => r.status === 'fulfilled').length;
     assert.equal((await small.account(playerAccount('q', 'USD')))!.balance_minor, BigInt(applied));
   } finally {
@@ -121,7 +170,7 @@ test('a full queue refuses new commands with OVERLOADED instead of growing witho
   }
 });
 
-test('a participant\'s live messages are published with one NOTIFY after the batch is durable, none for a refused command', async () => {
+test("a participant's live messages are published with one NOTIFY after the batch is durable, none for a refused command", async () => {
   const heard: string[] = [];
   const listening = await db.sql.listen(LIVE_CHANNEL, (payload) => heard.push(payload));
   const noisy: BatchParticipant<JournaledList<string>> = {
@@ -140,8 +189,13 @@ test('a participant\'s live messages are published with one NOTIFY after the bat
     },
   };
   try {
-    await Promise.all(['l1', 'l2', 'l3'].map((id) => live_ledger.submit({ handler, input: { id, note: 'ok', refuse: id === 'l2' }, accounts: [] })));
-    const idsHeard = () => heard.flatMap((payload) => (JSON.parse(payload) as { id: string }[]).map((m) => m.id)).sort();
+    await Promise.all(
+      ['l1', 'l2', 'l3'].map((id) =>
+        live_ledger.submit({ handler, input: { id, note: 'ok', refuse: id === 'l2' }, accounts: [] }),
+      ),
+    );
+    const idsHeard = () =>
+      heard.flatMap((payload) => (JSON.parse(payload) as { id: string }[]).map((m) => m.id)).sort();
     const deadline = Date.now() + 2_000;
     while (idsHeard().length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     await new Promise((r) => setTimeout(r, 50));

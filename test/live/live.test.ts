@@ -28,7 +28,10 @@ function wsUrl(base: string, query = ''): string {
 }
 
 /** Opens a socket; resolves with it and its messages, or rejects with the refused status. */
-function open(url: string, protocols: string[] = []): Promise<{ socket: WebSocket; messages: unknown[]; next(): Promise<unknown> }> {
+function open(
+  url: string,
+  protocols: string[] = [],
+): Promise<{ socket: WebSocket; messages: unknown[]; next(): Promise<unknown> }> {
   return new Promise((resolve, reject) => {
     const socket = new WebSocket(url, protocols);
     const messages: unknown[] = [];
@@ -39,12 +42,17 @@ function open(url: string, protocols: string[] = []): Promise<{ socket: WebSocke
       if (waiter) waiter(m);
       else messages.push(m);
     });
-    socket.on('unexpected-response', (_req, res) => reject(Object.assign(new Error(`refused ${res.statusCode}`), { status: res.statusCode })));
+    socket.on('unexpected-response', (_req, res) =>
+      reject(Object.assign(new Error(`refused ${res.statusCode}`), { status: res.statusCode })),
+    );
     socket.on('error', reject);
-    socket.on('open', () => resolve({
-      socket, messages,
-      next: () => (messages.length ? Promise.resolve(messages.shift()) : new Promise((r) => waiters.push(r))),
-    }));
+    socket.on('open', () =>
+      resolve({
+        socket,
+        messages,
+        next: () => (messages.length ? Promise.resolve(messages.shift()) : new Promise((r) => waiters.push(r))),
+      }),
+    );
   });
 }
 

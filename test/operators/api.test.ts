@@ -25,9 +25,11 @@ describe('named operators', () => {
     assert.match(r.json.operatorId, /^[0-9a-f-]{36}$/);
     assert.ok(!Number.isNaN(Date.parse(r.json.created_at)));
     assert.ok(r.json.apiKey.length >= 40);
-    const [row] = await server.db.sql`select key_hash, encode(sha256(convert_to(${r.json.apiKey}, 'UTF8')), 'hex') as expected from operators where id = ${r.json.operatorId}`;
+    const [row] = await server.db
+      .sql`select key_hash, encode(sha256(convert_to(${r.json.apiKey}, 'UTF8')), 'hex') as expected from operators where id = ${r.json.operatorId}`;
     assert.equal(row.key_hash.toString('hex'), row.expected);
-    const stored = await server.db.sql`select count(*)::int as n from operators where position(convert_to(${r.json.apiKey}, 'UTF8') in key_hash) > 0`;
+    const stored = await server.db
+      .sql`select count(*)::int as n from operators where position(convert_to(${r.json.apiKey}, 'UTF8') in key_hash) > 0`;
     assert.equal(stored[0].n, 0, 'the key itself is never stored');
     const wallet = await call(base, 'GET', '/v1/wallets/user_001', undefined, bearer(r.json.apiKey));
     assert.equal(wallet.status, 200);
@@ -38,7 +40,14 @@ describe('named operators', () => {
     const r = await call(base, 'GET', '/v1/operators', undefined, bearer(ADMIN_KEY));
     assert.equal(r.status, 200);
     const listed = r.json.operators.find((o: { operatorId: string }) => o.operatorId === created.operatorId);
-    assert.deepEqual(Object.keys(listed).sort(), ['created_at', 'created_by', 'name', 'operatorId', 'revoked_at', 'role']);
+    assert.deepEqual(Object.keys(listed).sort(), [
+      'created_at',
+      'created_by',
+      'name',
+      'operatorId',
+      'revoked_at',
+      'role',
+    ]);
     assert.equal(listed.created_by, 'bootstrap');
     assert.ok(!r.text.includes(created.apiKey));
   });
@@ -52,10 +61,19 @@ describe('named operators', () => {
     const after_revoke = await call(base, 'GET', '/v1/players', undefined, bearer(op.apiKey));
     assert.equal(after_revoke.status, 401);
     assert.equal(after_revoke.json.code, 'UNAUTHORIZED');
-    assert.equal((await move(base, op.apiKey, '/v1/wallets/user_001/topup', { asset: 'GOLD_COINS', amount: 1 })).status, 401);
+    assert.equal(
+      (await move(base, op.apiKey, '/v1/wallets/user_001/topup', { asset: 'GOLD_COINS', amount: 1 })).status,
+      401,
+    );
     const again = await call(base, 'DELETE', `/v1/operators/${op.operatorId}`, undefined, bearer(ADMIN_KEY));
     assert.equal(again.json.revoked_at, revoked.json.revoked_at);
-    const unknown = await call(base, 'DELETE', '/v1/operators/00000000-0000-7000-8000-000000000000', undefined, bearer(ADMIN_KEY));
+    const unknown = await call(
+      base,
+      'DELETE',
+      '/v1/operators/00000000-0000-7000-8000-000000000000',
+      undefined,
+      bearer(ADMIN_KEY),
+    );
     assert.equal(unknown.status, 404);
     assert.equal(unknown.json.code, 'OPERATOR_NOT_FOUND');
     assert.equal((await call(base, 'DELETE', '/v1/operators/not-a-uuid', undefined, bearer(ADMIN_KEY))).status, 400);
@@ -77,7 +95,9 @@ describe('named operators', () => {
     const admin = await createOperator(base, 'admin');
     for (const key of [op.apiKey, viewer.apiKey]) {
       for (const [method, path, body] of [
-        ['POST', '/v1/operators', { name: 'x', role: 'admin' }], ['GET', '/v1/operators'], ['GET', '/v1/audit'],
+        ['POST', '/v1/operators', { name: 'x', role: 'admin' }],
+        ['GET', '/v1/operators'],
+        ['GET', '/v1/audit'],
         ['DELETE', `/v1/operators/${admin.operatorId}`],
       ] as const) {
         const r = await call(base, method, path, body, bearer(key));
@@ -85,13 +105,24 @@ describe('named operators', () => {
         assert.equal(r.json.code, 'FORBIDDEN');
       }
     }
-    const by_admin = await call(base, 'POST', '/v1/operators', { name: 'made-by-admin', role: 'viewer' }, bearer(admin.apiKey));
+    const by_admin = await call(
+      base,
+      'POST',
+      '/v1/operators',
+      { name: 'made-by-admin', role: 'viewer' },
+      bearer(admin.apiKey),
+    );
     assert.equal(by_admin.status, 201);
     assert.equal(by_admin.json.created_by, admin.operatorId);
   });
 
   test('a bad name or role is a 400 naming the field', async () => {
-    for (const body of [{ name: 'x', role: 'root' }, { name: '', role: 'viewer' }, { name: 'x'.repeat(256), role: 'viewer' }, { role: 'viewer' }]) {
+    for (const body of [
+      { name: 'x', role: 'root' },
+      { name: '', role: 'viewer' },
+      { name: 'x'.repeat(256), role: 'viewer' },
+      { role: 'viewer' },
+    ]) {
       const r = await call(base, 'POST', '/v1/operators', body, bearer(ADMIN_KEY));
       assert.equal(r.status, 400, JSON.stringify(body).slice(0, 40));
       assert.equal(r.json.code, 'VALIDATION_ERROR');
@@ -105,7 +136,11 @@ describe('roles', () => {
     ['POST', '/v1/wallets/user_001/bonus', { asset: 'GOLD_COINS', amount: 1 }],
     ['POST', '/v1/wallets/user_001/spend', { asset: 'GOLD_COINS', amount: 1 }],
     ['POST', '/v1/wallets/user_001/withdraw', { asset: 'GOLD_COINS', amount: 1 }],
-    ['POST', '/v1/transfers', { from: { playerId: 'user_001' }, to: { playerId: 'user_002' }, asset: 'GOLD_COINS', amount: 1 }],
+    [
+      'POST',
+      '/v1/transfers',
+      { from: { playerId: 'user_001' }, to: { playerId: 'user_002' }, asset: 'GOLD_COINS', amount: 1 },
+    ],
     ['POST', '/casino/launchGame', { userId: 'user_001', gameId: 'jaqpot-classic', currency: 'USD' }],
     ['POST', '/casino/simulateRound', { userId: 'user_001', gameId: 'jaqpot-classic', currency: 'USD' }],
     ['POST', '/v1/operators', { name: 'by-viewer', role: 'admin' }],
@@ -128,18 +163,27 @@ describe('roles', () => {
       assert.equal(entry.status, 403);
       assert.equal(entry.name, viewer.name);
     }
-    assert.deepEqual(audit.entries.map((e) => `${e.method} ${e.path}`).reverse(), writes.map(([m, p]) => `${m} ${p}`));
+    assert.deepEqual(
+      audit.entries.map((e) => `${e.method} ${e.path}`).reverse(),
+      writes.map(([m, p]) => `${m} ${p}`),
+    );
   });
 
   test('a viewer reads: wallets, history, players, assets, RTP', async () => {
     const viewer = await createOperator(base, 'viewer');
-    for (const path of ['/v1/wallets/user_001', '/v1/wallets/user_001/transactions', '/v1/players', '/v1/assets', '/aggregator/takehome/rtp?from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z']) {
+    for (const path of [
+      '/v1/wallets/user_001',
+      '/v1/wallets/user_001/transactions',
+      '/v1/players',
+      '/v1/assets',
+      '/aggregator/takehome/rtp?from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z',
+    ]) {
       const r = await call(base, 'GET', path, undefined, bearer(viewer.apiKey));
       assert.equal(r.status, 200, path);
     }
   });
 
-  test('an operator moves money; its Idempotency-Keys are its own, not the admin\'s', async () => {
+  test("an operator moves money; its Idempotency-Keys are its own, not the admin's", async () => {
     const op = await createOperator(base, 'operator');
     const body = { asset: 'DIAMONDS', amount: 3 };
     const headers = { 'idempotency-key': 'shared-key' };

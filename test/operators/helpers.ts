@@ -13,7 +13,11 @@ export interface Created {
 }
 
 /** Creates an operator with the bootstrap admin key; fails the test unless it is a 201. */
-export async function createOperator(base: string, role: string, name: string = `${role}-${randomUUID().slice(0, 8)}`): Promise<Created> {
+export async function createOperator(
+  base: string,
+  role: string,
+  name: string = `${role}-${randomUUID().slice(0, 8)}`,
+): Promise<Created> {
   const r = await call(base, 'POST', '/v1/operators', { name, role }, bearer(ADMIN_KEY));
   if (r.status !== 201) throw new Error(`creating ${name} answered ${r.status} ${r.text}`);
   return r.json;

@@ -41,16 +41,30 @@ describe('operators across processes', () => {
     assert.equal((await call(a.url, 'GET', '/v1/players', undefined, bearer(op.apiKey))).status, 200);
     assert.equal((await call(b.url, 'GET', '/v1/players', undefined, bearer(op.apiKey))).status, 200);
     const revoked_at_ms = Date.now();
-    assert.equal((await call(a.url, 'DELETE', `/v1/operators/${op.operatorId}`, undefined, bearer(ADMIN_KEY))).status, 200);
-    assert.equal((await call(a.url, 'GET', '/v1/players', undefined, bearer(op.apiKey))).status, 401, 'the revoking process at once');
+    assert.equal(
+      (await call(a.url, 'DELETE', `/v1/operators/${op.operatorId}`, undefined, bearer(ADMIN_KEY))).status,
+      200,
+    );
+    assert.equal(
+      (await call(a.url, 'GET', '/v1/players', undefined, bearer(op.apiKey))).status,
+      401,
+      'the revoking process at once',
+    );
     let status = 200;
     while (status !== 401 && Date.now() - revoked_at_ms < OPERATOR_KEY_CACHE_TTL_MS + SCHEDULING_SLACK_MS) {
       status = (await call(b.url, 'GET', '/v1/players', undefined, bearer(op.apiKey))).status;
       if (status !== 401) await sleep(POLL_INTERVAL_MS);
     }
     assert.equal(status, 401, 'the other process within the bound');
-    assert.equal((await move(b.url, op.apiKey, '/v1/wallets/p_revoked/topup', { asset: 'GOLD_COINS', amount: 1 })).status, 401);
-    assert.equal((await db.sql`select count(*)::int as n from accounts where owner = 'p_revoked'`)[0].n, 0, 'nothing moved');
+    assert.equal(
+      (await move(b.url, op.apiKey, '/v1/wallets/p_revoked/topup', { asset: 'GOLD_COINS', amount: 1 })).status,
+      401,
+    );
+    assert.equal(
+      (await db.sql`select count(*)::int as n from accounts where owner = 'p_revoked'`)[0].n,
+      0,
+      'nothing moved',
+    );
   });
 
   test('writes on both processes land in the one audit log', async () => {
@@ -58,6 +72,9 @@ describe('operators across processes', () => {
     await move(a.url, op.apiKey, '/v1/wallets/p_two/topup', { asset: 'GOLD_COINS', amount: 1, reason: 'on a' });
     await move(b.url, op.apiKey, '/v1/wallets/p_two/topup', { asset: 'GOLD_COINS', amount: 1, reason: 'on b' });
     const audit = await auditOf(b.url, `?operatorId=${op.operatorId}`);
-    assert.deepEqual(audit.entries.map((e) => e.reason), ['on b', 'on a']);
+    assert.deepEqual(
+      audit.entries.map((e) => e.reason),
+      ['on b', 'on a'],
+    );
   });
 });

@@ -61,9 +61,20 @@ describe('AuditLog', () => {
   test('an entry that cannot be written is logged, and recording it never throws', async () => {
     const lines: string[] = [];
     const logger = createLogger('error');
-    const log = new AuditLog(db.sql, Object.assign(Object.create(logger), { error: (obj: unknown, msg: string) => lines.push(msg) }));
+    const log = new AuditLog(
+      db.sql,
+      Object.assign(Object.create(logger), { error: (obj: unknown, msg: string) => lines.push(msg) }),
+    );
     // status 99 breaks the table's CHECK: the insert fails like a database outage would.
-    await log.record({ operator_id: 'bootstrap', operator_name: 'bootstrap admin', method: 'POST', path: '/x', status: 99, reason: null, transaction_id: null });
+    await log.record({
+      operator_id: 'bootstrap',
+      operator_name: 'bootstrap admin',
+      method: 'POST',
+      path: '/x',
+      status: 99,
+      reason: null,
+      transaction_id: null,
+    });
     assert.deepEqual(lines, ['audit entry not written']);
   });
 });

@@ -28,12 +28,19 @@ describe('the limiter', () => {
 
 describe('over HTTP', () => {
   let server: TestServer;
-  before(async () => { server = await startTestServer(); });
-  after(async () => { await server.close(); });
+  before(async () => {
+    server = await startTestServer();
+  });
+  after(async () => {
+    await server.close();
+  });
 
   test(`after ${AUTH_FAILURES_PER_WINDOW_MAX} wrong API keys the next is a 429 with Retry-After; the correct key still works in the same window`, async () => {
     for (let i = 0; i < AUTH_FAILURES_PER_WINDOW_MAX; i++) {
-      assert.equal((await call(server.url, 'GET', '/v1/assets', undefined, { authorization: `Bearer wrong-${i}` })).status, 401);
+      assert.equal(
+        (await call(server.url, 'GET', '/v1/assets', undefined, { authorization: `Bearer wrong-${i}` })).status,
+        401,
+      );
     }
     const limited = await call(server.url, 'GET', '/v1/assets', undefined, { authorization: 'Bearer wrong' });
     assert.equal(limited.status, 429);
@@ -44,14 +51,21 @@ describe('over HTTP', () => {
 
     // Never slowed, never counted: many correct calls in the same window all succeed.
     for (let i = 0; i < 5; i++) {
-      assert.equal((await call(server.url, 'GET', '/v1/assets', undefined, { authorization: 'Bearer dev-admin-key' })).status, 200);
+      assert.equal(
+        (await call(server.url, 'GET', '/v1/assets', undefined, { authorization: 'Bearer dev-admin-key' })).status,
+        200,
+      );
     }
     const signed = JSON.stringify({ user_id: 'limit-user', currency: 'USD' });
-    const ok = await call(server.url, 'POST', '/aggregator/takehome/process', signed, { authorization: `HMAC-SHA256 ${hmacSha256Hex('test', signed)}` });
+    const ok = await call(server.url, 'POST', '/aggregator/takehome/process', signed, {
+      authorization: `HMAC-SHA256 ${hmacSha256Hex('test', signed)}`,
+    });
     assert.equal(ok.status, 200);
 
     // A wrong signature from the same address is a failure too, and limited.
-    const bad = await call(server.url, 'POST', '/aggregator/takehome/process', signed, { authorization: `HMAC-SHA256 ${'0'.repeat(64)}` });
+    const bad = await call(server.url, 'POST', '/aggregator/takehome/process', signed, {
+      authorization: `HMAC-SHA256 ${'0'.repeat(64)}`,
+    });
     assert.equal(bad.status, 429);
   });
 });

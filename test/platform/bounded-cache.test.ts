@@ -5,7 +5,11 @@ import { BoundedCache } from '../../src/platform/bounded-cache.ts';
 test('a value is made once per key, and a full cache starts over instead of growing', () => {
   let made = 0;
   const cache = new BoundedCache<string, string>(3);
-  const get = (key: string) => cache.get(key, () => { made += 1; return `value of ${key}`; });
+  const get = (key: string) =>
+    cache.get(key, () => {
+      made += 1;
+      return `value of ${key}`;
+    });
   assert.equal(get('a'), 'value of a');
   assert.equal(get('a'), 'value of a');
   assert.equal(made, 1, 'the second get is a hit');

@@ -7,11 +7,19 @@ test('defaults apply in development and the default secrets are reported', () =>
   assert.equal(config.port, 3000);
   assert.equal(config.aggregator_secret, 'test');
   assert.equal(config.database_url, undefined);
-  assert.deepEqual(Object.keys(defaultSecretsInUse(config)).sort(), ['ADMIN_API_KEY', 'AGGREGATOR_SECRET', 'CASINO_SECRET', 'PROVIDER_SECRET']);
+  assert.deepEqual(Object.keys(defaultSecretsInUse(config)).sort(), [
+    'ADMIN_API_KEY',
+    'AGGREGATOR_SECRET',
+    'CASINO_SECRET',
+    'PROVIDER_SECRET',
+  ]);
 });
 
 test('a wrong value stops start-up with a message naming the variable', () => {
-  assert.throws(() => loadConfig({ PORT: 'abc' }), (e: Error) => e instanceof ConfigError && /PORT/.test(e.message));
+  assert.throws(
+    () => loadConfig({ PORT: 'abc' }),
+    (e: Error) => e instanceof ConfigError && /PORT/.test(e.message),
+  );
   assert.throws(() => loadConfig({ PORT: '70000' }), /PORT must be between/);
   assert.throws(() => loadConfig({ LOG_LEVEL: 'loud' }), /LOG_LEVEL/);
   assert.throws(() => loadConfig({ DATABASE_URL: 'not a url' }), /DATABASE_URL/);
@@ -20,23 +28,43 @@ test('a wrong value stops start-up with a message naming the variable', () => {
 
 test('production refuses to start without every secret', () => {
   assert.throws(() => loadConfig({ NODE_ENV: 'production' }), /AGGREGATOR_SECRET is required/);
-  const all = { NODE_ENV: 'production', AGGREGATOR_SECRET: 'a'.repeat(32), CASINO_SECRET: 'b'.repeat(32), PROVIDER_SECRET: 'c'.repeat(32), ADMIN_API_KEY: 'd'.repeat(32) };
+  const all = {
+    NODE_ENV: 'production',
+    AGGREGATOR_SECRET: 'a'.repeat(32),
+    CASINO_SECRET: 'b'.repeat(32),
+    PROVIDER_SECRET: 'c'.repeat(32),
+    ADMIN_API_KEY: 'd'.repeat(32),
+  };
   assert.equal(loadConfig(all).production, true);
   assert.deepEqual(defaultSecretsInUse(loadConfig(all)), {});
 });
 
 test('production refuses a secret or API key shorter than 32 characters, naming the variable', () => {
-  const all = { NODE_ENV: 'production', AGGREGATOR_SECRET: 'a'.repeat(32), CASINO_SECRET: 'b'.repeat(32), PROVIDER_SECRET: 'c'.repeat(32), ADMIN_API_KEY: 'd'.repeat(32) };
+  const all = {
+    NODE_ENV: 'production',
+    AGGREGATOR_SECRET: 'a'.repeat(32),
+    CASINO_SECRET: 'b'.repeat(32),
+    PROVIDER_SECRET: 'c'.repeat(32),
+    ADMIN_API_KEY: 'd'.repeat(32),
+  };
   for (const name of ['AGGREGATOR_SECRET', 'CASINO_SECRET', 'PROVIDER_SECRET', 'ADMIN_API_KEY']) {
-    assert.throws(() => loadConfig({ ...all, [name]: 'x'.repeat(31) }),
-      (e: Error) => e instanceof ConfigError && e.message === `${name} must be at least 32 characters when NODE_ENV=production, got 31`);
+    assert.throws(
+      () => loadConfig({ ...all, [name]: 'x'.repeat(31) }),
+      (e: Error) =>
+        e instanceof ConfigError &&
+        e.message === `${name} must be at least 32 characters when NODE_ENV=production, got 31`,
+    );
   }
   // Development keeps accepting short secrets (the defaults are short).
   assert.equal(loadConfig({ ADMIN_API_KEY: 'k' }).admin_api_key, 'k');
 });
 
 test('NODE_ENV must be development, test or production: a typo stops start-up naming the variable', () => {
-  assert.throws(() => loadConfig({ NODE_ENV: 'prod' }), (e: Error) => e instanceof ConfigError && /NODE_ENV must be one of development, test, production, got "prod"/.test(e.message));
+  assert.throws(
+    () => loadConfig({ NODE_ENV: 'prod' }),
+    (e: Error) =>
+      e instanceof ConfigError && /NODE_ENV must be one of development, test, production, got "prod"/.test(e.message),
+  );
   assert.equal(loadConfig({ NODE_ENV: 'test' }).production, false);
   assert.equal(loadConfig({ NODE_ENV: 'development' }).production, false);
 });
@@ -48,8 +76,12 @@ test('HOST defaults to 127.0.0.1 (local only); HOST=0.0.0.0 exposes the server',
 });
 
 test('every variable read by loadConfig is documented', async () => {
-  const source = await import('node:fs').then((fs) => fs.readFileSync(new URL('../../src/platform/config.ts', import.meta.url), 'utf8'));
-  const read = new Set([...source.matchAll(/(?:env\.|integerVar\(env, |urlVar\(env, |secret\()'?([A-Z_]+)'?/g)].map((m) => m[1]));
+  const source = await import('node:fs').then((fs) =>
+    fs.readFileSync(new URL('../../src/platform/config.ts', import.meta.url), 'utf8'),
+  );
+  const read = new Set(
+    [...source.matchAll(/(?:env\.|integerVar\(env, |urlVar\(env, |secret\()'?([A-Z_]+)'?/g)].map((m) => m[1]),
+  );
   const documented = new Set(CONFIG_VARIABLES.map((v) => v.name));
   for (const name of read) assert.ok(documented.has(name), `${name} is read but not documented`);
 });
@@ -59,6 +91,8 @@ test('the README configuration tables list every variable croupier start --help 
   const { TRANSACTIONS_MOCK_VARIABLES } = await import('../../src/upstream/index.ts');
   const readme = (await import('node:fs')).readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
   const documented = new Set([...readme.matchAll(/^\| `([A-Z_]+)` \|/gm)].map((m) => m[1]));
-  const missing = [...CONFIG_VARIABLES, ...TRANSACTIONS_MOCK_VARIABLES].map((v) => v.name).filter((name) => !documented.has(name));
+  const missing = [...CONFIG_VARIABLES, ...TRANSACTIONS_MOCK_VARIABLES]
+    .map((v) => v.name)
+    .filter((name) => !documented.has(name));
   assert.deepEqual(missing, []);
 });

@@ -22,7 +22,10 @@ test('every row has a client or server error status, a message, and its own key'
 test('keys are unique across surfaces and an error is built from its registry row', () => {
   const keys = Object.values(ERROR_TABLES).flatMap((t) => Object.keys(t));
   assert.equal(new Set(keys).size, keys.length);
-  assert.deepEqual(new AppError(PLATFORM_ERRORS.UNAUTHORIZED).body(), { code: 'UNAUTHORIZED', message: PLATFORM_ERRORS.UNAUTHORIZED.message });
+  assert.deepEqual(new AppError(PLATFORM_ERRORS.UNAUTHORIZED).body(), {
+    code: 'UNAUTHORIZED',
+    message: PLATFORM_ERRORS.UNAUTHORIZED.message,
+  });
 });
 
 test("the ledger's unavailability is answered 503 with a registry code", () => {

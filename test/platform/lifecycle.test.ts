@@ -17,14 +17,26 @@ import { spawnNode } from '../../src/platform/child-process.ts';
 const BIN = path.resolve('bin/croupier.js');
 
 function environment(data_dir: string, port: number): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, CROUPIER_DATA_DIR: data_dir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    CROUPIER_DATA_DIR: data_dir,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+  };
   delete env.DATABASE_URL;
   return env;
 }
 
 /** `croupier start` on the data directory, once /ready answers; fails if that takes over `ready_timeout_ms`. */
 function start(data_dir: string, port: number, ready_timeout_ms = 30_000) {
-  return spawnNode({ name: 'croupier', args: [BIN, 'start'], env: environment(data_dir, port), port, ready_timeout_ms });
+  return spawnNode({
+    name: 'croupier',
+    args: [BIN, 'start'],
+    env: environment(data_dir, port),
+    port,
+    ready_timeout_ms,
+  });
 }
 
 function postmasterPid(data_dir: string): number | undefined {
@@ -51,14 +63,26 @@ test('start, restart, SIGKILL recovery and verify on the embedded database', { t
     assert.equal((await fetch(`http://127.0.0.1:${port}/ready`)).status, 200);
 
     // A corrupted balance makes verify exit 1 (and the report say FAIL).
-    const victim = spawnSync(process.execPath, ['--import', 'tsx', '-e', `
+    const victim = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '-e',
+        `
       import postgres from 'postgres';
       const port = JSON.parse((await import('node:fs')).readFileSync(${JSON.stringify(path.join(data_dir, 'croupier-owner.json'))}, 'utf8')).port;
       const sql = postgres('postgres://postgres:croupier@127.0.0.1:' + port + '/postgres');
       await sql\`update accounts set balance_minor = balance_minor + 1 where id = (select min(id) from accounts)\`;
-      await sql.end();`], { encoding: 'utf8' });
+      await sql.end();`,
+      ],
+      { encoding: 'utf8' },
+    );
     assert.equal(victim.status, 0, victim.stderr);
-    const failing = spawnSync(process.execPath, [BIN, 'verify'], { env: environment(data_dir, port), encoding: 'utf8' });
+    const failing = spawnSync(process.execPath, [BIN, 'verify'], {
+      env: environment(data_dir, port),
+      encoding: 'utf8',
+    });
     assert.equal(failing.status, 1, failing.stdout + failing.stderr);
     assert.match(failing.stdout, /Result: FAIL/);
 
@@ -77,34 +101,55 @@ test('start, restart, SIGKILL recovery and verify on the embedded database', { t
     assert.equal(await server.kill('SIGINT'), 0);
   } finally {
     const pid = postmasterPid(data_dir);
-    if (pid) try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
+    if (pid)
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
     fs.rmSync(data_dir, { recursive: true, force: true });
   }
 });
 
-test('a port in use stops start-up with one clear line, and the embedded PostgreSQL it started stops too', { timeout: 60_000 }, async () => {
-  const data_dir = fs.mkdtempSync(path.join(os.tmpdir(), 'croupier-busy-'));
-  fs.chmodSync(data_dir, 0o755);
-  const port = await freePort();
-  const squatter = net.createServer().listen(port, '127.0.0.1');
-  await once(squatter, 'listening');
-  try {
-    const result = spawnSync(process.execPath, [BIN, 'start'], { env: environment(data_dir, port), encoding: 'utf8', timeout: 50_000 });
-    assert.equal(result.status, 1, result.stderr);
-    assert.match(result.stderr, new RegExp(`croupier start: port ${port} on 127\\.0\\.0\\.1 is already in use`));
-    assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace');
-    const pid = postmasterPid(data_dir);
-    if (pid !== undefined) assert.throws(() => process.kill(pid, 0), 'the embedded PostgreSQL is not left running');
-  } finally {
-    squatter.close();
-    const pid = postmasterPid(data_dir);
-    if (pid) try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
-    fs.rmSync(data_dir, { recursive: true, force: true });
-  }
-});
+test(
+  'a port in use stops start-up with one clear line, and the embedded PostgreSQL it started stops too',
+  { timeout: 60_000 },
+  async () => {
+    const data_dir = fs.mkdtempSync(path.join(os.tmpdir(), 'croupier-busy-'));
+    fs.chmodSync(data_dir, 0o755);
+    const port = await freePort();
+    const squatter = net.createServer().listen(port, '127.0.0.1');
+    await once(squatter, 'listening');
+    try {
+      const result = spawnSync(process.execPath, [BIN, 'start'], {
+        env: environment(data_dir, port),
+        encoding: 'utf8',
+        timeout: 50_000,
+      });
+      assert.equal(result.status, 1, result.stderr);
+      assert.match(result.stderr, new RegExp(`croupier start: port ${port} on 127\\.0\\.0\\.1 is already in use`));
+      assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace');
+      const pid = postmasterPid(data_dir);
+      if (pid !== undefined) assert.throws(() => process.kill(pid, 0), 'the embedded PostgreSQL is not left running');
+    } finally {
+      squatter.close();
+      const pid = postmasterPid(data_dir);
+      if (pid)
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          /* gone */
+        }
+      fs.rmSync(data_dir, { recursive: true, force: true });
+    }
+  },
+);
 
 test('a wrong configuration value stops start-up with a clear message', () => {
-  const result = spawnSync(process.execPath, [BIN, 'start'], { env: { ...process.env, PORT: 'nope' }, encoding: 'utf8' });
+  const result = spawnSync(process.execPath, [BIN, 'start'], {
+    env: { ...process.env, PORT: 'nope' },
+    encoding: 'utf8',
+  });
   assert.equal(result.status, 2);
   assert.match(result.stderr, /configuration error: PORT must be an integer/);
 });

@@ -13,11 +13,25 @@ test('results come back in item order, with never more than the limit at work', 
     running -= 1;
     return item * 10 + index;
   });
-  assert.deepEqual(results, items.map((i) => i * 11));
+  assert.deepEqual(
+    results,
+    items.map((i) => i * 11),
+  );
   assert.equal(peak, 3);
 });
 
 test('an empty list does no work; a failure rejects the whole call', async () => {
-  assert.deepEqual(await mapLimited([], 4, async () => { throw new Error('never called'); }), []);
-  await assert.rejects(mapLimited([1, 2, 3], 2, async (n) => { if (n === 2) throw new Error('two'); return n; }), /two/);
+  assert.deepEqual(
+    await mapLimited([], 4, async () => {
+      throw new Error('never called');
+    }),
+    [],
+  );
+  await assert.rejects(
+    mapLimited([1, 2, 3], 2, async (n) => {
+      if (n === 2) throw new Error('two');
+      return n;
+    }),
+    /two/,
+  );
 });

@@ -24,7 +24,11 @@ test('requests are counted by method, route pattern and status, and their durati
   const text = (await call(server.url, 'GET', '/metrics')).text;
   const delta = (name: string, labels: string) => sample(text, name, labels) - sample(before_text, name, labels);
   assert.equal(delta('croupier_http_requests_total', 'method="GET",route="/health",status="200"'), 3);
-  assert.equal(delta('croupier_http_requests_total', 'method="GET",route="/v1/wallets/:playerId",status="401"'), 2, 'one series for the route pattern, not per id');
+  assert.equal(
+    delta('croupier_http_requests_total', 'method="GET",route="/v1/wallets/:playerId",status="401"'),
+    2,
+    'one series for the route pattern, not per id',
+  );
   assert.equal(delta('croupier_http_requests_total', 'route="unmatched",status="404"'), 1);
   assert.equal(delta('croupier_http_request_duration_seconds_count', 'method="GET",route="/health"'), 3);
 });

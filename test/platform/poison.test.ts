@@ -9,18 +9,28 @@ import { call, startTestServer, type TestServer } from '../support/server.ts';
  * VALIDATION_ERROR naming the field, on every surface, before anything is written.
  */
 let server: TestServer;
-before(async () => { server = await startTestServer(); });
-after(async () => { await server.close(); });
+before(async () => {
+  server = await startTestServer();
+});
+after(async () => {
+  await server.close();
+});
 
 const ADMIN = { authorization: 'Bearer dev-admin-key' };
 const POISONS = { NUL: 'a\u0000b', 'lone high surrogate': 'a\ud800b', 'lone low surrogate': 'a\udc00' };
 
 function aggregator(body: string | Buffer, secret = 'test') {
-  return fetchRaw('/aggregator/takehome/process', body, { authorization: `HMAC-SHA256 ${hmacSha256Hex(secret, body)}` });
+  return fetchRaw('/aggregator/takehome/process', body, {
+    authorization: `HMAC-SHA256 ${hmacSha256Hex(secret, body)}`,
+  });
 }
 
 async function fetchRaw(path: string, body: string | Buffer, headers: Record<string, string>) {
-  const response = await fetch(`${server.url}${path}`, { method: 'POST', body: typeof body === 'string' ? body : new Uint8Array(body), headers: { 'content-type': 'application/json', ...headers } });
+  const response = await fetch(`${server.url}${path}`, {
+    method: 'POST',
+    body: typeof body === 'string' ? body : new Uint8Array(body),
+    headers: { 'content-type': 'application/json', ...headers },
+  });
   const text = await response.text();
   return { status: response.status, json: JSON.parse(text) };
 }
@@ -41,7 +51,13 @@ describe('aggregator', () => {
   for (const [name, poison] of Object.entries(POISONS)) {
     test(`an action_id with a ${name} is a 400 naming actions[0].action_id, nothing applied`, async () => {
       const user_id = `poison-${name.length}-${Date.now()}`;
-      const body = { user_id, currency: 'USD', game: 'a:b', game_id: 'r', actions: [{ action: 'win', action_id: poison, amount: 5 }] };
+      const body = {
+        user_id,
+        currency: 'USD',
+        game: 'a:b',
+        game_id: 'r',
+        actions: [{ action: 'win', action_id: poison, amount: 5 }],
+      };
       assertRefused(await aggregator(JSON.stringify(body)), 'actions[0].action_id');
       assert.equal(await aggregatorBalance(user_id), 0);
     });
@@ -49,7 +65,13 @@ describe('aggregator', () => {
 
   test('a lone surrogate does not collide with U+FFFD: the second action is refused, not answered with the first tx_id', async () => {
     const user_id = `collide-${Date.now()}`;
-    const first = { user_id, currency: 'USD', game: 'a:b', game_id: 'r', actions: [{ action: 'win', action_id: 'id-\ufffd', amount: 7 }] };
+    const first = {
+      user_id,
+      currency: 'USD',
+      game: 'a:b',
+      game_id: 'r',
+      actions: [{ action: 'win', action_id: 'id-\ufffd', amount: 7 }],
+    };
     const r1 = await aggregator(JSON.stringify(first));
     assert.equal(r1.status, 200);
     const second = { ...first, actions: [{ action: 'win', action_id: 'id-\ud800', amount: 7 }] };
@@ -58,20 +80,40 @@ describe('aggregator', () => {
   });
 
   test('a body that is not valid UTF-8 is a 400 (never decoded to U+FFFD); unsigned it stays a 403', async () => {
-    const bytes = Buffer.concat([Buffer.from('{"user_id":"u'), Buffer.from([0xff, 0xfe]), Buffer.from('","currency":"USD"}')]);
+    const bytes = Buffer.concat([
+      Buffer.from('{"user_id":"u'),
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('","currency":"USD"}'),
+    ]);
     const r = await aggregator(bytes);
     assert.equal(r.status, 400);
     assert.deepEqual(r.json, { code: 'VALIDATION_ERROR', message: 'The request body is not valid UTF-8.' });
     // An encoded surrogate (CESU-8) is not UTF-8 either.
-    const cesu = Buffer.concat([Buffer.from('{"user_id":"u'), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from('","currency":"USD"}')]);
+    const cesu = Buffer.concat([
+      Buffer.from('{"user_id":"u'),
+      Buffer.from([0xed, 0xa0, 0x80]),
+      Buffer.from('","currency":"USD"}'),
+    ]);
     assert.equal((await aggregator(cesu)).status, 400);
     assert.equal((await aggregator(bytes, 'wrong-secret')).status, 403);
   });
 
   test('a NUL in the RTP path parameter or query string is a 400 naming it', async () => {
-    const r = await call(server.url, 'GET', '/aggregator/takehome/rtp/u%00?from=2020-01-01T00:00:00Z&to=2030-01-01T00:00:00Z', undefined, ADMIN);
+    const r = await call(
+      server.url,
+      'GET',
+      '/aggregator/takehome/rtp/u%00?from=2020-01-01T00:00:00Z&to=2030-01-01T00:00:00Z',
+      undefined,
+      ADMIN,
+    );
     assertRefused(r, 'params.user_id');
-    const q = await call(server.url, 'GET', '/aggregator/takehome/rtp?from=%00&to=2030-01-01T00:00:00Z', undefined, ADMIN);
+    const q = await call(
+      server.url,
+      'GET',
+      '/aggregator/takehome/rtp?from=%00&to=2030-01-01T00:00:00Z',
+      undefined,
+      ADMIN,
+    );
     assertRefused(q, 'query.from');
   });
 });
@@ -79,11 +121,17 @@ describe('aggregator', () => {
 describe('casino (seamless)', () => {
   test('a NUL in a signed callback body is a 400 naming the field', async () => {
     const body = JSON.stringify({ sessionToken: 't\u0000', userId: '1', currency: 'USD' });
-    assertRefused(await fetchRaw('/casino/getBalance', body, { 'x-casino-signature': hmacSha256Hex('casino-secret', body) }), 'sessionToken');
+    assertRefused(
+      await fetchRaw('/casino/getBalance', body, { 'x-casino-signature': hmacSha256Hex('casino-secret', body) }),
+      'sessionToken',
+    );
   });
 
   test('a lone surrogate in launchGame is a 400 naming the field', async () => {
-    assertRefused(await call(server.url, 'POST', '/casino/launchGame', { userId: '\udc00', gameId: '1', currency: 'USD' }, ADMIN), 'userId');
+    assertRefused(
+      await call(server.url, 'POST', '/casino/launchGame', { userId: '\udc00', gameId: '1', currency: 'USD' }, ADMIN),
+      'userId',
+    );
   });
 });
 
@@ -94,9 +142,21 @@ describe('wallet', () => {
 
   test('a lone surrogate in metadata, or in a metadata key, is a 400 naming it; nothing moved', async () => {
     const headers = { ...ADMIN, 'idempotency-key': `k-${Date.now()}` };
-    const value = await call(server.url, 'POST', '/v1/wallets/poison-w/topup', { asset: 'GOLD_COINS', amount: 5, metadata: { note: 'x\ud800' } }, headers);
+    const value = await call(
+      server.url,
+      'POST',
+      '/v1/wallets/poison-w/topup',
+      { asset: 'GOLD_COINS', amount: 5, metadata: { note: 'x\ud800' } },
+      headers,
+    );
     assertRefused(value, 'metadata.note');
-    const key = await call(server.url, 'POST', '/v1/wallets/poison-w/topup', { asset: 'GOLD_COINS', amount: 5, metadata: { 'n\u0000': 'x' } }, { ...headers, 'idempotency-key': `k2-${Date.now()}` });
+    const key = await call(
+      server.url,
+      'POST',
+      '/v1/wallets/poison-w/topup',
+      { asset: 'GOLD_COINS', amount: 5, metadata: { 'n\u0000': 'x' } },
+      { ...headers, 'idempotency-key': `k2-${Date.now()}` },
+    );
     assert.equal(key.status, 400);
     assert.equal(key.json.message, 'a field name in metadata must not contain NUL or unpaired surrogates');
     assert.equal((await call(server.url, 'GET', '/v1/wallets/poison-w', undefined, ADMIN)).status, 404);
@@ -114,6 +174,9 @@ describe('provider', () => {
 
   test('a lone surrogate in a signed launch body is a 400 naming the field', async () => {
     const body = JSON.stringify({ sessionToken: 's\ud800', userId: '1', gameId: '1', currency: 'USD' });
-    assertRefused(await fetchRaw('/provider/launch', body, { 'x-provider-signature': hmacSha256Hex('provider-secret', body) }), 'sessionToken');
+    assertRefused(
+      await fetchRaw('/provider/launch', body, { 'x-provider-signature': hmacSha256Hex('provider-secret', body) }),
+      'sessionToken',
+    );
   });
 });

@@ -3,7 +3,10 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { ERRORS } from '../../src/app/errors.ts';
 import {
-  HTTP_CONNECTIONS_CHECK_INTERVAL_MS, HTTP_HEADERS_TIMEOUT_MS, HTTP_KEEP_ALIVE_TIMEOUT_MS, HTTP_REQUEST_TIMEOUT_MS,
+  HTTP_CONNECTIONS_CHECK_INTERVAL_MS,
+  HTTP_HEADERS_TIMEOUT_MS,
+  HTTP_KEEP_ALIVE_TIMEOUT_MS,
+  HTTP_REQUEST_TIMEOUT_MS,
 } from '../../src/platform/limits.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
@@ -17,9 +20,15 @@ before(async () => {
   server = await startTestServer();
   port = Number(new URL(server.url).port);
 });
-after(async () => { await server.close(); });
+after(async () => {
+  await server.close();
+});
 
-interface RawAnswer { status: number; headers: string; body: any }
+interface RawAnswer {
+  status: number;
+  headers: string;
+  body: any;
+}
 
 /** Writes `data` on a fresh socket and reads until the server closes it. */
 function rawRequest(data: string | Buffer): Promise<RawAnswer> {
@@ -33,7 +42,11 @@ function rawRequest(data: string | Buffer): Promise<RawAnswer> {
       const [head, ...rest] = text.split('\r\n\r\n');
       const status = Number(head.split(' ')[1]);
       let body: unknown;
-      try { body = JSON.parse(rest.join('\r\n\r\n')); } catch { body = rest.join('\r\n\r\n'); }
+      try {
+        body = JSON.parse(rest.join('\r\n\r\n'));
+      } catch {
+        body = rest.join('\r\n\r\n');
+      }
       resolve({ status, headers: head.toLowerCase(), body });
     });
     socket.setTimeout(5_000, () => socket.destroy());
@@ -44,7 +57,10 @@ function assertRegistryError(answer: RawAnswer, status: number): void {
   assert.equal(answer.status, status, JSON.stringify(answer));
   assert.equal(typeof answer.body, 'object', `JSON body expected, got ${JSON.stringify(answer.body)}`);
   assert.deepEqual(Object.keys(answer.body).sort(), ['code', 'message']);
-  assert.ok(Object.values(ERRORS).some((row) => row.code === answer.body.code && row.http_status === status), `${answer.body.code} is a registry row with status ${status}`);
+  assert.ok(
+    Object.values(ERRORS).some((row) => row.code === answer.body.code && row.http_status === status),
+    `${answer.body.code} is a registry row with status ${status}`,
+  );
   assert.match(answer.headers, /content-type: application\/json/);
 }
 
@@ -77,14 +93,29 @@ describe('refused before routing, still { code, message }', () => {
 
   test('an over-long URL is a 431 HEADERS_TOO_LARGE, an over-long path parameter a 414', async () => {
     assertRegistryError(await rawRequest(`GET /health?${'a'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`), 431);
-    const param = await rawRequest(`GET /v1/wallets/${'a'.repeat(300)} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+    const param = await rawRequest(
+      `GET /v1/wallets/${'a'.repeat(300)} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`,
+    );
     assertRegistryError(param, 414);
   });
 
   test('an invalid Content-Length or chunked framing is a 400', async () => {
-    assertRegistryError(await rawRequest('POST /aggregator/takehome/process HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n'), 400);
-    assertRegistryError(await rawRequest('POST /aggregator/takehome/process HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n'), 400);
-    assertRegistryError(await rawRequest('POST /health HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n'), 400);
+    assertRegistryError(
+      await rawRequest('POST /aggregator/takehome/process HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n'),
+      400,
+    );
+    assertRegistryError(
+      await rawRequest(
+        'POST /aggregator/takehome/process HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n',
+      ),
+      400,
+    );
+    assertRegistryError(
+      await rawRequest(
+        'POST /health HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n',
+      ),
+      400,
+    );
   });
 
   test('a bad percent-encoding in the path is a 400 VALIDATION_ERROR', async () => {
@@ -99,8 +130,13 @@ describe('refused before routing, still { code, message }', () => {
   });
 
   test('a path outside the static root and a range past the end keep their status with a registry code', async () => {
-    assertRegistryError(await rawRequest('GET /assets/..%2f..%2fpackage.json HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'), 403);
-    const range = await rawRequest('GET /docs/static/index.css HTTP/1.1\r\nHost: x\r\nRange: bytes=99999999-\r\nConnection: close\r\n\r\n');
+    assertRegistryError(
+      await rawRequest('GET /assets/..%2f..%2fpackage.json HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'),
+      403,
+    );
+    const range = await rawRequest(
+      'GET /docs/static/index.css HTTP/1.1\r\nHost: x\r\nRange: bytes=99999999-\r\nConnection: close\r\n\r\n',
+    );
     assertRegistryError(range, 416);
   });
 });
@@ -124,7 +160,11 @@ describe('timeouts', () => {
       socket.on('error', () => {});
       socket.on('close', () => {
         const [head, body] = Buffer.concat(chunks).toString('utf8').split('\r\n\r\n');
-        resolve({ status: Number(head.split(' ')[1]), headers: head.toLowerCase(), body: body ? JSON.parse(body) : undefined });
+        resolve({
+          status: Number(head.split(' ')[1]),
+          headers: head.toLowerCase(),
+          body: body ? JSON.parse(body) : undefined,
+        });
       });
     });
     assert.ok(Date.now() - started < HTTP_HEADERS_TIMEOUT_MS + 3 * HTTP_CONNECTIONS_CHECK_INTERVAL_MS);

@@ -7,8 +7,12 @@ import { call, startTestServer, type TestServer } from '../support/server.ts';
  * with `frame-ancestors 'none'` wherever HTML or page assets are served, without breaking /docs.
  */
 let server: TestServer;
-before(async () => { server = await startTestServer(); });
-after(async () => { await server.close(); });
+before(async () => {
+  server = await startTestServer();
+});
+after(async () => {
+  await server.close();
+});
 
 function assertFramingRefused(headers: Headers, path: string): string {
   const csp = headers.get('content-security-policy') ?? '';
@@ -18,7 +22,14 @@ function assertFramingRefused(headers: Headers, path: string): string {
 }
 
 test('every HTML page and asset path refuses framing and sniffing', async () => {
-  for (const path of ['/', '/docs', '/docs/', '/provider/play?sessionToken=none', '/assets/index.js', '/assets/missing.css']) {
+  for (const path of [
+    '/',
+    '/docs',
+    '/docs/',
+    '/provider/play?sessionToken=none',
+    '/assets/index.js',
+    '/assets/missing.css',
+  ]) {
     const r = await call(server.url, 'GET', path);
     assert.ok(r.status < 500, `${path}: ${r.status}`);
     assertFramingRefused(r.headers, path);
@@ -26,7 +37,12 @@ test('every HTML page and asset path refuses framing and sniffing', async () => 
 });
 
 test('the JSON API says nosniff on successes and errors alike', async () => {
-  for (const [path, headers] of [['/health', {}], ['/v1/assets', {}], ['/nowhere', {}], ['/v1/assets', { authorization: 'Bearer dev-admin-key' }]] as const) {
+  for (const [path, headers] of [
+    ['/health', {}],
+    ['/v1/assets', {}],
+    ['/nowhere', {}],
+    ['/v1/assets', { authorization: 'Bearer dev-admin-key' }],
+  ] as const) {
     const r = await call(server.url, 'GET', path, undefined, headers);
     assert.equal(r.headers.get('x-content-type-options'), 'nosniff', path);
   }

@@ -25,7 +25,7 @@ after(async () => {
   await api.close();
 });
 
-test('a wrong CASINO_SECRET is a 424 CASINO_REFUSED naming the casino\'s 403 INVALID_SIGNATURE', async () => {
+test("a wrong CASINO_SECRET is a 424 CASINO_REFUSED naming the casino's 403 INVALID_SIGNATURE", async () => {
   const token = await launch(api.url, '1');
   const r = await provider(misconfigured.url, '/provider/simulate', { sessionToken: token, rounds: 1 });
   assert.equal(r.status, 424, r.text);
@@ -35,7 +35,12 @@ test('a wrong CASINO_SECRET is a 424 CASINO_REFUSED naming the casino\'s 403 INV
 
 test('a session the casino does not know is a 424 naming its 401 INVALID_SESSION', async () => {
   const token = `provider-only-${Date.now()}`;
-  const launched = await provider(api.url, '/provider/launch', { sessionToken: token, userId: '1', gameId: '1', currency: 'USD' });
+  const launched = await provider(api.url, '/provider/launch', {
+    sessionToken: token,
+    userId: '1',
+    gameId: '1',
+    currency: 'USD',
+  });
   assert.equal(launched.status, 200, launched.text);
   const r = await provider(api.url, '/provider/simulate', { sessionToken: token, rounds: 1 });
   assert.equal(r.status, 424, r.text);

@@ -14,7 +14,13 @@ after(async () => {
 });
 
 test('the page carries no inline script or style and a CSP that forbids them; its script and styles are files', async () => {
-  const launched = await call(s.url, 'POST', '/casino/launchGame', { userId: 'user_001', gameId: '1', currency: 'USD' }, ADMIN);
+  const launched = await call(
+    s.url,
+    'POST',
+    '/casino/launchGame',
+    { userId: 'user_001', gameId: '1', currency: 'USD' },
+    ADMIN,
+  );
   assert.equal(launched.status, 200, launched.text);
   const page = await fetch(launched.json.launchUrl);
   const html = await page.text();
@@ -33,7 +39,13 @@ test('the page carries no inline script or style and a CSP that forbids them; it
 });
 
 test('a spin is one real round: the balance moves by win − bet and matches the wallet', async () => {
-  const { json } = await call(s.url, 'POST', '/casino/launchGame', { userId: 'user_002', gameId: '2', currency: 'USD' }, ADMIN);
+  const { json } = await call(
+    s.url,
+    'POST',
+    '/casino/launchGame',
+    { userId: 'user_002', gameId: '2', currency: 'USD' },
+    ADMIN,
+  );
   const before_balance = await call(s.url, 'POST', '/provider/balance', { sessionToken: json.sessionToken });
   assert.equal(before_balance.json.balance, 5000);
   const spun = await call(s.url, 'POST', '/provider/spin', { sessionToken: json.sessionToken });

@@ -32,8 +32,14 @@ export async function startProxy(): Promise<Proxy> {
         return;
       }
       const upstream = await fetch(new URL(path, proxy.target), {
-        method: request.method, body: request.method === 'GET' ? undefined : body,
-        headers: Object.fromEntries(Object.entries(request.headers).filter(([k]) => ['content-type', 'x-casino-signature'].includes(k)) as [string, string][]),
+        method: request.method,
+        body: request.method === 'GET' ? undefined : body,
+        headers: Object.fromEntries(
+          Object.entries(request.headers).filter(([k]) => ['content-type', 'x-casino-signature'].includes(k)) as [
+            string,
+            string,
+          ][],
+        ),
       }).catch(() => undefined);
       if (!upstream || verdict === 'drop') {
         if (upstream) await upstream.text();
@@ -41,15 +47,18 @@ export async function startProxy(): Promise<Proxy> {
         return;
       }
       const text = await upstream.text();
-      response.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' });
+      response.writeHead(upstream.status, {
+        'content-type': upstream.headers.get('content-type') ?? 'application/json',
+      });
       response.end(text);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   proxy.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  proxy.close = () => new Promise((resolve) => {
-    server.closeAllConnections();
-    server.close(() => resolve());
-  });
+  proxy.close = () =>
+    new Promise((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
   return proxy;
 }

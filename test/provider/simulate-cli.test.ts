@@ -16,9 +16,15 @@ after(async () => {
   await db.drop();
 });
 
-function simulate(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+function simulate(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/croupier.js', 'simulate', ...args], { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['bin/croupier.js', 'simulate', ...args], {
+      env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -32,9 +38,23 @@ function simulate(args: string[], env: Record<string, string>): Promise<{ code: 
   });
 }
 
-const ARGS = ['--players', '4', '--rounds', '300', '--drop-rate', '0.05', '--seed', '7', '--concurrency', '8', '--chunk', '50', '--json'];
+const ARGS = [
+  '--players',
+  '4',
+  '--rounds',
+  '300',
+  '--drop-rate',
+  '0.05',
+  '--seed',
+  '7',
+  '--concurrency',
+  '8',
+  '--chunk',
+  '50',
+  '--json',
+];
 
-test('croupier simulate with 5 % lost answers ends verified, with retries, every balance matching the provider\'s record', async () => {
+test("croupier simulate with 5 % lost answers ends verified, with retries, every balance matching the provider's record", async () => {
   const run = await simulate(ARGS, { DATABASE_URL: db.url });
   assert.equal(run.code, 0, `${run.stdout}\n${run.stderr}`);
   const report = JSON.parse(run.stdout);
@@ -43,7 +63,10 @@ test('croupier simulate with 5 % lost answers ends verified, with retries, every
   assert.equal(report.unresolved, 0);
   assert.equal(report.balances_matched, 4);
   assert.equal(report.verify.passed, true);
-  assert.deepEqual(report.games.map((g: { game_id: string }) => g.game_id), ['1', '2']);
+  assert.deepEqual(
+    report.games.map((g: { game_id: string }) => g.game_id),
+    ['1', '2'],
+  );
   for (const g of report.games) assert.ok(g.ci95_low < g.measured_rtp && g.measured_rtp < g.ci95_high);
   assert.match(run.stderr, /simulate: 100% 300\/300 rounds/, 'plain progress lines when stderr is not a terminal');
 
@@ -61,7 +84,8 @@ test('croupier simulate with 5 % lost answers ends verified, with retries, every
 
   // Same seed, same outcomes and the same lost answers: the run replays.
   const again = JSON.parse((await simulate(ARGS, { DATABASE_URL: db.url })).stdout);
-  const totals = (r: typeof report) => r.games.map((g: { bet_minor: number; win_minor: number }) => [g.bet_minor, g.win_minor]);
+  const totals = (r: typeof report) =>
+    r.games.map((g: { bet_minor: number; win_minor: number }) => [g.bet_minor, g.win_minor]);
   assert.deepEqual(totals(again), totals(report));
   assert.equal(again.retries, report.retries);
 });
@@ -69,7 +93,9 @@ test('croupier simulate with 5 % lost answers ends verified, with retries, every
 test('--url drives a running server, funding players through the wallet API', async () => {
   const server = await startTestServer();
   try {
-    const run = await simulate(['--url', server.url, '--players', '2', '--rounds', '40', '--json'], { DATABASE_URL: server.db.url });
+    const run = await simulate(['--url', server.url, '--players', '2', '--rounds', '40', '--json'], {
+      DATABASE_URL: server.db.url,
+    });
     assert.equal(run.code, 0, `${run.stdout}\n${run.stderr}`);
     const report = JSON.parse(run.stdout);
     assert.equal(report.rounds, 40);
@@ -88,8 +114,13 @@ test('bad options exit 2 with a message naming the option', async () => {
 
 test('a server that does not answer: exit 1 with one line naming the address, no stack trace', async () => {
   const port = await freePort();
-  const run = await simulate(['--url', `http://127.0.0.1:${port}`, '--players', '1', '--rounds', '1'], { DATABASE_URL: db.url });
+  const run = await simulate(['--url', `http://127.0.0.1:${port}`, '--players', '1', '--rounds', '1'], {
+    DATABASE_URL: db.url,
+  });
   assert.equal(run.code, 1, run.stderr);
-  assert.match(run.stderr, new RegExp(`croupier simulate: cannot connect \\(ECONNREFUSED at 127\\.0\\.0\\.1:${port}\\)`));
+  assert.match(
+    run.stderr,
+    new RegExp(`croupier simulate: cannot connect \\(ECONNREFUSED at 127\\.0\\.0\\.1:${port}\\)`),
+  );
   assert.doesNotMatch(run.stderr, /\n\s+at /);
 });

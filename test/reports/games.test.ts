@@ -29,11 +29,17 @@ before(async () => {
 after(async () => server.close());
 
 function qs(params: Record<string, string | number | undefined>): string {
-  return new URLSearchParams(Object.entries(params).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)])).toString();
+  return new URLSearchParams(
+    Object.entries(params)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => [k, String(v)]),
+  ).toString();
 }
 
-const games = (params: Record<string, string | number | undefined>, headers = ADMIN) => call(base, 'GET', `/v1/reports/games?${qs(params)}`, undefined, headers);
-const ngr = (params: Record<string, string | number | undefined>) => call(base, 'GET', `/v1/reports/ngr?${qs(params)}`, undefined, ADMIN);
+const games = (params: Record<string, string | number | undefined>, headers = ADMIN) =>
+  call(base, 'GET', `/v1/reports/games?${qs(params)}`, undefined, headers);
+const ngr = (params: Record<string, string | number | undefined>) =>
+  call(base, 'GET', `/v1/reports/ngr?${qs(params)}`, undefined, ADMIN);
 
 async function send(user_id: string, actions: Action[], currency = 'USD', game = 'acme:slot') {
   const r = await processCall(base, { ...batch(user_id, actions), currency, game });
@@ -53,7 +59,11 @@ async function casinoPlayer(amount_minor: bigint, game = '1') {
     return id;
   };
   const rollback = async (original: string) => {
-    const r = await casino(base, '/casino/rollback', { ...body, externalTransactionId: uid('rb'), originalTransactionId: original });
+    const r = await casino(base, '/casino/rollback', {
+      ...body,
+      externalTransactionId: uid('rb'),
+      originalTransactionId: original,
+    });
     assert.equal(r.status, 200, r.text);
   };
   return { user, game, money, rollback };
@@ -99,12 +109,30 @@ describe('definitions on a hand-made scenario of both surfaces', () => {
   before(async () => {
     await send(alice, [{ action: 'win', action_id: uid('fund'), amount: 10_000 }], 'USD', 'acme:fund');
     const [b2, w2, late] = [uid('b2'), uid('w2'), uid('late')];
-    await send(alice, [{ action: 'bet', action_id: uid('b1'), amount: 100 }, { action: 'bet', action_id: b2, amount: 200 },
-      { action: 'win', action_id: uid('w1'), amount: 150 }, { action: 'win', action_id: w2, amount: 50 }]);
-    await send(alice, [{ action: 'rollback', action_id: uid('rb'), original_action_id: b2 }, { action: 'rollback', action_id: uid('rb'), original_action_id: w2 }]);
+    await send(alice, [
+      { action: 'bet', action_id: uid('b1'), amount: 100 },
+      { action: 'bet', action_id: b2, amount: 200 },
+      { action: 'win', action_id: uid('w1'), amount: 150 },
+      { action: 'win', action_id: w2, amount: 50 },
+    ]);
+    await send(alice, [
+      { action: 'rollback', action_id: uid('rb'), original_action_id: b2 },
+      { action: 'rollback', action_id: uid('rb'), original_action_id: w2 },
+    ]);
     // A pre-rollback, then its late original: counted nowhere.
-    await send(alice, [{ action: 'rollback', action_id: uid('rb'), original_action_id: late }, { action: 'bet', action_id: late, amount: 70 }]);
-    await send(alice, [{ action: 'win', action_id: uid('w'), amount: 60 }, { action: 'bet', action_id: uid('b'), amount: 40 }], 'EUR', 'nogame');
+    await send(alice, [
+      { action: 'rollback', action_id: uid('rb'), original_action_id: late },
+      { action: 'bet', action_id: late, amount: 70 },
+    ]);
+    await send(
+      alice,
+      [
+        { action: 'win', action_id: uid('w'), amount: 60 },
+        { action: 'bet', action_id: uid('b'), amount: 40 },
+      ],
+      'EUR',
+      'nogame',
+    );
     carol = await casinoPlayer(5_000n, '2');
     const d1 = await carol.money('debit', 'r1', 300);
     await carol.money('credit', 'r1', 0);
@@ -118,9 +146,39 @@ describe('definitions on a hand-made scenario of both surfaces', () => {
     assert.equal(r.status, 200, r.text);
     const zero = { bonus_bets: 0, bonus_wins: 0 };
     assert.deepEqual(r.json.data, [
-      { provider: 'acme', game: 'fund', currency: 'USD', bet_count: 0, bets: 0, wins: 10_000, ...zero, ggr: -10_000, rtp: null },
-      { provider: 'acme', game: 'slot', currency: 'USD', bet_count: 1, bets: 100, wins: 150, ...zero, ggr: -50, rtp: 1.5 },
-      { provider: 'default', game: 'nogame', currency: 'EUR', bet_count: 1, bets: 40, wins: 60, ...zero, ggr: -20, rtp: 1.5 },
+      {
+        provider: 'acme',
+        game: 'fund',
+        currency: 'USD',
+        bet_count: 0,
+        bets: 0,
+        wins: 10_000,
+        ...zero,
+        ggr: -10_000,
+        rtp: null,
+      },
+      {
+        provider: 'acme',
+        game: 'slot',
+        currency: 'USD',
+        bet_count: 1,
+        bets: 100,
+        wins: 150,
+        ...zero,
+        ggr: -50,
+        rtp: 1.5,
+      },
+      {
+        provider: 'default',
+        game: 'nogame',
+        currency: 'EUR',
+        bet_count: 1,
+        bets: 40,
+        wins: 60,
+        ...zero,
+        ggr: -20,
+        rtp: 1.5,
+      },
     ]);
     assert.deepEqual(r.json.totals, [
       { currency: 'EUR', bet_count: 1, bets: 40, wins: 60, ...zero, ggr: -20, rtp: 1.5 },
@@ -132,12 +190,26 @@ describe('definitions on a hand-made scenario of both surfaces', () => {
   test('casino callbacks count under the built-in provider: a rolled-back debit counts nowhere, a win of 0 lists its round', async () => {
     const r = await games({ ...around(), group_by: 'provider,game,player,day', player: carol.user });
     assert.equal(r.status, 200, r.text);
-    assert.deepEqual(r.json.data, [{
-      day: new Date().toISOString().slice(0, 10), provider: 'jaqpot', game: '2', player: carol.user, currency: 'USD',
-      bet_count: 1, bets: 500, wins: 900, bonus_bets: 0, bonus_wins: 0, ggr: -400, rtp: 1.8,
-    }]);
+    assert.deepEqual(r.json.data, [
+      {
+        day: new Date().toISOString().slice(0, 10),
+        provider: 'jaqpot',
+        game: '2',
+        player: carol.user,
+        currency: 'USD',
+        bet_count: 1,
+        bets: 500,
+        wins: 900,
+        bonus_bets: 0,
+        bonus_wins: 0,
+        ggr: -400,
+        rtp: 1.8,
+      },
+    ]);
     const filtered = await games({ ...around(), provider: 'jaqpot', game: '2', player: carol.user });
-    assert.deepEqual(filtered.json.data, [{ currency: 'USD', bet_count: 1, bets: 500, wins: 900, bonus_bets: 0, bonus_wins: 0, ggr: -400, rtp: 1.8 }]);
+    assert.deepEqual(filtered.json.data, [
+      { currency: 'USD', bet_count: 1, bets: 500, wins: 900, bonus_bets: 0, bonus_wins: 0, ggr: -400, rtp: 1.8 },
+    ]);
     assert.deepEqual((await games({ ...around(), provider: 'acme', player: carol.user })).json.data, []);
   });
 
@@ -148,7 +220,10 @@ describe('definitions on a hand-made scenario of both surfaces', () => {
     await send(bob, [{ action: 'bet', action_id: b, amount: 50 }], 'USD', 'acme:slot');
     await send(bob, [{ action: 'rollback', action_id: uid('rb'), original_action_id: b }], 'USD', 'acme:slot');
     const r = await games({ ...around(), group_by: 'game', player: bob });
-    assert.deepEqual(r.json.data.map((row: { game: string }) => row.game), ['fund']);
+    assert.deepEqual(
+      r.json.data.map((row: { game: string }) => row.game),
+      ['fund'],
+    );
     const slot = await games({ ...around(), player: bob, game: 'slot' });
     assert.deepEqual(slot.json, { data: [], totals: [], pagination: { page: 1, limit: 50, total: 0, total_pages: 0 } });
   });
@@ -156,24 +231,68 @@ describe('definitions on a hand-made scenario of both surfaces', () => {
   test('NGR without conversions equals GGR; with group_by=day it names the day', async () => {
     const r = await ngr({ ...around(), group_by: 'player', player: alice, currency: 'USD' });
     assert.equal(r.status, 200, r.text);
-    assert.deepEqual(r.json.data, [{ player: alice, currency: 'USD', bet_count: 1, bets: 100, wins: 10_150, bonus_bets: 0, bonus_wins: 0,
-      ggr: -10_050, rtp: 101.5, bonus_converted: 0, ngr: -10_050 }]);
+    assert.deepEqual(r.json.data, [
+      {
+        player: alice,
+        currency: 'USD',
+        bet_count: 1,
+        bets: 100,
+        wins: 10_150,
+        bonus_bets: 0,
+        bonus_wins: 0,
+        ggr: -10_050,
+        rtp: 101.5,
+        bonus_converted: 0,
+        ngr: -10_050,
+      },
+    ]);
   });
 
-  test('bonus money converted to cash is NGR\'s bonus cost, by day and player', async () => {
+  test("bonus money converted to cash is NGR's bonus cost, by day and player", async () => {
     const dave = uid('dave');
     await fundPlayer(server.ctx, playerAccount(dave, 'USD', 'bonus'), 1_000n, `bonus-${dave}`);
     const outcome = await server.ctx.ledger.execute([
-      { from: playerAccount(dave, 'USD', 'bonus'), to: playerAccount(dave, 'USD'), amount_minor: 700n, kind: 'bonus_convert' },
-      { from: playerAccount(dave, 'USD', 'bonus'), to: systemAccount('treasury', 'USD'), amount_minor: 300n, kind: 'bonus_convert' },
+      {
+        from: playerAccount(dave, 'USD', 'bonus'),
+        to: playerAccount(dave, 'USD'),
+        amount_minor: 700n,
+        kind: 'bonus_convert',
+      },
+      {
+        from: playerAccount(dave, 'USD', 'bonus'),
+        to: systemAccount('treasury', 'USD'),
+        amount_minor: 300n,
+        kind: 'bonus_convert',
+      },
     ]);
     assert.ok(outcome.ok);
-    await send(dave, [{ action: 'win', action_id: uid('w'), amount: 20 }, { action: 'bet', action_id: uid('b'), amount: 120 }]);
+    await send(dave, [
+      { action: 'win', action_id: uid('w'), amount: 20 },
+      { action: 'bet', action_id: uid('b'), amount: 120 },
+    ]);
     const r = await ngr({ ...around(), group_by: 'day,player', player: dave });
     assert.equal(r.status, 200, r.text);
-    assert.deepEqual(r.json.data, [{ day: new Date().toISOString().slice(0, 10), player: dave, currency: 'USD', bet_count: 1, bets: 120, wins: 20,
-      bonus_bets: 0, bonus_wins: 0, ggr: 100, rtp: 0.1667, bonus_converted: 700, ngr: -600 }]);
-    const before = await ngr({ from: '2020-01-01T00:00:00Z', to: new Date(Date.now() - HOUR_MS).toISOString(), player: dave });
+    assert.deepEqual(r.json.data, [
+      {
+        day: new Date().toISOString().slice(0, 10),
+        player: dave,
+        currency: 'USD',
+        bet_count: 1,
+        bets: 120,
+        wins: 20,
+        bonus_bets: 0,
+        bonus_wins: 0,
+        ggr: 100,
+        rtp: 0.1667,
+        bonus_converted: 700,
+        ngr: -600,
+      },
+    ]);
+    const before = await ngr({
+      from: '2020-01-01T00:00:00Z',
+      to: new Date(Date.now() - HOUR_MS).toISOString(),
+      player: dave,
+    });
     assert.deepEqual(before.json.data, []);
     await assertLedgerVerifies(server.db.sql);
   });
@@ -232,15 +351,37 @@ async function everythingPlayed(): Promise<Played[]> {
     return i < 0 ? { provider: 'default', game } : { provider: game.slice(0, i), game: game.slice(i + 1) };
   };
   return [
-    ...aggregator.map((a) => ({ ms: a.created_at.getTime(), ...split(a.game), player: a.user_id, currency: a.currency, bet: a.action === 'bet', live: !a.rolled_back, amount: a.amount_minor })),
-    ...casinoRows.map((c) => ({ ms: c.created_at.getTime(), provider: 'jaqpot', game: c.game_id ?? '', player: c.user_id, currency: c.currency, bet: c.kind === 'debit', live: c.rolled_back_by === null, amount: c.amount_minor })),
+    ...aggregator.map((a) => ({
+      ms: a.created_at.getTime(),
+      ...split(a.game),
+      player: a.user_id,
+      currency: a.currency,
+      bet: a.action === 'bet',
+      live: !a.rolled_back,
+      amount: a.amount_minor,
+    })),
+    ...casinoRows.map((c) => ({
+      ms: c.created_at.getTime(),
+      provider: 'jaqpot',
+      game: c.game_id ?? '',
+      player: c.user_id,
+      currency: c.currency,
+      bet: c.kind === 'debit',
+      live: c.rolled_back_by === null,
+      amount: c.amount_minor,
+    })),
   ];
 }
 
 type Sums = { bet_count: bigint; win_count: bigint; bets: bigint; wins: bigint };
 
 /** SPEC §6 straight over every stored bet and win: live ones only, grouped by the chosen fields. */
-function bruteForce(played: Played[], from_ms: number, to_ms: number, group_by: Set<GroupField>): Record<string, unknown>[] {
+function bruteForce(
+  played: Played[],
+  from_ms: number,
+  to_ms: number,
+  group_by: Set<GroupField>,
+): Record<string, unknown>[] {
   const groups = new Map<string, { fields: Record<string, string>; sums: Sums }>();
   for (const p of played) {
     if (!p.live || p.ms < from_ms || p.ms >= to_ms) continue;
@@ -252,15 +393,28 @@ function bruteForce(played: Played[], from_ms: number, to_ms: number, group_by: 
     fields.currency = p.currency;
     const key = JSON.stringify(fields);
     const group = groups.get(key) ?? { fields, sums: { bet_count: 0n, win_count: 0n, bets: 0n, wins: 0n } };
-    if (p.bet) { group.sums.bet_count += 1n; group.sums.bets += p.amount; } else { group.sums.win_count += 1n; group.sums.wins += p.amount; }
+    if (p.bet) {
+      group.sums.bet_count += 1n;
+      group.sums.bets += p.amount;
+    } else {
+      group.sums.win_count += 1n;
+      group.sums.wins += p.amount;
+    }
     groups.set(key, group);
   }
-  return sortRows([...groups.values()].map(({ fields, sums }) => ({
-    ...fields, bet_count: Number(sums.bet_count), bets: Number(sums.bets), wins: Number(sums.wins), bonus_bets: 0, bonus_wins: 0,
-    ggr: Number(sums.bets - sums.wins),
-    // Half-up to 4 places by a different route than the product's: floor(10^5·w/b), +5, /10.
-    rtp: sums.bets === 0n ? null : Number(((sums.wins * 100_000n) / sums.bets + 5n) / 10n) / 10_000,
-  })));
+  return sortRows(
+    [...groups.values()].map(({ fields, sums }) => ({
+      ...fields,
+      bet_count: Number(sums.bet_count),
+      bets: Number(sums.bets),
+      wins: Number(sums.wins),
+      bonus_bets: 0,
+      bonus_wins: 0,
+      ggr: Number(sums.bets - sums.wins),
+      // Half-up to 4 places by a different route than the product's: floor(10^5·w/b), +5, /10.
+      rtp: sums.bets === 0n ? null : Number(((sums.wins * 100_000n) / sums.bets + 5n) / 10n) / 10_000,
+    })),
+  );
 }
 
 function sortRows<T>(rows: T[]): T[] {
@@ -281,10 +435,18 @@ function addUp(rows: Record<string, unknown>[]): Record<string, unknown>[] {
     t.wins += r.wins as number;
     per.set(r.currency as string, t);
   }
-  return [...per.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([currency, t]) => ({
-    currency, bet_count: t.bet_count, bets: t.bets, wins: t.wins, bonus_bets: 0, bonus_wins: 0, ggr: t.bets - t.wins,
-    rtp: t.bets === 0 ? null : Number(((BigInt(t.wins) * 100_000n) / BigInt(t.bets) + 5n) / 10n) / 10_000,
-  }));
+  return [...per.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([currency, t]) => ({
+      currency,
+      bet_count: t.bet_count,
+      bets: t.bets,
+      wins: t.wins,
+      bonus_bets: 0,
+      bonus_wins: 0,
+      ggr: t.bets - t.wins,
+      rtp: t.bets === 0 ? null : Number(((BigInt(t.wins) * 100_000n) / BigInt(t.bets) + 5n) / 10n) / 10_000,
+    }));
 }
 
 /** A small deterministic PRNG (mulberry32), so a failure can be replayed from its seed. */
@@ -307,27 +469,39 @@ function isoWithOffset(ms: number, offset: string): string {
   return `${local}${offset}`;
 }
 
-const ALL_GROUPINGS: Set<GroupField>[] = Array.from({ length: 16 }, (_, bits) =>
-  new Set((['day', 'provider', 'game', 'player'] as GroupField[]).filter((_, i) => bits & (1 << i))));
+const ALL_GROUPINGS: Set<GroupField>[] = Array.from(
+  { length: 16 },
+  (_, bits) => new Set((['day', 'provider', 'game', 'player'] as GroupField[]).filter((_, i) => bits & (1 << i))),
+);
 
 function apiRows(rows: GameRow[], group_by: Set<GroupField>): Record<string, unknown>[] {
-  return sortRows(rows.map((r) => ({
-    ...(group_by.has('day') ? { day: r.day } : {}),
-    ...(group_by.has('provider') || group_by.has('game') ? { provider: r.provider } : {}),
-    ...(group_by.has('game') ? { game: r.game } : {}),
-    ...(group_by.has('player') ? { player: r.player } : {}),
-    currency: r.currency, bet_count: Number(r.bet_count), bets: Number(r.bets_minor), wins: Number(r.wins_minor),
-    bonus_bets: Number(r.bonus_bets_minor), bonus_wins: Number(r.bonus_wins_minor), ggr: Number(r.bets_minor - r.wins_minor),
-    rtp: rtpOf(r.wins_minor, r.bets_minor),
-  })));
+  return sortRows(
+    rows.map((r) => ({
+      ...(group_by.has('day') ? { day: r.day } : {}),
+      ...(group_by.has('provider') || group_by.has('game') ? { provider: r.provider } : {}),
+      ...(group_by.has('game') ? { game: r.game } : {}),
+      ...(group_by.has('player') ? { player: r.player } : {}),
+      currency: r.currency,
+      bet_count: Number(r.bet_count),
+      bets: Number(r.bets_minor),
+      wins: Number(r.wins_minor),
+      bonus_bets: Number(r.bonus_bets_minor),
+      bonus_wins: Number(r.bonus_wins_minor),
+      ggr: Number(r.bets_minor - r.wins_minor),
+      rtp: rtpOf(r.wins_minor, r.bets_minor),
+    })),
+  );
 }
 
-describe('exactness against a brute force over both surfaces\' actions', () => {
+describe("exactness against a brute force over both surfaces' actions", () => {
   const seed = Number(process.env.REPORTS_SEED ?? Date.now() % 1_000_000);
   const rand = random(seed);
   const pick = <T>(list: T[]): T => list[Math.floor(rand() * list.length)];
   const WIRE_GAMES = ['acme:slot', 'acme:poker', 'zeta:wheel', 'plain'];
-  const players = Array.from({ length: 6 }, (_, i) => ({ user_id: uid(`g-${i}`), currency: i % 3 === 0 ? 'EUR' : 'USD' }));
+  const players = Array.from({ length: 6 }, (_, i) => ({
+    user_id: uid(`g-${i}`),
+    currency: i % 3 === 0 ? 'EUR' : 'USD',
+  }));
   const earlier: { user_id: string; action_id: string; game: string }[] = [];
   let casinoPlayers: Awaited<ReturnType<typeof casinoPlayer>>[] = [];
   const debits: { player: number; id: string }[] = [];
@@ -336,17 +510,25 @@ describe('exactness against a brute force over both surfaces\' actions', () => {
     const player = pick(players);
     const game = pick(WIRE_GAMES);
     const actions: Action[] = [{ action: 'win', action_id: uid('w'), amount: Math.floor(rand() * 500) }];
-    for (let j = 0; j < 1 + Math.floor(rand() * 3); j++) actions.push({ action: 'bet', action_id: uid('b'), amount: 1 + Math.floor(rand() * 100) });
+    for (let j = 0; j < 1 + Math.floor(rand() * 3); j++)
+      actions.push({ action: 'bet', action_id: uid('b'), amount: 1 + Math.floor(rand() * 100) });
     const mine = earlier.filter((e) => e.user_id === player.user_id && e.game === game);
-    if (mine.length > 0 && rand() < 0.4) actions.push({ action: 'rollback', action_id: uid('rb'), original_action_id: pick(mine).action_id });
+    if (mine.length > 0 && rand() < 0.4)
+      actions.push({ action: 'rollback', action_id: uid('rb'), original_action_id: pick(mine).action_id });
     if (rand() < 0.15) {
       const ahead = uid('ahead');
       actions.unshift({ action: 'rollback', action_id: uid('rb'), original_action_id: ahead });
       actions.push({ action: rand() < 0.5 ? 'bet' : 'win', action_id: ahead, amount: 1 + Math.floor(rand() * 50) });
     }
     // A generous first win keeps every bet and win rollback affordable, so no request is refused.
-    await send(player.user_id, [{ action: 'win', action_id: uid('fund'), amount: 2000 }, ...actions], player.currency, game);
-    for (const a of actions) if (a.action !== 'rollback') earlier.push({ user_id: player.user_id, action_id: a.action_id, game });
+    await send(
+      player.user_id,
+      [{ action: 'win', action_id: uid('fund'), amount: 2000 }, ...actions],
+      player.currency,
+      game,
+    );
+    for (const a of actions)
+      if (a.action !== 'rollback') earlier.push({ user_id: player.user_id, action_id: a.action_id, game });
   }
 
   async function casinoRound(): Promise<void> {
@@ -368,7 +550,11 @@ describe('exactness against a brute force over both surfaces\' actions', () => {
   }
 
   before(async () => {
-    casinoPlayers = [await casinoPlayer(1_000_000n, '1'), await casinoPlayer(1_000_000n, '2'), await casinoPlayer(1_000_000n, '1')];
+    casinoPlayers = [
+      await casinoPlayer(1_000_000n, '1'),
+      await casinoPlayer(1_000_000n, '2'),
+      await casinoPlayer(1_000_000n, '1'),
+    ];
     for (let p = 0; p < 6; p++) {
       await phase(14);
       await travel(1 + Math.floor(rand() * 14));
@@ -393,7 +579,12 @@ describe('exactness against a brute force over both surfaces\' actions', () => {
       for (const group_by of [pick(ALL_GROUPINGS), pick(ALL_GROUPINGS), new Set<GroupField>(['day', 'player'])]) {
         const label = `window ${new Date(a).toISOString()} .. ${new Date(b).toISOString()} by ${[...group_by]} (seed ${seed})`;
         const expected = bruteForce(played, a, b, group_by);
-        const r = await games({ from: isoWithOffset(a, offset), to: isoWithOffset(b, offset), group_by: [...group_by].join(','), limit: 1000 });
+        const r = await games({
+          from: isoWithOffset(a, offset),
+          to: isoWithOffset(b, offset),
+          group_by: [...group_by].join(','),
+          limit: 1000,
+        });
         assert.equal(r.status, 200, r.text);
         assert.deepEqual(sortRows(r.json.data), expected, label);
         assert.deepEqual(r.json.totals, addUp(expected), `${label}: totals`);
@@ -404,28 +595,51 @@ describe('exactness against a brute force over both surfaces\' actions', () => {
       for (const first of [false, true]) {
         for (const last of [false, true]) {
           const forced = await readGames(server.db.sql, {
-            from: new Date(a).toISOString(), to: new Date(b).toISOString(), group_by, currency: null, provider: null, game: null, player: null,
-            limit: 1000, offset: 0, complement: { first, last }, conversions: false,
+            from: new Date(a).toISOString(),
+            to: new Date(b).toISOString(),
+            group_by,
+            currency: null,
+            provider: null,
+            game: null,
+            player: null,
+            limit: 1000,
+            offset: 0,
+            complement: { first, last },
+            conversions: false,
           });
-          assert.deepEqual(apiRows(forced.rows, group_by), expected, `window ${a}..${b} by ${[...group_by]}, complement first ${first} last ${last} (seed ${seed})`);
+          assert.deepEqual(
+            apiRows(forced.rows, group_by),
+            expected,
+            `window ${a}..${b} by ${[...group_by]}, complement first ${first} last ${last} (seed ${seed})`,
+          );
         }
       }
     }
   });
 
-  test('filters by provider, game and player select the brute force\'s rows; pages concatenate to the whole list', async () => {
+  test("filters by provider, game and player select the brute force's rows; pages concatenate to the whole list", async () => {
     const played = await everythingPlayed();
     const [a, b] = [Math.min(...played.map((p) => p.ms)), Date.now() + HOUR_MS];
     const all = bruteForce(played, a, b, new Set(['provider', 'game', 'player', 'day']));
     const from = new Date(a).toISOString();
     const to = new Date(b).toISOString();
-    for (const [provider, game] of [['acme', 'slot'], ['jaqpot', '1'], ['default', 'plain']]) {
+    for (const [provider, game] of [
+      ['acme', 'slot'],
+      ['jaqpot', '1'],
+      ['default', 'plain'],
+    ]) {
       const r = await games({ from, to, group_by: 'day,provider,game,player', provider, game, limit: 1000 });
-      assert.deepEqual(sortRows(r.json.data), all.filter((x) => x.provider === provider && x.game === game));
+      assert.deepEqual(
+        sortRows(r.json.data),
+        all.filter((x) => x.provider === provider && x.game === game),
+      );
     }
     const player = players[0].user_id;
     const mine = await games({ from, to, group_by: 'day,provider,game,player', player, limit: 1000 });
-    assert.deepEqual(sortRows(mine.json.data), all.filter((x) => x.player === player));
+    assert.deepEqual(
+      sortRows(mine.json.data),
+      all.filter((x) => x.player === player),
+    );
     const full = await games({ from, to, group_by: 'day,provider,game,player', limit: 1000 });
     assert.equal(full.json.pagination.total, all.length);
     const paged: unknown[] = [];
@@ -447,8 +661,17 @@ describe('exactness against a brute force over both surfaces\' actions', () => {
       const forced = await server.db.sql.begin(async (tx) => {
         await tx`set local timezone = 'Pacific/Chatham'`; // +13:45: neither a whole hour nor the UTC day
         return readGames(tx, {
-          from: new Date(a).toISOString(), to: new Date(b).toISOString(), group_by, currency: null, provider: null, game: null, player: null,
-          limit: 1000, offset: 0, complement: { first: rand() < 0.5, last: rand() < 0.5 }, conversions: false,
+          from: new Date(a).toISOString(),
+          to: new Date(b).toISOString(),
+          group_by,
+          currency: null,
+          provider: null,
+          game: null,
+          player: null,
+          limit: 1000,
+          offset: 0,
+          complement: { first: rand() < 0.5, last: rand() < 0.5 },
+          conversions: false,
         });
       });
       assert.deepEqual(apiRows(forced.rows, group_by), bruteForce(played, a, b, group_by), `seed ${seed}`);
@@ -464,20 +687,33 @@ describe('exactness against a brute force over both surfaces\' actions', () => {
     for (const p of played.filter((x) => x.live)) {
       const key = [Math.floor(p.ms / HOUR_MS) * HOUR_MS, p.provider, p.game, p.player, p.currency].join('|');
       const s = expected.get(key) ?? { bet_count: 0n, win_count: 0n, bets: 0n, wins: 0n };
-      if (p.bet) { s.bet_count += 1n; s.bets += p.amount; } else { s.win_count += 1n; s.wins += p.amount; }
+      if (p.bet) {
+        s.bet_count += 1n;
+        s.bets += p.amount;
+      } else {
+        s.win_count += 1n;
+        s.wins += p.amount;
+      }
       expected.set(key, s);
     }
     assert.equal(rollups.length, expected.size);
     for (const r of rollups) {
       const e = expected.get([r.hour_start.getTime(), r.provider, r.game, r.player, r.currency].join('|'));
-      assert.deepEqual([r.bet_count, r.win_count, r.bets_minor, r.wins_minor], e && [e.bet_count, e.win_count, e.bets, e.wins]);
+      assert.deepEqual(
+        [r.bet_count, r.win_count, r.bets_minor, r.wins_minor],
+        e && [e.bet_count, e.win_count, e.bets, e.wins],
+      );
     }
   });
 
   test('migration 041 counts the live wins of existing rollup rows exactly as the hot path does', async () => {
-    const read = () => server.db.sql`select * from game_rollups order by player, currency, hour_start, surface, provider, game`;
+    const read = () =>
+      server.db.sql`select * from game_rollups order by player, currency, hour_start, surface, provider, game`;
     const before = await read();
-    assert.ok(before.some((r) => r.win_count > 0n && r.surface === 'casino') && before.some((r) => r.win_count > 0n && r.surface === 'aggregator'));
+    assert.ok(
+      before.some((r) => r.win_count > 0n && r.surface === 'casino') &&
+        before.some((r) => r.win_count > 0n && r.surface === 'aggregator'),
+    );
     const migration = fs.readFileSync(new URL('../../migrations/041_game_reports.sql', import.meta.url), 'utf8');
     const backfill = migration.slice(migration.indexOf('update game_rollups'), migration.indexOf('create index'));
     await server.db.sql.begin(async (tx) => {
@@ -505,10 +741,19 @@ describe('sums beyond 2^53 − 1', () => {
     const r = await games({ from: '2001-02-03T00:00:00Z', to: '2001-02-04T00:00:00Z', group_by: 'day' });
     assert.equal(r.status, 200, r.text);
     // Rows and totals: the digits in full, beyond what a double holds (27021597764222972 would be its nearest).
-    assert.equal(r.text.match(/"bet_count":3,"bets":27021597764222973,"wins":27021597764222964,"bonus_bets":0,"bonus_wins":0,"ggr":9,"rtp":1[,}]/g)?.length, 2, r.text);
+    assert.equal(
+      r.text.match(
+        /"bet_count":3,"bets":27021597764222973,"wins":27021597764222964,"bonus_bets":0,"bonus_wins":0,"ggr":9,"rtp":1[,}]/g,
+      )?.length,
+      2,
+      r.text,
+    );
     assert.match(r.text, /"day":"2001-02-03"/);
     const perPlayer = await games({ from: '2001-02-03T00:00:00Z', to: '2001-02-04T00:00:00Z', group_by: 'player' });
-    assert.deepEqual(perPlayer.json.data.map((x: { bets: number }) => x.bets), [Number(max), Number(max), Number(max)]);
+    assert.deepEqual(
+      perPlayer.json.data.map((x: { bets: number }) => x.bets),
+      [Number(max), Number(max), Number(max)],
+    );
   });
 });
 
@@ -517,6 +762,9 @@ test('the OpenAPI document describes both report endpoints', async () => {
   assert.equal(r.status, 200);
   for (const path of ['/v1/reports/games', '/v1/reports/ngr']) {
     const parameters = r.json.paths[path].get.parameters.map((p: { name: string }) => p.name);
-    assert.ok(['from', 'to', 'group_by', 'page', 'limit'].every((n) => parameters.includes(n)), `${path}: ${parameters}`);
+    assert.ok(
+      ['from', 'to', 'group_by', 'page', 'limit'].every((n) => parameters.includes(n)),
+      `${path}: ${parameters}`,
+    );
   }
 });

@@ -26,7 +26,9 @@ describe('signatures', () => {
     for (const path of ['/casino/debit', '/casino/credit', '/casino/rollback', '/casino/getBalance']) {
       const missing = await call(s.url, 'POST', path, body);
       const wrong = await call(s.url, 'POST', path, body, { 'x-casino-signature': 'ab'.repeat(32) });
-      const foreign = await call(s.url, 'POST', path, body, { 'x-casino-signature': hmacSha256Hex('provider-secret', body) });
+      const foreign = await call(s.url, 'POST', path, body, {
+        'x-casino-signature': hmacSha256Hex('provider-secret', body),
+      });
       for (const r of [missing, wrong, foreign]) {
         assert.equal(r.status, 403, path);
         assert.equal(r.json.code, 'INVALID_SIGNATURE');
@@ -40,7 +42,9 @@ describe('signatures', () => {
     const p = await newPlayer(s, 1_000n);
     const signed = JSON.stringify({ ...p.base, externalTransactionId: uid('x'), roundId: 'r', amount: 10 });
     const spaced = signed.replace(/,/g, ', ');
-    const r = await call(s.url, 'POST', '/casino/debit', spaced, { 'x-casino-signature': hmacSha256Hex('casino-secret', signed) });
+    const r = await call(s.url, 'POST', '/casino/debit', spaced, {
+      'x-casino-signature': hmacSha256Hex('casino-secret', signed),
+    });
     assert.equal(r.status, 403);
     const ok = await casino(s.url, '/casino/debit', spaced);
     assert.equal(ok.status, 200, 'the same bytes, signed, are accepted whatever their spacing');
@@ -56,10 +60,25 @@ describe('getBalance', () => {
   });
 
   test('accepts an integer userId as the same player', async () => {
-    const r = await casino(s.url, '/casino/getBalance', { sessionToken: (await newPlayer(s, 1n)).token, userId: 1, currency: 'USD' });
+    const r = await casino(s.url, '/casino/getBalance', {
+      sessionToken: (await newPlayer(s, 1n)).token,
+      userId: 1,
+      currency: 'USD',
+    });
     assert.equal(r.status, 401, 'bound to another user');
-    const own = await call(s.url, 'POST', '/casino/launchGame', { userId: 1, gameId: 2, currency: 'USD' }, { authorization: 'Bearer dev-admin-key' });
-    const mine = await casino(s.url, '/casino/getBalance', { sessionToken: own.json.sessionToken, userId: 1, currency: 'USD', gameId: 2 });
+    const own = await call(
+      s.url,
+      'POST',
+      '/casino/launchGame',
+      { userId: 1, gameId: 2, currency: 'USD' },
+      { authorization: 'Bearer dev-admin-key' },
+    );
+    const mine = await casino(s.url, '/casino/getBalance', {
+      sessionToken: own.json.sessionToken,
+      userId: 1,
+      currency: 'USD',
+      gameId: 2,
+    });
     assert.equal(mine.status, 200);
     assert.equal(mine.json.balance, Number(await balanceOf(s, '1')));
   });
@@ -72,7 +91,8 @@ describe('debit', () => {
     assert.equal(r.status, 200);
     assert.equal(r.json.balance, 750);
     assert.equal(r.json.currency, 'USD');
-    const [transfer] = await s.db.sql`select amount_minor, kind, scope from transfers where id = ${r.json.transactionId}`;
+    const [transfer] = await s.db
+      .sql`select amount_minor, kind, scope from transfers where id = ${r.json.transactionId}`;
     assert.deepEqual({ ...transfer }, { amount_minor: 250n, kind: 'bet', scope: 'seamless' });
     assert.equal(await balanceOf(s, p.user), 750n);
   });
@@ -111,7 +131,13 @@ describe('debit', () => {
     assert.equal(exact.json.balance, 0);
   });
 
-  for (const [amount, why] of [['100', 'a string'], [1.5, 'a fraction'], [0, 'zero'], [-5, 'negative'], [9007199254740992, 'beyond 2^53 - 1']] as const) {
+  for (const [amount, why] of [
+    ['100', 'a string'],
+    [1.5, 'a fraction'],
+    [0, 'zero'],
+    [-5, 'negative'],
+    [9007199254740992, 'beyond 2^53 - 1'],
+  ] as const) {
     test(`an amount that is ${why} is a 400 VALIDATION_ERROR naming amount`, async () => {
       const p = await newPlayer(s, 1_000n);
       const r = await debit(p, uid('d'), amount);
@@ -141,7 +167,13 @@ describe('debit', () => {
 
   test('an unknown currency is a 400 UNKNOWN_ASSET', async () => {
     const p = await newPlayer(s, 1_000n);
-    const r = await casino(s.url, '/casino/debit', { ...p.base, currency: 'XYZ', externalTransactionId: uid('d'), roundId: 'r', amount: 1 });
+    const r = await casino(s.url, '/casino/debit', {
+      ...p.base,
+      currency: 'XYZ',
+      externalTransactionId: uid('d'),
+      roundId: 'r',
+      amount: 1,
+    });
     assert.equal(r.status, 400);
     assert.equal(r.json.code, 'UNKNOWN_ASSET');
   });
@@ -177,12 +209,12 @@ describe('credit', () => {
     assert.deepEqual(await footprint(s, p.user), { rows: 0, transfers: 0 });
   });
 
-  test('a credit for a round whose only debit was rolled back, or another player\'s round, is a 404', async () => {
+  test("a credit for a round whose only debit was rolled back, or another player's round, is a 404", async () => {
     const p = await newPlayer(s, 1_000n);
     const q = await newPlayer(s, 1_000n);
     const d = uid('d');
     await debit(p, d, 100, 'round-b');
-    assert.equal((await credit(q, uid('c'), 'round-b', 500)).status, 404, 'round-b is p\'s round');
+    assert.equal((await credit(q, uid('c'), 'round-b', 500)).status, 404, "round-b is p's round");
     await rollback(p, uid('rb'), d);
     const r = await credit(p, uid('c'), 'round-b', 500);
     assert.equal(r.status, 404);
@@ -228,7 +260,7 @@ describe('rollback', () => {
     assert.equal(await balanceOf(s, p.user), 1_050n);
   });
 
-  test('a rollback naming another player\'s debit is a 409 TRANSACTION_MISMATCH and moves nothing', async () => {
+  test("a rollback naming another player's debit is a 409 TRANSACTION_MISMATCH and moves nothing", async () => {
     const p = await newPlayer(s, 1_000n);
     const q = await newPlayer(s, 1_000n);
     const d = uid('d');
@@ -244,7 +276,12 @@ describe('rollback', () => {
     const p = await newPlayer(s, 1_000n);
     const d = uid('d');
     await debit(p, d, 100);
-    const r = await casino(s.url, '/casino/rollback', { ...p.base, externalTransactionId: uid('rb'), originalTransactionId: d, amount: 99 });
+    const r = await casino(s.url, '/casino/rollback', {
+      ...p.base,
+      externalTransactionId: uid('rb'),
+      originalTransactionId: d,
+      amount: 99,
+    });
     assert.equal(r.status, 409);
     assert.equal(await balanceOf(s, p.user), 900n);
   });
@@ -298,8 +335,12 @@ describe('sessions', () => {
   test('an unknown token is a 401 INVALID_SESSION for every call', async () => {
     const p = await newPlayer(s, 1_000n);
     const bad = { ...p.base, sessionToken: 'no-such-session-token-0000' };
-    for (const [path, extra] of [['/casino/getBalance', {}], ['/casino/debit', { externalTransactionId: uid('d'), roundId: 'r', amount: 1 }],
-      ['/casino/credit', { externalTransactionId: uid('c'), roundId: 'r', amount: 1 }], ['/casino/rollback', { externalTransactionId: uid('rb'), originalTransactionId: 'x' }]] as const) {
+    for (const [path, extra] of [
+      ['/casino/getBalance', {}],
+      ['/casino/debit', { externalTransactionId: uid('d'), roundId: 'r', amount: 1 }],
+      ['/casino/credit', { externalTransactionId: uid('c'), roundId: 'r', amount: 1 }],
+      ['/casino/rollback', { externalTransactionId: uid('rb'), originalTransactionId: 'x' }],
+    ] as const) {
       const r = await casino(s.url, path, { ...bad, ...extra });
       assert.equal(r.status, 401, path);
       assert.equal(r.json.code, 'INVALID_SESSION');
@@ -310,7 +351,14 @@ describe('sessions', () => {
   test('a session is bound to its user, currency and game', async () => {
     const p = await newPlayer(s, 1_000n, '1');
     const q = await newPlayer(s, 1_000n);
-    await s.ctx.ledger.execute([{ from: { kind: 'system', owner: 'treasury', purpose: 'main', asset: 'EUR' }, to: { kind: 'player', owner: p.user, purpose: 'cash', asset: 'EUR' }, amount_minor: 1_000n, kind: 'topup' }]);
+    await s.ctx.ledger.execute([
+      {
+        from: { kind: 'system', owner: 'treasury', purpose: 'main', asset: 'EUR' },
+        to: { kind: 'player', owner: p.user, purpose: 'cash', asset: 'EUR' },
+        amount_minor: 1_000n,
+        kind: 'topup',
+      },
+    ]);
     const variants = [{ userId: q.user }, { currency: 'EUR' }, { gameId: '2' }];
     for (const variant of variants) {
       const r = await debit({ base: { ...p.base, ...variant } }, uid('d'), 10);
@@ -318,26 +366,49 @@ describe('sessions', () => {
       assert.equal(r.json.code, 'INVALID_SESSION');
       assert.equal((await casino(s.url, '/casino/getBalance', { ...p.base, ...variant })).status, 401);
     }
-    assert.equal((await debit({ base: { ...p.base, gameId: 1 } }, uid('d'), 10)).status, 200, 'its own game, as an integer');
-    assert.deepEqual([await balanceOf(s, p.user), await balanceOf(s, p.user, 'EUR'), await balanceOf(s, q.user)], [990n, 1_000n, 1_000n]);
+    assert.equal(
+      (await debit({ base: { ...p.base, gameId: 1 } }, uid('d'), 10)).status,
+      200,
+      'its own game, as an integer',
+    );
+    assert.deepEqual(
+      [await balanceOf(s, p.user), await balanceOf(s, p.user, 'EUR'), await balanceOf(s, q.user)],
+      [990n, 1_000n, 1_000n],
+    );
   });
 
   test('an expired session refuses balance and debits but still settles its own rounds', async () => {
     const p = await newPlayer(s, 1_000n);
     const d = uid('d');
     await debit(p, d, 100, 'round-x');
-    await s.db.sql`update seamless_sessions set created_at = now() - interval '2 hours', expires_at = now() - interval '1 second' where token = ${p.token}`;
+    await s.db
+      .sql`update seamless_sessions set created_at = now() - interval '2 hours', expires_at = now() - interval '1 second' where token = ${p.token}`;
     // This process caches sessions (they never change in production); a second process reads the expired row.
     const fresh = await startTestServer({ DATABASE_URL: s.db.url });
     try {
       const at = (path: string, body: object) => casino(fresh.url, path, body);
       assert.equal((await at('/casino/getBalance', p.base)).json.code, 'INVALID_SESSION');
-      const late_debit = await at('/casino/debit', { ...p.base, externalTransactionId: uid('d'), roundId: 'round-y', amount: 10 });
+      const late_debit = await at('/casino/debit', {
+        ...p.base,
+        externalTransactionId: uid('d'),
+        roundId: 'round-y',
+        amount: 10,
+      });
       assert.equal(late_debit.status, 401);
       assert.match(late_debit.json.message, /expired/);
-      const replay = await at('/casino/debit', { ...p.base, externalTransactionId: d, roundId: 'round-x', amount: 100 });
+      const replay = await at('/casino/debit', {
+        ...p.base,
+        externalTransactionId: d,
+        roundId: 'round-x',
+        amount: 100,
+      });
       assert.equal(replay.status, 200, 'a duplicate of a call made while the session lived still gets its answer');
-      const settle = await at('/casino/credit', { ...p.base, externalTransactionId: uid('c'), roundId: 'round-x', amount: 30 });
+      const settle = await at('/casino/credit', {
+        ...p.base,
+        externalTransactionId: uid('c'),
+        roundId: 'round-x',
+        amount: 30,
+      });
       assert.equal(settle.status, 200, 'a round started in the session is settled within the grace period');
       assert.equal(settle.json.balance, 930);
     } finally {

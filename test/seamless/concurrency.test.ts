@@ -26,12 +26,17 @@ describe('concurrent callbacks', () => {
     const submit = ledger.submit.bind(ledger);
     let submitted = 0;
     ledger.submit = ((command) => {
-      if ((command.input as { external_transaction_id?: string }).external_transaction_id === body.externalTransactionId) submitted += 1;
+      if (
+        (command.input as { external_transaction_id?: string }).external_transaction_id === body.externalTransactionId
+      )
+        submitted += 1;
       return submit(command);
     }) as typeof ledger.submit;
-    const replies = await Promise.all(Array.from({ length: 20 }, () => casino(a.url, '/casino/debit', body))).finally(() => {
-      ledger.submit = submit;
-    });
+    const replies = await Promise.all(Array.from({ length: 20 }, () => casino(a.url, '/casino/debit', body))).finally(
+      () => {
+        ledger.submit = submit;
+      },
+    );
     assert.ok(submitted >= 1 && submitted < 20, `${submitted} of 20 identical calls reached the ledger`);
     assert.ok(replies.every((r) => r.status === 200));
     assert.equal(new Set(replies.map((r) => r.text)).size, 1, 'byte-identical answers');
@@ -43,26 +48,42 @@ describe('concurrent callbacks', () => {
   test('identical debits split across two processes: applied once, every answer the same bytes', async () => {
     const p = await newPlayer(a, 10_000n);
     const ids = Array.from({ length: 10 }, () => uid('d'));
-    const replies = await Promise.all(ids.flatMap((id) => Array.from({ length: 8 }, (_, i) =>
-      casino(i % 2 ? b.url : a.url, '/casino/debit', { ...p.base, externalTransactionId: id, roundId: 'r', amount: 100 }).then((r) => ({ id, r })))));
-    assert.ok(replies.every(({ r }) => r.status === 200), JSON.stringify(replies.find(({ r }) => r.status !== 200)?.r.text));
-    for (const id of ids) assert.equal(new Set(replies.filter((x) => x.id === id).map((x) => x.r.text)).size, 1, `answers for ${id}`);
+    const replies = await Promise.all(
+      ids.flatMap((id) =>
+        Array.from({ length: 8 }, (_, i) =>
+          casino(i % 2 ? b.url : a.url, '/casino/debit', {
+            ...p.base,
+            externalTransactionId: id,
+            roundId: 'r',
+            amount: 100,
+          }).then((r) => ({ id, r })),
+        ),
+      ),
+    );
+    assert.ok(
+      replies.every(({ r }) => r.status === 200),
+      JSON.stringify(replies.find(({ r }) => r.status !== 200)?.r.text),
+    );
+    for (const id of ids)
+      assert.equal(new Set(replies.filter((x) => x.id === id).map((x) => x.r.text)).size, 1, `answers for ${id}`);
     assert.equal(await balanceOf(a, p.user), 9_000n);
     assert.deepEqual(await footprint(a, p.user), { rows: 10, transfers: 10 });
   });
 
   test('a debit racing its own rollback in another process: either refunded or refused, never charged', async () => {
     const p = await newPlayer(a, 10_000n);
-    const outcomes = await Promise.all(Array.from({ length: 20 }, async () => {
-      const id = uid('d');
-      const [d, rb] = await Promise.all([
-        casino(a.url, '/casino/debit', { ...p.base, externalTransactionId: id, roundId: 'r', amount: 100 }),
-        casino(b.url, '/casino/rollback', { ...p.base, externalTransactionId: uid('rb'), originalTransactionId: id }),
-      ]);
-      assert.equal(rb.status, 200);
-      assert.ok(d.status === 200 || (d.status === 409 && d.json.code === 'TRANSACTION_ROLLED_BACK'), d.text);
-      return d.status;
-    }));
+    const outcomes = await Promise.all(
+      Array.from({ length: 20 }, async () => {
+        const id = uid('d');
+        const [d, rb] = await Promise.all([
+          casino(a.url, '/casino/debit', { ...p.base, externalTransactionId: id, roundId: 'r', amount: 100 }),
+          casino(b.url, '/casino/rollback', { ...p.base, externalTransactionId: uid('rb'), originalTransactionId: id }),
+        ]);
+        assert.equal(rb.status, 200);
+        assert.ok(d.status === 200 || (d.status === 409 && d.json.code === 'TRANSACTION_ROLLED_BACK'), d.text);
+        return d.status;
+      }),
+    );
     assert.equal(await balanceOf(a, p.user), 10_000n, `outcomes ${outcomes.join(',')}`);
     const { transfers } = await footprint(a, p.user);
     assert.equal(transfers, 2 * outcomes.filter((s) => s === 200).length, 'every applied debit has its refund');
@@ -70,10 +91,20 @@ describe('concurrent callbacks', () => {
 
   test('30 debits of 10 against a balance of 100 in two processes: exactly 10 succeed, never below zero', async () => {
     const p = await newPlayer(a, 100n);
-    const replies = await Promise.all(Array.from({ length: 30 }, (_, i) =>
-      casino(i % 2 ? b.url : a.url, '/casino/debit', { ...p.base, externalTransactionId: uid('d'), roundId: 'r', amount: 10 })));
+    const replies = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        casino(i % 2 ? b.url : a.url, '/casino/debit', {
+          ...p.base,
+          externalTransactionId: uid('d'),
+          roundId: 'r',
+          amount: 10,
+        }),
+      ),
+    );
     assert.equal(replies.filter((r) => r.status === 200).length, 10);
-    assert.ok(replies.filter((r) => r.status !== 200).every((r) => r.status === 400 && r.json.code === 'INSUFFICIENT_FUNDS'));
+    assert.ok(
+      replies.filter((r) => r.status !== 200).every((r) => r.status === 400 && r.json.code === 'INSUFFICIENT_FUNDS'),
+    );
     assert.equal(await balanceOf(a, p.user), 0n);
     assert.ok((await verifyLedger(a.db.sql)).passed);
   });
@@ -81,8 +112,11 @@ describe('concurrent callbacks', () => {
   test('the same id with different amounts at once: one applies, the other is a conflict', async () => {
     const p = await newPlayer(a, 1_000n);
     const id = uid('d');
-    const replies = await Promise.all([100, 200].map((amount, i) =>
-      casino(i ? b.url : a.url, '/casino/debit', { ...p.base, externalTransactionId: id, roundId: 'r', amount })));
+    const replies = await Promise.all(
+      [100, 200].map((amount, i) =>
+        casino(i ? b.url : a.url, '/casino/debit', { ...p.base, externalTransactionId: id, roundId: 'r', amount }),
+      ),
+    );
     assert.deepEqual(replies.map((r) => r.status).sort(), [200, 409]);
     const applied = replies.find((r) => r.status === 200)!;
     assert.equal(await balanceOf(a, p.user), BigInt(applied.json.balance));

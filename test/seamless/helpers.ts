@@ -19,7 +19,12 @@ export function provider(base: string, path: string, body: unknown, secret = PRO
   return call(base, 'POST', path, text, { 'x-provider-signature': hmacSha256Hex(secret, text) });
 }
 
-export async function launch(base: string, userId: string | number, gameId: string | number = '1', currency = 'USD'): Promise<string> {
+export async function launch(
+  base: string,
+  userId: string | number,
+  gameId: string | number = '1',
+  currency = 'USD',
+): Promise<string> {
   const r = await call(base, 'POST', '/casino/launchGame', { userId, gameId, currency }, ADMIN);
   if (r.status !== 200) throw new Error(`launch failed: ${r.status} ${r.text}`);
   return r.json.sessionToken as string;
@@ -31,7 +36,6 @@ export function uid(prefix: string): string {
   counter += 1;
   return `${prefix}-${process.pid}-${counter}`;
 }
-
 
 export interface Player {
   user: string;

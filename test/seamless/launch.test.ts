@@ -13,8 +13,10 @@ after(async () => {
   await s.close();
 });
 
-const launchGame = (body: unknown, headers: Record<string, string> = ADMIN) => call(s.url, 'POST', '/casino/launchGame', body, headers);
-const simulateRound = (body: unknown, headers: Record<string, string> = ADMIN) => call(s.url, 'POST', '/casino/simulateRound', body, headers);
+const launchGame = (body: unknown, headers: Record<string, string> = ADMIN) =>
+  call(s.url, 'POST', '/casino/launchGame', body, headers);
+const simulateRound = (body: unknown, headers: Record<string, string> = ADMIN) =>
+  call(s.url, 'POST', '/casino/simulateRound', body, headers);
 
 describe('launchGame', () => {
   test('needs the operator API key (401 without it or with a wrong one)', async () => {
@@ -34,9 +36,11 @@ describe('launchGame', () => {
     assert.ok(sessionToken.length >= 32);
     const ttl_ms = Date.parse(expiresAt) - before_ms;
     assert.ok(ttl_ms >= SESSION_TTL_MS - 5_000 && ttl_ms <= SESSION_TTL_MS + 5_000, `expiresAt ${expiresAt}`);
-    const [row] = await s.db.sql`select user_id, game_id, currency from seamless_sessions where token = ${sessionToken}`;
+    const [row] = await s.db
+      .sql`select user_id, game_id, currency from seamless_sessions where token = ${sessionToken}`;
     assert.deepEqual({ ...row }, { user_id: '1', game_id: '2', currency: 'USD' });
-    const [provider_row] = await s.db.sql`select user_id, game_id, currency from provider_sessions where session_token = ${sessionToken}`;
+    const [provider_row] = await s.db
+      .sql`select user_id, game_id, currency from provider_sessions where session_token = ${sessionToken}`;
     assert.deepEqual({ ...provider_row }, { user_id: '1', game_id: '2', currency: 'USD' });
     const page = await fetch(launchUrl);
     assert.equal(page.status, 200);
@@ -61,7 +65,13 @@ describe('launchGame', () => {
     const dead = `http://127.0.0.1:${await freePort()}`;
     const lonely = await startTestServer({ PROVIDER_URL: dead });
     try {
-      const r = await call(lonely.url, 'POST', '/casino/launchGame', { userId: '1', gameId: '1', currency: 'USD' }, ADMIN);
+      const r = await call(
+        lonely.url,
+        'POST',
+        '/casino/launchGame',
+        { userId: '1', gameId: '1', currency: 'USD' },
+        ADMIN,
+      );
       assert.equal(r.status, 502);
       assert.equal(r.json.code, 'PROVIDER_UNAVAILABLE');
       const [{ n }] = await lonely.db.sql`select count(*)::int as n from seamless_sessions`;
@@ -79,18 +89,42 @@ describe('simulateRound', () => {
     const r = await simulateRound({ userId: p.user, gameId: '1', currency: 'USD' });
     assert.equal(r.status, 200, r.text);
     const { steps, initialBalance, finalBalance, roundId, sessionToken } = r.json;
-    assert.deepEqual(steps.map((x: { call: string }) => x.call), ['launchGame', 'getBalance', 'debit', 'debit', 'rollback', 'credit', 'getBalance']);
+    assert.deepEqual(
+      steps.map((x: { call: string }) => x.call),
+      ['launchGame', 'getBalance', 'debit', 'debit', 'rollback', 'credit', 'getBalance'],
+    );
     assert.ok(steps.every((x: { status: number }) => x.status === 200));
     const [, , bet1, bet2, rolled, payout] = steps;
-    assert.equal(rolled.request.originalTransactionId, bet2.request.externalTransactionId, 'the second bet is the one rolled back');
+    assert.equal(
+      rolled.request.originalTransactionId,
+      bet2.request.externalTransactionId,
+      'the second bet is the one rolled back',
+    );
     assert.equal(initialBalance, Number(start));
-    assert.equal(finalBalance, initialBalance - bet1.request.amount - bet2.request.amount + bet2.request.amount + payout.request.amount);
+    assert.equal(
+      finalBalance,
+      initialBalance - bet1.request.amount - bet2.request.amount + bet2.request.amount + payout.request.amount,
+    );
     assert.equal(BigInt(finalBalance), await balanceOf(s, p.user), 'the ledger agrees');
-    assert.ok(steps.slice(2, 6).every((x: { request: { roundId: string; sessionToken: string } }) => x.request.roundId === roundId && x.request.sessionToken === sessionToken));
+    assert.ok(
+      steps
+        .slice(2, 6)
+        .every(
+          (x: { request: { roundId: string; sessionToken: string } }) =>
+            x.request.roundId === roundId && x.request.sessionToken === sessionToken,
+        ),
+    );
     // Every money step reached the casino callbacks over HTTP and is in their table with its answer.
-    const rows = await s.db.sql`select kind, response_body from seamless_transactions where round_id = ${roundId} order by created_at`;
-    assert.deepEqual(rows.map((x) => x.kind), ['debit', 'debit', 'rollback', 'credit']);
-    assert.deepEqual(rows.map((x) => JSON.parse(x.response_body)), steps.slice(2, 6).map((x: { response: unknown }) => x.response));
+    const rows = await s.db
+      .sql`select kind, response_body from seamless_transactions where round_id = ${roundId} order by created_at`;
+    assert.deepEqual(
+      rows.map((x) => x.kind),
+      ['debit', 'debit', 'rollback', 'credit'],
+    );
+    assert.deepEqual(
+      rows.map((x) => JSON.parse(x.response_body)),
+      steps.slice(2, 6).map((x: { response: unknown }) => x.response),
+    );
   });
 
   test('a player who cannot cover the bets gets 409 ROUND_FAILED and keeps every cent', async () => {
@@ -108,7 +142,11 @@ describe('simulateRound', () => {
     const payout = r.json.steps[5].request.amount;
     assert.ok(payout === 0 || payout === 200, `a coin flip pays 0 or 2 × the bet, got ${payout}`);
     assert.equal(r.json.finalBalance, r.json.initialBalance - 100 + payout);
-    const balance = await casino(s.url, '/casino/getBalance', { sessionToken: r.json.sessionToken, userId: '2', currency: 'USD' });
+    const balance = await casino(s.url, '/casino/getBalance', {
+      sessionToken: r.json.sessionToken,
+      userId: '2',
+      currency: 'USD',
+    });
     assert.equal(balance.json.balance, r.json.finalBalance);
   });
 });

@@ -40,8 +40,10 @@ async function packagedChromium(): Promise<string> {
   try {
     entry = import.meta.resolve('@sparticuz/chromium');
   } catch {
-    throw new Error(`No Chromium for the browser tests: ${DEBIAN_CHROMIUM} does not exist and the npm package @sparticuz/chromium is not installed. `
-      + 'Run `npm ci` (it is a devDependency), or install Debian\'s chromium.');
+    throw new Error(
+      `No Chromium for the browser tests: ${DEBIAN_CHROMIUM} does not exist and the npm package @sparticuz/chromium is not installed. ` +
+        "Run `npm ci` (it is a devDependency), or install Debian's chromium.",
+    );
   }
   const package_json = path.join(path.dirname(fileURLToPath(entry)), '..', 'package.json');
   const version = (JSON.parse(fs.readFileSync(package_json, 'utf8')) as { version: string }).version;
@@ -58,8 +60,11 @@ async function packagedChromium(): Promise<string> {
   const staging = fs.mkdtempSync(path.join(cache, `${version}.unpacking-`));
   try {
     const script = 'const m = await import(process.argv[1]); await m.default.executablePath();';
-    await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script, entry], { env: { ...process.env, TMPDIR: staging } });
-    if (!fs.existsSync(path.join(staging, 'chromium'))) throw new Error(`@sparticuz/chromium ${version} unpacked no chromium binary into ${staging}`);
+    await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script, entry], {
+      env: { ...process.env, TMPDIR: staging },
+    });
+    if (!fs.existsSync(path.join(staging, 'chromium')))
+      throw new Error(`@sparticuz/chromium ${version} unpacked no chromium binary into ${staging}`);
     try {
       fs.renameSync(staging, dir);
     } catch (error) {

@@ -57,7 +57,15 @@ export function testContext(db: TestDatabase, writer: WriterOptions = {}): AppCo
   const config = testConfig({ DATABASE_URL: db.url });
   const logger = createLogger(config.log_level);
   const ledger = new Ledger(db.sql, logger, { participants: PARTICIPANTS, ...writer });
-  return { config, logger, sql: db.sql, ledger, roles: new Set(ROLES), self_url: () => '', operator_auth: createOperatorAuth(new KeyResolver(db.sql, () => config.admin_api_key)) };
+  return {
+    config,
+    logger,
+    sql: db.sql,
+    ledger,
+    roles: new Set(ROLES),
+    self_url: () => '',
+    operator_auth: createOperatorAuth(new KeyResolver(db.sql, () => config.admin_api_key)),
+  };
 }
 
 /** An HTTP app of just these routes on a test context (the composition root's error mapping and readiness). */

@@ -16,15 +16,31 @@ export interface TestServer extends Server {
  */
 const TEST_ROLES: Role[] = ['api', 'provider'];
 
-export async function startTestServer(env: Record<string, string> = {}, roles: Set<Role> = new Set(TEST_ROLES)): Promise<TestServer> {
+export async function startTestServer(
+  env: Record<string, string> = {},
+  roles: Set<Role> = new Set(TEST_ROLES),
+): Promise<TestServer> {
   const db = await createTestDatabase();
   const config = testConfig({ DATABASE_URL: db.url, ...env });
   const server = await startServer(config, createLogger(config.log_level), roles);
-  return { ...server, db, close: async () => { await server.stop(); await db.drop(); } };
+  return {
+    ...server,
+    db,
+    close: async () => {
+      await server.stop();
+      await db.drop();
+    },
+  };
 }
 
 /** fetch with JSON in and out. */
-export async function call(base: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+export async function call(
+  base: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+) {
   const init: RequestInit = { method, headers: { ...headers } };
   if (body !== undefined) {
     init.body = typeof body === 'string' ? body : JSON.stringify(body);
@@ -33,6 +49,10 @@ export async function call(base: string, method: string, path: string, body?: un
   const response = await fetch(`${base}${path}`, init);
   const text = await response.text();
   let json: unknown;
-  try { json = text ? JSON.parse(text) : undefined; } catch { json = undefined; }
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = undefined;
+  }
   return { status: response.status, headers: response.headers, text, json: json as any };
 }

@@ -8,7 +8,10 @@ const docs = fs.readFileSync(new URL('../../docs/transactions.md', import.meta.u
 
 test('docs/transactions.md lists every error code of the module with its HTTP status', () => {
   for (const [key, row] of Object.entries(TRANSACTIONS_ERRORS)) {
-    assert.ok(docs.includes(`| \`${row.code}\` | ${row.http_status} |`), `${key} (${row.code} ${row.http_status}) is documented`);
+    assert.ok(
+      docs.includes(`| \`${row.code}\` | ${row.http_status} |`),
+      `${key} (${row.code} ${row.http_status}) is documented`,
+    );
   }
 });
 

@@ -71,7 +71,14 @@ export class FakeUpstream {
     const now_ms = Date.now();
     const url = new URL(req.url ?? '/', 'http://fake');
     const q = url.searchParams;
-    const log = (status: number) => this.requests.push({ at_ms: now_ms, status, page: Number(q.get('page')), startDate: q.get('startDate') ?? '', endDate: q.get('endDate') ?? '' });
+    const log = (status: number) =>
+      this.requests.push({
+        at_ms: now_ms,
+        status,
+        page: Number(q.get('page')),
+        startDate: q.get('startDate') ?? '',
+        endDate: q.get('endDate') ?? '',
+      });
     const send = (status: number, body: string, headers: Record<string, string> = {}) => {
       log(status);
       res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(body);
@@ -79,7 +86,8 @@ export class FakeUpstream {
     if (url.pathname !== '/transactions') return send(404, '{"message":"not found"}');
     const fault = this.faults.shift();
     if (fault !== undefined) {
-      const retry: Record<string, string> = this.fault_retry_after_s === null ? {} : { 'retry-after': String(this.fault_retry_after_s) };
+      const retry: Record<string, string> =
+        this.fault_retry_after_s === null ? {} : { 'retry-after': String(this.fault_retry_after_s) };
       return send(fault, '{"message":"injected fault"}', retry);
     }
     if (this.limit) {
@@ -94,13 +102,24 @@ export class FakeUpstream {
     const end = parseDate(q.get('endDate'));
     const page = Number(q.get('page') ?? 1);
     const limit = Number(q.get('limit') ?? 10);
-    if (start === undefined || end === undefined || !(page >= 1) || !(limit >= 1 && limit <= 1000)) return send(400, '{"message":"bad query"}');
+    if (start === undefined || end === undefined || !(page >= 1) || !(limit >= 1 && limit <= 1000))
+      return send(400, '{"message":"bad query"}');
     const matching = this.items
       .filter((i) => (i.visible_at_ms ?? 0) <= now_ms && i.createdAt.getTime() >= start && i.createdAt.getTime() <= end)
       .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const slice = matching.slice((page - 1) * limit, page * limit);
-    const items = slice.map((i) => i.raw ?? `{"id":${JSON.stringify(i.id)},"userId":${JSON.stringify(i.userId)},"createdAt":"${i.createdAt.toISOString()}","type":${JSON.stringify(i.type)},"amount":${i.amount}}`);
-    const meta = { totalItems: matching.length, itemCount: slice.length, itemsPerPage: limit, totalPages: Math.ceil(matching.length / limit), currentPage: page };
+    const items = slice.map(
+      (i) =>
+        i.raw ??
+        `{"id":${JSON.stringify(i.id)},"userId":${JSON.stringify(i.userId)},"createdAt":"${i.createdAt.toISOString()}","type":${JSON.stringify(i.type)},"amount":${i.amount}}`,
+    );
+    const meta = {
+      totalItems: matching.length,
+      itemCount: slice.length,
+      itemsPerPage: limit,
+      totalPages: Math.ceil(matching.length / limit),
+      currentPage: page,
+    };
     send(200, `{"items":[${items.join(',')}],"meta":${JSON.stringify(meta)}}`);
   }
 }

@@ -34,7 +34,10 @@ describe('an upstream that refuses', () => {
     await caughtUpPast(ctx, new Date());
     await job.stop();
     const storm = upstream.requests.slice(0, 5).map((r) => r.at_ms);
-    assert.ok(gaps_ms(storm).every((g) => g >= 950), `gaps ${gaps_ms(storm)}`);
+    assert.ok(
+      gaps_ms(storm).every((g) => g >= 950),
+      `gaps ${gaps_ms(storm)}`,
+    );
     const state = await readState(db.sql);
     assert.equal(state.throttled_total, 4n);
     assert.match(state.last_error ?? '', /429/);
@@ -85,7 +88,8 @@ describe('the global budget', () => {
     await Promise.all([ask(db.sql), ask(other), ask(db.sql), ask(other)]);
     await other.end();
     grants.sort((a, b) => a - b);
-    for (let i = 5; i < grants.length; i++) assert.ok(grants[i] - grants[i - 5] >= 2900, `6 grants within ${grants[i] - grants[i - 5]} ms`);
+    for (let i = 5; i < grants.length; i++)
+      assert.ok(grants[i] - grants[i - 5] >= 2900, `6 grants within ${grants[i] - grants[i - 5]} ms`);
     assert.ok(grants.length >= 10, `${grants.length} grants`);
   });
 

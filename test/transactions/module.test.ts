@@ -29,11 +29,16 @@ after(async () => {
 test('the descriptors: routes on api, the puller on worker, wired the way the composition root will', async () => {
   assert.deepEqual(transactionsModule.roles, ['api']);
   assert.deepEqual(transactionsWorkerModule.roles, ['worker']);
-  assert.deepEqual(transactionsWorkerModule.jobs?.map((j) => j.name), ['transactions.pull']);
+  assert.deepEqual(
+    transactionsWorkerModule.jobs?.map((j) => j.name),
+    ['transactions.pull'],
+  );
   upstream.add({ id: 'm1', userId: 'mod', createdAt: new Date(Date.now() - 5000), type: 'earned', amount: '2.5' });
   const app = await testApp(ctx, [transactionsModule.routes!]);
   const spec = pullJob(fastConfig(upstream.url));
-  const job = startPeriodic(spec.name, spec.interval_ms, (signal) => spec.run(ctx, signal), ctx.logger, { run_at_start: spec.run_at_start });
+  const job = startPeriodic(spec.name, spec.interval_ms, (signal) => spec.run(ctx, signal), ctx.logger, {
+    run_at_start: spec.run_at_start,
+  });
   await caughtUpPast(ctx, new Date());
   await job.stop();
   await spec.release();

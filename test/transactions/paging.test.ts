@@ -37,7 +37,11 @@ describe('paging', () => {
     await job.stop();
     await assertMatchesTruth(db.sql, items);
     const first_walk = upstream.requests.filter((r) => r.status === 200).slice(0, 3);
-    assert.deepEqual(first_walk.map((r) => r.page), [1, 2, 3], 'one walk, page after page');
+    assert.deepEqual(
+      first_walk.map((r) => r.page),
+      [1, 2, 3],
+      'one walk, page after page',
+    );
     assert.ok(upstream.maxRequestsInWindow(6000) <= 5);
   });
 
@@ -45,8 +49,22 @@ describe('paging', () => {
     const now = Date.now();
     const items: FakeItem[] = [
       ...makeItems(5, (i) => new Date(now - 5000 + i), 'early'),
-      { id: 'late1', userId: 'late-user', createdAt: new Date(now + 500), type: 'earned', amount: '1.2', visible_at_ms: now + 2000 },
-      { id: 'late2', userId: 'late-user', createdAt: new Date(now + 600), type: 'payout', amount: '0.5', visible_at_ms: now + 2500 },
+      {
+        id: 'late1',
+        userId: 'late-user',
+        createdAt: new Date(now + 500),
+        type: 'earned',
+        amount: '1.2',
+        visible_at_ms: now + 2000,
+      },
+      {
+        id: 'late2',
+        userId: 'late-user',
+        createdAt: new Date(now + 600),
+        type: 'payout',
+        amount: '0.5',
+        visible_at_ms: now + 2500,
+      },
     ];
     upstream.add(...items);
     const job = startPuller(ctx, fastConfig(upstream.url));

@@ -29,26 +29,36 @@ async function measure(t: { diagnostic(m: string): void }, per_minute: number, l
     for (; owed >= 1; owed--, n++) {
       const created = Date.now();
       const item: FakeItem = {
-        id: `r${String(n).padStart(8, '0')}`, userId: `u${n % 101}`, createdAt: new Date(created), type: ['earned', 'spent', 'payout'][n % 3],
-        amount: ['0.1', '1.2', '12.05', '30'][n % 4], visible_at_ms: created + (late_max_s > 0 && n % 5 === 0 ? Math.floor(Math.random() * late_max_s * 1000) : 0),
+        id: `r${String(n).padStart(8, '0')}`,
+        userId: `u${n % 101}`,
+        createdAt: new Date(created),
+        type: ['earned', 'spent', 'payout'][n % 3],
+        amount: ['0.1', '1.2', '12.05', '30'][n % 4],
+        visible_at_ms: created + (late_max_s > 0 && n % 5 === 0 ? Math.floor(Math.random() * late_max_s * 1000) : 0),
       };
       items.push(item);
       upstream.add(item);
     }
   }, 100);
-  const config = fastConfig(upstream.url, { TRANSACTIONS_LATE_MAX_S: String(late_max_s), TRANSACTIONS_START: new Date(started - 1000).toISOString() });
+  const config = fastConfig(upstream.url, {
+    TRANSACTIONS_LATE_MAX_S: String(late_max_s),
+    TRANSACTIONS_START: new Date(started - 1000).toISOString(),
+  });
   const job = startPuller(ctx, config);
   let lag_max_ms = 0;
   while (Date.now() - started < RUN_MS) {
     await new Promise((r) => setTimeout(r, 250));
     const s = await readState(db.sql);
-    if (s.checkpoint && Date.now() - started > BOUND_MS) lag_max_ms = Math.max(lag_max_ms, s.now.getTime() - s.checkpoint.getTime());
+    if (s.checkpoint && Date.now() - started > BOUND_MS)
+      lag_max_ms = Math.max(lag_max_ms, s.now.getTime() - s.checkpoint.getTime());
   }
   clearInterval(generator);
   await caughtUpPast(ctx, new Date(Date.now() + late_max_s * 1000), 60_000);
   await job.stop();
-  t.diagnostic(`${per_minute}/min (×${SPEED}), late up to ${late_max_s * SPEED} s: ${items.length} items, highest lag ${(lag_max_ms * SPEED / 1000).toFixed(0)} s (equivalent), `
-    + `${upstream.requests.length} requests, most in a window ${upstream.maxRequestsInWindow(6000)}`);
+  t.diagnostic(
+    `${per_minute}/min (×${SPEED}), late up to ${late_max_s * SPEED} s: ${items.length} items, highest lag ${((lag_max_ms * SPEED) / 1000).toFixed(0)} s (equivalent), ` +
+      `${upstream.requests.length} requests, most in a window ${upstream.maxRequestsInWindow(6000)}`,
+  );
   try {
     assert.ok(upstream.maxRequestsInWindow(6000) <= 5);
     await assertMatchesTruth(db.sql, items);

@@ -34,10 +34,13 @@ after(async () => {
   await db.drop();
 });
 
-const settle = (user: string, key: string, body?: unknown) => app.inject({
-  method: 'POST', url: `/v1/payouts/${user}/settle`, headers: { ...auth, 'idempotency-key': key, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-  ...(body === undefined ? {} : { payload: typeof body === 'string' ? body : JSON.stringify(body) }),
-});
+const settle = (user: string, key: string, body?: unknown) =>
+  app.inject({
+    method: 'POST',
+    url: `/v1/payouts/${user}/settle`,
+    headers: { ...auth, 'idempotency-key': key, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { payload: typeof body === 'string' ? body : JSON.stringify(body) }),
+  });
 
 describe('the seed example (earned 1.2, spent 12, payout 30 for user 074092)', () => {
   test('is ingested as 120, 1200 and 3000 cents; the SCR wallet goes to −4080 and the ledger verifies', async () => {
@@ -59,9 +62,19 @@ describe('the seed example (earned 1.2, spent 12, payout 30 for user 074092)', (
     const r = await app.inject({ method: 'GET', url: '/reports/users/074092' });
     assert.equal(r.statusCode, 200);
     const body = r.json();
-    assert.deepEqual({ ...body, updatedAt: undefined }, {
-      userId: '074092', currency: 'SCR', balance: -4080, earned: 120, spent: 1200, payout: 3000, paidOut: 0, updatedAt: undefined,
-    });
+    assert.deepEqual(
+      { ...body, updatedAt: undefined },
+      {
+        userId: '074092',
+        currency: 'SCR',
+        balance: -4080,
+        earned: 120,
+        spent: 1200,
+        payout: 3000,
+        paidOut: 0,
+        updatedAt: undefined,
+      },
+    );
     assert.ok(!Number.isNaN(Date.parse(body.updatedAt)));
     assert.equal(r.headers['cache-control'], 'public, max-age=10');
     assert.match(String(r.headers.etag), /^".+"$/);
@@ -76,7 +89,10 @@ describe('the seed example (earned 1.2, spent 12, payout 30 for user 074092)', (
   test('GET /reports/payouts lists 074092 with 3000, one row per user', async () => {
     const r = await app.inject({ method: 'GET', url: '/reports/payouts?page=1&limit=10' });
     assert.equal(r.statusCode, 200);
-    assert.deepEqual(r.json(), { data: [{ userId: '074092', amount: 3000 }], pagination: { page: 1, limit: 10, total: 1, total_pages: 1 } });
+    assert.deepEqual(r.json(), {
+      data: [{ userId: '074092', amount: 3000 }],
+      pagination: { page: 1, limit: 10, total: 1, total_pages: 1 },
+    });
     const bad = await app.inject({ method: 'GET', url: '/reports/payouts?limit=1001' });
     assert.equal(bad.statusCode, 400);
   });
@@ -88,16 +104,26 @@ describe('the seed example (earned 1.2, spent 12, payout 30 for user 074092)', (
     assert.equal(again.statusCode, 304);
     assert.equal(again.body, '');
     assert.equal(again.headers.etag, etag);
-    const weak = await app.inject({ method: 'GET', url: '/reports/users/074092', headers: { 'if-none-match': `"x", W/${etag}` } });
+    const weak = await app.inject({
+      method: 'GET',
+      url: '/reports/users/074092',
+      headers: { 'if-none-match': `"x", W/${etag}` },
+    });
     assert.equal(weak.statusCode, 304);
-    const other = await app.inject({ method: 'GET', url: '/reports/users/074092', headers: { 'if-none-match': '"other"' } });
+    const other = await app.inject({
+      method: 'GET',
+      url: '/reports/users/074092',
+      headers: { 'if-none-match': '"other"' },
+    });
     assert.equal(other.statusCode, 200);
   });
 
   test('a burst of 500 readers of one user costs at most one database read', async () => {
     cache.invalidate();
     const misses = cache.misses;
-    const answers = await Promise.all(Array.from({ length: 500 }, () => app.inject({ method: 'GET', url: '/reports/users/074092' })));
+    const answers = await Promise.all(
+      Array.from({ length: 500 }, () => app.inject({ method: 'GET', url: '/reports/users/074092' })),
+    );
     assert.ok(answers.every((a) => a.statusCode === 200 && a.body === answers[0].body));
     assert.equal(cache.misses - misses, 1);
   });
@@ -121,7 +147,11 @@ describe('the seed example (earned 1.2, spent 12, payout 30 for user 074092)', (
 
 describe('POST /v1/payouts/{userId}/settle', () => {
   test('needs the operator key and an Idempotency-Key', async () => {
-    const none = await app.inject({ method: 'POST', url: '/v1/payouts/074092/settle', headers: { 'idempotency-key': 'k0' } });
+    const none = await app.inject({
+      method: 'POST',
+      url: '/v1/payouts/074092/settle',
+      headers: { 'idempotency-key': 'k0' },
+    });
     assert.equal(none.statusCode, 401);
     const missing = await app.inject({ method: 'POST', url: '/v1/payouts/074092/settle', headers: auth });
     assert.equal(missing.statusCode, 400);
@@ -156,7 +186,10 @@ describe('POST /v1/payouts/{userId}/settle', () => {
     const [a, b] = await Promise.all([settle('074092', 'k2', { amount: 1 }), settle('074092', 'k2', { amount: 1 })]);
     const statuses = [a.statusCode, b.statusCode].sort();
     assert.ok(statuses[0] === 200 && (statuses[1] === 409 || statuses[1] === 200), String(statuses));
-    assert.equal((await db.sql`select paid_out_minor from ingest_user_totals where user_id = '074092'`)[0].paid_out_minor, 1001n);
+    assert.equal(
+      (await db.sql`select paid_out_minor from ingest_user_totals where user_id = '074092'`)[0].paid_out_minor,
+      1001n,
+    );
   });
 
   test('without a body everything left is settled; again, nothing is left (settled 0)', async () => {
@@ -173,13 +206,24 @@ describe('POST /v1/payouts/{userId}/settle', () => {
   test('an unknown user is a 404 and a bad amount a 400 naming it; nothing is stored', async () => {
     const unknown = await settle('nobody', 'k5');
     assert.equal(unknown.statusCode, 404);
-    for (const [body, field] of [[{ amount: 0 }, /amount/], [{ amount: 1.5 }, /amount/], [{ amount: '10' }, /amount/], [{ other: 1 }, /other/],
-      [{ reason: 'r'.repeat(256) }, /reason/], ['[1]', /body/]] as const) {
+    for (const [body, field] of [
+      [{ amount: 0 }, /amount/],
+      [{ amount: 1.5 }, /amount/],
+      [{ amount: '10' }, /amount/],
+      [{ other: 1 }, /other/],
+      [{ reason: 'r'.repeat(256) }, /reason/],
+      ['[1]', /body/],
+    ] as const) {
       const r = await settle('074092', `k6-${JSON.stringify(body).slice(0, 40)}`, body);
       assert.equal(r.statusCode, 400, JSON.stringify(body));
       assert.match(r.json().message, field, JSON.stringify(body));
     }
-    const pending = await ctx.ledger.account({ kind: 'system', owner: 'payouts_pending', purpose: 'main', asset: 'SCR' });
+    const pending = await ctx.ledger.account({
+      kind: 'system',
+      owner: 'payouts_pending',
+      purpose: 'main',
+      asset: 'SCR',
+    });
     assert.equal(pending?.balance_minor, 0n);
     const report = await verifyLedger(db.sql);
     assert.equal(report.passed, true, JSON.stringify(report.checks.filter((c) => !c.passed)));
@@ -189,9 +233,18 @@ describe('POST /v1/payouts/{userId}/settle', () => {
     const cached = (await app.inject({ method: 'GET', url: '/reports/users/074092' })).json();
     // Another process's commit, as far as this one can tell: the row changes, then the channel speaks.
     await db.sql`update ingest_user_totals set earned_minor = earned_minor + 1 where user_id = '074092'`;
-    assert.equal((await app.inject({ method: 'GET', url: '/reports/users/074092' })).json().earned, cached.earned, 'served from the cache');
+    assert.equal(
+      (await app.inject({ method: 'GET', url: '/reports/users/074092' })).json().earned,
+      cached.earned,
+      'served from the cache',
+    );
     await db.sql.notify('croupier_transactions', 'test');
-    await eventually(async () => (await app.inject({ method: 'GET', url: '/reports/users/074092' })).json().earned === cached.earned + 1, 5_000, 'invalidation');
+    await eventually(
+      async () =>
+        (await app.inject({ method: 'GET', url: '/reports/users/074092' })).json().earned === cached.earned + 1,
+      5_000,
+      'invalidation',
+    );
     await db.sql`update ingest_user_totals set earned_minor = earned_minor - 1 where user_id = '074092'`;
   });
 

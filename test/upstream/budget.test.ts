@@ -1,6 +1,10 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTransactionsMock, type TransactionsMock, type TransactionsMockOptions } from '../../src/upstream/index.ts';
+import {
+  startTransactionsMock,
+  type TransactionsMock,
+  type TransactionsMockOptions,
+} from '../../src/upstream/index.ts';
 import { SlidingWindow } from '../../src/upstream/budget.ts';
 import { CLIENTS_TRACKED_MAX } from '../../src/upstream/limits.ts';
 import { manualClock } from './helpers.ts';
@@ -9,7 +13,10 @@ const T0_MS = Date.UTC(2024, 0, 1);
 
 type Clock = ReturnType<typeof manualClock>;
 
-async function withMock(options: TransactionsMockOptions, run: (mock: TransactionsMock, clock: Clock) => Promise<void>) {
+async function withMock(
+  options: TransactionsMockOptions,
+  run: (mock: TransactionsMock, clock: Clock) => Promise<void>,
+) {
   const clock = manualClock(T0_MS);
   const defaults = { seed: 1, rate_per_min: 100, start_ms: T0_MS - 60_000, now: clock.now };
   const mock = await startTransactionsMock({ ...defaults, ...options });

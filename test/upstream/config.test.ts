@@ -2,7 +2,11 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConfigError } from '../../src/platform/config.ts';
 import pino from 'pino';
-import { startTransactionsMockRole, TRANSACTIONS_MOCK_VARIABLES, transactionsMockOptionsFromEnv } from '../../src/upstream/index.ts';
+import {
+  startTransactionsMockRole,
+  TRANSACTIONS_MOCK_VARIABLES,
+  transactionsMockOptionsFromEnv,
+} from '../../src/upstream/index.ts';
 
 describe('the mock reads its options from TRANSACTIONS_MOCK_* variables', () => {
   test('with nothing set it serves on port 3001 the SPEC defaults: 100 a minute, 2 % late within 60 s, 5 requests per 60 s', () => {

@@ -18,10 +18,15 @@ const options = fc.record({
 });
 
 /** What a page must be, computed the slow way: every item built, filtered, sorted, sliced. */
-function slowPage(stream: SeededStream, q: { start_ms: number; end_ms: number; now_ms: number; offset: number; limit: number }) {
+function slowPage(
+  stream: SeededStream,
+  q: { start_ms: number; end_ms: number; now_ms: number; offset: number; limit: number },
+) {
   const all: UpstreamItem[] = [];
   for (let i = 0; stream.createdAtMs(i) <= q.now_ms; i++) all.push(stream.item(i));
-  const seen = all.filter((it) => it.created_at_ms >= q.start_ms && it.created_at_ms <= q.end_ms && it.visible_at_ms <= q.now_ms);
+  const seen = all.filter(
+    (it) => it.created_at_ms >= q.start_ms && it.created_at_ms <= q.end_ms && it.visible_at_ms <= q.now_ms,
+  );
   seen.sort(compareItems);
   return { total: seen.length, items: seen.slice(q.offset, q.offset + q.limit) };
 }
@@ -52,25 +57,50 @@ describe('the generator computes pages from indexes exactly as if it had built e
       fc.property(options, query, (o: GeneratorOptions, q) => {
         const stream = new SeededStream(o);
         const start_ms = T0_MS + q.start_s * 1000 + (q.start_s % 3);
-        const page = { start_ms, end_ms: start_ms + q.length_s * 1000, now_ms: T0_MS + q.now_s * 1000, offset: q.offset, limit: q.limit };
+        const page = {
+          start_ms,
+          end_ms: start_ms + q.length_s * 1000,
+          now_ms: T0_MS + q.now_s * 1000,
+          offset: q.offset,
+          limit: q.limit,
+        };
         const fast = stream.page(page);
         const slow = slowPage(stream, page);
         assert.equal(fast.total, slow.total);
-        assert.deepEqual(fast.items.map((it) => it.id), slow.items.map((it) => it.id));
+        assert.deepEqual(
+          fast.items.map((it) => it.id),
+          slow.items.map((it) => it.id),
+        );
       }),
       { numRuns: 150 },
     );
   });
 
   test('ids are unique over a long run of indexes', () => {
-    const stream = new SeededStream({ seed: 99, rate_per_min: 5_000, late_share: 0, late_max_s: 0, users: 10, start_ms: 0, created_at_step_ms: 1_000 });
+    const stream = new SeededStream({
+      seed: 99,
+      rate_per_min: 5_000,
+      late_share: 0,
+      late_max_s: 0,
+      users: 10,
+      start_ms: 0,
+      created_at_step_ms: 1_000,
+    });
     const ids = new Set<string>();
     for (let i = 0; i < 200_000; i++) ids.add(stream.id(i));
     assert.equal(ids.size, 200_000);
   });
 
   test('truth() counts an item in the aggregates from its createdAt even while it is still invisible', () => {
-    const stream = new SeededStream({ seed: 4, rate_per_min: 60, late_share: 1, late_max_s: 60, users: 3, start_ms: T0_MS, created_at_step_ms: 1_000 });
+    const stream = new SeededStream({
+      seed: 4,
+      rate_per_min: 60,
+      late_share: 1,
+      late_max_s: 60,
+      users: 3,
+      start_ms: T0_MS,
+      created_at_step_ms: 1_000,
+    });
     const at_ms = T0_MS + 10_000;
     const all = truthOf(stream, at_ms);
     const visible = truthOf(stream, at_ms, { visible_at_ms: at_ms });

@@ -2,7 +2,13 @@ import { centsFromDecimal, type UserTotals } from '../../src/upstream/index.ts';
 
 /** A clock the test moves by hand; the mock's budget window and stream time both follow it. */
 export function manualClock(start_ms: number) {
-  const clock = { now_ms: start_ms, now: () => clock.now_ms, advance: (ms: number) => { clock.now_ms += ms; } };
+  const clock = {
+    now_ms: start_ms,
+    now: () => clock.now_ms,
+    advance: (ms: number) => {
+      clock.now_ms += ms;
+    },
+  };
   return clock;
 }
 
@@ -32,7 +38,11 @@ function quoteAmounts(text: string): string {
 
 type Query = Record<string, string | number>;
 
-export async function get(base_url: string, query: Query = {}, headers: Record<string, string> = {}): Promise<WirePage> {
+export async function get(
+  base_url: string,
+  query: Query = {},
+  headers: Record<string, string> = {},
+): Promise<WirePage> {
   const qs = new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)]));
   const response = await fetch(`${base_url}/transactions?${qs}`, { headers });
   const text = await response.text();

@@ -1,6 +1,10 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTransactionsMock, type TransactionsMock, type TransactionsMockOptions } from '../../src/upstream/index.ts';
+import {
+  startTransactionsMock,
+  type TransactionsMock,
+  type TransactionsMockOptions,
+} from '../../src/upstream/index.ts';
 import { get, getAll, manualClock, sumByUser } from './helpers.ts';
 
 const T0_MS = Date.UTC(2024, 5, 1, 12, 0, 0);

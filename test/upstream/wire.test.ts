@@ -63,7 +63,11 @@ describe('GET /transactions: the wire format of SPEC §7', () => {
     const before_ms = await get(mock.url, { startDate: iso(at_ms - 1000), endDate: iso(at_ms - 1), limit: 1000 });
     const after_ms = await get(mock.url, { startDate: iso(at_ms + 1), endDate: iso(at_ms + 1000), limit: 1000 });
     for (const it of [...before_ms.items, ...after_ms.items]) assert.notEqual(it.createdAt, iso(at_ms));
-    const wide = await get(mock.url, { startDate: seedForm(at_ms - 1000), endDate: seedForm(at_ms + 1000), limit: 1000 });
+    const wide = await get(mock.url, {
+      startDate: seedForm(at_ms - 1000),
+      endDate: seedForm(at_ms + 1000),
+      limit: 1000,
+    });
     assert.equal(wide.meta.totalItems, before_ms.meta.totalItems + exact.meta.totalItems + after_ms.meta.totalItems);
   });
 
@@ -71,7 +75,11 @@ describe('GET /transactions: the wire format of SPEC §7', () => {
     const start_ms = T0_MS + 60_000;
     const end_ms = T0_MS + 65_000;
     const seed = await get(mock.url, { startDate: seedForm(start_ms), endDate: seedForm(end_ms), limit: 1000 });
-    const iso = await get(mock.url, { startDate: '2023-02-01T00:01:00Z', endDate: '2023-02-01T00:01:05.000Z', limit: 1000 });
+    const iso = await get(mock.url, {
+      startDate: '2023-02-01T00:01:00Z',
+      endDate: '2023-02-01T00:01:05.000Z',
+      limit: 1000,
+    });
     const zoned = await get(mock.url, {
       startDate: '2023-02-01T01:01:00+01:00',
       endDate: '2023-01-31T19:01:05-05:00',
@@ -91,7 +99,10 @@ describe('GET /transactions: the wire format of SPEC §7', () => {
       assert.ok(a.createdAt < b.createdAt || (a.createdAt === b.createdAt && a.id < b.id), `item ${i} out of order`);
     }
     const paged = await getAll(mock.url, query, 7);
-    assert.deepEqual(paged.map((it) => it.id), whole.items.map((it) => it.id));
+    assert.deepEqual(
+      paged.map((it) => it.id),
+      whole.items.map((it) => it.id),
+    );
     assert.equal(new Set(paged.map((it) => it.id)).size, paged.length);
   });
 });
@@ -108,7 +119,11 @@ describe('GET /transactions: bad input is a 400 { code, message } naming the fie
     ['startDate a day that does not exist', { startDate: '2023-02-30 00:00:00' }, /^startDate/],
     ['startDate with a zone that does not exist', { startDate: '2023-02-01T00:00:00+24:00' }, /^startDate must be/],
     ['endDate without a time', { endDate: '2023-02-01' }, /^endDate must be/],
-    ['endDate before startDate', { startDate: '2023-02-02 00:00:00', endDate: '2023-02-01 00:00:00' }, /^endDate must not be/],
+    [
+      'endDate before startDate',
+      { startDate: '2023-02-02 00:00:00', endDate: '2023-02-01 00:00:00' },
+      /^endDate must not be/,
+    ],
   ];
   for (const [name, query, message] of cases) {
     test(`${name} → 400`, async () => {
@@ -140,11 +155,14 @@ describe('the seed example served as a fixed list', () => {
     try {
       const p = await get(fixed.url, { startDate: '2023-02-01 00:00:00', endDate: '2023-04-01 00:00:00', limit: 10 });
       assert.equal(p.status, 200);
-      assert.deepEqual(p.items.map((it) => [it.userId, it.type, it.amount_text]), [
-        ['074092', 'spent', '12'],
-        ['074092', 'earned', '1.2'],
-        ['074092', 'payout', '30'],
-      ]);
+      assert.deepEqual(
+        p.items.map((it) => [it.userId, it.type, it.amount_text]),
+        [
+          ['074092', 'spent', '12'],
+          ['074092', 'earned', '1.2'],
+          ['074092', 'payout', '30'],
+        ],
+      );
       assert.match(p.text, /"amount":1\.2[,}]/);
       const truth = fixed.truth(Date.UTC(2023, 3, 1));
       const expected = { earned_minor: 120n, spent_minor: 1200n, payout_minor: 3000n, items: 3 };

@@ -23,7 +23,11 @@ describe('operator API key', () => {
     ['POST', '/v1/wallets/user_001/bonus', { asset: 'GOLD_COINS', amount: 1 }],
     ['POST', '/v1/wallets/user_001/spend', { asset: 'GOLD_COINS', amount: 1 }],
     ['POST', '/v1/wallets/user_001/withdraw', { asset: 'GOLD_COINS', amount: 1 }],
-    ['POST', '/v1/transfers', { from: { playerId: 'user_001' }, to: { playerId: 'user_002' }, asset: 'GOLD_COINS', amount: 1 }],
+    [
+      'POST',
+      '/v1/transfers',
+      { from: { playerId: 'user_001' }, to: { playerId: 'user_002' }, asset: 'GOLD_COINS', amount: 1 },
+    ],
     ['GET', '/v1/wallets/user_001'],
     ['GET', '/v1/wallets/user_001/transactions'],
     ['GET', '/v1/players'],
@@ -46,17 +50,28 @@ describe('operator API key', () => {
 
 describe('top-up, bonus, spend, withdraw', () => {
   test('a first top-up opens the wallet and answers 201 with the balance after', async () => {
-    const r = await post(base, '/v1/wallets/p_open/topup', { asset: 'GOLD_COINS', amount: 700, description: 'first deposit' });
+    const r = await post(base, '/v1/wallets/p_open/topup', {
+      asset: 'GOLD_COINS',
+      amount: 700,
+      description: 'first deposit',
+    });
     assert.equal(r.status, 201);
     assert.match(r.json.transactionId, /^[0-9a-f-]{36}$/);
-    assert.deepEqual({ ...r.json, transactionId: undefined }, { transactionId: undefined, playerId: 'p_open', asset: 'GOLD_COINS', amount: 700, balance: 700 });
+    assert.deepEqual(
+      { ...r.json, transactionId: undefined },
+      { transactionId: undefined, playerId: 'p_open', asset: 'GOLD_COINS', amount: 700, balance: 700 },
+    );
     assert.equal(r.headers.get('idempotent-replayed'), null);
     assert.equal(await balanceOf(base, 'p_open', 'GOLD_COINS'), 700);
   });
 
   test('top-up and bonus come from the treasury, spend goes to revenue, withdraw back to the treasury', async () => {
-    const treasury = async () => (await server.ctx.ledger.account({ kind: 'system', owner: 'treasury', purpose: 'main', asset: 'DIAMONDS' }))!.balance_minor;
-    const revenue = async () => (await server.ctx.ledger.account({ kind: 'system', owner: 'revenue', purpose: 'main', asset: 'DIAMONDS' }))!.balance_minor;
+    const treasury = async () =>
+      (await server.ctx.ledger.account({ kind: 'system', owner: 'treasury', purpose: 'main', asset: 'DIAMONDS' }))!
+        .balance_minor;
+    const revenue = async () =>
+      (await server.ctx.ledger.account({ kind: 'system', owner: 'revenue', purpose: 'main', asset: 'DIAMONDS' }))!
+        .balance_minor;
     const t0 = await treasury();
     const r0 = await revenue();
     assert.equal((await post(base, '/v1/wallets/p_flows/topup', { asset: 'DIAMONDS', amount: 100 })).json.balance, 100);
@@ -86,7 +101,12 @@ describe('top-up, bonus, spend, withdraw', () => {
 
   test('insufficient funds answers 400 INSUFFICIENT_FUNDS and moves nothing', async () => {
     await post(base, '/v1/wallets/p_poor/topup', { asset: 'LOYALTY_POINTS', amount: 10 });
-    const before_account = await server.ctx.ledger.account({ kind: 'player', owner: 'p_poor', purpose: 'cash', asset: 'LOYALTY_POINTS' });
+    const before_account = await server.ctx.ledger.account({
+      kind: 'player',
+      owner: 'p_poor',
+      purpose: 'cash',
+      asset: 'LOYALTY_POINTS',
+    });
     const before_count = await transferCount();
     for (const kind of ['spend', 'withdraw']) {
       const r = await post(base, `/v1/wallets/p_poor/${kind}`, { asset: 'LOYALTY_POINTS', amount: 11 });
@@ -94,7 +114,10 @@ describe('top-up, bonus, spend, withdraw', () => {
       assert.equal(r.json.code, 'INSUFFICIENT_FUNDS');
       assert.match(r.json.message, /holds 10 LOYALTY_POINTS, 11 requested/);
     }
-    assert.deepEqual(await server.ctx.ledger.account({ kind: 'player', owner: 'p_poor', purpose: 'cash', asset: 'LOYALTY_POINTS' }), before_account);
+    assert.deepEqual(
+      await server.ctx.ledger.account({ kind: 'player', owner: 'p_poor', purpose: 'cash', asset: 'LOYALTY_POINTS' }),
+      before_account,
+    );
     assert.equal(await transferCount(), before_count);
   });
 
@@ -142,14 +165,17 @@ describe('top-up, bonus, spend, withdraw', () => {
   });
 
   test('a player id with control characters, or longer than 255 characters, is refused', async () => {
-    const r = await post(base, `/v1/wallets/${encodeURIComponent('bad\u0001id')}/topup`, { asset: 'GOLD_COINS', amount: 1 });
+    const r = await post(base, `/v1/wallets/${encodeURIComponent('bad\u0001id')}/topup`, {
+      asset: 'GOLD_COINS',
+      amount: 1,
+    });
     assert.equal(r.status, 400);
     assert.match(r.json.message, /^playerId /);
     const longest = await post(base, `/v1/wallets/${'p'.repeat(255)}/topup`, { asset: 'GOLD_COINS', amount: 1 });
     assert.equal(longest.status, 201, 'a 255-character id is a valid player id');
     const long = await post(base, `/v1/wallets/${'p'.repeat(256)}/topup`, { asset: 'GOLD_COINS', amount: 1 });
     assert.equal(long.status, 414);
-    assert.equal(long.json.code, 'URI_TOO_LONG', 'our error shape, not the framework\'s');
+    assert.equal(long.json.code, 'URI_TOO_LONG', "our error shape, not the framework's");
   });
 
   test('a credit that would take a balance beyond 2^53-1 is refused with BALANCE_LIMIT_EXCEEDED', async () => {
@@ -159,7 +185,10 @@ describe('top-up, bonus, spend, withdraw', () => {
     assert.equal(r.status, 400);
     assert.equal(r.json.code, 'BALANCE_LIMIT_EXCEEDED');
     assert.equal(await balanceOf(base, 'p_whale', 'GOLD_COINS'), max);
-    assert.equal((await post(base, '/v1/wallets/p_whale/withdraw', { asset: 'GOLD_COINS', amount: max })).json.balance, 0);
+    assert.equal(
+      (await post(base, '/v1/wallets/p_whale/withdraw', { asset: 'GOLD_COINS', amount: max })).json.balance,
+      0,
+    );
   });
 });
 
@@ -188,7 +217,9 @@ describe('balances and players', () => {
       cursor = r.json.next_cursor;
       pages++;
     } while (cursor);
-    const owners = (await server.db.sql`select distinct owner from accounts where kind = 'player' order by owner`).map((r) => r.owner);
+    const owners = (await server.db.sql`select distinct owner from accounts where kind = 'player' order by owner`).map(
+      (r) => r.owner,
+    );
     assert.deepEqual(seen, owners);
     assert.equal(pages, Math.ceil(owners.length / 3));
     assert.ok(seen.includes('user_001') && seen.includes('user_002'), 'demo players listed');
@@ -200,7 +231,10 @@ describe('balances and players', () => {
     assert.match(big.json.message, /limit must be <= 1000/);
     assert.equal((await get(base, '/v1/players?limit=0')).status, 400);
     assert.equal((await get(base, '/v1/players?cursor=!!!')).json.code, 'INVALID_CURSOR');
-    assert.equal((await get(base, `/v1/players?cursor=${Buffer.from('[1]').toString('base64url')}`)).json.code, 'INVALID_CURSOR');
+    assert.equal(
+      (await get(base, `/v1/players?cursor=${Buffer.from('[1]').toString('base64url')}`)).json.code,
+      'INVALID_CURSOR',
+    );
   });
 
   test('GET /v1/assets lists the wallet assets and currencies with their scale', async () => {
@@ -217,7 +251,8 @@ describe('seed', () => {
   test('user_001 and user_002 hold GOLD_COINS, DIAMONDS, LOYALTY_POINTS and USD, and seeding again changes nothing', async () => {
     for (const player of ['user_001', 'user_002']) {
       const r = await get(base, `/v1/wallets/${player}`);
-      for (const asset of ['GOLD_COINS', 'DIAMONDS', 'LOYALTY_POINTS', 'USD']) assert.ok(r.json.balances[asset] > 0, `${player} ${asset}`);
+      for (const asset of ['GOLD_COINS', 'DIAMONDS', 'LOYALTY_POINTS', 'USD'])
+        assert.ok(r.json.balances[asset] > 0, `${player} ${asset}`);
     }
     const { seedWallet } = await import('../../src/wallet/seed.ts');
     const count = await transferCount();
@@ -232,15 +267,24 @@ describe('transfers', () => {
   test('player → player moves one asset and reports both balances', async () => {
     await post(base, '/v1/wallets/t_alice/topup', { asset: 'GOLD_COINS', amount: 100 });
     await post(base, '/v1/wallets/t_bob/topup', { asset: 'DIAMONDS', amount: 1 });
-    const r = await transfer({ from: { playerId: 't_alice' }, to: { playerId: 't_bob', asset: 'GOLD_COINS' }, asset: 'GOLD_COINS', amount: 40, description: 'gift' });
-    assert.equal(r.status, 201);
-    assert.deepEqual({ ...r.json, transactionId: undefined }, {
-      transactionId: undefined,
+    const r = await transfer({
+      from: { playerId: 't_alice' },
+      to: { playerId: 't_bob', asset: 'GOLD_COINS' },
       asset: 'GOLD_COINS',
       amount: 40,
-      from: { playerId: 't_alice', balance: 60 },
-      to: { playerId: 't_bob', balance: 40 },
+      description: 'gift',
     });
+    assert.equal(r.status, 201);
+    assert.deepEqual(
+      { ...r.json, transactionId: undefined },
+      {
+        transactionId: undefined,
+        asset: 'GOLD_COINS',
+        amount: 40,
+        from: { playerId: 't_alice', balance: 60 },
+        to: { playerId: 't_bob', balance: 40 },
+      },
+    );
     const history = await get(base, '/v1/wallets/t_bob/transactions?asset=GOLD_COINS');
     assert.equal(history.json.items[0].counterparty_kind, 'player');
     assert.equal(history.json.items[0].counterparty, 't_alice');
@@ -249,11 +293,21 @@ describe('transfers', () => {
 
   test('player ↔ system and system → system transfers', async () => {
     await post(base, '/v1/wallets/t_carol/topup', { asset: 'LOYALTY_POINTS', amount: 10 });
-    const toHouse = await transfer({ from: { playerId: 't_carol' }, to: { system: 'house' }, asset: 'LOYALTY_POINTS', amount: 4 });
+    const toHouse = await transfer({
+      from: { playerId: 't_carol' },
+      to: { system: 'house' },
+      asset: 'LOYALTY_POINTS',
+      amount: 4,
+    });
     assert.equal(toHouse.status, 201);
     assert.deepEqual(toHouse.json.to, { system: 'house' });
     assert.equal(toHouse.json.from.balance, 6);
-    const funding = await transfer({ from: { system: 'treasury' }, to: { system: 'bonus_pool' }, asset: 'LOYALTY_POINTS', amount: 1000 });
+    const funding = await transfer({
+      from: { system: 'treasury' },
+      to: { system: 'bonus_pool' },
+      asset: 'LOYALTY_POINTS',
+      amount: 1000,
+    });
     assert.equal(funding.status, 201);
   });
 
@@ -266,7 +320,12 @@ describe('transfers', () => {
   });
 
   test('a side naming another asset is refused with ASSET_MISMATCH', async () => {
-    const r = await transfer({ from: { playerId: 't_alice', asset: 'DIAMONDS' }, to: { playerId: 't_bob' }, asset: 'GOLD_COINS', amount: 1 });
+    const r = await transfer({
+      from: { playerId: 't_alice', asset: 'DIAMONDS' },
+      to: { playerId: 't_bob' },
+      asset: 'GOLD_COINS',
+      amount: 1,
+    });
     assert.equal(r.status, 400);
     assert.equal(r.json.code, 'ASSET_MISMATCH');
     assert.match(r.json.message, /from\.asset is DIAMONDS/);
@@ -278,20 +337,40 @@ describe('transfers', () => {
       assert.equal(r.status, 400);
       assert.match(r.json.message, /from must name exactly one of playerId or system/);
     }
-    const bad_system = await transfer({ from: { system: 'vault' }, to: { playerId: 't_bob' }, asset: 'GOLD_COINS', amount: 1 });
+    const bad_system = await transfer({
+      from: { system: 'vault' },
+      to: { playerId: 't_bob' },
+      asset: 'GOLD_COINS',
+      amount: 1,
+    });
     assert.equal(bad_system.status, 400);
     assert.match(bad_system.json.message, /^from\.system /);
   });
 
   test('unknown players on either side are a 404 naming the side; missing funds a 400; nothing moves', async () => {
     const count = await transferCount();
-    const from = await transfer({ from: { playerId: 'ghost' }, to: { playerId: 't_bob' }, asset: 'GOLD_COINS', amount: 1 });
+    const from = await transfer({
+      from: { playerId: 'ghost' },
+      to: { playerId: 't_bob' },
+      asset: 'GOLD_COINS',
+      amount: 1,
+    });
     assert.equal(from.status, 404);
     assert.match(from.json.message, /ghost \(from\.playerId\)/);
-    const to = await transfer({ from: { playerId: 't_alice' }, to: { playerId: 'ghost' }, asset: 'GOLD_COINS', amount: 1 });
+    const to = await transfer({
+      from: { playerId: 't_alice' },
+      to: { playerId: 'ghost' },
+      asset: 'GOLD_COINS',
+      amount: 1,
+    });
     assert.equal(to.status, 404);
     assert.match(to.json.message, /ghost \(to\.playerId\)/);
-    const poor = await transfer({ from: { playerId: 't_alice' }, to: { playerId: 't_bob' }, asset: 'GOLD_COINS', amount: 1_000_000 });
+    const poor = await transfer({
+      from: { playerId: 't_alice' },
+      to: { playerId: 't_bob' },
+      asset: 'GOLD_COINS',
+      amount: 1_000_000,
+    });
     assert.equal(poor.json.code, 'INSUFFICIENT_FUNDS');
     assert.equal(await transferCount(), count);
     assert.deepEqual(await server.ctx.ledger.accountsOf('player', 'ghost'), []);
@@ -306,21 +385,56 @@ describe('history', () => {
     const r = await get(base, '/v1/wallets/h_one/transactions');
     assert.equal(r.status, 200);
     assert.equal(r.json.next_cursor, null);
-    const items = r.json.items.map(({ transactionId, created_at, game, round, provider, metadata, ...rest }: Record<string, unknown>) => {
-      assert.match(String(transactionId), /^[0-9a-f-]{36}$/);
-      // Manual moves are not game money: no game, round or provider; their metadata carries the Idempotency-Key.
-      assert.deepEqual([game, round, provider], [null, null, null]);
-      assert.match(String((metadata as { idempotency_key?: unknown }).idempotency_key), /^[0-9a-f-]{36}$/);
-      assert.ok(!Number.isNaN(Date.parse(String(created_at))) && String(created_at).endsWith('Z'), `created_at ${created_at} is ISO-8601 UTC`);
-      return rest;
-    });
+    const items = r.json.items.map(
+      ({ transactionId, created_at, game, round, provider, metadata, ...rest }: Record<string, unknown>) => {
+        assert.match(String(transactionId), /^[0-9a-f-]{36}$/);
+        // Manual moves are not game money: no game, round or provider; their metadata carries the Idempotency-Key.
+        assert.deepEqual([game, round, provider], [null, null, null]);
+        assert.match(String((metadata as { idempotency_key?: unknown }).idempotency_key), /^[0-9a-f-]{36}$/);
+        assert.ok(
+          !Number.isNaN(Date.parse(String(created_at))) && String(created_at).endsWith('Z'),
+          `created_at ${created_at} is ISO-8601 UTC`,
+        );
+        return rest;
+      },
+    );
     assert.deepEqual(items, [
-      { type: 'bonus', asset: 'DIAMONDS', amount: 5, direction: 'credit', counterparty_kind: 'system', counterparty: 'treasury', balance_after: 5, description: null },
-      { type: 'spend', asset: 'GOLD_COINS', amount: 30, direction: 'debit', counterparty_kind: 'system', counterparty: 'revenue', balance_after: 70, description: 'sword' },
-      { type: 'topup', asset: 'GOLD_COINS', amount: 100, direction: 'credit', counterparty_kind: 'system', counterparty: 'treasury', balance_after: 100, description: 'deposit' },
+      {
+        type: 'bonus',
+        asset: 'DIAMONDS',
+        amount: 5,
+        direction: 'credit',
+        counterparty_kind: 'system',
+        counterparty: 'treasury',
+        balance_after: 5,
+        description: null,
+      },
+      {
+        type: 'spend',
+        asset: 'GOLD_COINS',
+        amount: 30,
+        direction: 'debit',
+        counterparty_kind: 'system',
+        counterparty: 'revenue',
+        balance_after: 70,
+        description: 'sword',
+      },
+      {
+        type: 'topup',
+        asset: 'GOLD_COINS',
+        amount: 100,
+        direction: 'credit',
+        counterparty_kind: 'system',
+        counterparty: 'treasury',
+        balance_after: 100,
+        description: 'deposit',
+      },
     ]);
     const gold = await get(base, '/v1/wallets/h_one/transactions?asset=GOLD_COINS');
-    assert.deepEqual(gold.json.items.map((i: { type: string }) => i.type), ['spend', 'topup']);
+    assert.deepEqual(
+      gold.json.items.map((i: { type: string }) => i.type),
+      ['spend', 'topup'],
+    );
     assert.deepEqual((await get(base, '/v1/wallets/h_one/transactions?asset=USD')).json.items, []);
     assert.equal((await get(base, '/v1/wallets/h_one/transactions?asset=NOPE')).json.code, 'UNKNOWN_ASSET');
   });
@@ -328,10 +442,16 @@ describe('history', () => {
   test('pagination walks the whole history without gaps or duplicates, even while new movements arrive', async () => {
     const assets = ['GOLD_COINS', 'DIAMONDS', 'LOYALTY_POINTS'];
     for (let i = 0; i < 45; i++) {
-      const r = await post(base, '/v1/wallets/h_walk/topup', { asset: assets[i % 3], amount: i + 1, description: `move ${i}` });
+      const r = await post(base, '/v1/wallets/h_walk/topup', {
+        asset: assets[i % 3],
+        amount: i + 1,
+        description: `move ${i}`,
+      });
       assert.equal(r.status, 201);
     }
-    const expected = (await get(base, '/v1/wallets/h_walk/transactions?limit=1000')).json.items.map((i: { transactionId: string }) => i.transactionId);
+    const expected = (await get(base, '/v1/wallets/h_walk/transactions?limit=1000')).json.items.map(
+      (i: { transactionId: string }) => i.transactionId,
+    );
     assert.equal(expected.length, 45);
     const seen: string[] = [];
     let cursor: string | null = null;
@@ -351,7 +471,10 @@ describe('history', () => {
     const walk: string[] = [];
     let cursor: string | null = null;
     do {
-      const r = await get(base, `/v1/wallets/h_walk/transactions?asset=DIAMONDS&limit=4${cursor ? `&cursor=${cursor}` : ''}`);
+      const r = await get(
+        base,
+        `/v1/wallets/h_walk/transactions?asset=DIAMONDS&limit=4${cursor ? `&cursor=${cursor}` : ''}`,
+      );
       walk.push(...r.json.items.map((i: { asset: string; transactionId: string }) => i.asset));
       cursor = r.json.next_cursor;
     } while (cursor);
@@ -361,7 +484,10 @@ describe('history', () => {
     assert.equal(foreign.status, 400);
     assert.equal(foreign.json.code, 'INVALID_CURSOR');
     assert.equal((await get(base, '/v1/wallets/h_walk/transactions?limit=1001')).status, 400);
-    assert.equal((await get(base, '/v1/wallets/h_walk/transactions?cursor=eyJoIjpbWyIxIiwiLTEiXV19')).json.code, 'INVALID_CURSOR');
+    assert.equal(
+      (await get(base, '/v1/wallets/h_walk/transactions?cursor=eyJoIjpbWyIxIiwiLTEiXV19')).json.code,
+      'INVALID_CURSOR',
+    );
   });
 });
 

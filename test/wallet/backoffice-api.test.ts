@@ -36,7 +36,14 @@ describe('GET /v1/players', () => {
   });
 
   test('prefix matches the start of the id literally (an underscore is not a wildcard)', async () => {
-    assert.deepEqual(ids(await get(base, '/v1/players?prefix=bo')), ['bo_01', 'bo_1', 'bo_2', 'bo_10', 'bo_100', 'boz']);
+    assert.deepEqual(ids(await get(base, '/v1/players?prefix=bo')), [
+      'bo_01',
+      'bo_1',
+      'bo_2',
+      'bo_10',
+      'bo_100',
+      'boz',
+    ]);
     assert.deepEqual(ids(await get(base, '/v1/players?prefix=bo_1')), ['bo_1', 'bo_10', 'bo_100']);
     assert.deepEqual(ids(await get(base, '/v1/players?prefix=nobody')), []);
     assert.deepEqual(ids(await get(base, '/v1/players?prefix=user_')), ['user_001', 'user_002']);
@@ -54,7 +61,12 @@ describe('GET /v1/players', () => {
 
 describe('GET /v1/wallets/{id}/transactions', () => {
   test('manual moves carry null game, round and provider, and their stored metadata', async () => {
-    const moved = await post(base, '/v1/wallets/bo_2/topup', { asset: 'USD', amount: 7, description: 'goodwill', metadata: { ticket: 'T-1' } });
+    const moved = await post(base, '/v1/wallets/bo_2/topup', {
+      asset: 'USD',
+      amount: 7,
+      description: 'goodwill',
+      metadata: { ticket: 'T-1' },
+    });
     const r = await get(base, '/v1/wallets/bo_2/transactions?limit=1');
     const [item] = r.json.items;
     assert.equal(item.transactionId, moved.json.transactionId);
@@ -67,11 +79,17 @@ describe('GET /v1/wallets/{id}/transactions', () => {
     await post(base, '/v1/wallets/bo_10/spend', { asset: 'USD', amount: 3 });
     await post(base, '/v1/wallets/bo_10/topup', { asset: 'USD', amount: 4 });
     const spends = await get(base, '/v1/wallets/bo_10/transactions?kind=spend');
-    assert.deepEqual(spends.json.items.map((i: { type: string; amount: number }) => [i.type, i.amount]), [['spend', 3]]);
+    assert.deepEqual(
+      spends.json.items.map((i: { type: string; amount: number }) => [i.type, i.amount]),
+      [['spend', 3]],
+    );
     assert.equal(spends.json.next_cursor, null);
     const topups = await get(base, '/v1/wallets/bo_10/transactions?kind=topup&limit=1');
     assert.equal(topups.json.items[0].amount, 4);
-    const older = await get(base, `/v1/wallets/bo_10/transactions?kind=topup&limit=1&cursor=${topups.json.next_cursor}`);
+    const older = await get(
+      base,
+      `/v1/wallets/bo_10/transactions?kind=topup&limit=1&cursor=${topups.json.next_cursor}`,
+    );
     assert.equal(older.json.items[0].amount, 500);
     assert.equal(older.json.next_cursor, null);
   });
@@ -90,7 +108,13 @@ describe('GET /v1/wallets/{id}/transactions', () => {
 
 describe('GET /v1/players/{id}/rounds', () => {
   test('a seamless round shows its bets, its rollback and its win with ids, and the history rows name game and round', async () => {
-    const played = await call(base, 'POST', '/casino/simulateRound', { userId: 'user_002', gameId: '1', currency: 'USD' }, ADMIN);
+    const played = await call(
+      base,
+      'POST',
+      '/casino/simulateRound',
+      { userId: 'user_002', gameId: '1', currency: 'USD' },
+      ADMIN,
+    );
     assert.equal(played.status, 200, played.text);
     const r = await get(base, '/v1/players/user_002/rounds');
     assert.equal(r.status, 200);
@@ -102,7 +126,11 @@ describe('GET /v1/players/{id}/rounds', () => {
     assert.deepEqual(kinds.filter((k: string) => k === 'bet').length, 2);
     assert.ok(kinds.includes('rollback'));
     const rollback = round.transfers.find((t: { kind: string }) => t.kind === 'rollback');
-    assert.ok(round.transfers.some((t: { kind: string; transactionId: string }) => t.kind === 'bet' && t.transactionId === rollback.reverses));
+    assert.ok(
+      round.transfers.some(
+        (t: { kind: string; transactionId: string }) => t.kind === 'bet' && t.transactionId === rollback.reverses,
+      ),
+    );
     assert.equal(round.net, played.json.finalBalance - played.json.initialBalance);
     assert.equal(round.net, round.win + round.rolled_back - round.bet);
 
@@ -120,7 +148,11 @@ describe('GET /v1/players/{id}/rounds', () => {
 
   test('pages rounds newest first with a cursor', async () => {
     for (let i = 0; i < 3; i++) {
-      assert.equal((await call(base, 'POST', '/casino/simulateRound', { userId: 'bo_100', gameId: '2', currency: 'USD' }, ADMIN)).status, 200);
+      assert.equal(
+        (await call(base, 'POST', '/casino/simulateRound', { userId: 'bo_100', gameId: '2', currency: 'USD' }, ADMIN))
+          .status,
+        200,
+      );
     }
     const all = await get(base, '/v1/players/bo_100/rounds');
     assert.equal(all.json.rounds.length, 3);
@@ -132,7 +164,10 @@ describe('GET /v1/players/{id}/rounds', () => {
       seen.push(...page.json.rounds.map((r: { round: string }) => r.round));
       cursor = page.json.next_cursor;
     } while (cursor);
-    assert.deepEqual(seen, all.json.rounds.map((r: { round: string }) => r.round));
+    assert.deepEqual(
+      seen,
+      all.json.rounds.map((r: { round: string }) => r.round),
+    );
   });
 
   test('a player without rounds has none; an unknown player is 404; a foreign cursor is 400', async () => {

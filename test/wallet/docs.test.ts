@@ -10,6 +10,9 @@ const DOCS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../d
 test('docs/wallet.md lists every wallet error code with its HTTP status', () => {
   const docs = fs.readFileSync(DOCS, 'utf8');
   for (const [key, row] of Object.entries(WALLET_ERRORS)) {
-    assert.ok(docs.includes(`| \`${row.code}\` | ${row.http_status} |`), `${key} (${row.code} ${row.http_status}) is documented`);
+    assert.ok(
+      docs.includes(`| \`${row.code}\` | ${row.http_status} |`),
+      `${key} (${row.code} ${row.http_status}) is documented`,
+    );
   }
 });

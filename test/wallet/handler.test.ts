@@ -51,7 +51,10 @@ describe('wallet movement command', () => {
   test('two writers racing with one key and one request: one applies, the other replays its bytes', async () => {
     for (let i = 0; i < 20; i++) {
       const key = randomUUID();
-      const [a, b] = await Promise.all([one.submit(command('c_same', key, 'body')), two.submit(command('c_same', key, 'body'))]);
+      const [a, b] = await Promise.all([
+        one.submit(command('c_same', key, 'body')),
+        two.submit(command('c_same', key, 'body')),
+      ]);
       assert.ok(a.ok && b.ok, `round ${i}`);
       assert.equal([a.value.replayed, b.value.replayed].filter((r) => !r).length, 1, `round ${i}: exactly one applied`);
       assert.deepEqual(a.value.body, b.value.body);
@@ -62,7 +65,10 @@ describe('wallet movement command', () => {
   test('two writers racing with one key on different accounts: the loser fails on the stored key, retries, and answers 422', async () => {
     for (let i = 0; i < 10; i++) {
       const key = randomUUID();
-      const [a, b] = await Promise.all([one.submit(command(`c_x${i}`, key, 'x')), two.submit(command(`c_y${i}`, key, 'y'))]);
+      const [a, b] = await Promise.all([
+        one.submit(command(`c_x${i}`, key, 'x')),
+        two.submit(command(`c_y${i}`, key, 'y')),
+      ]);
       const outcomes = [a, b];
       assert.equal(outcomes.filter((o) => o.ok).length, 1, `round ${i}`);
       const lost = outcomes.find((o) => !o.ok)!;
@@ -75,7 +81,10 @@ describe('wallet movement command', () => {
   test('a duplicate in the same batch replays what the first decided', async () => {
     const key = randomUUID();
     const results = await Promise.all([1, 2, 3].map(() => one.submit(command('c_batch', key, 'body'))));
-    assert.ok(results.every((r) => r.ok), 'all answered');
+    assert.ok(
+      results.every((r) => r.ok),
+      'all answered',
+    );
     assert.equal(results.filter((r) => r.ok && !r.value.replayed).length, 1);
     assert.equal(await balance('c_batch'), 10n);
   });

@@ -5,7 +5,12 @@ export const API_KEY = 'dev-admin-key';
 export const auth = (key: string = API_KEY) => ({ authorization: `Bearer ${key}` });
 
 /** A money-moving POST with a fresh Idempotency-Key unless one is given. */
-export function post(base: string, path: string, body: unknown, options: { key?: string | null; api_key?: string } = {}) {
+export function post(
+  base: string,
+  path: string,
+  body: unknown,
+  options: { key?: string | null; api_key?: string } = {},
+) {
   const headers: Record<string, string> = { ...auth(options.api_key) };
   if (options.key !== null) headers['idempotency-key'] = options.key ?? randomUUID();
   return call(base, 'POST', path, body, headers);

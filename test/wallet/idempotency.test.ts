@@ -19,7 +19,8 @@ after(async () => {
   await server.close();
 });
 
-const storedRows = async () => Number((await server.db.sql`select count(*)::int as n from wallet_idempotency_keys`)[0].n);
+const storedRows = async () =>
+  Number((await server.db.sql`select count(*)::int as n from wallet_idempotency_keys`)[0].n);
 const transferCount = async () => Number((await server.db.sql`select count(*)::int as n from transfers`)[0].n);
 
 /** A POST whose body bytes are exactly `raw`. */
@@ -37,18 +38,34 @@ describe('the Idempotency-Key header', () => {
       assert.equal(r.json.code, 'IDEMPOTENCY_KEY_MISSING');
       assert.match(r.json.message, /Idempotency-Key/);
     }
-    const transfer = await post(base, '/v1/transfers', { from: { system: 'treasury' }, to: { playerId: 'k_missing' }, asset: 'GOLD_COINS', amount: 1 }, { key: null });
+    const transfer = await post(
+      base,
+      '/v1/transfers',
+      { from: { system: 'treasury' }, to: { playerId: 'k_missing' }, asset: 'GOLD_COINS', amount: 1 },
+      { key: null },
+    );
     assert.equal(transfer.json.code, 'IDEMPOTENCY_KEY_MISSING');
     assert.equal(await transferCount(), count);
   });
 
   test('a key longer than 255 characters, empty, or not visible ASCII is a 400 IDEMPOTENCY_KEY_INVALID', async () => {
     for (const key of ['k'.repeat(256), '', '   ', '"unterminated', 'clé']) {
-      const r = await call(base, 'POST', '/v1/wallets/k_len/topup', { asset: 'GOLD_COINS', amount: 1 }, { ...auth(), 'idempotency-key': key });
+      const r = await call(
+        base,
+        'POST',
+        '/v1/wallets/k_len/topup',
+        { asset: 'GOLD_COINS', amount: 1 },
+        { ...auth(), 'idempotency-key': key },
+      );
       assert.equal(r.status, 400, JSON.stringify(key));
       assert.equal(r.json.code, 'IDEMPOTENCY_KEY_INVALID', JSON.stringify(key));
     }
-    const longest = await post(base, '/v1/wallets/k_len/topup', { asset: 'GOLD_COINS', amount: 1 }, { key: 'k'.repeat(255) });
+    const longest = await post(
+      base,
+      '/v1/wallets/k_len/topup',
+      { asset: 'GOLD_COINS', amount: 1 },
+      { key: 'k'.repeat(255) },
+    );
     assert.equal(longest.status, 201);
   });
 
@@ -77,7 +94,10 @@ describe('replay', () => {
       assert.equal(again.headers.get('content-type'), first.headers.get('content-type'));
     }
     assert.equal(await balanceOf(base, 'k_replay', 'DIAMONDS'), 25);
-    const quoted = await call(base, 'POST', '/v1/wallets/k_replay/topup', body, { ...auth(), 'idempotency-key': `"${key}"` });
+    const quoted = await call(base, 'POST', '/v1/wallets/k_replay/topup', body, {
+      ...auth(),
+      'idempotency-key': `"${key}"`,
+    });
     assert.equal(quoted.text, first.text);
   });
 
@@ -159,7 +179,9 @@ describe('concurrency', () => {
     await post(base, '/v1/wallets/k_race/topup', { asset: 'GOLD_COINS', amount: 1 });
     const key = randomUUID();
     const body = { asset: 'GOLD_COINS', amount: 100 };
-    const results = await Promise.all(Array.from({ length: 20 }, () => post(base, '/v1/wallets/k_race/topup', body, { key })));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => post(base, '/v1/wallets/k_race/topup', body, { key })),
+    );
     const fresh = results.filter((r) => r.status === 201 && r.headers.get('idempotent-replayed') === null);
     const replays = results.filter((r) => r.status === 201 && r.headers.get('idempotent-replayed') === 'true');
     const in_flight = results.filter((r) => r.status === 409);
@@ -169,19 +191,27 @@ describe('concurrency', () => {
     for (const r of in_flight) assert.equal(r.json.code, 'IDEMPOTENCY_KEY_IN_FLIGHT');
     assert.ok(in_flight.length > 0, 'some duplicates arrived while the first was in flight');
     assert.equal(await balanceOf(base, 'k_race', 'GOLD_COINS'), 101);
-    const [row] = await server.db.sql`select count(*)::int as n from wallet_idempotency_keys where idempotency_key = ${key}`;
+    const [row] = await server.db
+      .sql`select count(*)::int as n from wallet_idempotency_keys where idempotency_key = ${key}`;
     assert.equal(row.n, 1);
   });
 
   test('200 concurrent spends of 1 on a balance of 100 with distinct keys: exactly 100 succeed', async () => {
     await post(base, '/v1/wallets/k_crowd/topup', { asset: 'LOYALTY_POINTS', amount: 100 });
-    const results = await Promise.all(Array.from({ length: 200 }, () => post(base, '/v1/wallets/k_crowd/spend', { asset: 'LOYALTY_POINTS', amount: 1 })));
+    const results = await Promise.all(
+      Array.from({ length: 200 }, () =>
+        post(base, '/v1/wallets/k_crowd/spend', { asset: 'LOYALTY_POINTS', amount: 1 }),
+      ),
+    );
     const ok = results.filter((r) => r.status === 201);
     const refused = results.filter((r) => r.status === 400);
     assert.equal(ok.length, 100);
     assert.equal(refused.length, 100);
     for (const r of refused) assert.equal(r.json.code, 'INSUFFICIENT_FUNDS');
-    assert.deepEqual(ok.map((r) => r.json.balance).sort((a, b) => a - b), Array.from({ length: 100 }, (_, i) => i));
+    assert.deepEqual(
+      ok.map((r) => r.json.balance).sort((a, b) => a - b),
+      Array.from({ length: 100 }, (_, i) => i),
+    );
     assert.equal(await balanceOf(base, 'k_crowd', 'LOYALTY_POINTS'), 0);
   });
 });
@@ -191,15 +221,20 @@ describe('retention', () => {
     const key = randomUUID();
     const body = { asset: 'GOLD_COINS', amount: 7 };
     const first = await post(base, '/v1/wallets/k_purge/topup', body, { key });
-    const [{ created_at }] = await server.db.sql`select created_at from wallet_idempotency_keys where idempotency_key = ${key}`;
+    const [{ created_at }] = await server.db
+      .sql`select created_at from wallet_idempotency_keys where idempotency_key = ${key}`;
     const stored_at = (created_at as Date).getTime();
     await purgeExpiredIdempotencyKeys(server.db.sql, new Date(stored_at + IDEMPOTENCY_RETENTION_MS - 1_000));
     const kept = await post(base, '/v1/wallets/k_purge/topup', body, { key });
     assert.equal(kept.headers.get('idempotent-replayed'), 'true');
     assert.equal(kept.text, first.text);
-    const deleted = await purgeExpiredIdempotencyKeys(server.db.sql, new Date(stored_at + IDEMPOTENCY_RETENTION_MS + 1_000));
+    const deleted = await purgeExpiredIdempotencyKeys(
+      server.db.sql,
+      new Date(stored_at + IDEMPOTENCY_RETENTION_MS + 1_000),
+    );
     assert.ok(deleted >= 1, `${deleted} deleted`);
-    const [{ n }] = await server.db.sql`select count(*)::int as n from wallet_idempotency_keys where idempotency_key = ${key}`;
+    const [{ n }] = await server.db
+      .sql`select count(*)::int as n from wallet_idempotency_keys where idempotency_key = ${key}`;
     assert.equal(n, 0);
     const anew = await post(base, '/v1/wallets/k_purge/topup', body, { key });
     assert.equal(anew.status, 201);
@@ -210,13 +245,22 @@ describe('retention', () => {
   test('the declared purge job, run by the periodic helper, purges expired keys on its timer and stops', async () => {
     const key = randomUUID();
     await post(base, '/v1/wallets/k_timer/topup', { asset: 'GOLD_COINS', amount: 1 }, { key });
-    await server.db.sql`update wallet_idempotency_keys set created_at = now() - interval '25 hours' where idempotency_key = ${key}`;
-    const job = startPeriodic(idempotencyPurgeJob.name, 20, (signal) => idempotencyPurgeJob.run(server.ctx, signal), server.ctx.logger);
+    await server.db
+      .sql`update wallet_idempotency_keys set created_at = now() - interval '25 hours' where idempotency_key = ${key}`;
+    const job = startPeriodic(
+      idempotencyPurgeJob.name,
+      20,
+      (signal) => idempotencyPurgeJob.run(server.ctx, signal),
+      server.ctx.logger,
+    );
     const deadline = Date.now() + 5_000;
     let left = 1;
     while (left > 0 && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 25));
-      left = Number((await server.db.sql`select count(*)::int as n from wallet_idempotency_keys where idempotency_key = ${key}`)[0].n);
+      left = Number(
+        (await server.db.sql`select count(*)::int as n from wallet_idempotency_keys where idempotency_key = ${key}`)[0]
+          .n,
+      );
     }
     await job.stop();
     assert.equal(left, 0);

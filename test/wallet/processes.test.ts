@@ -81,7 +81,11 @@ describe('idempotency across restarts and processes', () => {
       const answers = await Promise.all([a, b, a, b].map((s) => post(s.url, '/v1/wallets/r_two/topup', body, { key })));
       const created = answers.filter((r) => r.status === 201);
       assert.ok(created.length >= 1, `round ${i}: ${answers.map((r) => r.status)}`);
-      assert.equal(created.filter((r) => r.headers.get('idempotent-replayed') === null).length, 1, `round ${i}: one fresh answer`);
+      assert.equal(
+        created.filter((r) => r.headers.get('idempotent-replayed') === null).length,
+        1,
+        `round ${i}: one fresh answer`,
+      );
       for (const r of created) assert.equal(r.text, created[0].text);
       for (const r of answers.filter((x) => x.status !== 201)) assert.equal(r.status, 409);
     }

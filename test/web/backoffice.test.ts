@@ -30,7 +30,8 @@ before(async () => {
   page.on('pageerror', (error) => page_errors.push(error.message));
   page.on('console', (message) => {
     // A failed API call logs a resource error; anything else (a CSP violation, a React error) is a bug.
-    if (message.type() === 'error' && !/the server responded with a status of 4\d\d/.test(message.text())) page_errors.push(message.text());
+    if (message.type() === 'error' && !/the server responded with a status of 4\d\d/.test(message.text()))
+      page_errors.push(message.text());
   });
   fs.mkdirSync(SCREENSHOTS_DIR, { recursive: true });
 });
@@ -44,7 +45,11 @@ async function waitForText(locator: Locator, pattern: RegExp): Promise<string> {
   const deadline = Date.now() + WAIT_MS;
   let text = '';
   while (Date.now() < deadline) {
-    text = (await locator.first().textContent().catch(() => null)) ?? '';
+    text =
+      (await locator
+        .first()
+        .textContent()
+        .catch(() => null)) ?? '';
     if (pattern.test(text)) return text;
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -63,12 +68,14 @@ async function waitForCount(locator: Locator, expected: number): Promise<void> {
   assert.fail(`expected ${expected} elements, found ${count}`);
 }
 
-const screenshot = (name: string) => page.screenshot({ path: path.join(SCREENSHOTS_DIR, `${name}.png`), fullPage: true });
-const balance = (asset: string) => page.getByRole('list', { name: /^Balances of / }).getByRole('listitem', { name: asset, exact: true });
+const screenshot = (name: string) =>
+  page.screenshot({ path: path.join(SCREENSHOTS_DIR, `${name}.png`), fullPage: true });
+const balance = (asset: string) =>
+  page.getByRole('list', { name: /^Balances of / }).getByRole('listitem', { name: asset, exact: true });
 const goto = (hash: string) => page.goto(`${server.url}/${hash}`);
 
 describe('back office page', () => {
-  test('a wrong API key is refused with the API\'s message and not kept', async () => {
+  test("a wrong API key is refused with the API's message and not kept", async () => {
     await goto('');
     await page.getByLabel('API key').fill('not-the-key');
     await page.getByRole('button', { name: 'Save key' }).click();
@@ -79,16 +86,31 @@ describe('back office page', () => {
 
   test('after the key, the players list: natural order, balances per asset, search by prefix that survives a reload', async () => {
     for (const id of ['user_10', 'user_2']) {
-      await call(server.url, 'POST', `/v1/wallets/${id}/topup`, { asset: 'USD', amount: 1234 }, { authorization: 'Bearer dev-admin-key', 'idempotency-key': `seed-${id}` });
+      await call(
+        server.url,
+        'POST',
+        `/v1/wallets/${id}/topup`,
+        { asset: 'USD', amount: 1234 },
+        { authorization: 'Bearer dev-admin-key', 'idempotency-key': `seed-${id}` },
+      );
     }
     await page.getByLabel('API key').fill('dev-admin-key');
     await page.getByRole('button', { name: 'Save key' }).click();
     const table = page.getByRole('table', { name: 'Players' });
     await waitForText(table, /user_001/);
     const names = await table.getByRole('rowheader').allTextContents();
-    assert.deepEqual(names.filter((n) => n.startsWith('user_')), ['user_001', 'user_002', 'user_2', 'user_10']);
+    assert.deepEqual(
+      names.filter((n) => n.startsWith('user_')),
+      ['user_001', 'user_002', 'user_2', 'user_10'],
+    );
     await waitForText(table.getByRole('row', { name: /user_001/ }), /USD\s*100\.00/);
-    assert.equal(await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Players' }).getAttribute('aria-current'), 'page');
+    assert.equal(
+      await page
+        .getByRole('navigation', { name: 'Main' })
+        .getByRole('link', { name: 'Players' })
+        .getAttribute('aria-current'),
+      'page',
+    );
     await screenshot('players');
 
     await page.getByLabel('Search by player ID').fill('user_1');
@@ -99,7 +121,7 @@ describe('back office page', () => {
     assert.equal(await page.getByLabel('Search by player ID').inputValue(), 'user_1');
   });
 
-  test('a player\'s page: balances per asset and the history with its filters; the route survives a reload', async () => {
+  test("a player's page: balances per asset and the history with its filters; the route survives a reload", async () => {
     await goto('#/players');
     await page.getByRole('table', { name: 'Players' }).getByRole('link', { name: 'user_001', exact: true }).click();
     await page.waitForURL(/#\/players\/user_001$/);
@@ -172,7 +194,7 @@ describe('back office page', () => {
     assert.equal(await page.getByRole('button', { name: 'Top up' }).count(), 1);
   });
 
-  test('spending more than the balance is confirmed, then refused with the API\'s message; nothing moves', async () => {
+  test("spending more than the balance is confirmed, then refused with the API's message; nothing moves", async () => {
     await page.getByLabel('Operation').selectOption('spend');
     await page.getByLabel('Asset').selectOption('GOLD_COINS');
     await page.getByLabel('Amount (GOLD_COINS)').fill('5000');
@@ -202,7 +224,7 @@ describe('back office page', () => {
     assert.equal(await page.getByLabel('Player ID').inputValue(), 'new_player_7');
   });
 
-  test('the play button plays N rounds through the launch and callback path and shows each round\'s steps and the final balance', async () => {
+  test("the play button plays N rounds through the launch and callback path and shows each round's steps and the final balance", async () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Play', exact: true }).click();
     await page.waitForURL(/#\/play$/);
     await page.getByLabel('Player ID').fill('user_002');
@@ -222,7 +244,7 @@ describe('back office page', () => {
     await screenshot('play');
   });
 
-  test('the game\'s launch URL is a playable demo under a strict policy: spin, result, balance', async () => {
+  test("the game's launch URL is a playable demo under a strict policy: spin, result, balance", async () => {
     await page.getByRole('button', { name: 'Open the game' }).click();
     const link = page.getByRole('link', { name: 'Launch URL ↗' });
     const launch_url = (await link.getAttribute('href'))!;
@@ -245,15 +267,22 @@ describe('back office page', () => {
     await waitForText(page.locator('#balance'), new RegExp(`^${(after_minor / 100).toFixed(2)} USD$`));
     await screenshot('provider-game');
     await page.setViewportSize(PHONE);
-    const { scroll, client } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+    const { scroll, client } = await page.evaluate(() => ({
+      scroll: document.documentElement.scrollWidth,
+      client: document.documentElement.clientWidth,
+    }));
     assert.ok(scroll <= client, `the game page: ${scroll} px of content in ${client} px`);
     await screenshot('mobile-provider-game');
     await page.setViewportSize(WIDE);
   });
 
-  test('a round\'s detail is reached from its history row: bets, win and rollback with their ids', async () => {
+  test("a round's detail is reached from its history row: bets, win and rollback with their ids", async () => {
     await goto('#/players/user_002');
-    const row = page.getByRole('table', { name: 'Transactions' }).getByRole('row').filter({ hasText: 'rollback' }).first();
+    const row = page
+      .getByRole('table', { name: 'Transactions' })
+      .getByRole('row')
+      .filter({ hasText: 'rollback' })
+      .first();
     await row.waitFor();
     const round = (await row.getByRole('link').textContent())!;
     await screenshot('player-wallet');
@@ -276,11 +305,20 @@ describe('back office page', () => {
     await page.getByLabel('Kind').selectOption('bet');
     await page.getByRole('button', { name: 'Apply filters' }).click();
     await waitForText(page.getByRole('button', { name: /Export CSV/ }), /\(5 rows\)/);
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: /Export CSV/ }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: /Export CSV/ }).click(),
+    ]);
     assert.equal(download.suggestedFilename(), 'user_002-history.csv');
-    const lines = fs.readFileSync((await download.path())!, 'utf8').trim().split('\r\n');
+    const lines = fs
+      .readFileSync((await download.path())!, 'utf8')
+      .trim()
+      .split('\r\n');
     assert.equal(lines.length, 1 + 5);
-    assert.match(lines[0], /"created_at","transaction_id","type","asset","direction","amount","amount_minor".*"game","round","provider"/);
+    assert.match(
+      lines[0],
+      /"created_at","transaction_id","type","asset","direction","amount","amount_minor".*"game","round","provider"/,
+    );
     for (const line of lines.slice(1)) assert.match(line, /"bet","USD","debit"/);
   });
 
@@ -298,7 +336,10 @@ describe('back office page', () => {
       await page.waitForLoadState('networkidle');
       await page.locator('main h1').first().waitFor();
       await new Promise((r) => setTimeout(r, 200));
-      const { scroll, client } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+      const { scroll, client } = await page.evaluate(() => ({
+        scroll: document.documentElement.scrollWidth,
+        client: document.documentElement.clientWidth,
+      }));
       assert.ok(scroll <= client, `${hash}: ${scroll} px of content in ${client} px`);
       await screenshot(name);
     }

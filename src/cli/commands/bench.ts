@@ -1,8 +1,19 @@
 import fs from 'node:fs';
 import {
-  REPORT_SAMPLES_DEFAULT, REPORT_SAMPLES_MAX, REPORTS_PREFILL_DEFAULT,
-  CONNECTIONS_DEFAULT, CONNECTIONS_MAX, DURATION_DEFAULT_S, DURATION_MAX_S, PLAYERS_MAX, PREFILL_ACTIONS_MAX,
-  REQUEST_TIMEOUT_DEFAULT_MS, REQUEST_TIMEOUT_MAX_MS, REQUESTS_MAX, WARMUP_DEFAULT_S, WARMUP_MAX_S,
+  REPORT_SAMPLES_DEFAULT,
+  REPORT_SAMPLES_MAX,
+  REPORTS_PREFILL_DEFAULT,
+  CONNECTIONS_DEFAULT,
+  CONNECTIONS_MAX,
+  DURATION_DEFAULT_S,
+  DURATION_MAX_S,
+  PLAYERS_MAX,
+  PREFILL_ACTIONS_MAX,
+  REQUEST_TIMEOUT_DEFAULT_MS,
+  REQUEST_TIMEOUT_MAX_MS,
+  REQUESTS_MAX,
+  WARMUP_DEFAULT_S,
+  WARMUP_MAX_S,
 } from '../../../bench/limits.ts';
 import type { ReportsBenchOptions } from '../../../bench/reports.ts';
 import type { BenchOptions } from '../../../bench/run.ts';
@@ -18,11 +29,16 @@ function text(values: Values, name: string): string | null {
   return raw === undefined ? null : String(raw);
 }
 
-export function benchOptions(values: Values, env: { database_url: string | undefined; aggregator_secret: string; admin_api_key: string }): BenchOptions {
+export function benchOptions(
+  values: Values,
+  env: { database_url: string | undefined; aggregator_secret: string; admin_api_key: string },
+): BenchOptions {
   const workload = String(values.workload ?? 'W1').toUpperCase();
-  if (workload !== 'W1' && workload !== 'W2') throw new UsageError(`--workload must be W1 or W2, got "${String(values.workload)}"`);
+  if (workload !== 'W1' && workload !== 'W2')
+    throw new UsageError(`--workload must be W1 or W2, got "${String(values.workload)}"`);
   const url = text(values, 'url');
-  if (url !== null && !/^https?:\/\/[^/]+/.test(url)) throw new UsageError(`--url must be an http(s) URL, got "${url}"`);
+  if (url !== null && !/^https?:\/\/[^/]+/.test(url))
+    throw new UsageError(`--url must be an http(s) URL, got "${url}"`);
   const prefill_actions = number(values, 'prefill-actions', 0, 0, PREFILL_ACTIONS_MAX);
   return {
     workload,
@@ -37,7 +53,7 @@ export function benchOptions(values: Values, env: { database_url: string | undef
     prefill_actions,
     baseline: prefill_actions > 0 && values['skip-baseline'] !== true,
     seed: number(values, 'seed', Date.now() % 2 ** 31, 0, 2 ** 32 - 1),
-    database_url: url === null ? env.database_url ?? null : null,
+    database_url: url === null ? (env.database_url ?? null) : null,
     aggregator_secret: env.aggregator_secret,
     admin_api_key: env.admin_api_key,
     server_cpu_prof_dir: text(values, 'server-cpu-prof'),
@@ -46,8 +62,12 @@ export function benchOptions(values: Values, env: { database_url: string | undef
 }
 
 /** `--workload reports`: the options of the report timing run (bench/reports.ts). */
-export function reportsBenchOptions(values: Values, env: { database_url: string | undefined; aggregator_secret: string; casino_secret: string; admin_api_key: string }): ReportsBenchOptions {
-  if (values.url !== undefined) throw new UsageError('--workload reports starts its own server and database; --url is not supported');
+export function reportsBenchOptions(
+  values: Values,
+  env: { database_url: string | undefined; aggregator_secret: string; casino_secret: string; admin_api_key: string },
+): ReportsBenchOptions {
+  if (values.url !== undefined)
+    throw new UsageError('--workload reports starts its own server and database; --url is not supported');
   return {
     prefill_actions: number(values, 'prefill-actions', REPORTS_PREFILL_DEFAULT, 1, PREFILL_ACTIONS_MAX),
     players: number(values, 'players', WORKLOAD_PLAYERS.W1, 1, PLAYERS_MAX),
@@ -62,34 +82,72 @@ export function reportsBenchOptions(values: Values, env: { database_url: string 
 
 export const benchCommand: Command = {
   name: 'bench',
-  summary: 'Load-test the aggregator endpoint (throughput, latency, consistency), or time the game reports (--workload reports)',
-  usage: 'croupier bench [--workload W1|W2|reports] [--samples N] [--duration S] [--connections N] [--ceiling] [--prefill-actions N] [--json FILE] [--url URL]',
+  summary:
+    'Load-test the aggregator endpoint (throughput, latency, consistency), or time the game reports (--workload reports)',
+  usage:
+    'croupier bench [--workload W1|W2|reports] [--samples N] [--duration S] [--connections N] [--ceiling] [--prefill-actions N] [--json FILE] [--url URL]',
   options: {
-    workload: { type: 'string', description: `W1: ${WORKLOAD_PLAYERS.W1} players; W2: ${WORKLOAD_PLAYERS.W2} hot players (contention); reports: fill --prefill-actions (default ${REPORTS_PREFILL_DEFAULT}) over 30 days, time every report shape. Default W1` },
-    samples: { type: 'string', description: `--workload reports: timed requests per report shape (default ${REPORT_SAMPLES_DEFAULT}, max ${REPORT_SAMPLES_MAX})` },
-    players: { type: 'string', description: 'Number of players (overrides the workload\'s)' },
-    connections: { type: 'string', description: `Keep-alive connections, one request in flight on each (default ${CONNECTIONS_DEFAULT}, max ${CONNECTIONS_MAX})` },
-    duration: { type: 'string', description: `Seconds of each measured phase (default ${DURATION_DEFAULT_S}, max ${DURATION_MAX_S})` },
-    warmup: { type: 'string', description: `Seconds of warm-up before each measured phase, excluded from the figures (default ${WARMUP_DEFAULT_S})` },
+    workload: {
+      type: 'string',
+      description: `W1: ${WORKLOAD_PLAYERS.W1} players; W2: ${WORKLOAD_PLAYERS.W2} hot players (contention); reports: fill --prefill-actions (default ${REPORTS_PREFILL_DEFAULT}) over 30 days, time every report shape. Default W1`,
+    },
+    samples: {
+      type: 'string',
+      description: `--workload reports: timed requests per report shape (default ${REPORT_SAMPLES_DEFAULT}, max ${REPORT_SAMPLES_MAX})`,
+    },
+    players: { type: 'string', description: "Number of players (overrides the workload's)" },
+    connections: {
+      type: 'string',
+      description: `Keep-alive connections, one request in flight on each (default ${CONNECTIONS_DEFAULT}, max ${CONNECTIONS_MAX})`,
+    },
+    duration: {
+      type: 'string',
+      description: `Seconds of each measured phase (default ${DURATION_DEFAULT_S}, max ${DURATION_MAX_S})`,
+    },
+    warmup: {
+      type: 'string',
+      description: `Seconds of warm-up before each measured phase, excluded from the figures (default ${WARMUP_DEFAULT_S})`,
+    },
     requests: { type: 'string', description: 'Stop a measured phase after this many requests' },
-    'timeout-ms': { type: 'string', description: `A request unanswered after this long counts as timed out and is replayed (default ${REQUEST_TIMEOUT_DEFAULT_MS})` },
-    ceiling: { type: 'boolean', description: 'First measure a bare Fastify server that only checks the HMAC; print Croupier\'s share of it' },
-    'prefill-actions': { type: 'string', description: 'Send this many actions (unmeasured) before the measured phase; the empty database is measured first for comparison' },
-    'skip-baseline': { type: 'boolean', description: 'With --prefill-actions: do not measure the empty database first' },
-    url: { type: 'string', description: 'Target a running server (funds through POST /v1/wallets/{id}/topup with ADMIN_API_KEY) instead of starting one' },
+    'timeout-ms': {
+      type: 'string',
+      description: `A request unanswered after this long counts as timed out and is replayed (default ${REQUEST_TIMEOUT_DEFAULT_MS})`,
+    },
+    ceiling: {
+      type: 'boolean',
+      description: "First measure a bare Fastify server that only checks the HMAC; print Croupier's share of it",
+    },
+    'prefill-actions': {
+      type: 'string',
+      description:
+        'Send this many actions (unmeasured) before the measured phase; the empty database is measured first for comparison',
+    },
+    'skip-baseline': {
+      type: 'boolean',
+      description: 'With --prefill-actions: do not measure the empty database first',
+    },
+    url: {
+      type: 'string',
+      description:
+        'Target a running server (funds through POST /v1/wallets/{id}/topup with ADMIN_API_KEY) instead of starting one',
+    },
     json: { type: 'string', description: 'Also write every result as JSON to this file' },
     seed: { type: 'string', description: 'Seed of the random players and amounts (default: from the clock)' },
-    'server-cpu-prof': { type: 'string', description: 'Run the server with node --cpu-prof, writing its profile into this directory' },
+    'server-cpu-prof': {
+      type: 'string',
+      description: 'Run the server with node --cpu-prof, writing its profile into this directory',
+    },
     verify: { type: 'boolean', description: 'After the run, recompute the whole ledger as `croupier verify` does' },
     quiet: { type: 'boolean', description: 'No progress lines on stderr' },
   },
-  help_footer: () => [
-    'The server child gets this process\'s environment (e.g. DB_POOL_SIZE, LEDGER_BATCHES_IN_FLIGHT), with',
-    'DATABASE_URL, PORT, HOST=127.0.0.1 and LOG_LEVEL=warn (unless set) of the run. Without --url, the run uses',
-    'an embedded PostgreSQL in a temporary directory, or a fresh database on DATABASE_URL when it is set.',
-    'Exit code: 0 when no request failed and the consistency check says CONSISTENT; 1 otherwise; 2 on bad usage.',
-    'See docs/bench.md.',
-  ].join('\n'),
+  help_footer: () =>
+    [
+      "The server child gets this process's environment (e.g. DB_POOL_SIZE, LEDGER_BATCHES_IN_FLIGHT), with",
+      'DATABASE_URL, PORT, HOST=127.0.0.1 and LOG_LEVEL=warn (unless set) of the run. Without --url, the run uses',
+      'an embedded PostgreSQL in a temporary directory, or a fresh database on DATABASE_URL when it is set.',
+      'Exit code: 0 when no request failed and the consistency check says CONSISTENT; 1 otherwise; 2 on bad usage.',
+      'See docs/bench.md.',
+    ].join('\n'),
   run: runCommand,
 };
 
@@ -98,7 +156,11 @@ async function runCommand(values: Values): Promise<number> {
   const { config, logger } = quietConfig();
   let options: BenchOptions;
   try {
-    options = benchOptions(values, { database_url: config.database_url, aggregator_secret: config.aggregator_secret, admin_api_key: config.admin_api_key });
+    options = benchOptions(values, {
+      database_url: config.database_url,
+      aggregator_secret: config.aggregator_secret,
+      admin_api_key: config.admin_api_key,
+    });
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     process.stderr.write(`croupier bench: ${error.message}\n`);

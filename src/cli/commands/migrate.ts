@@ -14,8 +14,13 @@ export const migrateCommand: Command = {
     const opened = await openContext(config, logger);
     try {
       const rows = await opened.ctx.sql`select version, name, applied_at from schema_migrations order by version`;
-      for (const row of rows) process.stdout.write(`  ${String(row.version).padStart(3, '0')}_${row.name}  applied ${(row.applied_at as Date).toISOString()}\n`);
-      process.stdout.write(`Database is at migration ${rows.length ? rows[rows.length - 1].version : 0} of ${listMigrations().length}.\n`);
+      for (const row of rows)
+        process.stdout.write(
+          `  ${String(row.version).padStart(3, '0')}_${row.name}  applied ${(row.applied_at as Date).toISOString()}\n`,
+        );
+      process.stdout.write(
+        `Database is at migration ${rows.length ? rows[rows.length - 1].version : 0} of ${listMigrations().length}.\n`,
+      );
       return 0;
     } finally {
       await opened.close();

@@ -10,7 +10,13 @@ import { startServer, type Server } from '../../app/runtime.ts';
 import { startProviderThread } from '../../app/provider-thread-host.ts';
 import { GAMES } from '../../provider/games.ts';
 import { DROP_RATE_MAX, SIMULATE_CLI_CONCURRENCY_MAX, SIMULATE_ROUNDS_MAX } from '../../provider/limits.ts';
-import { balanceMatches, rtpInterval, runSimulation, type SimulationOptions, type SimulationResult } from '../../provider/simulation.ts';
+import {
+  balanceMatches,
+  rtpInterval,
+  runSimulation,
+  type SimulationOptions,
+  type SimulationResult,
+} from '../../provider/simulation.ts';
 import type { Command, Values } from '../command.ts';
 import { amountToJson } from '../../platform/money.ts';
 import { configOrExit } from '../shared.ts';
@@ -26,16 +32,19 @@ const PROGRESS_LINE_INTERVAL_MS = 5_000;
 const PROGRESS_BAR_WIDTH = 30;
 
 /** The run's shape is the simulation's own; the command adds where to run it and how to report. */
-type Settings = Pick<SimulationOptions, 'players' | 'rounds' | 'games' | 'seed' | 'concurrency' | 'drop_rate' | 'chunk_rounds'> & {
+type Settings = Pick<
+  SimulationOptions,
+  'players' | 'rounds' | 'games' | 'seed' | 'concurrency' | 'drop_rate' | 'chunk_rounds'
+> & {
   url?: string;
   json: boolean;
   one_thread: boolean;
 };
 
-
 function parse(values: Values): Settings {
   const game = String(values.game ?? 'all');
-  if (game !== 'all' && !GAMES.some((g) => g.game_id === game)) throw new Error(`--game must be ${GAMES.map((g) => g.game_id).join(', ')} or all, got ${game}`);
+  if (game !== 'all' && !GAMES.some((g) => g.game_id === game))
+    throw new Error(`--game must be ${GAMES.map((g) => g.game_id).join(', ')} or all, got ${game}`);
   const drop_rate = numberOption(values, 'drop-rate', 0, 0, DROP_RATE_MAX, false);
   const url = values.url === undefined ? undefined : String(values.url);
   if (url !== undefined && !URL.canParse(url)) throw new Error(`--url must be a URL, got ${url}`);
@@ -71,38 +80,72 @@ function progress(stream: NodeJS.WriteStream): (done: number, total: number) => 
       return;
     }
     const filled = Math.round(share * PROGRESS_BAR_WIDTH);
-    stream.write(`\r[${'#'.repeat(filled)}${'-'.repeat(PROGRESS_BAR_WIDTH - filled)}] ${(share * 100).toFixed(1).padStart(5)}%  ${text}   ${done === total ? '\n' : ''}`);
+    stream.write(
+      `\r[${'#'.repeat(filled)}${'-'.repeat(PROGRESS_BAR_WIDTH - filled)}] ${(share * 100).toFixed(1).padStart(5)}%  ${text}   ${done === total ? '\n' : ''}`,
+    );
   };
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(2)} %`;
 
-function report(settings: Settings, result: SimulationResult, verify: VerifyReport | undefined): { text: string; passed: boolean; json: unknown } {
+function report(
+  settings: Settings,
+  result: SimulationResult,
+  verify: VerifyReport | undefined,
+): { text: string; passed: boolean; json: unknown } {
   const seconds = result.elapsed_ms / 1000;
   const rate = result.rounds_played / Math.max(seconds, 0.001);
-  const lines = [`Simulated ${result.rounds_played} rounds for ${result.players.length} players in ${seconds.toFixed(1)} s: ${Math.round(rate)} rounds/s (concurrency ${settings.concurrency}, drop rate ${settings.drop_rate}, seed ${settings.seed})`];
+  const lines = [
+    `Simulated ${result.rounds_played} rounds for ${result.players.length} players in ${seconds.toFixed(1)} s: ${Math.round(rate)} rounds/s (concurrency ${settings.concurrency}, drop rate ${settings.drop_rate}, seed ${settings.seed})`,
+  ];
   const games = result.games.map((g) => ({ ...g, rtp: rtpInterval(g) }));
   for (const g of games) {
     const configured = pct(g.configured_rtp_bp / 10_000);
-    lines.push(g.rtp
-      ? `  game ${g.game_id} ${g.name}: ${g.settled} settled rounds, bet ${g.bet_minor}, won ${g.win_minor} → RTP ${pct(g.rtp.measured)} (95 % CI ${pct(g.rtp.low)} – ${pct(g.rtp.high)}); configured ${configured}: ${g.rtp.contains_configured ? 'within the interval' : 'OUTSIDE the interval'}`
-      : `  game ${g.game_id} ${g.name}: too few settled rounds for an RTP (configured ${configured})`);
+    lines.push(
+      g.rtp
+        ? `  game ${g.game_id} ${g.name}: ${g.settled} settled rounds, bet ${g.bet_minor}, won ${g.win_minor} → RTP ${pct(g.rtp.measured)} (95 % CI ${pct(g.rtp.low)} – ${pct(g.rtp.high)}); configured ${configured}: ${g.rtp.contains_configured ? 'within the interval' : 'OUTSIDE the interval'}`
+        : `  game ${g.game_id} ${g.name}: too few settled rounds for an RTP (configured ${configured})`,
+    );
   }
   const sum = (f: (g: (typeof games)[number]) => number) => games.reduce((s, g) => s + f(g), 0);
-  lines.push(`Callbacks: ${sum((g) => g.retries)} retries (${sum((g) => g.dropped)} answers dropped by fault injection), ${sum((g) => g.rollbacks)} rollbacks sent; rounds refused ${sum((g) => g.refused)}, rolled back ${sum((g) => g.rolled_back)}, unresolved ${sum((g) => g.unresolved)}`);
+  lines.push(
+    `Callbacks: ${sum((g) => g.retries)} retries (${sum((g) => g.dropped)} answers dropped by fault injection), ${sum((g) => g.rollbacks)} rollbacks sent; rounds refused ${sum((g) => g.refused)}, rolled back ${sum((g) => g.rolled_back)}, unresolved ${sum((g) => g.unresolved)}`,
+  );
   const checks = result.players.map(balanceMatches);
   const matched = checks.filter((c) => c === true).length;
   const mismatched = checks.filter((c) => c === false).length;
   const failures = result.players.filter((p) => p.failure);
-  lines.push(`Balances: ${matched} of ${result.players.length} players moved exactly as the provider's record says${mismatched ? `; ${mismatched} DO NOT` : ''}${checks.length - matched - mismatched ? `; ${checks.length - matched - mismatched} not checkable` : ''}`);
+  lines.push(
+    `Balances: ${matched} of ${result.players.length} players moved exactly as the provider's record says${mismatched ? `; ${mismatched} DO NOT` : ''}${checks.length - matched - mismatched ? `; ${checks.length - matched - mismatched} not checkable` : ''}`,
+  );
   for (const p of failures.slice(0, 5)) lines.push(`  ${p.user_id}: ${p.failure}`);
-  lines.push(verify ? formatReport(verify) : 'Ledger verify: skipped (no database access from here; run `croupier verify` against the server\'s database)');
+  lines.push(
+    verify
+      ? formatReport(verify)
+      : "Ledger verify: skipped (no database access from here; run `croupier verify` against the server's database)",
+  );
   const passed = mismatched === 0 && failures.length === 0 && (verify?.passed ?? true);
   const json = {
-    rounds: result.rounds_played, players: result.players.length, seconds, rounds_per_second: rate,
-    games: games.map(({ rtp, ...g }) => ({ ...g, bet_minor: amountToJson(g.bet_minor), win_minor: amountToJson(g.win_minor), measured_rtp: rtp?.measured ?? null, ci95_low: rtp?.low ?? null, ci95_high: rtp?.high ?? null, configured_within_ci: rtp?.contains_configured ?? null })),
-    retries: sum((g) => g.retries), dropped: sum((g) => g.dropped), rollbacks: sum((g) => g.rollbacks), unresolved: sum((g) => g.unresolved),
-    balances_matched: matched, balances_mismatched: mismatched, failures: failures.map((p) => ({ user_id: p.user_id, failure: p.failure })),
+    rounds: result.rounds_played,
+    players: result.players.length,
+    seconds,
+    rounds_per_second: rate,
+    games: games.map(({ rtp, ...g }) => ({
+      ...g,
+      bet_minor: amountToJson(g.bet_minor),
+      win_minor: amountToJson(g.win_minor),
+      measured_rtp: rtp?.measured ?? null,
+      ci95_low: rtp?.low ?? null,
+      ci95_high: rtp?.high ?? null,
+      configured_within_ci: rtp?.contains_configured ?? null,
+    })),
+    retries: sum((g) => g.retries),
+    dropped: sum((g) => g.dropped),
+    rollbacks: sum((g) => g.rollbacks),
+    unresolved: sum((g) => g.unresolved),
+    balances_matched: matched,
+    balances_mismatched: mismatched,
+    failures: failures.map((p) => ({ user_id: p.user_id, failure: p.failure })),
     verify: verify ? { passed: verify.passed, accounts: verify.accounts, transfers: verify.transfers } : null,
     passed,
   };
@@ -114,10 +157,21 @@ async function fundOverHttp(url: string, admin_api_key: string, user_ids: string
   for (const user_id of user_ids) {
     const response = await fetch(new URL(`/v1/wallets/${encodeURIComponent(user_id)}/topup`, url), {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${admin_api_key}`, 'idempotency-key': randomUUID() },
-      body: JSON.stringify({ asset: 'USD', amount: amountToJson(SIMULATE_FUNDING_MINOR), description: 'croupier simulate' }),
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${admin_api_key}`,
+        'idempotency-key': randomUUID(),
+      },
+      body: JSON.stringify({
+        asset: 'USD',
+        amount: amountToJson(SIMULATE_FUNDING_MINOR),
+        description: 'croupier simulate',
+      }),
     });
-    if (!response.ok) throw new Error(`funding ${user_id} through POST /v1/wallets/{id}/topup answered ${response.status}: ${await response.text()}`);
+    if (!response.ok)
+      throw new Error(
+        `funding ${user_id} through POST /v1/wallets/{id}/topup answered ${response.status}: ${await response.text()}`,
+      );
   }
 }
 
@@ -143,9 +197,21 @@ async function target(settings: Settings, config: Config, logger: Logger): Promi
   const server = await startServer({ ...config, provider_url }, logger, new Set(['api']));
   try {
     const thread = await startProviderThread({
-      DATABASE_URL: server.database_url, PORT: String(provider_port), HOST: '127.0.0.1', CASINO_URL: server.url, LOG_LEVEL: config.log_level,
+      DATABASE_URL: server.database_url,
+      PORT: String(provider_port),
+      HOST: '127.0.0.1',
+      CASINO_URL: server.url,
+      LOG_LEVEL: config.log_level,
     });
-    return { url: server.url, provider_url: thread.url, server, stop: async () => { await thread.stop(); await server.stop(); } };
+    return {
+      url: server.url,
+      provider_url: thread.url,
+      server,
+      stop: async () => {
+        await thread.stop();
+        await server.stop();
+      },
+    };
   } catch (error) {
     await server.stop();
     throw error;
@@ -153,18 +219,38 @@ async function target(settings: Settings, config: Config, logger: Logger): Promi
 }
 
 async function run(settings: Settings): Promise<number> {
-  const { config, logger } = configOrExit({ PORT: '0', HOST: '127.0.0.1', ...(process.env.LOG_LEVEL ? {} : { LOG_LEVEL: 'warn' }) });
+  const { config, logger } = configOrExit({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    ...(process.env.LOG_LEVEL ? {} : { LOG_LEVEL: 'warn' }),
+  });
   const t = await target(settings, config, logger);
   try {
     const server = t.server;
     const fund = server
-      ? async (ids: string[]) => { for (const id of ids) await fundPlayer(server.ctx, playerAccount(id, 'USD'), SIMULATE_FUNDING_MINOR, `simulate:${id}`); }
+      ? async (ids: string[]) => {
+          for (const id of ids)
+            await fundPlayer(server.ctx, playerAccount(id, 'USD'), SIMULATE_FUNDING_MINOR, `simulate:${id}`);
+        }
       : (ids: string[]) => fundOverHttp(t.url, config.admin_api_key, ids);
-    process.stderr.write(`simulate: ${settings.players} players, ${settings.rounds} rounds in total; casino ${t.url}, provider ${t.provider_url}\n`);
+    process.stderr.write(
+      `simulate: ${settings.players} players, ${settings.rounds} rounds in total; casino ${t.url}, provider ${t.provider_url}\n`,
+    );
     const result = await runSimulation({
-      url: t.url, provider_url: t.provider_url, admin_api_key: config.admin_api_key, provider_secret: config.provider_secret,
-      players: settings.players, rounds: settings.rounds, games: settings.games, seed: settings.seed, concurrency: settings.concurrency,
-      drop_rate: settings.drop_rate, chunk_rounds: settings.chunk_rounds, currency: 'USD', fund, on_progress: progress(process.stderr),
+      url: t.url,
+      provider_url: t.provider_url,
+      admin_api_key: config.admin_api_key,
+      provider_secret: config.provider_secret,
+      players: settings.players,
+      rounds: settings.rounds,
+      games: settings.games,
+      seed: settings.seed,
+      concurrency: settings.concurrency,
+      drop_rate: settings.drop_rate,
+      chunk_rounds: settings.chunk_rounds,
+      currency: 'USD',
+      fund,
+      on_progress: progress(process.stderr),
     });
     const verify = await verifyOver(server, config.database_url);
     const out = report(settings, result, verify);
@@ -176,7 +262,10 @@ async function run(settings: Settings): Promise<number> {
 }
 
 /** In-process: the server's own pool. Remote: only when DATABASE_URL says where its database is. */
-async function verifyOver(server: Server | undefined, database_url: string | undefined): Promise<VerifyReport | undefined> {
+async function verifyOver(
+  server: Server | undefined,
+  database_url: string | undefined,
+): Promise<VerifyReport | undefined> {
   if (server) return verifyLedger(server.ctx.sql);
   if (!database_url) return undefined;
   const sql = createSql(database_url, 2);
@@ -189,21 +278,41 @@ async function verifyOver(server: Server | undefined, database_url: string | und
 
 export const simulateCommand: Command = {
   name: 'simulate',
-  summary: 'Play players × rounds through the real HTTP APIs with the simulated provider; prints rounds/s, measured vs configured RTP, verify',
-  usage: 'croupier simulate [--players N] [--rounds M] [--game 1|2|all] [--seed S] [--concurrency C] [--drop-rate R] [--chunk K] [--url URL] [--one-thread] [--json]',
+  summary:
+    'Play players × rounds through the real HTTP APIs with the simulated provider; prints rounds/s, measured vs configured RTP, verify',
+  usage:
+    'croupier simulate [--players N] [--rounds M] [--game 1|2|all] [--seed S] [--concurrency C] [--drop-rate R] [--chunk K] [--url URL] [--one-thread] [--json]',
   options: {
-    players: { type: 'string', description: 'Simulated players, each funded with 10000.00 USD and launched once (default 10)' },
+    players: {
+      type: 'string',
+      description: 'Simulated players, each funded with 10000.00 USD and launched once (default 10)',
+    },
     rounds: { type: 'string', description: 'Rounds in TOTAL, spread evenly across the players (default 1000)' },
-    game: { type: 'string', description: 'Game to play: 1 (slot, RTP 96 %), 2 (coin flip, RTP 98 %) or all (players alternate; default all)' },
+    game: {
+      type: 'string',
+      description: 'Game to play: 1 (slot, RTP 96 %), 2 (coin flip, RTP 98 %) or all (players alternate; default all)',
+    },
     seed: { type: 'string', description: 'RNG seed; the same seed plays the same outcomes (default 1)' },
     concurrency: { type: 'string', description: 'Rounds in flight at once across all players (default 128)' },
-    'drop-rate': { type: 'string', description: `Fault injection: fraction of callback answers the provider treats as lost, 0..${DROP_RATE_MAX} (default 0)` },
+    'drop-rate': {
+      type: 'string',
+      description: `Fault injection: fraction of callback answers the provider treats as lost, 0..${DROP_RATE_MAX} (default 0)`,
+    },
     chunk: { type: 'string', description: 'Rounds per /provider/simulate request (default 100)' },
-    url: { type: 'string', description: 'Target a running server (API and provider roles); default: start one in this process (embedded database, or DATABASE_URL)' },
-    'one-thread': { type: 'boolean', description: 'In-process: run the provider on the main thread too (default: a worker thread, a second event loop)' },
+    url: {
+      type: 'string',
+      description:
+        'Target a running server (API and provider roles); default: start one in this process (embedded database, or DATABASE_URL)',
+    },
+    'one-thread': {
+      type: 'boolean',
+      description:
+        'In-process: run the provider on the main thread too (default: a worker thread, a second event loop)',
+    },
     json: { type: 'boolean', description: 'Print the report as JSON' },
   },
-  help_footer: () => 'Exit status 1 when the ledger does not verify, a player\'s balance differs from the provider\'s record, or a request failed.\nWith --url, players are funded through POST /v1/wallets/{id}/topup and the ledger is verified only when DATABASE_URL points at the server\'s database.',
+  help_footer: () =>
+    "Exit status 1 when the ledger does not verify, a player's balance differs from the provider's record, or a request failed.\nWith --url, players are funded through POST /v1/wallets/{id}/topup and the ledger is verified only when DATABASE_URL points at the server's database.",
   async run(values) {
     let settings: Settings;
     try {

@@ -30,7 +30,11 @@ function money(minor) {
 }
 
 async function post(path, body) {
-  const response = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   const json = await response.json().catch(() => ({}));
   if (!response.ok) throw new Error(json.message || `The game server answered ${response.status}.`);
   return json;

@@ -76,7 +76,8 @@ export function App() {
           <section className="card narrow">
             <h1>Page not found</h1>
             <p>
-              There is no page at <code>{window.location.hash}</code>. <a href={href(LANDING_PATH)}>Go to the players</a>.
+              There is no page at <code>{window.location.hash}</code>.{' '}
+              <a href={href(LANDING_PATH)}>Go to the players</a>.
             </p>
           </section>
         )}

@@ -5,7 +5,17 @@ import { formatMinor } from './money.ts';
 import { href } from './router.ts';
 
 /** The transfer kinds a player's history can hold (wallet moves, seeding, game money). */
-export const HISTORY_KINDS = ['topup', 'bonus', 'spend', 'withdraw', 'transfer', 'bet', 'win', 'rollback', 'seed_funding'];
+export const HISTORY_KINDS = [
+  'topup',
+  'bonus',
+  'spend',
+  'withdraw',
+  'transfer',
+  'bet',
+  'win',
+  'rollback',
+  'seed_funding',
+];
 
 interface Props {
   apiKey: string;
@@ -57,14 +67,46 @@ export function HistoryPanel({ apiKey, playerId, assets, onApiError }: Props) {
 
   const apply = (event: FormEvent) => {
     event.preventDefault();
-    setFilter({ asset: draft.asset || undefined, kind: draft.kind || undefined, from: dayStart(draft.from), to: dayStart(draft.to, true) });
+    setFilter({
+      asset: draft.asset || undefined,
+      kind: draft.kind || undefined,
+      from: dayStart(draft.from),
+      to: dayStart(draft.to, true),
+    });
   };
 
   const exportCsv = () => {
-    const header = ['created_at', 'transaction_id', 'type', 'asset', 'direction', 'amount', 'amount_minor', 'balance_after', 'counterparty', 'game', 'round', 'provider', 'description', 'metadata'];
+    const header = [
+      'created_at',
+      'transaction_id',
+      'type',
+      'asset',
+      'direction',
+      'amount',
+      'amount_minor',
+      'balance_after',
+      'counterparty',
+      'game',
+      'round',
+      'provider',
+      'description',
+      'metadata',
+    ];
     const rows = (items ?? []).map((t) => [
-      t.created_at, t.transactionId, t.type, t.asset, t.direction, formatMinor(t.amount, scaleOf(t.asset), false), t.amount,
-      formatMinor(t.balance_after, scaleOf(t.asset), false), t.counterparty, t.game, t.round, t.provider, t.description, t.metadata ? JSON.stringify(t.metadata) : null,
+      t.created_at,
+      t.transactionId,
+      t.type,
+      t.asset,
+      t.direction,
+      formatMinor(t.amount, scaleOf(t.asset), false),
+      t.amount,
+      formatMinor(t.balance_after, scaleOf(t.asset), false),
+      t.counterparty,
+      t.game,
+      t.round,
+      t.provider,
+      t.description,
+      t.metadata ? JSON.stringify(t.metadata) : null,
     ]);
     download(`${playerId}-history.csv`, toCsv(header, rows));
   };
@@ -74,7 +116,11 @@ export function HistoryPanel({ apiKey, playerId, assets, onApiError }: Props) {
       <form className="card filters" onSubmit={apply} aria-label="History filters">
         <div>
           <label htmlFor="history-asset">Asset</label>
-          <select id="history-asset" value={draft.asset} onChange={(e) => setDraft({ ...draft, asset: e.target.value })}>
+          <select
+            id="history-asset"
+            value={draft.asset}
+            onChange={(e) => setDraft({ ...draft, asset: e.target.value })}
+          >
             <option value="">All assets</option>
             {assets.map((a) => (
               <option key={a.code}>{a.code}</option>
@@ -92,11 +138,21 @@ export function HistoryPanel({ apiKey, playerId, assets, onApiError }: Props) {
         </div>
         <div>
           <label htmlFor="history-from">From (UTC day)</label>
-          <input id="history-from" type="date" value={draft.from} onChange={(e) => setDraft({ ...draft, from: e.target.value })} />
+          <input
+            id="history-from"
+            type="date"
+            value={draft.from}
+            onChange={(e) => setDraft({ ...draft, from: e.target.value })}
+          />
         </div>
         <div>
           <label htmlFor="history-to">To (UTC day, inclusive)</label>
-          <input id="history-to" type="date" value={draft.to} onChange={(e) => setDraft({ ...draft, to: e.target.value })} />
+          <input
+            id="history-to"
+            type="date"
+            value={draft.to}
+            onChange={(e) => setDraft({ ...draft, to: e.target.value })}
+          />
         </div>
         <div className="filter-actions">
           <button type="submit">Apply filters</button>
@@ -115,8 +171,12 @@ export function HistoryPanel({ apiKey, playerId, assets, onApiError }: Props) {
           <tr>
             <th scope="col">Time</th>
             <th scope="col">Kind</th>
-            <th scope="col" className="num">Amount</th>
-            <th scope="col" className="num">Balance after</th>
+            <th scope="col" className="num">
+              Amount
+            </th>
+            <th scope="col" className="num">
+              Balance after
+            </th>
             <th scope="col">Counterparty</th>
             <th scope="col">Game</th>
             <th scope="col">Round</th>
@@ -158,7 +218,9 @@ export function HistoryPanel({ apiKey, playerId, assets, onApiError }: Props) {
                 {formatMinor(t.balance_after, scaleOf(t.asset))}
               </td>
               <td data-label="Counterparty">{t.counterparty}</td>
-              <td data-label="Game" className={t.game ? undefined : 'empty'}>{t.game ?? <span className="muted">—</span>}</td>
+              <td data-label="Game" className={t.game ? undefined : 'empty'}>
+                {t.game ?? <span className="muted">—</span>}
+              </td>
               <td data-label="Round" className={t.round ? undefined : 'empty'}>
                 {t.round ? (
                   <a href={href('players', playerId, 'rounds', { round: t.round })} title="Open this round">
@@ -168,8 +230,12 @@ export function HistoryPanel({ apiKey, playerId, assets, onApiError }: Props) {
                   <span className="muted">—</span>
                 )}
               </td>
-              <td data-label="Provider" className={t.provider ? undefined : 'empty'}>{t.provider ?? <span className="muted">—</span>}</td>
-              <td data-label="Description" className={t.description ? undefined : 'empty'}>{t.description ?? <span className="muted">—</span>}</td>
+              <td data-label="Provider" className={t.provider ? undefined : 'empty'}>
+                {t.provider ?? <span className="muted">—</span>}
+              </td>
+              <td data-label="Description" className={t.description ? undefined : 'empty'}>
+                {t.description ?? <span className="muted">—</span>}
+              </td>
               <td data-label="Metadata" className={t.metadata ? undefined : 'empty'}>
                 {t.metadata ? (
                   <details>

@@ -26,7 +26,14 @@ export function KeyForm({ onSave, notice }: { onSave(key: string): void; notice:
       <h2 id="key-heading">Sign in</h2>
       <p>Enter the operator API key (ADMIN_API_KEY). It is kept in this tab only, until you close it.</p>
       <label htmlFor="api-key">API key</label>
-      <input id="api-key" type="password" autoComplete="off" required value={key} onChange={(e) => setKey(e.target.value)} />
+      <input
+        id="api-key"
+        type="password"
+        autoComplete="off"
+        required
+        value={key}
+        onChange={(e) => setKey(e.target.value)}
+      />
       {error && (
         <p role="alert" className="error">
           {error}

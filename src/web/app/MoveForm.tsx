@@ -60,7 +60,8 @@ export function MoveForm({ apiKey, playerId, assets, balances, kinds, title, onD
   const parsed = amount.trim() === '' ? null : parseMajor(amount, scale);
   const limit_parsed = parseMajor(limit, scale);
   const operation = operations.find((o) => o.kind === kind) ?? operations[0];
-  const needsConfirmation = (minor: bigint) => ALWAYS_CONFIRM.includes(kind) || (limit_parsed.ok && minor > limit_parsed.minor);
+  const needsConfirmation = (minor: bigint) =>
+    ALWAYS_CONFIRM.includes(kind) || (limit_parsed.ok && minor > limit_parsed.minor);
   const balance = balances?.[asset];
 
   const edit = () => {
@@ -86,7 +87,10 @@ export function MoveForm({ apiKey, playerId, assets, balances, kinds, title, onD
       const done = await api.move(apiKey, playerId, kind, body, pending.current.key);
       pending.current = null;
       const s = assets.find((a) => a.code === done.asset)?.scale ?? 0;
-      setResult({ ok: true, text: `${operation.label} of ${formatMinor(done.amount, s)} ${done.asset} done. New balance: ${formatMinor(done.balance, s)} ${done.asset}.` });
+      setResult({
+        ok: true,
+        text: `${operation.label} of ${formatMinor(done.amount, s)} ${done.asset} done. New balance: ${formatMinor(done.balance, s)} ${done.asset}.`,
+      });
       setAmount('');
       setReason('');
       setConfirming(false);
@@ -103,13 +107,24 @@ export function MoveForm({ apiKey, playerId, assets, balances, kinds, title, onD
   };
 
   if (confirming && parsed?.ok) {
-    const after = balance === undefined ? undefined : BigInt(balance) + (ALWAYS_CONFIRM.includes(kind) ? -parsed.minor : parsed.minor);
+    const after =
+      balance === undefined
+        ? undefined
+        : BigInt(balance) + (ALWAYS_CONFIRM.includes(kind) ? -parsed.minor : parsed.minor);
     return (
-      <section className="card confirm" role="alertdialog" aria-labelledby="confirm-heading" aria-describedby="confirm-text">
+      <section
+        className="card confirm"
+        role="alertdialog"
+        aria-labelledby="confirm-heading"
+        aria-describedby="confirm-text"
+      >
         <h2 id="confirm-heading">Confirm {operation.label.toLowerCase()}</h2>
         <p id="confirm-text">
-          {operation.label} <strong>{formatMinor(parsed.minor, scale)} {asset}</strong> ({groupDigits(parsed.minor)} minor units) {operation.verb}{' '}
-          <strong>{playerId}</strong>.
+          {operation.label}{' '}
+          <strong>
+            {formatMinor(parsed.minor, scale)} {asset}
+          </strong>{' '}
+          ({groupDigits(parsed.minor)} minor units) {operation.verb} <strong>{playerId}</strong>.
         </p>
         <dl className="summary">
           <dt>Reason</dt>
@@ -169,7 +184,15 @@ export function MoveForm({ apiKey, playerId, assets, balances, kinds, title, onD
         </div>
         <div>
           <label htmlFor="move-amount">Amount ({asset || 'major units'})</label>
-          <input id="move-amount" inputMode="decimal" autoComplete="off" value={amount} placeholder={scale > 0 ? `0.${'0'.repeat(scale)}` : '0'} onChange={(e) => setAmount(e.target.value)} aria-describedby="amount-preview" />
+          <input
+            id="move-amount"
+            inputMode="decimal"
+            autoComplete="off"
+            value={amount}
+            placeholder={scale > 0 ? `0.${'0'.repeat(scale)}` : '0'}
+            onChange={(e) => setAmount(e.target.value)}
+            aria-describedby="amount-preview"
+          />
           <small id="amount-preview" aria-live="polite" className={parsed && !parsed.ok ? 'invalid' : undefined}>
             {parsed === null
               ? `In ${asset || 'the asset'}'s major unit${scale > 0 ? `, up to ${scale} decimals` : ', whole numbers'}.`
@@ -180,12 +203,22 @@ export function MoveForm({ apiKey, playerId, assets, balances, kinds, title, onD
         </div>
         <div className="wide">
           <label htmlFor="move-reason">Reason (required)</label>
-          <input id="move-reason" maxLength={255} value={reason} onChange={(e) => setReason(e.target.value)} placeholder="e.g. goodwill credit, ticket #4411" />
+          <input
+            id="move-reason"
+            maxLength={255}
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+            placeholder="e.g. goodwill credit, ticket #4411"
+          />
         </div>
       </div>
       <div className="actions">
         <button type="submit" disabled={busy || !asset}>
-          {busy ? 'Working…' : ALWAYS_CONFIRM.includes(kind) || (parsed?.ok && needsConfirmation(parsed.minor)) ? 'Review…' : operation.label}
+          {busy
+            ? 'Working…'
+            : ALWAYS_CONFIRM.includes(kind) || (parsed?.ok && needsConfirmation(parsed.minor))
+              ? 'Review…'
+              : operation.label}
         </button>
       </div>
       {result && (

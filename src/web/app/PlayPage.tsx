@@ -97,7 +97,14 @@ export function PlayPage({ apiKey, assets, query, onApiError }: PageProps) {
           </div>
           <div>
             <label htmlFor="play-rounds">Rounds (1–{ROUNDS_MAX})</label>
-            <input id="play-rounds" type="number" min={1} max={ROUNDS_MAX} value={count} onChange={(e) => setCount(e.target.value)} />
+            <input
+              id="play-rounds"
+              type="number"
+              min={1}
+              max={ROUNDS_MAX}
+              value={count}
+              onChange={(e) => setCount(e.target.value)}
+            />
           </div>
         </div>
         <div className="actions">
@@ -124,7 +131,8 @@ export function PlayPage({ apiKey, assets, query, onApiError }: PageProps) {
           <strong>
             {rounds.length} round{rounds.length === 1 ? '' : 's'} played.
           </strong>{' '}
-          Balance {formatMinor(first.initialBalance, scale)} → <span className="final-balance">{formatMinor(last.finalBalance, scale)}</span> {currency}{' '}
+          Balance {formatMinor(first.initialBalance, scale)} →{' '}
+          <span className="final-balance">{formatMinor(last.finalBalance, scale)}</span> {currency}{' '}
           <a href={href('players', player.trim(), 'rounds')}>See the rounds of {player.trim()}</a>
         </div>
       )}
@@ -147,8 +155,12 @@ export function PlayPage({ apiKey, assets, query, onApiError }: PageProps) {
                 <tr>
                   <th scope="col">Call</th>
                   <th scope="col">HTTP</th>
-                  <th scope="col" className="num">Amount</th>
-                  <th scope="col" className="num">Balance</th>
+                  <th scope="col" className="num">
+                    Amount
+                  </th>
+                  <th scope="col" className="num">
+                    Balance
+                  </th>
                   <th scope="col">Transaction</th>
                 </tr>
               </thead>
@@ -164,7 +176,9 @@ export function PlayPage({ apiKey, assets, query, onApiError }: PageProps) {
                       {typeof s.response?.balance === 'number' ? formatMinor(s.response.balance, scale) : '—'}
                     </td>
                     <td data-label="Transaction">
-                      <code className="id">{String(s.request?.externalTransactionId ?? s.response?.transactionId ?? '—')}</code>
+                      <code className="id">
+                        {String(s.request?.externalTransactionId ?? s.response?.transactionId ?? '—')}
+                      </code>
                     </td>
                   </tr>
                 ))}

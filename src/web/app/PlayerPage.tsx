@@ -13,7 +13,11 @@ const TABS = [
   { id: 'money', label: 'Move money' },
 ] as const;
 
-type Wallet = { state: 'loading' } | { state: 'missing' } | { state: 'failed'; message: string } | { state: 'found'; balances: Record<string, number> };
+type Wallet =
+  | { state: 'loading' }
+  | { state: 'missing' }
+  | { state: 'failed'; message: string }
+  | { state: 'found'; balances: Record<string, number> };
 
 /**
  * One player: balances on top, then tabs (wallet history, rounds, the money form) that are routes
@@ -69,14 +73,23 @@ export function PlayerPage(props: PageProps & { playerId: string; tab?: string }
         <div className="card narrow-card">
           <h2>No wallet yet</h2>
           <p>
-            Player <strong>{playerId}</strong> has no wallet. A wallet opens with its first top-up; nothing else can be done for a player that does not exist.
+            Player <strong>{playerId}</strong> has no wallet. A wallet opens with its first top-up; nothing else can be
+            done for a player that does not exist.
           </p>
           {!opening ? (
             <button type="button" onClick={() => setOpening(true)}>
               Open a wallet
             </button>
           ) : (
-            <MoveForm apiKey={apiKey} playerId={playerId} assets={assets} kinds={['topup']} title="Open a wallet: first top-up" onDone={refresh} onApiError={onApiError} />
+            <MoveForm
+              apiKey={apiKey}
+              playerId={playerId}
+              assets={assets}
+              kinds={['topup']}
+              title="Open a wallet: first top-up"
+              onDone={refresh}
+              onApiError={onApiError}
+            />
           )}
         </div>
       )}
@@ -99,9 +112,28 @@ export function PlayerPage(props: PageProps & { playerId: string; tab?: string }
             ))}
           </div>
           <div role="tabpanel" aria-label={TABS.find((t) => t.id === tab)!.label}>
-            {tab === 'wallet' && <HistoryPanel key={version} apiKey={apiKey} playerId={playerId} assets={assets} onApiError={onApiError} />}
-            {tab === 'rounds' && <RoundsPanel apiKey={apiKey} playerId={playerId} assets={assets} round={query.get('round') ?? undefined} onApiError={onApiError} />}
-            {tab === 'money' && <MoveForm apiKey={apiKey} playerId={playerId} assets={assets} balances={wallet.balances} onDone={refresh} onApiError={onApiError} />}
+            {tab === 'wallet' && (
+              <HistoryPanel key={version} apiKey={apiKey} playerId={playerId} assets={assets} onApiError={onApiError} />
+            )}
+            {tab === 'rounds' && (
+              <RoundsPanel
+                apiKey={apiKey}
+                playerId={playerId}
+                assets={assets}
+                round={query.get('round') ?? undefined}
+                onApiError={onApiError}
+              />
+            )}
+            {tab === 'money' && (
+              <MoveForm
+                apiKey={apiKey}
+                playerId={playerId}
+                assets={assets}
+                balances={wallet.balances}
+                onDone={refresh}
+                onApiError={onApiError}
+              />
+            )}
           </div>
         </>
       )}

@@ -67,7 +67,15 @@ export function PlayersPage({ apiKey, assets, query, onApiError }: PageProps) {
       <form className="card search" onSubmit={open} role="search">
         <label htmlFor="player-search">Search by player ID</label>
         <div className="row">
-          <input id="player-search" type="search" placeholder="user_0…" value={typed} maxLength={255} autoComplete="off" onChange={(e) => setTyped(e.target.value)} />
+          <input
+            id="player-search"
+            type="search"
+            placeholder="user_0…"
+            value={typed}
+            maxLength={255}
+            autoComplete="off"
+            onChange={(e) => setTyped(e.target.value)}
+          />
           <button type="submit" disabled={!typed.trim()}>
             Open
           </button>
@@ -111,7 +119,8 @@ export function PlayersPage({ apiKey, assets, query, onApiError }: PageProps) {
                   <ul className="chips" aria-label={`Balances of ${p.playerId}`}>
                     {Object.entries(p.balances).map(([asset, amount]) => (
                       <li key={asset}>
-                        <span className="chip-asset">{asset}</span> <span className="num">{formatMinor(amount, scaleOf(asset))}</span>
+                        <span className="chip-asset">{asset}</span>{' '}
+                        <span className="num">{formatMinor(amount, scaleOf(asset))}</span>
                       </li>
                     ))}
                   </ul>
@@ -121,11 +130,21 @@ export function PlayersPage({ apiKey, assets, query, onApiError }: PageProps) {
           </tbody>
         </table>
         <div className="pager">
-          <button type="button" className="secondary" disabled={cursors.length === 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
+          <button
+            type="button"
+            className="secondary"
+            disabled={cursors.length === 1}
+            onClick={() => setCursors((c) => c.slice(0, -1))}
+          >
             ← Previous
           </button>
           <span className="muted">Page {cursors.length}</span>
-          <button type="button" className="secondary" disabled={!next} onClick={() => next && setCursors((c) => [...c, next])}>
+          <button
+            type="button"
+            className="secondary"
+            disabled={!next}
+            onClick={() => next && setCursors((c) => [...c, next])}
+          >
             Next →
           </button>
         </div>

@@ -52,12 +52,20 @@ export function RoundsPanel({ apiKey, playerId, assets, round, onApiError }: Pro
         </p>
       )}
       {rounds === null && <p className="muted">Loading…</p>}
-      {rounds?.length === 0 && <p className="card muted">{round ? 'No round with this id for this player.' : 'No game rounds yet. Play some on the Play page.'}</p>}
+      {rounds?.length === 0 && (
+        <p className="card muted">
+          {round ? 'No round with this id for this player.' : 'No game rounds yet. Play some on the Play page.'}
+        </p>
+      )}
       <ol className="rounds" aria-label="Rounds">
         {rounds?.map((r) => {
           const scale = scaleOf(r.asset);
           return (
-            <li key={`${r.surface}:${r.provider}:${r.game}:${r.round}`} className="card round" aria-label={`Round ${r.round}`}>
+            <li
+              key={`${r.surface}:${r.provider}:${r.game}:${r.round}`}
+              className="card round"
+              aria-label={`Round ${r.round}`}
+            >
               <div className="round-head">
                 <h3>
                   Round <code>{r.round}</code>
@@ -68,7 +76,8 @@ export function RoundsPanel({ apiKey, playerId, assets, round, onApiError }: Pro
                 </span>
               </div>
               <p className="muted round-meta">
-                {r.provider ?? '—'} · game {r.game ?? '—'} · {r.surface ?? '—'} · <time dateTime={r.started_at}>{new Date(r.started_at).toLocaleString()}</time>
+                {r.provider ?? '—'} · game {r.game ?? '—'} · {r.surface ?? '—'} ·{' '}
+                <time dateTime={r.started_at}>{new Date(r.started_at).toLocaleString()}</time>
               </p>
               <dl className="totals">
                 <div>
@@ -88,7 +97,9 @@ export function RoundsPanel({ apiKey, playerId, assets, round, onApiError }: Pro
                 <thead>
                   <tr>
                     <th scope="col">Kind</th>
-                    <th scope="col" className="num">Amount</th>
+                    <th scope="col" className="num">
+                      Amount
+                    </th>
                     <th scope="col">Transaction</th>
                     <th scope="col">Reverses</th>
                   </tr>
@@ -106,7 +117,9 @@ export function RoundsPanel({ apiKey, playerId, assets, round, onApiError }: Pro
                       <td data-label="Transaction">
                         <code className="id">{t.transactionId}</code>
                       </td>
-                      <td data-label="Reverses">{t.reverses ? <code className="id">{t.reverses}</code> : <span className="muted">—</span>}</td>
+                      <td data-label="Reverses">
+                        {t.reverses ? <code className="id">{t.reverses}</code> : <span className="muted">—</span>}
+                      </td>
                     </tr>
                   ))}
                 </tbody>

@@ -43,13 +43,19 @@ export interface SimulatedRound {
 }
 
 function query(params: Record<string, string | number | undefined>): string {
-  const entries = Object.entries(params).filter((e): e is [string, string | number] => e[1] !== undefined && e[1] !== '');
+  const entries = Object.entries(params).filter(
+    (e): e is [string, string | number] => e[1] !== undefined && e[1] !== '',
+  );
   return entries.length ? `?${new URLSearchParams(entries.map(([k, v]) => [k, String(v)])).toString()}` : '';
 }
 
 /** An answer from the API that is not a success; `message` is the API's own sentence. */
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -62,16 +68,30 @@ export const storedApiKey = {
   clear: (): void => sessionStorage.removeItem(API_KEY_STORAGE),
 };
 
-async function request<T>(api_key: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+async function request<T>(
+  api_key: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<T> {
   let response: Response;
   try {
     response = await fetch(path, {
       method,
-      headers: { authorization: `Bearer ${api_key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      headers: {
+        authorization: `Bearer ${api_key}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch {
-    throw new ApiError(0, 'NETWORK', 'The server could not be reached. Nothing is known to have changed; submitting again is safe.');
+    throw new ApiError(
+      0,
+      'NETWORK',
+      'The server could not be reached. Nothing is known to have changed; submitting again is safe.',
+    );
   }
   const text = await response.text();
   let json: unknown;
@@ -93,15 +113,34 @@ const player = (id: string) => encodeURIComponent(id);
 export const api = {
   assets: (key: string) => request<{ assets: Asset[] }>(key, 'GET', '/v1/assets'),
   players: (key: string, options: { prefix?: string; cursor?: string; limit?: number } = {}) =>
-    request<{ players: PlayerSummary[]; next_cursor: string | null }>(key, 'GET', `/v1/players${query({ limit: options.limit ?? 25, prefix: options.prefix, cursor: options.cursor })}`),
+    request<{ players: PlayerSummary[]; next_cursor: string | null }>(
+      key,
+      'GET',
+      `/v1/players${query({ limit: options.limit ?? 25, prefix: options.prefix, cursor: options.cursor })}`,
+    ),
   wallet: (key: string, id: string) => request<PlayerSummary>(key, 'GET', `/v1/wallets/${player(id)}`),
   history: (key: string, id: string, filter: HistoryFilter = {}, cursor?: string, limit = 25) =>
-    request<{ items: HistoryItem[]; next_cursor: string | null }>(key, 'GET', `/v1/wallets/${player(id)}/transactions${query({ ...filter, limit, cursor })}`),
+    request<{ items: HistoryItem[]; next_cursor: string | null }>(
+      key,
+      'GET',
+      `/v1/wallets/${player(id)}/transactions${query({ ...filter, limit, cursor })}`,
+    ),
   rounds: (key: string, id: string, options: { round?: string; cursor?: string; limit?: number } = {}) =>
-    request<{ rounds: RoundItem[]; next_cursor: string | null }>(key, 'GET', `/v1/players/${player(id)}/rounds${query({ limit: options.limit ?? 20, round: options.round, cursor: options.cursor })}`),
-  move: (key: string, id: string, kind: MoveKind, body: { asset: string; amount: number; description?: string; reason?: string }, idempotency_key: string) =>
+    request<{ rounds: RoundItem[]; next_cursor: string | null }>(
+      key,
+      'GET',
+      `/v1/players/${player(id)}/rounds${query({ limit: options.limit ?? 20, round: options.round, cursor: options.cursor })}`,
+    ),
+  move: (
+    key: string,
+    id: string,
+    kind: MoveKind,
+    body: { asset: string; amount: number; description?: string; reason?: string },
+    idempotency_key: string,
+  ) =>
     request<MoveResult>(key, 'POST', `/v1/wallets/${player(id)}/${kind}`, body, { 'idempotency-key': idempotency_key }),
-  simulateRound: (key: string, body: { userId: string; gameId: string; currency: string }) => request<SimulatedRound>(key, 'POST', '/casino/simulateRound', body),
+  simulateRound: (key: string, body: { userId: string; gameId: string; currency: string }) =>
+    request<SimulatedRound>(key, 'POST', '/casino/simulateRound', body),
   launchGame: (key: string, body: { userId: string; gameId: string; currency: string }) =>
     request<{ sessionToken: string; launchUrl: string; expiresAt: string }>(key, 'POST', '/casino/launchGame', body),
 };

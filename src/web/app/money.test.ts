@@ -20,12 +20,21 @@ test('typing 1.50 USD (scale 2) means exactly 150 minor units, without floating 
 });
 
 test('refuses what it cannot read exactly: too many decimals, a decimal comma, zero, letters, beyond 2^53 − 1', () => {
-  for (const [text, scale] of [['1.234', 2], ['1,50', 2], ['0', 2], ['', 2], ['1e5', 2], ['-1', 2], ['1.5', 0], ['9007199254740992', 0]] as const) {
+  for (const [text, scale] of [
+    ['1.234', 2],
+    ['1,50', 2],
+    ['0', 2],
+    ['', 2],
+    ['1e5', 2],
+    ['-1', 2],
+    ['1.5', 0],
+    ['9007199254740992', 0],
+  ] as const) {
     assert.equal(typeof minor(text, scale), 'string', `${text} @${scale}`);
   }
 });
 
-test('formats minor units with the asset\'s scale and grouped thousands', () => {
+test("formats minor units with the asset's scale and grouped thousands", () => {
   assert.equal(formatMinor(123450, 2), '1,234.50');
   assert.equal(formatMinor(5, 2), '0.05');
   assert.equal(formatMinor(-5, 2), '−0.05');

@@ -19,13 +19,20 @@ export function parseMajor(text: string, scale: number): ParsedAmount {
   }
   const trimmed = spaced.replace(/,/g, '');
   const match = /^(\d*)(?:\.(\d*))?$/.exec(trimmed);
-  if (!match || (match[1] === '' && (match[2] ?? '') === '')) return { ok: false, reason: 'Use digits and at most one decimal point, e.g. 12.50.' };
+  if (!match || (match[1] === '' && (match[2] ?? '') === ''))
+    return { ok: false, reason: 'Use digits and at most one decimal point, e.g. 12.50.' };
   const whole = match[1] || '0';
   let fraction = match[2] ?? '';
   // Trailing zeros past the scale change nothing ("1.0" coins is 1 coin); any other digit there would be lost.
   if (fraction.length > scale && /^0*$/.test(fraction.slice(scale))) fraction = fraction.slice(0, scale);
   if (fraction.length > scale) {
-    return { ok: false, reason: scale === 0 ? 'This asset has no fractional unit: enter a whole number.' : `At most ${scale} decimal places for this asset.` };
+    return {
+      ok: false,
+      reason:
+        scale === 0
+          ? 'This asset has no fractional unit: enter a whole number.'
+          : `At most ${scale} decimal places for this asset.`,
+    };
   }
   const minor = BigInt(whole + fraction.padEnd(scale, '0'));
   if (minor <= 0n) return { ok: false, reason: 'The amount must be more than zero.' };

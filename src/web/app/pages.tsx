@@ -33,7 +33,12 @@ export const PAGES: PageEntry[] = [
   {
     path: 'players',
     label: 'Players',
-    render: (props) => (props.rest.length === 0 ? <PlayersPage {...props} /> : <PlayerPage {...props} playerId={props.rest[0]} tab={props.rest[1]} />),
+    render: (props) =>
+      props.rest.length === 0 ? (
+        <PlayersPage {...props} />
+      ) : (
+        <PlayerPage {...props} playerId={props.rest[0]} tab={props.rest[1]} />
+      ),
   },
   { path: 'play', label: 'Play', render: (props) => <PlayPage {...props} /> },
 ];

@@ -12,13 +12,16 @@ export interface Route {
 export function parseHash(hash: string): Route {
   const text = hash.replace(/^#\/?/, '');
   const [path, search = ''] = text.split('?', 2);
-  const segments = path.split('/').filter((s) => s !== '').map((s) => {
-    try {
-      return decodeURIComponent(s);
-    } catch {
-      return s;
-    }
-  });
+  const segments = path
+    .split('/')
+    .filter((s) => s !== '')
+    .map((s) => {
+      try {
+        return decodeURIComponent(s);
+      } catch {
+        return s;
+      }
+    });
   return { segments, query: new URLSearchParams(search) };
 }
 
@@ -26,7 +29,11 @@ export function parseHash(hash: string): Route {
 export function href(...parts: (string | Record<string, string | undefined>)[]): string {
   const segments = parts.filter((p): p is string => typeof p === 'string').map(encodeURIComponent);
   const query = parts.find((p): p is Record<string, string | undefined> => typeof p === 'object');
-  const search = query ? new URLSearchParams(Object.entries(query).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== '')).toString() : '';
+  const search = query
+    ? new URLSearchParams(
+        Object.entries(query).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== ''),
+      ).toString()
+    : '';
   return `#/${segments.join('/')}${search ? `?${search}` : ''}`;
 }
 
