@@ -44,3 +44,24 @@ export const NETWORK_ERROR_BACKOFF_MS = 50;
 
 /** --poison-share: at most half the requests poisoned (beyond that it measures refusals, not the ledger). */
 export const POISON_SHARE_MAX = 0.5;
+/** The reports workload (`--workload reports`, bench/reports.ts). */
+/** Hours the prefill is spread over: 30 days, one slice of the actions per hour. */
+export const REPORTS_SPREAD_HOURS = 720;
+export const REPORTS_GAMES = 50;
+export const REPORTS_PROVIDERS = 5;
+export const REPORTS_PREFILL_DEFAULT = 100_000;
+/** Share of the actions sent as casino callbacks (one action per request, so the fill stays quick). */
+export const REPORTS_CASINO_PERCENT = 10;
+/** Share of rounds whose bet is rolled back (in the same request or round, so a slice never reaches back into a moved hour). */
+export const REPORTS_ROLLBACK_PERCENT = 3;
+/** Share of aggregator rounds sent as a pre-rollback followed by its late original. */
+export const REPORTS_PRE_ROLLBACK_PERCENT = 1;
+/** Casino players given a fresh session per slice (sessions last an hour; a slice takes seconds). */
+export const REPORTS_CASINO_PLAYERS_PER_SLICE = 10;
+/** Timed requests per report shape (after one untimed warm-up request). */
+export const REPORT_SAMPLES_DEFAULT = 20;
+export const REPORT_SAMPLES_MAX = 1000;
+/** Concurrent requests while filling. */
+export const REPORTS_FILL_CONCURRENCY = 32;
+/** A report request unanswered this long fails the run. */
+export const REPORT_TIMEOUT_MS = 120_000;

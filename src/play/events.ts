@@ -6,8 +6,11 @@ import type { Round } from './round.ts';
  * (report rollups; bonus wagering next). `at` is the batch's processing time. A rollback names the
  * kind and processing time of what it reversed, so a rollup can take it back from the right hour.
  * A `cancelled` action arrived already rolled back (an aggregator pre-rollback): no money, but it counts.
- * `bonus_minor` is the part of `amount_minor` staked with or paid to bonus money (SPEC §5, for §6's
- * bonus_bets and bonus_wins); absent means none.
+ *
+ * `bonus_minor` is the part of `amount_minor` staked with (bet) or paid to (win) bonus money; on a
+ * rollback, the bonus part of the original it reverses. Absent means 0 (cash only): bonus wagering
+ * sets it when it splits a stake or a payout, and the report rollups add it to bonus_bets_minor /
+ * bonus_wins_minor (SPEC §6), where it stays included in bets_minor / wins_minor too.
  */
 export type PlayEvent =
   | {

@@ -5,3 +5,15 @@ export { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, STRING_LENGTH_MAX } from '../platform
 export const ROLLUP_BUCKET_MS = 3_600_000;
 /** Highest page number of a report list (bounds the OFFSET a client can ask for). */
 export const REPORT_PAGE_NUMBER_MAX = 1_000_000;
+/** Largest number of fields a report can group by (day, provider, game, player). */
+export const GROUP_FIELDS_MAX = 4;
+/** Largest text of a group_by parameter ("day,provider,game,player" is 24 characters, room for spaces). */
+export const GROUP_BY_LENGTH_MAX = 64;
+/** Decimal places of a report's rtp (SPEC §6: rounded half-up to 4 decimals). */
+export const RTP_DECIMALS = 4;
+
+/**
+ * The provider every casino callback is booked under (the built-in provider, seamless BUILT_IN_PROVIDER;
+ * reports may not import the seamless domain, a test keeps the two equal).
+ */
+export const CASINO_PROVIDER = 'jaqpot';

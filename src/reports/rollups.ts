@@ -8,6 +8,9 @@ import { GameTotals } from './totals.ts';
 
 /** One rollup row's key and what this batch adds to it. */
 export interface RollupDelta extends GameTotals {
+  win_count: bigint;
+  bonus_bets_minor: bigint;
+  bonus_wins_minor: bigint;
   player: string;
   currency: string;
   hour_start: Date;
@@ -37,14 +40,21 @@ export const rollupParticipant: PlayParticipant<State> = {
 
   onPlay(state: State, event: PlayEvent): void {
     const amount = event.amount_minor;
+    const bonus = event.bonus_minor ?? 0n;
     if (event.type === 'rollback') {
-      // The amount leaves the live totals of the hour the original was processed in.
+      // The amount (and its bonus part) leaves the live totals of the hour the original was processed in.
       const delta = deltaOf(state, event.round, event.original.at);
-      if (event.original.kind === 'bet') delta.bet_count -= 1n;
-      if (event.original.kind === 'bet') delta.bets_minor -= amount;
-      else delta.wins_minor -= amount;
-      if (event.original.kind === 'bet') delta.rolled_back_bets_minor += amount;
-      else delta.rolled_back_wins_minor += amount;
+      if (event.original.kind === 'bet') {
+        delta.bet_count -= 1n;
+        delta.bets_minor -= amount;
+        delta.bonus_bets_minor -= bonus;
+        delta.rolled_back_bets_minor += amount;
+      } else {
+        delta.win_count -= 1n;
+        delta.wins_minor -= amount;
+        delta.bonus_wins_minor -= bonus;
+        delta.rolled_back_wins_minor += amount;
+      }
       return;
     }
     const delta = deltaOf(state, event.round, event.at);
@@ -52,8 +62,12 @@ export const rollupParticipant: PlayParticipant<State> = {
     if (event.type === 'bet') {
       delta.bet_count += 1n;
       delta.bets_minor += amount;
-    } else if (event.type === 'win') delta.wins_minor += amount;
-    else if (event.type === 'cancelled_bet') delta.rolled_back_bets_minor += amount;
+      delta.bonus_bets_minor += bonus;
+    } else if (event.type === 'win') {
+      delta.win_count += 1n;
+      delta.wins_minor += amount;
+      delta.bonus_wins_minor += bonus;
+    } else if (event.type === 'cancelled_bet') delta.rolled_back_bets_minor += amount;
     else delta.rolled_back_wins_minor += amount;
   },
 
@@ -78,6 +92,9 @@ function deltaOf(state: State, round: Round, at: Date): RollupDelta {
         provider: round.provider,
         game: round.game,
         ...GameTotals.zero(),
+        win_count: 0n,
+        bonus_bets_minor: 0n,
+        bonus_wins_minor: 0n,
       };
   state.set(key, delta);
   return delta;
@@ -90,18 +107,22 @@ function upsertRollups(tx: TransactionSql, deltas: RollupDelta[]): PendingStatem
   return [
     tx`
     insert into game_rollups as r (player, currency, hour_start, surface, provider, game, actions, bet_count, bets_minor, wins_minor,
-      rolled_back_bets_minor, rolled_back_wins_minor)
+      rolled_back_bets_minor, rolled_back_wins_minor, win_count, bonus_bets_minor, bonus_wins_minor)
     select * from unnest(
       ${col((d) => d.player)}::text[], ${col((d) => d.currency)}::text[], ${col((d) => d.hour_start.toISOString())}::timestamptz[],
       ${col((d) => d.surface)}::text[], ${col((d) => d.provider)}::text[], ${col((d) => d.game)}::text[],
       ${num((d) => d.actions)}::bigint[], ${num((d) => d.bet_count)}::bigint[], ${num((d) => d.bets_minor)}::bigint[],
-      ${num((d) => d.wins_minor)}::bigint[], ${num((d) => d.rolled_back_bets_minor)}::bigint[], ${num((d) => d.rolled_back_wins_minor)}::bigint[])
+      ${num((d) => d.wins_minor)}::bigint[], ${num((d) => d.rolled_back_bets_minor)}::bigint[], ${num((d) => d.rolled_back_wins_minor)}::bigint[],
+      ${num((d) => d.win_count)}::bigint[], ${num((d) => d.bonus_bets_minor)}::bigint[], ${num((d) => d.bonus_wins_minor)}::bigint[])
     on conflict (player, currency, hour_start, surface, provider, game) do update set
       actions = r.actions + excluded.actions,
       bet_count = r.bet_count + excluded.bet_count,
       bets_minor = r.bets_minor + excluded.bets_minor,
       wins_minor = r.wins_minor + excluded.wins_minor,
       rolled_back_bets_minor = r.rolled_back_bets_minor + excluded.rolled_back_bets_minor,
-      rolled_back_wins_minor = r.rolled_back_wins_minor + excluded.rolled_back_wins_minor`,
+      rolled_back_wins_minor = r.rolled_back_wins_minor + excluded.rolled_back_wins_minor,
+      win_count = r.win_count + excluded.win_count,
+      bonus_bets_minor = r.bonus_bets_minor + excluded.bonus_bets_minor,
+      bonus_wins_minor = r.bonus_wins_minor + excluded.bonus_wins_minor`,
   ];
 }

@@ -3,7 +3,12 @@ import { apiKeyGuard } from '../platform/auth.ts';
 import { errorResponses } from '../platform/http-schemas.ts';
 import { valueOrThrow } from '../platform/outcome.ts';
 import { rtpList, rtpOfUser, type RtpWindow } from './rtp.ts';
+import { gamesReport, ngrReport, type GamesParams } from './games.ts';
 import {
+  gamesQuerySchema,
+  gamesResponseSchema,
+  ngrQuerySchema,
+  ngrResponseSchema,
   rtpListQuerySchema,
   rtpListResponseSchema,
   rtpRowSchema,
@@ -13,7 +18,10 @@ import {
 
 const TAGS = ['aggregator'];
 
-/** The aggregator's RTP reports (SPEC §2, §6): a view over the game rollups of the aggregator surface. */
+/**
+ * The aggregator's RTP reports (SPEC §2) and the game reports of every surface (SPEC §6): views over
+ * the game rollups.
+ */
 export const reportsRoutes: DomainRoutes = async (app, ctx) => {
   app.addHook('onRequest', apiKeyGuard(ctx.operator_auth));
   const security = [{ apiKey: [] }];
@@ -48,5 +56,34 @@ export const reportsRoutes: DomainRoutes = async (app, ctx) => {
       },
     },
     async (request) => valueOrThrow(await rtpOfUser(ctx, request.params.user_id, request.query)),
+  );
+
+  app.get<{ Querystring: GamesParams }>(
+    '/v1/reports/games',
+    {
+      schema: {
+        summary:
+          'Bets, wins, GGR and RTP of every surface per currency, grouped by any of day, provider, game, player, paged',
+        tags: ['reports'],
+        security,
+        querystring: gamesQuerySchema,
+        response: { 200: gamesResponseSchema, ...errorResponses(400, 401) },
+      },
+    },
+    async (request) => valueOrThrow(await gamesReport(ctx, request.query)),
+  );
+
+  app.get<{ Querystring: GamesParams }>(
+    '/v1/reports/ngr',
+    {
+      schema: {
+        summary: 'GGR minus bonus money that became cash (NGR) per currency, grouped by day and/or player, paged',
+        tags: ['reports'],
+        security,
+        querystring: ngrQuerySchema,
+        response: { 200: ngrResponseSchema, ...errorResponses(400, 401) },
+      },
+    },
+    async (request) => valueOrThrow(await ngrReport(ctx, request.query)),
   );
 };

@@ -1,4 +1,10 @@
-import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, REPORT_PAGE_NUMBER_MAX, STRING_LENGTH_MAX } from './limits.ts';
+import {
+  GROUP_BY_LENGTH_MAX,
+  PAGE_SIZE_DEFAULT,
+  PAGE_SIZE_MAX,
+  REPORT_PAGE_NUMBER_MAX,
+  STRING_LENGTH_MAX,
+} from './limits.ts';
 
 /** JSON Schemas of the aggregator RTP reports (SPEC §2): Ajv validates with them, /docs is generated from them. */
 
@@ -103,3 +109,106 @@ export const rtpListResponseSchema = {
     },
   },
 } as const;
+
+/** JSON Schemas of the game reports (SPEC §6). */
+
+const gamesQueryProperties = {
+  from: windowProperties.from,
+  to: windowProperties.to,
+  group_by: {
+    type: 'string',
+    maxLength: GROUP_BY_LENGTH_MAX,
+    default: '',
+    description:
+      'Comma list of day, provider, game, player (empty: one row per currency). game groups by (provider, game).',
+  },
+  currency: text('Only this currency.'),
+  player: text('Only this player.'),
+  page: { type: 'integer', minimum: 1, maximum: REPORT_PAGE_NUMBER_MAX, default: 1 },
+  limit: { type: 'integer', minimum: 1, maximum: PAGE_SIZE_MAX, default: PAGE_SIZE_DEFAULT },
+} as const;
+
+export const gamesQuerySchema = {
+  type: 'object',
+  required: ['from', 'to'],
+  properties: {
+    ...gamesQueryProperties,
+    provider: text('Only this provider.'),
+    game: text('Only this game code (without its provider; combine with provider for one game).'),
+  },
+} as const;
+
+export const ngrQuerySchema = {
+  type: 'object',
+  required: ['from', 'to'],
+  properties: {
+    ...gamesQueryProperties,
+    group_by: {
+      ...gamesQueryProperties.group_by,
+      description: 'day, player, or day,player (empty: one row per currency).',
+    },
+  },
+} as const;
+
+const gamesRowProperties = {
+  day: { type: 'string', description: 'UTC day, YYYY-MM-DD (when grouped by day).' },
+  provider: { type: 'string', description: 'When grouped by provider or game.' },
+  game: { type: 'string', description: 'The game code without its provider (when grouped by game).' },
+  player: { type: 'string', description: 'When grouped by player.' },
+  currency: { type: 'string' },
+  bet_count: { ...count, description: 'Bets not rolled back.' },
+  bets: { ...count, description: 'Minor units staked by bets not rolled back, bonus parts included.' },
+  wins: { ...count, description: 'Minor units paid by wins not rolled back, bonus parts included.' },
+  bonus_bets: { ...count, description: 'The parts of bets staked with bonus money.' },
+  bonus_wins: { ...count, description: 'The parts of wins paid to bonus money.' },
+  ggr: { ...count, description: 'bets − wins (may be negative).' },
+  rtp: { type: ['number', 'null'], description: 'wins / bets rounded half-up to 4 decimals; null when bets = 0.' },
+} as const;
+
+const gamesRowRequired = ['currency', 'bet_count', 'bets', 'wins', 'bonus_bets', 'bonus_wins', 'ggr', 'rtp'];
+
+const pagination = {
+  type: 'object',
+  required: ['page', 'limit', 'total', 'total_pages'],
+  properties: {
+    page: count,
+    limit: count,
+    total: { ...count, description: 'Rows of the grouping in the window.' },
+    total_pages: count,
+  },
+} as const;
+
+function reportResponse(row: object) {
+  return {
+    type: 'object',
+    required: ['data', 'totals', 'pagination'],
+    properties: {
+      data: { type: 'array', items: row },
+      totals: {
+        type: 'array',
+        items: row,
+        description: 'One row per currency over every row of the grouping (all pages).',
+      },
+      pagination,
+    },
+  } as const;
+}
+
+export const gamesResponseSchema = reportResponse({
+  type: 'object',
+  required: gamesRowRequired,
+  properties: gamesRowProperties,
+});
+
+export const ngrResponseSchema = reportResponse({
+  type: 'object',
+  required: [...gamesRowRequired, 'bonus_converted', 'ngr'],
+  properties: {
+    ...gamesRowProperties,
+    bonus_converted: {
+      ...count,
+      description: 'Bonus money that became cash (ledger transfers of kind bonus_convert) in the window.',
+    },
+    ngr: { ...count, description: 'ggr − bonus_converted.' },
+  },
+});

@@ -410,7 +410,11 @@ describe('exactness against a brute-force computation over the actions', () => {
     assert.ok(before.length > 0 && before.every((r) => r.actions > 0n));
     const migration = fs.readFileSync(new URL('../../migrations/040_game_rollups.sql', import.meta.url), 'utf8');
     const start = migration.indexOf('insert into game_rollups');
-    const backfill = migration.slice(start, migration.indexOf('insert into game_rollups', start + 1));
+    // Migration 041 adds win_count to these rows and backfills it: both backfills rebuild the rows.
+    const later = fs.readFileSync(new URL('../../migrations/041_game_reports.sql', import.meta.url), 'utf8');
+    const backfill =
+      migration.slice(start, migration.indexOf('insert into game_rollups', start + 1)) +
+      later.slice(later.indexOf('update game_rollups'), later.indexOf('create index'));
     await server.db.sql.begin(async (tx) => {
       await tx`delete from game_rollups where surface = 'aggregator'`;
       // A session zone with a half-hour offset: the backfill must still count in UTC hours.

@@ -1,5 +1,8 @@
 import fs from 'node:fs';
 import {
+  REPORT_SAMPLES_DEFAULT,
+  REPORT_SAMPLES_MAX,
+  REPORTS_PREFILL_DEFAULT,
   CONNECTIONS_DEFAULT,
   CONNECTIONS_MAX,
   DURATION_DEFAULT_S,
@@ -13,6 +16,7 @@ import {
   WARMUP_DEFAULT_S,
   WARMUP_MAX_S,
 } from '../../../bench/limits.ts';
+import type { ReportsBenchOptions } from '../../../bench/reports.ts';
 import type { BenchOptions } from '../../../bench/run.ts';
 import type { Command, Values } from '../command.ts';
 import { quietConfig } from '../shared.ts';
@@ -59,15 +63,39 @@ export function benchOptions(
   };
 }
 
+/** `--workload reports`: the options of the report timing run (bench/reports.ts). */
+export function reportsBenchOptions(
+  values: Values,
+  env: { database_url: string | undefined; aggregator_secret: string; casino_secret: string; admin_api_key: string },
+): ReportsBenchOptions {
+  if (values.url !== undefined)
+    throw new UsageError('--workload reports starts its own server and database; --url is not supported');
+  return {
+    prefill_actions: number(values, 'prefill-actions', REPORTS_PREFILL_DEFAULT, 1, PREFILL_ACTIONS_MAX),
+    players: number(values, 'players', WORKLOAD_PLAYERS.W1, 1, PLAYERS_MAX),
+    samples: number(values, 'samples', REPORT_SAMPLES_DEFAULT, 1, REPORT_SAMPLES_MAX),
+    seed: number(values, 'seed', Date.now() % 2 ** 31, 0, 2 ** 32 - 1),
+    database_url: env.database_url ?? null,
+    aggregator_secret: env.aggregator_secret,
+    casino_secret: env.casino_secret,
+    admin_api_key: env.admin_api_key,
+  };
+}
+
 export const benchCommand: Command = {
   name: 'bench',
-  summary: 'Load-test the aggregator endpoint: throughput, latency percentiles, server memory, consistency check',
+  summary:
+    'Load-test the aggregator endpoint (throughput, latency, consistency), or time the game reports (--workload reports)',
   usage:
-    'croupier bench [--workload W1|W2] [--duration S] [--connections N] [--ceiling] [--prefill-actions N] [--json FILE] [--url URL]',
+    'croupier bench [--workload W1|W2|reports] [--samples N] [--duration S] [--connections N] [--ceiling] [--prefill-actions N] [--json FILE] [--url URL]',
   options: {
     workload: {
       type: 'string',
-      description: `W1: ${WORKLOAD_PLAYERS.W1} players; W2: ${WORKLOAD_PLAYERS.W2} hot players (contention). Default W1`,
+      description: `W1: ${WORKLOAD_PLAYERS.W1} players; W2: ${WORKLOAD_PLAYERS.W2} hot players (contention); reports: fill --prefill-actions (default ${REPORTS_PREFILL_DEFAULT}) over 30 days, time every report shape. Default W1`,
+    },
+    samples: {
+      type: 'string',
+      description: `--workload reports: timed requests per report shape (default ${REPORT_SAMPLES_DEFAULT}, max ${REPORT_SAMPLES_MAX})`,
     },
     players: { type: 'string', description: "Number of players (overrides the workload's)" },
     connections: {
@@ -130,6 +158,7 @@ export const benchCommand: Command = {
 };
 
 async function runCommand(values: Values): Promise<number> {
+  if (String(values.workload ?? '').toLowerCase() === 'reports') return runReportsCommand(values);
   const { config, logger } = quietConfig();
   let options: BenchOptions;
   try {
@@ -163,6 +192,37 @@ async function runCommand(values: Values): Promise<number> {
     if (json_path) fs.writeFileSync(json_path, `${reportToJson(report)}\n`);
     const code = report.interrupted ? 130 : report.failures.length === 0 ? 0 : 1;
     return code;
+  } catch (error) {
+    process.stderr.write(`croupier bench: ${(error as Error).message}\n`);
+    return 1;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+async function runReportsCommand(values: Values): Promise<number> {
+  const { config, logger } = quietConfig();
+  let options: ReportsBenchOptions;
+  try {
+    options = reportsBenchOptions(values, config);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`croupier bench: ${error.message}\n`);
+    return 2;
+  }
+  const interrupt = new AbortController();
+  const onSignal = () => interrupt.abort();
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const progress = values.quiet === true ? undefined : (line: string) => process.stderr.write(`${line}\n`);
+    const { runReportsBench, formatReportsBench } = await import('../../../bench/reports.ts');
+    const report = await runReportsBench(options, { logger, progress, signal: interrupt.signal });
+    process.stdout.write(`${formatReportsBench(report)}\n`);
+    const json_path = text(values, 'json');
+    if (json_path) fs.writeFileSync(json_path, `${JSON.stringify(report, null, 2)}\n`);
+    return interrupt.signal.aborted ? 130 : report.failures.length === 0 ? 0 : 1;
   } catch (error) {
     process.stderr.write(`croupier bench: ${(error as Error).message}\n`);
     return 1;
