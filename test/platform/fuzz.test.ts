@@ -157,6 +157,18 @@ const ROUTES: RouteTemplate[] = [
   { method: 'POST', path: '/v1/players/:playerId/bonuses/:bonusId/forfeit', auth: 'admin', body: () => ({}) },
   { method: 'GET', path: '/v1/games', auth: 'admin', query: { limit: '5' } },
   { method: 'GET', path: '/v1/bonus/contributions', auth: 'admin' },
+  {
+    method: 'GET',
+    path: '/v1/reports/games',
+    auth: 'admin',
+    query: { from: '2020-01-01T00:00:00Z', to: '2030-01-01T00:00:00Z', group_by: 'day,game' },
+  },
+  {
+    method: 'GET',
+    path: '/v1/reports/ngr',
+    auth: 'admin',
+    query: { from: '2020-01-01T00:00:00Z', to: '2030-01-01T00:00:00Z', group_by: 'day' },
+  },
   { method: 'GET', path: '/v1/players/:playerId/rounds', auth: 'admin', query: { limit: '5' } },
   { method: 'POST', path: '/provider/spin', auth: 'none', body: () => ({ sessionToken: j('unknown') }) },
   { method: 'POST', path: '/provider/balance', auth: 'none', body: () => ({ sessionToken: j('unknown') }) },
