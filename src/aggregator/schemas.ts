@@ -1,10 +1,8 @@
+import { textSchema as text } from '../platform/http-schemas.ts';
 import { amountSchema } from '../platform/money.ts';
-import { ACTIONS_PER_BATCH_MAX, STRING_LENGTH_MAX } from './limits.ts';
+import { ACTIONS_PER_BATCH_MAX } from './limits.ts';
 
 /** JSON Schemas of the aggregator surface: Ajv validates with them, /docs is generated from them. */
-
-const text = (description: string) =>
-  ({ type: 'string', minLength: 1, maxLength: STRING_LENGTH_MAX, description }) as const;
 
 const actionSchema = {
   type: 'object',

@@ -1,3 +1,4 @@
+import { textSchema as text } from '../platform/http-schemas.ts';
 import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, STRING_LENGTH_MAX } from '../platform/limits.ts';
 import { amountSchema } from '../platform/money.ts';
 import { errorResponses } from '../platform/http-schemas.ts';
@@ -7,8 +8,6 @@ import { CONTRIBUTION_PERCENT_MAX, WAGERING_MULTIPLIER_MAX, WAGERING_MULTIPLIER_
 /** JSON schemas of the game catalog and bonus endpoints (SPEC §5): they validate and generate /docs. */
 
 const security = [{ apiKey: [] }];
-const text = (description: string) =>
-  ({ type: 'string', minLength: 1, maxLength: STRING_LENGTH_MAX, description }) as const;
 const category = { type: 'string', enum: [...GAME_CATEGORIES], description: 'slots, table, live or other.' } as const;
 const percent = { type: 'integer', minimum: 0, maximum: CONTRIBUTION_PERCENT_MAX } as const;
 const idempotencyHeaders = {

@@ -1,25 +1,10 @@
+import { textSchema as text, idSchema as id } from '../platform/http-schemas.ts';
+export { textSchema as text } from '../platform/http-schemas.ts';
 import { amountSchema } from '../platform/money.ts';
-import {
-  ASSET_CODE_LENGTH_MAX,
-  DROP_RATE_MAX,
-  SIMULATE_CONCURRENCY_MAX,
-  SIMULATE_ROUNDS_MAX,
-  STRING_LENGTH_MAX,
-} from './limits.ts';
+import { ASSET_CODE_LENGTH_MAX, DROP_RATE_MAX, SIMULATE_CONCURRENCY_MAX, SIMULATE_ROUNDS_MAX } from './limits.ts';
 
 /** JSON schemas of the provider's endpoints (bodies validated without coercion; /docs is generated from them). */
 
-export const text = (description: string) =>
-  ({ type: 'string', minLength: 1, maxLength: STRING_LENGTH_MAX, description }) as const;
-const id = (description: string) =>
-  ({
-    type: ['string', 'integer'],
-    minLength: 1,
-    maxLength: STRING_LENGTH_MAX,
-    minimum: 0,
-    maximum: Number.MAX_SAFE_INTEGER,
-    description,
-  }) as const;
 const count = (maximum: number, description: string) =>
   ({ type: 'integer', minimum: 1, maximum, description }) as const;
 export { errorSchema as errorReply } from '../platform/http-schemas.ts';

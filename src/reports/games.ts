@@ -1,3 +1,4 @@
+import { checkWindow } from './window.ts';
 import type { AppContext } from '../ledger/context.ts';
 import { assert } from '../platform/assert.ts';
 import { totalToJson } from '../platform/money.ts';
@@ -112,19 +113,6 @@ export function parseGroupBy(text: string | undefined, allowed: readonly GroupFi
   }
   assert(fields.size <= GROUP_FIELDS_MAX, 'group_by has at most the four fields');
   return succeed(fields);
-}
-
-async function checkWindow(ctx: AppContext, params: GamesParams): Promise<Outcome<never> | undefined> {
-  for (const name of ['from', 'to'] as const) {
-    if (Number.isNaN(Date.parse(params[name])))
-      return refuse(PLATFORM_ERRORS.VALIDATION_ERROR, `${name} must be an ISO-8601 date-time with a time zone`);
-  }
-  if (Date.parse(params.from) > Date.parse(params.to))
-    return refuse(PLATFORM_ERRORS.VALIDATION_ERROR, 'to must not be before from');
-  if (params.currency !== undefined && !(await ctx.ledger.assetExists(params.currency))) {
-    return refuse(PLATFORM_ERRORS.UNKNOWN_ASSET, `currency ${params.currency} is not a known currency.`);
-  }
-  return undefined;
 }
 
 function rowJson(row: GameRow, group_by: ReadonlySet<GroupField>, ngr: boolean): GamesRowJson {

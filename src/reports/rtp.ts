@@ -1,3 +1,4 @@
+import { checkWindow } from './window.ts';
 import type { AppContext } from '../ledger/context.ts';
 import { PLATFORM_ERRORS } from '../platform/platform-errors.ts';
 import { refuse, succeed, type Outcome } from '../platform/outcome.ts';
@@ -102,19 +103,6 @@ export async function rtpOfUser(ctx: AppContext, user_id: string, window: RtpWin
 
 function edgesOf(window: RtpWindow): EdgeChoice {
   return chooseEdges(Date.parse(window.from), Date.parse(window.to), Date.now());
-}
-
-async function checkWindow(ctx: AppContext, window: RtpWindow): Promise<Outcome<never> | undefined> {
-  for (const name of ['from', 'to'] as const) {
-    if (Number.isNaN(Date.parse(window[name])))
-      return refuse(PLATFORM_ERRORS.VALIDATION_ERROR, `${name} must be an ISO-8601 date-time with a time zone`);
-  }
-  if (Date.parse(window.from) > Date.parse(window.to))
-    return refuse(PLATFORM_ERRORS.VALIDATION_ERROR, 'to must not be before from');
-  if (window.currency !== undefined && !(await ctx.ledger.assetExists(window.currency))) {
-    return refuse(PLATFORM_ERRORS.UNKNOWN_ASSET, `currency ${window.currency} is not a known currency.`);
-  }
-  return undefined;
 }
 
 function rowJson(row: RtpRow): RtpRowJson {

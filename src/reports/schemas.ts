@@ -1,15 +1,7 @@
-import {
-  GROUP_BY_LENGTH_MAX,
-  PAGE_SIZE_DEFAULT,
-  PAGE_SIZE_MAX,
-  REPORT_PAGE_NUMBER_MAX,
-  STRING_LENGTH_MAX,
-} from './limits.ts';
+import { textSchema as text } from '../platform/http-schemas.ts';
+import { GROUP_BY_LENGTH_MAX, PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, REPORT_PAGE_NUMBER_MAX } from './limits.ts';
 
 /** JSON Schemas of the aggregator RTP reports (SPEC §2): Ajv validates with them, /docs is generated from them. */
-
-const text = (description: string) =>
-  ({ type: 'string', minLength: 1, maxLength: STRING_LENGTH_MAX, description }) as const;
 
 const isoTime = (description: string) => ({ type: 'string', format: 'date-time', description }) as const;
 

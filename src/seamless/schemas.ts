@@ -1,21 +1,8 @@
+import { textSchema as text, idSchema as id } from '../platform/http-schemas.ts';
 import { amountSchema } from '../platform/money.ts';
-import { ASSET_CODE_LENGTH_MAX, STRING_LENGTH_MAX } from './limits.ts';
+import { ASSET_CODE_LENGTH_MAX } from './limits.ts';
 
 /** JSON schemas of the casino side (bodies validated without coercion; /docs is generated from them). */
-
-const text = (description: string) =>
-  ({ type: 'string', minLength: 1, maxLength: STRING_LENGTH_MAX, description }) as const;
-
-/** userId and gameId come as strings or as integers (the seed protocol's examples use numbers); both mean the same id. */
-const id = (description: string) =>
-  ({
-    type: ['string', 'integer'],
-    minLength: 1,
-    maxLength: STRING_LENGTH_MAX,
-    minimum: 0,
-    maximum: Number.MAX_SAFE_INTEGER,
-    description,
-  }) as const;
 
 const sessionFields = {
   sessionToken: text('Token from launchGame; binds the call to one user, game and currency.'),
