@@ -2,7 +2,7 @@ import type { AppContext } from '../ledger/context.ts';
 import { PLATFORM_ERRORS } from '../platform/platform-errors.ts';
 import { amountFromJson } from '../platform/money.ts';
 import { refuse, succeed, type Outcome } from '../platform/outcome.ts';
-import { bonusAccount, bonusAccountNeeds } from '../play/bonus.ts';
+import { bonusAccount } from '../play/bonus.ts';
 import { accountsOfRound } from '../play/round.ts';
 import { processHandler, roundOf } from './handler.ts';
 import type { ActionInput, ActionKind, ProcessInput, ProcessResult } from './types.ts';
@@ -45,7 +45,6 @@ export async function processRequest(ctx: AppContext, body: ProcessBody): Promis
     accounts: [
       { key: player, create: true },
       { key: house, create: true },
-      ...bonusAccountNeeds(input.user_id, input.currency),
     ],
   });
   return outcome.ok ? succeed({ game_id: input.game_id, ...outcome.value }) : outcome;

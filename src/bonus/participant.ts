@@ -1,12 +1,13 @@
 import type { TransactionSql } from '../db/sql.ts';
-import type { Batch, LedgerCommand, PendingStatement } from '../ledger/command.ts';
+import type { AccountNeed, Batch, LedgerCommand, PendingStatement } from '../ledger/command.ts';
 import type { Journal } from '../ledger/journal.ts';
 import { contributionOf } from '../play/catalog.ts';
-import type { BonusDestination, BonusHook, BonusPlay } from '../play/bonus.ts';
+import { bonusAccountNeeds, type BonusDestination, type BonusHook, type BonusPlay } from '../play/bonus.ts';
 import type { Round } from '../play/round.ts';
 import {
   activeOf,
   addStake,
+  distinctPairs,
   liveKey,
   newState,
   putBonus,
@@ -21,22 +22,13 @@ import type { LiveMessage } from '../platform/live.ts';
 import { addWagering, currentActive, endActive } from './lifecycle.ts';
 import { persistBonusState, readBonusRows } from './store.ts';
 
-/** The (player, asset) pairs a batch names: every game or bonus command lists the player's bonus account. */
+/** The (player, asset) pairs a batch names: every game, wallet or bonus command names the player's cash account. */
 export function bonusPairs(commands: readonly LedgerCommand[]): { players: string[]; assets: string[] } {
-  const seen = new Set<string>();
-  const players: string[] = [];
-  const assets: string[] = [];
-  for (const command of commands) {
-    for (const { key } of command.accounts) {
-      if (key.kind !== 'player' || key.purpose !== 'bonus') continue;
-      const k = `${key.owner}\u0000${key.asset}`;
-      if (seen.has(k)) continue;
-      seen.add(k);
-      players.push(key.owner);
-      assets.push(key.asset);
-    }
-  }
-  return { players, assets };
+  return distinctPairs(
+    commands.flatMap((c) =>
+      c.accounts.flatMap(({ key }) => (key.kind === 'player' ? [{ player: key.owner, asset: key.asset }] : [])),
+    ),
+  );
 }
 
 function play(round: Round, fields: Omit<BonusPlay, 'round_key' | 'rolled_back'>, at: Date): PlayRow {
@@ -56,9 +48,10 @@ function recordPlay(state: BonusState, row: PlayRow): void {
 }
 
 /**
- * Bonus wagering inside every batch (SPEC §5). Reads once per batch the live and recent grants and splits
- * of the players the batch names — one index probe each, nothing for a player who never had a bonus, and
- * the game catalog only when a live grant is among them — and writes once per batch.
+ * Bonus wagering inside every batch (SPEC §5). Reads once per batch the live and recent grants of the
+ * players the batch names — one statement, one index probe each; only when some are found, a second
+ * round trip for their splits and the game catalog, and their bonus accounts locked late — and writes
+ * once per batch. A batch of players who never had a bonus pays one statement.
  */
 export const bonusParticipant: BonusHook<BonusState> = {
   name: 'bonus.wagering',
@@ -67,6 +60,19 @@ export const bonusParticipant: BonusHook<BonusState> = {
   read(tx: TransactionSql, commands: readonly LedgerCommand[]): Promise<BonusRows | undefined> {
     const pairs = bonusPairs(commands);
     return pairs.players.length === 0 ? Promise.resolve(undefined) : readBonusRows(tx, pairs);
+  },
+
+  // The bonus accounts (and pool) of the players found with a grant, live or recently ended: the only
+  // ones whose bonus money this batch may move. A player without one has an empty bonus account.
+  accounts(rows: BonusRows | undefined): AccountNeed[] {
+    if (!rows) return [];
+    const seen = new Set<string>();
+    return rows.bonuses.flatMap((b) => {
+      const key = liveKey(b.player, b.asset);
+      if (seen.has(key)) return [];
+      seen.add(key);
+      return bonusAccountNeeds(b.player, b.asset);
+    });
   },
 
   state(rows: BonusRows | undefined, journal: Journal): BonusState {

@@ -1,9 +1,9 @@
 import type { AppContext } from '../ledger/context.ts';
-import { playerAccount, systemAccount } from '../ledger/types.ts';
+import { playerAccount } from '../ledger/types.ts';
 import { refuse, succeed, type Outcome } from '../platform/outcome.ts';
 import { PLATFORM_ERRORS } from '../platform/platform-errors.ts';
 import { uuidv7 } from '../platform/uuid.ts';
-import { bonusAccount } from '../play/bonus.ts';
+import { bonusAccount, bonusAccountNeeds } from '../play/bonus.ts';
 import { readContributions, type Contributions, type GameRow } from '../play/catalog.ts';
 import { BONUS_ERRORS } from './errors.ts';
 import { grantJson, type GrantJson } from './grant.ts';
@@ -129,11 +129,7 @@ export class BonusService {
     asset: string,
     create: boolean,
   ): Promise<Outcome<MoneyAnswer>> {
-    const accounts = [
-      { key: playerAccount(player, asset), create },
-      { key: bonusAccount(player, asset), create },
-      { key: systemAccount('bonus_pool', asset), create: true },
-    ];
+    const accounts = [{ key: playerAccount(player, asset), create }, ...bonusAccountNeeds(player, asset, create)];
     const outcome = await this.ctx.ledger.submit({ handler: bonusHandler, input, accounts });
     if (!outcome.ok) return outcome;
     return succeed(outcome.value ?? { status: 200, body: Buffer.alloc(0), replayed: false });

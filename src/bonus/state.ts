@@ -142,3 +142,17 @@ export function activeOf(state: BonusState, player: string, asset: string): Bonu
   const row = first === undefined ? undefined : state.bonuses.get(first);
   return row?.status === 'active' ? row : undefined;
 }
+
+/** (player, asset) pairs, each once, in first-seen order, as the column arrays the reads unnest. */
+export function distinctPairs(rows: { player: string; asset: string }[]): { players: string[]; assets: string[] } {
+  const seen = new Set<string>();
+  const pairs = { players: [] as string[], assets: [] as string[] };
+  for (const { player, asset } of rows) {
+    const key = `${player}\u0000${asset}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    pairs.players.push(player);
+    pairs.assets.push(asset);
+  }
+  return pairs;
+}

@@ -2,7 +2,7 @@ import type { Queryable, TransactionSql } from '../db/sql.ts';
 import type { PendingStatement } from '../ledger/command.ts';
 import type { GameCategory, GameRow } from '../play/catalog.ts';
 import { BONUS_PLAY_WINDOW_MS } from './limits.ts';
-import type { BonusRow, BonusRows, BonusState, PlayRow } from './state.ts';
+import { distinctPairs, type BonusRow, type BonusRows, type BonusState, type PlayRow } from './state.ts';
 
 /** SQL of the bonus module: games, bonus_contributions, bonuses, bonus_plays (migrations/050). */
 
@@ -10,34 +10,33 @@ const BONUS_COLUMNS =
   'id, player, asset, amount_minor, multiplier, required_minor, wagered_minor, status, expires_at, max_bet_minor, max_conversion_minor, created_at, ended_at';
 
 /**
- * One read per batch, three statements pipelined: the live and recently ended grants of the batch's
- * pairs and their recent splits (index probes: nothing found for a player who never had a bonus), and
- * the game catalog and contribution table only when one of the pairs has a live grant (the catalog is
- * read whole then: it is small, and a batch's games are not visible to a participant's read).
+ * One read per batch: the live and recently ended grants of the batch's pairs (one statement, an index
+ * probe per pair: nothing found for a player who never had a bonus). Only when some are found, a second
+ * round trip: those pairs' recent splits, and the game catalog and contribution table when a grant is
+ * live (read whole: they are small, and a batch's games are not visible to a participant's read).
  */
 export async function readBonusRows(
   tx: TransactionSql,
   pairs: { players: string[]; assets: string[] },
 ): Promise<BonusRows> {
   const since = new Date(Date.now() - BONUS_PLAY_WINDOW_MS).toISOString();
-  const [bonuses, plays, games, contributions] = await Promise.all([
-    tx<BonusRow[]>`
+  const bonuses = await tx<BonusRow[]>`
       select ${tx.unsafe(BONUS_COLUMNS)} from bonuses b
       join unnest(${pairs.players}::text[], ${pairs.assets}::text[]) as p(player, asset) using (player, asset)
       where b.status in ('pending', 'active') or b.ended_at > ${since}::timestamptz
-      order by b.seq`,
+      order by b.seq`;
+  // Splits are only made while a grant lives, so a batch without a live or recently ended one has none.
+  if (bonuses.length === 0) return { bonuses: [], plays: [], games: [], contributions: [] };
+  const found = distinctPairs(bonuses);
+  const live = bonuses.some((b) => b.status === 'pending' || b.status === 'active');
+  const [plays, games, contributions] = await Promise.all([
     tx<PlayRow[]>`
       select transfer_id, kind, player, currency, round_key, bonus_id, cash_minor, bonus_minor, bonus_to, contribution_minor, rolled_back, created_at
-      from bonus_plays b join unnest(${pairs.players}::text[], ${pairs.assets}::text[]) as p(player, currency) using (player, currency)
+      from bonus_plays b join unnest(${found.players}::text[], ${found.assets}::text[]) as p(player, currency) using (player, currency)
       where b.created_at > ${since}::timestamptz`,
-    tx<GameRow[]>`
-      select provider, game, category, name from games
-      where exists (select 1 from bonuses b join unnest(${pairs.players}::text[], ${pairs.assets}::text[]) as p(player, asset) using (player, asset)
-                    where b.status in ('pending', 'active'))`,
-    tx<{ category: string; percent: number }[]>`
-      select category, percent from bonus_contributions
-      where exists (select 1 from bonuses b join unnest(${pairs.players}::text[], ${pairs.assets}::text[]) as p(player, asset) using (player, asset)
-                    where b.status in ('pending', 'active'))`,
+    // The catalog only matters while a grant counts wagering.
+    live ? tx<GameRow[]>`select provider, game, category, name from games` : [],
+    live ? tx<{ category: string; percent: number }[]>`select category, percent from bonus_contributions` : [],
   ]);
   return {
     bonuses: bonuses.map(bonusOfRow),

@@ -15,6 +15,13 @@ export interface AccountNeed {
    * account keeps the floor it was created with.
    */
   overdraft_limit_minor?: bigint;
+  /**
+   * Locked in the batch's second stage, after every other account and after the participants' reads
+   * (see BatchParticipant.accounts). An account that is locked late by some batch must be late in every
+   * command that names it: all batches then take their locks in one global order (early ones by id,
+   * then late ones by id), so two processes' batches never wait on each other in a cycle.
+   */
+  late?: boolean;
 }
 
 /**
@@ -58,6 +65,12 @@ export interface CommandHandler<I, R, S, Rows = unknown> {
 export interface BatchParticipant<S, Rows = unknown> {
   readonly name: string;
   read?(tx: TransactionSql, commands: readonly LedgerCommand[]): Promise<Rows>;
+  /**
+   * Accounts the batch must also lock because of what read() found (a bonus player's bonus account):
+   * locked late (AccountNeed.late) in one statement with the commands' late needs. A batch that needs
+   * none pays no second stage, so a module only some players use costs nothing for the others.
+   */
+  accounts?(rows: Rows | undefined): AccountNeed[];
   state(rows: Rows | undefined, journal: Journal): S;
   persist(tx: TransactionSql, state: S): PendingStatement[];
   /**

@@ -15,7 +15,14 @@ import type { Outcome } from '../platform/outcome.ts';
 import { AccountDirectory } from './accounts.ts';
 import { BatchRun } from './batch-run.ts';
 import { Book } from './book.ts';
-import type { Batch, BatchParticipant, CommandHandler, LedgerCommand, PendingStatement } from './command.ts';
+import type {
+  AccountNeed,
+  Batch,
+  BatchParticipant,
+  CommandHandler,
+  LedgerCommand,
+  PendingStatement,
+} from './command.ts';
 import { FLUSH_WAL } from './durability.ts';
 import { LedgerUnavailableError } from './errors.ts';
 import { Journal } from './journal.ts';
@@ -311,7 +318,24 @@ export class GroupCommitWriter {
   }
 
   /**
-   * One batch, in two round trips: [BEGIN, locks, reads] pipelined, decide in memory, then [writes,
+   * The second stage: accounts locked after the early ones and the participants' reads, skipping those
+   * the first stage holds. Every account of this stage is late wherever it is named (AccountNeed.late),
+   * so the global lock order holds.
+   */
+  private async lockLate(
+    tx: TransactionSql,
+    needs: AccountNeed[],
+    early: { ids: bigint[]; created: Map<string, bigint> },
+  ): Promise<AccountState[]> {
+    const resolved = await this.accounts.resolve(tx, needs, Promise.resolve());
+    for (const [k, id] of resolved.created) early.created.set(k, id);
+    const held = new Set(early.ids);
+    const ids = resolved.ids.filter((id) => !held.has(id));
+    return ids.length > 0 ? lockAccounts(tx, ids) : [];
+  }
+
+  /**
+   * One batch, in two round trips (three when a late account is needed): [BEGIN, locks, reads] pipelined, decide in memory, then [writes,
    * COMMIT, flush] pipelined. PostgreSQL runs a connection's statements in the order they were sent. The
    * lock is dispatched synchronously (execute()) before any read, so reads see rows after the locks are
    * granted. Writes are handed over undispatched and dispatched here in order, COMMIT last.
@@ -337,9 +361,10 @@ export class GroupCommitWriter {
       const begin = conn.unsafe('begin').execute();
       const settings = conn.unsafe(TRANSACTION_SETTINGS).execute();
       open = true;
+      const needs = commands.flatMap((c) => c.accounts);
       const resolved = await this.accounts.resolve(
         tx,
-        commands.flatMap((c) => c.accounts),
+        needs.filter((n) => !n.late),
         begin,
       );
       const groups = groupByHandler(commands);
@@ -351,13 +376,19 @@ export class GroupCommitWriter {
         ),
       );
       const participant_reads = this.participants.map((p) => p.read?.(tx, commands));
-      const [, , locked, ...rows] = await Promise.all([
+      const [, , early, ...rows] = await Promise.all([
         begin,
         settings,
         locking,
         ...handler_reads,
         ...participant_reads,
       ]);
+      const late_needs = [
+        ...needs.filter((n) => n.late),
+        ...this.participants.flatMap((p, i) => p.accounts?.(rows[groups.size + i]) ?? []),
+      ];
+      const late = late_needs.length > 0 ? await this.lockLate(tx, late_needs, resolved) : [];
+      const locked = late.length > 0 ? [...(early as AccountState[]), ...late] : (early as AccountState[]);
       const journal = new Journal();
       const states = new Map<CommandHandler<unknown, unknown, unknown>, unknown>();
       [...groups.keys()].forEach((handler, i) => states.set(handler, handler.state(rows[i], journal)));
@@ -365,7 +396,7 @@ export class GroupCommitWriter {
         participant,
         state: participant.state(rows[groups.size + i], journal),
       }));
-      const book = new Book(locked as AccountState[], new Date(), journal);
+      const book = new Book(locked, new Date(), journal);
       const batch = batchOf(book, participants);
       const outcomes = commands.map((command) => decide(batch, command, states.get(command.handler)));
       book.assertBalanced();

@@ -85,16 +85,19 @@ export function bonusAccount(player: string, asset: string): AccountKey {
 }
 
 /**
- * The accounts a game command must also have locked so a bonus can be used: the player's bonus account
- * (created by the ledger with the cash account, never here: a command for a player without a wallet must
- * not open one) and the asset's bonus_pool (a system account, seeded; created if a new asset lacks it, so
- * it is always in the writer's id cache). Listing the bonus account is also how the bonus participant
- * learns which players a batch names.
+ * The accounts bonus money moves through for one player and asset: the player's bonus account (created
+ * by the ledger with the cash account, never here: a command for a player without a wallet must not
+ * open one) and the asset's bonus_pool (a system account, seeded; created if a new asset lacks it).
+ * Both are always locked late (AccountNeed.late), wherever they are named: game commands do not name
+ * them at all — the bonus participant asks for them only for players its read found with a grant, so
+ * a batch of players without a bonus locks nothing more. Every change to a player's grants or bonus
+ * money also holds the player's cash account (locked early), which is why the participant's read,
+ * made after the early locks, sees grants no other batch can change until this one commits.
  */
-export function bonusAccountNeeds(player: string, asset: string): AccountNeed[] {
+export function bonusAccountNeeds(player: string, asset: string, create = false): AccountNeed[] {
   return [
-    { key: bonusAccount(player, asset), create: false },
-    { key: systemAccount('bonus_pool', asset), create: true },
+    { key: bonusAccount(player, asset), create, late: true },
+    { key: systemAccount('bonus_pool', asset), create: true, late: true },
   ];
 }
 

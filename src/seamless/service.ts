@@ -1,5 +1,5 @@
 import { SEAMLESS_ERRORS } from './errors.ts';
-import { bonusAccount, bonusAccountNeeds } from '../play/bonus.ts';
+import { bonusAccount } from '../play/bonus.ts';
 import { PLATFORM_ERRORS } from '../platform/platform-errors.ts';
 import { randomBytes } from 'node:crypto';
 import { BoundedCache } from '../platform/bounded-cache.ts';
@@ -102,7 +102,6 @@ export class SeamlessService {
       accounts: [
         { key: playerAccount(request.user_id, request.currency), create: false },
         { key: systemAccount('house', request.currency), create: true },
-        ...bonusAccountNeeds(request.user_id, request.currency),
       ],
     });
   }

@@ -13,7 +13,6 @@ import {
 } from '../ledger/types.ts';
 import { refuse, succeed, type Outcome } from '../platform/outcome.ts';
 import { readPlayersPage } from './store.ts';
-import { bonusAccountNeeds } from '../play/bonus.ts';
 import type { Book } from '../ledger/book.ts';
 import { amountToJson } from '../platform/money.ts';
 import type { ManualMovementStamp } from '../platform/operator.ts';
@@ -134,9 +133,9 @@ export class WalletService {
         { key: player, create: !rule.debit },
         { key: system, create: true },
       ];
-      // A withdraw forfeits the asset's active bonus first (SPEC §5): its bonus account and the pool are locked too.
+      // A withdraw forfeits the asset's active bonus first (SPEC §5); the bonus participant locks that
+      // bonus's accounts when its read finds it (play/bonus.ts bonusAccountNeeds).
       const cash_out = request.kind === 'withdraw' ? { player: request.player_id, asset: request.asset } : undefined;
-      if (cash_out) accounts.push(...bonusAccountNeeds(request.player_id, request.asset));
       return this.submit(
         scope,
         { ...describe(request), from, to, kind: MOVE_TRANSFER_KINDS[request.kind], amount_minor: request.amount_minor },

@@ -206,3 +206,65 @@ test("a participant's live messages are published with one NOTIFY after the batc
     await live_ledger.close();
   }
 });
+
+test("late accounts: a participant's read decides what else is locked; commands' late needs join them, each once", async () => {
+  // The participant asks for the second account of every player whose read found a marker row; a
+  // batch of other players locks nothing more (what the bonus participant does for bonus accounts).
+  await db.sql`create table late_test_markers (player text primary key)`;
+  await db.sql`insert into late_test_markers values ('late-a')`;
+  for (const p of ['late-a', 'late-b']) {
+    const funded = await ledger.execute([
+      { from: systemAccount('treasury', 'USD'), to: playerAccount(p, 'USD'), amount_minor: 100n, kind: 'topup' },
+      { from: systemAccount('treasury', 'USD'), to: playerAccount(p, 'USD', 'bonus'), amount_minor: 7n, kind: 'topup' },
+    ]);
+    assert.ok(funded.ok);
+  }
+  const marked: BatchParticipant<undefined, string[]> = {
+    name: 'test.late',
+    read: async (tx, commands) => {
+      const players = commands.flatMap((c) =>
+        c.accounts.filter((n) => n.key.kind === 'player').map((n) => n.key.owner),
+      );
+      const rows = await tx<{ player: string }[]>`select player from late_test_markers where player = any(${players})`;
+      return rows.map((r) => r.player);
+    },
+    accounts: (players) =>
+      (players ?? []).map((p) => ({ key: playerAccount(p, 'USD', 'bonus'), create: false, late: true })),
+    state: () => undefined,
+    persist: () => [],
+  };
+  const late_ledger = new Ledger(db.sql, logger, { participants: [marked as BatchParticipant<unknown>] });
+  const seen = new Map<string, boolean>();
+  const handler: CommandHandler<{ player: string }, null, undefined> = {
+    name: 'test.late-probe',
+    state: () => undefined,
+    apply({ book }, { player }) {
+      const bonus = playerAccount(player, 'USD', 'bonus');
+      seen.set(player, book.exists(bonus));
+      if (book.exists(bonus)) assert.equal(book.balance(bonus), 7n);
+      return succeed(null);
+    },
+  };
+  const command = (player: string, extra: { late?: boolean }[] = []) => ({
+    handler,
+    input: { player },
+    accounts: [
+      { key: playerAccount(player, 'USD'), create: false },
+      ...extra.map((e) => ({ key: playerAccount(player, 'USD', 'bonus'), create: false, ...e })),
+    ],
+  });
+  try {
+    // late-a: found by the read → locked late. late-b: not found → its second account is never locked.
+    await Promise.all([late_ledger.submit(command('late-a')), late_ledger.submit(command('late-b'))]);
+    assert.deepEqual(Object.fromEntries(seen), { 'late-a': true, 'late-b': false });
+    // A command naming it late itself gets it; named by the command and asked for by the read: locked once.
+    seen.clear();
+    await Promise.all([
+      late_ledger.submit(command('late-b', [{ late: true }])),
+      late_ledger.submit(command('late-a', [{ late: true }])),
+    ]);
+    assert.deepEqual(Object.fromEntries(seen), { 'late-a': true, 'late-b': true });
+  } finally {
+    await late_ledger.close();
+  }
+});
