@@ -112,6 +112,7 @@ test('a committed action replays its tx_id; the same id with other content is a 
     rolled_back: false,
     game: 'acme:slots',
     game_id: 'r1',
+    bonus_minor: 0n,
     created_at: new Date(0),
   };
   const r = run(100n, [request(bet('b1', 5)), request(bet('b1', 6))], [committed]);

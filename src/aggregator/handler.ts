@@ -4,7 +4,7 @@ import type { Journal } from '../ledger/journal.ts';
 import { assert } from '../platform/assert.ts';
 import { refuse, succeed, type Outcome } from '../platform/outcome.ts';
 import { uuidv7 } from '../platform/uuid.ts';
-import { pay, recordCancelled, refund, stake, type ProtocolRefusals } from '../play/money.ts';
+import { bonusPartOf, pay, recordCancelled, refund, stake, type ProtocolRefusals } from '../play/money.ts';
 import { playableBalance } from '../play/bonus.ts';
 import { gameOf, type Round } from '../play/round.ts';
 import { BatchState } from './batch-state.ts';
@@ -136,8 +136,9 @@ function betOrWin(
     if (!moved.ok) return moved;
     tx_id = moved.value?.id;
   }
+  const bonus_minor = bonusPartOf(batch, tx_id);
   tx_id ??= freshTxId(batch);
-  state.record(newRow(batch, input, action, tx_id, cancelled_by !== undefined));
+  state.record(newRow(batch, input, action, tx_id, cancelled_by !== undefined, bonus_minor));
   return succeed(tx_id);
 }
 
@@ -158,6 +159,7 @@ function rollback(
   }
   const original = state.get(original_id);
   let tx_id: string | undefined;
+  let bonus_minor = 0n;
   if (original) {
     if (!samePlayer(original, input)) {
       return refuse(
@@ -188,11 +190,12 @@ function rollback(
       );
       if (!reversed.ok) return reversed;
       tx_id = reversed.value?.id;
+      bonus_minor = bonusPartOf(batch, original.tx_id);
       state.markRolledBack(original);
     }
   }
   tx_id ??= freshTxId(batch);
-  state.record(newRow(batch, input, action, tx_id, false));
+  state.record(newRow(batch, input, action, tx_id, false, bonus_minor));
   return succeed(tx_id);
 }
 
@@ -211,6 +214,7 @@ function newRow(
   action: ActionInput,
   tx_id: string,
   rolled_back: boolean,
+  bonus_minor: bigint,
 ): ActionRow {
   return {
     action_id: action.action_id,
@@ -223,6 +227,7 @@ function newRow(
     rolled_back,
     game: input.game,
     game_id: input.game_id,
+    bonus_minor,
     created_at: batch.book.created_at,
   };
 }

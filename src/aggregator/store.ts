@@ -16,9 +16,9 @@ export async function loadActions(
 ): Promise<ActionRow[]> {
   if (ids.length === 0) return [];
   return tx<ActionRow[]>`
-    select action_id, user_id, currency, action, amount_minor, original_action_id, tx_id, rolled_back, game, game_id, created_at from aggregator_actions where action_id = any(${ids}::text[])
+    select action_id, user_id, currency, action, amount_minor, original_action_id, tx_id, rolled_back, game, game_id, bonus_minor, created_at from aggregator_actions where action_id = any(${ids}::text[])
     union all
-    select action_id, user_id, currency, action, amount_minor, original_action_id, tx_id, rolled_back, game, game_id, created_at from aggregator_actions where original_action_id = any(${named_by_rollback}::text[])`;
+    select action_id, user_id, currency, action, amount_minor, original_action_id, tx_id, rolled_back, game, game_id, bonus_minor, created_at from aggregator_actions where original_action_id = any(${named_by_rollback}::text[])`;
 }
 
 // Booleans travel as text: postgres.js serializes a boolean[] parameter's elements as false unless they are
@@ -28,12 +28,13 @@ export function insertActions(tx: TransactionSql, rows: ActionRow[]): PendingSta
   const col = <T>(f: (r: ActionRow) => T) => rows.map(f);
   return [
     tx`
-    insert into aggregator_actions (action_id, user_id, currency, action, amount_minor, original_action_id, tx_id, rolled_back, game, game_id, created_at)
+    insert into aggregator_actions (action_id, user_id, currency, action, amount_minor, original_action_id, tx_id, rolled_back, game, game_id, bonus_minor, created_at)
     select * from unnest(
       ${col((r) => r.action_id)}::text[], ${col((r) => r.user_id)}::text[], ${col((r) => r.currency)}::text[],
       ${col((r) => r.action)}::text[], ${col((r) => (r.amount_minor === null ? null : String(r.amount_minor)))}::bigint[],
       ${col((r) => r.original_action_id)}::text[], ${col((r) => r.tx_id)}::uuid[], ${col((r) => (r.rolled_back ? 't' : 'f'))}::text[]::boolean[],
-      ${col((r) => r.game)}::text[], ${col((r) => r.game_id)}::text[], ${col((r) => r.created_at.toISOString())}::timestamptz[])`,
+      ${col((r) => r.game)}::text[], ${col((r) => r.game_id)}::text[], ${col((r) => String(r.bonus_minor))}::bigint[],
+      ${col((r) => r.created_at.toISOString())}::timestamptz[])`,
   ];
 }
 

@@ -32,6 +32,8 @@ export interface ActionRow {
   rolled_back: boolean;
   game: string | null;
   game_id: string | null;
+  /** The part of the amount that counts as bonus money (play/money.ts bonusPartOf), for the reports. */
+  bonus_minor: bigint;
   created_at: Date;
 }
 

@@ -3,7 +3,7 @@ import type { AccountKey, LedgerRefusal, TransferRecord } from '../ledger/types.
 import { assert } from '../platform/assert.ts';
 import type { ErrorDefinition } from '../platform/error-table.ts';
 import { refuse, succeed, type Outcome } from '../platform/outcome.ts';
-import { bonusAccount, bonusOf, destinationAccount, type BonusHook } from './bonus.ts';
+import { bonusAccount, bonusOf, destinationAccount, type BonusHook, type BonusPlay } from './bonus.ts';
 import { emit } from './events.ts';
 import { accountsOfRound, type Round } from './round.ts';
 
@@ -186,10 +186,25 @@ export function refund(
     found && play
       ? refundSplit(batch, round, found, play, original, refs, refusals)
       : move(batch, round, 'rollback', original.amount_minor, refs, refusals, original);
-  // The bonus part the original counted (a bet's stake; a win's only if it was paid to bonus money).
-  const bonus_minor = !play ? 0n : play.kind === 'bet' || play.bonus_to === 'bonus' ? play.bonus_minor : 0n;
-  if (moved.ok) emit(batch, { ...event, bonus_minor });
+  if (moved.ok) emit(batch, { ...event, bonus_minor: countedBonusPart(play) });
   return moved;
+}
+
+/**
+ * The part of a bet or win transfer that counts as bonus money in the reports (SPEC §6): a stake's
+ * bonus part, a win's part paid to bonus money; 0 for cash-only money, no transfer, or one this batch's
+ * bonus state does not know. A rollback counts the part of the original it reverses: pass that id.
+ * What the protocols store on their action rows, so a report's partial hour counts as its rollups do.
+ */
+export function bonusPartOf(batch: Batch, transfer_id: string | null | undefined): bigint {
+  if (!transfer_id) return 0n;
+  const found = bonusOf(batch);
+  return countedBonusPart(found?.hook.playOf(found.state, transfer_id));
+}
+
+/** A bet's bonus stake; a win's bonus part only if it was paid to bonus money (not cash, not the pool). */
+function countedBonusPart(play: BonusPlay | undefined): bigint {
+  return !play ? 0n : play.kind === 'bet' || play.bonus_to === 'bonus' ? play.bonus_minor : 0n;
 }
 
 function refundSplit(

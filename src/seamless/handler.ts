@@ -5,7 +5,7 @@ import { playerAccount, type TransferRecord } from '../ledger/types.ts';
 import { amountToJson } from '../platform/money.ts';
 import { refuse, succeed, type Outcome } from '../platform/outcome.ts';
 import { uuidv7 } from '../platform/uuid.ts';
-import { pay, refund, stake, type ProtocolRefusals } from '../play/money.ts';
+import { bonusPartOf, pay, refund, stake, type ProtocolRefusals } from '../play/money.ts';
 import { playableBalance } from '../play/bonus.ts';
 import type { Round } from '../play/round.ts';
 import { SEAMLESS_ERRORS } from './errors.ts';
@@ -172,6 +172,7 @@ function newRow(
   transfer: TransferRecord | null,
   response: { status: number; body: string } | undefined,
   transaction_id: string,
+  bonus_minor = 0n,
 ): TransactionRow {
   return {
     external_transaction_id: input.external_transaction_id,
@@ -186,6 +187,7 @@ function newRow(
     original_transaction_id: input.original_transaction_id,
     transfer_id: transfer?.id ?? null,
     rolled_back_by: null,
+    bonus_minor,
     response_status: response?.status ?? null,
     response_body: response?.body ?? null,
     created_at: batch.book.created_at,
@@ -204,6 +206,8 @@ function settled(
   input: CallInput,
   state: BatchState,
   transfer: TransferRecord | null,
+  /** The transfer whose bonus part the call counts: its own, or a rollback's original debit. */
+  counted_transfer_id: string | null | undefined = transfer?.id,
 ): Outcome<CallResult> {
   const player = playerAccount(input.user_id, input.currency);
   if (!batch.book.exists(player))
@@ -219,7 +223,7 @@ function settled(
     transactionId: transaction_id,
   });
   const response = { status: 200, body };
-  record(state, newRow(batch, input, transfer, response, transaction_id));
+  record(state, newRow(batch, input, transfer, response, transaction_id, bonusPartOf(batch, counted_transfer_id)));
   return succeed({ response, replayed: false });
 }
 
@@ -305,7 +309,7 @@ function rollback(batch: Batch, input: RollbackCall, session: Session, state: Ba
     refusalsFor(input),
   );
   if (!moved.ok) return moved;
-  const outcome = settled(batch, input, state, moved.value);
+  const outcome = settled(batch, input, state, moved.value, original.transfer_id);
   if (outcome.ok) markDebit(state, original, input.external_transaction_id);
   return outcome;
 }

@@ -73,6 +73,8 @@ export interface TransactionRow {
   original_transaction_id: string | null;
   transfer_id: string | null;
   rolled_back_by: string | null;
+  /** The part of the amount that counts as bonus money (play/money.ts bonusPartOf), for the reports. */
+  bonus_minor: bigint;
   response_status: number | null;
   response_body: string | null;
   /** When the call was processed (the ledger batch's time): a rollback's report rollup goes to its debit's hour. */

@@ -258,6 +258,16 @@ describe('aggregator play with a bonus', () => {
     assert.equal(win.status, 200, win.text);
     const w = await wallet(s, player);
     assert.deepEqual([w.balances.USD, w.bonus_balances.USD], [61, 120]);
+    // The action rows carry the bonus part each counts (a report's partial hour sums them).
+    const rows = await s.ctx.sql<{ action: string; bonus_minor: bigint }[]>`
+      select action, bonus_minor from aggregator_actions where user_id = ${player} order by created_at, action`;
+    assert.deepEqual(
+      rows.map((r) => [r.action, r.bonus_minor]),
+      [
+        ['bet', 20n],
+        ['win', 40n],
+      ],
+    );
   });
 
   test('without a game_id the request is the round: its win follows its own stakes', async () => {
@@ -430,5 +440,15 @@ describe('casino callbacks with a bonus', () => {
     const w = await wallet(s, p.user);
     assert.deepEqual([w.balances.USD, w.bonus_balances.USD], [20, 100]);
     assert.equal((await bonuses(s, p.user))[0].wagered, 0);
+    // The debit counted 30 of bonus money; its rollback counts the same 30 back.
+    const rows = await s.ctx.sql<{ kind: string; bonus_minor: bigint }[]>`
+      select kind, bonus_minor from seamless_transactions where user_id = ${p.user} order by created_at, kind`;
+    assert.deepEqual(
+      rows.map((r) => [r.kind, r.bonus_minor]),
+      [
+        ['debit', 30n],
+        ['rollback', 30n],
+      ],
+    );
   });
 });
