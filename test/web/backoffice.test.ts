@@ -84,7 +84,7 @@ describe('back office page', () => {
     await screenshot('sign-in');
   });
 
-  test('after the key, the players list: natural order, balances per asset, search by prefix that survives a reload', async () => {
+  test('after the key, the dashboard (the landing page); then the players list: natural order, balances per asset, search by prefix that survives a reload', async () => {
     for (const id of ['user_10', 'user_2']) {
       await call(
         server.url,
@@ -96,6 +96,9 @@ describe('back office page', () => {
     }
     await page.getByLabel('API key').fill('dev-admin-key');
     await page.getByRole('button', { name: 'Save key' }).click();
+    await waitForText(page.getByRole('heading', { level: 1 }), /^Dashboard$/);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Players' }).click();
+    await page.waitForURL(/#\/players$/);
     const table = page.getByRole('table', { name: 'Players' });
     await waitForText(table, /user_001/);
     const names = await table.getByRole('rowheader').allTextContents();

@@ -77,7 +77,7 @@ export function App() {
             <h1>Page not found</h1>
             <p>
               There is no page at <code>{window.location.hash}</code>.{' '}
-              <a href={href(LANDING_PATH)}>Go to the players</a>.
+              <a href={href(LANDING_PATH)}>Go to the dashboard</a>.
             </p>
           </section>
         )}

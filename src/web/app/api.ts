@@ -17,6 +17,7 @@ export type { RoundItem, RoundTransfer } from '../../wallet/rounds.ts';
 import type { HistoryItem } from '../../wallet/history.ts';
 import type { MoveKind, MoveResult } from '../../wallet/service.ts';
 import type { RoundItem } from '../../wallet/rounds.ts';
+import { parseExactJson, type Exact } from './exact-json.ts';
 
 /** Filters of a player's history (GET /v1/wallets/{id}/transactions). */
 export interface HistoryFilter {
@@ -40,6 +41,47 @@ export interface SimulatedRound {
   steps: SimulatedStep[];
   initialBalance: number;
   finalBalance: number;
+}
+
+/** The grouping fields of the game reports (SPEC §6); NGR allows day and player only. */
+export type GroupField = 'day' | 'provider' | 'game' | 'player';
+
+/** Query of GET /v1/reports/games and /v1/reports/ngr. */
+export interface ReportQuery {
+  from: string;
+  to: string;
+  group_by?: string;
+  currency?: string;
+  provider?: string;
+  game?: string;
+  player?: string;
+  page?: number;
+  limit?: number;
+}
+
+/** One row of a game report: the group fields, then exact figures (digits beyond 2^53 − 1). */
+export interface ReportRow {
+  day?: string;
+  provider?: string;
+  game?: string;
+  player?: string;
+  currency: string;
+  bet_count: Exact;
+  bets: Exact;
+  wins: Exact;
+  bonus_bets: Exact;
+  bonus_wins: Exact;
+  ggr: Exact;
+  rtp: number | null;
+  /** NGR report only. */
+  bonus_converted?: Exact;
+  ngr?: Exact;
+}
+
+export interface ReportAnswer {
+  data: ReportRow[];
+  totals: ReportRow[];
+  pagination: { page: number; limit: number; total: number; total_pages: number };
 }
 
 function query(params: Record<string, string | number | undefined>): string {
@@ -74,6 +116,7 @@ async function request<T>(
   path: string,
   body?: unknown,
   headers: Record<string, string> = {},
+  parse: (text: string) => unknown = JSON.parse,
 ): Promise<T> {
   let response: Response;
   try {
@@ -96,7 +139,7 @@ async function request<T>(
   const text = await response.text();
   let json: unknown;
   try {
-    json = text ? JSON.parse(text) : undefined;
+    json = text ? parse(text) : undefined;
   } catch {
     json = undefined;
   }
@@ -141,6 +184,9 @@ export const api = {
     request<MoveResult>(key, 'POST', `/v1/wallets/${player(id)}/${kind}`, body, { 'idempotency-key': idempotency_key }),
   simulateRound: (key: string, body: { userId: string; gameId: string; currency: string }) =>
     request<SimulatedRound>(key, 'POST', '/casino/simulateRound', body),
+  /** Game reports keep big sums exact: parsed with parseExactJson, never through a double. */
+  report: (key: string, kind: 'games' | 'ngr', params: ReportQuery) =>
+    request<ReportAnswer>(key, 'GET', `/v1/reports/${kind}${query({ ...params })}`, undefined, {}, parseExactJson),
   launchGame: (key: string, body: { userId: string; gameId: string; currency: string }) =>
     request<{ sessionToken: string; launchUrl: string; expiresAt: string }>(key, 'POST', '/casino/launchGame', body),
 };

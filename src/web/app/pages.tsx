@@ -4,6 +4,8 @@ import type { Route } from './router.ts';
 import { PlayersPage } from './PlayersPage.tsx';
 import { PlayerPage } from './PlayerPage.tsx';
 import { PlayPage } from './PlayPage.tsx';
+import { DashboardPage } from './DashboardPage.tsx';
+import { ReportsPage } from './ReportsPage.tsx';
 
 /** What every page gets from the shell. */
 export interface PageProps {
@@ -26,10 +28,10 @@ export interface PageEntry {
 /**
  * The back office's pages, in navigation order (SPEC §8). A new page is one entry here and nothing
  * else: the navigation, the route and the reload all follow from it. Pages still to come, in their
- * places: dashboard (first, then the landing page), games & bonuses (after players), reports and
- * ingestion (before play), operators & audit (last).
+ * places: games & bonuses (after players), ingestion (after reports), operators & audit (last).
  */
 export const PAGES: PageEntry[] = [
+  { path: 'dashboard', label: 'Dashboard', render: (props) => <DashboardPage {...props} /> },
   {
     path: 'players',
     label: 'Players',
@@ -40,11 +42,12 @@ export const PAGES: PageEntry[] = [
         <PlayerPage {...props} playerId={props.rest[0]} tab={props.rest[1]} />
       ),
   },
+  { path: 'reports', label: 'Reports', render: (props) => <ReportsPage {...props} /> },
   { path: 'play', label: 'Play', render: (props) => <PlayPage {...props} /> },
 ];
 
 /** Where an empty or unknown hash lands. */
-export const LANDING_PATH = 'players';
+export const LANDING_PATH = 'dashboard';
 
 export function pageOf(route: Route): PageEntry | undefined {
   return PAGES.find((p) => p.path === (route.segments[0] ?? LANDING_PATH));
