@@ -267,11 +267,13 @@ function ForfeitConfirm({
     try {
       await api.forfeit(apiKey, playerId, g.bonusId, { reason: why }, pending.current.key);
       pending.current = null;
+      // The list reloads: the card shows the forfeited grant and this confirmation goes away with its button.
       await onDone();
     } catch (e) {
       if (!(e instanceof ApiError) || e.status !== 0) pending.current = null;
       onApiError(e);
       setProblem(e instanceof ApiError ? e.message : String(e));
+    } finally {
       setBusy(false);
     }
   };
