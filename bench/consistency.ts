@@ -33,6 +33,8 @@ export class PlayerBook {
   readonly funded_minor: bigint[];
   /** Sum of acknowledged (win − bet), exact in a double while |net| ≤ 2^53 (asserted on read). */
   readonly net_minor: Float64Array;
+  /** Sum of acknowledged bets (what a bonus's wagering must have counted, --bonus); exact while ≤ 2^53. */
+  readonly staked_minor: Float64Array;
   readonly unresolved = new Set<number>();
 
   constructor(
@@ -41,14 +43,24 @@ export class PlayerBook {
   ) {
     this.funded_minor = ids.map(() => funded_minor);
     this.net_minor = new Float64Array(ids.length);
+    this.staked_minor = new Float64Array(ids.length);
   }
 
   get size(): number {
     return this.ids.length;
   }
 
-  acknowledge(player: number, net_minor: number): void {
+  acknowledge(player: number, net_minor: number, staked_minor = 0): void {
     this.net_minor[player] += net_minor;
+    this.staked_minor[player] += staked_minor;
+  }
+
+  /** Acknowledged stakes of a player, exact (asserted). */
+  staked(player: number): bigint {
+    const staked = this.staked_minor[player];
+    if (!Number.isSafeInteger(staked))
+      throw new Error(`stakes of player ${this.ids[player]} left the exact range of a double: ${staked}`);
+    return BigInt(staked);
   }
 
   markUnresolved(player: number): void {

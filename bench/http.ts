@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Pool } from 'undici';
 import type { PlayerBook } from './consistency.ts';
 import { authorizationFor, type UnknownRequest } from './load.ts';
-import { SIDE_CONCURRENCY } from './limits.ts';
+import { BENCH_GAME, SIDE_CONCURRENCY } from './limits.ts';
 import { mapLimited } from '../src/platform/map-limited.ts';
 
 /** Requests outside the measured hot path: replays, balances, funding over HTTP. Plain and readable. */
@@ -32,8 +32,15 @@ export async function post(
   return { status: response.statusCode, text: await response.body.text() };
 }
 
-export async function get(pool: Pool, path: string, timeout_ms: number): Promise<Reply> {
-  const response = await pool.request({ path, method: 'GET', headersTimeout: timeout_ms, bodyTimeout: timeout_ms });
+/** A GET; with `api_key`, as an operator (`Authorization: Bearer`). */
+export async function get(pool: Pool, path: string, timeout_ms: number, api_key?: string): Promise<Reply> {
+  const response = await pool.request({
+    path,
+    method: 'GET',
+    headers: api_key === undefined ? undefined : { authorization: `Bearer ${api_key}` },
+    headersTimeout: timeout_ms,
+    bodyTimeout: timeout_ms,
+  });
   return { status: response.statusCode, text: await response.body.text() };
 }
 
@@ -65,7 +72,7 @@ export async function replayUnknown(
     }
     if (status === 200) {
       summary.applied += 1;
-      book.acknowledge(request.player, request.net_minor);
+      book.acknowledge(request.player, request.net_minor, request.staked_minor);
     } else if (status >= 400 && status < 500) {
       summary.refused += 1;
     } else {
@@ -77,7 +84,7 @@ export async function replayUnknown(
 }
 
 export function balanceBody(player_id: string, currency = 'USD'): string {
-  return `{"user_id":${JSON.stringify(player_id)},"currency":"${currency}","game":"bench:slot","game_id":"bench-balance","finished":true}`;
+  return `{"user_id":${JSON.stringify(player_id)},"currency":"${currency}","game":"${BENCH_GAME}","game_id":"bench-balance","finished":true}`;
 }
 
 /** Every player's balance through a signed request without actions (`200 { balance }`); null when unreadable. */

@@ -42,6 +42,18 @@ export const UNKNOWN_REQUESTS_KEPT_MAX = 100_000;
 /** A connection that failed at the network level waits this long before its next request (no busy loop on a dead server). */
 export const NETWORK_ERROR_BACKOFF_MS = 50;
 
+/** The game every bench round is played on (aggregator `game`, provider:game); --bonus registers it as a slot. */
+export const BENCH_GAME = 'bench:slot';
+/**
+ * --bonus: each player's grant is the funding amount (FUND_MINOR) at the highest multiplier SPEC §5 allows,
+ * so the requirement (100 × FUND_MINOR) is never met by a run and no grant converts mid-run.
+ */
+export const BONUS_WAGERING_MULTIPLIER = 100;
+/** --bonus: the grants expire a day after the run starts (longer than any run: prefill ≤ 1 h, phases ≤ 10 min). */
+export const BONUS_EXPIRES_S = 86_400;
+/** --bonus: players with a broken bonus rule named in the report (the counts cover all). */
+export const BONUS_CHECK_MISMATCHES_KEPT_MAX = 20;
+
 /** --poison-share: at most half the requests poisoned (beyond that it measures refusals, not the ledger). */
 export const POISON_SHARE_MAX = 0.5;
 /** The reports workload (`--workload reports`, bench/reports.ts). */

@@ -2,7 +2,7 @@ import { hmacSha256Hex } from '../src/platform/hmac.ts';
 import { performance } from 'node:perf_hooks';
 import type { PlayerBook } from './consistency.ts';
 import { LatencyHistogram, type LatencySummary } from './histogram.ts';
-import { BET_MAX_MINOR, NETWORK_ERROR_BACKOFF_MS, UNKNOWN_REQUESTS_KEPT_MAX } from './limits.ts';
+import { BENCH_GAME, BET_MAX_MINOR, NETWORK_ERROR_BACKOFF_MS, UNKNOWN_REQUESTS_KEPT_MAX } from './limits.ts';
 import { RawHttpConnection, type RawHttpHandler } from './raw-http.ts';
 
 /**
@@ -23,6 +23,8 @@ export interface SignedRequest {
   player: number;
   /** Sum of (win − bet) over the request's rounds: the balance change if it is applied. */
   net_minor: number;
+  /** Sum of the bets: what a bonus's wagering counts if it is applied (--bonus). */
+  staked_minor?: number;
   actions: number;
   /** A poison request (--poison-share): its action id holds a NUL, so the server must refuse it with a 400. */
   poison?: boolean;
@@ -82,7 +84,7 @@ export class RoundSource implements RequestSource {
     private readonly poison_share = 0,
   ) {
     this.prefixes = player_ids.map(
-      (id) => `{"user_id":${JSON.stringify(id)},"currency":"${currency}","game":"bench:slot","game_id":"`,
+      (id) => `{"user_id":${JSON.stringify(id)},"currency":"${currency}","game":"${BENCH_GAME}","game_id":"`,
     );
   }
 
@@ -93,6 +95,7 @@ export class RoundSource implements RequestSource {
       this.poison_share > 0 && this.rng.below(POISON_SHARE_RESOLUTION) < this.poison_share * POISON_SHARE_RESOLUTION;
     let body = `${this.prefixes[player]}${round}","finished":true,"actions":[`;
     let net = 0;
+    let staked = 0;
     for (let k = 0; k < this.rounds_per_request; k += 1) {
       const id = k === 0 ? round : `${round}.${k}`;
       const bet = 1 + this.rng.below(BET_MAX_MINOR);
@@ -100,12 +103,14 @@ export class RoundSource implements RequestSource {
       const bet_id = poison && k === 0 ? `${id}b\\u0000` : `${id}b`;
       body += `${k === 0 ? '' : ','}{"action":"bet","action_id":"${bet_id}","amount":${bet}},{"action":"win","action_id":"${id}w","amount":${win}}`;
       net += win - bet;
+      staked += bet;
     }
     body += ']}';
     into.body = body;
     into.authorization = authorizationFor(this.secret, body);
     into.player = player;
     into.net_minor = poison ? 0 : net;
+    into.staked_minor = poison ? 0 : staked;
     into.actions = 2 * this.rounds_per_request;
     into.poison = poison;
   }
@@ -182,7 +187,14 @@ export function statusKey(status: number, body: string): string {
 
 /** One connection with its request in flight; the slot is the connection's handler, reused for every request. */
 class Slot implements RawHttpHandler {
-  readonly request: SignedRequest = { body: '', authorization: '', player: 0, net_minor: 0, actions: 0 };
+  readonly request: SignedRequest = {
+    body: '',
+    authorization: '',
+    player: 0,
+    net_minor: 0,
+    staked_minor: 0,
+    actions: 0,
+  };
   readonly connection: RawHttpConnection;
   status = 0;
   /** The answer's body when it is not a 200. */
@@ -330,7 +342,7 @@ class LoadPhase {
       this.errors.set('poison accepted', (this.errors.get('poison accepted') ?? 0) + 1);
       this.errors_total += 1;
     } else if (error === null && slot.status === 200) {
-      this.config.book.acknowledge(request.player, request.net_minor);
+      this.config.book.acknowledge(request.player, request.net_minor, request.staked_minor);
       if (this.measuring && !this.window_closed) {
         this.ok_measured += 1;
         this.actions_measured += request.actions;

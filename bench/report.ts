@@ -105,10 +105,26 @@ function consistencyLines(report: BenchReport): string[] {
   return lines;
 }
 
+function bonusLines(report: BenchReport): string[] {
+  const b = report.bonus;
+  if (!b) return [];
+  const s = b.setup;
+  const lines = [
+    `bonus: every player started with a bonus of ${s.amount_minor} instead of cash (wagering ×${s.wagering_multiplier}, expires ${s.expires_at}; ${s.game} registered as a slot, contribution ${s.contribution_percent} %)`,
+  ];
+  const c = b.check;
+  if (!c) return [...lines, '  bonus check: not run'];
+  lines.push(
+    `  at the end: ${int.format(c.active)} of ${int.format(report.players)} grants active, ${int.format(c.with_cash)} players with cash; wagered ${c.wagered_minor} vs acknowledged stakes ${c.staked_minor}: ${c.wagered_matches === null ? 'not comparable (contribution not 100 %)' : c.wagered_matches ? 'equal for every player' : 'DIFFERENT'}`,
+  );
+  for (const p of c.problems) lines.push(`  ${p}`);
+  return lines;
+}
+
 export function formatReport(report: BenchReport): string {
   const o = report.options;
   const lines = [
-    `croupier bench — ${o.workload}: ${int.format(report.players)} players, ${o.connections} connections, ${o.duration_s} s measured after ${o.warmup_s} s warm-up${o.requests_max !== null ? `, at most ${int.format(o.requests_max)} requests` : ''}`,
+    `croupier bench — ${o.workload}${o.bonus ? ' with bonuses' : ''}: ${int.format(report.players)} players, ${o.connections} connections, ${o.duration_s} s measured after ${o.warmup_s} s warm-up${o.requests_max !== null ? `, at most ${int.format(o.requests_max)} requests` : ''}`,
     `machine: ${report.machine.cpus} CPUs (${report.machine.cpu_model}), ${mib(report.machine.memory_bytes)}, node ${report.machine.node}; the generator shares it with what it measures`,
     `target: ${report.target}${report.database ? `; ${report.database}` : ''}`,
     '',
@@ -152,6 +168,7 @@ export function formatReport(report: BenchReport): string {
   const errors = errorLines(report);
   if (errors.length) lines.push(...errors, '');
   lines.push(...consistencyLines(report));
+  lines.push(...bonusLines(report));
   if (report.ledger_verified !== null) lines.push(`ledger verify: ${report.ledger_verified ? 'PASS' : 'FAIL'}`);
   lines.push(report.failures.length === 0 ? 'result: PASS' : `result: FAIL — ${report.failures.join('; ')}`);
   return lines.join('\n');

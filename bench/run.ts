@@ -3,6 +3,7 @@ import { Pool } from 'undici';
 import { createSql } from '../src/db/sql.ts';
 import { verifyLedger } from '../src/ledger/verify.ts';
 import type { Logger } from '../src/platform/logger.ts';
+import { checkBenchBonuses, grantBenchBonuses, type BonusCheck, type BonusSetup } from './bonus.ts';
 import { checkConsistency, PlayerBook, type ConsistencyResult } from './consistency.ts';
 import { AGGREGATOR_PATH, fundOverHttp, get, readBalances, replayUnknown, type ReplaySummary } from './http.ts';
 import { FUND_MINOR, PREFILL_DURATION_MAX_S, PREFILL_ROUNDS_PER_REQUEST, SIDE_CONCURRENCY } from './limits.ts';
@@ -16,7 +17,14 @@ import {
   RssSampler,
 } from './processes.ts';
 import type { Child } from '../src/platform/child-process.ts';
-import { fundThroughLedger, openBenchDatabase, spawnCeiling, spawnCroupier, type BenchDatabase } from './target.ts';
+import {
+  fundThroughLedger,
+  migrateBenchDatabase,
+  openBenchDatabase,
+  spawnCeiling,
+  spawnCroupier,
+  type BenchDatabase,
+} from './target.ts';
 
 /** Everything `croupier bench` was asked to do (validated by the command). */
 export interface BenchOptions {
@@ -42,6 +50,8 @@ export interface BenchOptions {
   verify_ledger: boolean;
   /** Share of measured requests sent poisoned (a NUL in an action id, refused 400 at the door), 0..POISON_SHARE_MAX. */
   poison_share: number;
+  /** Players start with a bonus instead of cash, so every stake is paid from an active bonus (bench/bonus.ts). */
+  bonus: boolean;
 }
 
 export interface BenchIo {
@@ -97,6 +107,8 @@ export interface BenchReport {
   server_profile: { dir: string; skip_ms: number; span_ms: number } | null;
   replay: ReplaySummary | null;
   consistency: ConsistencyResult | null;
+  /** --bonus: the grants made before the load, and what became of them after it. */
+  bonus: { setup: BonusSetup; check: BonusCheck | null } | null;
   ledger_verified: boolean | null;
   errors_total: number;
   interrupted: boolean;
@@ -185,6 +197,16 @@ export async function runBench(options: BenchOptions, io: BenchIo): Promise<Benc
     }
     report.server_max_rss_bytes = rss?.stop() ?? null;
     if (!halt.signal.aborted) await checkBalances(options, io, pool, book, unknown, report);
+    if (report.bonus && !halt.signal.aborted) {
+      io.progress?.(`checking the bonus of ${book.size} players (active, no cash, wagered = stakes)…`);
+      report.bonus.check = await checkBenchBonuses(
+        pool,
+        options.admin_api_key,
+        book,
+        report.bonus.setup,
+        options.timeout_ms,
+      );
+    }
     if (options.verify_ledger && target.database && !halt.signal.aborted)
       report.ledger_verified = await verify(target.database.url, say);
   } finally {
@@ -217,6 +239,7 @@ function emptyReport(options: BenchOptions, run_id: string): BenchReport {
     server_profile: null,
     replay: null,
     consistency: null,
+    bonus: null,
     ledger_verified: null,
     errors_total: 0,
     interrupted: false,
@@ -240,10 +263,16 @@ async function openTarget(
     );
     if (ready !== 200)
       throw new Error(`${url}/ready did not answer 200 (got ${ready || 'no answer'}); is the server running?`);
-    say(`funding ${player_ids.length} players through POST /v1/wallets/{id}/topup…`);
     const pool = new Pool(url, { connections: 16 });
     try {
-      await fundOverHttp(pool, options.admin_api_key, player_ids, FUND_MINOR, options.timeout_ms);
+      if (options.bonus) {
+        say(`granting ${player_ids.length} players a bonus through POST /v1/players/{id}/bonuses…`);
+        const setup = await grantBenchBonuses(pool, options.admin_api_key, player_ids, FUND_MINOR, options.timeout_ms);
+        report.bonus = { setup, check: null };
+      } else {
+        say(`funding ${player_ids.length} players through POST /v1/wallets/{id}/topup…`);
+        await fundOverHttp(pool, options.admin_api_key, player_ids, FUND_MINOR, options.timeout_ms);
+      }
     } finally {
       await pool.destroy();
     }
@@ -253,8 +282,11 @@ async function openTarget(
   say('starting the database…');
   const database = await openBenchDatabase(options.database_url, io.logger);
   try {
-    say(`funding ${player_ids.length} players through the ledger…`);
-    await fundThroughLedger(database.url, io.logger, player_ids, FUND_MINOR);
+    if (options.bonus) await migrateBenchDatabase(database.url);
+    else {
+      say(`funding ${player_ids.length} players through the ledger…`);
+      await fundThroughLedger(database.url, io.logger, player_ids, FUND_MINOR);
+    }
     say('starting the croupier server (child process)…');
     const server = await spawnCroupier({
       database_url: database.url,
@@ -262,6 +294,19 @@ async function openTarget(
       cpu_prof_dir: options.server_cpu_prof_dir,
       on_line: (line) => io.progress?.(`[server] ${line}`),
     });
+    if (options.bonus) {
+      say(`granting ${player_ids.length} players a bonus through POST /v1/players/{id}/bonuses…`);
+      const pool = new Pool(server.url, { connections: 16 });
+      try {
+        const setup = await grantBenchBonuses(pool, options.admin_api_key, player_ids, FUND_MINOR, options.timeout_ms);
+        report.bonus = { setup, check: null };
+      } catch (error) {
+        await server.stop();
+        throw error;
+      } finally {
+        await pool.destroy();
+      }
+    }
     report.database = database.description;
     report.target = `croupier server pid ${server.pid} at ${server.url}`;
     return { url: server.url, server, database };
@@ -472,6 +517,13 @@ function failuresOf(report: BenchReport): string[] {
   if (!report.consistency && !report.interrupted && !report.server_exited)
     failures.push('the consistency check did not run');
   if (report.ledger_verified === false) failures.push('croupier verify found ledger discrepancies');
+  const bonus = report.bonus?.check;
+  if (report.bonus && !bonus && !report.interrupted && !report.server_exited)
+    failures.push('the bonus check did not run');
+  if (bonus && bonus.active < report.players)
+    failures.push(`${report.players - bonus.active} bonus grant(s) not active at the end`);
+  if (bonus && bonus.with_cash > 0) failures.push(`${bonus.with_cash} bonus player(s) hold cash at the end`);
+  if (bonus && bonus.wagered_matches === false) failures.push('bonus wagering differs from the acknowledged stakes');
   if (report.croupier && report.croupier.requests === 0 && !report.interrupted)
     failures.push('no request was acknowledged in the measured window');
   return failures;

@@ -89,6 +89,16 @@ async function freshDatabaseOn(admin_url: string): Promise<BenchDatabase> {
   };
 }
 
+/** Migrates only (--bonus: the players get grants through the API once the server runs, no cash). */
+export async function migrateBenchDatabase(database_url: string): Promise<void> {
+  const sql = createSql(database_url, 1);
+  try {
+    await migrate(sql);
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}
+
 /** Migrates, then funds every player from the treasury in a few ledger commands (idempotent per player). */
 export async function fundThroughLedger(
   database_url: string,

@@ -1,6 +1,7 @@
 import type { TransactionSql } from '../db/sql.ts';
 import type { Batch, CommandHandler } from '../ledger/command.ts';
 import { JournaledList, JournaledMap, type Journal } from '../ledger/journal.ts';
+import type { ManualMovementStamp } from '../platform/operator.ts';
 import { refuse, succeed, type Outcome } from '../platform/outcome.ts';
 import { BONUS_ERRORS } from './errors.ts';
 import { bonusBalanceIn, grantJson } from './grant.ts';
@@ -13,14 +14,14 @@ import {
   type MoneyAnswer,
   type StoredAnswer,
 } from './idempotency.ts';
-import { addGrant, currentActive, endActive, endPending, expireDue } from './lifecycle.ts';
+import { addGrant, BONUS_TRANSFER_KINDS, currentActive, endActive, endPending, expireDue } from './lifecycle.ts';
 import { bonusParticipant } from './participant.ts';
 import type { BonusRow, BonusState } from './state.ts';
 
-/** A grant, a forfeit, or the sweep's expiry of one player's due bonus. */
+/** A grant (its row carries the operator's stamp), an operator's forfeit, or the sweep's expiry of one player's due bonus. */
 export type BonusCommand =
   | { kind: 'grant'; scope: IdempotencyScope; row: BonusRow }
-  | { kind: 'forfeit'; scope: IdempotencyScope; player: string; bonus_id: string }
+  | { kind: 'forfeit'; scope: IdempotencyScope; player: string; bonus_id: string; stamp: ManualMovementStamp }
   | { kind: 'expire'; player: string; asset: string };
 
 interface State {
@@ -60,20 +61,30 @@ export const bonusHandler: CommandHandler<BonusCommand, MoneyAnswer | null, Stat
     }
     const seen = state.stored.get(tokenOf(input.scope));
     if (seen) return replayStored(seen, input.scope);
+    const transfers_before = batch.book.transfers.length;
     const decided =
       input.kind === 'grant'
         ? grant(batch, bonus_state, input.row)
-        : forfeit(batch, bonus_state, input.player, input.bonus_id);
+        : forfeit(batch, bonus_state, input.player, input.bonus_id, input.stamp);
     if (!decided.ok) return decided;
+    // The transfer the operator's request made (for the audit entry): the grant's own money, or the forfeited balance.
+    const made = batch.book.transfers
+      .slice(transfers_before)
+      .find(
+        (t) =>
+          t.kind === (input.kind === 'grant' ? BONUS_TRANSFER_KINDS.grant : BONUS_TRANSFER_KINDS.forfeit) &&
+          t.metadata?.bonus_id === decided.value.id,
+      );
     const body = Buffer.from(
       JSON.stringify(grantJson(decided.value, bonusBalanceIn(batch.book, decided.value.player, decided.value.asset))),
       'utf8',
     );
     const status = input.kind === 'grant' ? CREATED : OK;
-    const stored: StoredAnswer = { ...input.scope, response_status: status, response_body: body };
+    const transfer_id = made?.id ?? null;
+    const stored: StoredAnswer = { ...input.scope, response_status: status, response_body: body, transfer_id };
     state.stored.set(tokenOf(input.scope), stored);
     state.inserted.push(stored);
-    return succeed({ status, body, replayed: false });
+    return succeed({ status, body, replayed: false, transaction_id: transfer_id ?? undefined });
   },
 
   persist(tx: TransactionSql, state: State) {
@@ -87,7 +98,13 @@ function grant(batch: Batch, state: BonusState, row: BonusRow): Outcome<BonusRow
   return succeed(addGrant(batch, state, { ...row, created_at: batch.book.created_at }));
 }
 
-function forfeit(batch: Batch, state: BonusState, player: string, bonus_id: string): Outcome<BonusRow> {
+function forfeit(
+  batch: Batch,
+  state: BonusState,
+  player: string,
+  bonus_id: string,
+  stamp: ManualMovementStamp,
+): Outcome<BonusRow> {
   const asset = state.bonuses.get(bonus_id)?.asset;
   // Past its expiry it is expired, not forfeited (the expiry happens here if no sweep came first).
   if (asset !== undefined) currentActive(batch, state, player, asset);
@@ -95,7 +112,7 @@ function forfeit(batch: Batch, state: BonusState, player: string, bonus_id: stri
   // The service found the grant before submitting; one the batch did not load ended long ago.
   if (!row || row.player !== player)
     return refuse(BONUS_ERRORS.BONUS_NOT_ACTIVE, `Bonus ${bonus_id} has already ended; nothing was moved.`);
-  if (row.status === 'active') endActive(batch, state, row, 'forfeited');
+  if (row.status === 'active') endActive(batch, state, row, 'forfeited', stamp);
   else if (row.status === 'pending') endPending(batch, state, row, 'forfeited');
   else
     return refuse(

@@ -24,12 +24,16 @@ export interface IdempotencyScope {
 export interface StoredAnswer extends IdempotencyScope {
   response_status: number;
   response_body: Buffer;
+  /** The grant or forfeit transfer the first answer made; null when it moved no money (a pending grant). */
+  transfer_id: string | null;
 }
 
 export interface MoneyAnswer {
   status: number;
   body: Buffer;
   replayed: boolean;
+  /** For the audit entry (SPEC §4): the transfer this answer made, the first time or on a replay. */
+  transaction_id?: string;
 }
 
 const VISIBLE_ASCII = /^[\x20-\x7e]+$/;
@@ -58,7 +62,12 @@ export function tokenOf(scope: Pick<IdempotencyScope, 'api_key_hash' | 'idempote
 
 export function replayStored(stored: StoredAnswer, scope: IdempotencyScope): Outcome<MoneyAnswer> {
   if (!stored.request_hash.equals(scope.request_hash)) return refuse(BONUS_ERRORS.BONUS_IDEMPOTENCY_KEY_REUSED);
-  return succeed({ status: stored.response_status, body: stored.response_body, replayed: true });
+  return succeed({
+    status: stored.response_status,
+    body: stored.response_body,
+    replayed: true,
+    transaction_id: stored.transfer_id ?? undefined,
+  });
 }
 
 /** Keys this process is working on: a duplicate in flight is answered 409 at once. */
@@ -84,10 +93,15 @@ export async function loadStoredAnswers(
   const found = new Map<string, StoredAnswer>();
   if (scopes.length === 0) return found;
   const rows = await db<StoredAnswer[]>`
-    select s.api_key_hash, s.idempotency_key, s.request_hash, s.response_status, s.response_body from bonus_idempotency_keys s
+    select s.api_key_hash, s.idempotency_key, s.request_hash, s.response_status, s.response_body, s.transfer_id from bonus_idempotency_keys s
     join unnest(${scopes.map((p) => p.api_key_hash.toString('hex'))}::text[], ${scopes.map((p) => p.idempotency_key)}::text[]) as k(h, i)
       on s.api_key_hash = decode(k.h, 'hex') and s.idempotency_key = k.i`;
-  for (const row of rows) found.set(tokenOf(row), { ...row, response_status: Number(row.response_status) });
+  for (const row of rows)
+    found.set(tokenOf(row), {
+      ...row,
+      response_status: Number(row.response_status),
+      transfer_id: row.transfer_id === null ? null : String(row.transfer_id),
+    });
   return found;
 }
 
@@ -97,10 +111,10 @@ export function insertStoredAnswers(tx: TransactionSql, rows: readonly StoredAns
   const col = <T>(f: (r: StoredAnswer) => T) => rows.map(f);
   return [
     tx`
-    insert into bonus_idempotency_keys (api_key_hash, idempotency_key, request_hash, response_status, response_body)
-    select decode(h, 'hex'), i, decode(r, 'hex'), s, decode(b, 'hex')
+    insert into bonus_idempotency_keys (api_key_hash, idempotency_key, request_hash, response_status, response_body, transfer_id)
+    select decode(h, 'hex'), i, decode(r, 'hex'), s, decode(b, 'hex'), t
     from unnest(${col((r) => r.api_key_hash.toString('hex'))}::text[], ${col((r) => r.idempotency_key)}::text[],
                 ${col((r) => r.request_hash.toString('hex'))}::text[], ${col((r) => r.response_status)}::smallint[],
-                ${col((r) => r.response_body.toString('hex'))}::text[]) as v(h, i, r, s, b)`,
+                ${col((r) => r.response_body.toString('hex'))}::text[], ${col((r) => r.transfer_id)}::uuid[]) as v(h, i, r, s, b, t)`,
   ];
 }

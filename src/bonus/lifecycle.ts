@@ -1,6 +1,7 @@
 import type { Batch } from '../ledger/command.ts';
 import { playerAccount, systemAccount } from '../ledger/types.ts';
 import { assert } from '../platform/assert.ts';
+import type { ManualMovementStamp } from '../platform/operator.ts';
 import { bonusAccount } from '../play/bonus.ts';
 import { activeOf, liveKey, putBonus, type BonusRow, type BonusState, type BonusStatus } from './state.ts';
 
@@ -49,7 +50,8 @@ export function activateNext(batch: Batch, state: BonusState, player: string, as
       to: bonusAccount(player, asset),
       amount_minor: row.amount_minor,
       kind: BONUS_TRANSFER_KINDS.grant,
-      metadata: { bonus_id: row.id },
+      // The operator who granted it and why (SPEC §4), also when it activates long after the request.
+      metadata: { bonus_id: row.id, ...row.granted_by },
     });
     assert(moved.ok, `bonus ${row.id}: the grant's accounts are locked and the pool has no floor`);
     putBonus(state, { ...row, status: 'active' });
@@ -60,12 +62,14 @@ export function activateNext(batch: Batch, state: BonusState, player: string, as
 /**
  * Ends the active grant with `status`: converted moves min(balance, max_conversion) to cash and the rest
  * to the pool; expired and forfeited return the whole balance to the pool. The next pending grant activates.
+ * An operator's forfeit passes its `stamp` (operator and reason, SPEC §4) for the transfers it makes.
  */
 export function endActive(
   batch: Batch,
   state: BonusState,
   row: BonusRow,
   status: Exclude<BonusStatus, 'pending' | 'active'>,
+  stamp?: ManualMovementStamp,
 ): void {
   assert(row.status === 'active', `bonus ${row.id} is ${row.status}, not active`);
   const bonus = bonusAccount(row.player, row.asset);
@@ -77,7 +81,7 @@ export function endActive(
         ? balance_minor
         : row.max_conversion_minor;
   const to_pool_minor = balance_minor - to_cash_minor;
-  const metadata = { bonus_id: row.id };
+  const metadata = { bonus_id: row.id, ...stamp };
   if (to_cash_minor > 0n) {
     const moved = batch.book.transfer({
       from: bonus,

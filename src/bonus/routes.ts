@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { DomainRoutes } from '../ledger/context.ts';
 import { apiKeyGuard } from '../platform/auth.ts';
+import { manualMovement, noteTransaction } from '../platform/operator.ts';
 import { assert } from '../platform/assert.ts';
 import { amountFromJson } from '../platform/money.ts';
 import { valueOrThrow, type Outcome } from '../platform/outcome.ts';
@@ -24,6 +25,7 @@ interface GrantBody {
   expires_at: string;
   max_bet?: number;
   max_conversion?: number;
+  reason?: string;
 }
 
 /** HTTP surface of the game catalog and bonus wagering (SPEC §5), operator API key. */
@@ -62,6 +64,7 @@ export const bonusRoutes: DomainRoutes = async (app, ctx) => {
       const amount_minor = amountFromJson(body.amount);
       assert(amount_minor !== undefined, 'schema admits only safe integers');
       const optional = (value: number | undefined) => (value === undefined ? null : amountFromJson(value)!);
+      const stamp = manualMovement(request, body.reason);
       const result = await bonus.grant(
         {
           player: request.params.playerId,
@@ -71,10 +74,11 @@ export const bonusRoutes: DomainRoutes = async (app, ctx) => {
           expires_at: new Date(body.expires_at),
           max_bet_minor: optional(body.max_bet),
           max_conversion_minor: optional(body.max_conversion),
+          stamp,
         },
         scopeOf(request),
       );
-      return sendMoney(reply, result);
+      return sendMoney(request, reply, result);
     },
   );
 
@@ -84,16 +88,25 @@ export const bonusRoutes: DomainRoutes = async (app, ctx) => {
     async (request) => bonus.list(request.params.playerId),
   );
 
-  app.post<{ Params: { playerId: string; bonusId: string } }>(
+  app.post<{ Params: { playerId: string; bonusId: string }; Body: { reason?: string } | undefined }>(
     '/v1/players/:playerId/bonuses/:bonusId/forfeit',
-    { schema: forfeitSchema, preValidation: requireIdempotencyKey },
-    async (request, reply) =>
-      sendMoney(reply, await bonus.forfeit(request.params.playerId, request.params.bonusId, scopeOf(request))),
+    { schema: forfeitSchema, preValidation: optionalBody },
+    async (request, reply) => {
+      const stamp = manualMovement(request, request.body?.reason);
+      const { playerId, bonusId } = request.params;
+      return sendMoney(request, reply, await bonus.forfeit(playerId, bonusId, scopeOf(request), stamp));
+    },
   );
 };
 
 async function requireIdempotencyKey(request: FastifyRequest): Promise<void> {
   parseIdempotencyKey(request.headers['idempotency-key']);
+}
+
+/** The forfeit's body is optional: no body is an empty one (validated like any other; the fingerprint keeps the raw bytes). */
+async function optionalBody(request: FastifyRequest): Promise<void> {
+  parseIdempotencyKey(request.headers['idempotency-key']);
+  request.body ??= {};
 }
 
 function scopeOf(request: FastifyRequest): IdempotencyScope {
@@ -113,8 +126,9 @@ function scopeOf(request: FastifyRequest): IdempotencyScope {
 }
 
 /** The stored bytes go out as they are: the first answer and every replay are byte-identical. */
-function sendMoney(reply: FastifyReply, outcome: Outcome<MoneyAnswer>): FastifyReply {
+function sendMoney(request: FastifyRequest, reply: FastifyReply, outcome: Outcome<MoneyAnswer>): FastifyReply {
   const result = valueOrThrow(outcome);
+  if (result.transaction_id !== undefined) noteTransaction(request, result.transaction_id);
   reply.code(result.status).header('content-type', 'application/json; charset=utf-8');
   if (result.replayed) reply.header('idempotent-replayed', 'true');
   return reply.send(result.body);

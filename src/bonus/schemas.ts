@@ -2,6 +2,7 @@ import { textSchema as text } from '../platform/http-schemas.ts';
 import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, STRING_LENGTH_MAX } from '../platform/limits.ts';
 import { amountSchema } from '../platform/money.ts';
 import { errorResponses } from '../platform/http-schemas.ts';
+import { reasonSchema } from '../platform/operator.ts';
 import { GAME_CATEGORIES } from '../play/catalog.ts';
 import { CONTRIBUTION_PERCENT_MAX, WAGERING_MULTIPLIER_MAX, WAGERING_MULTIPLIER_MIN } from './limits.ts';
 
@@ -104,6 +105,7 @@ export const grantSchema = {
       expires_at: { type: 'string', format: 'date-time', description: 'ISO-8601 with zone, in the future.' },
       max_bet: amountSchema(1, 'Largest stake while the bonus is active (absent: no limit).'),
       max_conversion: amountSchema(0, 'Most bonus money that becomes cash (absent: no cap).'),
+      reason: reasonSchema,
     },
   },
   response: errorResponses(400, 401, 409, 422),
@@ -126,6 +128,12 @@ export const forfeitSchema = {
     type: 'object',
     properties: { playerId: text('Player id.'), bonusId: text('Bonus id.') },
     required: ['playerId', 'bonusId'],
+  },
+  body: {
+    type: 'object',
+    additionalProperties: false,
+    description: 'Optional; an empty request body is a forfeit without a reason.',
+    properties: { reason: reasonSchema },
   },
   response: errorResponses(400, 401, 404, 409, 422),
 } as const;

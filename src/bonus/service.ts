@@ -1,5 +1,6 @@
 import type { AppContext } from '../ledger/context.ts';
 import { playerAccount } from '../ledger/types.ts';
+import type { ManualMovementStamp } from '../platform/operator.ts';
 import { refuse, succeed, type Outcome } from '../platform/outcome.ts';
 import { PLATFORM_ERRORS } from '../platform/platform-errors.ts';
 import { uuidv7 } from '../platform/uuid.ts';
@@ -35,6 +36,8 @@ export interface GrantRequest {
   expires_at: Date;
   max_bet_minor: bigint | null;
   max_conversion_minor: bigint | null;
+  /** The operator and reason (SPEC §4), recorded with the grant and its bonus_grant transfer. */
+  stamp: ManualMovementStamp;
 }
 
 /** The catalog, contributions and grants (SPEC §5). No HTTP here: routes.ts answers the outcomes. */
@@ -89,18 +92,24 @@ export class BonusService {
         max_conversion_minor: request.max_conversion_minor,
         created_at: new Date(),
         ended_at: null,
+        granted_by: request.stamp,
       };
       return this.submit({ kind: 'grant', scope, row }, request.player, request.asset, true);
     });
   }
 
-  forfeit(player: string, bonus_id: string, scope: IdempotencyScope): Promise<Outcome<MoneyAnswer>> {
+  forfeit(
+    player: string,
+    bonus_id: string,
+    scope: IdempotencyScope,
+    stamp: ManualMovementStamp,
+  ): Promise<Outcome<MoneyAnswer>> {
     return this.idempotent(scope, async () => {
       const row = await readBonus(this.ctx.sql, player, bonus_id);
       if (!row) return refuse(BONUS_ERRORS.BONUS_NOT_FOUND, `No bonus ${bonus_id} exists for player ${player}.`);
       if (row.status !== 'active' && row.status !== 'pending')
         return refuse(BONUS_ERRORS.BONUS_NOT_ACTIVE, `Bonus ${bonus_id} has already ended (${row.status}).`);
-      return this.submit({ kind: 'forfeit', scope, player, bonus_id: row.id }, player, row.asset, false);
+      return this.submit({ kind: 'forfeit', scope, player, bonus_id: row.id, stamp }, player, row.asset, false);
     });
   }
 

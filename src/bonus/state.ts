@@ -2,6 +2,7 @@ import { JournaledList, JournaledMap, type Journal } from '../ledger/journal.ts'
 import { catalogOf, type GameCatalog, type GameRow } from '../play/catalog.ts';
 import type { BonusPlay, RoundStakes } from '../play/bonus.ts';
 import type { Round } from '../play/round.ts';
+import type { ManualMovementStamp } from '../platform/operator.ts';
 
 export type BonusStatus = 'pending' | 'active' | 'converted' | 'expired' | 'forfeited';
 
@@ -20,6 +21,8 @@ export interface BonusRow {
   max_conversion_minor: bigint | null;
   created_at: Date;
   ended_at: Date | null;
+  /** Who granted it and why (SPEC §4); copied into its bonus_grant transfer. Null for grants before migration 081. */
+  granted_by?: ManualMovementStamp | null;
 }
 
 export interface PlayRow extends BonusPlay {

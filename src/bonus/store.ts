@@ -7,7 +7,7 @@ import { distinctPairs, type BonusRow, type BonusRows, type BonusState, type Pla
 /** SQL of the bonus module: games, bonus_contributions, bonuses, bonus_plays (migrations/050). */
 
 const BONUS_COLUMNS =
-  'id, player, asset, amount_minor, multiplier, required_minor, wagered_minor, status, expires_at, max_bet_minor, max_conversion_minor, created_at, ended_at';
+  'id, player, asset, amount_minor, multiplier, required_minor, wagered_minor, status, expires_at, max_bet_minor, max_conversion_minor, created_at, ended_at, granted_by';
 
 /**
  * One read per batch: the live and recently ended grants of the batch's pairs (one statement, an index
@@ -80,13 +80,14 @@ function insertBonuses(tx: TransactionSql, rows: BonusRow[]): PendingStatement {
     });
   // with ordinality keeps grant order in seq (pending grants activate in it).
   return tx`
-    insert into bonuses (id, player, asset, amount_minor, multiplier, required_minor, wagered_minor, status, expires_at, max_bet_minor, max_conversion_minor, created_at, ended_at)
-    select id, player, asset, a, m, r, w, s, x, mb, mc, c, e from unnest(
+    insert into bonuses (id, player, asset, amount_minor, multiplier, required_minor, wagered_minor, status, expires_at, max_bet_minor, max_conversion_minor, created_at, ended_at, granted_by)
+    select id, player, asset, a, m, r, w, s, x, mb, mc, c, e, g::jsonb from unnest(
       ${col((r) => r.id)}::uuid[], ${col((r) => r.player)}::text[], ${col((r) => r.asset)}::text[], ${num((r) => r.amount_minor)}::bigint[],
       ${col((r) => r.multiplier)}::int[], ${num((r) => r.required_minor)}::bigint[], ${num((r) => r.wagered_minor)}::bigint[], ${col((r) => r.status)}::text[],
       ${col((r) => r.expires_at.toISOString())}::timestamptz[], ${num((r) => r.max_bet_minor)}::bigint[], ${num((r) => r.max_conversion_minor)}::bigint[],
-      ${col((r) => r.created_at.toISOString())}::timestamptz[], ${col((r) => r.ended_at?.toISOString() ?? null)}::timestamptz[])
-      with ordinality as v(id, player, asset, a, m, r, w, s, x, mb, mc, c, e, n)
+      ${col((r) => r.created_at.toISOString())}::timestamptz[], ${col((r) => r.ended_at?.toISOString() ?? null)}::timestamptz[],
+      ${col((r) => (r.granted_by ? JSON.stringify(r.granted_by) : null))}::text[])
+      with ordinality as v(id, player, asset, a, m, r, w, s, x, mb, mc, c, e, g, n)
     order by n`;
 }
 

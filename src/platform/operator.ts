@@ -75,7 +75,7 @@ export interface ManualMovementStamp {
 }
 
 /**
- * For any manual money movement (wallet moves and transfers now; bonus grants and forfeits, payout
+ * For any manual money movement (wallet moves and transfers, bonus grants and forfeits; payout
  * settlements later): notes the reason for the audit entry and returns what the transfer records.
  */
 export function manualMovement(request: FastifyRequest, reason: string | undefined): ManualMovementStamp {

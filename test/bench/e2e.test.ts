@@ -43,6 +43,7 @@ test(
       verify_ledger: true,
       // 5 % poisoned requests: each must be refused 400 at the door, none may count as an error or move money.
       poison_share: 0.05,
+      bonus: false,
     };
     const report = await runBench(options, { logger: createLogger('silent') });
     const text = formatReport(report);

@@ -146,6 +146,7 @@ function urlOptions(url: string): BenchOptions {
     server_cpu_prof_dir: null,
     verify_ledger: false,
     poison_share: 0,
+    bonus: false,
   };
 }
 

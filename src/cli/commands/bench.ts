@@ -60,6 +60,7 @@ export function benchOptions(
     server_cpu_prof_dir: text(values, 'server-cpu-prof'),
     verify_ledger: values.verify === true,
     poison_share: number(values, 'poison-share', 0, 0, POISON_SHARE_MAX, false),
+    bonus: values.bonus === true,
   };
 }
 
@@ -70,6 +71,8 @@ export function reportsBenchOptions(
 ): ReportsBenchOptions {
   if (values.url !== undefined)
     throw new UsageError('--workload reports starts its own server and database; --url is not supported');
+  if (values.bonus !== undefined)
+    throw new UsageError('--bonus is for the W1 and W2 load workloads, not --workload reports');
   return {
     prefill_actions: number(values, 'prefill-actions', REPORTS_PREFILL_DEFAULT, 1, PREFILL_ACTIONS_MAX),
     players: number(values, 'players', WORKLOAD_PLAYERS.W1, 1, PLAYERS_MAX),
@@ -87,11 +90,16 @@ export const benchCommand: Command = {
   summary:
     'Load-test the aggregator endpoint (throughput, latency, consistency), or time the game reports (--workload reports)',
   usage:
-    'croupier bench [--workload W1|W2|reports] [--samples N] [--duration S] [--connections N] [--ceiling] [--prefill-actions N] [--json FILE] [--url URL]',
+    'croupier bench [--workload W1|W2|reports] [--bonus] [--samples N] [--duration S] [--connections N] [--ceiling] [--prefill-actions N] [--json FILE] [--url URL]',
   options: {
     workload: {
       type: 'string',
       description: `W1: ${WORKLOAD_PLAYERS.W1} players; W2: ${WORKLOAD_PLAYERS.W2} hot players (contention); reports: fill --prefill-actions (default ${REPORTS_PREFILL_DEFAULT}) over 30 days, time every report shape. Default W1`,
+    },
+    bonus: {
+      type: 'boolean',
+      description:
+        'W1/W2: every player starts with a bonus instead of cash (×100 wagering, the bench game registered as a slot), so every stake is paid from an active bonus; checks at the end that each grant is still active, no player holds cash, and wagered = acknowledged stakes',
     },
     samples: {
       type: 'string',

@@ -21,6 +21,17 @@ import type { Command, Values } from '../command.ts';
 import { amountToJson } from '../../platform/money.ts';
 import { configOrExit } from '../shared.ts';
 import { numberOption } from '../options.ts';
+import {
+  bonusBalanceMatches,
+  bonusJson,
+  bonusLines,
+  bonusTotals,
+  grantBonuses,
+  readBonuses,
+  type BonusSettings,
+  type BonusTotals,
+  type PlayerBonus,
+} from './simulate-bonus.ts';
 
 /** Money each simulated player starts with (USD minor units). */
 const SIMULATE_FUNDING_MINOR = 1_000_000n;
@@ -30,6 +41,11 @@ const ROUNDS_MAX = 100_000_000;
 const PROGRESS_TTY_INTERVAL_MS = 100;
 const PROGRESS_LINE_INTERVAL_MS = 5_000;
 const PROGRESS_BAR_WIDTH = 30;
+/** --bonus: the grant each player starts with instead of cash (100.00 USD, wagering ×1, expiring in an hour). */
+const BONUS_AMOUNT_DEFAULT_MINOR = 10_000;
+const BONUS_MULTIPLIER_DEFAULT = 1;
+const BONUS_EXPIRES_DEFAULT_S = 3_600;
+const BONUS_EXPIRES_MAX_S = 365 * 86_400;
 
 /** The run's shape is the simulation's own; the command adds where to run it and how to report. */
 type Settings = Pick<
@@ -39,6 +55,8 @@ type Settings = Pick<
   url?: string;
   json: boolean;
   one_thread: boolean;
+  /** --bonus: players start with this grant instead of cash. */
+  bonus: BonusSettings | null;
 };
 
 function parse(values: Values): Settings {
@@ -48,7 +66,27 @@ function parse(values: Values): Settings {
   const drop_rate = numberOption(values, 'drop-rate', 0, 0, DROP_RATE_MAX, false);
   const url = values.url === undefined ? undefined : String(values.url);
   if (url !== undefined && !URL.canParse(url)) throw new Error(`--url must be a URL, got ${url}`);
+  const bonus_options = ['bonus-amount', 'wagering', 'max-conversion', 'bonus-expires-s'].filter(
+    (o) => values[o] !== undefined,
+  );
+  if (values.bonus !== true && bonus_options.length > 0)
+    throw new Error(`--${bonus_options[0]} needs --bonus (players start with a bonus instead of cash)`);
+  const bonus: BonusSettings | null =
+    values.bonus === true
+      ? {
+          amount_minor: BigInt(
+            numberOption(values, 'bonus-amount', BONUS_AMOUNT_DEFAULT_MINOR, 1, Number.MAX_SAFE_INTEGER),
+          ),
+          multiplier: numberOption(values, 'wagering', BONUS_MULTIPLIER_DEFAULT, 1, 100),
+          max_conversion_minor:
+            values['max-conversion'] === undefined
+              ? null
+              : BigInt(numberOption(values, 'max-conversion', 0, 0, Number.MAX_SAFE_INTEGER)),
+          expires_s: numberOption(values, 'bonus-expires-s', BONUS_EXPIRES_DEFAULT_S, 1, BONUS_EXPIRES_MAX_S),
+        }
+      : null;
   return {
+    bonus,
     players: numberOption(values, 'players', 10, 1, PLAYERS_MAX),
     rounds: numberOption(values, 'rounds', 1_000, 1, ROUNDS_MAX),
     games: game === 'all' ? GAMES.map((g) => g.game_id) : [game],
@@ -92,6 +130,7 @@ function report(
   settings: Settings,
   result: SimulationResult,
   verify: VerifyReport | undefined,
+  bonus?: { players: PlayerBonus[]; totals: BonusTotals },
 ): { text: string; passed: boolean; json: unknown } {
   const seconds = result.elapsed_ms / 1000;
   const rate = result.rounds_played / Math.max(seconds, 0.001);
@@ -111,7 +150,11 @@ function report(
   lines.push(
     `Callbacks: ${sum((g) => g.retries)} retries (${sum((g) => g.dropped)} answers dropped by fault injection), ${sum((g) => g.rollbacks)} rollbacks sent; rounds refused ${sum((g) => g.refused)}, rolled back ${sum((g) => g.rolled_back)}, unresolved ${sum((g) => g.unresolved)}`,
   );
-  const checks = result.players.map(balanceMatches);
+  // With --bonus, the playable balance (cash + bonus) is checked, less what a capped conversion returned to the pool.
+  const of_player = new Map(bonus?.players.map((b) => [b.user_id, b]));
+  const checks = result.players.map((p) =>
+    bonus ? bonusBalanceMatches(p, of_player.get(p.user_id)) : balanceMatches(p),
+  );
   const matched = checks.filter((c) => c === true).length;
   const mismatched = checks.filter((c) => c === false).length;
   const failures = result.players.filter((p) => p.failure);
@@ -119,6 +162,7 @@ function report(
     `Balances: ${matched} of ${result.players.length} players moved exactly as the provider's record says${mismatched ? `; ${mismatched} DO NOT` : ''}${checks.length - matched - mismatched ? `; ${checks.length - matched - mismatched} not checkable` : ''}`,
   );
   for (const p of failures.slice(0, 5)) lines.push(`  ${p.user_id}: ${p.failure}`);
+  if (bonus) lines.push(...bonusLines(bonus.totals));
   lines.push(
     verify
       ? formatReport(verify)
@@ -146,6 +190,7 @@ function report(
     balances_matched: matched,
     balances_mismatched: mismatched,
     failures: failures.map((p) => ({ user_id: p.user_id, failure: p.failure })),
+    bonus: bonus ? bonusJson(bonus.totals) : null,
     verify: verify ? { passed: verify.passed, accounts: verify.accounts, transfers: verify.transfers } : null,
     passed,
   };
@@ -227,12 +272,15 @@ async function run(settings: Settings): Promise<number> {
   const t = await target(settings, config, logger);
   try {
     const server = t.server;
-    const fund = server
-      ? async (ids: string[]) => {
-          for (const id of ids)
-            await fundPlayer(server.ctx, playerAccount(id, 'USD'), SIMULATE_FUNDING_MINOR, `simulate:${id}`);
-        }
-      : (ids: string[]) => fundOverHttp(t.url, config.admin_api_key, ids);
+    const bonus = settings.bonus;
+    const fund = bonus
+      ? (ids: string[]) => grantBonuses(t.url, config.admin_api_key, ids, 'USD', bonus)
+      : server
+        ? async (ids: string[]) => {
+            for (const id of ids)
+              await fundPlayer(server.ctx, playerAccount(id, 'USD'), SIMULATE_FUNDING_MINOR, `simulate:${id}`);
+          }
+        : (ids: string[]) => fundOverHttp(t.url, config.admin_api_key, ids);
     process.stderr.write(
       `simulate: ${settings.players} players, ${settings.rounds} rounds in total; casino ${t.url}, provider ${t.provider_url}\n`,
     );
@@ -252,8 +300,18 @@ async function run(settings: Settings): Promise<number> {
       fund,
       on_progress: progress(process.stderr),
     });
+    let bonus_report: { players: PlayerBonus[]; totals: BonusTotals } | undefined;
+    if (bonus) {
+      const players = await readBonuses(
+        t.url,
+        config.admin_api_key,
+        result.players.map((p) => p.user_id),
+        'USD',
+      );
+      bonus_report = { players, totals: bonusTotals(bonus, players) };
+    }
     const verify = await verifyOver(server, config.database_url);
-    const out = report(settings, result, verify);
+    const out = report(settings, result, verify, bonus_report);
     process.stdout.write(`${settings.json ? JSON.stringify(out.json, null, 2) : out.text}\n`);
     return out.passed ? 0 : 1;
   } finally {
@@ -281,7 +339,7 @@ export const simulateCommand: Command = {
   summary:
     'Play players × rounds through the real HTTP APIs with the simulated provider; prints rounds/s, measured vs configured RTP, verify',
   usage:
-    'croupier simulate [--players N] [--rounds M] [--game 1|2|all] [--seed S] [--concurrency C] [--drop-rate R] [--chunk K] [--url URL] [--one-thread] [--json]',
+    'croupier simulate [--players N] [--rounds M] [--game 1|2|all] [--seed S] [--concurrency C] [--drop-rate R] [--chunk K] [--url URL] [--one-thread] [--bonus [--bonus-amount A] [--wagering W] [--max-conversion C] [--bonus-expires-s S]] [--json]',
   options: {
     players: {
       type: 'string',
@@ -310,9 +368,30 @@ export const simulateCommand: Command = {
         'In-process: run the provider on the main thread too (default: a worker thread, a second event loop)',
     },
     json: { type: 'boolean', description: 'Print the report as JSON' },
+    bonus: {
+      type: 'boolean',
+      description:
+        'Players start with a bonus (SPEC §5, granted through POST /v1/players/{id}/bonuses) instead of cash; the report adds wagered, converted, expired and forfeited totals',
+    },
+    'bonus-amount': {
+      type: 'string',
+      description: `--bonus: the grant, USD minor units (default ${BONUS_AMOUNT_DEFAULT_MINOR} = 100.00 USD)`,
+    },
+    wagering: {
+      type: 'string',
+      description: `--bonus: wagering multiplier 1..100; requirement = amount × multiplier (default ${BONUS_MULTIPLIER_DEFAULT})`,
+    },
+    'max-conversion': {
+      type: 'string',
+      description: '--bonus: most bonus money that becomes cash, minor units (default: no cap)',
+    },
+    'bonus-expires-s': {
+      type: 'string',
+      description: `--bonus: seconds until the grant expires (default ${BONUS_EXPIRES_DEFAULT_S}); a short one expires grants mid-run`,
+    },
   },
   help_footer: () =>
-    "Exit status 1 when the ledger does not verify, a player's balance differs from the provider's record, or a request failed.\nWith --url, players are funded through POST /v1/wallets/{id}/topup and the ledger is verified only when DATABASE_URL points at the server's database.",
+    "Exit status 1 when the ledger does not verify, a player's balance differs from the provider's record, or a request failed.\nWith --url, players are funded through POST /v1/wallets/{id}/topup and the ledger is verified only when DATABASE_URL points at the server's database.\nWith --bonus, each player's playable balance (cash + bonus) is checked against the provider's record less what a capped conversion returned to the pool; a player whose bonus expired or was forfeited is not checkable (a win settled after that pays its bonus part to the pool).",
   async run(values) {
     let settings: Settings;
     try {

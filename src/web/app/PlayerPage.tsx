@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api, ApiError } from './api.ts';
+import { BonusesPanel } from './BonusesPanel.tsx';
 import { HistoryPanel } from './HistoryPanel.tsx';
 import { formatMinor } from './money.ts';
 import { MoveForm } from './MoveForm.tsx';
@@ -11,13 +12,14 @@ const TABS = [
   { id: 'wallet', label: 'Wallet' },
   { id: 'rounds', label: 'Rounds' },
   { id: 'money', label: 'Move money' },
+  { id: 'bonuses', label: 'Bonuses' },
 ] as const;
 
 type Wallet =
   | { state: 'loading' }
   | { state: 'missing' }
   | { state: 'failed'; message: string }
-  | { state: 'found'; balances: Record<string, number> };
+  | { state: 'found'; balances: Record<string, number>; bonus_balances: Record<string, number> };
 
 /**
  * One player: balances on top, then tabs (wallet history, rounds, the money form) that are routes
@@ -35,7 +37,7 @@ export function PlayerPage(props: PageProps & { playerId: string; tab?: string }
   const refresh = useCallback(async () => {
     try {
       const found = await api.wallet(apiKey, playerId);
-      setWallet({ state: 'found', balances: found.balances });
+      setWallet({ state: 'found', balances: found.balances, bonus_balances: found.bonus_balances ?? {} });
     } catch (e) {
       onApiError(e);
       if (e instanceof ApiError && e.status === 404) setWallet({ state: 'missing' });
@@ -101,6 +103,11 @@ export function PlayerPage(props: PageProps & { playerId: string; tab?: string }
               <li key={asset} className="balance" aria-label={asset}>
                 <span className="balance-asset">{asset}</span>
                 <span className="balance-amount num">{formatMinor(amount, scaleOf(asset))}</span>
+                {(wallet.bonus_balances[asset] ?? 0) > 0 && (
+                  <span className="balance-bonus num">
+                    + {formatMinor(wallet.bonus_balances[asset], scaleOf(asset))} bonus
+                  </span>
+                )}
               </li>
             ))}
           </ul>
@@ -131,6 +138,15 @@ export function PlayerPage(props: PageProps & { playerId: string; tab?: string }
                 assets={assets}
                 balances={wallet.balances}
                 onDone={refresh}
+                onApiError={onApiError}
+              />
+            )}
+            {tab === 'bonuses' && (
+              <BonusesPanel
+                apiKey={apiKey}
+                playerId={playerId}
+                assets={assets}
+                onChanged={refresh}
                 onApiError={onApiError}
               />
             )}

@@ -8,6 +8,8 @@ export interface Asset {
 export interface PlayerSummary {
   playerId: string;
   balances: Record<string, number>;
+  /** GET /v1/wallets/{id} only: bonus money per asset (SPEC §5). */
+  bonus_balances?: Record<string, number>;
 }
 
 // The wire types are defined once, by the API; a type-only import is erased from the browser bundle.
@@ -18,6 +20,34 @@ import type { HistoryItem } from '../../wallet/history.ts';
 import type { MoveKind, MoveResult } from '../../wallet/service.ts';
 import type { RoundItem } from '../../wallet/rounds.ts';
 import { parseExactJson, type Exact } from './exact-json.ts';
+export type { GrantJson as Grant } from '../../bonus/grant.ts';
+export type { Contributions, GameCategory, GameRow as Game } from '../../play/catalog.ts';
+import type { GrantJson } from '../../bonus/grant.ts';
+import type { Contributions, GameCategory, GameRow } from '../../play/catalog.ts';
+
+/** The body of a bonus grant (SPEC §5), amounts in minor units; `reason` is recorded with the operator (§4). */
+export interface GrantRequest {
+  asset: string;
+  amount: number;
+  wagering_multiplier: number;
+  expires_at: string;
+  max_bet?: number;
+  max_conversion?: number;
+  reason?: string;
+}
+
+/** A live-progress message of GET /v1/ws (SPEC §5). */
+export interface BonusProgress {
+  type: 'bonus';
+  bonusId: string;
+  playerId: string;
+  asset: string;
+  status: GrantJson['status'];
+  bonus_balance: number;
+  wagered: number;
+  required: number;
+  percent: number;
+}
 
 /** Filters of a player's history (GET /v1/wallets/{id}/transactions). */
 export interface HistoryFilter {
@@ -189,6 +219,25 @@ export const api = {
     request<ReportAnswer>(key, 'GET', `/v1/reports/${kind}${query({ ...params })}`, undefined, {}, parseExactJson),
   launchGame: (key: string, body: { userId: string; gameId: string; currency: string }) =>
     request<{ sessionToken: string; launchUrl: string; expiresAt: string }>(key, 'POST', '/casino/launchGame', body),
+  bonuses: (key: string, id: string) => request<{ data: GrantJson[] }>(key, 'GET', `/v1/players/${player(id)}/bonuses`),
+  grant: (key: string, id: string, body: GrantRequest, idempotency_key: string) =>
+    request<GrantJson>(key, 'POST', `/v1/players/${player(id)}/bonuses`, body, { 'idempotency-key': idempotency_key }),
+  forfeit: (key: string, id: string, bonus_id: string, body: { reason?: string }, idempotency_key: string) =>
+    request<GrantJson>(key, 'POST', `/v1/players/${player(id)}/bonuses/${encodeURIComponent(bonus_id)}/forfeit`, body, {
+      'idempotency-key': idempotency_key,
+    }),
+  games: (key: string, cursor?: string, limit = 50) =>
+    request<{ games: GameRow[]; next_cursor: string | null }>(key, 'GET', `/v1/games${query({ limit, cursor })}`),
+  putGame: (key: string, game: { provider: string; game: string; category: GameCategory; name?: string }) =>
+    request<GameRow>(
+      key,
+      'PUT',
+      `/v1/games/${encodeURIComponent(game.provider)}/${encodeURIComponent(game.game)}`,
+      game.name === undefined ? { category: game.category } : { category: game.category, name: game.name },
+    ),
+  contributions: (key: string) => request<Contributions>(key, 'GET', '/v1/bonus/contributions'),
+  putContributions: (key: string, table: Contributions) =>
+    request<Contributions>(key, 'PUT', '/v1/bonus/contributions', table),
 };
 
 /** crypto.randomUUID exists only in secure contexts; a plain-http LAN address still needs keys. */

@@ -6,6 +6,7 @@ import { PlayerPage } from './PlayerPage.tsx';
 import { PlayPage } from './PlayPage.tsx';
 import { DashboardPage } from './DashboardPage.tsx';
 import { ReportsPage } from './ReportsPage.tsx';
+import { GamesPage } from './GamesPage.tsx';
 
 /** What every page gets from the shell. */
 export interface PageProps {
@@ -28,7 +29,7 @@ export interface PageEntry {
 /**
  * The back office's pages, in navigation order (SPEC §8). A new page is one entry here and nothing
  * else: the navigation, the route and the reload all follow from it. Pages still to come, in their
- * places: games & bonuses (after players), ingestion (after reports), operators & audit (last).
+ * places: ingestion (after reports), operators & audit (last).
  */
 export const PAGES: PageEntry[] = [
   { path: 'dashboard', label: 'Dashboard', render: (props) => <DashboardPage {...props} /> },
@@ -42,6 +43,7 @@ export const PAGES: PageEntry[] = [
         <PlayerPage {...props} playerId={props.rest[0]} tab={props.rest[1]} />
       ),
   },
+  { path: 'games', label: 'Games & bonuses', render: (props) => <GamesPage {...props} /> },
   { path: 'reports', label: 'Reports', render: (props) => <ReportsPage {...props} /> },
   { path: 'play', label: 'Play', render: (props) => <PlayPage {...props} /> },
 ];
