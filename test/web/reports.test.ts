@@ -49,6 +49,12 @@ after(async () => {
   await server?.close();
 });
 
+/** The chart is drawn by a chunk loaded with the first chart: wait for its canvas, then check it is alone. */
+async function oneChart(): Promise<void> {
+  await page.locator('.chart canvas').first().waitFor();
+  assert.equal(await page.locator('.chart canvas').count(), 1);
+}
+
 async function waitForText(locator: Locator, pattern: RegExp): Promise<string> {
   const deadline = Date.now() + WAIT_MS;
   let text = '';
@@ -169,7 +175,7 @@ describe('dashboard', () => {
     await page.getByRole('button', { name: 'Refresh' }).click();
     await waitForText(page.getByRole('heading', { name: /GGR and RTP by day, last 30 days \(USD\)/ }), /USD/);
     await waitForText(page.locator('main'), /No bets or wins yet today \(UTC\)/);
-    assert.equal(await page.locator('.chart canvas').count(), 1);
+    await oneChart();
     await waitForText(page.getByText(/The figures behind the chart/), /\(29 days with play\)/);
   });
 
@@ -199,7 +205,7 @@ describe('dashboard', () => {
     assert.match((await figure('USD', 'GGR').getAttribute('class')) ?? '', /negative/);
 
     // The chart of the last 30 days, and the table behind it: today's row.
-    assert.equal(await page.locator('.chart canvas').count(), 1);
+    await oneChart();
     await page.getByText(/The figures behind the chart/).click();
     const table = page.getByRole('table', { name: 'GGR and RTP by day' });
     await waitForText(table.getByRole('row', { name: new RegExp(TODAY) }), /USD.*3.*18\.00.*22\.50.*−4\.50.*125\.00 %/);
@@ -245,7 +251,7 @@ describe('reports page', () => {
     await waitForText(page.locator('main'), /All times are UTC/);
     const table = page.getByRole('table', { name: 'Report rows' });
     await waitForText(table.getByRole('row', { name: new RegExp(TODAY) }), /USD.*3.*18\.00.*22\.50.*−4\.50.*125\.00 %/);
-    assert.equal(await page.locator('.chart canvas').count(), 1);
+    await oneChart();
     assert.equal(await table.locator('tbody tr').count(), 7, 'a row for each of the 7 days');
 
     await page.getByRole('button', { name: 'Today' }).click();
@@ -265,7 +271,7 @@ describe('reports page', () => {
       ],
     );
     await waitForText(table.locator('tfoot'), /Total of all 3 rows.*USD.*18\.00.*22\.50.*−4\.50/);
-    assert.equal(await page.locator('.chart canvas').count(), 1);
+    await oneChart();
     await page.getByLabel('Bars show').selectOption('bets');
 
     const [download] = await Promise.all([
