@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
-import type { Asset } from './api.ts';
+import type { Asset, Me } from './api.ts';
+import { OperatorsPage } from './OperatorsPage.tsx';
 import type { Route } from './router.ts';
 import { PlayersPage } from './PlayersPage.tsx';
 import { PlayerPage } from './PlayerPage.tsx';
@@ -8,6 +9,8 @@ import { PlayPage } from './PlayPage.tsx';
 /** What every page gets from the shell. */
 export interface PageProps {
   apiKey: string;
+  /** Who is signed in: a page offers no write to a viewer (SignedIn.tsx: canWrite, ReadOnlyNotice). */
+  me: Me;
   assets: Asset[];
   /** The route below the page's own segment: #/players/user_001/rounds → ['user_001', 'rounds']. */
   rest: string[];
@@ -27,7 +30,7 @@ export interface PageEntry {
  * The back office's pages, in navigation order (SPEC §8). A new page is one entry here and nothing
  * else: the navigation, the route and the reload all follow from it. Pages still to come, in their
  * places: dashboard (first, then the landing page), games & bonuses (after players), reports and
- * ingestion (before play), operators & audit (last).
+ * ingestion (before play). Operators & audit stays last.
  */
 export const PAGES: PageEntry[] = [
   {
@@ -41,6 +44,11 @@ export const PAGES: PageEntry[] = [
       ),
   },
   { path: 'play', label: 'Play', render: (props) => <PlayPage {...props} /> },
+  {
+    path: 'operators',
+    label: 'Operators & audit',
+    render: (props) => <OperatorsPage {...props} tab={props.rest[0]} />,
+  },
 ];
 
 /** Where an empty or unknown hash lands. */
