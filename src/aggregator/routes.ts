@@ -1,6 +1,14 @@
 import type { DomainRoutes } from '../ledger/context.ts';
 import { hmacGuard } from '../platform/auth.ts';
-import { errorResponses } from '../platform/http-schemas.ts';
+import {
+  BODY_ERRORS,
+  errorResponses,
+  LEDGER_ERRORS_503,
+  SIGNATURE_ERRORS,
+  signedBy,
+} from '../platform/http-schemas.ts';
+import { PLATFORM_ERRORS } from '../platform/platform-errors.ts';
+import { AGGREGATOR_ERRORS } from './errors.ts';
 import { amountToJson } from '../platform/money.ts';
 import { valueOrThrow } from '../platform/outcome.ts';
 import { processBodySchema, processResponseSchema } from './schemas.ts';
@@ -17,9 +25,18 @@ export const aggregatorRoutes: DomainRoutes = async (app, ctx) => {
           'Signed: header `Authorization: HMAC-SHA256 <hex>`, the HMAC-SHA256 of the raw body bytes with AGGREGATOR_SECRET. ' +
           'Missing or wrong signature → 403 before anything is parsed or written. Idempotent per action_id.',
         tags: ['aggregator'],
-        security: [],
+        security: signedBy('aggregatorSignature'),
         body: processBodySchema,
-        response: { 200: processResponseSchema, ...errorResponses(400, 403, 409, 413, 415, 503) },
+        response: {
+          200: processResponseSchema,
+          ...errorResponses(
+            ...SIGNATURE_ERRORS,
+            ...BODY_ERRORS,
+            PLATFORM_ERRORS.UNKNOWN_ASSET,
+            ...Object.values(AGGREGATOR_ERRORS),
+            ...LEDGER_ERRORS_503,
+          ),
+        },
       },
       preParsing: hmacGuard({
         secret: () => ctx.config.aggregator_secret,

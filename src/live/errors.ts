@@ -2,6 +2,11 @@ import { defineErrors } from '../platform/error-table.ts';
 
 /** Error rows of the live-progress socket (answered before the upgrade, or as `{ type: 'error' }` messages). */
 export const LIVE_ERRORS = defineErrors({
+  LIVE_UPGRADE_REQUIRED: {
+    code: 'UPGRADE_REQUIRED',
+    http_status: 426,
+    message: 'Connect with a WebSocket client (Upgrade: websocket).',
+  },
   LIVE_TOO_MANY_SOCKETS: {
     code: 'TOO_MANY_SOCKETS',
     http_status: 503,

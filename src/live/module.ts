@@ -1,5 +1,8 @@
+import type { FastifyReply } from 'fastify';
 import type { AppContext, DomainModule } from '../ledger/context.ts';
+import { AppError } from '../platform/errors.ts';
 import { errorResponses } from '../platform/http-schemas.ts';
+import { PLATFORM_ERRORS } from '../platform/platform-errors.ts';
 import { LIVE_CHANNEL } from '../platform/live.ts';
 import { LIVE_ERRORS } from './errors.ts';
 import { LiveHub } from './hub.ts';
@@ -39,14 +42,24 @@ export const liveModule: DomainModule = {
             'Send `{ "subscribe": "<playerId>" }` (several allowed) → `{ "type": "subscribed", "playerId" }`; then `{ "type": "bonus", … }` within 100 ms of every commit that moved that player\'s bonus, from any process on the same database. Without an upgrade: 426.',
           tags: ['live'],
           security: [{ apiKey: [] }],
-          response: errorResponses(401, 426),
+          response: {
+            101: {
+              type: 'null',
+              description: 'Switching Protocols: the socket is open (only with Upgrade: websocket).',
+            },
+            // The upgrade checks the key itself (socket.ts): a wrong one is 401, not counted like the HTTP guard's.
+            ...errorResponses(
+              PLATFORM_ERRORS.UNAUTHORIZED,
+              LIVE_ERRORS.LIVE_UPGRADE_REQUIRED,
+              LIVE_ERRORS.LIVE_TOO_MANY_SOCKETS,
+            ),
+          },
         },
       },
-      async (_request, reply) =>
-        reply
-          .code(426)
-          .header('upgrade', 'websocket')
-          .send({ code: 'UPGRADE_REQUIRED', message: 'Connect with a WebSocket client (Upgrade: websocket).' }),
+      async (_request, reply: FastifyReply) => {
+        const required = new AppError(LIVE_ERRORS.LIVE_UPGRADE_REQUIRED);
+        return reply.code(required.http_status).header('upgrade', 'websocket').send(required.body());
+      },
     );
   },
   close: async (ctx) => running.get(ctx)?.close(),

@@ -1,5 +1,7 @@
-import { errorResponses } from '../platform/http-schemas.ts';
+import { BODY_ERRORS, errorResponses, KEY_ERRORS, withExample } from '../platform/http-schemas.ts';
 import { OPERATOR_ROLES } from '../platform/operator.ts';
+import { PLATFORM_ERRORS } from '../platform/platform-errors.ts';
+import { OPERATOR_ERRORS } from './errors.ts';
 import { STRING_LENGTH_MAX } from '../platform/limits.ts';
 import {
   AUDIT_CURSOR_LENGTH_MAX,
@@ -13,6 +15,17 @@ import {
 
 const security = [{ apiKey: [] }];
 const tags = ['operators'];
+/** Every admin-only route: a key, and a key of the role admin. */
+const ADMIN_ERRORS = [...KEY_ERRORS, PLATFORM_ERRORS.FORBIDDEN];
+
+const exampleOperator = {
+  operatorId: '0190f5c2-7a1e-7c3b-9d2e-4f6a8b0c1d2e',
+  name: 'alice',
+  role: 'operator',
+  created_at: '2025-01-15T09:30:00.000Z',
+  created_by: 'bootstrap',
+  revoked_at: null,
+};
 
 const operatorId = {
   type: 'string',
@@ -43,28 +56,39 @@ export const createOperatorSchema = {
     'operator (also moves money), admin (also manages operators and reads the audit log).',
   tags,
   security,
-  body: {
-    type: 'object',
-    additionalProperties: false,
-    required: ['name', 'role'],
-    properties: {
-      name: {
-        type: 'string',
-        minLength: 1,
-        maxLength: OPERATOR_NAME_LENGTH_MAX,
-        pattern: '^[^\\u0000-\\u001f\\u007f]+$',
-        description: 'Unique among active operators; no control characters.',
+  body: withExample(
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['name', 'role'],
+      properties: {
+        name: {
+          type: 'string',
+          minLength: 1,
+          maxLength: OPERATOR_NAME_LENGTH_MAX,
+          pattern: '^[^\\u0000-\\u001f\\u007f]+$',
+          description: 'Unique among active operators; no control characters.',
+        },
+        role: { type: 'string', enum: [...OPERATOR_ROLES] },
       },
-      role: { type: 'string', enum: [...OPERATOR_ROLES] },
     },
-  },
+    { name: 'alice', role: 'operator' },
+  ),
   response: {
-    201: {
-      ...operator,
-      properties: { ...operator.properties, apiKey: { type: 'string', description: 'Shown only in this answer.' } },
-      required: [...operator.required, 'apiKey'],
-    },
-    ...errorResponses(400, 401, 403, 409, 429),
+    201: withExample(
+      {
+        ...operator,
+        properties: { ...operator.properties, apiKey: { type: 'string', description: 'Shown only in this answer.' } },
+        required: [...operator.required, 'apiKey'],
+      },
+      { ...exampleOperator, apiKey: 'crp_2bU9yN0a3c8Qv7mK1pXz5tR4wE6sD0fG9hJ2kL8nB3q' },
+    ),
+    ...errorResponses(
+      ...BODY_ERRORS,
+      ...ADMIN_ERRORS,
+      OPERATOR_ERRORS.OPERATOR_NAME_TAKEN,
+      OPERATOR_ERRORS.OPERATOR_LIMIT_REACHED,
+    ),
   },
 };
 
@@ -73,8 +97,23 @@ export const listOperatorsSchema = {
   tags,
   security,
   response: {
-    200: { type: 'object', properties: { operators: { type: 'array', items: operator } }, required: ['operators'] },
-    ...errorResponses(401, 403, 429),
+    200: withExample(
+      { type: 'object', properties: { operators: { type: 'array', items: operator } }, required: ['operators'] },
+      {
+        operators: [
+          exampleOperator,
+          {
+            operatorId: '0190f5c3-1b2c-7d4e-8f5a-6b7c8d9e0f1a',
+            name: 'support desk',
+            role: 'viewer',
+            created_at: '2025-01-16T14:02:11.000Z',
+            created_by: '0190f5c2-7a1e-7c3b-9d2e-4f6a8b0c1d2e',
+            revoked_at: '2025-03-01T08:00:00.000Z',
+          },
+        ],
+      },
+    ),
+    ...errorResponses(...ADMIN_ERRORS),
   },
 };
 
@@ -86,7 +125,10 @@ export const revokeOperatorSchema = {
   tags,
   security,
   params: { type: 'object', required: ['operatorId'], properties: { operatorId } },
-  response: { 200: operator, ...errorResponses(400, 401, 403, 404, 429) },
+  response: {
+    200: withExample(operator, { ...exampleOperator, revoked_at: '2025-03-01T08:00:00.000Z' }),
+    ...errorResponses(PLATFORM_ERRORS.VALIDATION_ERROR, ...ADMIN_ERRORS, OPERATOR_ERRORS.OPERATOR_NOT_FOUND),
+  },
 };
 
 export const auditSchema = {
@@ -115,34 +157,90 @@ export const auditSchema = {
     },
   },
   response: {
-    200: {
-      type: 'object',
-      properties: {
-        entries: {
-          type: 'array',
-          items: {
-            type: 'object',
-            properties: {
-              at: { type: 'string', format: 'date-time' },
-              operatorId: { type: 'string' },
-              name: { type: 'string' },
-              method: { type: 'string' },
-              path: { type: 'string', description: 'Without the query string.' },
-              status: { type: 'integer', description: 'The HTTP status answered.' },
-              reason: { type: ['string', 'null'] },
-              transactionId: {
-                type: 'string',
-                format: 'uuid',
-                description: 'The transfer a money movement made (absent otherwise).',
+    200: withExample(
+      {
+        type: 'object',
+        properties: {
+          entries: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                at: { type: 'string', format: 'date-time' },
+                operatorId: { type: 'string' },
+                name: { type: 'string' },
+                method: { type: 'string' },
+                path: { type: 'string', description: 'Without the query string.' },
+                status: { type: 'integer', description: 'The HTTP status answered.' },
+                reason: { type: ['string', 'null'] },
+                transactionId: {
+                  type: 'string',
+                  format: 'uuid',
+                  description: 'The transfer a money movement made (absent otherwise).',
+                },
               },
+              required: ['at', 'operatorId', 'name', 'method', 'path', 'status', 'reason'],
             },
-            required: ['at', 'operatorId', 'name', 'method', 'path', 'status', 'reason'],
           },
+          next_cursor: { type: ['string', 'null'] },
         },
-        next_cursor: { type: ['string', 'null'] },
+        required: ['entries', 'next_cursor'],
       },
-      required: ['entries', 'next_cursor'],
-    },
-    ...errorResponses(400, 401, 403, 429),
+      {
+        entries: [
+          {
+            at: '2025-01-15T10:04:05.123Z',
+            operatorId: '0190f5c2-7a1e-7c3b-9d2e-4f6a8b0c1d2e',
+            name: 'alice',
+            method: 'POST',
+            path: '/v1/wallets/user_001/topup',
+            status: 201,
+            reason: 'goodwill credit, ticket 4411',
+            transactionId: '0190f5d0-0e1f-7a2b-8c3d-4e5f6a7b8c9d',
+          },
+          {
+            at: '2025-01-15T10:01:00.000Z',
+            operatorId: '0190f5c3-1b2c-7d4e-8f5a-6b7c8d9e0f1a',
+            name: 'support desk',
+            method: 'POST',
+            path: '/v1/wallets/user_001/withdraw',
+            status: 403,
+            reason: null,
+          },
+        ],
+        next_cursor: 'YTQxMjc',
+      },
+    ),
+    ...errorResponses(
+      PLATFORM_ERRORS.VALIDATION_ERROR,
+      OPERATOR_ERRORS.AUDIT_INVALID_CURSOR,
+      OPERATOR_ERRORS.AUDIT_INVALID_WINDOW,
+      ...ADMIN_ERRORS,
+    ),
+  },
+};
+
+export const meSchema = {
+  summary: 'Who this API key is: operator id, name and role (any role)',
+  description:
+    'The bootstrap key (ADMIN_API_KEY) answers operatorId `bootstrap`, name `bootstrap admin`, role admin and `bootstrap: true`. ' +
+    'A viewer may only read; an operator also moves money; an admin also manages operators and reads the audit log.',
+  tags,
+  security,
+  response: {
+    200: withExample(
+      {
+        type: 'object',
+        properties: {
+          operatorId: { type: 'string', description: 'The UUID of a named operator, or `bootstrap`.' },
+          name: { type: 'string' },
+          role: { type: 'string', enum: [...OPERATOR_ROLES] },
+          bootstrap: { type: 'boolean', description: 'True for ADMIN_API_KEY, the bootstrap key.' },
+        },
+        required: ['operatorId', 'name', 'role', 'bootstrap'],
+      },
+      { operatorId: '0190f5c2-7a1e-7c3b-9d2e-4f6a8b0c1d2e', name: 'alice', role: 'operator', bootstrap: false },
+    ),
+    ...errorResponses(...KEY_ERRORS),
   },
 };

@@ -17,6 +17,17 @@ export interface OperatorJson {
   revoked_at: string | null;
 }
 
+/** The answer of POST /v1/operators: the operator and, this once, its key. */
+export type CreatedOperatorJson = OperatorJson & { apiKey: string };
+
+/** Who a key is (GET /v1/operators/me): a named operator, or the bootstrap admin. */
+export interface MeJson {
+  operatorId: string;
+  name: string;
+  role: OperatorRole;
+  bootstrap: boolean;
+}
+
 /** Named operators (SPEC §4). No HTTP here; routes.ts checks the caller is an admin. */
 export class OperatorService {
   constructor(
@@ -25,10 +36,7 @@ export class OperatorService {
   ) {}
 
   /** The key is in this answer only; the database keeps its hash. */
-  async create(
-    request: { name: string; role: OperatorRole },
-    by: Operator,
-  ): Promise<Outcome<OperatorJson & { apiKey: string }>> {
+  async create(request: { name: string; role: OperatorRole }, by: Operator): Promise<Outcome<CreatedOperatorJson>> {
     // Checked before the insert, so two concurrent creations may pass it together: the bound is
     // approximate by the number of admins creating at the same instant, which is what it is for.
     if ((await countActiveOperators(this.sql)) >= OPERATORS_ACTIVE_MAX)

@@ -24,6 +24,15 @@ import {
 import { httpMetrics, registry } from './metrics.ts';
 import { describeValidation, validatorCompiler } from './validation.ts';
 import { findPoisonedField } from './text-safety.ts';
+import { hmacSha256Hex } from './hmac.ts';
+import {
+  BODY_IS_OPTIONAL,
+  errorResponses,
+  OPTIONAL_BODY,
+  SIGNATURES,
+  textResponse,
+  withExample,
+} from './http-schemas.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -160,7 +169,11 @@ export async function buildApp(
       info: {
         title: 'Croupier',
         version: '0.1.0',
-        description: 'Money core for online casinos: ledger, provider protocols, wallet API, reports.',
+        description:
+          'Money core for online casinos: ledger, provider protocols, wallet API, reports.\n\n' +
+          'Every error is `{ code, message }`; each operation lists, per status, the codes it can answer. ' +
+          `Any operation may also answer ${ANY_ROUTE_ERRORS.map((e) => `${e.http_status} \`${e.code}\``).join(', ')} ` +
+          '(an outage, the database out of reach; retry later).',
       },
       components: {
         securitySchemes: {
@@ -168,10 +181,34 @@ export async function buildApp(
             type: 'http',
             scheme: 'bearer',
             description:
-              "Operator API key: ADMIN_API_KEY (bootstrap admin) or a named operator's key (POST /v1/operators)",
+              "Operator API key: ADMIN_API_KEY (bootstrap admin) or a named operator's key (POST /v1/operators). " +
+              'Roles: viewer (reads only), operator (also moves money), admin (also operators and the audit log).',
           },
+          ...Object.fromEntries(
+            Object.entries(SIGNATURES).map(([name, scheme]) => [
+              name,
+              { type: 'apiKey', in: 'header', name: scheme.header, description: signingText(scheme) },
+            ]),
+          ),
         },
       },
+    },
+    // A route whose body is optional (so it has no body schema) still documents it (optionalBody()).
+    transform: ({ schema, url }) => {
+      const optional = (schema as Record<string, unknown> | undefined)?.[OPTIONAL_BODY];
+      if (!optional) return { schema, url };
+      const { [OPTIONAL_BODY]: body, ...rest } = schema as Record<string, unknown>;
+      return { schema: { ...rest, body, [BODY_IS_OPTIONAL]: true } as typeof schema, url };
+    },
+    transformObject: (document) => {
+      if (!('openapiObject' in document)) return document.swaggerObject;
+      for (const operations of Object.values(document.openapiObject.paths ?? {}))
+        for (const operation of Object.values(operations as Record<string, Record<string, unknown>>)) {
+          if (typeof operation !== 'object' || operation === null || !(BODY_IS_OPTIONAL in operation)) continue;
+          delete operation[BODY_IS_OPTIONAL];
+          (operation.requestBody as { required: boolean }).required = false;
+        }
+      return document.openapiObject;
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
@@ -179,6 +216,23 @@ export async function buildApp(
   registerOperations(app, options);
   await register(app);
   return app;
+}
+
+/** Errors any route may answer, named once in the document's description rather than on every operation. */
+const ANY_ROUTE_ERRORS = [PLATFORM_ERRORS.INTERNAL, PLATFORM_ERRORS.NOT_READY];
+
+/** How to sign for one HMAC scheme, with a worked example computed here (so it is right by construction). */
+function signingText(scheme: (typeof SIGNATURES)[keyof typeof SIGNATURES]): string {
+  const secret = 'example-secret';
+  const body = '{"sessionToken":"abc"}';
+  return (
+    `Requests from ${scheme.who} are signed, not keyed. Header \`${scheme.header}: ${scheme.prefix}<hex>\`, where <hex> is ` +
+    `the lower-case hex HMAC-SHA256 of the **exact raw bytes of the request body** (not re-serialized JSON), keyed ` +
+    `with the shared secret ${scheme.secret} (UTF-8). A missing or wrong signature is 403 \`INVALID_SIGNATURE\` ` +
+    `before the body is parsed; too many wrong ones from one address, 429 \`TOO_MANY_FAILURES\`.\n\n` +
+    `Example: secret \`${secret}\`, body \`${body}\` → \`${scheme.header}: ${scheme.prefix}${hmacSha256Hex(secret, body)}\`. ` +
+    `Shell: \`printf '%s' "$BODY" | openssl dgst -sha256 -hmac "$${scheme.secret}" | sed 's/^.*= //'\`.`
+  );
 }
 
 /**
@@ -374,7 +428,10 @@ function registerOperations(app: FastifyInstance, options: AppOptions): void {
       schema: {
         ...hide,
         summary: 'Process is alive',
-        response: { 200: { type: 'object', properties: { status: { type: 'string' } } } },
+        security: [],
+        response: {
+          200: withExample({ type: 'object', properties: { status: { type: 'string' } } }, { status: 'ok' }),
+        },
       },
     },
     async () => ({ status: 'ok' }),
@@ -385,16 +442,30 @@ function registerOperations(app: FastifyInstance, options: AppOptions): void {
       schema: {
         ...hide,
         summary: 'Database reachable, migrations applied, ledger writer not wedged (answers within a second)',
+        security: [],
+        response: {
+          200: withExample({ type: 'object', properties: { status: { type: 'string' } } }, { status: 'ready' }),
+          ...errorResponses(PLATFORM_ERRORS.NOT_READY),
+        },
       },
     },
-    async (_request, reply) => {
+    async (_request, reply: FastifyReply) => {
       const verdict = await options.ready().catch((error: Error) => ({ ready: false, reason: error.message }));
       if (verdict.ready) return { status: 'ready' };
       const error = new AppError(PLATFORM_ERRORS.NOT_READY, `Not ready: ${verdict.reason ?? 'unknown'}.`);
       return reply.code(error.http_status).send(error.body());
     },
   );
-  app.get('/metrics', { schema: { ...hide, summary: 'Prometheus metrics' } }, async (_request, reply) => {
+  const metrics_example =
+    '# HELP croupier_http_requests_total HTTP requests answered\n# TYPE croupier_http_requests_total counter\n' +
+    'croupier_http_requests_total{method="POST",route="/casino/debit",status="200"} 1042\n';
+  const metrics_schema = {
+    ...hide,
+    summary: 'Prometheus metrics',
+    security: [],
+    response: { 200: textResponse('text/plain', 'Prometheus text exposition format 0.0.4.', metrics_example) },
+  };
+  app.get('/metrics', { schema: metrics_schema }, async (_request, reply) => {
     reply.header('content-type', registry.contentType);
     return registry.metrics();
   });

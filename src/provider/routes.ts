@@ -8,7 +8,17 @@ import { amountFromJson } from '../platform/money.ts';
 import { findGame } from './games.ts';
 import { launchBody, simulateBody, text } from './schemas.ts';
 import { providerService } from './service.ts';
-import { errorReply, loose } from './schemas.ts';
+import { loose } from './schemas.ts';
+import {
+  BODY_ERRORS,
+  errorResponses,
+  SIGNATURE_ERRORS,
+  signedBy,
+  textResponse,
+  withExample,
+} from '../platform/http-schemas.ts';
+import { PLATFORM_ERRORS } from '../platform/platform-errors.ts';
+import { PROVIDER_ERRORS as E } from './errors.ts';
 
 const SIGNATURE_HEADER = 'x-provider-signature';
 
@@ -31,12 +41,92 @@ const DEMO_PAGE_HEADERS = {
   'referrer-policy': 'no-referrer',
   'cache-control': 'no-store',
 };
-const sessionBody = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['sessionToken'],
-  properties: { sessionToken: text('A session launched at this provider (from the launch URL).') },
-} as const;
+const EXAMPLE_TOKEN = 'szqlouCxyEuInVmXKiHhh54uKpwxz4D4c2pYKQfCzaI';
+const sessionBody = withExample(
+  {
+    type: 'object',
+    additionalProperties: false,
+    required: ['sessionToken'],
+    properties: { sessionToken: text('A session launched at this provider (from the launch URL).') },
+  } as const,
+  { sessionToken: EXAMPLE_TOKEN },
+);
+const EXAMPLE_ROUND = 'jq-01a22f76-4bad-799f-bd61-9684e595bd79';
+const exampleCall = (call: string, extra: object, balance: number, transactionId?: string) => ({
+  call,
+  status: 200,
+  request: { sessionToken: EXAMPLE_TOKEN, userId: 'user_002', currency: 'USD', gameId: '1', ...extra },
+  response: { balance, currency: 'USD', ...(transactionId ? { transactionId } : {}) },
+});
+/** Without `rounds`: the scripted round, step by step. */
+const SCRIPTED_EXAMPLE = {
+  sessionToken: EXAMPLE_TOKEN,
+  roundId: EXAMPLE_ROUND,
+  steps: [
+    exampleCall('getBalance', {}, 4950),
+    exampleCall(
+      'debit',
+      { externalTransactionId: `${EXAMPLE_ROUND}:debit:1`, roundId: EXAMPLE_ROUND, amount: 100 },
+      4850,
+      '01a22f76-4bbb-7504-aeab-609ce8af8f02',
+    ),
+    exampleCall(
+      'debit',
+      { externalTransactionId: `${EXAMPLE_ROUND}:debit:2`, roundId: EXAMPLE_ROUND, amount: 50 },
+      4800,
+      '01a22f76-4bc1-7c56-9f28-3fbadd66d7ce',
+    ),
+    exampleCall(
+      'rollback',
+      {
+        externalTransactionId: `${EXAMPLE_ROUND}:rollback:2`,
+        roundId: EXAMPLE_ROUND,
+        amount: 50,
+        originalTransactionId: `${EXAMPLE_ROUND}:debit:2`,
+      },
+      4850,
+      '01a22f76-4bd4-7620-a09a-02c026bed5f0',
+    ),
+    exampleCall(
+      'credit',
+      { externalTransactionId: `${EXAMPLE_ROUND}:credit`, roundId: EXAMPLE_ROUND, amount: 0 },
+      4850,
+      '01a22f76-4bdf-7b28-b9e6-f4f8be2c2b5a',
+    ),
+    exampleCall('getBalance', {}, 4850),
+  ],
+  completed: true,
+  initialBalance: 4950,
+  finalBalance: 4850,
+};
+/** With `rounds`: a summary of the rounds played. */
+const BULK_EXAMPLE = {
+  sessionToken: EXAMPLE_TOKEN,
+  initialBalance: 4900,
+  finalBalance: 4950,
+  summary: {
+    gameId: '1',
+    configuredRtpBp: 9600,
+    rounds: 3,
+    settled: 3,
+    refused: 0,
+    rolledBack: 0,
+    unresolved: 0,
+    betMinor: 300,
+    winMinor: 350,
+    sumBetSquared: 30000,
+    sumWinSquared: 42500,
+    sumBetWin: 35000,
+    retries: 0,
+    dropped: 0,
+    rollbacks: 0,
+    balanceDeltaMinor: 50,
+    refusals: {},
+  },
+};
+/** The casino's getBalance behind a page's session: refused (424) or unreachable (502). */
+const CASINO_ERRORS = [E.PROVIDER_CASINO_REFUSED, E.PROVIDER_CASINO_UNAVAILABLE];
+const SESSION_ERRORS = [...BODY_ERRORS, E.PROVIDER_SESSION_NOT_FOUND];
 
 function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -55,15 +145,20 @@ export const providerRoutes: DomainRoutes = async (app, ctx) => {
       schema: {
         summary: "Open a provider session (called by the casino's launchGame)",
         tags: ['provider'],
-        security: [],
+        security: signedBy('providerSignature'),
         description: `Records the casino's session (user, game, currency) and answers the URL the player opens.${signature_note}`,
         body: launchBody,
         response: {
-          200: { type: 'object', properties: { launchUrl: { type: 'string' } } },
-          400: errorReply,
-          403: errorReply,
-          404: errorReply,
-          409: errorReply,
+          200: withExample(
+            { type: 'object', properties: { launchUrl: { type: 'string' } } },
+            { launchUrl: `https://games.example.com/provider/play?sessionToken=${EXAMPLE_TOKEN}` },
+          ),
+          ...errorResponses(
+            ...SIGNATURE_ERRORS,
+            ...BODY_ERRORS,
+            E.PROVIDER_GAME_NOT_FOUND,
+            E.PROVIDER_SESSION_CONFLICT,
+          ),
         },
       },
     },
@@ -94,10 +189,13 @@ export const providerRoutes: DomainRoutes = async (app, ctx) => {
       schema: {
         summary: 'Play rounds of a launched session',
         tags: ['provider'],
-        security: [],
+        security: signedBy('providerSignature'),
         description: `Without \`rounds\`: the scripted demo round (getBalance → 2 debits → rollback of the second → credit → getBalance), answered with every step. With \`rounds\`: that many game rounds, answered with a summary. Every money call goes to the casino callbacks over HTTP, retried with the same externalTransactionId when an answer is lost; a bet whose answer never came is rolled back.${signature_note}`,
         body: simulateBody,
-        response: { 200: loose, 400: errorReply, 403: errorReply, 404: errorReply, 424: errorReply, 502: errorReply },
+        response: {
+          200: withExample(loose, SCRIPTED_EXAMPLE, BULK_EXAMPLE),
+          ...errorResponses(...SIGNATURE_ERRORS, ...SESSION_ERRORS, ...CASINO_ERRORS),
+        },
       },
     },
     async (request) => {
@@ -141,6 +239,14 @@ export const providerRoutes: DomainRoutes = async (app, ctx) => {
           required: ['sessionToken'],
           properties: { sessionToken: text('Session token from launch.') },
         },
+        response: {
+          200: textResponse(
+            'text/html',
+            'The page: reels, balance, a Spin button.',
+            '<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>Jaqpot Games — Jaqpot Fruits</title>…',
+          ),
+          ...errorResponses(PLATFORM_ERRORS.VALIDATION_ERROR, E.PROVIDER_SESSION_NOT_FOUND),
+        },
       },
     },
     async (request, reply) => {
@@ -176,6 +282,13 @@ export const providerRoutes: DomainRoutes = async (app, ctx) => {
           summary: `The demo page's ${url.endsWith('.js') ? 'script' : 'styles'}`,
           tags: ['provider'],
           security: [],
+          response: {
+            200: textResponse(
+              file.type.split(';')[0],
+              url.endsWith('.js') ? 'JavaScript module.' : 'Style sheet.',
+              `${file.body.slice(0, file.body.indexOf('\n', 200))}\n…`,
+            ),
+          },
         },
       },
       async (_request, reply) => {
@@ -196,18 +309,19 @@ export const providerRoutes: DomainRoutes = async (app, ctx) => {
           "One game round at the game's default stake: debit, then credit, through the casino's signed callbacks. The session token from the launch URL is the capability.",
         body: sessionBody,
         response: {
-          200: {
-            type: 'object',
-            properties: {
-              settled: { type: 'boolean' },
-              betMinor: { type: 'integer' },
-              winMinor: { type: 'integer' },
-              balance: { type: 'integer' },
+          200: withExample(
+            {
+              type: 'object',
+              properties: {
+                settled: { type: 'boolean' },
+                betMinor: { type: 'integer' },
+                winMinor: { type: 'integer' },
+                balance: { type: 'integer' },
+              },
             },
-          },
-          400: errorReply,
-          404: errorReply,
-          502: errorReply,
+            { settled: true, betMinor: 100, winMinor: 250, balance: 4900 },
+          ),
+          ...errorResponses(...SESSION_ERRORS, ...CASINO_ERRORS),
         },
       },
     },
@@ -223,10 +337,8 @@ export const providerRoutes: DomainRoutes = async (app, ctx) => {
         security: [],
         body: sessionBody,
         response: {
-          200: { type: 'object', properties: { balance: { type: 'integer' } } },
-          400: errorReply,
-          404: errorReply,
-          502: errorReply,
+          200: withExample({ type: 'object', properties: { balance: { type: 'integer' } } }, { balance: 4750 }),
+          ...errorResponses(...SESSION_ERRORS, ...CASINO_ERRORS),
         },
       },
     },

@@ -1,11 +1,17 @@
 import type { DomainRoutes } from '../ledger/context.ts';
 import { apiKeyGuard } from '../platform/auth.ts';
-import { errorResponses } from '../platform/http-schemas.ts';
+import { errorResponses, KEY_ERRORS, withExample } from '../platform/http-schemas.ts';
+import { PLATFORM_ERRORS } from '../platform/platform-errors.ts';
+import { REPORTS_ERRORS } from './errors.ts';
 import { valueOrThrow } from '../platform/outcome.ts';
 import { rtpList, rtpOfUser, type RtpWindow } from './rtp.ts';
 import { gamesReport, ngrReport, type GamesParams } from './games.ts';
 import {
+  gamesExample,
   gamesQuerySchema,
+  ngrExample,
+  rtpListExample,
+  rtpRowExample,
   gamesResponseSchema,
   ngrQuerySchema,
   ngrResponseSchema,
@@ -17,6 +23,8 @@ import {
 } from './schemas.ts';
 
 const TAGS = ['aggregator'];
+/** Every report: a window and filters to check, the operator key. */
+const REPORT_ERRORS = [PLATFORM_ERRORS.VALIDATION_ERROR, PLATFORM_ERRORS.UNKNOWN_ASSET, ...KEY_ERRORS];
 
 /**
  * The aggregator's RTP reports (SPEC §2) and the game reports of every surface (SPEC §6): views over
@@ -34,7 +42,7 @@ export const reportsRoutes: DomainRoutes = async (app, ctx) => {
         tags: TAGS,
         security,
         querystring: rtpListQuerySchema,
-        response: { 200: rtpListResponseSchema, ...errorResponses(400, 401) },
+        response: { 200: withExample(rtpListResponseSchema, rtpListExample), ...errorResponses(...REPORT_ERRORS) },
       },
     },
     async (request) => {
@@ -52,7 +60,10 @@ export const reportsRoutes: DomainRoutes = async (app, ctx) => {
         security,
         params: rtpUserParamsSchema,
         querystring: rtpUserQuerySchema,
-        response: { 200: rtpRowSchema, ...errorResponses(400, 401, 404) },
+        response: {
+          200: withExample(rtpRowSchema, rtpRowExample),
+          ...errorResponses(...REPORT_ERRORS, REPORTS_ERRORS.AGGREGATOR_USER_NOT_FOUND),
+        },
       },
     },
     async (request) => valueOrThrow(await rtpOfUser(ctx, request.params.user_id, request.query)),
@@ -67,7 +78,7 @@ export const reportsRoutes: DomainRoutes = async (app, ctx) => {
         tags: ['reports'],
         security,
         querystring: gamesQuerySchema,
-        response: { 200: gamesResponseSchema, ...errorResponses(400, 401) },
+        response: { 200: withExample(gamesResponseSchema, gamesExample), ...errorResponses(...REPORT_ERRORS) },
       },
     },
     async (request) => valueOrThrow(await gamesReport(ctx, request.query)),
@@ -81,7 +92,7 @@ export const reportsRoutes: DomainRoutes = async (app, ctx) => {
         tags: ['reports'],
         security,
         querystring: ngrQuerySchema,
-        response: { 200: ngrResponseSchema, ...errorResponses(400, 401) },
+        response: { 200: withExample(ngrResponseSchema, ngrExample), ...errorResponses(...REPORT_ERRORS) },
       },
     },
     async (request) => valueOrThrow(await ngrReport(ctx, request.query)),

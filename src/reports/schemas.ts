@@ -204,3 +204,75 @@ export const ngrResponseSchema = reportResponse({
     ngr: { ...count, description: 'ggr − bonus_converted.' },
   },
 });
+
+/** Examples for /docs (validated against these schemas by test/platform/openapi.test.ts). */
+const exampleRtpRow = {
+  user_id: '8|USDT|USD',
+  currency: 'USD',
+  rounds: 120,
+  total_bet: 12000,
+  total_win: 11580,
+  total_rollback_bet: 100,
+  total_rollback_win: 0,
+  rtp: 0.965,
+};
+export const rtpRowExample = exampleRtpRow;
+export const rtpListExample = {
+  data: [exampleRtpRow],
+  global_stats: {
+    total_users: 1,
+    total_rounds: 120,
+    total_bet: 12000,
+    total_win: 11580,
+    total_rollback_bet: 100,
+    total_rollback_win: 0,
+    total_rtp: 0.965,
+  },
+  pagination: { page: 1, limit: 50, total: 1, total_pages: 1 },
+};
+const gamesRow = (day: string, provider: string, game: string, bets: number, wins: number) => ({
+  day,
+  provider,
+  game,
+  currency: 'USD',
+  bet_count: bets / 100,
+  bets,
+  wins,
+  bonus_bets: 0,
+  bonus_wins: 0,
+  ggr: bets - wins,
+  rtp: Math.round((wins / bets) * 10_000) / 10_000,
+});
+export const gamesExample = {
+  data: [gamesRow('2025-01-15', 'demo', 'starburst', 10000, 9650), gamesRow('2025-01-15', 'jaqpot', '1', 700, 350)],
+  totals: [
+    {
+      currency: 'USD',
+      bet_count: 107,
+      bets: 10700,
+      wins: 10000,
+      bonus_bets: 0,
+      bonus_wins: 0,
+      ggr: 700,
+      rtp: 0.9346,
+    },
+  ],
+  pagination: { page: 1, limit: 50, total: 2, total_pages: 1 },
+};
+const ngrRow = {
+  currency: 'USD',
+  bet_count: 107,
+  bets: 10700,
+  wins: 10000,
+  bonus_bets: 500,
+  bonus_wins: 300,
+  ggr: 700,
+  rtp: 0.9346,
+  bonus_converted: 200,
+  ngr: 500,
+};
+export const ngrExample = {
+  data: [{ ...ngrRow, day: '2025-01-15' }],
+  totals: [ngrRow],
+  pagination: { page: 1, limit: 50, total: 1, total_pages: 1 },
+};

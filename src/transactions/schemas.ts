@@ -1,5 +1,16 @@
 import { amountSchema } from '../platform/money.ts';
 import {
+  BODY_ERRORS,
+  errorResponses,
+  KEY_ERRORS,
+  KEY_WRITE_ERRORS,
+  LEDGER_ERRORS_503,
+  optionalBody,
+  withExample,
+} from '../platform/http-schemas.ts';
+import { PLATFORM_ERRORS } from '../platform/platform-errors.ts';
+import { TRANSACTIONS_ERRORS as E } from './errors.ts';
+import {
   IDEMPOTENCY_KEY_LENGTH_MAX,
   PAGE_SIZE_DEFAULT,
   PAGE_SIZE_MAX,
@@ -11,12 +22,6 @@ import {
 
 const tags = ['transactions'];
 const security = [{ apiKey: [] }];
-const error = {
-  type: 'object',
-  properties: { code: { type: ['string', 'number'] }, message: { type: 'string' } },
-  required: ['code', 'message'],
-} as const;
-const errors = (...statuses: number[]) => Object.fromEntries(statuses.map((s) => [s, error]));
 const cents = (description: string) => ({ type: 'integer', description }) as const;
 const userId = { type: 'string', minLength: 1, maxLength: STRING_LENGTH_MAX, description: 'Upstream userId.' } as const;
 const cacheNote =
@@ -28,25 +33,38 @@ export const statusSchema = {
   tags,
   security,
   response: {
-    200: {
-      type: 'object',
-      properties: {
-        checkpoint: {
-          type: ['string', 'null'],
-          format: 'date-time',
-          description: 'Every item upstream showed with createdAt up to here is in the ledger.',
+    200: withExample(
+      {
+        type: 'object',
+        properties: {
+          checkpoint: {
+            type: ['string', 'null'],
+            format: 'date-time',
+            description: 'Every item upstream showed with createdAt up to here is in the ledger.',
+          },
+          lag_s: { type: ['integer', 'null'], description: 'Seconds from the checkpoint to now.' },
+          items_total: { type: 'integer' },
+          requests_total: { type: 'integer' },
+          throttled_total: { type: 'integer' },
+          errors_total: { type: 'integer' },
+          quarantined_total: { type: 'integer' },
+          last_error: { type: ['string', 'null'] },
+          last_error_at: { type: ['string', 'null'], format: 'date-time' },
         },
-        lag_s: { type: ['integer', 'null'], description: 'Seconds from the checkpoint to now.' },
-        items_total: { type: 'integer' },
-        requests_total: { type: 'integer' },
-        throttled_total: { type: 'integer' },
-        errors_total: { type: 'integer' },
-        quarantined_total: { type: 'integer' },
-        last_error: { type: ['string', 'null'] },
-        last_error_at: { type: ['string', 'null'], format: 'date-time' },
       },
-    },
-    ...errors(401),
+      {
+        checkpoint: '2025-01-15T10:04:58.000Z',
+        lag_s: 2,
+        items_total: 182340,
+        requests_total: 412,
+        throttled_total: 3,
+        errors_total: 1,
+        quarantined_total: 0,
+        last_error: 'upstream answered 503 INJECTED_FAULT',
+        last_error_at: '2025-01-15T09:12:00.000Z',
+      },
+    ),
+    ...errorResponses(...KEY_ERRORS),
   },
 };
 
@@ -57,21 +75,33 @@ export const userReportSchema = {
   security: [],
   params: { type: 'object', required: ['userId'], properties: { userId } },
   response: {
-    200: {
-      type: 'object',
-      properties: {
-        userId: { type: 'string' },
-        currency: { type: 'string', enum: ['SCR'] },
-        balance: cents('earned − spent − payout − paidOut'),
-        earned: cents('Earned in all'),
-        spent: cents('Spent in all'),
-        payout: cents('Payouts requested and not yet settled'),
-        paidOut: cents('Payouts settled'),
-        updatedAt: { type: 'string', format: 'date-time' },
+    200: withExample(
+      {
+        type: 'object',
+        properties: {
+          userId: { type: 'string' },
+          currency: { type: 'string', enum: ['SCR'] },
+          balance: cents('earned − spent − payout − paidOut'),
+          earned: cents('Earned in all'),
+          spent: cents('Spent in all'),
+          payout: cents('Payouts requested and not yet settled'),
+          paidOut: cents('Payouts settled'),
+          updatedAt: { type: 'string', format: 'date-time' },
+        },
       },
-    },
+      {
+        userId: 'u-1042',
+        currency: 'SCR',
+        balance: 1250,
+        earned: 5000,
+        spent: 2250,
+        payout: 1000,
+        paidOut: 500,
+        updatedAt: '2025-01-15T10:04:58.000Z',
+      },
+    ),
     304: { type: 'null', description: 'Not modified (If-None-Match matched).' },
-    ...errors(404),
+    ...errorResponses(PLATFORM_ERRORS.VALIDATION_ERROR, E.TRANSACTIONS_USER_NOT_FOUND),
   },
 };
 
@@ -89,56 +119,38 @@ export const payoutsSchema = {
     },
   },
   response: {
-    200: {
-      type: 'object',
-      properties: {
-        data: {
-          type: 'array',
-          items: {
+    200: withExample(
+      {
+        type: 'object',
+        properties: {
+          data: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: { userId: { type: 'string' }, amount: cents('Requested, unsettled, in cents') },
+            },
+          },
+          pagination: {
             type: 'object',
-            properties: { userId: { type: 'string' }, amount: cents('Requested, unsettled, in cents') },
-          },
-        },
-        pagination: {
-          type: 'object',
-          properties: {
-            page: { type: 'integer' },
-            limit: { type: 'integer' },
-            total: { type: 'integer' },
-            total_pages: { type: 'integer' },
+            properties: {
+              page: { type: 'integer' },
+              limit: { type: 'integer' },
+              total: { type: 'integer' },
+              total_pages: { type: 'integer' },
+            },
           },
         },
       },
-    },
+      {
+        data: [
+          { userId: 'u-1042', amount: 1000 },
+          { userId: 'u-2077', amount: 250 },
+        ],
+        pagination: { page: 1, limit: 50, total: 2, total_pages: 1 },
+      },
+    ),
     304: { type: 'null', description: 'Not modified (If-None-Match matched).' },
-    ...errors(400),
-  },
-};
-
-export const settleSchema = {
-  summary: "Settle a user's requested payouts (all, or up to amount cents): payouts_pending → treasury",
-  description:
-    'Idempotency-Key required (SPEC §4 semantics): same key and body → the stored response with Idempotent-Replayed: true; ' +
-    'still in flight → 409; another body → 422. Body optional.',
-  tags,
-  security,
-  params: { type: 'object', required: ['userId'], properties: { userId } },
-  headers: {
-    type: 'object',
-    required: ['idempotency-key'],
-    properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: IDEMPOTENCY_KEY_LENGTH_MAX + 2 } },
-  },
-  response: {
-    200: {
-      type: 'object',
-      properties: {
-        userId: { type: 'string' },
-        settled: cents('Settled by this request'),
-        payout: cents('Still requested'),
-        paidOut: cents('Settled in all'),
-      },
-    },
-    ...errors(400, 401, 404, 409, 422),
+    ...errorResponses(PLATFORM_ERRORS.VALIDATION_ERROR),
   },
 };
 
@@ -154,3 +166,43 @@ export const settleBodySchema = {
     },
   },
 } as const;
+
+export const settleSchema = {
+  summary: "Settle a user's requested payouts (all, or up to amount cents): payouts_pending → treasury",
+  description:
+    'Idempotency-Key required (SPEC §4 semantics): same key and body → the stored response with Idempotent-Replayed: true; ' +
+    'still in flight → 409; another body → 422. Body optional.',
+  tags,
+  security,
+  params: { type: 'object', required: ['userId'], properties: { userId } },
+  headers: {
+    type: 'object',
+    required: ['idempotency-key'],
+    properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: IDEMPOTENCY_KEY_LENGTH_MAX + 2 } },
+  },
+  ...optionalBody(withExample(settleBodySchema, { amount: 1000, reason: 'bank transfer 2025-01-15, batch 77' })),
+  response: {
+    200: withExample(
+      {
+        type: 'object',
+        properties: {
+          userId: { type: 'string' },
+          settled: cents('Settled by this request'),
+          payout: cents('Still requested'),
+          paidOut: cents('Settled in all'),
+        },
+      },
+      { userId: 'u-1042', settled: 1000, payout: 0, paidOut: 1500 },
+    ),
+    ...errorResponses(
+      E.TRANSACTIONS_IDEMPOTENCY_KEY_MISSING,
+      E.TRANSACTIONS_IDEMPOTENCY_KEY_INVALID,
+      ...BODY_ERRORS,
+      ...KEY_WRITE_ERRORS,
+      E.TRANSACTIONS_USER_NOT_FOUND,
+      E.TRANSACTIONS_IDEMPOTENCY_KEY_IN_FLIGHT,
+      E.TRANSACTIONS_IDEMPOTENCY_KEY_REUSED,
+      ...LEDGER_ERRORS_503,
+    ),
+  },
+};

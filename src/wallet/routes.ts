@@ -53,7 +53,7 @@ export const walletRoutes: DomainRoutes = async (app, ctx) => {
   for (const { kind, summary } of MOVE_ROUTES) {
     app.post<{ Params: PlayerParams; Body: MoveBody }>(
       `/v1/wallets/:playerId/${kind}`,
-      { schema: moveSchema(summary), preValidation: requireIdempotencyKey },
+      { schema: moveSchema(kind, summary), preValidation: requireIdempotencyKey },
       async (request, reply) => {
         const { asset, amount, description, metadata, reason } = request.body;
         const amount_minor = amountFromJson(amount);

@@ -10,6 +10,17 @@ import {
 } from './limits.ts';
 import { SYSTEM_ACCOUNT_NAMES } from '../ledger/types.ts';
 import { reasonSchema } from '../platform/operator.ts';
+import {
+  BODY_ERRORS,
+  errorResponses,
+  KEY_ERRORS,
+  KEY_WRITE_ERRORS,
+  LEDGER_ERRORS_503,
+  withExample,
+} from '../platform/http-schemas.ts';
+import { PLATFORM_ERRORS } from '../platform/platform-errors.ts';
+import { WALLET_ERRORS } from './errors.ts';
+import type { MoveKind } from './service.ts';
 
 /** JSON schemas of the wallet surface: they validate requests and generate /docs. */
 
@@ -43,12 +54,6 @@ const metadata = {
   description: `Client data kept with the transfer: up to ${METADATA_KEYS_MAX} keys of ≤ ${METADATA_KEY_LENGTH_MAX} characters; values are strings (≤ ${STRING_LENGTH_MAX}), numbers, booleans or null.`,
 } as const;
 
-export const errorResponse = {
-  type: 'object',
-  properties: { code: { type: ['string', 'number'] }, message: { type: 'string' } },
-  required: ['code', 'message'],
-} as const;
-
 const idempotencyHeaders = {
   type: 'object',
   required: ['idempotency-key'],
@@ -62,14 +67,22 @@ const idempotencyHeaders = {
   },
 } as const;
 
-const moneyErrors = {
-  400: errorResponse,
-  401: errorResponse,
-  403: errorResponse,
-  404: errorResponse,
-  409: errorResponse,
-  422: errorResponse,
-};
+/** What every money-moving route of the wallet can answer before and around the movement itself. */
+const MONEY_ERRORS = [
+  WALLET_ERRORS.WALLET_IDEMPOTENCY_KEY_MISSING,
+  WALLET_ERRORS.WALLET_IDEMPOTENCY_KEY_INVALID,
+  ...BODY_ERRORS,
+  PLATFORM_ERRORS.UNKNOWN_ASSET,
+  ...KEY_WRITE_ERRORS,
+  WALLET_ERRORS.WALLET_IDEMPOTENCY_KEY_IN_FLIGHT,
+  WALLET_ERRORS.WALLET_IDEMPOTENCY_KEY_REUSED,
+  ...LEDGER_ERRORS_503,
+];
+/** The refusals of the movement: a debit needs the money and the player; a credit may not pass the balance limit. */
+const CREDIT_ERRORS = [WALLET_ERRORS.WALLET_BALANCE_LIMIT_EXCEEDED];
+const DEBIT_ERRORS = [WALLET_ERRORS.WALLET_INSUFFICIENT_FUNDS, WALLET_ERRORS.WALLET_PLAYER_NOT_FOUND];
+
+const EXAMPLE_TRANSACTION_ID = '0190f5d0-0e1f-7a2b-8c3d-4e5f6a7b8c9d';
 
 const moveResult = {
   type: 'object',
@@ -84,26 +97,45 @@ const moveResult = {
   required: ['transactionId', 'playerId', 'asset', 'amount', 'balance'],
 } as const;
 
-export function moveSchema(summary: string) {
+export function moveSchema(kind: MoveKind, summary: string) {
+  const debit = kind === 'spend' || kind === 'withdraw';
   return {
     summary,
     tags,
     security,
     headers: idempotencyHeaders,
     params: { type: 'object', required: ['playerId'], properties: { playerId } },
-    body: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['asset', 'amount'],
-      properties: {
-        asset,
-        amount: amountSchema(1, "Amount in the asset's minor unit (integer ≥ 1)."),
-        description,
-        metadata,
-        reason: reasonSchema,
+    body: withExample(
+      {
+        type: 'object',
+        additionalProperties: false,
+        required: ['asset', 'amount'],
+        properties: {
+          asset,
+          amount: amountSchema(1, "Amount in the asset's minor unit (integer ≥ 1)."),
+          description,
+          metadata,
+          reason: reasonSchema,
+        },
       },
+      {
+        asset: 'USD',
+        amount: 1500,
+        description: debit ? 'Cash-out to card' : 'Welcome top-up',
+        metadata: { ticket: '4411' },
+        reason: debit ? 'withdrawal request, ticket 4411' : 'goodwill credit, ticket 4411',
+      },
+    ),
+    response: {
+      201: withExample(moveResult, {
+        transactionId: EXAMPLE_TRANSACTION_ID,
+        playerId: 'user_001',
+        asset: 'USD',
+        amount: 1500,
+        balance: debit ? 8500 : 11500,
+      }),
+      ...errorResponses(...MONEY_ERRORS, ...(debit ? DEBIT_ERRORS : CREDIT_ERRORS)),
     },
-    response: { 201: moveResult, ...moneyErrors },
   };
 }
 
@@ -129,33 +161,58 @@ export const transferSchema = {
   tags,
   security,
   headers: idempotencyHeaders,
-  body: {
-    type: 'object',
-    additionalProperties: false,
-    required: ['from', 'to', 'asset', 'amount'],
-    properties: {
-      from: party,
-      to: party,
-      asset,
-      amount: amountSchema(1, 'Amount in minor units (integer ≥ 1).'),
-      description,
-      metadata,
-      reason: reasonSchema,
-    },
-  },
-  response: {
-    201: {
+  body: withExample(
+    {
       type: 'object',
+      additionalProperties: false,
+      required: ['from', 'to', 'asset', 'amount'],
       properties: {
-        transactionId: { type: 'string', format: 'uuid' },
-        asset: { type: 'string' },
-        amount: { type: 'integer' },
-        from: partyResult,
-        to: partyResult,
+        from: party,
+        to: party,
+        asset,
+        amount: amountSchema(1, 'Amount in minor units (integer ≥ 1).'),
+        description,
+        metadata,
+        reason: reasonSchema,
       },
-      required: ['transactionId', 'asset', 'amount', 'from', 'to'],
     },
-    ...moneyErrors,
+    {
+      from: { playerId: 'user_001' },
+      to: { playerId: 'user_002' },
+      asset: 'GOLD_COINS',
+      amount: 250,
+      description: 'Gift between friends',
+      reason: 'player request, ticket 5120',
+    },
+  ),
+  response: {
+    201: withExample(
+      {
+        type: 'object',
+        properties: {
+          transactionId: { type: 'string', format: 'uuid' },
+          asset: { type: 'string' },
+          amount: { type: 'integer' },
+          from: partyResult,
+          to: partyResult,
+        },
+        required: ['transactionId', 'asset', 'amount', 'from', 'to'],
+      },
+      {
+        transactionId: EXAMPLE_TRANSACTION_ID,
+        asset: 'GOLD_COINS',
+        amount: 250,
+        from: { playerId: 'user_001', balance: 750 },
+        to: { playerId: 'user_002', balance: 1250 },
+      },
+    ),
+    ...errorResponses(
+      ...MONEY_ERRORS,
+      ...DEBIT_ERRORS,
+      ...CREDIT_ERRORS,
+      WALLET_ERRORS.WALLET_SELF_TRANSFER,
+      WALLET_ERRORS.WALLET_ASSET_MISMATCH,
+    ),
   },
 };
 
@@ -165,21 +222,23 @@ export const walletSchema = {
   security,
   params: { type: 'object', required: ['playerId'], properties: { playerId } },
   response: {
-    200: {
-      type: 'object',
-      properties: {
-        playerId: { type: 'string' },
-        balances: { type: 'object', additionalProperties: { type: 'integer' } },
-        bonus_balances: {
-          type: 'object',
-          additionalProperties: { type: 'integer' },
-          description: 'Bonus money per asset (SPEC §5).',
+    200: withExample(
+      {
+        type: 'object',
+        properties: {
+          playerId: { type: 'string' },
+          balances: { type: 'object', additionalProperties: { type: 'integer' } },
+          bonus_balances: {
+            type: 'object',
+            additionalProperties: { type: 'integer' },
+            description: 'Bonus money per asset (SPEC §5).',
+          },
         },
+        required: ['playerId', 'balances', 'bonus_balances'],
       },
-      required: ['playerId', 'balances', 'bonus_balances'],
-    },
-    401: errorResponse,
-    404: errorResponse,
+      { playerId: 'user_001', balances: { GOLD_COINS: 1000, USD: 10000 }, bonus_balances: { USD: 500 } },
+    ),
+    ...errorResponses(PLATFORM_ERRORS.VALIDATION_ERROR, ...KEY_ERRORS, WALLET_ERRORS.WALLET_PLAYER_NOT_FOUND),
   },
 };
 
@@ -288,18 +347,70 @@ export const historySchema = {
     },
   },
   response: {
-    200: {
-      type: 'object',
-      properties: {
-        playerId: { type: 'string' },
-        items: { type: 'array', items: historyItem },
-        next_cursor: nextCursor,
+    200: withExample(
+      {
+        type: 'object',
+        properties: {
+          playerId: { type: 'string' },
+          items: { type: 'array', items: historyItem },
+          next_cursor: nextCursor,
+        },
+        required: ['playerId', 'items', 'next_cursor'],
       },
-      required: ['playerId', 'items', 'next_cursor'],
-    },
-    400: errorResponse,
-    401: errorResponse,
-    404: errorResponse,
+      {
+        playerId: 'user_001',
+        items: [
+          {
+            transactionId: '0190f5d1-2a3b-7c4d-8e5f-6a7b8c9d0e1f',
+            type: 'bet',
+            asset: 'USD',
+            account: 'cash',
+            amount: 100,
+            direction: 'debit',
+            counterparty_kind: 'system',
+            counterparty: 'revenue',
+            balance_after: 11400,
+            created_at: '2025-01-15T10:05:00.000Z',
+            description: null,
+            game: '1',
+            round: 'jq-7f3a',
+            provider: 'jaqpot',
+            metadata: { surface: 'seamless', provider: 'jaqpot', game: '1', round: 'jq-7f3a' },
+          },
+          {
+            transactionId: EXAMPLE_TRANSACTION_ID,
+            type: 'topup',
+            asset: 'USD',
+            account: 'cash',
+            amount: 1500,
+            direction: 'credit',
+            counterparty_kind: 'system',
+            counterparty: 'treasury',
+            balance_after: 11500,
+            created_at: '2025-01-15T10:04:05.123Z',
+            description: 'Welcome top-up',
+            game: null,
+            round: null,
+            provider: null,
+            metadata: {
+              description: 'Welcome top-up',
+              idempotency_key: '6f1c2b0e-3d4a-4b5c-9d8e-7f6a5b4c3d2e',
+              operator_id: '0190f5c2-7a1e-7c3b-9d2e-4f6a8b0c1d2e',
+              operator_name: 'alice',
+              reason: 'goodwill credit, ticket 4411',
+            },
+          },
+        ],
+        next_cursor: null,
+      },
+    ),
+    ...errorResponses(
+      PLATFORM_ERRORS.VALIDATION_ERROR,
+      PLATFORM_ERRORS.UNKNOWN_ASSET,
+      WALLET_ERRORS.WALLET_INVALID_CURSOR,
+      ...KEY_ERRORS,
+      WALLET_ERRORS.WALLET_PLAYER_NOT_FOUND,
+    ),
   },
 };
 
@@ -320,26 +431,34 @@ export const playersSchema = {
     },
   },
   response: {
-    200: {
-      type: 'object',
-      properties: {
-        players: {
-          type: 'array',
-          items: {
-            type: 'object',
-            properties: {
-              playerId: { type: 'string' },
-              balances: { type: 'object', additionalProperties: { type: 'integer' } },
+    200: withExample(
+      {
+        type: 'object',
+        properties: {
+          players: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                playerId: { type: 'string' },
+                balances: { type: 'object', additionalProperties: { type: 'integer' } },
+              },
+              required: ['playerId', 'balances'],
             },
-            required: ['playerId', 'balances'],
           },
+          next_cursor: nextCursor,
         },
-        next_cursor: nextCursor,
+        required: ['players', 'next_cursor'],
       },
-      required: ['players', 'next_cursor'],
-    },
-    400: errorResponse,
-    401: errorResponse,
+      {
+        players: [
+          { playerId: 'user_001', balances: { GOLD_COINS: 1000, USD: 10000 } },
+          { playerId: 'user_002', balances: { USD: 2500 } },
+        ],
+        next_cursor: 'dXNlcl8wMDI',
+      },
+    ),
+    ...errorResponses(PLATFORM_ERRORS.VALIDATION_ERROR, WALLET_ERRORS.WALLET_INVALID_CURSOR, ...KEY_ERRORS),
   },
 };
 
@@ -348,21 +467,30 @@ export const assetsSchema = {
   tags,
   security,
   response: {
-    200: {
-      type: 'object',
-      properties: {
-        assets: {
-          type: 'array',
-          items: {
-            type: 'object',
-            properties: { code: { type: 'string' }, scale: { type: 'integer' } },
-            required: ['code', 'scale'],
+    200: withExample(
+      {
+        type: 'object',
+        properties: {
+          assets: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: { code: { type: 'string' }, scale: { type: 'integer' } },
+              required: ['code', 'scale'],
+            },
           },
         },
+        required: ['assets'],
       },
-      required: ['assets'],
-    },
-    401: errorResponse,
+      {
+        assets: [
+          { code: 'DIAMONDS', scale: 0 },
+          { code: 'GOLD_COINS', scale: 0 },
+          { code: 'USD', scale: 2 },
+        ],
+      },
+    ),
+    ...errorResponses(...KEY_ERRORS),
   },
 };
 
@@ -400,48 +528,105 @@ export const roundsSchema = {
     },
   },
   response: {
-    200: {
-      type: 'object',
-      properties: {
-        playerId: { type: 'string' },
-        rounds: {
-          type: 'array',
-          items: {
-            type: 'object',
-            properties: {
-              round: { type: 'string' },
-              game: { type: ['string', 'null'] },
-              provider: { type: ['string', 'null'] },
-              surface: { type: ['string', 'null'], description: 'aggregator or seamless.' },
-              asset: { type: 'string' },
-              started_at: { type: 'string', format: 'date-time' },
-              bet: { type: 'integer', description: 'Sum of the bets.' },
-              win: { type: 'integer', description: 'Sum of the wins.' },
-              rolled_back: { type: 'integer', description: 'Sum of the rollbacks.' },
-              net: { type: 'integer', description: 'What the player gained in the round (negative: lost).' },
-              transfers: { type: 'array', items: roundTransfer },
+    200: withExample(
+      {
+        type: 'object',
+        properties: {
+          playerId: { type: 'string' },
+          rounds: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                round: { type: 'string' },
+                game: { type: ['string', 'null'] },
+                provider: { type: ['string', 'null'] },
+                surface: { type: ['string', 'null'], description: 'aggregator or seamless.' },
+                asset: { type: 'string' },
+                started_at: { type: 'string', format: 'date-time' },
+                bet: { type: 'integer', description: 'Sum of the bets.' },
+                win: { type: 'integer', description: 'Sum of the wins.' },
+                rolled_back: { type: 'integer', description: 'Sum of the rollbacks.' },
+                net: { type: 'integer', description: 'What the player gained in the round (negative: lost).' },
+                transfers: { type: 'array', items: roundTransfer },
+              },
+              required: [
+                'round',
+                'game',
+                'provider',
+                'surface',
+                'asset',
+                'started_at',
+                'bet',
+                'win',
+                'rolled_back',
+                'net',
+                'transfers',
+              ],
             },
-            required: [
-              'round',
-              'game',
-              'provider',
-              'surface',
-              'asset',
-              'started_at',
-              'bet',
-              'win',
-              'rolled_back',
-              'net',
-              'transfers',
+          },
+          next_cursor: nextCursor,
+        },
+        required: ['playerId', 'rounds', 'next_cursor'],
+      },
+      {
+        playerId: 'user_002',
+        rounds: [
+          {
+            round: 'jq-7f3a',
+            game: '1',
+            provider: 'jaqpot',
+            surface: 'seamless',
+            asset: 'USD',
+            started_at: '2025-01-15T10:05:00.000Z',
+            bet: 200,
+            win: 150,
+            rolled_back: 100,
+            net: 50,
+            transfers: [
+              {
+                transactionId: '0190f5d1-2a3b-7c4d-8e5f-6a7b8c9d0e1f',
+                kind: 'bet',
+                amount: 100,
+                direction: 'debit',
+                reverses: null,
+                created_at: '2025-01-15T10:05:00.000Z',
+              },
+              {
+                transactionId: '0190f5d1-2a3b-7c4d-8e5f-6a7b8c9d0e20',
+                kind: 'bet',
+                amount: 100,
+                direction: 'debit',
+                reverses: null,
+                created_at: '2025-01-15T10:05:00.040Z',
+              },
+              {
+                transactionId: '0190f5d1-2a3b-7c4d-8e5f-6a7b8c9d0e21',
+                kind: 'rollback',
+                amount: 100,
+                direction: 'credit',
+                reverses: '0190f5d1-2a3b-7c4d-8e5f-6a7b8c9d0e20',
+                created_at: '2025-01-15T10:05:00.080Z',
+              },
+              {
+                transactionId: '0190f5d1-2a3b-7c4d-8e5f-6a7b8c9d0e22',
+                kind: 'win',
+                amount: 150,
+                direction: 'credit',
+                reverses: null,
+                created_at: '2025-01-15T10:05:00.120Z',
+              },
             ],
           },
-        },
-        next_cursor: nextCursor,
+        ],
+        next_cursor: null,
       },
-      required: ['playerId', 'rounds', 'next_cursor'],
-    },
-    400: errorResponse,
-    401: errorResponse,
-    404: errorResponse,
+    ),
+    ...errorResponses(
+      PLATFORM_ERRORS.VALIDATION_ERROR,
+      WALLET_ERRORS.WALLET_INVALID_CURSOR,
+      ...KEY_ERRORS,
+      WALLET_ERRORS.WALLET_PLAYER_NOT_FOUND,
+    ),
   },
 };

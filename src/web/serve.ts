@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { textResponse } from '../platform/http-schemas.ts';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 
@@ -38,7 +39,20 @@ export async function backOfficeRoutes(app: FastifyInstance, dist_dir: string = 
   });
   app.get(
     '/',
-    { schema: { summary: 'Back office web page', tags: ['back office'], produces: ['text/html'] } },
+    {
+      schema: {
+        summary: 'Back office web page',
+        tags: ['back office'],
+        security: [],
+        response: {
+          200: textResponse(
+            'text/html',
+            'The single-page back office; it asks for an operator API key and calls this API with it.',
+            '<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>Croupier back office</title>…',
+          ),
+        },
+      },
+    },
     async (_request, reply) => {
       reply.headers(SECURITY_HEADERS).header('cache-control', 'no-cache').type('text/html; charset=utf-8');
       return (await readIndex(dist_dir)) ?? NOT_BUILT_PAGE;

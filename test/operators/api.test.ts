@@ -116,6 +116,24 @@ describe('named operators', () => {
     assert.equal(by_admin.json.created_by, admin.operatorId);
   });
 
+  test('GET /v1/operators/me tells any key who it is: the bootstrap admin, or a named operator of any role', async () => {
+    const boot = await call(base, 'GET', '/v1/operators/me', undefined, bearer(ADMIN_KEY));
+    assert.equal(boot.status, 200);
+    assert.deepEqual(boot.json, { operatorId: 'bootstrap', name: 'bootstrap admin', role: 'admin', bootstrap: true });
+    for (const role of ['viewer', 'operator', 'admin']) {
+      const op = await createOperator(base, role);
+      const me = await call(base, 'GET', '/v1/operators/me', undefined, bearer(op.apiKey));
+      assert.equal(me.status, 200, role);
+      assert.deepEqual(me.json, { operatorId: op.operatorId, name: op.name, role, bootstrap: false });
+    }
+    const none = await call(base, 'GET', '/v1/operators/me');
+    assert.equal(none.status, 401);
+    assert.equal(none.json.code, 'UNAUTHORIZED');
+    const revoked = await createOperator(base, 'operator');
+    await call(base, 'DELETE', `/v1/operators/${revoked.operatorId}`, undefined, bearer(ADMIN_KEY));
+    assert.equal((await call(base, 'GET', '/v1/operators/me', undefined, bearer(revoked.apiKey))).status, 401);
+  });
+
   test('a bad name or role is a 400 naming the field', async () => {
     for (const body of [
       { name: 'x', role: 'root' },

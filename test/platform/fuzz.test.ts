@@ -136,6 +136,7 @@ const ROUTES: RouteTemplate[] = [
     body: () => ({ name: j(`fuzz-${Math.random()}`), role: j('viewer') }),
   },
   { method: 'GET', path: '/v1/operators', auth: 'admin' },
+  { method: 'GET', path: '/v1/operators/me', auth: 'admin' },
   { method: 'GET', path: '/v1/audit', auth: 'admin', query: { limit: '5' } },
   { method: 'GET', path: '/v1/transactions/status', auth: 'admin' },
   { method: 'POST', path: '/v1/payouts/:userId/settle', auth: 'admin', body: () => ({ amount: '1' }) },

@@ -1,39 +1,69 @@
 import { useCallback, useEffect, useState } from 'react';
-import { api, ApiError, storedApiKey, type Asset } from './api.ts';
+import { api, ApiError, storedApiKey, type Asset, type Me } from './api.ts';
 import { KeyForm } from './KeyForm.tsx';
 import { LANDING_PATH, pageOf, PAGES } from './pages.tsx';
 import { href, useRoute } from './router.ts';
+import { SignedIn } from './SignedIn.tsx';
 
-/** The back office: API key once per browser session, then the shell (navigation + the routed page). */
+type Session = { state: 'none' } | { state: 'checking'; key: string } | { state: 'in'; key: string; me: Me };
+
+/**
+ * The back office: an operator API key once per browser session, then the shell (who is signed in,
+ * the navigation, the routed page). The key is checked against GET /v1/operators/me, which also says
+ * who it is and what its role may do.
+ */
 export function App() {
-  const [apiKey, setApiKey] = useState<string | null>(() => storedApiKey.get());
+  const [session, setSession] = useState<Session>(() => {
+    const key = storedApiKey.get();
+    return key ? { state: 'checking', key } : { state: 'none' };
+  });
   const [assets, setAssets] = useState<Asset[]>([]);
   const [notice, setNotice] = useState<string | null>(null);
   const route = useRoute();
 
   const forgetKey = useCallback((reason?: string) => {
     storedApiKey.clear();
-    setApiKey(null);
+    setSession({ state: 'none' });
     setNotice(reason ?? null);
   }, []);
 
-  /** Any 401 means the key is wrong or was rotated: ask again rather than fail every call. */
+  /** Any 401 means the key is wrong, revoked or rotated: ask again rather than fail every call. */
   const onApiError = useCallback(
     (error: unknown) => {
-      if (error instanceof ApiError && error.status === 401) forgetKey('The API key was rejected. Enter it again.');
+      if (error instanceof ApiError && error.status === 401)
+        forgetKey('The API key was rejected (wrong, revoked or rotated). Enter a key again.');
     },
     [forgetKey],
   );
 
+  // A key kept from earlier in this tab is checked again on load: it may have been revoked since.
+  useEffect(() => {
+    if (session.state !== 'checking') return;
+    let live = true;
+    api.me(session.key).then(
+      (me) => live && setSession({ state: 'in', key: session.key, me }),
+      (e: unknown) => {
+        if (!live) return;
+        if (e instanceof ApiError && e.status === 401) return onApiError(e);
+        setNotice(e instanceof ApiError ? e.message : String(e));
+        setSession({ state: 'none' });
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [session, onApiError]);
+
+  const apiKey = session.state === 'in' ? session.key : null;
   useEffect(() => {
     if (!apiKey) return;
     api.assets(apiKey).then((r) => setAssets(r.assets), onApiError);
   }, [apiKey, onApiError]);
 
-  const saveKey = (key: string) => {
+  const signIn = (key: string, me: Me) => {
     storedApiKey.set(key);
     setNotice(null);
-    setApiKey(key);
+    setSession({ state: 'in', key, me });
   };
 
   const page = pageOf(route);
@@ -48,7 +78,7 @@ export function App() {
           </span>{' '}
           Croupier
         </a>
-        {apiKey && (
+        {session.state === 'in' && (
           <nav aria-label="Main">
             <ul>
               {PAGES.map((p) => (
@@ -61,17 +91,24 @@ export function App() {
             </ul>
           </nav>
         )}
-        {apiKey && (
-          <button type="button" className="secondary small" onClick={() => forgetKey()}>
-            Sign out
-          </button>
-        )}
+        {session.state === 'in' && <SignedIn me={session.me} onSignOut={() => forgetKey()} />}
       </header>
       <main>
-        {!apiKey ? (
-          <KeyForm onSave={saveKey} notice={notice} />
+        {session.state === 'none' ? (
+          <KeyForm onSignIn={signIn} notice={notice} />
+        ) : session.state === 'checking' ? (
+          <p className="muted" role="status">
+            Checking your API key…
+          </p>
         ) : page ? (
-          page.render({ apiKey, assets, rest: route.segments.slice(1), query: route.query, onApiError })
+          page.render({
+            apiKey: session.key,
+            me: session.me,
+            assets,
+            rest: route.segments.slice(1),
+            query: route.query,
+            onApiError,
+          })
         ) : (
           <section className="card narrow">
             <h1>Page not found</h1>

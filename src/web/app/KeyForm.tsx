@@ -1,8 +1,8 @@
 import { useState, type FormEvent } from 'react';
-import { api, ApiError } from './api.ts';
+import { api, ApiError, type Me } from './api.ts';
 
-/** Asks for the operator API key; checks it against the API before keeping it for the session. */
-export function KeyForm({ onSave, notice }: { onSave(key: string): void; notice: string | null }) {
+/** Asks for an operator API key; checks it against the API (who is it?) before keeping it for the session. */
+export function KeyForm({ onSignIn, notice }: { onSignIn(key: string, me: Me): void; notice: string | null }) {
   const [key, setKey] = useState('');
   const [error, setError] = useState<string | null>(notice);
   const [checking, setChecking] = useState(false);
@@ -12,8 +12,8 @@ export function KeyForm({ onSave, notice }: { onSave(key: string): void; notice:
     setChecking(true);
     setError(null);
     try {
-      await api.assets(key.trim());
-      onSave(key.trim());
+      const me = await api.me(key.trim());
+      onSignIn(key.trim(), me);
     } catch (e) {
       setError(e instanceof ApiError ? e.message : 'The key could not be checked.');
     } finally {
@@ -24,7 +24,10 @@ export function KeyForm({ onSave, notice }: { onSave(key: string): void; notice:
   return (
     <form className="card narrow" onSubmit={submit} aria-labelledby="key-heading">
       <h2 id="key-heading">Sign in</h2>
-      <p>Enter the operator API key (ADMIN_API_KEY). It is kept in this tab only, until you close it.</p>
+      <p>
+        Enter your operator API key (one an admin created for you, or ADMIN_API_KEY). It is kept in this tab only, until
+        you close it.
+      </p>
       <label htmlFor="api-key">API key</label>
       <input
         id="api-key"

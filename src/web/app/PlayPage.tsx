@@ -3,6 +3,7 @@ import { api, ApiError, type SimulatedRound } from './api.ts';
 import { formatMinor } from './money.ts';
 import type { PageProps } from './pages.tsx';
 import { href } from './router.ts';
+import { canWrite, ReadOnlyNotice } from './SignedIn.tsx';
 
 /** The built-in provider's games (src/provider/games.ts). */
 const GAMES = [
@@ -18,7 +19,18 @@ const ROUNDS_MAX = 20;
  * back over signed HTTP). Shows every round's steps and the final balance; "Open the game" launches a
  * session and links to the provider's playable page.
  */
-export function PlayPage({ apiKey, assets, query, onApiError }: PageProps) {
+export function PlayPage(props: PageProps) {
+  if (!canWrite(props.me))
+    return (
+      <section aria-labelledby="play-heading">
+        <h1 id="play-heading">Play</h1>
+        <ReadOnlyNotice me={props.me} what="Playing rounds and launching games (each moves money)" />
+      </section>
+    );
+  return <PlayForm {...props} />;
+}
+
+function PlayForm({ apiKey, assets, query, onApiError }: PageProps) {
   const [player, setPlayer] = useState(query.get('player') ?? 'user_001');
   const [game, setGame] = useState('1');
   const [currency, setCurrency] = useState('USD');

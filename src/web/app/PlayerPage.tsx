@@ -7,6 +7,7 @@ import { MoveForm } from './MoveForm.tsx';
 import type { PageProps } from './pages.tsx';
 import { RoundsPanel } from './RoundsPanel.tsx';
 import { href } from './router.ts';
+import { canWrite, ReadOnlyNotice } from './SignedIn.tsx';
 
 const TABS = [
   { id: 'wallet', label: 'Wallet' },
@@ -27,7 +28,7 @@ type Wallet =
  * A player without a wallet gets no money form, only an explicit "open a wallet" (a first top-up).
  */
 export function PlayerPage(props: PageProps & { playerId: string; tab?: string }) {
-  const { apiKey, assets, playerId, query, onApiError } = props;
+  const { apiKey, me, assets, playerId, query, onApiError } = props;
   const tab = TABS.find((t) => t.id === props.tab)?.id ?? 'wallet';
   const [wallet, setWallet] = useState<Wallet>({ state: 'loading' });
   const [opening, setOpening] = useState(false);
@@ -59,7 +60,7 @@ export function PlayerPage(props: PageProps & { playerId: string; tab?: string }
       </nav>
       <div className="page-head">
         <h1 id="player-heading">{playerId}</h1>
-        {wallet.state === 'found' && (
+        {wallet.state === 'found' && canWrite(me) && (
           <a className="head-action" href={href('play', { player: playerId })}>
             Play rounds for {playerId} →
           </a>
@@ -78,7 +79,9 @@ export function PlayerPage(props: PageProps & { playerId: string; tab?: string }
             Player <strong>{playerId}</strong> has no wallet. A wallet opens with its first top-up; nothing else can be
             done for a player that does not exist.
           </p>
-          {!opening ? (
+          {!canWrite(me) ? (
+            <ReadOnlyNotice me={me} what="Opening a wallet (its first top-up)" />
+          ) : !opening ? (
             <button type="button" onClick={() => setOpening(true)}>
               Open a wallet
             </button>
@@ -131,7 +134,8 @@ export function PlayerPage(props: PageProps & { playerId: string; tab?: string }
                 onApiError={onApiError}
               />
             )}
-            {tab === 'money' && (
+            {tab === 'money' && !canWrite(me) && <ReadOnlyNotice me={me} what="Moving money" />}
+            {tab === 'money' && canWrite(me) && (
               <MoveForm
                 apiKey={apiKey}
                 playerId={playerId}

@@ -49,6 +49,20 @@ export interface BonusProgress {
   percent: number;
 }
 
+export type { MeJson as Me, OperatorJson, CreatedOperatorJson } from '../../operators/service.ts';
+export type { AuditEntryJson as AuditEntry } from '../../operators/audit.ts';
+import type { MeJson, OperatorJson, CreatedOperatorJson } from '../../operators/service.ts';
+import type { AuditEntryJson } from '../../operators/audit.ts';
+import type { OperatorRole } from '../../platform/operator.ts';
+export type { OperatorRole } from '../../platform/operator.ts';
+
+/** Filters of the audit log (GET /v1/audit). */
+export interface AuditFilter {
+  operatorId?: string;
+  from?: string;
+  to?: string;
+}
+
 /** Filters of a player's history (GET /v1/wallets/{id}/transactions). */
 export interface HistoryFilter {
   asset?: string;
@@ -184,6 +198,18 @@ async function request<T>(
 const player = (id: string) => encodeURIComponent(id);
 
 export const api = {
+  me: (key: string) => request<MeJson>(key, 'GET', '/v1/operators/me'),
+  operators: (key: string) => request<{ operators: OperatorJson[] }>(key, 'GET', '/v1/operators'),
+  createOperator: (key: string, body: { name: string; role: OperatorRole }) =>
+    request<CreatedOperatorJson>(key, 'POST', '/v1/operators', body),
+  revokeOperator: (key: string, id: string) =>
+    request<OperatorJson>(key, 'DELETE', `/v1/operators/${encodeURIComponent(id)}`),
+  audit: (key: string, filter: AuditFilter, cursor?: string, limit = 25) =>
+    request<{ entries: AuditEntryJson[]; next_cursor: string | null }>(
+      key,
+      'GET',
+      `/v1/audit${query({ ...filter, limit, cursor })}`,
+    ),
   assets: (key: string) => request<{ assets: Asset[] }>(key, 'GET', '/v1/assets'),
   players: (key: string, options: { prefix?: string; cursor?: string; limit?: number } = {}) =>
     request<{ players: PlayerSummary[]; next_cursor: string | null }>(

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
-import type { Asset } from './api.ts';
+import type { Asset, Me } from './api.ts';
+import { OperatorsPage } from './OperatorsPage.tsx';
 import type { Route } from './router.ts';
 import { PlayersPage } from './PlayersPage.tsx';
 import { PlayerPage } from './PlayerPage.tsx';
@@ -11,6 +12,8 @@ import { GamesPage } from './GamesPage.tsx';
 /** What every page gets from the shell. */
 export interface PageProps {
   apiKey: string;
+  /** Who is signed in: a page offers no write to a viewer (SignedIn.tsx: canWrite, ReadOnlyNotice). */
+  me: Me;
   assets: Asset[];
   /** The route below the page's own segment: #/players/user_001/rounds → ['user_001', 'rounds']. */
   rest: string[];
@@ -29,7 +32,7 @@ export interface PageEntry {
 /**
  * The back office's pages, in navigation order (SPEC §8). A new page is one entry here and nothing
  * else: the navigation, the route and the reload all follow from it. Pages still to come, in their
- * places: ingestion (after reports), operators & audit (last).
+ * place: ingestion (after reports). Operators & audit stays last.
  */
 export const PAGES: PageEntry[] = [
   { path: 'dashboard', label: 'Dashboard', render: (props) => <DashboardPage {...props} /> },
@@ -46,6 +49,11 @@ export const PAGES: PageEntry[] = [
   { path: 'games', label: 'Games & bonuses', render: (props) => <GamesPage {...props} /> },
   { path: 'reports', label: 'Reports', render: (props) => <ReportsPage {...props} /> },
   { path: 'play', label: 'Play', render: (props) => <PlayPage {...props} /> },
+  {
+    path: 'operators',
+    label: 'Operators & audit',
+    render: (props) => <OperatorsPage {...props} tab={props.rest[0]} />,
+  },
 ];
 
 /** Where an empty or unknown hash lands. */
