@@ -1,6 +1,5 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { createSql, type Sql } from '../../src/db/sql.ts';
 
@@ -142,39 +141,5 @@ describe('a connection killed under the driver', () => {
     const [{ one }] = await within(sql`select 1 as one`, SETTLE_MS, 'pool after the kill');
     assert.equal(one, 1);
     assert.deepEqual(uncaught, []);
-  });
-});
-
-describe('pipelined writes', () => {
-  let db: TestDatabase;
-  let sql: Sql;
-  before(async () => {
-    db = await createTestDatabase();
-    sql = createSql(db.url, 1);
-  });
-  after(async () => {
-    await sql.end({ timeout: 1 });
-    await db.drop();
-  });
-
-  test("statements dispatched in one tick leave in one socket write (a batch's pipeline costs one syscall)", async () => {
-    const conn = await sql.reserve();
-    const big = 'x'.repeat(4_000); // each statement well over the driver's old 1 KiB write threshold
-    const warm = () => [1, 2, 3, 4, 5].map((i) => conn`select ${big + i}::text as v`.execute());
-    await Promise.all(warm()); // prepares them: the measured round is Bind/Execute only
-    const write = net.Socket.prototype.write;
-    let writes = 0;
-    net.Socket.prototype.write = function (this: net.Socket, ...args: Parameters<net.Socket['write']>) {
-      writes += 1;
-      return write.apply(this, args);
-    } as net.Socket['write'];
-    try {
-      const rows = await Promise.all(warm());
-      assert.equal(rows.length, 5);
-      assert.equal(writes, 1, `${writes} socket writes for 5 statements of one tick`);
-    } finally {
-      net.Socket.prototype.write = write;
-      conn.release();
-    }
   });
 });
