@@ -1,6 +1,7 @@
 import { PLATFORM_ERRORS } from '../platform/platform-errors.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { apiKeyGuard } from '../platform/auth.ts';
+import { manualMovement, noteTransaction } from '../platform/operator.ts';
 import type { AppContext } from '../ledger/context.ts';
 import { AppError } from '../platform/errors.ts';
 import type { DomainRoutes } from '../ledger/context.ts';
@@ -107,11 +108,10 @@ async function operatorRoutes(
         throw new AppError(PLATFORM_ERRORS.VALIDATION_ERROR, describeValidation(issues, 'body'));
       }
       const amount_minor = body.amount === undefined ? null : (amountFromJson(body.amount) ?? null);
-      const result = await service.settle(
-        request.params.userId,
-        { amount_minor, reason: body.reason ?? null },
-        idempotencyScope(request),
-      );
+      // A settlement is a manual money movement (SPEC §4): operator and reason on the transfer and in the audit log.
+      const stamp = manualMovement(request, body.reason);
+      const result = await service.settle(request.params.userId, { amount_minor, stamp }, idempotencyScope(request));
+      if (result.transfer_id) noteTransaction(request, result.transfer_id);
       if (!result.replayed) cache.invalidate();
       reply.code(result.status).header('content-type', 'application/json; charset=utf-8');
       if (result.replayed) reply.header('idempotent-replayed', 'true');

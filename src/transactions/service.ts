@@ -9,6 +9,7 @@ import { NOTIFY_CHANNEL } from './limits.ts';
 import { SETTLE_ACCOUNTS, settleHandler, type SettleResult } from './settle.ts';
 import { readState } from './state.ts';
 import { readPayoutsPage, readTotals } from './store.ts';
+import type { ManualMovementStamp } from '../platform/operator.ts';
 
 export interface StatusAnswer {
   checkpoint: string | null;
@@ -97,7 +98,7 @@ export class TransactionsService {
   /** In flight → 409; stored → replayed (or 422); otherwise one ledger command, then one NOTIFY. */
   settle(
     user_id: string,
-    request: { amount_minor: bigint | null; reason: string | null },
+    request: { amount_minor: bigint | null; stamp: ManualMovementStamp },
     scope: IdempotencyScope,
   ): Promise<SettleResult> {
     const token = scopeToken(scope);
@@ -106,7 +107,12 @@ export class TransactionsService {
       if (stored) {
         if (!stored.request_hash.equals(scope.request_hash))
           throw new AppError(TRANSACTIONS_ERRORS.TRANSACTIONS_IDEMPOTENCY_KEY_REUSED);
-        return { status: stored.response_status, body: stored.response_body, replayed: true };
+        return {
+          status: stored.response_status,
+          body: stored.response_body,
+          replayed: true,
+          transfer_id: stored.transfer_id,
+        };
       }
       const outcome = await this.ledger.submit({
         handler: settleHandler,
