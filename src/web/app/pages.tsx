@@ -4,6 +4,7 @@ import type { Route } from './router.ts';
 import { PlayersPage } from './PlayersPage.tsx';
 import { PlayerPage } from './PlayerPage.tsx';
 import { PlayPage } from './PlayPage.tsx';
+import { IngestionPage } from './IngestionPage.tsx';
 
 /** What every page gets from the shell. */
 export interface PageProps {
@@ -26,8 +27,8 @@ export interface PageEntry {
 /**
  * The back office's pages, in navigation order (SPEC §8). A new page is one entry here and nothing
  * else: the navigation, the route and the reload all follow from it. Pages still to come, in their
- * places: dashboard (first, then the landing page), games & bonuses (after players), reports and
- * ingestion (before play), operators & audit (last).
+ * places: dashboard (first, then the landing page), games & bonuses (after players), reports (before
+ * ingestion), operators & audit (last).
  */
 export const PAGES: PageEntry[] = [
   {
@@ -40,6 +41,7 @@ export const PAGES: PageEntry[] = [
         <PlayerPage {...props} playerId={props.rest[0]} tab={props.rest[1]} />
       ),
   },
+  { path: 'ingestion', label: 'Ingestion', render: (props) => <IngestionPage {...props} /> },
   { path: 'play', label: 'Play', render: (props) => <PlayPage {...props} /> },
 ];
 
