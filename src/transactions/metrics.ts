@@ -50,3 +50,17 @@ gauge(
   (s) => s.errors_total,
 );
 gauge('croupier_transactions_quarantined_total', 'Malformed upstream items quarantined', (s) => s.quarantined_total);
+
+/** The reporter cache of this process (cache.ts): a hit costs no query; a miss costs one fill. */
+export const reporterCacheMetrics = {
+  hits: new client.Counter({
+    name: 'croupier_reporter_cache_hits_total',
+    help: 'Reporter answers served from the in-process cache (this process)',
+    registers: [registry],
+  }),
+  misses: new client.Counter({
+    name: 'croupier_reporter_cache_misses_total',
+    help: 'Reporter answers that started a fill from the database (this process)',
+    registers: [registry],
+  }),
+};

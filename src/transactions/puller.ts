@@ -5,6 +5,7 @@ import type { Logger } from '../platform/logger.ts';
 import type { TransactionsConfig } from './config.ts';
 import { itemAccounts, ingestHandler } from './handler.ts';
 import { readItem, type UpstreamItem } from './item.ts';
+import { changedUsersPayload } from './notify.ts';
 import { exactJsonText, type ExactJson } from './json-exact.ts';
 import {
   BACKOFF_BASE_MS,
@@ -122,7 +123,7 @@ export class Puller {
     if (signal.aborted) return 'stopped';
     if (answer.kind !== 'page') return (await this.obey(answer, signal)) ? 'next' : 'stopped';
     this.failures = 0;
-    const { applied, created_max } = await this.ingest(answer.items);
+    const { applied, users, created_max } = await this.ingest(answer.items);
     const finished =
       answer.items.length < UPSTREAM_PAGE_SIZE || (answer.total_pages !== null && walk.page >= answer.total_pages);
     // Finished: everything up to the walk's end is in. Mid-walk: everything before this page's last
@@ -135,7 +136,8 @@ export class Puller {
       finished ? null : { ...walk, page: walk.page + 1 },
       checkpoint,
     );
-    if (applied > 0) await this.deps.sql.notify(NOTIFY_CHANNEL, String(applied));
+    // One NOTIFY per page, naming the users it changed: each reporter drops only their answers.
+    if (applied > 0) await this.deps.sql.notify(NOTIFY_CHANNEL, changedUsersPayload(users));
     if (!held) return 'stopped';
     return finished ? 'finished' : 'next';
   }
@@ -166,7 +168,9 @@ export class Puller {
   }
 
   /** Applies a page's good items (each its own ledger command) and quarantines the rest. */
-  private async ingest(raw_items: ExactJson[]): Promise<{ applied: number; created_max: Date | null }> {
+  private async ingest(
+    raw_items: ExactJson[],
+  ): Promise<{ applied: number; users: Set<string>; created_max: Date | null }> {
     const bad: { raw: ExactJson; item_id: string | null; reason: string }[] = [];
     const good: { raw: ExactJson; item: UpstreamItem }[] = [];
     for (const raw of raw_items) {
@@ -180,16 +184,20 @@ export class Puller {
       ),
     );
     let applied = 0;
+    const users = new Set<string>();
     outcomes.forEach((outcome, i) => {
-      if (outcome.ok) applied += outcome.value.applied ? 1 : 0;
-      else bad.push({ raw: good[i].raw, item_id: good[i].item.id, reason: outcome.message ?? outcome.error.message });
+      if (outcome.ok && outcome.value.applied) {
+        applied += 1;
+        users.add(good[i].item.user_id);
+      } else if (!outcome.ok)
+        bad.push({ raw: good[i].raw, item_id: good[i].item.id, reason: outcome.message ?? outcome.error.message });
     });
     await this.quarantine(bad);
     const created_max = good.reduce<Date | null>(
       (max, { item }) => (max === null || item.created_at > max ? item.created_at : max),
       null,
     );
-    return { applied, created_max };
+    return { applied, users, created_max };
   }
 
   private async quarantine(bad: { raw: ExactJson; item_id: string | null; reason: string }[]): Promise<void> {

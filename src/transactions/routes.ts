@@ -7,7 +7,7 @@ import { AppError } from '../platform/errors.ts';
 import type { DomainRoutes } from '../ledger/context.ts';
 import { amountFromJson } from '../platform/money.ts';
 import { describeValidation, validatorCompiler } from '../platform/validation.ts';
-import { etagMatches, ReportCache, type CachedAnswer } from './cache.ts';
+import { etagMatches, payoutsCacheKey, ReportCache, userCacheKey, type CachedAnswer } from './cache.ts';
 import { loadTransactionsConfig } from './config.ts';
 import { parseIdempotencyKey, requestFingerprint, sha256, type IdempotencyScope } from './idempotency.ts';
 import { registerStatusSource } from './metrics.ts';
@@ -61,7 +61,7 @@ async function reporterRoutes(
     { schema: userReportSchema },
     async (request, reply) => {
       const { userId } = request.params;
-      return send(request, reply, await cache.get(`user\u0000${userId}`, () => service.user(userId)));
+      return send(request, reply, await cache.get(userCacheKey(userId), () => service.user(userId)));
     },
   );
 
@@ -70,11 +70,7 @@ async function reporterRoutes(
     { schema: payoutsSchema },
     async (request, reply) => {
       const { page, limit } = request.query;
-      return send(
-        request,
-        reply,
-        await cache.get(`payouts\u0000${page}\u0000${limit}`, () => service.payouts(page, limit)),
-      );
+      return send(request, reply, await cache.get(payoutsCacheKey(page, limit), () => service.payouts(page, limit)));
     },
   );
 }
@@ -112,7 +108,7 @@ async function operatorRoutes(
       const stamp = manualMovement(request, body.reason);
       const result = await service.settle(request.params.userId, { amount_minor, stamp }, idempotencyScope(request));
       if (result.transfer_id) noteTransaction(request, result.transfer_id);
-      if (!result.replayed) cache.invalidate();
+      if (!result.replayed) cache.invalidateUsers([request.params.userId]);
       reply.code(result.status).header('content-type', 'application/json; charset=utf-8');
       if (result.replayed) reply.header('idempotent-replayed', 'true');
       return reply.send(result.body);

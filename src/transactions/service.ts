@@ -5,6 +5,7 @@ import { valueOrThrow } from '../platform/outcome.ts';
 import { AppError } from '../platform/errors.ts';
 import { totalToJson } from '../platform/money.ts';
 import { InFlightKeys, loadSettleResponses, scopeToken, type IdempotencyScope } from './idempotency.ts';
+import { changedUsersPayload } from './notify.ts';
 import { NOTIFY_CHANNEL } from './limits.ts';
 import { SETTLE_ACCOUNTS, settleHandler, type SettleResult } from './settle.ts';
 import { readState } from './state.ts';
@@ -120,7 +121,7 @@ export class TransactionsService {
         accounts: SETTLE_ACCOUNTS,
       });
       const result = valueOrThrow(outcome);
-      if (!result.replayed) await this.sql.notify(NOTIFY_CHANNEL, 'settle');
+      if (!result.replayed) await this.sql.notify(NOTIFY_CHANNEL, changedUsersPayload([user_id]));
       await this.ledger.durable();
       return result;
     });
