@@ -17,6 +17,7 @@ import {
   WARMUP_MAX_S,
 } from '../../../bench/limits.ts';
 import type { ReportsBenchOptions } from '../../../bench/reports.ts';
+import type { ReporterBenchOptions } from '../../../bench/reporter.ts';
 import type { BenchOptions } from '../../../bench/run.ts';
 import type { Command, Values } from '../command.ts';
 import { quietConfig } from '../shared.ts';
@@ -82,22 +83,49 @@ export function reportsBenchOptions(
   };
 }
 
+/** Reporter workload defaults: users read, connections, and short phases (four of them per run). */
+export const REPORTER_USERS_DEFAULT = 10_000;
+export const REPORTER_CONNECTIONS_DEFAULT = 16;
+export const REPORTER_DURATION_DEFAULT_S = 5;
+export const REPORTER_WARMUP_DEFAULT_S = 1;
+/** Each reporter phase is short: the run measures four of them. */
+export const REPORTER_DURATION_MAX_S = 20;
+
+/** `--workload reporter`: the options of the reporter GET load (bench/reporter.ts). */
+export function reporterBenchOptions(values: Values, env: { database_url: string | undefined }): ReporterBenchOptions {
+  if (values.url !== undefined)
+    throw new UsageError('--workload reporter starts its own servers and database; --url is not supported');
+  return {
+    users: number(values, 'users', REPORTER_USERS_DEFAULT, 1, PLAYERS_MAX),
+    connections: number(values, 'connections', REPORTER_CONNECTIONS_DEFAULT, 1, CONNECTIONS_MAX),
+    duration_s: number(values, 'duration', REPORTER_DURATION_DEFAULT_S, 0.1, REPORTER_DURATION_MAX_S, false),
+    warmup_s: number(values, 'warmup', REPORTER_WARMUP_DEFAULT_S, 0, WARMUP_MAX_S, false),
+    timeout_ms: number(values, 'timeout-ms', REQUEST_TIMEOUT_DEFAULT_MS, 100, REQUEST_TIMEOUT_MAX_MS),
+    seed: number(values, 'seed', Date.now() % 2 ** 31, 0, 2 ** 32 - 1),
+    database_url: env.database_url ?? null,
+  };
+}
+
 export const benchCommand: Command = {
   name: 'bench',
   summary:
-    'Load-test the aggregator endpoint (throughput, latency, consistency), or time the game reports (--workload reports)',
+    'Load-test the aggregator endpoint (throughput, latency, consistency), time the game reports (--workload reports), or load the SPEC §7 reporter against the bare HTTP ceiling (--workload reporter)',
   usage:
-    'croupier bench [--workload W1|W2|reports] [--samples N] [--duration S] [--connections N] [--ceiling] [--prefill-actions N] [--json FILE] [--url URL]',
+    'croupier bench [--workload W1|W2|reports|reporter] [--samples N] [--users N] [--duration S] [--connections N] [--ceiling] [--prefill-actions N] [--json FILE] [--url URL]',
   options: {
     workload: {
       type: 'string',
-      description: `W1: ${WORKLOAD_PLAYERS.W1} players; W2: ${WORKLOAD_PLAYERS.W2} hot players (contention); reports: fill --prefill-actions (default ${REPORTS_PREFILL_DEFAULT}) over 30 days, time every report shape. Default W1`,
+      description: `W1: ${WORKLOAD_PLAYERS.W1} players; W2: ${WORKLOAD_PLAYERS.W2} hot players (contention); reports: fill --prefill-actions (default ${REPORTS_PREFILL_DEFAULT}) over 30 days, time every report shape; reporter: GET load on the cached reporter (plain and If-None-Match) against the bare HTTP ceiling, ${REPORTER_CONNECTIONS_DEFAULT} connections and ${REPORTER_DURATION_DEFAULT_S} s phases unless told. Default W1`,
     },
     samples: {
       type: 'string',
       description: `--workload reports: timed requests per report shape (default ${REPORT_SAMPLES_DEFAULT}, max ${REPORT_SAMPLES_MAX})`,
     },
     players: { type: 'string', description: "Number of players (overrides the workload's)" },
+    users: {
+      type: 'string',
+      description: `--workload reporter: users whose reports are read (default ${REPORTER_USERS_DEFAULT}); the worker first ingests about 3 transactions each`,
+    },
     connections: {
       type: 'string',
       description: `Keep-alive connections, one request in flight on each (default ${CONNECTIONS_DEFAULT}, max ${CONNECTIONS_MAX})`,
@@ -158,7 +186,9 @@ export const benchCommand: Command = {
 };
 
 async function runCommand(values: Values): Promise<number> {
-  if (String(values.workload ?? '').toLowerCase() === 'reports') return runReportsCommand(values);
+  const workload = String(values.workload ?? '').toLowerCase();
+  if (workload === 'reports') return runReportsCommand(values);
+  if (workload === 'reporter') return runReporterCommand(values);
   const { config, logger } = quietConfig();
   let options: BenchOptions;
   try {
@@ -220,6 +250,37 @@ async function runReportsCommand(values: Values): Promise<number> {
     const { runReportsBench, formatReportsBench } = await import('../../../bench/reports.ts');
     const report = await runReportsBench(options, { logger, progress, signal: interrupt.signal });
     process.stdout.write(`${formatReportsBench(report)}\n`);
+    const json_path = text(values, 'json');
+    if (json_path) fs.writeFileSync(json_path, `${JSON.stringify(report, null, 2)}\n`);
+    return interrupt.signal.aborted ? 130 : report.failures.length === 0 ? 0 : 1;
+  } catch (error) {
+    process.stderr.write(`croupier bench: ${(error as Error).message}\n`);
+    return 1;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+async function runReporterCommand(values: Values): Promise<number> {
+  const { config, logger } = quietConfig();
+  let options: ReporterBenchOptions;
+  try {
+    options = reporterBenchOptions(values, config);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`croupier bench: ${error.message}\n`);
+    return 2;
+  }
+  const interrupt = new AbortController();
+  const onSignal = () => interrupt.abort();
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const progress = values.quiet === true ? undefined : (line: string) => process.stderr.write(`${line}\n`);
+    const { runReporterBench, formatReporterBench } = await import('../../../bench/reporter.ts');
+    const report = await runReporterBench(options, { logger, progress, signal: interrupt.signal });
+    process.stdout.write(`${formatReporterBench(report)}\n`);
     const json_path = text(values, 'json');
     if (json_path) fs.writeFileSync(json_path, `${JSON.stringify(report, null, 2)}\n`);
     return interrupt.signal.aborted ? 130 : report.failures.length === 0 ? 0 : 1;
