@@ -17,6 +17,8 @@ export const UPSTREAM_RESPONSE_SIZE_MAX_BYTES = 16 * 1024 * 1024;
  * it arrives, and a first request that travelled slower than the sixth would otherwise look early.
  */
 export const BUDGET_MARGIN_MS = 250;
+/** The margin of a short (accelerated) window is 1/240 of it, but at least this (state.ts budgetMarginMs). */
+export const BUDGET_MARGIN_MIN_MS = 100;
 /** Back-off after a 5xx or a network error without Retry-After: doubled per failure, from … */
 export const BACKOFF_BASE_MS = 1_000;
 /** … up to this. */

@@ -85,8 +85,10 @@ export class Puller {
         if (signal.aborted) return;
         const state = await acquireLease(this.deps.sql, this.owner, this.lease_ms);
         if (!state) return; // another process pulls; this one tries again at the next tick
+        // A new walk's end, and with no late window every walk's end, is taken when its request is granted.
+        const extend = state.walk === null || this.config.late_max_s === 0;
         const walk = state.walk ?? this.newWalk(state);
-        const step = await this.step(walk, signal);
+        const step = await this.step(walk, extend, signal);
         if (step !== 'next') return;
       }
     } catch (error) {
@@ -111,9 +113,19 @@ export class Puller {
     return { start, end, page: 1 };
   }
 
-  /** One request: a page ingested and the walk advanced, or a refusal obeyed. */
-  private async step(walk: Walk, signal: AbortSignal): Promise<Step> {
-    if (!(await this.waitForBudget(signal))) return 'stopped';
+  /**
+   * One request: a page ingested and the walk advanced, or a refusal obeyed. With `extend`, the walk's
+   * end moves up to now − WALK_END_DELAY_MS (the database's clock when the budget granted the request):
+   * for a new walk that only trims the time spent waiting for budget; with no late window it makes a
+   * walk that is behind run on with full pages instead of ending on a short one (docs/transactions.md).
+   */
+  private async step(walk: Walk, extend: boolean, signal: AbortSignal): Promise<Step> {
+    const granted_at = await this.waitForBudget(signal);
+    if (granted_at === null) return 'stopped';
+    if (extend) {
+      const end_ms = wholeSecond(granted_at.getTime() - this.walk_end_delay_ms);
+      if (end_ms > walk.end.getTime()) walk = { ...walk, end: new Date(end_ms) };
+    }
     const answer = await fetchPage(
       this.config.api_url!,
       { ...walk, limit: UPSTREAM_PAGE_SIZE },
@@ -142,14 +154,17 @@ export class Puller {
     return finished ? 'finished' : 'next';
   }
 
-  /** Sleeps until the global budget grants a request, renewing the lease; false if stopped or the lease is lost. */
-  private async waitForBudget(signal: AbortSignal): Promise<boolean> {
+  /**
+   * Sleeps until the global budget grants a request, renewing the lease. Returns the database's clock at
+   * the grant, or null if stopped or the lease is lost.
+   */
+  private async waitForBudget(signal: AbortSignal): Promise<Date | null> {
     for (;;) {
-      if (signal.aborted) return false;
+      if (signal.aborted) return null;
       const taken = await takeBudget(this.deps.sql, this.config.budget);
-      if (taken.granted) return true;
+      if (taken.granted) return taken.now;
       await sleep(Math.min(taken.wait_ms, BUDGET_SLEEP_MAX_MS, this.lease_ms / 3), signal);
-      if (signal.aborted || !(await acquireLease(this.deps.sql, this.owner, this.lease_ms))) return false;
+      if (signal.aborted || !(await acquireLease(this.deps.sql, this.owner, this.lease_ms))) return null;
     }
   }
 
