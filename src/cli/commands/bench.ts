@@ -18,6 +18,7 @@ import {
 } from '../../../bench/limits.ts';
 import type { ReportsBenchOptions } from '../../../bench/reports.ts';
 import type { ReporterBenchOptions } from '../../../bench/reporter.ts';
+import type { FreshnessOptions } from '../../../bench/freshness.ts';
 import type { BenchOptions } from '../../../bench/run.ts';
 import type { Command, Values } from '../command.ts';
 import { quietConfig } from '../shared.ts';
@@ -106,12 +107,54 @@ export function reporterBenchOptions(values: Values, env: { database_url: string
   };
 }
 
+/** Freshness workload: the SPEC §7 peak, time ×10, 12 accelerated minutes (72 s real). */
+export const FRESHNESS_RATE_DEFAULT = 5_000;
+export const FRESHNESS_RATE_MAX = 5_000;
+export const FRESHNESS_SCALE_DEFAULT = 10;
+export const FRESHNESS_MINUTES_DEFAULT = 12;
+/** The measured window of a freshness run lasts at most this long in real time (plus start-up and the final check). */
+export const FRESHNESS_REAL_S_MAX = 150;
+export const FRESHNESS_LATE_MAX_S_DEFAULT = 60;
+const FRESHNESS_SCALES = [1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30, 60];
+
+/** `--workload freshness`: the options of the lag measurement (bench/freshness.ts). */
+export function freshnessBenchOptions(
+  values: Values,
+  env: { database_url: string | undefined; admin_api_key: string },
+): FreshnessOptions {
+  if (values.url !== undefined)
+    throw new UsageError('--workload freshness starts its own mock, worker and database; --url is not supported');
+  const scale = number(values, 'scale', FRESHNESS_SCALE_DEFAULT, 1, 60);
+  if (!FRESHNESS_SCALES.includes(scale))
+    throw new UsageError(`--scale must divide 60 (the budget window is 60/scale whole seconds), got ${scale}`);
+  const late_share = number(values, 'late-share', 0, 0, 1, false);
+  const late_max_s = number(values, 'late-max-s', late_share > 0 ? FRESHNESS_LATE_MAX_S_DEFAULT : 0, 0, 600);
+  if (late_max_s % scale !== 0)
+    throw new UsageError(`--late-max-s must be a multiple of --scale (${scale}), got ${late_max_s}`);
+  const minutes = number(values, 'minutes', FRESHNESS_MINUTES_DEFAULT, 1, 600, false);
+  if ((minutes * 60) / scale > FRESHNESS_REAL_S_MAX)
+    throw new UsageError(
+      `--minutes ${minutes} at --scale ${scale} is ${(minutes * 60) / scale} s real; at most ${FRESHNESS_REAL_S_MAX}`,
+    );
+  return {
+    rate_per_min: number(values, 'rate', FRESHNESS_RATE_DEFAULT, 1, FRESHNESS_RATE_MAX),
+    late_share,
+    late_max_s,
+    scale,
+    minutes,
+    users: number(values, 'users', 1000, 1, PLAYERS_MAX),
+    seed: number(values, 'seed', Date.now() % 2 ** 31, 0, 2 ** 32 - 1),
+    database_url: env.database_url ?? null,
+    admin_api_key: env.admin_api_key,
+  };
+}
+
 export const benchCommand: Command = {
   name: 'bench',
   summary:
-    'Load-test the aggregator endpoint (throughput, latency, consistency), time the game reports (--workload reports), or load the SPEC §7 reporter against the bare HTTP ceiling (--workload reporter)',
+    'Load-test the aggregator endpoint (throughput, latency, consistency), time the game reports (--workload reports), load the SPEC §7 reporter against the bare HTTP ceiling (--workload reporter), or measure ingestion lag (--workload freshness)',
   usage:
-    'croupier bench [--workload W1|W2|reports|reporter] [--samples N] [--users N] [--duration S] [--connections N] [--ceiling] [--prefill-actions N] [--json FILE] [--url URL]',
+    'croupier bench [--workload W1|W2|reports|reporter|freshness] [--samples N] [--users N] [--rate N] [--late-share S] [--scale K] [--minutes M] [--duration S] [--connections N] [--ceiling] [--prefill-actions N] [--json FILE] [--url URL]',
   options: {
     workload: {
       type: 'string',
@@ -122,6 +165,26 @@ export const benchCommand: Command = {
       description: `--workload reports: timed requests per report shape (default ${REPORT_SAMPLES_DEFAULT}, max ${REPORT_SAMPLES_MAX})`,
     },
     players: { type: 'string', description: "Number of players (overrides the workload's)" },
+    rate: {
+      type: 'string',
+      description: `--workload freshness: upstream transactions per (accelerated) minute, 1..${FRESHNESS_RATE_MAX} (default ${FRESHNESS_RATE_DEFAULT})`,
+    },
+    'late-share': {
+      type: 'string',
+      description: '--workload freshness: share of late transactions, 0..1 (default 0)',
+    },
+    'late-max-s': {
+      type: 'string',
+      description: `--workload freshness: how late, in accelerated seconds (default ${FRESHNESS_LATE_MAX_S_DEFAULT} with late items, else 0; a multiple of --scale)`,
+    },
+    scale: {
+      type: 'string',
+      description: `--workload freshness: time acceleration, a divisor of 60 (default ${FRESHNESS_SCALE_DEFAULT}: budget 5/6s)`,
+    },
+    minutes: {
+      type: 'string',
+      description: `--workload freshness: accelerated minutes measured (default ${FRESHNESS_MINUTES_DEFAULT}; at most ${FRESHNESS_REAL_S_MAX} s real)`,
+    },
     users: {
       type: 'string',
       description: `--workload reporter: users whose reports are read (default ${REPORTER_USERS_DEFAULT}); the worker first ingests about 3 transactions each`,
@@ -189,6 +252,7 @@ async function runCommand(values: Values): Promise<number> {
   const workload = String(values.workload ?? '').toLowerCase();
   if (workload === 'reports') return runReportsCommand(values);
   if (workload === 'reporter') return runReporterCommand(values);
+  if (workload === 'freshness') return runFreshnessCommand(values);
   const { config, logger } = quietConfig();
   let options: BenchOptions;
   try {
@@ -281,6 +345,37 @@ async function runReporterCommand(values: Values): Promise<number> {
     const { runReporterBench, formatReporterBench } = await import('../../../bench/reporter.ts');
     const report = await runReporterBench(options, { logger, progress, signal: interrupt.signal });
     process.stdout.write(`${formatReporterBench(report)}\n`);
+    const json_path = text(values, 'json');
+    if (json_path) fs.writeFileSync(json_path, `${JSON.stringify(report, null, 2)}\n`);
+    return interrupt.signal.aborted ? 130 : report.failures.length === 0 ? 0 : 1;
+  } catch (error) {
+    process.stderr.write(`croupier bench: ${(error as Error).message}\n`);
+    return 1;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+async function runFreshnessCommand(values: Values): Promise<number> {
+  const { config, logger } = quietConfig();
+  let options: FreshnessOptions;
+  try {
+    options = freshnessBenchOptions(values, config);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`croupier bench: ${error.message}\n`);
+    return 2;
+  }
+  const interrupt = new AbortController();
+  const onSignal = () => interrupt.abort();
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const progress = values.quiet === true ? undefined : (line: string) => process.stderr.write(`${line}\n`);
+    const { runFreshnessBench, formatFreshnessBench } = await import('../../../bench/freshness.ts');
+    const report = await runFreshnessBench(options, { logger, progress, signal: interrupt.signal });
+    process.stdout.write(`${formatFreshnessBench(report)}\n`);
     const json_path = text(values, 'json');
     if (json_path) fs.writeFileSync(json_path, `${JSON.stringify(report, null, 2)}\n`);
     return interrupt.signal.aborted ? 130 : report.failures.length === 0 ? 0 : 1;
