@@ -32,18 +32,25 @@ import { openBenchDatabase, spawnCeiling, spawnCroupier } from './target.ts';
 export interface ReporterBenchOptions {
   users: number;
   connections: number;
+  /** Each phase is measured this many times, the ceiling and Croupier taking turns (ABBA). */
+  rounds: number;
   duration_s: number;
   warmup_s: number;
   timeout_ms: number;
   seed: number;
   database_url: string | null;
+  /** Run the measured server with node --cpu-prof, writing its profile here (both of its phases and the warm-up). */
+  server_cpu_prof_dir: string | null;
 }
 
 export interface ReporterPhase {
   label: string;
   target: 'ceiling' | 'croupier';
   conditional: boolean;
+  /** Summed over the rounds (the figures below are over all of them). */
   window_s: number;
+  /** requests/s of each round, in order: their spread shows how steady the machine was. */
+  rounds_requests_per_s: number[];
   requests: number;
   requests_per_s: number;
   latency: LatencySummary;
@@ -112,7 +119,7 @@ export async function runReporterBench(options: ReporterBenchOptions, io: Io): P
     const server = await spawnCroupier({
       database_url: database.url,
       aggregator_secret: 'bench',
-      cpu_prof_dir: null,
+      cpu_prof_dir: options.server_cpu_prof_dir,
       roles: 'api',
       on_line: (l) => say(`[server] ${l}`),
     });
@@ -132,22 +139,24 @@ export async function runReporterBench(options: ReporterBenchOptions, io: Io): P
     const etags = await warm(server.url, paths, options.timeout_ms);
     const ceiling_etags = await warm(ceiling.url, [paths[0], paths[paths.length - 1]], options.timeout_ms);
 
-    const phases: ReporterPhase[] = [];
     const rng = new Rng(options.seed);
-    for (const conditional of [false, true]) {
-      for (const target of ['ceiling', 'croupier'] as const) {
-        if (io.signal?.aborted) break;
-        const child = target === 'ceiling' ? ceiling : server;
-        const requests = buildRequests(child.url, paths, user_ids.length, conditional, (p) =>
-          target === 'croupier'
-            ? etags.get(p)!
-            : ceiling_etags.get(p.startsWith('/reports/payouts') ? paths[paths.length - 1] : paths[0])!,
-        );
-        const label = `${target} ${conditional ? 'If-None-Match (304)' : 'plain GET (200)'}`;
-        phases.push(
-          await measure(
-            label,
-            target,
+    const windows = new Map<string, Window[]>();
+    for (let round = 0; round < options.rounds; round++) {
+      for (const conditional of [false, true]) {
+        // ABBA: the ceiling first in even rounds, Croupier first in odd ones, so a drift of the
+        // machine's load weighs on both alike.
+        const order = round % 2 === 0 ? (['ceiling', 'croupier'] as const) : (['croupier', 'ceiling'] as const);
+        for (const target of order) {
+          if (io.signal?.aborted) break;
+          const child = target === 'ceiling' ? ceiling : server;
+          const requests = buildRequests(child.url, paths, user_ids.length, conditional, (p) =>
+            target === 'croupier'
+              ? etags.get(p)!
+              : ceiling_etags.get(p.startsWith('/reports/payouts') ? paths[paths.length - 1] : paths[0])!,
+          );
+          const label = `${target} ${conditional ? 'If-None-Match (304)' : 'plain GET (200)'}`;
+          const w = await measure(
+            `${label}, round ${round + 1}`,
             conditional,
             child,
             requests,
@@ -156,10 +165,14 @@ export async function runReporterBench(options: ReporterBenchOptions, io: Io): P
             statements,
             io,
             target === 'croupier',
-          ),
-        );
+          );
+          windows.set(label, [...(windows.get(label) ?? []), w]);
+        }
       }
     }
+    const phases: ReporterPhase[] = [...windows].map(([label, ws]) =>
+      phaseOf(label, label.startsWith('ceiling') ? 'ceiling' : 'croupier', label.includes('304'), ws),
+    );
     const ratio = (conditional: boolean) => {
       const c = phases.find((p) => p.target === 'ceiling' && p.conditional === conditional);
       const k = phases.find((p) => p.target === 'croupier' && p.conditional === conditional);
@@ -343,9 +356,21 @@ async function scrapeCache(url: string): Promise<{ hits: number; misses: number 
 }
 
 /** One closed-loop phase: `connections` keep-alive connections, one request in flight on each. */
+/** One measured window: what a phase adds up. */
+interface Window {
+  seconds: number;
+  requests: number;
+  histogram: LatencyHistogram;
+  errors: Map<string, number>;
+  server_cpu_s: number | null;
+  machine: { busy: number; total: number } | null;
+  statements: number | null;
+  cache: { hits: number; misses: number } | null;
+}
+
+/** One closed-loop window: `connections` keep-alive connections, one request in flight on each. */
 async function measure(
   label: string,
-  target: ReporterPhase['target'],
   conditional: boolean,
   child: Child,
   requests: Prebuilt,
@@ -354,7 +379,7 @@ async function measure(
   statements: { read(): Promise<number | null> },
   io: Io,
   with_cache: boolean,
-): Promise<ReporterPhase> {
+): Promise<Window> {
   const expected = conditional ? 304 : 200;
   const histogram = new LatencyHistogram();
   const errors = new Map<string, number>();
@@ -403,10 +428,8 @@ async function measure(
   };
   measuring = true;
   ok = 0;
-  const tick = setInterval(() => io.progress?.(`${label}: ${ok} answered so far`), 1000);
   await new Promise((r) => setTimeout(r, options.duration_s * 1000));
   measuring = false;
-  clearInterval(tick);
   const end_ms = performance.now();
   const cpu_end = processCpuSeconds(child.pid);
   const machine_end = machineCpuTicks();
@@ -418,35 +441,65 @@ async function measure(
     statements: await statements.read(),
     cache: with_cache ? await scrapeCache(child.url) : null,
   };
-  const window_s = (end_ms - before.at_ms) / 1000;
+  const seconds = (end_ms - before.at_ms) / 1000;
+  const w: Window = {
+    seconds,
+    requests: ok,
+    histogram,
+    errors,
+    server_cpu_s: before.cpu === null || cpu_end === null ? null : cpu_end - before.cpu,
+    machine:
+      before.machine && machine_end
+        ? { busy: machine_end.busy - before.machine.busy, total: machine_end.total - before.machine.total }
+        : null,
+    // Counted after the drain (a few ms more than the window): an upper bound.
+    statements: before.statements === null || after.statements === null ? null : after.statements - before.statements,
+    cache:
+      before.cache && after.cache
+        ? { hits: after.cache.hits - before.cache.hits, misses: after.cache.misses - before.cache.misses }
+        : null,
+  };
+  io.progress?.(
+    `${label}: ${(ok / seconds).toFixed(0)} req/s, p50 ${ms(histogram.percentile(50))}, p99 ${ms(histogram.percentile(99))}` +
+      (w.statements === null ? '' : `, ${w.statements} SQL statements`) +
+      (w.cache === null ? '' : `, ${w.cache.misses} cache fills`),
+  );
+  return w;
+}
+
+/** A phase: its windows of every round added up. */
+function phaseOf(label: string, target: ReporterPhase['target'], conditional: boolean, ws: Window[]): ReporterPhase {
   const round1 = (v: number) => Math.round(v * 10) / 10;
-  const phase: ReporterPhase = {
+  const sum = (pick: (w: Window) => number | null) =>
+    ws.some((w) => pick(w) === null) ? null : ws.reduce((n, w) => n + (pick(w) as number), 0);
+  const histogram = new LatencyHistogram();
+  const errors = new Map<string, number>();
+  for (const w of ws) {
+    histogram.merge(w.histogram);
+    for (const [k, v] of w.errors) errors.set(k, (errors.get(k) ?? 0) + v);
+  }
+  const seconds = sum((w) => w.seconds) ?? 0;
+  const requests = sum((w) => w.requests) ?? 0;
+  const cpu = sum((w) => w.server_cpu_s);
+  const busy = sum((w) => w.machine?.busy ?? null);
+  const total = sum((w) => w.machine?.total ?? null);
+  return {
     label,
     target,
     conditional,
-    window_s: round1(window_s),
-    requests: ok,
-    requests_per_s: round1(ok / window_s),
+    window_s: round1(seconds),
+    rounds_requests_per_s: ws.map((w) => round1(w.requests / w.seconds)),
+    requests,
+    requests_per_s: round1(requests / seconds),
     latency: histogram.summary(),
     errors: Object.fromEntries(errors),
     errors_total: [...errors.values()].reduce((a, b) => a + b, 0),
-    server_cpu_percent_of_core:
-      before.cpu === null || cpu_end === null ? null : round1((100 * (cpu_end - before.cpu)) / window_s),
-    machine_busy_percent:
-      before.machine && machine_end && machine_end.total > before.machine.total
-        ? round1((100 * (machine_end.busy - before.machine.busy)) / (machine_end.total - before.machine.total))
-        : null,
-    // The statements counted after the window include the ones of the drain (a few ms): an upper bound.
-    db_statements:
-      before.statements === null || after.statements === null ? null : after.statements - before.statements,
-    cache_misses: before.cache && after.cache ? after.cache.misses - before.cache.misses : null,
-    cache_hits: before.cache && after.cache ? after.cache.hits - before.cache.hits : null,
+    server_cpu_percent_of_core: cpu === null || seconds === 0 ? null : round1((100 * cpu) / seconds),
+    machine_busy_percent: busy === null || !total ? null : round1((100 * busy) / total),
+    db_statements: sum((w) => w.statements),
+    cache_misses: sum((w) => w.cache?.misses ?? null),
+    cache_hits: sum((w) => w.cache?.hits ?? null),
   };
-  io.progress?.(
-    `${label}: ${phase.requests_per_s} req/s, p50 ${ms(phase.latency.p50_us)}, p99 ${ms(phase.latency.p99_us)}` +
-      (phase.db_statements === null ? '' : `, ${phase.db_statements} SQL statements in the window`),
-  );
-  return phase;
 }
 
 function ms(us: number): string {
@@ -488,6 +541,7 @@ export function formatReporterBench(report: ReporterBenchReport): string {
   const head = ['', ...report.phases.map((p) => p.label)];
   const rows: [string, (p: ReporterPhase) => string][] = [
     ['requests/s', (p) => p.requests_per_s.toFixed(1)],
+    ['  per round', (p) => p.rounds_requests_per_s.map((r) => r.toFixed(0)).join(' / ')],
     ['requests measured', (p) => String(p.requests)],
     ['latency p50', (p) => ms(p.latency.p50_us)],
     ['latency p99', (p) => ms(p.latency.p99_us)],
@@ -502,7 +556,7 @@ export function formatReporterBench(report: ReporterBenchReport): string {
   const lines = [
     `croupier bench --workload reporter (run ${report.run_id}, ${report.database})`,
     `fill: ${f.items} transactions over ${f.users} users (${f.users_with_payouts} with requested payouts), ingested by the worker in ${f.seconds} s (${f.worker_requests} upstream requests)`,
-    `load: ${o.connections} connections, ${o.warmup_s} s warm-up + ${o.duration_s} s per phase; ${report.urls.users} user URLs, ${report.urls.payouts_pages} payouts pages (1 request in ${PAYOUTS_EVERY})`,
+    `load: ${o.connections} connections, ${o.rounds} rounds (ceiling and Croupier taking turns) of ${o.warmup_s} s warm-up + ${o.duration_s} s per phase; ${report.urls.users} user URLs, ${report.urls.payouts_pages} payouts pages (1 request in ${PAYOUTS_EVERY})`,
     '',
     head.map((h, i) => (i === 0 ? h.padEnd(20) : h.padStart(width))).join(''),
     ...rows.map(([name, f]) => name.padEnd(20) + report.phases.map((p) => f(p).padStart(width)).join('')),

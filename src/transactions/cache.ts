@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Sql } from '../db/sql.ts';
 import type { Logger } from '../platform/logger.ts';
 import { stringifyTotals } from './json-out.ts';
-import { reporterCacheMetrics } from './metrics.ts';
+import { countCacheOf } from './metrics.ts';
 import { PING_PAYLOAD, USERS_PAYLOAD } from './notify.ts';
 import {
   NOTIFY_CHANNEL,
@@ -22,6 +22,8 @@ interface Entry {
   /** When its fill began: the answer is at least as fresh as the database then. */
   filled_at_ms: number;
   answer: Promise<CachedAnswer>;
+  /** The answer once the fill has resolved: a hit is then served without a promise. */
+  value?: CachedAnswer;
 }
 
 /** Prefixes of the cache keys: one entry per user, one per payouts page and size. */
@@ -61,25 +63,39 @@ export class ReportCache {
     private readonly ttl_ms: number = REPORT_CACHE_TTL_MS,
     private readonly entries_max: number = REPORT_CACHE_ENTRIES_MAX,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    countCacheOf(this);
+  }
+
+  /** The answer for `key` if it is cached, filled and fresh (a hit, counted); undefined otherwise. */
+  peek(key: string): CachedAnswer | undefined {
+    const entry = this.entries.get(key);
+    if (entry?.value === undefined || !this.fresh(entry)) return undefined;
+    this.hits++;
+    return entry.value;
+  }
 
   get(key: string, fill: () => Promise<{ status: number; body: unknown }>): Promise<CachedAnswer> {
-    const now_ms = this.now();
     const entry = this.entries.get(key);
-    if (entry && now_ms - Math.max(entry.filled_at_ms, this.confirmed_at_ms) < this.ttl_ms) {
+    if (entry && this.fresh(entry)) {
       this.hits++;
-      reporterCacheMetrics.hits.inc();
       return entry.answer;
     }
     this.misses++;
-    reporterCacheMetrics.misses.inc();
     if (this.entries.size >= this.entries_max) this.entries.clear();
     const answer = fill().then(({ status, body }) => render(status, body));
-    const fresh: Entry = { filled_at_ms: now_ms, answer };
+    const fresh: Entry = { filled_at_ms: this.now(), answer };
     this.entries.set(key, fresh);
-    // A failed fill is not cached: the next reader tries again.
-    answer.catch(() => this.entries.get(key) === fresh && this.entries.delete(key));
+    answer.then(
+      (value) => (fresh.value = value),
+      // A failed fill is not cached: the next reader tries again.
+      () => this.entries.get(key) === fresh && this.entries.delete(key),
+    );
     return answer;
+  }
+
+  private fresh(entry: Entry): boolean {
+    return this.now() - Math.max(entry.filled_at_ms, this.confirmed_at_ms) < this.ttl_ms;
   }
 
   /**
@@ -163,6 +179,8 @@ function render(status: number, body: unknown): CachedAnswer {
 /** If-None-Match: a list of ETags (weak ones compared weakly, RFC 9110 §13.1.2) or `*`. */
 export function etagMatches(header: string | undefined, etag: string): boolean {
   if (header === undefined) return false;
+  // The usual case, a client sending back the one ETag it was given, without a split.
+  if (header === etag) return true;
   if (header.trim() === '*') return true;
   return header.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
 }

@@ -49,28 +49,42 @@ async function reporterRoutes(
   cache: ReportCache,
   max_age_s: number,
 ): Promise<void> {
-  const send = (request: FastifyRequest, reply: FastifyReply, answer: CachedAnswer) => {
-    reply.header('etag', answer.etag).header('cache-control', `public, max-age=${max_age_s}`);
-    if (answer.status === 200 && etagMatches(request.headers['if-none-match'], answer.etag))
-      return reply.code(304).send();
-    return reply.code(answer.status).header('content-type', 'application/json; charset=utf-8').send(answer.body);
+  const cache_control = `public, max-age=${max_age_s}`;
+  const send = (request: FastifyRequest, reply: FastifyReply, answer: CachedAnswer): void => {
+    reply.header('etag', answer.etag).header('cache-control', cache_control);
+    if (answer.status === 200 && etagMatches(request.headers['if-none-match'], answer.etag)) {
+      reply.code(304).send();
+      return;
+    }
+    reply.code(answer.status).header('content-type', 'application/json; charset=utf-8').send(answer.body);
   };
 
-  app.get<{ Params: { userId: string } }>(
-    '/reports/users/:userId',
-    { schema: userReportSchema },
-    async (request, reply) => {
-      const { userId } = request.params;
-      return send(request, reply, await cache.get(userCacheKey(userId), () => service.user(userId)));
-    },
-  );
+  // Not async: a hit (nearly every request) is answered without a promise; a miss waits for its fill.
+  const answer = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    key: string,
+    fill: () => Promise<{ status: number; body: unknown }>,
+  ): void => {
+    const hit = cache.peek(key);
+    if (hit) return send(request, reply, hit);
+    cache.get(key, fill).then(
+      (filled) => send(request, reply, filled),
+      (error: unknown) => void reply.send(error),
+    );
+  };
+
+  app.get<{ Params: { userId: string } }>('/reports/users/:userId', { schema: userReportSchema }, (request, reply) => {
+    const { userId } = request.params;
+    answer(request, reply, userCacheKey(userId), () => service.user(userId));
+  });
 
   app.get<{ Querystring: { page: number; limit: number } }>(
     '/reports/payouts',
     { schema: payoutsSchema },
-    async (request, reply) => {
+    (request, reply) => {
       const { page, limit } = request.query;
-      return send(request, reply, await cache.get(payoutsCacheKey(page, limit), () => service.payouts(page, limit)));
+      answer(request, reply, payoutsCacheKey(page, limit), () => service.payouts(page, limit));
     },
   );
 }

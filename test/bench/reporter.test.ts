@@ -13,8 +13,10 @@ test('--workload reporter: defaults, bounds, and no --url (it fills its own data
   const options = reporterBenchOptions({}, { database_url: undefined });
   assert.equal(options.users, REPORTER_USERS_DEFAULT);
   assert.equal(options.connections, REPORTER_CONNECTIONS_DEFAULT);
-  assert.equal(options.duration_s, 5);
+  assert.equal(options.duration_s, 3);
+  assert.equal(options.rounds, 2);
   assert.equal(reporterBenchOptions({ users: '500', duration: '2.5' }, { database_url: undefined }).duration_s, 2.5);
+  assert.throws(() => reporterBenchOptions({ rounds: '6' }, { database_url: undefined }), /--rounds/);
   assert.throws(() => reporterBenchOptions({ duration: '21' }, { database_url: undefined }), /--duration/);
   assert.throws(() => reporterBenchOptions({ users: '0' }, { database_url: undefined }), /--users/);
   assert.throws(() => reporterBenchOptions({ url: 'http://127.0.0.1:3000' }, { database_url: undefined }), /--url/);
@@ -66,6 +68,7 @@ test('the text report shows each phase, the ratios and every target, met or miss
     target,
     conditional,
     window_s: 5,
+    rounds_requests_per_s: [rps, rps],
     requests: rps * 5,
     requests_per_s: rps,
     latency: { count: rps * 5, min_us: 100, mean_us: 500, p50_us: 400, p95_us: 900, p99_us, max_us: 30_000 },
@@ -84,11 +87,13 @@ test('the text report shows each phase, the ratios and every target, met or miss
     options: {
       users: 10,
       connections: 16,
+      rounds: 2,
       duration_s: 5,
       warmup_s: 1,
       timeout_ms: 1000,
       seed: 1,
       database_url: null,
+      server_cpu_prof_dir: null,
     },
     database: 'db',
     fill: { items: 30, users: 10, users_with_payouts: 4, seconds: 1, worker_requests: 2 },

@@ -87,7 +87,10 @@ export function reportsBenchOptions(
 /** Reporter workload defaults: users read, connections, and short phases (four of them per run). */
 export const REPORTER_USERS_DEFAULT = 10_000;
 export const REPORTER_CONNECTIONS_DEFAULT = 16;
-export const REPORTER_DURATION_DEFAULT_S = 5;
+export const REPORTER_DURATION_DEFAULT_S = 3;
+/** Each phase measured in this many rounds, the ceiling and Croupier taking turns. */
+export const REPORTER_ROUNDS_DEFAULT = 2;
+export const REPORTER_ROUNDS_MAX = 5;
 export const REPORTER_WARMUP_DEFAULT_S = 1;
 /** Each reporter phase is short: the run measures four of them. */
 export const REPORTER_DURATION_MAX_S = 20;
@@ -99,11 +102,13 @@ export function reporterBenchOptions(values: Values, env: { database_url: string
   return {
     users: number(values, 'users', REPORTER_USERS_DEFAULT, 1, PLAYERS_MAX),
     connections: number(values, 'connections', REPORTER_CONNECTIONS_DEFAULT, 1, CONNECTIONS_MAX),
+    rounds: number(values, 'rounds', REPORTER_ROUNDS_DEFAULT, 1, REPORTER_ROUNDS_MAX),
     duration_s: number(values, 'duration', REPORTER_DURATION_DEFAULT_S, 0.1, REPORTER_DURATION_MAX_S, false),
     warmup_s: number(values, 'warmup', REPORTER_WARMUP_DEFAULT_S, 0, WARMUP_MAX_S, false),
     timeout_ms: number(values, 'timeout-ms', REQUEST_TIMEOUT_DEFAULT_MS, 100, REQUEST_TIMEOUT_MAX_MS),
     seed: number(values, 'seed', Date.now() % 2 ** 31, 0, 2 ** 32 - 1),
     database_url: env.database_url ?? null,
+    server_cpu_prof_dir: text(values, 'server-cpu-prof'),
   };
 }
 
@@ -158,7 +163,7 @@ export const benchCommand: Command = {
   options: {
     workload: {
       type: 'string',
-      description: `W1: ${WORKLOAD_PLAYERS.W1} players; W2: ${WORKLOAD_PLAYERS.W2} hot players (contention); reports: fill --prefill-actions (default ${REPORTS_PREFILL_DEFAULT}) over 30 days, time every report shape; reporter: GET load on the cached reporter (plain and If-None-Match) against the bare HTTP ceiling, ${REPORTER_CONNECTIONS_DEFAULT} connections and ${REPORTER_DURATION_DEFAULT_S} s phases unless told. Default W1`,
+      description: `W1: ${WORKLOAD_PLAYERS.W1} players; W2: ${WORKLOAD_PLAYERS.W2} hot players (contention); reports: fill --prefill-actions (default ${REPORTS_PREFILL_DEFAULT}) over 30 days, time every report shape; reporter: GET load on the cached reporter (plain and If-None-Match) against the bare HTTP ceiling, ${REPORTER_CONNECTIONS_DEFAULT} connections, ${REPORTER_ROUNDS_DEFAULT} rounds of ${REPORTER_DURATION_DEFAULT_S} s phases unless told. Default W1`,
     },
     samples: {
       type: 'string',
@@ -184,6 +189,10 @@ export const benchCommand: Command = {
     minutes: {
       type: 'string',
       description: `--workload freshness: accelerated minutes measured (default ${FRESHNESS_MINUTES_DEFAULT}; at most ${FRESHNESS_REAL_S_MAX} s real)`,
+    },
+    rounds: {
+      type: 'string',
+      description: `--workload reporter: rounds of each phase, the ceiling and Croupier taking turns (default ${REPORTER_ROUNDS_DEFAULT}, max ${REPORTER_ROUNDS_MAX})`,
     },
     users: {
       type: 'string',
