@@ -110,14 +110,18 @@ describe('paging', () => {
     const t0 = Date.now() - 10_000;
     const items = makeItems(2500, (i) => new Date(t0 + i), 'back');
     upstream.add(...items);
-    // 300 new items a second while the puller catches up (one page per 1.2 s is 833 a second).
+    // 300 new items a second while the puller catches up (a page every 2 s is 500 a second).
     let n = 0;
     const generator = setInterval(() => {
       const fresh = makeItems(30, () => new Date(), `live${n++}-`);
       items.push(...fresh);
       upstream.add(...fresh);
     }, 100);
-    const job = startPuller(ctx, fastConfig(upstream.url, { TRANSACTIONS_LATE_MAX_S: '0' }));
+    // One request every 2 s, so successive pages of a walk are granted in different seconds.
+    const job = startPuller(
+      ctx,
+      fastConfig(upstream.url, { TRANSACTIONS_LATE_MAX_S: '0', TRANSACTIONS_API_BUDGET: '1/2s' }),
+    );
     await new Promise((r) => setTimeout(r, 4_000));
     clearInterval(generator);
     await caughtUpPast(ctx, new Date());
