@@ -8,7 +8,7 @@ import tls from 'node:tls';
  * from the server, so the hot loop uses this instead (the side paths in http.ts keep undici).
  *
  * A request is a POST of a JSON body with an Authorization header, written as one Buffer with one
- * `socket.write`. The answer goes through a small incremental parser: status line, headers
+ * `socket.write` (or any prebuilt request, `sendRaw`, for the GET workloads). The answer goes through a small incremental parser: status line, headers
  * (only Content-Length, Transfer-Encoding and Connection are looked at, case-insensitively),
  * a Content-Length body, a chunked body, or a body delimited by the end of the connection.
  * A 200's body is skipped (not copied) unless asked for; any other status's body is returned.
@@ -117,6 +117,20 @@ export class RawHttpConnection {
       request.write(head, 0, 'latin1');
       request.write(body, head.length, 'utf8');
     }
+    this.write(request);
+  }
+
+  /**
+   * Sends one request given as its complete bytes (request line, headers, body): the GET workloads
+   * prebuild theirs once and send the same Buffer again and again. Same rules as send().
+   */
+  sendRaw(request: Buffer): void {
+    if (this.in_flight) throw new Error('a request is already in flight on this connection');
+    if (this.closed) throw new Error('the connection is closed');
+    this.write(request);
+  }
+
+  private write(request: Buffer): void {
     const socket = this.socket ?? this.connect();
     this.parser.reset();
     this.in_flight = true;

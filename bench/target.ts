@@ -27,7 +27,12 @@ export interface BenchDatabase {
 }
 
 /** A fresh database: never an existing one, so figures start from an empty ledger. */
-export async function openBenchDatabase(database_url: string | null, logger: Logger): Promise<BenchDatabase> {
+export async function openBenchDatabase(
+  database_url: string | null,
+  logger: Logger,
+  /** Server settings of the embedded cluster (e.g. shared_preload_libraries); ignored on DATABASE_URL. */
+  settings: Record<string, string> = {},
+): Promise<BenchDatabase> {
   if (database_url) return freshDatabaseOn(database_url);
   const data_dir = fs.mkdtempSync(path.join(os.tmpdir(), 'croupier-bench-'));
   // The embedded cluster may run as another OS user (when we are root): it must reach the directory.
@@ -37,7 +42,7 @@ export async function openBenchDatabase(database_url: string | null, logger: Log
   const remove = () => fs.rmSync(data_dir, { recursive: true, force: true });
   process.on('exit', remove);
   try {
-    const embedded = await startEmbedded({ data_dir, logger });
+    const embedded = await startEmbedded({ data_dir, logger, settings });
     return {
       url: embedded.url,
       postmaster_pid: readPostmasterPid(path.join(data_dir, 'pg')),
@@ -141,6 +146,10 @@ export interface ServerSpawn {
   /** Writes a V8 CPU profile of the server into this directory when it exits. */
   cpu_prof_dir: string | null;
   on_line?: (line: string) => void;
+  /** `--role` of the child (default `api,provider`: the aggregator endpoint without the SPEC §7 worker). */
+  roles?: string;
+  /** Variables added to the child's environment. */
+  env?: Record<string, string>;
 }
 
 /** Server log lines passed on to the progress stream; beyond that they are counted, not printed. */
@@ -166,10 +175,11 @@ export async function spawnCroupier(options: ServerSpawn): Promise<Child> {
   const node_flags = options.cpu_prof_dir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(options.cpu_prof_dir)}`] : [];
   return spawnNode({
     name: 'croupier server',
-    // The aggregator endpoint is measured: the SPEC §7 worker and its mock upstream are left out.
-    args: [...node_flags, path.join(REPO_ROOT, 'bin/croupier.js'), 'start', '--role', 'api,provider'],
+    // By default the aggregator endpoint is measured: the SPEC §7 worker and its mock upstream are left out.
+    args: [...node_flags, path.join(REPO_ROOT, 'bin/croupier.js'), 'start', '--role', options.roles ?? 'api,provider'],
     env: {
       ...process.env,
+      ...options.env,
       DATABASE_URL: options.database_url,
       PORT: String(port),
       HOST: '127.0.0.1',

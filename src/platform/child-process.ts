@@ -39,11 +39,13 @@ export interface SpawnOptions {
   port: number;
   /** Default CHILD_READY_TIMEOUT_MS. */
   ready_timeout_ms?: number;
+  /** The path that answers 200 once the child is ready (default `/ready`; the mock upstream has `/health`). */
+  ready_path?: string;
   /** Its output, line by line. */
   on_line?: (line: string) => void;
 }
 
-/** Spawns `node <args>` in the repository root and waits until GET /ready answers 200. */
+/** Spawns `node <args>` in the repository root and waits until GET /ready (or `ready_path`) answers 200. */
 export async function spawnNode(options: SpawnOptions): Promise<Child> {
   const spawned_at_ms = performance.now();
   const child = spawn(process.execPath, options.args, {
@@ -98,8 +100,10 @@ export async function spawnNode(options: SpawnOptions): Promise<Child> {
     },
   };
   try {
-    await waitReady(handle.url, options.ready_timeout_ms ?? CHILD_READY_TIMEOUT_MS, () =>
-      exited ? `${options.name} exited with code ${exit_code} before it was ready` : undefined,
+    await waitReady(
+      `${handle.url}${options.ready_path ?? '/ready'}`,
+      options.ready_timeout_ms ?? CHILD_READY_TIMEOUT_MS,
+      () => (exited ? `${options.name} exited with code ${exit_code} before it was ready` : undefined),
     );
   } catch (error) {
     await handle.stop();
@@ -115,7 +119,7 @@ async function waitReady(url: string, timeout_ms: number, failed: () => string |
     const reason = failed();
     if (reason) throw new Error(reason);
     try {
-      const response = await fetch(`${url}/ready`, { signal: AbortSignal.timeout(2000) });
+      const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
       await response.arrayBuffer();
       if (response.status === 200) return;
     } catch {
@@ -123,5 +127,5 @@ async function waitReady(url: string, timeout_ms: number, failed: () => string |
     }
     await new Promise((r) => setTimeout(r, READY_POLL_INTERVAL_MS));
   }
-  throw new Error(`${url}/ready did not answer 200 within ${timeout_ms} ms`);
+  throw new Error(`${url} did not answer 200 within ${timeout_ms} ms`);
 }

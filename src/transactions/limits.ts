@@ -17,6 +17,8 @@ export const UPSTREAM_RESPONSE_SIZE_MAX_BYTES = 16 * 1024 * 1024;
  * it arrives, and a first request that travelled slower than the sixth would otherwise look early.
  */
 export const BUDGET_MARGIN_MS = 250;
+/** The margin of a short (accelerated) window is 1/240 of it, but at least this (state.ts budgetMarginMs). */
+export const BUDGET_MARGIN_MIN_MS = 100;
 /** Back-off after a 5xx or a network error without Retry-After: doubled per failure, from … */
 export const BACKOFF_BASE_MS = 1_000;
 /** … up to this. */
@@ -35,10 +37,14 @@ export const SCR_PLAYER_OVERDRAFT_LIMIT_MINOR = AMOUNT_MINOR_MAX;
 /** Reporter answers cached per process (users × pages); when full the cache starts over. */
 export const REPORT_CACHE_ENTRIES_MAX = 100_000;
 /**
- * A cached answer is dropped after this even without a notification: LISTEN can miss messages while
- * its connection reconnects, so staleness is bounded by this, not by luck.
+ * The most a cached answer may be stale if a notification is lost: an answer is served while its fill
+ * or the last ping LISTEN confirmed (REPORT_CACHE_PING_INTERVAL_MS) is younger than this (cache.ts).
  */
 export const REPORT_CACHE_TTL_MS = 5_000;
+/** Each API process pings its own LISTEN this often (one NOTIFY a second per process, never per request). */
+export const REPORT_CACHE_PING_INTERVAL_MS = 1_000;
+/** PostgreSQL refuses NOTIFY payloads of 8000 bytes or more; a longer list of users becomes "everything". */
+export const NOTIFY_PAYLOAD_BYTES_MAX = 7_900;
 /** Highest page of the payouts list (bounds the OFFSET a client can ask for). */
 export const PAYOUTS_PAGE_NUMBER_MAX = 1_000_000;
 /** Settle requests with distinct Idempotency-Keys running at once in one process. */

@@ -50,3 +50,36 @@ gauge(
   (s) => s.errors_total,
 );
 gauge('croupier_transactions_quarantined_total', 'Malformed upstream items quarantined', (s) => s.quarantined_total);
+
+/** The reporter caches of this process (cache.ts keeps plain counts; they are read when scraped, not per request). */
+const caches = new Set<{ hits: number; misses: number }>();
+
+export function countCacheOf(cache: { hits: number; misses: number }): void {
+  caches.add(cache);
+}
+
+function cacheCounter(name: string, help: string, pick: (c: { hits: number; misses: number }) => number): void {
+  let reported = 0;
+  new client.Counter({
+    name,
+    help,
+    registers: [registry],
+    collect() {
+      let total = 0;
+      for (const cache of caches) total += pick(cache);
+      if (total > reported) this.inc(total - reported);
+      reported = Math.max(reported, total);
+    },
+  });
+}
+
+cacheCounter(
+  'croupier_reporter_cache_hits_total',
+  'Reporter answers served from the in-process cache (this process)',
+  (c) => c.hits,
+);
+cacheCounter(
+  'croupier_reporter_cache_misses_total',
+  'Reporter answers that started a fill from the database (this process)',
+  (c) => c.misses,
+);

@@ -5,6 +5,7 @@ import type { Logger } from '../platform/logger.ts';
 import type { TransactionsConfig } from './config.ts';
 import { itemAccounts, ingestHandler } from './handler.ts';
 import { readItem, type UpstreamItem } from './item.ts';
+import { changedUsersPayload } from './notify.ts';
 import { exactJsonText, type ExactJson } from './json-exact.ts';
 import {
   BACKOFF_BASE_MS,
@@ -84,8 +85,10 @@ export class Puller {
         if (signal.aborted) return;
         const state = await acquireLease(this.deps.sql, this.owner, this.lease_ms);
         if (!state) return; // another process pulls; this one tries again at the next tick
+        // A new walk's end, and with no late window every walk's end, is taken when its request is granted.
+        const extend = state.walk === null || this.config.late_max_s === 0;
         const walk = state.walk ?? this.newWalk(state);
-        const step = await this.step(walk, signal);
+        const step = await this.step(walk, extend, signal);
         if (step !== 'next') return;
       }
     } catch (error) {
@@ -110,9 +113,19 @@ export class Puller {
     return { start, end, page: 1 };
   }
 
-  /** One request: a page ingested and the walk advanced, or a refusal obeyed. */
-  private async step(walk: Walk, signal: AbortSignal): Promise<Step> {
-    if (!(await this.waitForBudget(signal))) return 'stopped';
+  /**
+   * One request: a page ingested and the walk advanced, or a refusal obeyed. With `extend`, the walk's
+   * end moves up to now − WALK_END_DELAY_MS (the database's clock when the budget granted the request):
+   * for a new walk that only trims the time spent waiting for budget; with no late window it makes a
+   * walk that is behind run on with full pages instead of ending on a short one (docs/transactions.md).
+   */
+  private async step(walk: Walk, extend: boolean, signal: AbortSignal): Promise<Step> {
+    const granted_at = await this.waitForBudget(signal);
+    if (granted_at === null) return 'stopped';
+    if (extend) {
+      const end_ms = wholeSecond(granted_at.getTime() - this.walk_end_delay_ms);
+      if (end_ms > walk.end.getTime()) walk = { ...walk, end: new Date(end_ms) };
+    }
     const answer = await fetchPage(
       this.config.api_url!,
       { ...walk, limit: UPSTREAM_PAGE_SIZE },
@@ -122,7 +135,7 @@ export class Puller {
     if (signal.aborted) return 'stopped';
     if (answer.kind !== 'page') return (await this.obey(answer, signal)) ? 'next' : 'stopped';
     this.failures = 0;
-    const { applied, created_max } = await this.ingest(answer.items);
+    const { applied, users, created_max } = await this.ingest(answer.items);
     const finished =
       answer.items.length < UPSTREAM_PAGE_SIZE || (answer.total_pages !== null && walk.page >= answer.total_pages);
     // Finished: everything up to the walk's end is in. Mid-walk: everything before this page's last
@@ -135,19 +148,23 @@ export class Puller {
       finished ? null : { ...walk, page: walk.page + 1 },
       checkpoint,
     );
-    if (applied > 0) await this.deps.sql.notify(NOTIFY_CHANNEL, String(applied));
+    // One NOTIFY per page, naming the users it changed: each reporter drops only their answers.
+    if (applied > 0) await this.deps.sql.notify(NOTIFY_CHANNEL, changedUsersPayload(users));
     if (!held) return 'stopped';
     return finished ? 'finished' : 'next';
   }
 
-  /** Sleeps until the global budget grants a request, renewing the lease; false if stopped or the lease is lost. */
-  private async waitForBudget(signal: AbortSignal): Promise<boolean> {
+  /**
+   * Sleeps until the global budget grants a request, renewing the lease. Returns the database's clock at
+   * the grant, or null if stopped or the lease is lost.
+   */
+  private async waitForBudget(signal: AbortSignal): Promise<Date | null> {
     for (;;) {
-      if (signal.aborted) return false;
+      if (signal.aborted) return null;
       const taken = await takeBudget(this.deps.sql, this.config.budget);
-      if (taken.granted) return true;
+      if (taken.granted) return taken.now;
       await sleep(Math.min(taken.wait_ms, BUDGET_SLEEP_MAX_MS, this.lease_ms / 3), signal);
-      if (signal.aborted || !(await acquireLease(this.deps.sql, this.owner, this.lease_ms))) return false;
+      if (signal.aborted || !(await acquireLease(this.deps.sql, this.owner, this.lease_ms))) return null;
     }
   }
 
@@ -166,7 +183,9 @@ export class Puller {
   }
 
   /** Applies a page's good items (each its own ledger command) and quarantines the rest. */
-  private async ingest(raw_items: ExactJson[]): Promise<{ applied: number; created_max: Date | null }> {
+  private async ingest(
+    raw_items: ExactJson[],
+  ): Promise<{ applied: number; users: Set<string>; created_max: Date | null }> {
     const bad: { raw: ExactJson; item_id: string | null; reason: string }[] = [];
     const good: { raw: ExactJson; item: UpstreamItem }[] = [];
     for (const raw of raw_items) {
@@ -180,16 +199,20 @@ export class Puller {
       ),
     );
     let applied = 0;
+    const users = new Set<string>();
     outcomes.forEach((outcome, i) => {
-      if (outcome.ok) applied += outcome.value.applied ? 1 : 0;
-      else bad.push({ raw: good[i].raw, item_id: good[i].item.id, reason: outcome.message ?? outcome.error.message });
+      if (outcome.ok && outcome.value.applied) {
+        applied += 1;
+        users.add(good[i].item.user_id);
+      } else if (!outcome.ok)
+        bad.push({ raw: good[i].raw, item_id: good[i].item.id, reason: outcome.message ?? outcome.error.message });
     });
     await this.quarantine(bad);
     const created_max = good.reduce<Date | null>(
       (max, { item }) => (max === null || item.created_at > max ? item.created_at : max),
       null,
     );
-    return { applied, created_max };
+    return { applied, users, created_max };
   }
 
   private async quarantine(bad: { raw: ExactJson; item_id: string | null; reason: string }[]): Promise<void> {

@@ -1,12 +1,13 @@
 import { PLATFORM_ERRORS } from '../platform/platform-errors.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { apiKeyGuard } from '../platform/auth.ts';
+import { manualMovement, noteTransaction } from '../platform/operator.ts';
 import type { AppContext } from '../ledger/context.ts';
 import { AppError } from '../platform/errors.ts';
 import type { DomainRoutes } from '../ledger/context.ts';
 import { amountFromJson } from '../platform/money.ts';
 import { describeValidation, validatorCompiler } from '../platform/validation.ts';
-import { etagMatches, ReportCache, type CachedAnswer } from './cache.ts';
+import { etagMatches, payoutsCacheKey, ReportCache, userCacheKey, type CachedAnswer } from './cache.ts';
 import { loadTransactionsConfig } from './config.ts';
 import { parseIdempotencyKey, requestFingerprint, sha256, type IdempotencyScope } from './idempotency.ts';
 import { registerStatusSource } from './metrics.ts';
@@ -48,32 +49,42 @@ async function reporterRoutes(
   cache: ReportCache,
   max_age_s: number,
 ): Promise<void> {
-  const send = (request: FastifyRequest, reply: FastifyReply, answer: CachedAnswer) => {
-    reply.header('etag', answer.etag).header('cache-control', `public, max-age=${max_age_s}`);
-    if (answer.status === 200 && etagMatches(request.headers['if-none-match'], answer.etag))
-      return reply.code(304).send();
-    return reply.code(answer.status).header('content-type', 'application/json; charset=utf-8').send(answer.body);
+  const cache_control = `public, max-age=${max_age_s}`;
+  const send = (request: FastifyRequest, reply: FastifyReply, answer: CachedAnswer): void => {
+    reply.header('etag', answer.etag).header('cache-control', cache_control);
+    if (answer.status === 200 && etagMatches(request.headers['if-none-match'], answer.etag)) {
+      reply.code(304).send();
+      return;
+    }
+    reply.code(answer.status).header('content-type', 'application/json; charset=utf-8').send(answer.body);
   };
 
-  app.get<{ Params: { userId: string } }>(
-    '/reports/users/:userId',
-    { schema: userReportSchema },
-    async (request, reply) => {
-      const { userId } = request.params;
-      return send(request, reply, await cache.get(`user\u0000${userId}`, () => service.user(userId)));
-    },
-  );
+  // Not async: a hit (nearly every request) is answered without a promise; a miss waits for its fill.
+  const answer = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    key: string,
+    fill: () => Promise<{ status: number; body: unknown }>,
+  ): void => {
+    const hit = cache.peek(key);
+    if (hit) return send(request, reply, hit);
+    cache.get(key, fill).then(
+      (filled) => send(request, reply, filled),
+      (error: unknown) => void reply.send(error),
+    );
+  };
+
+  app.get<{ Params: { userId: string } }>('/reports/users/:userId', { schema: userReportSchema }, (request, reply) => {
+    const { userId } = request.params;
+    answer(request, reply, userCacheKey(userId), () => service.user(userId));
+  });
 
   app.get<{ Querystring: { page: number; limit: number } }>(
     '/reports/payouts',
     { schema: payoutsSchema },
-    async (request, reply) => {
+    (request, reply) => {
       const { page, limit } = request.query;
-      return send(
-        request,
-        reply,
-        await cache.get(`payouts\u0000${page}\u0000${limit}`, () => service.payouts(page, limit)),
-      );
+      answer(request, reply, payoutsCacheKey(page, limit), () => service.payouts(page, limit));
     },
   );
 }
@@ -107,12 +118,11 @@ async function operatorRoutes(
         throw new AppError(PLATFORM_ERRORS.VALIDATION_ERROR, describeValidation(issues, 'body'));
       }
       const amount_minor = body.amount === undefined ? null : (amountFromJson(body.amount) ?? null);
-      const result = await service.settle(
-        request.params.userId,
-        { amount_minor, reason: body.reason ?? null },
-        idempotencyScope(request),
-      );
-      if (!result.replayed) cache.invalidate();
+      // A settlement is a manual money movement (SPEC §4): operator and reason on the transfer and in the audit log.
+      const stamp = manualMovement(request, body.reason);
+      const result = await service.settle(request.params.userId, { amount_minor, stamp }, idempotencyScope(request));
+      if (result.transfer_id) noteTransaction(request, result.transfer_id);
+      if (!result.replayed) cache.invalidateUsers([request.params.userId]);
       reply.code(result.status).header('content-type', 'application/json; charset=utf-8');
       if (result.replayed) reply.header('idempotent-replayed', 'true');
       return reply.send(result.body);

@@ -1,4 +1,5 @@
 import { amountSchema } from '../platform/money.ts';
+import { reasonSchema } from '../platform/operator.ts';
 import {
   BODY_ERRORS,
   errorResponses,
@@ -159,11 +160,7 @@ export const settleBodySchema = {
   additionalProperties: false,
   properties: {
     amount: amountSchema(1, 'Cents to settle at most (integer ≥ 1); absent: everything requested.'),
-    reason: {
-      type: 'string',
-      maxLength: STRING_LENGTH_MAX,
-      description: 'Why (kept with the transfer, SPEC §4 audit).',
-    },
+    reason: reasonSchema,
   },
 } as const;
 

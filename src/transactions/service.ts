@@ -5,10 +5,12 @@ import { valueOrThrow } from '../platform/outcome.ts';
 import { AppError } from '../platform/errors.ts';
 import { totalToJson } from '../platform/money.ts';
 import { InFlightKeys, loadSettleResponses, scopeToken, type IdempotencyScope } from './idempotency.ts';
+import { changedUsersPayload } from './notify.ts';
 import { NOTIFY_CHANNEL } from './limits.ts';
 import { SETTLE_ACCOUNTS, settleHandler, type SettleResult } from './settle.ts';
 import { readState } from './state.ts';
 import { readPayoutsPage, readTotals } from './store.ts';
+import type { ManualMovementStamp } from '../platform/operator.ts';
 
 export interface StatusAnswer {
   checkpoint: string | null;
@@ -97,7 +99,7 @@ export class TransactionsService {
   /** In flight → 409; stored → replayed (or 422); otherwise one ledger command, then one NOTIFY. */
   settle(
     user_id: string,
-    request: { amount_minor: bigint | null; reason: string | null },
+    request: { amount_minor: bigint | null; stamp: ManualMovementStamp },
     scope: IdempotencyScope,
   ): Promise<SettleResult> {
     const token = scopeToken(scope);
@@ -106,7 +108,12 @@ export class TransactionsService {
       if (stored) {
         if (!stored.request_hash.equals(scope.request_hash))
           throw new AppError(TRANSACTIONS_ERRORS.TRANSACTIONS_IDEMPOTENCY_KEY_REUSED);
-        return { status: stored.response_status, body: stored.response_body, replayed: true };
+        return {
+          status: stored.response_status,
+          body: stored.response_body,
+          replayed: true,
+          transfer_id: stored.transfer_id,
+        };
       }
       const outcome = await this.ledger.submit({
         handler: settleHandler,
@@ -114,7 +121,7 @@ export class TransactionsService {
         accounts: SETTLE_ACCOUNTS,
       });
       const result = valueOrThrow(outcome);
-      if (!result.replayed) await this.sql.notify(NOTIFY_CHANNEL, 'settle');
+      if (!result.replayed) await this.sql.notify(NOTIFY_CHANNEL, changedUsersPayload([user_id]));
       await this.ledger.durable();
       return result;
     });

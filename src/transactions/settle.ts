@@ -16,13 +16,14 @@ import {
   type StoredSettle,
 } from './idempotency.ts';
 import { lockTotals, type UserTotals } from './store.ts';
+import type { ManualMovementStamp } from '../platform/operator.ts';
 
 /** Settle a user's requested payouts: all of them (amount null) or up to `amount_minor`. */
 export interface SettleInput {
   user_id: string;
   amount_minor: bigint | null;
-  /** The operator's reason, kept in the transfer's metadata. */
-  reason: string | null;
+  /** Who settles and why (SPEC §4 manual movement), kept in the transfer's metadata. */
+  stamp: ManualMovementStamp;
   scope: IdempotencyScope;
 }
 
@@ -30,6 +31,8 @@ export interface SettleResult {
   status: number;
   body: Buffer;
   replayed: boolean;
+  /** The transfer this settlement made (null when nothing was left to settle), for the audit entry. */
+  transfer_id: string | null;
 }
 
 interface SettleState {
@@ -91,7 +94,12 @@ export const settleHandler: CommandHandler<SettleInput, SettleResult, SettleStat
     if (seen) {
       if (!seen.request_hash.equals(input.scope.request_hash))
         return refuse(TRANSACTIONS_ERRORS.TRANSACTIONS_IDEMPOTENCY_KEY_REUSED);
-      return succeed({ status: seen.response_status, body: seen.response_body, replayed: true });
+      return succeed({
+        status: seen.response_status,
+        body: seen.response_body,
+        replayed: true,
+        transfer_id: seen.transfer_id,
+      });
     }
     const found = state.totals.get(input.user_id);
     if (!found)
@@ -108,7 +116,7 @@ export const settleHandler: CommandHandler<SettleInput, SettleResult, SettleStat
         to: treasury,
         amount_minor: settled,
         kind: 'payout_settle',
-        metadata: { user_id: input.user_id, idempotency_key: input.scope.idempotency_key, reason: input.reason },
+        metadata: { user_id: input.user_id, idempotency_key: input.scope.idempotency_key, ...input.stamp },
       });
       if (!moved.ok) return refuse(LEDGER_ERRORS[moved.refusal]);
       transfer_id = moved.value.id;
@@ -132,7 +140,7 @@ export const settleHandler: CommandHandler<SettleInput, SettleResult, SettleStat
     const row: StoredSettle = { ...input.scope, response_status: OK, response_body: body, transfer_id };
     state.stored.set(token, row);
     state.inserted.push(row);
-    return succeed({ status: OK, body, replayed: false });
+    return succeed({ status: OK, body, replayed: false, transfer_id });
   },
 
   persist(tx: TransactionSql, state: SettleState): PendingStatement[] {

@@ -1,6 +1,6 @@
 import type { Queryable, Sql } from '../db/sql.ts';
 import type { Budget } from './config.ts';
-import { BUDGET_MARGIN_MS } from './limits.ts';
+import { BUDGET_MARGIN_MIN_MS, BUDGET_MARGIN_MS } from './limits.ts';
 
 /** The puller's durable position, lease and counters (ingest_state), and the shared budget (ingest_budget). */
 
@@ -89,6 +89,17 @@ export async function saveProgress(
   return result.count === 1;
 }
 
+/**
+ * The window is widened because the upstream counts arrivals and we stamp departures: 1/240 of it,
+ * BUDGET_MARGIN_MS (250 ms) for the 60 s window of SPEC §7, never more, and never less than
+ * BUDGET_MARGIN_MIN_MS (the jitter between a grant and the request's arrival on a busy machine).
+ * Proportional, so a budget accelerated for a measurement (5/6s) keeps about the same share of its
+ * window instead of losing ten times more.
+ */
+export function budgetMarginMs(budget: Budget): number {
+  return Math.min(BUDGET_MARGIN_MS, Math.max(BUDGET_MARGIN_MIN_MS, Math.ceil(budget.window_ms / 240)));
+}
+
 export type RequestOutcome = 'throttled' | 'failed';
 
 /** Counts a refused or failed request and keeps its message as last_error. */
@@ -113,12 +124,12 @@ export async function recordError(sql: Sql, message: string): Promise<void> {
 export async function takeBudget(
   sql: Sql,
   budget: Budget,
-): Promise<{ granted: true } | { granted: false; wait_ms: number }> {
+): Promise<{ granted: true; now: Date } | { granted: false; wait_ms: number }> {
   return sql.begin(async (tx) => {
     const [row] = await tx<{ sent_at: Date[]; blocked_until: Date | null; now: Date }[]>`
       select sent_at, blocked_until, clock_timestamp() as now from ingest_budget where id = 1 for update`;
     const now_ms = row.now.getTime();
-    const window_ms = budget.window_ms + BUDGET_MARGIN_MS;
+    const window_ms = budget.window_ms + budgetMarginMs(budget);
     const recent = row.sent_at
       .map((d) => d.getTime())
       .filter((t) => t > now_ms - window_ms)
@@ -130,8 +141,8 @@ export async function takeBudget(
     const sent_at = [...recent, now_ms].map((t) => new Date(t).toISOString());
     await tx`update ingest_budget set sent_at = ${sent_at}::timestamptz[] where id = 1`;
     await tx`update ingest_state set requests_total = requests_total + 1 where id = 1`;
-    return { granted: true };
-  }) as Promise<{ granted: true } | { granted: false; wait_ms: number }>;
+    return { granted: true, now: row.now };
+  }) as Promise<{ granted: true; now: Date } | { granted: false; wait_ms: number }>;
 }
 
 /** After a 429 (or a 5xx with Retry-After): nobody on this database asks before `retry_after_s` has passed. */

@@ -58,6 +58,11 @@ export const TRANSACTIONS_MOCK_VARIABLES: ConfigVariable[] = [
     '1',
     `Stream time runs this many times faster than the clock (1..${L.SPEED_MAX}); the budget window does not.`,
   ),
+  variable(
+    'TRANSACTIONS_MOCK_RATE_SCALE',
+    '1',
+    `Accelerated measurements (1..${L.RATE_SCALE_MAX}): rate × this many transactions a real minute, createdAt on the clock; give the budget and late window scaled alike (5/6s, 6 for ×10).`,
+  ),
 ];
 
 function number(env: NodeJS.ProcessEnv, name: string, min: number, max: number, integer: boolean): number | undefined {
@@ -96,5 +101,6 @@ export function transactionsMockOptionsFromEnv(env: NodeJS.ProcessEnv = process.
     users: number(env, 'TRANSACTIONS_MOCK_USERS', 1, L.USERS_MAX, true) ?? L.USERS_DEFAULT,
     start_ms,
     speed: number(env, 'TRANSACTIONS_MOCK_SPEED', 1, L.SPEED_MAX, false) ?? 1,
+    rate_scale: number(env, 'TRANSACTIONS_MOCK_RATE_SCALE', 1, L.RATE_SCALE_MAX, true) ?? 1,
   };
 }

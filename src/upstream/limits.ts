@@ -64,6 +64,13 @@ export const FIXED_ITEMS_MAX = 100_000;
 /** Stream time may run faster than the wall clock, for tests of tens of minutes in seconds. */
 export const SPEED_MAX = 1_000;
 
+/**
+ * Accelerated measurements: the rate may be multiplied by this much (RATE_SCALE_MAX × RATE_PER_MIN_MAX =
+ * 500,000 items a real minute, so the recent part a request scans stays RATE_SCALE_MAX × the budget
+ * above for a late window scaled down alike).
+ */
+export const RATE_SCALE_MAX = 100;
+
 /** Fault injection: most queued faulty answers, and the longest Retry-After an injected 429 may carry. */
 export const FAULTS_QUEUED_MAX = 10_000;
 export const RETRY_AFTER_S_MAX = 3_600;

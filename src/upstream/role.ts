@@ -16,6 +16,7 @@ export async function startTransactionsMockRole(env: NodeJS.ProcessEnv, logger: 
       url: mock.url,
       seed: options.seed,
       rate_per_min: options.rate_per_min,
+      rate_scale: options.rate_scale,
       late_share: options.late_share,
       late_max_s: options.late_max_s,
       budget: options.budget,

@@ -28,6 +28,13 @@ export interface TransactionsMockOptions {
   now?: () => number;
   /** Stream time runs this many times faster than `now` (default 1). */
   speed?: number;
+  /**
+   * Accelerated measurements (default 1): the stream produces rate_per_min × rate_scale items a minute
+   * while createdAt stays on the clock — unlike `speed`, a client pulling by the clock keeps pace. One
+   * real minute then stands for rate_scale minutes: the createdAt step (unless given) is divided alike;
+   * the budget and late window are given scaled by whoever starts the mock.
+   */
+  rate_scale?: number;
   users?: number;
   created_at_step_ms?: number;
   /** Serve exactly these instead of generating (the seed example, hand-made cases). */
@@ -83,14 +90,17 @@ function makeSource(o: TransactionsMockOptions, start_ms: number): ItemSource {
   if (o.items !== undefined) return new FixedList(o.items);
   return new SeededStream({
     seed: checkRange('seed', o.seed ?? 1, 0, 0xffffffff),
-    rate_per_min: checkRange('rate_per_min', o.rate_per_min ?? L.RATE_PER_MIN_DEFAULT, 1, L.RATE_PER_MIN_MAX),
+    rate_per_min:
+      checkRange('rate_per_min', o.rate_per_min ?? L.RATE_PER_MIN_DEFAULT, 1, L.RATE_PER_MIN_MAX) *
+      checkRange('rate_scale', o.rate_scale ?? 1, 1, L.RATE_SCALE_MAX),
     late_share: checkRange('late_share', o.late_share ?? L.LATE_SHARE_DEFAULT, 0, 1, false),
     late_max_s: checkRange('late_max_s', o.late_max_s ?? L.LATE_MAX_S_DEFAULT, 0, L.LATE_MAX_S_MAX),
     users: checkRange('users', o.users ?? L.USERS_DEFAULT, 1, L.USERS_MAX),
     start_ms: checkRange('start_ms', start_ms, 0, DATE_MS_MAX),
+    // Accelerated, a real second holds rate_scale seconds of timestamps: as many items share one as unaccelerated.
     created_at_step_ms: checkRange(
       'created_at_step_ms',
-      o.created_at_step_ms ?? L.CREATED_AT_STEP_MS_DEFAULT,
+      o.created_at_step_ms ?? Math.max(1, Math.round(L.CREATED_AT_STEP_MS_DEFAULT / (o.rate_scale ?? 1))),
       1,
       L.CREATED_AT_STEP_MS_MAX,
     ),

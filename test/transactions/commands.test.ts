@@ -79,7 +79,7 @@ test('40 settlements of 100 from two processes at once on a payout of 1000: exac
     Array.from({ length: 40 }, (_, i) =>
       services[i % 2].settle(
         'payee',
-        { amount_minor: 100n, reason: null },
+        { amount_minor: 100n, stamp: { operator_id: 'admin', operator_name: 'admin', reason: null } },
         {
           api_key_hash: sha256('key'),
           idempotency_key: `c${i}`,

@@ -105,4 +105,40 @@ describe('paging', () => {
     await second.stop();
     await assertMatchesTruth(db.sql, items);
   });
+
+  test('with no late window a walk that is behind moves its end forward page by page: one start, full pages, nothing lost', async () => {
+    const t0 = Date.now() - 10_000;
+    const items = makeItems(2500, (i) => new Date(t0 + i), 'back');
+    upstream.add(...items);
+    // 300 new items a second while the puller catches up (a page every 2 s is 500 a second).
+    let n = 0;
+    const generator = setInterval(() => {
+      const fresh = makeItems(30, () => new Date(), `live${n++}-`);
+      items.push(...fresh);
+      upstream.add(...fresh);
+    }, 100);
+    // One request every 2 s, so successive pages of a walk are granted in different seconds.
+    const job = startPuller(
+      ctx,
+      fastConfig(upstream.url, { TRANSACTIONS_LATE_MAX_S: '0', TRANSACTIONS_API_BUDGET: '1/2s' }),
+    );
+    await new Promise((r) => setTimeout(r, 4_000));
+    clearInterval(generator);
+    await caughtUpPast(ctx, new Date());
+    await job.stop();
+    await assertMatchesTruth(db.sql, items);
+    const served = upstream.requests.filter((r) => r.status === 200);
+    const first = served.filter((r) => r.startDate === served[0].startDate);
+    assert.deepEqual(
+      first.map((r) => r.page),
+      first.map((_, i) => i + 1),
+      'one walk, page after page',
+    );
+    const ends = first.map((r) => Date.parse(r.endDate));
+    assert.ok(
+      ends.every((end, i) => i === 0 || end >= ends[i - 1]),
+      'the end never moves back',
+    );
+    assert.ok(new Set(ends).size >= 2, `the end moved forward within the walk: ${first.map((r) => r.endDate)}`);
+  });
 });

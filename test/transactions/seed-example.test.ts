@@ -164,6 +164,7 @@ describe('POST /v1/payouts/{userId}/settle', () => {
     assert.deepEqual(r.json(), { userId: '074092', settled: 1000, payout: 2000, paidOut: 1000 });
     const [transfer] = await db.sql`select metadata from transfers where kind = 'payout_settle'`;
     assert.equal(transfer.metadata.reason, 'weekly run');
+    assert.equal(typeof transfer.metadata.operator_id, 'string', 'the operator is recorded with the transfer');
     const report = (await app.inject({ method: 'GET', url: '/reports/users/074092' })).json();
     assert.equal(report.payout, 2000);
     assert.equal(report.paidOut, 1000);
@@ -212,6 +213,7 @@ describe('POST /v1/payouts/{userId}/settle', () => {
       [{ amount: '10' }, /amount/],
       [{ other: 1 }, /other/],
       [{ reason: 'r'.repeat(256) }, /reason/],
+      [{ reason: '' }, /reason/],
       ['[1]', /body/],
     ] as const) {
       const r = await settle('074092', `k6-${JSON.stringify(body).slice(0, 40)}`, body);

@@ -21,6 +21,7 @@ describe('the mock reads its options from TRANSACTIONS_MOCK_* variables', () => 
       users: 1000,
       start_ms: undefined,
       speed: 1,
+      rate_scale: 1,
     });
   });
 
@@ -36,6 +37,7 @@ describe('the mock reads its options from TRANSACTIONS_MOCK_* variables', () => 
       TRANSACTIONS_MOCK_USERS: '10',
       TRANSACTIONS_MOCK_START: '2023-02-01 00:00:00',
       TRANSACTIONS_MOCK_SPEED: '10',
+      TRANSACTIONS_MOCK_RATE_SCALE: '10',
     });
     assert.deepEqual(options, {
       port: 0,
@@ -48,6 +50,7 @@ describe('the mock reads its options from TRANSACTIONS_MOCK_* variables', () => 
       users: 10,
       start_ms: Date.UTC(2023, 1, 1),
       speed: 10,
+      rate_scale: 10,
     });
   });
 
@@ -62,6 +65,7 @@ describe('the mock reads its options from TRANSACTIONS_MOCK_* variables', () => 
     ['TRANSACTIONS_MOCK_USERS', '0'],
     ['TRANSACTIONS_MOCK_START', 'yesterday'],
     ['TRANSACTIONS_MOCK_SPEED', 'fast'],
+    ['TRANSACTIONS_MOCK_RATE_SCALE', '101'],
   ];
   for (const [name, value] of bad) {
     test(`${name}=${value} stops start-up with a message naming ${name}`, () => {

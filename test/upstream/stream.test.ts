@@ -126,4 +126,17 @@ describe('the seeded stream', () => {
       assert.equal((await get(m.url, {})).meta.totalItems, 102);
     });
   });
+
+  test('rate_scale multiplies the rate and keeps createdAt on the clock: 5000 a minute × 10 is 50,000 in a real minute', async () => {
+    const clock = manualClock(T0_MS);
+    const options = { seed: 2, rate_per_min: 5_000, late_share: 0, created_at_step_ms: 1, now: clock.now };
+    await withMock({ ...options, rate_scale: 10 }, async (m) => {
+      clock.advance(60_000);
+      assert.equal(m.streamNowMs(), T0_MS + 60_000, 'stream time is the clock');
+      const page = await get(m.url, { endDate: new Date(T0_MS + 59_999).toISOString(), limit: 1 });
+      assert.equal(page.meta.totalItems, 50_000);
+      assert.equal(m.truth(T0_MS + 59_999).items_total, 50_000);
+    });
+    await assert.rejects(startTransactionsMock({ ...options, rate_scale: 101 }), /rate_scale/);
+  });
 });

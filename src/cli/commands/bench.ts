@@ -17,6 +17,8 @@ import {
   WARMUP_MAX_S,
 } from '../../../bench/limits.ts';
 import type { ReportsBenchOptions } from '../../../bench/reports.ts';
+import type { ReporterBenchOptions } from '../../../bench/reporter.ts';
+import type { FreshnessOptions } from '../../../bench/freshness.ts';
 import type { BenchOptions } from '../../../bench/run.ts';
 import type { Command, Values } from '../command.ts';
 import { quietConfig } from '../shared.ts';
@@ -85,16 +87,86 @@ export function reportsBenchOptions(
   };
 }
 
+/** Reporter workload defaults: users read, connections, and short phases (four of them per run). */
+export const REPORTER_USERS_DEFAULT = 10_000;
+export const REPORTER_CONNECTIONS_DEFAULT = 16;
+export const REPORTER_DURATION_DEFAULT_S = 3;
+/** Each phase measured in this many rounds, the ceiling and Croupier taking turns. */
+export const REPORTER_ROUNDS_DEFAULT = 2;
+export const REPORTER_ROUNDS_MAX = 5;
+export const REPORTER_WARMUP_DEFAULT_S = 1;
+/** Each reporter phase is short: the run measures four of them. */
+export const REPORTER_DURATION_MAX_S = 20;
+
+/** `--workload reporter`: the options of the reporter GET load (bench/reporter.ts). */
+export function reporterBenchOptions(values: Values, env: { database_url: string | undefined }): ReporterBenchOptions {
+  if (values.url !== undefined)
+    throw new UsageError('--workload reporter starts its own servers and database; --url is not supported');
+  return {
+    users: number(values, 'users', REPORTER_USERS_DEFAULT, 1, PLAYERS_MAX),
+    connections: number(values, 'connections', REPORTER_CONNECTIONS_DEFAULT, 1, CONNECTIONS_MAX),
+    rounds: number(values, 'rounds', REPORTER_ROUNDS_DEFAULT, 1, REPORTER_ROUNDS_MAX),
+    duration_s: number(values, 'duration', REPORTER_DURATION_DEFAULT_S, 0.1, REPORTER_DURATION_MAX_S, false),
+    warmup_s: number(values, 'warmup', REPORTER_WARMUP_DEFAULT_S, 0, WARMUP_MAX_S, false),
+    timeout_ms: number(values, 'timeout-ms', REQUEST_TIMEOUT_DEFAULT_MS, 100, REQUEST_TIMEOUT_MAX_MS),
+    seed: number(values, 'seed', Date.now() % 2 ** 31, 0, 2 ** 32 - 1),
+    database_url: env.database_url ?? null,
+    server_cpu_prof_dir: text(values, 'server-cpu-prof'),
+  };
+}
+
+/** Freshness workload: the SPEC §7 peak, time ×10, 12 accelerated minutes (72 s real). */
+export const FRESHNESS_RATE_DEFAULT = 5_000;
+export const FRESHNESS_RATE_MAX = 5_000;
+export const FRESHNESS_SCALE_DEFAULT = 10;
+export const FRESHNESS_MINUTES_DEFAULT = 12;
+/** The measured window of a freshness run lasts at most this long in real time (plus start-up and the final check). */
+export const FRESHNESS_REAL_S_MAX = 150;
+export const FRESHNESS_LATE_MAX_S_DEFAULT = 60;
+const FRESHNESS_SCALES = [1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30, 60];
+
+/** `--workload freshness`: the options of the lag measurement (bench/freshness.ts). */
+export function freshnessBenchOptions(
+  values: Values,
+  env: { database_url: string | undefined; admin_api_key: string },
+): FreshnessOptions {
+  if (values.url !== undefined)
+    throw new UsageError('--workload freshness starts its own mock, worker and database; --url is not supported');
+  const scale = number(values, 'scale', FRESHNESS_SCALE_DEFAULT, 1, 60);
+  if (!FRESHNESS_SCALES.includes(scale))
+    throw new UsageError(`--scale must divide 60 (the budget window is 60/scale whole seconds), got ${scale}`);
+  const late_share = number(values, 'late-share', 0, 0, 1, false);
+  const late_max_s = number(values, 'late-max-s', late_share > 0 ? FRESHNESS_LATE_MAX_S_DEFAULT : 0, 0, 600);
+  if (late_max_s % scale !== 0)
+    throw new UsageError(`--late-max-s must be a multiple of --scale (${scale}), got ${late_max_s}`);
+  const minutes = number(values, 'minutes', FRESHNESS_MINUTES_DEFAULT, 1, 600, false);
+  if ((minutes * 60) / scale > FRESHNESS_REAL_S_MAX)
+    throw new UsageError(
+      `--minutes ${minutes} at --scale ${scale} is ${(minutes * 60) / scale} s real; at most ${FRESHNESS_REAL_S_MAX}`,
+    );
+  return {
+    rate_per_min: number(values, 'rate', FRESHNESS_RATE_DEFAULT, 1, FRESHNESS_RATE_MAX),
+    late_share,
+    late_max_s,
+    scale,
+    minutes,
+    users: number(values, 'users', 1000, 1, PLAYERS_MAX),
+    seed: number(values, 'seed', Date.now() % 2 ** 31, 0, 2 ** 32 - 1),
+    database_url: env.database_url ?? null,
+    admin_api_key: env.admin_api_key,
+  };
+}
+
 export const benchCommand: Command = {
   name: 'bench',
   summary:
-    'Load-test the aggregator endpoint (throughput, latency, consistency), or time the game reports (--workload reports)',
+    'Load-test the aggregator endpoint (throughput, latency, consistency), time the game reports (--workload reports), load the SPEC §7 reporter against the bare HTTP ceiling (--workload reporter), or measure ingestion lag (--workload freshness)',
   usage:
-    'croupier bench [--workload W1|W2|reports] [--bonus] [--samples N] [--duration S] [--connections N] [--ceiling] [--prefill-actions N] [--json FILE] [--url URL]',
+    'croupier bench [--workload W1|W2|reports|reporter|freshness] [--bonus] [--samples N] [--users N] [--rate N] [--late-share S] [--scale K] [--minutes M] [--duration S] [--connections N] [--ceiling] [--prefill-actions N] [--json FILE] [--url URL]',
   options: {
     workload: {
       type: 'string',
-      description: `W1: ${WORKLOAD_PLAYERS.W1} players; W2: ${WORKLOAD_PLAYERS.W2} hot players (contention); reports: fill --prefill-actions (default ${REPORTS_PREFILL_DEFAULT}) over 30 days, time every report shape. Default W1`,
+      description: `W1: ${WORKLOAD_PLAYERS.W1} players; W2: ${WORKLOAD_PLAYERS.W2} hot players (contention); reports: fill --prefill-actions (default ${REPORTS_PREFILL_DEFAULT}) over 30 days, time every report shape; reporter: GET load on the cached reporter (plain and If-None-Match) against the bare HTTP ceiling, ${REPORTER_CONNECTIONS_DEFAULT} connections, ${REPORTER_ROUNDS_DEFAULT} rounds of ${REPORTER_DURATION_DEFAULT_S} s phases unless told. Default W1`,
     },
     bonus: {
       type: 'boolean',
@@ -106,6 +178,34 @@ export const benchCommand: Command = {
       description: `--workload reports: timed requests per report shape (default ${REPORT_SAMPLES_DEFAULT}, max ${REPORT_SAMPLES_MAX})`,
     },
     players: { type: 'string', description: "Number of players (overrides the workload's)" },
+    rate: {
+      type: 'string',
+      description: `--workload freshness: upstream transactions per (accelerated) minute, 1..${FRESHNESS_RATE_MAX} (default ${FRESHNESS_RATE_DEFAULT})`,
+    },
+    'late-share': {
+      type: 'string',
+      description: '--workload freshness: share of late transactions, 0..1 (default 0)',
+    },
+    'late-max-s': {
+      type: 'string',
+      description: `--workload freshness: how late, in accelerated seconds (default ${FRESHNESS_LATE_MAX_S_DEFAULT} with late items, else 0; a multiple of --scale)`,
+    },
+    scale: {
+      type: 'string',
+      description: `--workload freshness: time acceleration, a divisor of 60 (default ${FRESHNESS_SCALE_DEFAULT}: budget 5/6s)`,
+    },
+    minutes: {
+      type: 'string',
+      description: `--workload freshness: accelerated minutes measured (default ${FRESHNESS_MINUTES_DEFAULT}; at most ${FRESHNESS_REAL_S_MAX} s real)`,
+    },
+    rounds: {
+      type: 'string',
+      description: `--workload reporter: rounds of each phase, the ceiling and Croupier taking turns (default ${REPORTER_ROUNDS_DEFAULT}, max ${REPORTER_ROUNDS_MAX})`,
+    },
+    users: {
+      type: 'string',
+      description: `--workload reporter: users whose reports are read (default ${REPORTER_USERS_DEFAULT}); the worker first ingests about 3 transactions each`,
+    },
     connections: {
       type: 'string',
       description: `Keep-alive connections, one request in flight on each (default ${CONNECTIONS_DEFAULT}, max ${CONNECTIONS_MAX})`,
@@ -166,7 +266,10 @@ export const benchCommand: Command = {
 };
 
 async function runCommand(values: Values): Promise<number> {
-  if (String(values.workload ?? '').toLowerCase() === 'reports') return runReportsCommand(values);
+  const workload = String(values.workload ?? '').toLowerCase();
+  if (workload === 'reports') return runReportsCommand(values);
+  if (workload === 'reporter') return runReporterCommand(values);
+  if (workload === 'freshness') return runFreshnessCommand(values);
   const { config, logger } = quietConfig();
   let options: BenchOptions;
   try {
@@ -228,6 +331,68 @@ async function runReportsCommand(values: Values): Promise<number> {
     const { runReportsBench, formatReportsBench } = await import('../../../bench/reports.ts');
     const report = await runReportsBench(options, { logger, progress, signal: interrupt.signal });
     process.stdout.write(`${formatReportsBench(report)}\n`);
+    const json_path = text(values, 'json');
+    if (json_path) fs.writeFileSync(json_path, `${JSON.stringify(report, null, 2)}\n`);
+    return interrupt.signal.aborted ? 130 : report.failures.length === 0 ? 0 : 1;
+  } catch (error) {
+    process.stderr.write(`croupier bench: ${(error as Error).message}\n`);
+    return 1;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+async function runReporterCommand(values: Values): Promise<number> {
+  const { config, logger } = quietConfig();
+  let options: ReporterBenchOptions;
+  try {
+    options = reporterBenchOptions(values, config);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`croupier bench: ${error.message}\n`);
+    return 2;
+  }
+  const interrupt = new AbortController();
+  const onSignal = () => interrupt.abort();
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const progress = values.quiet === true ? undefined : (line: string) => process.stderr.write(`${line}\n`);
+    const { runReporterBench, formatReporterBench } = await import('../../../bench/reporter.ts');
+    const report = await runReporterBench(options, { logger, progress, signal: interrupt.signal });
+    process.stdout.write(`${formatReporterBench(report)}\n`);
+    const json_path = text(values, 'json');
+    if (json_path) fs.writeFileSync(json_path, `${JSON.stringify(report, null, 2)}\n`);
+    return interrupt.signal.aborted ? 130 : report.failures.length === 0 ? 0 : 1;
+  } catch (error) {
+    process.stderr.write(`croupier bench: ${(error as Error).message}\n`);
+    return 1;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+async function runFreshnessCommand(values: Values): Promise<number> {
+  const { config, logger } = quietConfig();
+  let options: FreshnessOptions;
+  try {
+    options = freshnessBenchOptions(values, config);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`croupier bench: ${error.message}\n`);
+    return 2;
+  }
+  const interrupt = new AbortController();
+  const onSignal = () => interrupt.abort();
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const progress = values.quiet === true ? undefined : (line: string) => process.stderr.write(`${line}\n`);
+    const { runFreshnessBench, formatFreshnessBench } = await import('../../../bench/freshness.ts');
+    const report = await runFreshnessBench(options, { logger, progress, signal: interrupt.signal });
+    process.stdout.write(`${formatFreshnessBench(report)}\n`);
     const json_path = text(values, 'json');
     if (json_path) fs.writeFileSync(json_path, `${JSON.stringify(report, null, 2)}\n`);
     return interrupt.signal.aborted ? 130 : report.failures.length === 0 ? 0 : 1;

@@ -8,6 +8,7 @@ import { PlayPage } from './PlayPage.tsx';
 import { DashboardPage } from './DashboardPage.tsx';
 import { ReportsPage } from './ReportsPage.tsx';
 import { GamesPage } from './GamesPage.tsx';
+import { IngestionPage } from './IngestionPage.tsx';
 
 /** What every page gets from the shell. */
 export interface PageProps {
@@ -31,8 +32,7 @@ export interface PageEntry {
 
 /**
  * The back office's pages, in navigation order (SPEC §8). A new page is one entry here and nothing
- * else: the navigation, the route and the reload all follow from it. Pages still to come, in their
- * place: ingestion (after reports). Operators & audit stays last.
+ * else: the navigation, the route and the reload all follow from it. Every page of SPEC §8 is here; operators & audit stays last.
  */
 export const PAGES: PageEntry[] = [
   { path: 'dashboard', label: 'Dashboard', render: (props) => <DashboardPage {...props} /> },
@@ -48,6 +48,7 @@ export const PAGES: PageEntry[] = [
   },
   { path: 'games', label: 'Games & bonuses', render: (props) => <GamesPage {...props} /> },
   { path: 'reports', label: 'Reports', render: (props) => <ReportsPage {...props} /> },
+  { path: 'ingestion', label: 'Ingestion', render: (props) => <IngestionPage {...props} /> },
   { path: 'play', label: 'Play', render: (props) => <PlayPage {...props} /> },
   {
     path: 'operators',
