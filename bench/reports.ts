@@ -42,6 +42,8 @@ export interface ReportsBenchOptions {
   samples: number;
   seed: number;
   database_url: string | null;
+  /** With database_url: leave the filled database in place (its name is printed), to study plans with EXPLAIN. */
+  keep_database: boolean;
   aggregator_secret: string;
   casino_secret: string;
   admin_api_key: string;
@@ -141,7 +143,8 @@ export async function runReportsBench(options: ReportsBenchOptions, io: Io): Pro
     }
   } finally {
     await sql.end({ timeout: 5 });
-    await database.release();
+    if (options.keep_database && options.database_url) say(`kept the filled database: ${database.url}`);
+    else await database.release();
   }
 }
 
