@@ -3,6 +3,8 @@ export { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, STRING_LENGTH_MAX } from '../platform
 
 /** Width of one rollup bucket; windows are exact, whole buckets come from the rollup table. */
 export const ROLLUP_BUCKET_MS = 3_600_000;
+/** Width of one daily rollup bucket (a UTC day, migration 045): whole days come from the daily tables. */
+export const ROLLUP_DAY_MS = 86_400_000;
 /** Highest page number of a report list (bounds the OFFSET a client can ask for). */
 export const REPORT_PAGE_NUMBER_MAX = 1_000_000;
 /** Largest number of fields a report can group by (day, provider, game, player). */

@@ -1,7 +1,16 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { readGames, type GameRow, type GroupField } from '../../src/reports/games-store.ts';
+import type { Sql, TransactionSql } from '../../src/db/sql.ts';
+import {
+  planGames,
+  readGames,
+  validPlans,
+  type GameRow,
+  type GamesPlan,
+  type GamesQuery,
+  type GroupField,
+} from '../../src/reports/games-store.ts';
 import { rtpOf } from '../../src/reports/games.ts';
 import { CASINO_PROVIDER } from '../../src/reports/limits.ts';
 import { BUILT_IN_PROVIDER } from '../../src/seamless/types.ts';
@@ -726,6 +735,232 @@ describe("exactness against a brute force over both surfaces' actions", () => {
 
   test('the ledger verifies after the random workload', async () => {
     await assertLedgerVerifies(server.db.sql);
+  });
+
+  // Whole UTC days from the daily rollups (migration 045): the same workload, spread further.
+
+  const DAY_MS = 24 * HOUR_MS;
+
+  /** Reads one window with a forced plan; the rows in the API's shape, plus totals and the row count. */
+  async function readPlanned(
+    a: number,
+    b: number,
+    group_by: Set<GroupField>,
+    plan: GamesPlan,
+    extra: Partial<GamesQuery> = {},
+  ) {
+    const r = await readGames(server.db.sql, {
+      from: new Date(a).toISOString(),
+      to: new Date(b).toISOString(),
+      group_by,
+      currency: null,
+      provider: null,
+      game: null,
+      player: null,
+      limit: 1000,
+      offset: 0,
+      complement: { first: rand() < 0.5, last: rand() < 0.5 },
+      conversions: false,
+      ...extra,
+      plan,
+    });
+    return { rows: apiRows(r.rows, group_by), totals: apiRows(r.totals, new Set()), total_rows: Number(r.total_rows) };
+  }
+
+  test(`whole UTC days from the daily rollups: every valid plan of every grouping equals the brute force, windows across midnights (seed ${seed})`, async () => {
+    // More play, moved back by more than half a day each time: the data spans several UTC days, and
+    // rollbacks reach actions of earlier days (the day rows of the original's day lose them).
+    for (let p = 0; p < 4; p++) {
+      await travel(13 + Math.floor(rand() * 24));
+      await phase(10);
+    }
+    const played = await everythingPlayed();
+    const times = played.map((p) => p.ms);
+    const first_day = Math.floor(Math.min(...times) / DAY_MS) * DAY_MS;
+    const days = Math.floor(Math.max(...times) / DAY_MS) - first_day / DAY_MS + 1;
+    assert.ok(days >= 3, `data spans ${days} UTC days`);
+    const day = () => first_day + Math.floor(rand() * days) * DAY_MS;
+    const hours = (n: number) => Math.floor(rand() * n) * HOUR_MS;
+    const windows: [string, number, number][] = [['everything', first_day - DAY_MS, first_day + (days + 1) * DAY_MS]];
+    for (let i = 0; i < 4; i++) {
+      const a = day();
+      windows.push(['whole days', a, a + (1 + Math.floor(rand() * 3)) * DAY_MS]);
+      const midnight = day() + DAY_MS;
+      windows.push(['whole hours across a midnight', midnight - hours(24) - HOUR_MS, midnight + hours(24) + HOUR_MS]);
+      const b = day();
+      windows.push(['partial days around whole days', b + hours(23) + HOUR_MS, b + 2 * DAY_MS + hours(24)]);
+      const c = pick(times);
+      windows.push([
+        'cut mid-hour, across days',
+        c - Math.floor(rand() * 2 * DAY_MS),
+        c + 1 + Math.floor(rand() * 2 * DAY_MS),
+      ]);
+      const d = day() + hours(12);
+      windows.push(['inside one day', d, d + hours(12) + Math.floor(rand() * HOUR_MS)]);
+    }
+    let compared = 0;
+    for (const [kind, a, b] of windows) {
+      for (const group_by of ALL_GROUPINGS) {
+        const expected = bruteForce(played, a, b, group_by);
+        for (const plan of validPlans({ group_by, provider: null, game: null, player: null, conversions: false })) {
+          const label = `${kind} ${new Date(a).toISOString()} .. ${new Date(b).toISOString()} by ${[...group_by]}, plan ${JSON.stringify(plan)} (seed ${seed})`;
+          const got = await readPlanned(a, b, group_by, plan);
+          assert.deepEqual(got.rows, expected, label);
+          assert.deepEqual(got.totals, addUp(expected), `${label}: totals`);
+          assert.equal(got.total_rows, expected.length, `${label}: row count`);
+          compared += 1;
+        }
+      }
+      // NGR (conversions: never paged) in EUR, where no bonus was converted: the same rows as GGR.
+      for (const group_by of [
+        new Set<GroupField>(['day']),
+        new Set<GroupField>(['player']),
+        new Set<GroupField>(['day', 'player']),
+      ]) {
+        const expected = bruteForce(played, a, b, group_by).filter((r) => r.currency === 'EUR');
+        for (const plan of validPlans({ group_by, provider: null, game: null, player: null, conversions: true })) {
+          const got = await readPlanned(a, b, group_by, plan, { conversions: true, currency: 'EUR' });
+          assert.deepEqual(
+            got.rows,
+            expected,
+            `NGR ${kind} by ${[...group_by]}, plan ${JSON.stringify(plan)} (seed ${seed})`,
+          );
+        }
+      }
+    }
+    assert.ok(compared > 1000, `${compared} comparisons`);
+  });
+
+  test('the plans: the smallest daily rollup that keeps the fields, paged when its key is the grouping; a player filter reads hours', () => {
+    const plan = (fields: GroupField[], extra: Partial<GamesQuery> = {}) =>
+      planGames({ group_by: new Set(fields), provider: null, game: null, player: null, conversions: false, ...extra });
+    assert.deepEqual(plan(['day', 'provider', 'game', 'player']), { days: 'game_rollups_daily', paged: true });
+    assert.deepEqual(plan(['game', 'player', 'day']), { days: 'game_rollups_daily', paged: true });
+    assert.deepEqual(plan(['provider', 'player', 'day']), { days: 'game_rollups_daily', paged: false });
+    assert.deepEqual(plan(['player']), { days: 'game_rollups_daily_players', paged: false });
+    assert.deepEqual(plan(['day', 'player']), { days: 'game_rollups_daily_players', paged: true });
+    assert.deepEqual(plan(['day', 'player'], { conversions: true }), {
+      days: 'game_rollups_daily_players',
+      paged: false,
+    });
+    assert.deepEqual(plan(['player'], { game: 'slot' }), { days: 'game_rollups_daily', paged: false });
+    assert.deepEqual(plan([]), { days: 'game_rollups_daily_games', paged: false });
+    assert.deepEqual(plan(['day', 'game']), { days: 'game_rollups_daily_games', paged: true });
+    assert.deepEqual(plan(['day', 'provider']), { days: 'game_rollups_daily_games', paged: false });
+    assert.deepEqual(plan(['day', 'game'], { player: 'x' }), { days: null, paged: false });
+  });
+
+  test('paged plans: pages across partial days and whole days concatenate to the brute force, with the same totals and count', async () => {
+    const played = await everythingPlayed();
+    const times = played.map((p) => p.ms);
+    const first_day = Math.floor(Math.min(...times) / DAY_MS) * DAY_MS;
+    // From 13:00 of the first day to 07:21:05.5 three days later: a partial first day, two whole days, a partial last day.
+    const [a, b] = [first_day + 13 * HOUR_MS, first_day + 3 * DAY_MS + 7 * HOUR_MS + 1_265_500];
+    for (const [fields, extra] of [
+      [['day', 'provider', 'game', 'player'], {}],
+      [['day', 'game', 'player'], { provider: 'acme' }],
+      [['day', 'game'], { currency: 'USD' }],
+      [['day', 'player'], {}],
+    ] as [GroupField[], Partial<GamesQuery>][]) {
+      const group_by = new Set(fields);
+      const expected = bruteForce(played, a, b, group_by).filter(
+        (r) => (!extra.provider || r.provider === extra.provider) && (!extra.currency || r.currency === extra.currency),
+      );
+      assert.ok(expected.length > 10, `${expected.length} rows by ${fields}`);
+      const plan = planGames({ group_by, provider: null, game: null, player: null, conversions: false, ...extra });
+      assert.equal(plan.paged, true, `${fields} is paged`);
+      const pages: unknown[] = [];
+      for (let offset = 0; offset < expected.length; offset += 4) {
+        const page = await readPlanned(a, b, group_by, plan, { ...extra, limit: 4, offset });
+        assert.deepEqual(page.totals, addUp(expected), `${fields} ${JSON.stringify(extra)} totals at offset ${offset}`);
+        assert.equal(page.total_rows, expected.length);
+        pages.push(...page.rows);
+      }
+      assert.deepEqual(pages, expected, `${fields} ${JSON.stringify(extra)} (seed ${seed})`);
+      const beyond = await readPlanned(a, b, group_by, plan, { ...extra, limit: 4, offset: expected.length });
+      assert.deepEqual([beyond.rows, beyond.total_rows], [[], expected.length]);
+    }
+  });
+
+  /** The three daily rollups are what game_rollups says they must be (rows with a nonzero sum or count). */
+  async function assertDailyFollowsHourly(label: string, sql: Sql | TransactionSql = server.db.sql): Promise<void> {
+    const columns = ['bet_count', 'win_count', 'bets_minor', 'wins_minor', 'bonus_bets_minor', 'bonus_wins_minor'];
+    const summed = columns.map((c) => `sum(${c})::bigint as ${c}`).join(', ');
+    const nonzero = columns.map((c) => `${c} <> 0`).join(' or ');
+    // The finest groups of each UTC day, from the hour rows.
+    const fine = `select timezone('UTC', hour_start)::date as day, provider, game, player, currency, ${summed}
+                  from game_rollups group by 1, 2, 3, 4, 5`;
+    for (const [table, key, want] of [
+      ['game_rollups_daily', 'day, provider, game, player, currency', `select * from (${fine}) f where ${nonzero}`],
+      [
+        'game_rollups_daily_games',
+        'day, provider, game, currency',
+        `select * from (select day, provider, game, currency, count(*) filter (where bet_count + win_count > 0) as groups, ${summed}
+                        from (${fine}) f group by 1, 2, 3, 4) g where groups <> 0 or ${nonzero}`,
+      ],
+      [
+        'game_rollups_daily_players',
+        'day, player, currency',
+        `select * from (select day, player, currency, ${summed} from (${fine}) f group by 1, 2, 3) p where ${nonzero}`,
+      ],
+    ]) {
+      const groups = table === 'game_rollups_daily_games' ? 'groups, ' : '';
+      const read = (from: string, where: string) =>
+        sql.unsafe(`select ${key}, ${groups}${columns.join(', ')} from ${from} x where ${where} order by ${key}`);
+      const got = await read(table, `${nonzero}${groups ? ' or groups <> 0' : ''}`);
+      const expected = await read(`(${want})`, 'true');
+      assert.ok(expected.length > 0, `${label}: ${table} has rows`);
+      assert.deepEqual(
+        got.map((r) => Object.values(r).map(String)),
+        expected.map((r) => Object.values(r).map(String)),
+        `${label}: ${table}`,
+      );
+    }
+  }
+
+  test('the daily rollups follow every write to game_rollups: hot path, time travel, a merging move, a truncate', async () => {
+    await assertDailyFollowsHourly('after play and time travel');
+    const rolled_back = new Error('rolled back on purpose');
+    await assert.rejects(
+      server.db.sql.begin(async (tx) => {
+        // The bench's move: this hour's rows merged into the rows 30 hours earlier, then deleted.
+        await tx`
+          insert into game_rollups as r (player, currency, hour_start, surface, provider, game, actions, bet_count, win_count, bets_minor, wins_minor,
+            rolled_back_bets_minor, rolled_back_wins_minor, bonus_bets_minor, bonus_wins_minor)
+          select player, currency, hour_start - interval '30 hours', surface, provider, game, actions, bet_count, win_count, bets_minor,
+                 wins_minor, rolled_back_bets_minor, rolled_back_wins_minor, bonus_bets_minor, bonus_wins_minor
+          from game_rollups where hour_start > now() - interval '40 hours'
+          on conflict (player, currency, hour_start, surface, provider, game) do update set
+            actions = r.actions + excluded.actions, bet_count = r.bet_count + excluded.bet_count, win_count = r.win_count + excluded.win_count,
+            bets_minor = r.bets_minor + excluded.bets_minor, wins_minor = r.wins_minor + excluded.wins_minor,
+            rolled_back_bets_minor = r.rolled_back_bets_minor + excluded.rolled_back_bets_minor,
+            rolled_back_wins_minor = r.rolled_back_wins_minor + excluded.rolled_back_wins_minor,
+            bonus_bets_minor = r.bonus_bets_minor + excluded.bonus_bets_minor, bonus_wins_minor = r.bonus_wins_minor + excluded.bonus_wins_minor`;
+        await tx`delete from game_rollups where hour_start > now() - interval '10 hours'`;
+        await tx`update game_rollups set bets_minor = bets_minor + 7, bet_count = bet_count + 1 where hour_start < now() - interval '20 hours'`;
+        await assertDailyFollowsHourly('after a merging move, a delete and an update', tx);
+        await tx`truncate game_rollups`;
+        const left = await tx`
+          select (select count(*) from game_rollups_daily) + (select count(*) from game_rollups_daily_games)
+                 + (select count(*) from game_rollups_daily_players) as n`;
+        assert.equal(left[0].n, 0n);
+        throw rolled_back;
+      }),
+      (error) => error === rolled_back,
+    );
+    await assertDailyFollowsHourly('after the rollback');
+  });
+
+  test('migration 045 backfills the daily rollups exactly as the triggers keep them, in UTC days', async () => {
+    const migration = fs.readFileSync(new URL('../../migrations/045_game_daily_rollups.sql', import.meta.url), 'utf8');
+    const backfill = migration.slice(migration.indexOf('do $$'));
+    await server.db.sql.begin(async (tx) => {
+      await tx`truncate game_rollups_daily, game_rollups_daily_games, game_rollups_daily_players`;
+      await tx`set local timezone = 'Asia/Kolkata'`;
+      await tx.unsafe(backfill);
+      await assertDailyFollowsHourly('after the backfill', tx);
+    });
+    await assertDailyFollowsHourly('after the backfill, committed');
   });
 });
 
