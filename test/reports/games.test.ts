@@ -12,6 +12,7 @@ import {
   type GroupField,
 } from '../../src/reports/games-store.ts';
 import { rtpOf } from '../../src/reports/games.ts';
+import type { EdgeChoice } from '../../src/reports/edges.ts';
 import { CASINO_PROVIDER } from '../../src/reports/limits.ts';
 import { BUILT_IN_PROVIDER } from '../../src/seamless/types.ts';
 import { fundPlayer } from '../../src/ledger/seed.ts';
@@ -962,6 +963,116 @@ describe("exactness against a brute force over both surfaces' actions", () => {
     });
     await assertDailyFollowsHourly('after the backfill, committed');
   });
+});
+
+describe('bonus parts through the real write path (bonus wagering, SPEC §5)', () => {
+  let aggregatorPlayer: string;
+  let casinoUser: string;
+  let from_ms: number;
+  let to_ms: number;
+
+  /** A grant of `amount_minor` USD bonus money, active at once (the player has no other grant). */
+  async function grantBonus(player: string, amount_minor: number): Promise<void> {
+    const r = await call(
+      base,
+      'POST',
+      `/v1/players/${encodeURIComponent(player)}/bonuses`,
+      {
+        asset: 'USD',
+        amount: amount_minor,
+        wagering_multiplier: 10,
+        expires_at: new Date(Date.now() + HOUR_MS).toISOString(),
+      },
+      { ...ADMIN, 'idempotency-key': uid('grant') },
+    );
+    assert.equal(r.status, 201, r.text);
+  }
+
+  before(async () => {
+    from_ms = Math.floor(Date.now() / HOUR_MS) * HOUR_MS;
+    // Aggregator: 30 cash + 100 bonus; a bet of 50 stakes 30 cash + 20 bonus, its win of 101 pays
+    // floor(101 × 20 / 50) = 40 to the bonus.
+    aggregatorPlayer = uid('bonus-a');
+    await fundPlayer(server.ctx, playerAccount(aggregatorPlayer, 'USD'), 30n, `fund-${aggregatorPlayer}`);
+    await grantBonus(aggregatorPlayer, 100);
+    const round = uid('round');
+    for (const action of [
+      { action: 'bet', action_id: uid('b'), amount: 50 },
+      { action: 'win', action_id: uid('w'), amount: 101 },
+    ] as Action[]) {
+      const r = await processCall(base, { ...batch(aggregatorPlayer, [action]), game: 'acme:slot', game_id: round });
+      assert.equal(r.status, 200, r.text);
+    }
+    // Casino: 20 cash + 100 bonus; a debit of 60 stakes 20 cash + 40 bonus, its credit of 30 pays
+    // floor(30 × 40 / 60) = 20 to the bonus.
+    const p = await casinoPlayer(20n, '1');
+    casinoUser = p.user;
+    await grantBonus(casinoUser, 100);
+    await p.money('debit', 'bonus-round', 60);
+    await p.money('credit', 'bonus-round', 30);
+    to_ms = Date.now() + 1; // an unaligned end just after the last action: its hour is a partial hour
+  });
+
+  /** The games report by player for the two bonus players: [player, bonus_bets, bonus_wins, bets, wins]. */
+  async function bonusRows(complement: EdgeChoice, a = from_ms, b = to_ms) {
+    const rows: unknown[] = [];
+    for (const player of [aggregatorPlayer, casinoUser]) {
+      const r = await readGames(server.db.sql, {
+        from: new Date(a).toISOString(),
+        to: new Date(b).toISOString(),
+        group_by: new Set<GroupField>(['player']),
+        currency: 'USD',
+        provider: null,
+        game: null,
+        player,
+        limit: 10,
+        offset: 0,
+        complement,
+        conversions: false,
+      });
+      rows.push(...r.rows.map((x) => [x.player, x.bonus_bets_minor, x.bonus_wins_minor, x.bets_minor, x.wins_minor]));
+    }
+    return rows;
+  }
+
+  const expected = () => [
+    [aggregatorPlayer, 20n, 40n, 50n, 101n],
+    [casinoUser, 40n, 20n, 60n, 30n],
+  ];
+
+  test('hour-aligned windows report the bonus parts from the rollups; a partial hour read as its rollup minus the rest too', async () => {
+    const aligned = await bonusRows({ first: false, last: false }, from_ms, Math.ceil(to_ms / HOUR_MS) * HOUR_MS);
+    assert.deepEqual(aligned, expected());
+    // The window ends just after the last action: its last hour is partial, read as the hour's rollup
+    // minus the (empty) rest of the hour.
+    assert.deepEqual(await bonusRows({ first: false, last: true }), expected());
+    const r = await games({
+      from: new Date(from_ms).toISOString(),
+      to: new Date(to_ms + HOUR_MS).toISOString(),
+      player: casinoUser,
+    });
+    assert.deepEqual([r.json.data[0].bonus_bets, r.json.data[0].bonus_wins], [40, 20]);
+  });
+
+  test(
+    'a partial hour read from the actions counts their bonus parts exactly as the rollups do',
+    {
+      todo: "needs the hot path to write aggregator_actions.bonus_minor and seamless_transactions.bonus_minor (the lead's change); until then the actions say 0",
+    },
+    async () => {
+      const stored = await server.db.sql`
+        select user_id, sum(bonus_minor) filter (where action = 'bet')::bigint as bets, sum(bonus_minor) filter (where action = 'win')::bigint as wins
+        from aggregator_actions where user_id = ${aggregatorPlayer} group by user_id
+        union all
+        select user_id, sum(bonus_minor) filter (where kind = 'debit')::bigint, sum(bonus_minor) filter (where kind = 'credit')::bigint
+        from seamless_transactions where user_id = ${casinoUser} group by user_id`;
+      assert.deepEqual(
+        stored.map((s) => [s.user_id, s.bets, s.wins]),
+        expected().map(([player, bets, wins]) => [player, bets, wins]),
+      );
+      assert.deepEqual(await bonusRows({ first: false, last: false }), expected());
+    },
+  );
 });
 
 describe('sums beyond 2^53 − 1', () => {
