@@ -1,6 +1,14 @@
 import type { Queryable, SqlFragment, TransactionSql } from '../db/sql.ts';
 import { assert } from '../platform/assert.ts';
-import { customPlanned, windowCtes, type EdgeChoice } from './edges.ts';
+import {
+  customPlanned,
+  dayRange,
+  hasWholeDays,
+  windowBounds,
+  windowCtes,
+  type EdgeChoice,
+  type WindowBounds,
+} from './edges.ts';
 import { CASINO_PROVIDER } from './limits.ts';
 
 /**
@@ -91,10 +99,10 @@ function shownFields(group_by: ReadonlySet<GroupField>): Set<GroupField> {
 export function validPlans(q: Filters): GamesPlan[] {
   const plans: GamesPlan[] = [{ days: null, paged: false }];
   if (q.player !== null) return plans;
-  const needed = new Set(shownFields(q.group_by));
+  const shown = shownFields(q.group_by);
+  const needed = new Set(shown);
   if (q.provider !== null) needed.add('provider');
   if (q.game !== null) needed.add('game');
-  const shown = shownFields(q.group_by);
   for (const [days, fields] of Object.entries(DAY_SOURCES) as [DaySource, readonly GroupField[]][]) {
     if (![...needed].every((f) => f === 'day' || fields.includes(f))) continue;
     plans.push({ days, paged: false });
@@ -130,7 +138,10 @@ async function queryGames(tx: TransactionSql, q: GamesQuery, plan: GamesPlan): P
     validPlans(q).some((p) => p.days === plan.days && p.paged === plan.paged),
     'the plan answers the query exactly',
   );
-  const window = windowCtes(tx, { from: q.from, to: q.to, complement: q.complement, whole_days: plan.days !== null });
+  const bounds = await windowBounds(tx, q.from, q.to, plan.days !== null);
+  const window = windowCtes(tx, { from: q.from, to: q.to, complement: q.complement, bounds });
+  // Without a whole day in the window every plan reads hours only.
+  const days = hasWholeDays(bounds) ? plan.days : null;
   const shown = shownFields(q.group_by);
   const grouped = tx`
     grouped as (
@@ -146,13 +157,13 @@ async function queryGames(tx: TransactionSql, q: GamesQuery, plan: GamesPlan): P
       from hits group by 1, 2, 3, 4, 5
       having sum(bet_count) + sum(win_count) > 0 or sum(converted) <> 0
     )`;
-  const paged = plan.days !== null && plan.paged ? plan.days : null;
-  const whole = plan.days !== null && !plan.paged ? plan.days : null;
+  const paged = days !== null && plan.paged ? days : null;
+  const whole = days !== null && !plan.paged ? days : null;
   const result = await tx<ResultRow[]>`
     with ${window}, hits as (
-      ${whole === null ? tx`` : tx`${wholeDayHits(tx, q, whole)} union all`}
+      ${whole === null ? tx`` : tx`${wholeDayHits(tx, q, whole, shown, bounds)} union all`}
       ${partialHits(tx, q)}
-    ), ${grouped}, ${paged === null ? tx`ordered as (select * from grouped)` : pagedWholeDays(tx, q, paged)}, page as (
+    ), ${grouped}, ${paged === null ? tx`ordered as (select * from grouped)` : pagedWholeDays(tx, q, paged, bounds)}, page as (
       select row_number() over (order by day, provider, game, player, currency) as ord, *
       from ordered order by day, provider, game, player, currency limit ${q.limit} offset ${q.offset}
     ), totals as (
@@ -170,12 +181,12 @@ async function queryGames(tx: TransactionSql, q: GamesQuery, plan: GamesPlan): P
             : tx`union all
         select d.currency, d.bet_count, d.win_count, d.bets_minor, d.wins_minor, d.bonus_bets_minor, d.bonus_wins_minor, 0
         from game_rollups_daily_games d
-        where ${inWholeDays(tx, q, 'game_rollups_daily_games')} and d.bet_count + d.win_count > 0`
+        where ${inWholeDays(tx, q, 'game_rollups_daily_games', bounds)} and d.bet_count + d.win_count > 0`
         }
       ) t
       group by currency
     ), counted as (
-      select (select count(*) from grouped) + ${paged === null ? tx`0` : tx`coalesce((${wholeDayGroups(tx, q, paged)}), 0)`} as n
+      select (select count(*) from grouped) + ${paged === null ? tx`0` : tx`coalesce((${wholeDayGroups(tx, q, paged, bounds)}), 0)`} as n
     )
     select 'page' as part, ord, to_char(day::timestamp, 'YYYY-MM-DD') as day, provider, game, player, currency, bet_count, win_count,
            bets_minor, wins_minor, bonus_bets_minor, bonus_wins_minor, bonus_converted_minor
@@ -194,20 +205,20 @@ async function queryGames(tx: TransactionSql, q: GamesQuery, plan: GamesPlan): P
  * A paged plan's whole days: only the first offset + limit report rows of them, read in the daily
  * rollup's primary-key order (its rows are report rows), between the partial days' grouped rows.
  */
-function pagedWholeDays(tx: TransactionSql, q: GamesQuery, days: DaySource): SqlFragment {
+function pagedWholeDays(tx: TransactionSql, q: GamesQuery, days: DaySource, bounds: WindowBounds): SqlFragment {
   return tx`
     whole_page as (
       select d.day, ${dayColumns(tx, days)}, d.currency, d.bet_count, d.win_count, d.bets_minor, d.wins_minor,
              d.bonus_bets_minor, d.bonus_wins_minor, 0::bigint as bonus_converted_minor
       from ${tx(days)} d
-      where ${inWholeDays(tx, q, days)} and d.bet_count + d.win_count > 0
+      where ${inWholeDays(tx, q, days, bounds)} and d.bet_count + d.win_count > 0
       order by ${dayOrder(tx, days)} limit ${q.offset + q.limit}
     ), ordered as (
-      select * from grouped where day < coalesce((select lo from day_range), 'infinity'::date)
+      select * from grouped where day < timezone('UTC', to_timestamp(${bounds.df}::float8))::date
       union all
       select * from whole_page
       union all
-      select * from grouped where day >= (select hi from day_range)
+      select * from grouped where day >= timezone('UTC', to_timestamp(${bounds.dt}::float8))::date
     )`;
 }
 
@@ -227,27 +238,44 @@ function dayOrder(tx: TransactionSql, days: DaySource): SqlFragment {
 }
 
 /** Rows `d` of a daily rollup in the window's whole days, through the filters it can apply (the plan saw to the rest). */
-function inWholeDays(tx: TransactionSql, q: GamesQuery, days: DaySource): SqlFragment {
+function inWholeDays(tx: TransactionSql, q: GamesQuery, days: DaySource, bounds: WindowBounds): SqlFragment {
   const kept = DAY_SOURCES[days] as readonly GroupField[];
-  return tx`d.day >= (select lo from day_range) and d.day < (select hi from day_range)
+  return tx`${dayRange(tx, bounds)}
     and (${q.currency}::text is null or d.currency = ${q.currency})
     ${kept.includes('provider') ? tx`and (${q.provider}::text is null or d.provider = ${q.provider})` : tx``}
     ${kept.includes('game') ? tx`and (${q.game}::text is null or d.game = ${q.game})` : tx``}`;
 }
 
-/** The whole days' contributions, one per daily rollup row (grouped with everything else). */
-function wholeDayHits(tx: TransactionSql, q: GamesQuery, days: DaySource): SqlFragment {
+/**
+ * The whole days' contributions, already summed per shown field (30 day rows of a player become one):
+ * fewer rows to group with the partial days.
+ */
+function wholeDayHits(
+  tx: TransactionSql,
+  q: GamesQuery,
+  days: DaySource,
+  shown: ReadonlySet<GroupField>,
+  bounds: WindowBounds,
+): SqlFragment {
+  const kept = DAY_SOURCES[days] as readonly GroupField[];
+  const field = (f: 'provider' | 'game' | 'player') =>
+    shown.has(f) && kept.includes(f) ? tx`d.${tx(f)}` : tx`null::text`;
   return tx`
-    select d.day, ${dayColumns(tx, days)}, d.currency, d.bet_count, d.win_count, d.bets_minor, d.wins_minor,
-           d.bonus_bets_minor, d.bonus_wins_minor, 0::bigint as converted
-    from ${tx(days)} d where ${inWholeDays(tx, q, days)}`;
+    select case when ${shown.has('day')}::boolean then d.day end as day, ${field('provider')} as provider,
+           ${field('game')} as game, ${field('player')} as player, d.currency,
+           sum(d.bet_count)::bigint as bet_count, sum(d.win_count)::bigint as win_count,
+           sum(d.bets_minor)::bigint as bets_minor, sum(d.wins_minor)::bigint as wins_minor,
+           sum(d.bonus_bets_minor)::bigint as bonus_bets_minor, sum(d.bonus_wins_minor)::bigint as bonus_wins_minor,
+           0::bigint as converted
+    from ${tx(days)} d where ${inWholeDays(tx, q, days, bounds)}
+    group by 1, 2, 3, 4, 5`;
 }
 
 /** Report rows the whole days hold (paged plans): the finest grouping's rows are counted in its day's game rows. */
-function wholeDayGroups(tx: TransactionSql, q: GamesQuery, days: DaySource): SqlFragment {
+function wholeDayGroups(tx: TransactionSql, q: GamesQuery, days: DaySource, bounds: WindowBounds): SqlFragment {
   if (days === 'game_rollups_daily')
-    return tx`select sum(d.groups) from game_rollups_daily_games d where ${inWholeDays(tx, q, 'game_rollups_daily_games')}`;
-  return tx`select count(*) from ${tx(days)} d where ${inWholeDays(tx, q, days)} and d.bet_count + d.win_count > 0`;
+    return tx`select sum(d.groups) from game_rollups_daily_games d where ${inWholeDays(tx, q, 'game_rollups_daily_games', bounds)}`;
+  return tx`select count(*) from ${tx(days)} d where ${inWholeDays(tx, q, days, bounds)} and d.bet_count + d.win_count > 0`;
 }
 
 /**

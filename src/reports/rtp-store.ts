@@ -1,6 +1,6 @@
 import type { Queryable, TransactionSql } from '../db/sql.ts';
 import { assert } from '../platform/assert.ts';
-import { customPlanned, windowCtes, type EdgeChoice } from './edges.ts';
+import { customPlanned, windowBounds, windowCtes, type EdgeChoice } from './edges.ts';
 import type { GameTotals } from './totals.ts';
 
 /** SQL of the aggregator RTP reports (SPEC §2): the game rollups of the aggregator surface, plus its actions at the edges. */
@@ -43,8 +43,9 @@ export function readRtp(db: Queryable, q: RtpQuery): Promise<{ rows: RtpRow[]; t
 }
 
 async function queryRtp(tx: TransactionSql, q: RtpQuery): Promise<{ rows: RtpRow[]; totals: RtpTotals }> {
+  const bounds = await windowBounds(tx, q.from, q.to, false);
   const result = await tx`
-    with ${windowCtes(tx, { from: q.from, to: q.to, complement: q.complement, whole_days: false })}, hits as (
+    with ${windowCtes(tx, { from: q.from, to: q.to, complement: q.complement, bounds })}, hits as (
       select h.player as user_id, h.currency, h.actions, h.bet_count, h.bets_minor, h.wins_minor, h.rolled_back_bets_minor, h.rolled_back_wins_minor
       from hour_ranges r join game_rollups h on h.hour_start >= r.lo and h.hour_start < r.hi
       where h.surface = 'aggregator'
