@@ -31,22 +31,26 @@ export function chooseEdges(from_ms: number, to_ms: number, now_ms: number): Edg
 }
 
 /**
- * A window's whole hours `[hf, ht)` and the whole UTC days `[df, dt)` read from a daily rollup, in epoch
- * seconds (whole hours and days are exact in a double); no whole days read: `df = dt = ht`.
+ * A window's whole hours `[hf, ht)` (epoch seconds, exact in a double), split into the whole UTC days read
+ * from the daily rollups and the hour ranges read from game_rollups.
  */
 export interface WindowBounds {
   hf: number;
   ht: number;
-  df: number;
-  dt: number;
+  /** Whole UTC days of `[hf, ht)` whose day rows are folded (`YYYY-MM-DD` as PostgreSQL writes them). */
+  days: string[];
+  /** `[lo, hi)` in epoch seconds: the whole hours outside `days`. */
+  hours: [number, number][];
 }
 
 /**
  * PostgreSQL computes the bounds (the microseconds of from/to are kept, and from/to are read exactly as
- * the report statement reads them), one round trip before the report statement, which then gets them as
- * constants: its custom plan sees how many days and hours each rollup range holds (unknown bounds made the
- * planner assume a few rows and walk 28,000 day rows through an index, page by page, at 10 million
- * actions: 13 ms instead of 3.5 for the sequential scan it chooses once it sees them).
+ * the report statement reads them) and lists the folded days among the whole days (with `whole_days`;
+ * migration 045), one round trip before the report statement, in the same snapshot (customPlanned). The
+ * report statement gets them as constants: its custom plan sees how many days and hours each rollup range
+ * holds (unknown bounds made the planner assume a few rows and walk 28,000 day rows through an index,
+ * page by page, at 10 million actions: 13 ms instead of 3.5 for the sequential scan it chooses once it
+ * sees them).
  */
 export async function windowBounds(
   tx: TransactionSql,
@@ -54,16 +58,27 @@ export async function windowBounds(
   to: string,
   whole_days: boolean,
 ): Promise<WindowBounds> {
-  const [b] = await tx<{ hf: string; ht: string; day_f: string; day_t: string }[]>`
-    select extract(epoch from to_timestamp(ceil(extract(epoch from f) / s) * s))::text as hf,
-           extract(epoch from to_timestamp(floor(extract(epoch from t) / s) * s))::text as ht,
-           extract(epoch from to_timestamp(ceil(extract(epoch from f) / ds) * ds))::text as day_f,
-           extract(epoch from to_timestamp(floor(extract(epoch from t) / ds) * ds))::text as day_t
-    from (select ${from}::timestamptz as f, ${to}::timestamptz as t, ${ROLLUP_BUCKET_MS / 1000}::numeric as s,
-                 ${ROLLUP_DAY_MS / 1000}::numeric as ds) w`;
-  const [hf, ht, day_f, day_t] = [b.hf, b.ht, b.day_f, b.day_t].map(Number);
-  const whole = whole_days && day_f < day_t;
-  return { hf, ht, df: whole ? day_f : ht, dt: whole ? day_t : ht };
+  const [b] = await tx<{ hf: string; ht: string; days: string[]; starts: string[] }[]>`
+    with w as (
+      select to_timestamp(ceil(extract(epoch from f) / s) * s) as hf, to_timestamp(floor(extract(epoch from t) / s) * s) as ht
+      from (select ${from}::timestamptz as f, ${to}::timestamptz as t, ${ROLLUP_BUCKET_MS / 1000}::numeric as s) g
+    ), folded as (
+      select f.day from game_rollups_folded_days f, w
+      where ${whole_days}::boolean and f.day::timestamp at time zone 'UTC' >= w.hf and (f.day + 1)::timestamp at time zone 'UTC' <= w.ht
+    )
+    select extract(epoch from hf)::text as hf, extract(epoch from ht)::text as ht,
+           array(select day::text from folded order by day) as days,
+           array(select extract(epoch from day::timestamp at time zone 'UTC')::text from folded order by day) as starts
+    from w`;
+  const [hf, ht] = [Number(b.hf), Number(b.ht)];
+  const hours: [number, number][] = [];
+  let cursor = hf;
+  for (const start of b.starts.map(Number)) {
+    if (cursor < start) hours.push([cursor, start]);
+    cursor = start + ROLLUP_DAY_MS / 1000;
+  }
+  if (cursor < ht) hours.push([cursor, ht]);
+  return { hf, ht, days: b.days, hours };
 }
 
 export interface ReportWindowSql {
@@ -79,26 +94,24 @@ export interface ReportWindowSql {
  * §6): CTEs to follow a `with`, on the bounds of windowBounds().
  *  - `given(f, t, bucket, hf, ht)`: the window and its whole hours `[hf, ht)`;
  *  - `partial_hours(p, p_end, a, b, complement)`: each hour the window cuts, `[a, b)` the part inside;
- *  - `hour_ranges(lo, hi)`: the hours read from game_rollups — the whole hours outside the whole days
- *    `[df, dt)` (dayRange()), and each partial hour read as its rollup minus the rest;
+ *  - `hour_ranges(lo, hi)`: the hours read from game_rollups — the whole hours outside the folded days
+ *    (dayRange()), and each partial hour read as its rollup minus the rest;
  *  - `scans(lo, hi, sign)`: the stretches of actions read at the edges — the part inside (+1) of a
  *    partial hour read directly, or the parts outside (−1) of one read as its complement.
  */
 export function windowCtes(sql: TransactionSql, w: ReportWindowSql): SqlFragment {
-  const at = (seconds: number) => sql`to_timestamp(${seconds}::float8)`;
-  const { hf, ht, df, dt } = w.bounds;
+  const { hf, ht, hours } = w.bounds;
   return sql`
     given as (
       select ${w.from}::timestamptz as f, ${w.to}::timestamptz as t, make_interval(secs => ${ROLLUP_BUCKET_MS / 1000}) as bucket,
-             ${at(hf)} as hf, ${at(ht)} as ht
+             to_timestamp(${hf}::float8) as hf, to_timestamp(${ht}::float8) as ht
     ), partial_hours as (
       select hf - bucket as p, hf as p_end, f as a, least(hf, t) as b, ${w.complement.first}::boolean as complement from given where f < hf
       union all
       select ht, ht + bucket, ht, t, ${w.complement.last}::boolean from given where ht < t and ht >= hf
     ), hour_ranges as (
-      select ${at(hf)} as lo, ${at(df)} as hi where ${hf < df}::boolean
-      union all
-      select ${at(dt)}, ${at(ht)} where ${dt < ht}::boolean
+      select to_timestamp(lo) as lo, to_timestamp(hi) as hi
+      from unnest(${hours.map(([lo]) => lo)}::float8[], ${hours.map(([, hi]) => hi)}::float8[]) as r(lo, hi)
       union all
       select p, p_end from partial_hours where complement
     ), scans as (
@@ -110,15 +123,14 @@ export function windowCtes(sql: TransactionSql, w: ReportWindowSql): SqlFragment
     )`;
 }
 
-/** `day` of rows `d` of a daily rollup within the whole days `[df, dt)` (constants to the planner). */
+/** Rows `d` of a daily rollup on the window's folded whole days (constants to the planner). */
 export function dayRange(sql: TransactionSql, bounds: WindowBounds): SqlFragment {
-  return sql`d.day >= timezone('UTC', to_timestamp(${bounds.df}::float8))::date
-    and d.day < timezone('UTC', to_timestamp(${bounds.dt}::float8))::date`;
+  return sql`d.day = any(${bounds.days}::date[])`;
 }
 
-/** The window's whole UTC days, if any, are read from a daily rollup. */
+/** The window has whole UTC days read from a daily rollup. */
 export function hasWholeDays(bounds: WindowBounds): boolean {
-  return bounds.df < bounds.dt;
+  return bounds.days.length > 0;
 }
 
 /**
@@ -133,6 +145,7 @@ export async function customPlanned<T>(db: Queryable, read: (tx: TransactionSql)
     await tx`set local plan_cache_mode = force_custom_plan`;
     return read(tx);
   };
-  if ('begin' in db) return (await (db as Sql).begin(run)) as T;
+  // One snapshot for every statement of a report (windowBounds reads which days are folded first).
+  if ('begin' in db) return (await (db as Sql).begin('isolation level repeatable read read only', run)) as T;
   return run(db as TransactionSql);
 }

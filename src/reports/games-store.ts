@@ -214,11 +214,9 @@ function pagedWholeDays(tx: TransactionSql, q: GamesQuery, days: DaySource, boun
       where ${inWholeDays(tx, q, days, bounds)} and d.bet_count + d.win_count > 0
       order by ${dayOrder(tx, days)} limit ${q.offset + q.limit}
     ), ordered as (
-      select * from grouped where day < timezone('UTC', to_timestamp(${bounds.df}::float8))::date
+      select * from grouped
       union all
       select * from whole_page
-      union all
-      select * from grouped where day >= timezone('UTC', to_timestamp(${bounds.dt}::float8))::date
     )`;
 }
 

@@ -11,6 +11,7 @@ import {
   type GamesQuery,
   type GroupField,
 } from '../../src/reports/games-store.ts';
+import { foldDays } from '../../src/reports/fold.ts';
 import { rtpOf } from '../../src/reports/games.ts';
 import type { EdgeChoice } from '../../src/reports/edges.ts';
 import { CASINO_PROVIDER } from '../../src/reports/limits.ts';
@@ -800,36 +801,46 @@ describe("exactness against a brute force over both surfaces' actions", () => {
       windows.push(['inside one day', d, d + hours(12) + Math.floor(rand() * HOUR_MS)]);
     }
     let compared = 0;
-    for (const [kind, a, b] of windows) {
-      for (const group_by of ALL_GROUPINGS) {
-        const expected = bruteForce(played, a, b, group_by);
-        for (const plan of validPlans({ group_by, provider: null, game: null, player: null, conversions: false })) {
-          const label = `${kind} ${new Date(a).toISOString()} .. ${new Date(b).toISOString()} by ${[...group_by]}, plan ${JSON.stringify(plan)} (seed ${seed})`;
-          const got = await readPlanned(a, b, group_by, plan);
-          assert.deepEqual(got.rows, expected, label);
-          assert.deepEqual(got.totals, addUp(expected), `${label}: totals`);
-          assert.equal(got.total_rows, expected.length, `${label}: row count`);
-          compared += 1;
+    // No day folded yet (every plan reads hours), the two oldest days folded, every day that is over folded.
+    for (const [state, fold_max] of [
+      ['no day folded', 0],
+      ['the oldest days folded', 2],
+      ['every day that is over folded', 1000],
+    ] as const) {
+      if (fold_max > 0) await server.db.sql`select game_rollups_fold(now() - interval '2 hours', ${fold_max})`;
+      const [{ folded }] = await server.db.sql`select count(*)::int as folded from game_rollups_folded_days`;
+      assert.ok(fold_max === 0 ? folded === 0 : folded >= Math.min(fold_max, 2), `${state}: ${folded} days folded`);
+      for (const [kind, a, b] of windows) {
+        for (const group_by of ALL_GROUPINGS) {
+          const expected = bruteForce(played, a, b, group_by);
+          for (const plan of validPlans({ group_by, provider: null, game: null, player: null, conversions: false })) {
+            const label = `${state}, ${kind} ${new Date(a).toISOString()} .. ${new Date(b).toISOString()} by ${[...group_by]}, plan ${JSON.stringify(plan)} (seed ${seed})`;
+            const got = await readPlanned(a, b, group_by, plan);
+            assert.deepEqual(got.rows, expected, label);
+            assert.deepEqual(got.totals, addUp(expected), `${label}: totals`);
+            assert.equal(got.total_rows, expected.length, `${label}: row count`);
+            compared += 1;
+          }
         }
-      }
-      // NGR (conversions: never paged) in EUR, where no bonus was converted: the same rows as GGR.
-      for (const group_by of [
-        new Set<GroupField>(['day']),
-        new Set<GroupField>(['player']),
-        new Set<GroupField>(['day', 'player']),
-      ]) {
-        const expected = bruteForce(played, a, b, group_by).filter((r) => r.currency === 'EUR');
-        for (const plan of validPlans({ group_by, provider: null, game: null, player: null, conversions: true })) {
-          const got = await readPlanned(a, b, group_by, plan, { conversions: true, currency: 'EUR' });
-          assert.deepEqual(
-            got.rows,
-            expected,
-            `NGR ${kind} by ${[...group_by]}, plan ${JSON.stringify(plan)} (seed ${seed})`,
-          );
+        // NGR (conversions: never paged) in EUR, where no bonus was converted: the same rows as GGR.
+        for (const group_by of [
+          new Set<GroupField>(['day']),
+          new Set<GroupField>(['player']),
+          new Set<GroupField>(['day', 'player']),
+        ]) {
+          const expected = bruteForce(played, a, b, group_by).filter((r) => r.currency === 'EUR');
+          for (const plan of validPlans({ group_by, provider: null, game: null, player: null, conversions: true })) {
+            const got = await readPlanned(a, b, group_by, plan, { conversions: true, currency: 'EUR' });
+            assert.deepEqual(
+              got.rows,
+              expected,
+              `${state}, NGR ${kind} by ${[...group_by]}, plan ${JSON.stringify(plan)} (seed ${seed})`,
+            );
+          }
         }
       }
     }
-    assert.ok(compared > 1000, `${compared} comparisons`);
+    assert.ok(compared > 3000, `${compared} comparisons`);
   });
 
   test('the plans: the smallest daily rollup that keeps the fields, paged when its key is the grouping; a player filter reads hours', () => {
@@ -857,40 +868,65 @@ describe("exactness against a brute force over both surfaces' actions", () => {
     const first_day = Math.floor(Math.min(...times) / DAY_MS) * DAY_MS;
     // From 13:00 of the first day to 07:21:05.5 three days later: a partial first day, two whole days, a partial last day.
     const [a, b] = [first_day + 13 * HOUR_MS, first_day + 3 * DAY_MS + 7 * HOUR_MS + 1_265_500];
-    for (const [fields, extra] of [
-      [['day', 'provider', 'game', 'player'], {}],
-      [['day', 'game', 'player'], { provider: 'acme' }],
-      [['day', 'game'], { currency: 'USD' }],
-      [['day', 'player'], {}],
-    ] as [GroupField[], Partial<GamesQuery>][]) {
-      const group_by = new Set(fields);
-      const expected = bruteForce(played, a, b, group_by).filter(
-        (r) => (!extra.provider || r.provider === extra.provider) && (!extra.currency || r.currency === extra.currency),
-      );
-      assert.ok(expected.length > 10, `${expected.length} rows by ${fields}`);
-      const plan = planGames({ group_by, provider: null, game: null, player: null, conversions: false, ...extra });
-      assert.equal(plan.paged, true, `${fields} is paged`);
-      const pages: unknown[] = [];
-      for (let offset = 0; offset < expected.length; offset += 4) {
-        const page = await readPlanned(a, b, group_by, plan, { ...extra, limit: 4, offset });
-        assert.deepEqual(page.totals, addUp(expected), `${fields} ${JSON.stringify(extra)} totals at offset ${offset}`);
-        assert.equal(page.total_rows, expected.length);
-        pages.push(...page.rows);
+    // Every whole day folded, then the middle one taken off the list (a write to one of its hours): its
+    // rows come from hours, between the day rows of the days around it.
+    for (const state of ['every day folded', 'the middle day not folded']) {
+      if (state === 'every day folded') await server.db.sql`select game_rollups_fold(now() - interval '2 hours', null)`;
+      else {
+        const middle = new Date(first_day + 2 * DAY_MS).toISOString().slice(0, 10);
+        const touched = await server.db.sql`
+          update game_rollups set actions = actions
+          where hour_start = (select min(hour_start) from game_rollups where timezone('UTC', hour_start)::date = ${middle}::date)`;
+        assert.ok(touched.count > 0, `hour rows on ${middle}`);
+        const [{ listed }] = await server.db.sql`
+          select count(*)::int as listed from game_rollups_folded_days where day = ${middle}::date`;
+        assert.equal(listed, 0);
       }
-      assert.deepEqual(pages, expected, `${fields} ${JSON.stringify(extra)} (seed ${seed})`);
-      const beyond = await readPlanned(a, b, group_by, plan, { ...extra, limit: 4, offset: expected.length });
-      assert.deepEqual([beyond.rows, beyond.total_rows], [[], expected.length]);
+      for (const [fields, extra] of [
+        [['day', 'provider', 'game', 'player'], {}],
+        [['day', 'game', 'player'], { provider: 'acme' }],
+        [['day', 'game'], { currency: 'USD' }],
+        [['day', 'player'], {}],
+      ] as [GroupField[], Partial<GamesQuery>][]) {
+        const group_by = new Set(fields);
+        const expected = bruteForce(played, a, b, group_by).filter(
+          (r) =>
+            (!extra.provider || r.provider === extra.provider) && (!extra.currency || r.currency === extra.currency),
+        );
+        assert.ok(expected.length > 10, `${expected.length} rows by ${fields}`);
+        const plan = planGames({ group_by, provider: null, game: null, player: null, conversions: false, ...extra });
+        assert.equal(plan.paged, true, `${fields} is paged`);
+        const pages: unknown[] = [];
+        for (let offset = 0; offset < expected.length; offset += 4) {
+          const page = await readPlanned(a, b, group_by, plan, { ...extra, limit: 4, offset });
+          assert.deepEqual(
+            page.totals,
+            addUp(expected),
+            `${fields} ${JSON.stringify(extra)} totals at offset ${offset}`,
+          );
+          assert.equal(page.total_rows, expected.length);
+          pages.push(...page.rows);
+        }
+        assert.deepEqual(pages, expected, `${fields} ${JSON.stringify(extra)} ${state} (seed ${seed})`);
+        const beyond = await readPlanned(a, b, group_by, plan, { ...extra, limit: 4, offset: expected.length });
+        assert.deepEqual([beyond.rows, beyond.total_rows], [[], expected.length]);
+      }
     }
   });
 
-  /** The three daily rollups are what game_rollups says they must be (rows with a nonzero sum or count). */
-  async function assertDailyFollowsHourly(label: string, sql: Sql | TransactionSql = server.db.sql): Promise<void> {
+  /** On every folded day, the three daily rollups are what game_rollups says (rows with a nonzero sum or count). */
+  async function assertDailyFollowsHourly(
+    label: string,
+    sql: Sql | TransactionSql = server.db.sql,
+    some = true,
+  ): Promise<void> {
     const columns = ['bet_count', 'win_count', 'bets_minor', 'wins_minor', 'bonus_bets_minor', 'bonus_wins_minor'];
     const summed = columns.map((c) => `sum(${c})::bigint as ${c}`).join(', ');
     const nonzero = columns.map((c) => `${c} <> 0`).join(' or ');
     // The finest groups of each UTC day, from the hour rows.
     const fine = `select timezone('UTC', hour_start)::date as day, provider, game, player, currency, ${summed}
-                  from game_rollups group by 1, 2, 3, 4, 5`;
+                  from game_rollups where timezone('UTC', hour_start)::date in (select day from game_rollups_folded_days)
+                  group by 1, 2, 3, 4, 5`;
     for (const [table, key, want] of [
       ['game_rollups_daily', 'day, provider, game, player, currency', `select * from (${fine}) f where ${nonzero}`],
       [
@@ -908,9 +944,12 @@ describe("exactness against a brute force over both surfaces' actions", () => {
       const groups = table === 'game_rollups_daily_games' ? 'groups, ' : '';
       const read = (from: string, where: string) =>
         sql.unsafe(`select ${key}, ${groups}${columns.join(', ')} from ${from} x where ${where} order by ${key}`);
-      const got = await read(table, `${nonzero}${groups ? ' or groups <> 0' : ''}`);
+      const got = await read(
+        table,
+        `(${nonzero}${groups ? ' or groups <> 0' : ''}) and day in (select day from game_rollups_folded_days)`,
+      );
       const expected = await read(`(${want})`, 'true');
-      assert.ok(expected.length > 0, `${label}: ${table} has rows`);
+      assert.ok(expected.length > 0 || !some, `${label}: ${table} has rows`);
       assert.deepEqual(
         got.map((r) => Object.values(r).map(String)),
         expected.map((r) => Object.values(r).map(String)),
@@ -919,12 +958,34 @@ describe("exactness against a brute force over both surfaces' actions", () => {
     }
   }
 
-  test('the daily rollups follow every write to game_rollups: hot path, time travel, a merging move, a truncate', async () => {
-    await assertDailyFollowsHourly('after play and time travel');
+  test('a write to an hour of a folded day takes the day off the list; folding it again gives what its hours say', async () => {
+    await foldDays(server.db.sql, undefined, 1000);
+    await assertDailyFollowsHourly('every day that is over folded');
+    assert.deepEqual(await foldDays(server.db.sql), [], 'nothing left to fold');
+    const listed = async () =>
+      (await server.db.sql`select day::text as day from game_rollups_folded_days order by day`).map((r) => r.day);
+    const all = await listed();
+    assert.ok(all.length >= 3, `${all.length} days folded`);
+    // Through the hot path: a rollback of an action of a folded day changes that day's hour row.
+    const [old] = await server.db.sql`
+      select user_id, action_id, game, currency, timezone('UTC', created_at)::date::text as day from aggregator_actions
+      where action = 'bet' and not rolled_back and created_at < now() - interval '2 days' order by created_at limit 1`;
+    await send(
+      old.user_id,
+      [{ action: 'rollback', action_id: uid('rb'), original_action_id: old.action_id }],
+      old.currency,
+      old.game,
+    );
+    assert.deepEqual(
+      await listed(),
+      all.filter((d) => d !== old.day),
+    );
+    assert.deepEqual(await foldDays(server.db.sql), [old.day]);
+    await assertDailyFollowsHourly('the day of the rollback folded again');
     const rolled_back = new Error('rolled back on purpose');
     await assert.rejects(
       server.db.sql.begin(async (tx) => {
-        // The bench's move: this hour's rows merged into the rows 30 hours earlier, then deleted.
+        // The bench's move: the last day's rows merged into the rows 30 hours earlier, then deleted.
         await tx`
           insert into game_rollups as r (player, currency, hour_start, surface, provider, game, actions, bet_count, win_count, bets_minor, wins_minor,
             rolled_back_bets_minor, rolled_back_wins_minor, bonus_bets_minor, bonus_wins_minor)
@@ -938,30 +999,34 @@ describe("exactness against a brute force over both surfaces' actions", () => {
             rolled_back_wins_minor = r.rolled_back_wins_minor + excluded.rolled_back_wins_minor,
             bonus_bets_minor = r.bonus_bets_minor + excluded.bonus_bets_minor, bonus_wins_minor = r.bonus_wins_minor + excluded.bonus_wins_minor`;
         await tx`delete from game_rollups where hour_start > now() - interval '10 hours'`;
-        await tx`update game_rollups set bets_minor = bets_minor + 7, bet_count = bet_count + 1 where hour_start < now() - interval '20 hours'`;
-        await assertDailyFollowsHourly('after a merging move, a delete and an update', tx);
+        await tx`
+          update game_rollups set bets_minor = bets_minor + 7, bet_count = bet_count + 1
+          where timezone('UTC', hour_start)::date = ${all[0]}::date`;
+        const after = (await tx`select day::text as day from game_rollups_folded_days order by day`).map((r) => r.day);
+        assert.ok(!after.includes(all[0]) && after.length < all.length - 1, `${after} of ${all}`);
+        await assertDailyFollowsHourly('after a merging move, a delete and an update', tx, after.length > 0);
         await tx`truncate game_rollups`;
-        const left = await tx`
-          select (select count(*) from game_rollups_daily) + (select count(*) from game_rollups_daily_games)
-                 + (select count(*) from game_rollups_daily_players) as n`;
-        assert.equal(left[0].n, 0n);
+        const [left] = await tx`select count(*)::int as n from game_rollups_folded_days`;
+        assert.equal(left.n, 0);
         throw rolled_back;
       }),
       (error) => error === rolled_back,
     );
+    assert.deepEqual(await listed(), all);
     await assertDailyFollowsHourly('after the rollback');
   });
 
-  test('migration 045 backfills the daily rollups exactly as the triggers keep them, in UTC days', async () => {
+  test('migration 045 folds the existing hour rows exactly as the job does, in UTC days', async () => {
     const migration = fs.readFileSync(new URL('../../migrations/045_game_daily_rollups.sql', import.meta.url), 'utf8');
-    const backfill = migration.slice(migration.indexOf('do $$'));
+    const backfill = migration.slice(migration.indexOf('-- Existing hour rows'));
+    const folded = await server.db.sql`select day from game_rollups_folded_days order by day`;
     await server.db.sql.begin(async (tx) => {
-      await tx`truncate game_rollups_daily, game_rollups_daily_games, game_rollups_daily_players`;
+      await tx`truncate game_rollups_daily, game_rollups_daily_games, game_rollups_daily_players, game_rollups_folded_days`;
       await tx`set local timezone = 'Asia/Kolkata'`;
       await tx.unsafe(backfill);
       await assertDailyFollowsHourly('after the backfill', tx);
     });
-    await assertDailyFollowsHourly('after the backfill, committed');
+    assert.deepEqual(await server.db.sql`select day from game_rollups_folded_days order by day`, folded);
   });
 });
 
