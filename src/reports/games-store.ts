@@ -73,13 +73,14 @@ export const DAY_SOURCES = {
 export type DaySource = keyof typeof DAY_SOURCES;
 
 /**
- * How a query reads the window's whole UTC days.
+ * How a query reads the window's whole UTC days that are folded (migration 045; the others are read from
+ * hours like the partial days).
  *  - days: the daily rollup that answers them (the smallest that keeps every field the grouping and the
  *    filters need), or null: hour rows only (a player's filter: their hour rows are a primary-key prefix).
  *  - paged: the grouping is the daily rollup's own key, so each of its rows is one report row of its day:
- *    the whole days' part of the page is read in primary-key order with LIMIT, their row count and totals
- *    from game_rollups_daily_games (a few rows per day), never aggregating the whole days' rows. Only the
- *    partial days are grouped. Their rows come before and after the whole days' (day leads the order).
+ *    the folded days' part of the page is read in primary-key order with LIMIT, their row count and totals
+ *    from game_rollups_daily_games (a few rows per day), never aggregating their rows; only the hours are
+ *    grouped, and the two are merged in row order.
  */
 export interface GamesPlan {
   days: DaySource | null;
@@ -123,8 +124,8 @@ export function planGames(q: Filters): GamesPlan {
 }
 
 /**
- * Grouped rows of one window, exact for any from/to: whole UTC days from a daily rollup (planGames), the
- * other whole hours from game_rollups, and each partial hour either directly from the actions of both
+ * Grouped rows of one window, exact for any from/to: folded whole UTC days from a daily rollup (planGames),
+ * the other whole hours from game_rollups, and each partial hour either directly from the actions of both
  * surfaces (aggregator_actions, seamless_transactions: BRIN on created_at) or as the hour's rollup minus
  * the actions outside the window (windowCtes). A group is listed when a live bet or win (or a conversion)
  * remains in it. One statement returns the page, the per-currency totals and the row count (one snapshot).
@@ -202,8 +203,8 @@ async function queryGames(tx: TransactionSql, q: GamesQuery, plan: GamesPlan): P
 }
 
 /**
- * A paged plan's whole days: only the first offset + limit report rows of them, read in the daily
- * rollup's primary-key order (its rows are report rows), between the partial days' grouped rows.
+ * A paged plan's folded days: only the first offset + limit report rows of them, read in the daily
+ * rollup's primary-key order (its rows are report rows), merged with the hours' grouped rows.
  */
 function pagedWholeDays(tx: TransactionSql, q: GamesQuery, days: DaySource, bounds: WindowBounds): SqlFragment {
   return tx`
