@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Pool } from 'undici';
-import { createSql, type Sql } from '../src/db/sql.ts';
+import { adminSql, createSql, type Sql } from '../src/db/sql.ts';
 import { hmacSha256Hex } from '../src/platform/hmac.ts';
 import type { Logger } from '../src/platform/logger.ts';
 import { mapLimited } from '../src/platform/map-limited.ts';
@@ -42,6 +42,8 @@ export interface ReportsBenchOptions {
   samples: number;
   seed: number;
   database_url: string | null;
+  /** With database_url: leave the filled database in place (its name is printed), to study plans with EXPLAIN. */
+  keep_database: boolean;
   aggregator_secret: string;
   casino_secret: string;
   admin_api_key: string;
@@ -75,7 +77,8 @@ export interface ReportsBenchReport {
     spread_from: string;
     spread_to: string;
   };
-  table_rows: { aggregator_actions: number; seamless_transactions: number; game_rollups: number };
+  /** Rows per table: both action tables and every rollup table. */
+  table_rows: Record<string, number>;
   shapes: ShapeResult[];
   failures: string[];
 }
@@ -87,6 +90,8 @@ interface Io {
 }
 
 const HOUR_MS = 3_600_000;
+/** A connection without the pool's statement deadline: the bench's own big statements take longer than a request may. */
+type AdminSql = ReturnType<typeof adminSql>;
 
 export async function runReportsBench(options: ReportsBenchOptions, io: Io): Promise<ReportsBenchReport> {
   const run_id = randomBytes(3).toString('hex');
@@ -113,12 +118,17 @@ export async function runReportsBench(options: ReportsBenchOptions, io: Io): Pro
     try {
       const filler = new Filler(options, players, pool, sql, run_id, new Rng(options.seed));
       const fill = await filler.run(say, io.signal);
-      say('rewriting the action tables in time order, vacuum analyze…');
-      await rewriteInTimeOrder(sql);
-      await sql`vacuum analyze aggregator_actions, seamless_transactions, game_rollups`;
-      const table_rows = await countRows(sql);
+      say('rewriting the action tables in time order, folding the day rollups, vacuum analyze…');
+      const admin = adminSql(database.url);
       const failures: string[] = [];
-      await checkTotals(pool, sql, options.admin_api_key, fill, failures);
+      let table_rows: ReportsBenchReport['table_rows'];
+      try {
+        await maintain(admin);
+        await checkTotals(pool, admin, options.admin_api_key, fill, failures);
+        table_rows = await countRows(admin);
+      } finally {
+        await admin.end({ timeout: 5 });
+      }
       say(failures.length === 0 ? 'the 30-day totals equal a direct sum over both action tables' : failures[0]);
       const shapes = io.signal?.aborted
         ? []
@@ -141,35 +151,52 @@ export async function runReportsBench(options: ReportsBenchOptions, io: Io): Pro
     }
   } finally {
     await sql.end({ timeout: 5 });
-    await database.release();
+    if (options.keep_database && options.database_url) say(`kept the filled database: ${database.url}`);
+    else await database.release();
   }
 }
 
 /**
  * Production appends action rows in created_at order, which is what keeps their BRIN ranges narrow. The
  * moves scattered row versions over the heap (measured at 1M actions: an edge scan rechecked 331,640 rows
- * of 13,958 lossy blocks to find 616), so the tables are rewritten in time order before timing.
+ * of 13,958 lossy blocks to find 616), so the tables are rewritten in time order before timing, then
+ * vacuumed and analyzed.
  */
-async function rewriteInTimeOrder(sql: Sql): Promise<void> {
+async function maintain(admin: AdminSql): Promise<void> {
   for (const table of ['aggregator_actions', 'seamless_transactions']) {
-    await sql.begin(async (tx) => {
+    await admin.begin(async (tx) => {
       await tx.unsafe(`create temporary table moved on commit drop as select * from ${table} order by created_at`);
       await tx.unsafe(`truncate ${table}`);
       await tx.unsafe(`insert into ${table} select * from moved order by created_at`);
     });
   }
+  // Every day that is over folded into its day rows (migration 045), as the reports worker job does two
+  // hours after a day ends; the fill is done, nothing writes meanwhile, so no margin is needed.
+  await admin`select game_rollups_fold(now(), null)`;
+  const tables = [...(await rollupTables(admin)), 'aggregator_actions', 'seamless_transactions'];
+  await admin.unsafe(`vacuum analyze ${tables.join(', ')}`);
+  // The rewrite dirtied gigabytes at 10M actions: written now, not by the checkpointer while the first
+  // shapes are timed (at 10M, hour-aligned shapes timed right after the rewrite took p50 ~16 ms, the same
+  // shapes on the same database later 4–6 ms). Needs the right to checkpoint (the embedded database's
+  // superuser has it); without it the run goes on.
+  await admin.unsafe('checkpoint').catch(() => {});
 }
 
-async function countRows(sql: Sql): Promise<ReportsBenchReport['table_rows']> {
-  const [r] = await sql`
-    select (select count(*) from aggregator_actions)::int as aggregator_actions,
-           (select count(*) from seamless_transactions)::int as seamless_transactions,
-           (select count(*) from game_rollups)::int as game_rollups`;
-  return {
-    aggregator_actions: r.aggregator_actions,
-    seamless_transactions: r.seamless_transactions,
-    game_rollups: r.game_rollups,
-  };
+/** Rows of the action tables and of every rollup table. */
+async function countRows(admin: AdminSql): Promise<ReportsBenchReport['table_rows']> {
+  const counts: ReportsBenchReport['table_rows'] = {};
+  for (const table of ['aggregator_actions', 'seamless_transactions', ...(await rollupTables(admin))]) {
+    const [r] = await admin.unsafe(`select count(*)::int as n from ${table}`);
+    counts[table] = r.n as number;
+  }
+  return counts;
+}
+
+/** Every rollup table the reports read: the hourly one and what later migrations derive from it. */
+async function rollupTables(admin: AdminSql): Promise<string[]> {
+  const rows = await admin<{ name: string }[]>`
+    select tablename as name from pg_tables where schemaname = current_schema() and tablename like 'game\_rollups%' order by 1`;
+  return rows.map((r) => r.name);
 }
 
 /**
@@ -178,7 +205,7 @@ async function countRows(sql: Sql): Promise<ReportsBenchReport['table_rows']> {
  */
 async function checkTotals(
   pool: Pool,
-  sql: Sql,
+  sql: AdminSql,
   admin_api_key: string,
   fill: ReportsBenchReport['fill'],
   failures: string[],
@@ -494,7 +521,9 @@ export function formatReportsBench(report: ReportsBenchReport): string {
   const lines = [
     `croupier bench --workload reports (run ${report.run_id}, ${report.database})`,
     `fill: ${f.actions} actions (${f.aggregator_requests} aggregator requests, ${f.casino_callbacks} casino callbacks, ${f.rollbacks} rollbacks) in ${f.seconds.toFixed(0)} s, spread over ${f.spread_from} .. ${f.spread_to}`,
-    `rows: aggregator_actions ${report.table_rows.aggregator_actions}, seamless_transactions ${report.table_rows.seamless_transactions}, game_rollups ${report.table_rows.game_rollups}`,
+    `rows: ${Object.entries(report.table_rows)
+      .map(([table, n]) => `${table} ${n}`)
+      .join(', ')}`,
     '',
     '| endpoint | group_by | window | aligned | p50 ms | p99 ms | max ms | rows |',
     '|---|---|---|---|---:|---:|---:|---:|',

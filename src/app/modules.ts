@@ -8,7 +8,7 @@ import { liveModule } from '../live/module.ts';
 import type { Role } from '../platform/module.ts';
 import { operatorsModule } from '../operators/module.ts';
 import { providerModule } from '../provider/module.ts';
-import { reportsModule } from '../reports/module.ts';
+import { reportsModule, reportsWorkerModule } from '../reports/module.ts';
 import { rollupParticipant } from '../reports/rollups.ts';
 import { seamlessModule } from '../seamless/module.ts';
 import { walletModule } from '../wallet/module.ts';
@@ -27,6 +27,7 @@ export const MODULES: readonly DomainModule[] = [
   operatorsModule,
   seamlessModule,
   reportsModule,
+  reportsWorkerModule,
   bonusModule,
   liveModule,
   transactionsModule,

@@ -12,6 +12,8 @@ export type Sql = postgres.Sql<{ bigint: bigint }>;
 export type TransactionSql = postgres.TransactionSql<{ bigint: bigint }>;
 /** Either the pool or a transaction: store functions accept both. */
 export type Queryable = Sql | TransactionSql;
+/** A piece of SQL with its parameters (tx`…` not awaited), placed inside another statement's template. */
+export type SqlFragment = postgres.Fragment;
 
 /**
  * A DATABASE_URL split into what postgres.js takes. postgres.js reads a Unix socket only from its

@@ -3,6 +3,20 @@ export { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, STRING_LENGTH_MAX } from '../platform
 
 /** Width of one rollup bucket; windows are exact, whole buckets come from the rollup table. */
 export const ROLLUP_BUCKET_MS = 3_600_000;
+/** Width of one daily rollup bucket (a UTC day, migration 045): whole days come from the daily tables. */
+export const ROLLUP_DAY_MS = 86_400_000;
+/**
+ * A day is folded into its day rows this long after it ended. Migration 045's triggers take a day off
+ * the folded list on any write to an hour older than one hour, so with two hours a write a fold could
+ * miss would have to come from a transaction open for more than an hour.
+ */
+export const FOLD_AFTER_DAY_END_MS = 2 * 3_600_000;
+/** How often the reports worker job looks for days to fold. */
+export const FOLD_INTERVAL_MS = 5 * 60_000;
+/** Days folded per run of the job at most (a backlog goes in monthly steps). */
+export const FOLD_DAYS_PER_RUN = 31;
+/** Statement deadline of folding one day (the pool's request deadline is shorter). */
+export const FOLD_DAY_TIMEOUT_MS = 300_000;
 /** Highest page number of a report list (bounds the OFFSET a client can ask for). */
 export const REPORT_PAGE_NUMBER_MAX = 1_000_000;
 /** Largest number of fields a report can group by (day, provider, game, player). */

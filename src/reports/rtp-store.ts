@@ -1,7 +1,6 @@
-import type { Queryable } from '../db/sql.ts';
+import type { Queryable, TransactionSql } from '../db/sql.ts';
 import { assert } from '../platform/assert.ts';
-import type { EdgeChoice } from './edges.ts';
-import { ROLLUP_BUCKET_MS } from './limits.ts';
+import { customPlanned, windowBounds, windowCtes, type EdgeChoice } from './edges.ts';
 import type { GameTotals } from './totals.ts';
 
 /** SQL of the aggregator RTP reports (SPEC §2): the game rollups of the aggregator surface, plus its actions at the edges. */
@@ -39,33 +38,16 @@ export interface RtpQuery {
  * player whose actions all fall outside the window (count 0 after subtracting) is not listed.
  * One statement returns the page and the totals over every row (one snapshot).
  */
-export async function readRtp(db: Queryable, q: RtpQuery): Promise<{ rows: RtpRow[]; totals: RtpTotals }> {
-  const result = await db`
-    with given as (
-      select ${q.from}::timestamptz as f, ${q.to}::timestamptz as t, ${ROLLUP_BUCKET_MS / 1000}::numeric as s
-    ), bounds as (
-      select f, t, make_interval(secs => s) as bucket,
-             to_timestamp(ceil(extract(epoch from f) / s) * s) as hf,
-             to_timestamp(floor(extract(epoch from t) / s) * s) as ht
-      from given
-    ), partial_hours as (
-      -- [p, p_end): the hour; [a, b): the part of it inside the window
-      select hf - bucket as p, hf as p_end, f as a, least(hf, t) as b, ${q.complement.first}::boolean as complement from bounds where f < hf
-      union all
-      select ht, ht + bucket, ht, t, ${q.complement.last}::boolean from bounds where ht < t and ht >= hf
-    ), rollup_ranges as (
-      select hf as lo, ht as hi from bounds where hf < ht
-      union all
-      select p, p_end from partial_hours where complement
-    ), scans as (
-      select a as lo, b as hi, 1 as sign from partial_hours where not complement
-      union all
-      select p, a, -1 from partial_hours where complement
-      union all
-      select b, p_end, -1 from partial_hours where complement
-    ), hits as (
+export function readRtp(db: Queryable, q: RtpQuery): Promise<{ rows: RtpRow[]; totals: RtpTotals }> {
+  return customPlanned(db, (tx) => queryRtp(tx, q));
+}
+
+async function queryRtp(tx: TransactionSql, q: RtpQuery): Promise<{ rows: RtpRow[]; totals: RtpTotals }> {
+  const bounds = await windowBounds(tx, q.from, q.to, false);
+  const result = await tx`
+    with ${windowCtes(tx, { from: q.from, to: q.to, complement: q.complement, bounds })}, hits as (
       select h.player as user_id, h.currency, h.actions, h.bet_count, h.bets_minor, h.wins_minor, h.rolled_back_bets_minor, h.rolled_back_wins_minor
-      from rollup_ranges r join game_rollups h on h.hour_start >= r.lo and h.hour_start < r.hi
+      from hour_ranges r join game_rollups h on h.hour_start >= r.lo and h.hour_start < r.hi
       where h.surface = 'aggregator'
         and (${q.user_id}::text is null or h.player = ${q.user_id}) and (${q.currency}::text is null or h.currency = ${q.currency})
       union all

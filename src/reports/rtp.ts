@@ -5,7 +5,6 @@ import { refuse, succeed, type Outcome } from '../platform/outcome.ts';
 import { totalToJson } from '../platform/money.ts';
 import { chooseEdges, type EdgeChoice } from './edges.ts';
 import { REPORTS_ERRORS } from './errors.ts';
-import { customPlanned } from './games-store.ts';
 import { currenciesOfUser, readRtp, type RtpRow, type RtpTotals } from './rtp-store.ts';
 import { GameTotals, ratio } from './totals.ts';
 
@@ -47,17 +46,15 @@ export async function rtpList(
 ): Promise<Outcome<RtpListJson>> {
   const invalid = await checkWindow(ctx, window);
   if (invalid) return invalid;
-  const { rows, totals } = await customPlanned(ctx.sql, (tx) =>
-    readRtp(tx, {
-      from: window.from,
-      to: window.to,
-      user_id: null,
-      currency: window.currency ?? null,
-      limit,
-      offset: (page - 1) * limit,
-      complement: edgesOf(window),
-    }),
-  );
+  const { rows, totals } = await readRtp(ctx.sql, {
+    from: window.from,
+    to: window.to,
+    user_id: null,
+    currency: window.currency ?? null,
+    limit,
+    offset: (page - 1) * limit,
+    complement: edgesOf(window),
+  });
   const total = Number(totals.total_rows);
   return succeed({
     data: rows.map(rowJson),
@@ -87,17 +84,15 @@ export async function rtpOfUser(ctx: AppContext, user_id: string, window: RtpWin
       PLATFORM_ERRORS.VALIDATION_ERROR,
       `currency is required: user ${user_id} plays in ${known.join(', ')}`,
     );
-  const { rows } = await customPlanned(ctx.sql, (tx) =>
-    readRtp(tx, {
-      from: window.from,
-      to: window.to,
-      user_id,
-      currency,
-      limit: 1,
-      offset: 0,
-      complement: edgesOf(window),
-    }),
-  );
+  const { rows } = await readRtp(ctx.sql, {
+    from: window.from,
+    to: window.to,
+    user_id,
+    currency,
+    limit: 1,
+    offset: 0,
+    complement: edgesOf(window),
+  });
   return succeed(rowJson(rows[0] ?? { user_id, currency, ...GameTotals.zero() }));
 }
 

@@ -16,6 +16,10 @@ test('--workload reports: defaults, bounds, and no --url (it needs its own datab
   assert.throws(() => reportsBenchOptions({ samples: '0' }, env), /--samples/);
   assert.throws(() => reportsBenchOptions({ 'prefill-actions': '0' }, env), /--prefill-actions/);
   assert.throws(() => reportsBenchOptions({ url: 'http://127.0.0.1:3000' }, env), /--url/);
+  assert.equal(options.keep_database, false);
+  assert.throws(() => reportsBenchOptions({ 'keep-database': true }, env), /DATABASE_URL/);
+  const on_url = { ...env, database_url: 'postgres://x/y' };
+  assert.equal(reportsBenchOptions({ 'keep-database': true }, on_url).keep_database, true);
 });
 
 test('the text report has one line per shape and lists failures', () => {
@@ -35,7 +39,7 @@ test('the text report has one line per shape and lists failures', () => {
     started_at: '',
     finished_at: '',
     database: 'db',
-    options: { prefill_actions: 10, players: 1, samples: 20, seed: 1, database_url: null },
+    options: { prefill_actions: 10, players: 1, samples: 20, seed: 1, database_url: null, keep_database: false },
     fill: {
       actions: 10,
       aggregator_requests: 1,

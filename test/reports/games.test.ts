@@ -1,8 +1,19 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { readGames, type GameRow, type GroupField } from '../../src/reports/games-store.ts';
+import type { Sql, TransactionSql } from '../../src/db/sql.ts';
+import {
+  planGames,
+  readGames,
+  validPlans,
+  type GameRow,
+  type GamesPlan,
+  type GamesQuery,
+  type GroupField,
+} from '../../src/reports/games-store.ts';
+import { foldDays } from '../../src/reports/fold.ts';
 import { rtpOf } from '../../src/reports/games.ts';
+import type { EdgeChoice } from '../../src/reports/edges.ts';
 import { CASINO_PROVIDER } from '../../src/reports/limits.ts';
 import { BUILT_IN_PROVIDER } from '../../src/seamless/types.ts';
 import { fundPlayer } from '../../src/ledger/seed.ts';
@@ -726,6 +737,400 @@ describe("exactness against a brute force over both surfaces' actions", () => {
 
   test('the ledger verifies after the random workload', async () => {
     await assertLedgerVerifies(server.db.sql);
+  });
+
+  // Whole UTC days from the daily rollups (migration 045): the same workload, spread further.
+
+  const DAY_MS = 24 * HOUR_MS;
+
+  /** Reads one window with a forced plan; the rows in the API's shape, plus totals and the row count. */
+  async function readPlanned(
+    a: number,
+    b: number,
+    group_by: Set<GroupField>,
+    plan: GamesPlan,
+    extra: Partial<GamesQuery> = {},
+  ) {
+    const r = await readGames(server.db.sql, {
+      from: new Date(a).toISOString(),
+      to: new Date(b).toISOString(),
+      group_by,
+      currency: null,
+      provider: null,
+      game: null,
+      player: null,
+      limit: 1000,
+      offset: 0,
+      complement: { first: rand() < 0.5, last: rand() < 0.5 },
+      conversions: false,
+      ...extra,
+      plan,
+    });
+    return { rows: apiRows(r.rows, group_by), totals: apiRows(r.totals, new Set()), total_rows: Number(r.total_rows) };
+  }
+
+  test(`whole UTC days from the daily rollups: every valid plan of every grouping equals the brute force, windows across midnights (seed ${seed})`, async () => {
+    // More play, moved back by more than half a day each time: the data spans several UTC days, and
+    // rollbacks reach actions of earlier days (the day rows of the original's day lose them).
+    for (let p = 0; p < 4; p++) {
+      await travel(13 + Math.floor(rand() * 24));
+      await phase(10);
+    }
+    const played = await everythingPlayed();
+    const times = played.map((p) => p.ms);
+    const first_day = Math.floor(Math.min(...times) / DAY_MS) * DAY_MS;
+    const days = Math.floor(Math.max(...times) / DAY_MS) - first_day / DAY_MS + 1;
+    assert.ok(days >= 3, `data spans ${days} UTC days`);
+    const day = () => first_day + Math.floor(rand() * days) * DAY_MS;
+    const hours = (n: number) => Math.floor(rand() * n) * HOUR_MS;
+    const windows: [string, number, number][] = [['everything', first_day - DAY_MS, first_day + (days + 1) * DAY_MS]];
+    for (let i = 0; i < 4; i++) {
+      const a = day();
+      windows.push(['whole days', a, a + (1 + Math.floor(rand() * 3)) * DAY_MS]);
+      const midnight = day() + DAY_MS;
+      windows.push(['whole hours across a midnight', midnight - hours(24) - HOUR_MS, midnight + hours(24) + HOUR_MS]);
+      const b = day();
+      windows.push(['partial days around whole days', b + hours(23) + HOUR_MS, b + 2 * DAY_MS + hours(24)]);
+      const c = pick(times);
+      windows.push([
+        'cut mid-hour, across days',
+        c - Math.floor(rand() * 2 * DAY_MS),
+        c + 1 + Math.floor(rand() * 2 * DAY_MS),
+      ]);
+      const d = day() + hours(12);
+      windows.push(['inside one day', d, d + hours(12) + Math.floor(rand() * HOUR_MS)]);
+    }
+    let compared = 0;
+    // No day folded yet (every plan reads hours), the two oldest days folded, every day that is over folded.
+    for (const [state, fold_max] of [
+      ['no day folded', 0],
+      ['the oldest days folded', 2],
+      ['every day that is over folded', 1000],
+    ] as const) {
+      if (fold_max > 0) await server.db.sql`select game_rollups_fold(now() - interval '2 hours', ${fold_max})`;
+      const [{ folded }] = await server.db.sql`select count(*)::int as folded from game_rollups_folded_days`;
+      assert.ok(fold_max === 0 ? folded === 0 : folded >= Math.min(fold_max, 2), `${state}: ${folded} days folded`);
+      for (const [kind, a, b] of windows) {
+        for (const group_by of ALL_GROUPINGS) {
+          const expected = bruteForce(played, a, b, group_by);
+          for (const plan of validPlans({ group_by, provider: null, game: null, player: null, conversions: false })) {
+            const label = `${state}, ${kind} ${new Date(a).toISOString()} .. ${new Date(b).toISOString()} by ${[...group_by]}, plan ${JSON.stringify(plan)} (seed ${seed})`;
+            const got = await readPlanned(a, b, group_by, plan);
+            assert.deepEqual(got.rows, expected, label);
+            assert.deepEqual(got.totals, addUp(expected), `${label}: totals`);
+            assert.equal(got.total_rows, expected.length, `${label}: row count`);
+            compared += 1;
+          }
+        }
+        // NGR (conversions: never paged) in EUR, where no bonus was converted: the same rows as GGR.
+        for (const group_by of [
+          new Set<GroupField>(['day']),
+          new Set<GroupField>(['player']),
+          new Set<GroupField>(['day', 'player']),
+        ]) {
+          const expected = bruteForce(played, a, b, group_by).filter((r) => r.currency === 'EUR');
+          for (const plan of validPlans({ group_by, provider: null, game: null, player: null, conversions: true })) {
+            const got = await readPlanned(a, b, group_by, plan, { conversions: true, currency: 'EUR' });
+            assert.deepEqual(
+              got.rows,
+              expected,
+              `${state}, NGR ${kind} by ${[...group_by]}, plan ${JSON.stringify(plan)} (seed ${seed})`,
+            );
+          }
+        }
+      }
+    }
+    assert.ok(compared > 3000, `${compared} comparisons`);
+  });
+
+  test('the plans: the smallest daily rollup that keeps the fields, paged when its key is the grouping; a player filter reads hours', () => {
+    const plan = (fields: GroupField[], extra: Partial<GamesQuery> = {}) =>
+      planGames({ group_by: new Set(fields), provider: null, game: null, player: null, conversions: false, ...extra });
+    assert.deepEqual(plan(['day', 'provider', 'game', 'player']), { days: 'game_rollups_daily', paged: true });
+    assert.deepEqual(plan(['game', 'player', 'day']), { days: 'game_rollups_daily', paged: true });
+    assert.deepEqual(plan(['provider', 'player', 'day']), { days: 'game_rollups_daily', paged: false });
+    assert.deepEqual(plan(['player']), { days: 'game_rollups_daily_players', paged: false });
+    assert.deepEqual(plan(['day', 'player']), { days: 'game_rollups_daily_players', paged: true });
+    assert.deepEqual(plan(['day', 'player'], { conversions: true }), {
+      days: 'game_rollups_daily_players',
+      paged: false,
+    });
+    assert.deepEqual(plan(['player'], { game: 'slot' }), { days: 'game_rollups_daily', paged: false });
+    assert.deepEqual(plan([]), { days: 'game_rollups_daily_games', paged: false });
+    assert.deepEqual(plan(['day', 'game']), { days: 'game_rollups_daily_games', paged: true });
+    assert.deepEqual(plan(['day', 'provider']), { days: 'game_rollups_daily_games', paged: false });
+    assert.deepEqual(plan(['day', 'game'], { player: 'x' }), { days: null, paged: false });
+  });
+
+  test('paged plans: pages across partial days and whole days concatenate to the brute force, with the same totals and count', async () => {
+    const played = await everythingPlayed();
+    const times = played.map((p) => p.ms);
+    const first_day = Math.floor(Math.min(...times) / DAY_MS) * DAY_MS;
+    // From 13:00 of the first day to 07:21:05.5 three days later: a partial first day, two whole days, a partial last day.
+    const [a, b] = [first_day + 13 * HOUR_MS, first_day + 3 * DAY_MS + 7 * HOUR_MS + 1_265_500];
+    // Every whole day folded, then the middle one taken off the list (a write to one of its hours): its
+    // rows come from hours, between the day rows of the days around it.
+    for (const state of ['every day folded', 'the middle day not folded']) {
+      if (state === 'every day folded') await server.db.sql`select game_rollups_fold(now() - interval '2 hours', null)`;
+      else {
+        const middle = new Date(first_day + 2 * DAY_MS).toISOString().slice(0, 10);
+        const touched = await server.db.sql`
+          update game_rollups set actions = actions
+          where hour_start = (select min(hour_start) from game_rollups where timezone('UTC', hour_start)::date = ${middle}::date)`;
+        assert.ok(touched.count > 0, `hour rows on ${middle}`);
+        const [{ listed }] = await server.db.sql`
+          select count(*)::int as listed from game_rollups_folded_days where day = ${middle}::date`;
+        assert.equal(listed, 0);
+      }
+      for (const [fields, extra] of [
+        [['day', 'provider', 'game', 'player'], {}],
+        [['day', 'game', 'player'], { provider: 'acme' }],
+        [['day', 'game'], { currency: 'USD' }],
+        [['day', 'player'], {}],
+      ] as [GroupField[], Partial<GamesQuery>][]) {
+        const group_by = new Set(fields);
+        const expected = bruteForce(played, a, b, group_by).filter(
+          (r) =>
+            (!extra.provider || r.provider === extra.provider) && (!extra.currency || r.currency === extra.currency),
+        );
+        assert.ok(expected.length > 10, `${expected.length} rows by ${fields}`);
+        const plan = planGames({ group_by, provider: null, game: null, player: null, conversions: false, ...extra });
+        assert.equal(plan.paged, true, `${fields} is paged`);
+        const pages: unknown[] = [];
+        for (let offset = 0; offset < expected.length; offset += 4) {
+          const page = await readPlanned(a, b, group_by, plan, { ...extra, limit: 4, offset });
+          assert.deepEqual(
+            page.totals,
+            addUp(expected),
+            `${fields} ${JSON.stringify(extra)} totals at offset ${offset}`,
+          );
+          assert.equal(page.total_rows, expected.length);
+          pages.push(...page.rows);
+        }
+        assert.deepEqual(pages, expected, `${fields} ${JSON.stringify(extra)} ${state} (seed ${seed})`);
+        const beyond = await readPlanned(a, b, group_by, plan, { ...extra, limit: 4, offset: expected.length });
+        assert.deepEqual([beyond.rows, beyond.total_rows], [[], expected.length]);
+      }
+    }
+  });
+
+  /** On every folded day, the three daily rollups are what game_rollups says (rows with a nonzero sum or count). */
+  async function assertDailyFollowsHourly(
+    label: string,
+    sql: Sql | TransactionSql = server.db.sql,
+    some = true,
+  ): Promise<void> {
+    const columns = ['bet_count', 'win_count', 'bets_minor', 'wins_minor', 'bonus_bets_minor', 'bonus_wins_minor'];
+    const summed = columns.map((c) => `sum(${c})::bigint as ${c}`).join(', ');
+    const nonzero = columns.map((c) => `${c} <> 0`).join(' or ');
+    // The finest groups of each UTC day, from the hour rows.
+    const fine = `select timezone('UTC', hour_start)::date as day, provider, game, player, currency, ${summed}
+                  from game_rollups where timezone('UTC', hour_start)::date in (select day from game_rollups_folded_days)
+                  group by 1, 2, 3, 4, 5`;
+    for (const [table, key, want] of [
+      ['game_rollups_daily', 'day, provider, game, player, currency', `select * from (${fine}) f where ${nonzero}`],
+      [
+        'game_rollups_daily_games',
+        'day, provider, game, currency',
+        `select * from (select day, provider, game, currency, count(*) filter (where bet_count + win_count > 0) as groups, ${summed}
+                        from (${fine}) f group by 1, 2, 3, 4) g where groups <> 0 or ${nonzero}`,
+      ],
+      [
+        'game_rollups_daily_players',
+        'day, player, currency',
+        `select * from (select day, player, currency, ${summed} from (${fine}) f group by 1, 2, 3) p where ${nonzero}`,
+      ],
+    ]) {
+      const groups = table === 'game_rollups_daily_games' ? 'groups, ' : '';
+      const read = (from: string, where: string) =>
+        sql.unsafe(`select ${key}, ${groups}${columns.join(', ')} from ${from} x where ${where} order by ${key}`);
+      const got = await read(
+        table,
+        `(${nonzero}${groups ? ' or groups <> 0' : ''}) and day in (select day from game_rollups_folded_days)`,
+      );
+      const expected = await read(`(${want})`, 'true');
+      assert.ok(expected.length > 0 || !some, `${label}: ${table} has rows`);
+      assert.deepEqual(
+        got.map((r) => Object.values(r).map(String)),
+        expected.map((r) => Object.values(r).map(String)),
+        `${label}: ${table}`,
+      );
+    }
+  }
+
+  test('a write to an hour of a folded day takes the day off the list; folding it again gives what its hours say', async () => {
+    await foldDays(server.db.sql, undefined, 1000);
+    await assertDailyFollowsHourly('every day that is over folded');
+    assert.deepEqual(await foldDays(server.db.sql), [], 'nothing left to fold');
+    const listed = async () =>
+      (await server.db.sql`select day::text as day from game_rollups_folded_days order by day`).map((r) => r.day);
+    const all = await listed();
+    assert.ok(all.length >= 3, `${all.length} days folded`);
+    // Through the hot path: a rollback of an action of a folded day changes that day's hour row.
+    const [old] = await server.db.sql`
+      select user_id, action_id, game, currency, timezone('UTC', created_at)::date::text as day from aggregator_actions
+      where action = 'bet' and not rolled_back and created_at < now() - interval '2 days' order by created_at limit 1`;
+    await send(
+      old.user_id,
+      [{ action: 'rollback', action_id: uid('rb'), original_action_id: old.action_id }],
+      old.currency,
+      old.game,
+    );
+    assert.deepEqual(
+      await listed(),
+      all.filter((d) => d !== old.day),
+    );
+    assert.deepEqual(await foldDays(server.db.sql), [old.day]);
+    await assertDailyFollowsHourly('the day of the rollback folded again');
+    const rolled_back = new Error('rolled back on purpose');
+    await assert.rejects(
+      server.db.sql.begin(async (tx) => {
+        // The bench's move: the last day's rows merged into the rows 30 hours earlier, then deleted.
+        await tx`
+          insert into game_rollups as r (player, currency, hour_start, surface, provider, game, actions, bet_count, win_count, bets_minor, wins_minor,
+            rolled_back_bets_minor, rolled_back_wins_minor, bonus_bets_minor, bonus_wins_minor)
+          select player, currency, hour_start - interval '30 hours', surface, provider, game, actions, bet_count, win_count, bets_minor,
+                 wins_minor, rolled_back_bets_minor, rolled_back_wins_minor, bonus_bets_minor, bonus_wins_minor
+          from game_rollups where hour_start > now() - interval '40 hours'
+          on conflict (player, currency, hour_start, surface, provider, game) do update set
+            actions = r.actions + excluded.actions, bet_count = r.bet_count + excluded.bet_count, win_count = r.win_count + excluded.win_count,
+            bets_minor = r.bets_minor + excluded.bets_minor, wins_minor = r.wins_minor + excluded.wins_minor,
+            rolled_back_bets_minor = r.rolled_back_bets_minor + excluded.rolled_back_bets_minor,
+            rolled_back_wins_minor = r.rolled_back_wins_minor + excluded.rolled_back_wins_minor,
+            bonus_bets_minor = r.bonus_bets_minor + excluded.bonus_bets_minor, bonus_wins_minor = r.bonus_wins_minor + excluded.bonus_wins_minor`;
+        await tx`delete from game_rollups where hour_start > now() - interval '10 hours'`;
+        await tx`
+          update game_rollups set bets_minor = bets_minor + 7, bet_count = bet_count + 1
+          where timezone('UTC', hour_start)::date = ${all[0]}::date`;
+        const after = (await tx`select day::text as day from game_rollups_folded_days order by day`).map((r) => r.day);
+        assert.ok(!after.includes(all[0]) && after.length < all.length - 1, `${after} of ${all}`);
+        await assertDailyFollowsHourly('after a merging move, a delete and an update', tx, after.length > 0);
+        await tx`truncate game_rollups`;
+        const [left] = await tx`select count(*)::int as n from game_rollups_folded_days`;
+        assert.equal(left.n, 0);
+        throw rolled_back;
+      }),
+      (error) => error === rolled_back,
+    );
+    assert.deepEqual(await listed(), all);
+    await assertDailyFollowsHourly('after the rollback');
+  });
+
+  test('migration 045 folds the existing hour rows exactly as the job does, in UTC days', async () => {
+    const migration = fs.readFileSync(new URL('../../migrations/045_game_daily_rollups.sql', import.meta.url), 'utf8');
+    const backfill = migration.slice(migration.indexOf('-- Existing hour rows'));
+    const folded = await server.db.sql`select day from game_rollups_folded_days order by day`;
+    await server.db.sql.begin(async (tx) => {
+      await tx`truncate game_rollups_daily, game_rollups_daily_games, game_rollups_daily_players, game_rollups_folded_days`;
+      await tx`set local timezone = 'Asia/Kolkata'`;
+      await tx.unsafe(backfill);
+      await assertDailyFollowsHourly('after the backfill', tx);
+    });
+    assert.deepEqual(await server.db.sql`select day from game_rollups_folded_days order by day`, folded);
+  });
+});
+
+describe('bonus parts through the real write path (bonus wagering, SPEC §5)', () => {
+  let aggregatorPlayer: string;
+  let casinoUser: string;
+  let from_ms: number;
+  let to_ms: number;
+
+  /** A grant of `amount_minor` USD bonus money, active at once (the player has no other grant). */
+  async function grantBonus(player: string, amount_minor: number): Promise<void> {
+    const r = await call(
+      base,
+      'POST',
+      `/v1/players/${encodeURIComponent(player)}/bonuses`,
+      {
+        asset: 'USD',
+        amount: amount_minor,
+        wagering_multiplier: 10,
+        expires_at: new Date(Date.now() + HOUR_MS).toISOString(),
+      },
+      { ...ADMIN, 'idempotency-key': uid('grant') },
+    );
+    assert.equal(r.status, 201, r.text);
+  }
+
+  before(async () => {
+    from_ms = Math.floor(Date.now() / HOUR_MS) * HOUR_MS;
+    // Aggregator: 30 cash + 100 bonus; a bet of 50 stakes 30 cash + 20 bonus, its win of 101 pays
+    // floor(101 × 20 / 50) = 40 to the bonus.
+    aggregatorPlayer = uid('bonus-a');
+    await fundPlayer(server.ctx, playerAccount(aggregatorPlayer, 'USD'), 30n, `fund-${aggregatorPlayer}`);
+    await grantBonus(aggregatorPlayer, 100);
+    const round = uid('round');
+    for (const action of [
+      { action: 'bet', action_id: uid('b'), amount: 50 },
+      { action: 'win', action_id: uid('w'), amount: 101 },
+    ] as Action[]) {
+      const r = await processCall(base, { ...batch(aggregatorPlayer, [action]), game: 'acme:slot', game_id: round });
+      assert.equal(r.status, 200, r.text);
+    }
+    // Casino: 20 cash + 100 bonus; a debit of 60 stakes 20 cash + 40 bonus, its credit of 30 pays
+    // floor(30 × 40 / 60) = 20 to the bonus.
+    const p = await casinoPlayer(20n, '1');
+    casinoUser = p.user;
+    await grantBonus(casinoUser, 100);
+    await p.money('debit', 'bonus-round', 60);
+    await p.money('credit', 'bonus-round', 30);
+    to_ms = Date.now() + 1; // an unaligned end just after the last action: its hour is a partial hour
+  });
+
+  /** The games report by player for the two bonus players: [player, bonus_bets, bonus_wins, bets, wins]. */
+  async function bonusRows(complement: EdgeChoice, a = from_ms, b = to_ms) {
+    const rows: unknown[] = [];
+    for (const player of [aggregatorPlayer, casinoUser]) {
+      const r = await readGames(server.db.sql, {
+        from: new Date(a).toISOString(),
+        to: new Date(b).toISOString(),
+        group_by: new Set<GroupField>(['player']),
+        currency: 'USD',
+        provider: null,
+        game: null,
+        player,
+        limit: 10,
+        offset: 0,
+        complement,
+        conversions: false,
+      });
+      rows.push(...r.rows.map((x) => [x.player, x.bonus_bets_minor, x.bonus_wins_minor, x.bets_minor, x.wins_minor]));
+    }
+    return rows;
+  }
+
+  const expected = () => [
+    [aggregatorPlayer, 20n, 40n, 50n, 101n],
+    [casinoUser, 40n, 20n, 60n, 30n],
+  ];
+
+  test('hour-aligned windows report the bonus parts from the rollups; a partial hour read as its rollup minus the rest too', async () => {
+    const aligned = await bonusRows({ first: false, last: false }, from_ms, Math.ceil(to_ms / HOUR_MS) * HOUR_MS);
+    assert.deepEqual(aligned, expected());
+    // The window ends just after the last action: its last hour is partial, read as the hour's rollup
+    // minus the (empty) rest of the hour.
+    assert.deepEqual(await bonusRows({ first: false, last: true }), expected());
+    const r = await games({
+      from: new Date(from_ms).toISOString(),
+      to: new Date(to_ms + HOUR_MS).toISOString(),
+      player: casinoUser,
+    });
+    assert.deepEqual([r.json.data[0].bonus_bets, r.json.data[0].bonus_wins], [40, 20]);
+  });
+
+  test('a partial hour read from the actions counts their bonus parts exactly as the rollups do', async () => {
+    const stored = await server.db.sql`
+        select user_id, sum(bonus_minor) filter (where action = 'bet')::bigint as bets, sum(bonus_minor) filter (where action = 'win')::bigint as wins
+        from aggregator_actions where user_id = ${aggregatorPlayer} group by user_id
+        union all
+        select user_id, sum(bonus_minor) filter (where kind = 'debit')::bigint, sum(bonus_minor) filter (where kind = 'credit')::bigint
+        from seamless_transactions where user_id = ${casinoUser} group by user_id`;
+    assert.deepEqual(
+      stored.map((s) => [s.user_id, s.bets, s.wins]),
+      expected().map(([player, bets, wins]) => [player, bets, wins]),
+    );
+    assert.deepEqual(await bonusRows({ first: false, last: false }), expected());
   });
 });
 

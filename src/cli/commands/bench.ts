@@ -75,12 +75,16 @@ export function reportsBenchOptions(
     throw new UsageError('--workload reports starts its own server and database; --url is not supported');
   if (values.bonus !== undefined)
     throw new UsageError('--bonus is for the W1 and W2 load workloads, not --workload reports');
+  const keep = values['keep-database'] === true;
+  if (keep && !env.database_url)
+    throw new UsageError('--keep-database needs DATABASE_URL (the embedded database of a run is always removed)');
   return {
     prefill_actions: number(values, 'prefill-actions', REPORTS_PREFILL_DEFAULT, 1, PREFILL_ACTIONS_MAX),
     players: number(values, 'players', WORKLOAD_PLAYERS.W1, 1, PLAYERS_MAX),
     samples: number(values, 'samples', REPORT_SAMPLES_DEFAULT, 1, REPORT_SAMPLES_MAX),
     seed: number(values, 'seed', Date.now() % 2 ** 31, 0, 2 ** 32 - 1),
     database_url: env.database_url ?? null,
+    keep_database: keep,
     aggregator_secret: env.aggregator_secret,
     casino_secret: env.casino_secret,
     admin_api_key: env.admin_api_key,
@@ -251,6 +255,11 @@ export const benchCommand: Command = {
     'poison-share': {
       type: 'string',
       description: `Share of measured requests sent poisoned — a NUL in an action id, which must be refused 400 at the door — 0..${POISON_SHARE_MAX} (default 0); requests/s counts the clean ones`,
+    },
+    'keep-database': {
+      type: 'boolean',
+      description:
+        '--workload reports with DATABASE_URL: leave the filled database in place (its URL is printed) to study plans',
     },
     quiet: { type: 'boolean', description: 'No progress lines on stderr' },
   },
