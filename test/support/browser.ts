@@ -13,7 +13,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { chromium, type Browser } from 'playwright-core';
+import assert from 'node:assert/strict';
+import { chromium, type Browser, type Locator } from 'playwright-core';
 
 export const DEBIAN_CHROMIUM = '/usr/bin/chromium';
 
@@ -75,4 +76,35 @@ async function packagedChromium(): Promise<string> {
     fs.rmSync(staging, { recursive: true, force: true });
   }
   return binary;
+}
+
+/** How long a browser test waits for the page to show something (playwright-core has no expect()). */
+export const BROWSER_WAIT_MS = 15_000;
+
+/** Polls a locator's text until it matches; fails with the last text seen. */
+export async function waitForText(locator: Locator, pattern: RegExp, wait_ms = BROWSER_WAIT_MS): Promise<string> {
+  const deadline = Date.now() + wait_ms;
+  let text = '';
+  while (Date.now() < deadline) {
+    text =
+      (await locator
+        .first()
+        .textContent()
+        .catch(() => null)) ?? '';
+    if (pattern.test(text)) return text;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.fail(`expected ${pattern} in "${text}"`);
+}
+
+/** Polls a locator's count until it is `expected`. */
+export async function waitForCount(locator: Locator, expected: number, wait_ms = BROWSER_WAIT_MS): Promise<void> {
+  const deadline = Date.now() + wait_ms;
+  let count = -1;
+  while (Date.now() < deadline) {
+    count = await locator.count();
+    if (count === expected) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.fail(`expected ${expected} elements, found ${count}`);
 }

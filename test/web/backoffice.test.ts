@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { launchBrowser } from '../support/browser.ts';
+import { launchBrowser, waitForText, waitForCount } from '../support/browser.ts';
 import { call, startTestServer, type TestServer } from '../support/server.ts';
 import { balanceOf, get } from '../wallet/helpers.ts';
 import { ensureWebBuilt } from './build.ts';
@@ -39,34 +39,6 @@ after(async () => {
   await browser?.close();
   await server?.close();
 });
-
-/** Polls a locator's text until it matches (playwright-core has no expect()). */
-async function waitForText(locator: Locator, pattern: RegExp): Promise<string> {
-  const deadline = Date.now() + WAIT_MS;
-  let text = '';
-  while (Date.now() < deadline) {
-    text =
-      (await locator
-        .first()
-        .textContent()
-        .catch(() => null)) ?? '';
-    if (pattern.test(text)) return text;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  assert.fail(`expected ${pattern} in "${text}"`);
-}
-
-/** Polls a locator's count until it is `expected`. */
-async function waitForCount(locator: Locator, expected: number): Promise<void> {
-  const deadline = Date.now() + WAIT_MS;
-  let count = -1;
-  while (Date.now() < deadline) {
-    count = await locator.count();
-    if (count === expected) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  assert.fail(`expected ${expected} elements, found ${count}`);
-}
 
 const screenshot = (name: string) =>
   page.screenshot({ path: path.join(SCREENSHOTS_DIR, `${name}.png`), fullPage: true });

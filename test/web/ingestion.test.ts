@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { launchBrowser } from '../support/browser.ts';
+import { launchBrowser, waitForText as waitForTextWithin } from '../support/browser.ts';
 import { call, startTestServer, type TestServer } from '../support/server.ts';
 import { formatMinor } from '../../src/web/app/money.ts';
 import { ensureWebBuilt } from './build.ts';
@@ -15,6 +15,7 @@ import { ensureWebBuilt } from './build.ts';
  * of 120 transactions a minute over 12 users, and more arriving while the test runs).
  */
 const WAIT_MS = 20_000;
+const waitForText = (locator: Locator, pattern: RegExp) => waitForTextWithin(locator, pattern, WAIT_MS);
 const SCREENSHOTS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../docs/screenshots');
 const WIDE = { width: 1280, height: 900 };
 const PHONE = { width: 390, height: 844 };
@@ -54,21 +55,6 @@ after(async () => {
   await browser?.close();
   await server?.close();
 });
-
-async function waitForText(locator: Locator, pattern: RegExp): Promise<string> {
-  const deadline = Date.now() + WAIT_MS;
-  let text = '';
-  while (Date.now() < deadline) {
-    text =
-      (await locator
-        .first()
-        .textContent()
-        .catch(() => null)) ?? '';
-    if (pattern.test(text)) return text;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  assert.fail(`expected ${pattern} in "${text}"`);
-}
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const scr = (cents: number) => `${formatMinor(cents, 2)} SCR`;

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { launchBrowser } from '../support/browser.ts';
+import { launchBrowser, waitForText } from '../support/browser.ts';
 import { call, startTestServer, type TestServer } from '../support/server.ts';
 import { balanceOf } from '../wallet/helpers.ts';
 import { ensureWebBuilt } from './build.ts';
@@ -46,21 +46,6 @@ after(async () => {
   await browser?.close();
   await server?.close();
 });
-
-async function waitForText(locator: Locator, pattern: RegExp): Promise<string> {
-  const deadline = Date.now() + WAIT_MS;
-  let text = '';
-  while (Date.now() < deadline) {
-    text =
-      (await locator
-        .first()
-        .textContent()
-        .catch(() => null)) ?? '';
-    if (pattern.test(text)) return text;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  assert.fail(`expected ${pattern} in "${text}"`);
-}
 
 const screenshot = (name: string) =>
   page.screenshot({ path: path.join(SCREENSHOTS_DIR, `${name}.png`), fullPage: true });

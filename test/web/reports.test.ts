@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { launchBrowser } from '../support/browser.ts';
+import { launchBrowser, waitForText } from '../support/browser.ts';
 import { call, startTestServer, type TestServer } from '../support/server.ts';
 import { fundPlayer } from '../../src/ledger/seed.ts';
 import { playerAccount } from '../../src/ledger/types.ts';
@@ -53,21 +53,6 @@ after(async () => {
 async function oneChart(): Promise<void> {
   await page.locator('.chart canvas').first().waitFor();
   assert.equal(await page.locator('.chart canvas').count(), 1);
-}
-
-async function waitForText(locator: Locator, pattern: RegExp): Promise<string> {
-  const deadline = Date.now() + WAIT_MS;
-  let text = '';
-  while (Date.now() < deadline) {
-    text =
-      (await locator
-        .first()
-        .textContent()
-        .catch(() => null)) ?? '';
-    if (pattern.test(text)) return text;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  assert.fail(`expected ${pattern} in "${text}"`);
 }
 
 const screenshot = (name: string) =>
