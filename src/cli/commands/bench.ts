@@ -321,11 +321,29 @@ async function runCommand(values: Values): Promise<number> {
   }
 }
 
-async function runReportsCommand(values: Values): Promise<number> {
+/** What a non-load workload (reports, reporter, freshness) gives the shared runner below. */
+interface Workload<O, R extends { failures: unknown[] }> {
+  parse(values: Values, config: ReturnType<typeof quietConfig>['config']): O;
+  run(
+    options: O,
+    context: {
+      logger: ReturnType<typeof quietConfig>['logger'];
+      progress?: (line: string) => void;
+      signal: AbortSignal;
+    },
+  ): Promise<R>;
+  format(report: R): string;
+}
+
+/** Parses (a usage error exits 2), runs with Ctrl-C as an abort (exit 130), prints, writes --json; exit 1 on a failure. */
+async function runWorkload<O, R extends { failures: unknown[] }>(
+  values: Values,
+  workload: Workload<O, R>,
+): Promise<number> {
   const { config, logger } = quietConfig();
-  let options: ReportsBenchOptions;
+  let options: O;
   try {
-    options = reportsBenchOptions(values, config);
+    options = workload.parse(values, config);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     process.stderr.write(`croupier bench: ${error.message}\n`);
@@ -337,9 +355,8 @@ async function runReportsCommand(values: Values): Promise<number> {
   process.on('SIGTERM', onSignal);
   try {
     const progress = values.quiet === true ? undefined : (line: string) => process.stderr.write(`${line}\n`);
-    const { runReportsBench, formatReportsBench } = await import('../../../bench/reports.ts');
-    const report = await runReportsBench(options, { logger, progress, signal: interrupt.signal });
-    process.stdout.write(`${formatReportsBench(report)}\n`);
+    const report = await workload.run(options, { logger, progress, signal: interrupt.signal });
+    process.stdout.write(`${workload.format(report)}\n`);
     const json_path = text(values, 'json');
     if (json_path) fs.writeFileSync(json_path, `${JSON.stringify(report, null, 2)}\n`);
     return interrupt.signal.aborted ? 130 : report.failures.length === 0 ? 0 : 1;
@@ -350,66 +367,31 @@ async function runReportsCommand(values: Values): Promise<number> {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+}
+
+async function runReportsCommand(values: Values): Promise<number> {
+  const { runReportsBench, formatReportsBench } = await import('../../../bench/reports.ts');
+  return runWorkload<ReportsBenchOptions, Awaited<ReturnType<typeof runReportsBench>>>(values, {
+    parse: reportsBenchOptions,
+    run: runReportsBench,
+    format: formatReportsBench,
+  });
 }
 
 async function runReporterCommand(values: Values): Promise<number> {
-  const { config, logger } = quietConfig();
-  let options: ReporterBenchOptions;
-  try {
-    options = reporterBenchOptions(values, config);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`croupier bench: ${error.message}\n`);
-    return 2;
-  }
-  const interrupt = new AbortController();
-  const onSignal = () => interrupt.abort();
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  try {
-    const progress = values.quiet === true ? undefined : (line: string) => process.stderr.write(`${line}\n`);
-    const { runReporterBench, formatReporterBench } = await import('../../../bench/reporter.ts');
-    const report = await runReporterBench(options, { logger, progress, signal: interrupt.signal });
-    process.stdout.write(`${formatReporterBench(report)}\n`);
-    const json_path = text(values, 'json');
-    if (json_path) fs.writeFileSync(json_path, `${JSON.stringify(report, null, 2)}\n`);
-    return interrupt.signal.aborted ? 130 : report.failures.length === 0 ? 0 : 1;
-  } catch (error) {
-    process.stderr.write(`croupier bench: ${(error as Error).message}\n`);
-    return 1;
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
+  const { runReporterBench, formatReporterBench } = await import('../../../bench/reporter.ts');
+  return runWorkload<ReporterBenchOptions, Awaited<ReturnType<typeof runReporterBench>>>(values, {
+    parse: reporterBenchOptions,
+    run: runReporterBench,
+    format: formatReporterBench,
+  });
 }
 
 async function runFreshnessCommand(values: Values): Promise<number> {
-  const { config, logger } = quietConfig();
-  let options: FreshnessOptions;
-  try {
-    options = freshnessBenchOptions(values, config);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`croupier bench: ${error.message}\n`);
-    return 2;
-  }
-  const interrupt = new AbortController();
-  const onSignal = () => interrupt.abort();
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  try {
-    const progress = values.quiet === true ? undefined : (line: string) => process.stderr.write(`${line}\n`);
-    const { runFreshnessBench, formatFreshnessBench } = await import('../../../bench/freshness.ts');
-    const report = await runFreshnessBench(options, { logger, progress, signal: interrupt.signal });
-    process.stdout.write(`${formatFreshnessBench(report)}\n`);
-    const json_path = text(values, 'json');
-    if (json_path) fs.writeFileSync(json_path, `${JSON.stringify(report, null, 2)}\n`);
-    return interrupt.signal.aborted ? 130 : report.failures.length === 0 ? 0 : 1;
-  } catch (error) {
-    process.stderr.write(`croupier bench: ${(error as Error).message}\n`);
-    return 1;
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
+  const { runFreshnessBench, formatFreshnessBench } = await import('../../../bench/freshness.ts');
+  return runWorkload<FreshnessOptions, Awaited<ReturnType<typeof runFreshnessBench>>>(values, {
+    parse: freshnessBenchOptions,
+    run: runFreshnessBench,
+    format: formatFreshnessBench,
+  });
 }
