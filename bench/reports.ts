@@ -400,6 +400,8 @@ class Filler {
 async function moveBack(sql: Sql, since_ms: number, hours: number): Promise<void> {
   const since = new Date(since_ms);
   await sql.begin(async (tx) => {
+    // The slice's rollup events still pending (migration 046) join their hour rows first: only hour rows move.
+    await tx`select game_rollups_fold_pending(true)`;
     await tx`update aggregator_actions set created_at = created_at - make_interval(hours => ${hours}) where created_at >= ${since}`;
     await tx`update seamless_transactions set created_at = created_at - make_interval(hours => ${hours}) where created_at >= ${since}`;
     await tx`

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { accountState, runHandler } from '../ledger/harness.ts';
 import { playerAccount, systemAccount } from '../ledger/types.ts';
 import type { BatchParticipant } from '../ledger/command.ts';
-import { rollupParticipant, type RollupDelta } from '../reports/rollups.ts';
-import type { JournaledMap } from '../ledger/journal.ts';
+import { rollupParticipant, type RollupEvents } from '../reports/rollups.ts';
+import { roundKey } from '../play/round.ts';
 import { processHandler } from './handler.ts';
 import type { ActionInput, ActionRow, ProcessInput } from './types.ts';
 
@@ -46,11 +46,9 @@ function run(balance_minor: bigint, inputs: ProcessInput[], rows: ActionRow[] = 
     rows,
     participants: [{ participant: rollupParticipant as BatchParticipant<unknown> }],
   });
-  const rollups = [
-    ...(
-      result.participant_states.get(rollupParticipant as BatchParticipant<unknown>) as JournaledMap<string, RollupDelta>
-    ).values(),
-  ];
+  const rollups = (
+    result.participant_states.get(rollupParticipant as BatchParticipant<unknown>) as RollupEvents
+  ).deltas();
   return { ...result, rollups };
 }
 
@@ -127,4 +125,34 @@ test('a committed action replays its tx_id; the same id with other content is a 
 test('a rollback of a rollback is refused (400, code 130)', () => {
   const r = run(100n, [request(bet('b1', 5), rollback('rb1', 'b1'), rollback('rb2', 'rb1'))]);
   assert.equal(!r.outcomes[0].ok && r.outcomes[0].error.code, 130);
+});
+
+test('references: the round of each request with a win, and the transfer of each committed action a rollback names', () => {
+  const committed: ActionRow = {
+    action_id: 'old-bet',
+    user_id: 'alice',
+    currency: 'USD',
+    action: 'bet',
+    amount_minor: 5n,
+    original_action_id: null,
+    tx_id: '00000000-0000-7000-8000-0000000000aa',
+    rolled_back: false,
+    game: 'acme:slots',
+    game_id: 'r0',
+    bonus_minor: 0n,
+    created_at: new Date(0),
+  };
+  const no_round: ProcessInput = { ...request(bet('n1', 1), win('n2', 1)), game_id: null };
+  const r = run(
+    100n,
+    [request(bet('b1', 5)), request(win('w1', 5), rollback('rb1', 'old-bet'), rollback('rb2', 'never-seen')), no_round],
+    [committed],
+  );
+  assert.deepEqual(r.references, {
+    keys: [
+      roundKey({ surface: 'aggregator', player: 'alice', currency: 'USD', round_id: 'r1' }),
+      roundKey({ surface: 'aggregator', player: 'alice', currency: 'USD', round_id: null, request_key: 'request:n1' }),
+    ],
+    transfer_ids: [committed.tx_id],
+  });
 });

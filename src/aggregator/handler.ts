@@ -6,7 +6,7 @@ import { refuse, succeed, type Outcome } from '../platform/outcome.ts';
 import { uuidv7 } from '../platform/uuid.ts';
 import { bonusPartOf, pay, recordCancelled, refund, stake, type ProtocolRefusals } from '../play/money.ts';
 import { playableBalance } from '../play/bonus.ts';
-import { gameOf, type Round } from '../play/round.ts';
+import { gameOf, roundKey, type Round } from '../play/round.ts';
 import { BatchState } from './batch-state.ts';
 import { AGGREGATOR_ERRORS } from './errors.ts';
 import { insertActions, loadActions, markRolledBack } from './store.ts';
@@ -55,11 +55,7 @@ export const processHandler: CommandHandler<ProcessInput, ProcessResult, BatchSt
   },
 
   apply(batch: Batch, input: ProcessInput, state: BatchState): Outcome<ProcessResult> {
-    // Without a game_id the request is the round (SPEC §5); action ids are unique, so the first one names it.
-    const round: Round = {
-      ...roundOf(input),
-      request_key: input.game_id === null ? `request:${input.actions[0]?.action_id}` : undefined,
-    };
+    const round = requestRound(input);
     const transactions = [];
     for (const action of input.actions) {
       const decided = decideAction(batch, state, round, input, action);
@@ -77,7 +73,31 @@ export const processHandler: CommandHandler<ProcessInput, ProcessResult, BatchSt
       ...markRolledBack(tx, [...state.rolled_back_committed.toArray()]),
     ];
   },
+
+  // The rounds a request's wins are paid in, and the transfers of the committed actions its rollbacks name.
+  references(rows: ActionRow[] | undefined, inputs: ProcessInput[]) {
+    const committed = new Map((rows ?? []).map((r) => [r.action_id, r.tx_id]));
+    const keys: string[] = [];
+    const transfer_ids: string[] = [];
+    for (const input of inputs) {
+      const key = input.actions.some((a) => a.action === 'win') ? roundKey(requestRound(input)) : null;
+      if (key !== null) keys.push(key);
+      for (const { original_action_id } of input.actions) {
+        const tx_id = original_action_id === null ? undefined : committed.get(original_action_id);
+        if (tx_id !== undefined) transfer_ids.push(tx_id);
+      }
+    }
+    return { keys, transfer_ids };
+  },
 };
+
+/** A request's round; without a game_id the request is the round (SPEC §5): its first action id names it. */
+function requestRound(input: ProcessInput): Round {
+  return {
+    ...roundOf(input),
+    request_key: input.game_id === null ? `request:${input.actions[0]?.action_id}` : undefined,
+  };
+}
 
 /** An action's tx_id, or the refusal that fails the whole request. */
 function decideAction(

@@ -1,5 +1,5 @@
 import type { TransactionSql } from '../db/sql.ts';
-import type { AccountNeed, Batch, LedgerCommand, PendingStatement } from '../ledger/command.ts';
+import type { AccountNeed, Batch, BatchReferences, LedgerCommand, PendingStatement } from '../ledger/command.ts';
 import type { Journal } from '../ledger/journal.ts';
 import { contributionOf } from '../play/catalog.ts';
 import { bonusAccountNeeds, type BonusDestination, type BonusHook, type BonusPlay } from '../play/bonus.ts';
@@ -20,7 +20,7 @@ import { bonusBalanceIn, grantJson } from './grant.ts';
 import type { Book } from '../ledger/book.ts';
 import type { LiveMessage } from '../platform/live.ts';
 import { addWagering, currentActive, endActive } from './lifecycle.ts';
-import { persistBonusState, readBonusRows } from './store.ts';
+import { persistBonusState, readBonusGrants, readBonusPlays } from './store.ts';
 
 /** The (player, asset) pairs a batch names: every game, wallet or bonus command names the player's cash account. */
 export function bonusPairs(commands: readonly LedgerCommand[]): { players: string[]; assets: string[] } {
@@ -49,9 +49,10 @@ function recordPlay(state: BonusState, row: PlayRow): void {
 
 /**
  * Bonus wagering inside every batch (SPEC §5). Reads once per batch the live and recent grants of the
- * players the batch names — one statement, one index probe each; only when some are found, a second
- * round trip for their splits and the game catalog, and their bonus accounts locked late — and writes
- * once per batch. A batch of players who never had a bonus pays one statement.
+ * players the batch names — one statement, one index probe each; only when some are found, a second read
+ * sent with their bonus accounts' late locks (no round trip of its own): the splits the commands refer
+ * to and the game catalog — and writes once per batch. A batch of players who never had a bonus pays
+ * one statement.
  */
 export const bonusParticipant: BonusHook<BonusState> = {
   name: 'bonus.wagering',
@@ -59,7 +60,12 @@ export const bonusParticipant: BonusHook<BonusState> = {
 
   read(tx: TransactionSql, commands: readonly LedgerCommand[]): Promise<BonusRows | undefined> {
     const pairs = bonusPairs(commands);
-    return pairs.players.length === 0 ? Promise.resolve(undefined) : readBonusRows(tx, pairs);
+    return pairs.players.length === 0 ? Promise.resolve(undefined) : readBonusGrants(tx, pairs);
+  },
+
+  readLate(tx: TransactionSql, rows: BonusRows | undefined, references: () => BatchReferences) {
+    // Splits are only made while a grant lives, so a batch without a live or recently ended one has none.
+    return rows && rows.bonuses.length > 0 ? readBonusPlays(tx, rows, references()) : undefined;
   },
 
   // The bonus accounts (and pool) of the players found with a grant, live or recently ended: the only
@@ -103,6 +109,8 @@ export const bonusParticipant: BonusHook<BonusState> = {
   },
 
   usable(batch: Batch, state: BonusState, round: Round) {
+    // Most batches hold no live grant at all: nothing to look up per bet.
+    if (state.live.size === 0) return null;
     const active = currentActive(batch, state, round.player, round.currency);
     return active ? { bonus_id: active.id, max_bet_minor: active.max_bet_minor } : null;
   },
@@ -122,6 +130,7 @@ export const bonusParticipant: BonusHook<BonusState> = {
   },
 
   roundStakes(state, round) {
+    if (state.rounds.size === 0) return null;
     const key = roundKey(round);
     // No round id and no request key: nothing ties the win to a stake, so it is paid as cash.
     return key === null ? null : (state.rounds.get(key) ?? null);

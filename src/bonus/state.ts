@@ -1,8 +1,10 @@
 import { JournaledList, JournaledMap, type Journal } from '../ledger/journal.ts';
 import { catalogOf, type GameCatalog, type GameRow } from '../play/catalog.ts';
 import type { BonusPlay, RoundStakes } from '../play/bonus.ts';
-import type { Round } from '../play/round.ts';
+import { roundKey } from '../play/round.ts';
 import type { ManualMovementStamp } from '../platform/operator.ts';
+
+export { roundKey };
 
 export type BonusStatus = 'pending' | 'active' | 'converted' | 'expired' | 'forfeited';
 
@@ -62,23 +64,6 @@ export interface BonusState {
 
 export function liveKey(player: string, asset: string): string {
   return `${player}\u0000${asset}`;
-}
-
-/** A round's key: its round id, or the request's own key when the protocol sent none; null without either. */
-export function roundKey(
-  round: Pick<Round, 'surface' | 'player' | 'currency' | 'round_id' | 'request_key'>,
-): string | null {
-  const id = round.round_id ?? round.request_key ?? null;
-  // JSON, not a separator character: unambiguous for any id, and storable as text (PostgreSQL refuses NUL).
-  return id === null
-    ? null
-    : JSON.stringify([
-        round.surface,
-        round.player,
-        round.currency,
-        round.round_id === null ? null : id,
-        round.round_id === null ? id : null,
-      ]);
 }
 
 export function newState(rows: BonusRows | undefined, journal: Journal): BonusState {

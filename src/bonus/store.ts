@@ -1,5 +1,5 @@
 import type { Queryable, TransactionSql } from '../db/sql.ts';
-import type { PendingStatement } from '../ledger/command.ts';
+import type { BatchReferences, PendingStatement } from '../ledger/command.ts';
 import type { GameCategory, GameRow } from '../play/catalog.ts';
 import { BONUS_PLAY_WINDOW_MS } from './limits.ts';
 import { distinctPairs, type BonusRow, type BonusRows, type BonusState, type PlayRow } from './state.ts';
@@ -10,40 +10,59 @@ const BONUS_COLUMNS =
   'id, player, asset, amount_minor, multiplier, required_minor, wagered_minor, status, expires_at, max_bet_minor, max_conversion_minor, created_at, ended_at, granted_by';
 
 /**
- * One read per batch: the live and recently ended grants of the batch's pairs (one statement, an index
- * probe per pair: nothing found for a player who never had a bonus). Only when some are found, a second
- * round trip: those pairs' recent splits, and the game catalog and contribution table when a grant is
- * live (read whole: they are small, and a batch's games are not visible to a participant's read).
+ * The first read of a batch: the live and recently ended grants of the batch's pairs (one statement, an
+ * index probe per pair: nothing found for a player who never had a bonus).
  */
-export async function readBonusRows(
+export async function readBonusGrants(
   tx: TransactionSql,
   pairs: { players: string[]; assets: string[] },
 ): Promise<BonusRows> {
-  const since = new Date(Date.now() - BONUS_PLAY_WINDOW_MS).toISOString();
   const bonuses = await tx<BonusRow[]>`
       select ${tx.unsafe(BONUS_COLUMNS)} from bonuses b
       join unnest(${pairs.players}::text[], ${pairs.assets}::text[]) as p(player, asset) using (player, asset)
-      where b.status in ('pending', 'active') or b.ended_at > ${since}::timestamptz
+      where b.status in ('pending', 'active') or b.ended_at > ${playWindowStart()}::timestamptz
       order by b.seq`;
-  // Splits are only made while a grant lives, so a batch without a live or recently ended one has none.
-  if (bonuses.length === 0) return { bonuses: [], plays: [], games: [], contributions: [] };
-  const found = distinctPairs(bonuses);
-  const live = bonuses.some((b) => b.status === 'pending' || b.status === 'active');
+  return { bonuses: bonuses.map(bonusOfRow), plays: [], games: [], contributions: [] };
+}
+
+/**
+ * The second read, only when grants were found (sent with the late locks): the splits the batch's
+ * commands refer to — every split of each round a win is paid in, and the split of each transfer a
+ * rollback reverses (CommandHandler.references) — of the pairs found, and the game catalog and
+ * contribution table when a grant is live (read whole: they are small, and a batch's games are not
+ * visible to a participant's read). Never a player's whole history: a batch of bets reads no split.
+ */
+export async function readBonusPlays(
+  tx: TransactionSql,
+  grants: BonusRows,
+  references: BatchReferences,
+): Promise<BonusRows> {
+  const found = distinctPairs(grants.bonuses);
+  const live = grants.bonuses.some((b) => b.status === 'pending' || b.status === 'active');
+  const referred = references.keys.length > 0 || references.transfer_ids.length > 0;
   const [plays, games, contributions] = await Promise.all([
-    tx<PlayRow[]>`
+    referred
+      ? tx<PlayRow[]>`
       select transfer_id, kind, player, currency, round_key, bonus_id, cash_minor, bonus_minor, bonus_to, contribution_minor, rolled_back, created_at
       from bonus_plays b join unnest(${found.players}::text[], ${found.assets}::text[]) as p(player, currency) using (player, currency)
-      where b.created_at > ${since}::timestamptz`,
+      where (b.round_key = any(${references.keys}::text[]) or b.transfer_id = any(${references.transfer_ids}::uuid[]))
+        and b.created_at > ${playWindowStart()}::timestamptz`
+      : [],
     // The catalog only matters while a grant counts wagering.
     live ? tx<GameRow[]>`select provider, game, category, name from games` : [],
     live ? tx<{ category: string; percent: number }[]>`select category, percent from bonus_contributions` : [],
   ]);
   return {
-    bonuses: bonuses.map(bonusOfRow),
+    bonuses: grants.bonuses,
     plays: plays.map((p) => ({ ...p, transfer_id: String(p.transfer_id), bonus_id: String(p.bonus_id) })),
     games,
     contributions,
   };
+}
+
+/** Splits and grants older than this are out of a batch's reach: a late win or rollback is cash only. */
+function playWindowStart(): string {
+  return new Date(Date.now() - BONUS_PLAY_WINDOW_MS).toISOString();
 }
 
 export function bonusOfRow(row: BonusRow): BonusRow {

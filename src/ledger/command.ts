@@ -55,6 +55,21 @@ export interface CommandHandler<I, R, S, Rows = unknown> {
    * behind the ledger's own writes and pipelines COMMIT after them — one round trip for every write.
    */
   persist?(tx: TransactionSql, state: S): PendingStatement[];
+  /**
+   * The earlier records these commands build on, once read() found them: asked only when a participant's
+   * late read wants them (BatchParticipant.readLate), so a batch that needs none never computes them.
+   */
+  references?(rows: Rows | undefined, inputs: I[]): BatchReferences;
+}
+
+/**
+ * What a batch's commands refer to beyond their own accounts: `keys` in the vocabulary of the layer
+ * above the ledger (play: the rounds a win is paid in, play/round.ts roundKey), and the transfers a
+ * rollback reverses. A participant reads only the history these name instead of a player's whole past.
+ */
+export interface BatchReferences {
+  keys: string[];
+  transfer_ids: string[];
 }
 
 /**
@@ -71,6 +86,12 @@ export interface BatchParticipant<S, Rows = unknown> {
    * none pays no second stage, so a module only some players use costs nothing for the others.
    */
   accounts?(rows: Rows | undefined): AccountNeed[];
+  /**
+   * A second read, sent with the late locks (no round trip of its own), for what read() found and the
+   * batch's references (the handlers' references(), computed on the first call): its answer replaces the
+   * rows given to state(). Return undefined to read nothing (the rows stay as read() found them).
+   */
+  readLate?(tx: TransactionSql, rows: Rows | undefined, references: () => BatchReferences): Promise<Rows> | undefined;
   state(rows: Rows | undefined, journal: Journal): S;
   persist(tx: TransactionSql, state: S): PendingStatement[];
   /**

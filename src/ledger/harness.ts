@@ -1,6 +1,6 @@
 import type { Outcome } from '../platform/outcome.ts';
 import { Book } from './book.ts';
-import type { Batch, BatchParticipant, CommandHandler } from './command.ts';
+import type { Batch, BatchParticipant, BatchReferences, CommandHandler } from './command.ts';
 import { Journal } from './journal.ts';
 import type { AccountState } from './types.ts';
 import { decide } from './writer.ts';
@@ -12,6 +12,8 @@ export interface HarnessBatch<S> {
   state: S;
   /** Each participant's state after every command. */
   participant_states: Map<BatchParticipant<unknown>, unknown>;
+  /** What the handler says the commands refer to, given `rows` (what a participant's late read would read). */
+  references: BatchReferences | undefined;
 }
 
 /**
@@ -49,7 +51,13 @@ export function runHandler<I, R, S, Rows>(
   });
   const outcomes = options.inputs.map((input) => decide(batch, command(input), state));
   book.assertBalanced();
-  return { outcomes, book, state, participant_states: new Map(participants.map((p) => [p.participant, p.state])) };
+  return {
+    outcomes,
+    book,
+    state,
+    participant_states: new Map(participants.map((p) => [p.participant, p.state])),
+    references: handler.references?.(options.rows, options.inputs),
+  };
 }
 
 /** An account state for harness tests. */

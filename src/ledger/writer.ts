@@ -19,6 +19,7 @@ import type {
   AccountNeed,
   Batch,
   BatchParticipant,
+  BatchReferences,
   CommandHandler,
   LedgerCommand,
   PendingStatement,
@@ -383,18 +384,26 @@ export class GroupCommitWriter {
         ...handler_reads,
         ...participant_reads,
       ]);
+      const participant_rows = rows.slice(groups.size);
       const late_needs = [
         ...needs.filter((n) => n.late),
-        ...this.participants.flatMap((p, i) => p.accounts?.(rows[groups.size + i]) ?? []),
+        ...this.participants.flatMap((p, i) => p.accounts?.(participant_rows[i]) ?? []),
       ];
-      const late = late_needs.length > 0 ? await this.lockLate(tx, late_needs, resolved) : [];
+      let references: BatchReferences | undefined;
+      const referencesOf = () => (references ??= batchReferences(groups, rows));
+      const late_reads = this.participants.map((p, i) => p.readLate?.(tx, participant_rows[i], referencesOf));
+      const late_locking = late_needs.length > 0 ? this.lockLate(tx, late_needs, resolved) : undefined;
+      const [late, ...late_rows] =
+        late_locking || late_reads.some((r) => r !== undefined)
+          ? await Promise.all([late_locking ?? [], ...late_reads])
+          : [[]];
       const locked = late.length > 0 ? [...(early as AccountState[]), ...late] : (early as AccountState[]);
       const journal = new Journal();
       const states = new Map<CommandHandler<unknown, unknown, unknown>, unknown>();
       [...groups.keys()].forEach((handler, i) => states.set(handler, handler.state(rows[i], journal)));
       const participants = this.participants.map((participant, i) => ({
         participant,
-        state: participant.state(rows[groups.size + i], journal),
+        state: participant.state(late_reads[i] === undefined ? participant_rows[i] : late_rows[i], journal),
       }));
       const book = new Book(locked, new Date(), journal);
       const batch = batchOf(book, participants);
@@ -455,6 +464,21 @@ interface Written {
 // One statement for both transaction-local settings (see execute()).
 const TRANSACTION_SETTINGS =
   "select set_config('enable_seqscan', 'off', true), set_config('synchronous_commit', 'off', true)";
+
+/** Every handler's references for its commands, given what its read() found (in batch order). */
+function batchReferences(groups: Groups, rows: unknown[]): BatchReferences {
+  const all: BatchReferences = { keys: [], transfer_ids: [] };
+  [...groups].forEach(([handler, members], i) => {
+    const found = handler.references?.(
+      rows[i],
+      members.map((m) => m.input),
+    );
+    if (!found) return;
+    all.keys.push(...found.keys);
+    all.transfer_ids.push(...found.transfer_ids);
+  });
+  return { keys: [...new Set(all.keys)], transfer_ids: [...new Set(all.transfer_ids)] };
+}
 
 function batchOf(book: Book, participants: { participant: BatchParticipant<unknown>; state: unknown }[]): Batch {
   return {

@@ -47,8 +47,9 @@ function move(
   reverses?: { kind: 'bet' | 'win'; transfer_id: string | null },
   bonus_side?: AccountKey,
 ): Outcome<TransferRecord> {
-  const { house } = accountsOfRound(round);
-  const player = bonus_side ?? accountsOfRound(round).player;
+  const accounts = accountsOfRound(round);
+  const house = accounts.house;
+  const player = bonus_side ?? accounts.player;
   const to_player = kind === 'win' || (kind === 'rollback' && reverses?.kind === 'bet');
   const result = batch.book.transfer({
     from: to_player ? house : player,

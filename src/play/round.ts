@@ -23,6 +23,27 @@ export interface Round {
   currency: string;
 }
 
+/**
+ * A round's key: its round id, or the request's own key when the protocol sent none; null without either.
+ * Bonus splits are stored under it (a win is paid in the proportion of its round's stakes), and a
+ * batch's commands name the keys of the rounds they pay (CommandHandler.references).
+ */
+export function roundKey(
+  round: Pick<Round, 'surface' | 'player' | 'currency' | 'round_id' | 'request_key'>,
+): string | null {
+  const id = round.round_id ?? round.request_key ?? null;
+  // JSON, not a separator character: unambiguous for any id, and storable as text (PostgreSQL refuses NUL).
+  return id === null
+    ? null
+    : JSON.stringify([
+        round.surface,
+        round.player,
+        round.currency,
+        round.round_id === null ? null : id,
+        round.round_id === null ? id : null,
+      ]);
+}
+
 /** Aggregator `game` is "provider:game"; without a colon the provider is `default` (SPEC §5). */
 export function gameOf(wire_game: string | null): { provider: string; game: string } {
   if (wire_game === null) return { provider: 'default', game: '' };

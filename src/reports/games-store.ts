@@ -279,14 +279,15 @@ function wholeDayGroups(tx: TransactionSql, q: GamesQuery, days: DaySource, boun
 
 /**
  * Signed contributions `(day, provider, game, player, currency, counts, sums, converted)` of everything
- * but the whole days: the other whole hours and the complemented partial hours from game_rollups, the
+ * but the whole days: the other whole hours and the complemented partial hours from game_rollups (and the
+ * events not folded into it yet, of every whole hour), the
  * edges' actions of both surfaces, and bonus conversions (NGR) over the whole window.
  */
 function partialHits(tx: TransactionSql, q: GamesQuery): SqlFragment {
   return tx`
     select timezone('UTC', h.hour_start)::date as day, h.provider, h.game, h.player, h.currency, h.bet_count, h.win_count,
            h.bets_minor, h.wins_minor, h.bonus_bets_minor, h.bonus_wins_minor, 0::bigint as converted
-    from hour_ranges r join game_rollups h on h.hour_start >= r.lo and h.hour_start < r.hi
+    from hour_rows h
     where (${q.player}::text is null or h.player = ${q.player}) and (${q.currency}::text is null or h.currency = ${q.currency})
       and (${q.provider}::text is null or h.provider = ${q.provider}) and (${q.game}::text is null or h.game = ${q.game})
     union all

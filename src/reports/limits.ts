@@ -11,6 +11,11 @@ export const ROLLUP_DAY_MS = 86_400_000;
  * miss would have to come from a transaction open for more than an hour.
  */
 export const FOLD_AFTER_DAY_END_MS = 2 * 3_600_000;
+/**
+ * How often a process folds the batches' pending rollup events into the hour rows (migration 046). The
+ * hot path's cost does not depend on it; reports read pending events too, so it bounds how many they unnest.
+ */
+export const PENDING_FOLD_INTERVAL_MS = 1_000;
 /** How often the reports worker job looks for days to fold. */
 export const FOLD_INTERVAL_MS = 5 * 60_000;
 /** Days folded per run of the job at most (a backlog goes in monthly steps). */

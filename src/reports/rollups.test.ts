@@ -17,7 +17,7 @@ const H11 = new Date('2026-01-01T11:05:00Z');
 
 function rows(state: ReturnType<typeof rollupParticipant.state>): Record<string, Partial<RollupDelta>> {
   return Object.fromEntries(
-    [...state].map(([, d]) => [
+    state.deltas().map((d) => [
       d.hour_start.toISOString(),
       {
         actions: d.actions,

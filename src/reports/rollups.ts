@@ -1,12 +1,12 @@
 import type { TransactionSql } from '../db/sql.ts';
 import type { PendingStatement } from '../ledger/command.ts';
-import { JournaledMap, type Journal } from '../ledger/journal.ts';
+import type { Journal } from '../ledger/journal.ts';
 import type { PlayEvent, PlayParticipant } from '../play/events.ts';
 import type { Round } from '../play/round.ts';
 import { ROLLUP_BUCKET_MS } from './limits.ts';
 import { GameTotals } from './totals.ts';
 
-/** One rollup row's key and what this batch adds to it. */
+/** One rollup row's key and what some events add to it. */
 export interface RollupDelta extends GameTotals {
   win_count: bigint;
   bonus_bets_minor: bigint;
@@ -24,105 +24,170 @@ export function bucketStartMs(processed_at: Date): number {
   return Math.floor(processed_at.getTime() / ROLLUP_BUCKET_MS) * ROLLUP_BUCKET_MS;
 }
 
-type State = JournaledMap<string, RollupDelta>;
+/** The event kinds of migration 046 (game_rollups_pending.kinds). */
+export const EventKind = {
+  bet: 0,
+  win: 1,
+  cancelled_bet: 2,
+  cancelled_win: 3,
+  rollback_of_bet: 4,
+  rollback_of_win: 5,
+} as const;
+type EventKind = (typeof EventKind)[keyof typeof EventKind];
 
 /**
- * The hourly game rollups (SPEC §6), fed by every surface's play in the same transaction as the money:
- * deltas are summed per row key while commands are decided (journaled, so a refused command adds
- * nothing) and written with one upsert per batch, sorted by key (one lock order everywhere).
+ * A batch's play events, column by column (the row of game_rollups_pending it appends). Appends inside
+ * a command are undone when the command is refused (one truncation per event, recorded in the journal).
  */
-export const rollupParticipant: PlayParticipant<State> = {
+export class RollupEvents {
+  readonly players: string[] = [];
+  readonly currencies: string[] = [];
+  readonly hours: number[] = [];
+  readonly surfaces: string[] = [];
+  readonly providers: string[] = [];
+  readonly games: string[] = [];
+  readonly kinds: EventKind[] = [];
+  readonly amounts: bigint[] = [];
+  readonly bonuses: bigint[] = [];
+
+  constructor(private readonly journal: Journal) {}
+
+  get length(): number {
+    return this.kinds.length;
+  }
+
+  add(round: Round, kind: EventKind, at: Date, amount_minor: bigint, bonus_minor: bigint): void {
+    const length = this.kinds.length;
+    this.journal.record(() => this.truncate(length));
+    this.players.push(round.player);
+    this.currencies.push(round.currency);
+    this.hours.push(Math.floor(at.getTime() / ROLLUP_BUCKET_MS));
+    this.surfaces.push(round.surface);
+    this.providers.push(round.provider);
+    this.games.push(round.game);
+    this.kinds.push(kind);
+    this.amounts.push(amount_minor);
+    this.bonuses.push(bonus_minor);
+  }
+
+  /**
+   * The rollup rows these events add to, summed per key — what game_rollups_fold_pending() adds to
+   * game_rollups for them (migration 046; a database test keeps the two equal). For tests and tools:
+   * the hot path sends the events as they are.
+   */
+  deltas(): RollupDelta[] {
+    const rows = new Map<string, RollupDelta>();
+    for (let i = 0; i < this.kinds.length; i++) {
+      const key = [
+        this.players[i],
+        this.currencies[i],
+        this.hours[i],
+        this.surfaces[i],
+        this.providers[i],
+        this.games[i],
+      ].join('\u0000');
+      let d = rows.get(key);
+      if (d === undefined) {
+        d = {
+          player: this.players[i],
+          currency: this.currencies[i],
+          hour_start: new Date(this.hours[i] * ROLLUP_BUCKET_MS),
+          surface: this.surfaces[i] as Round['surface'],
+          provider: this.providers[i],
+          game: this.games[i],
+          ...GameTotals.zero(),
+          win_count: 0n,
+          bonus_bets_minor: 0n,
+          bonus_wins_minor: 0n,
+        };
+        rows.set(key, d);
+      }
+      addEvent(d, this.kinds[i], this.amounts[i], this.bonuses[i]);
+    }
+    return [...rows.values()];
+  }
+
+  private truncate(length: number): void {
+    for (const column of [
+      this.players,
+      this.currencies,
+      this.hours,
+      this.surfaces,
+      this.providers,
+      this.games,
+      this.kinds,
+      this.amounts,
+      this.bonuses,
+    ] as unknown[][])
+      column.length = length;
+  }
+}
+
+/** What one event adds to its rollup row (the same arithmetic as game_rollups_event_rows, migration 046). */
+function addEvent(d: RollupDelta, kind: EventKind, amount: bigint, bonus: bigint): void {
+  if (kind <= EventKind.cancelled_win) d.actions += 1n;
+  switch (kind) {
+    case EventKind.bet:
+      d.bet_count += 1n;
+      d.bets_minor += amount;
+      d.bonus_bets_minor += bonus;
+      break;
+    case EventKind.win:
+      d.win_count += 1n;
+      d.wins_minor += amount;
+      d.bonus_wins_minor += bonus;
+      break;
+    case EventKind.cancelled_bet:
+      d.rolled_back_bets_minor += amount;
+      break;
+    case EventKind.cancelled_win:
+      d.rolled_back_wins_minor += amount;
+      break;
+    case EventKind.rollback_of_bet:
+      d.bet_count -= 1n;
+      d.bets_minor -= amount;
+      d.bonus_bets_minor -= bonus;
+      d.rolled_back_bets_minor += amount;
+      break;
+    case EventKind.rollback_of_win:
+      d.win_count -= 1n;
+      d.wins_minor -= amount;
+      d.bonus_wins_minor -= bonus;
+      d.rolled_back_wins_minor += amount;
+      break;
+  }
+}
+
+/**
+ * The hourly game rollups (SPEC §6), fed by every surface's play in the same transaction as the money,
+ * at a cost per batch: the batch's events go into one row of game_rollups_pending, and a job folds
+ * them into the hour rows (pending.ts, migration 046). Upserting the hour rows in the batch cost one row
+ * per (player, game, hour) — with bets spread over many players, one per bet.
+ */
+export const rollupParticipant: PlayParticipant<RollupEvents> = {
   name: 'reports.rollups',
 
-  state(_rows: unknown, journal: Journal): State {
-    return new JournaledMap(journal);
+  state(_rows: unknown, journal: Journal): RollupEvents {
+    return new RollupEvents(journal);
   },
 
-  onPlay(state: State, event: PlayEvent): void {
-    const amount = event.amount_minor;
+  onPlay(events: RollupEvents, event: PlayEvent): void {
     const bonus = event.bonus_minor ?? 0n;
     if (event.type === 'rollback') {
       // The amount (and its bonus part) leaves the live totals of the hour the original was processed in.
-      const delta = deltaOf(state, event.round, event.original.at);
-      if (event.original.kind === 'bet') {
-        delta.bet_count -= 1n;
-        delta.bets_minor -= amount;
-        delta.bonus_bets_minor -= bonus;
-        delta.rolled_back_bets_minor += amount;
-      } else {
-        delta.win_count -= 1n;
-        delta.wins_minor -= amount;
-        delta.bonus_wins_minor -= bonus;
-        delta.rolled_back_wins_minor += amount;
-      }
-      return;
-    }
-    const delta = deltaOf(state, event.round, event.at);
-    delta.actions += 1n;
-    if (event.type === 'bet') {
-      delta.bet_count += 1n;
-      delta.bets_minor += amount;
-      delta.bonus_bets_minor += bonus;
-    } else if (event.type === 'win') {
-      delta.win_count += 1n;
-      delta.wins_minor += amount;
-      delta.bonus_wins_minor += bonus;
-    } else if (event.type === 'cancelled_bet') delta.rolled_back_bets_minor += amount;
-    else delta.rolled_back_wins_minor += amount;
+      const kind = event.original.kind === 'bet' ? EventKind.rollback_of_bet : EventKind.rollback_of_win;
+      events.add(event.round, kind, event.original.at, event.amount_minor, bonus);
+    } else events.add(event.round, EventKind[event.type], event.at, event.amount_minor, bonus);
   },
 
-  persist(tx: TransactionSql, state: State): PendingStatement[] {
-    const deltas = [...state].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, d]) => d);
-    return upsertRollups(tx, deltas);
+  persist(tx: TransactionSql, events: RollupEvents): PendingStatement[] {
+    if (events.length === 0) return [];
+    return [
+      tx`
+      insert into game_rollups_pending (players, currencies, hours, surfaces, providers, games, kinds, amounts, bonuses)
+      values (${events.players}::text[], ${events.currencies}::text[], ${events.hours}::int[], ${events.surfaces}::text[],
+              ${events.providers}::text[], ${events.games}::text[], ${events.kinds}::smallint[],
+              ${events.amounts.map(String)}::bigint[], ${events.bonuses.map(String)}::bigint[])`,
+    ];
   },
 };
-
-/** The delta of the row an event adds to; replaced (not mutated) so the journal can undo it. */
-function deltaOf(state: State, round: Round, at: Date): RollupDelta {
-  const hour_ms = bucketStartMs(at);
-  const key = `${round.player}\u0000${round.currency}\u0000${hour_ms}\u0000${round.surface}\u0000${round.provider}\u0000${round.game}`;
-  const previous = state.get(key);
-  const delta: RollupDelta = previous
-    ? { ...previous }
-    : {
-        player: round.player,
-        currency: round.currency,
-        hour_start: new Date(hour_ms),
-        surface: round.surface,
-        provider: round.provider,
-        game: round.game,
-        ...GameTotals.zero(),
-        win_count: 0n,
-        bonus_bets_minor: 0n,
-        bonus_wins_minor: 0n,
-      };
-  state.set(key, delta);
-  return delta;
-}
-
-function upsertRollups(tx: TransactionSql, deltas: RollupDelta[]): PendingStatement[] {
-  if (deltas.length === 0) return [];
-  const col = <T>(f: (d: RollupDelta) => T) => deltas.map(f);
-  const num = (f: (d: RollupDelta) => bigint) => deltas.map((d) => String(f(d)));
-  return [
-    tx`
-    insert into game_rollups as r (player, currency, hour_start, surface, provider, game, actions, bet_count, bets_minor, wins_minor,
-      rolled_back_bets_minor, rolled_back_wins_minor, win_count, bonus_bets_minor, bonus_wins_minor)
-    select * from unnest(
-      ${col((d) => d.player)}::text[], ${col((d) => d.currency)}::text[], ${col((d) => d.hour_start.toISOString())}::timestamptz[],
-      ${col((d) => d.surface)}::text[], ${col((d) => d.provider)}::text[], ${col((d) => d.game)}::text[],
-      ${num((d) => d.actions)}::bigint[], ${num((d) => d.bet_count)}::bigint[], ${num((d) => d.bets_minor)}::bigint[],
-      ${num((d) => d.wins_minor)}::bigint[], ${num((d) => d.rolled_back_bets_minor)}::bigint[], ${num((d) => d.rolled_back_wins_minor)}::bigint[],
-      ${num((d) => d.win_count)}::bigint[], ${num((d) => d.bonus_bets_minor)}::bigint[], ${num((d) => d.bonus_wins_minor)}::bigint[])
-    on conflict (player, currency, hour_start, surface, provider, game) do update set
-      actions = r.actions + excluded.actions,
-      bet_count = r.bet_count + excluded.bet_count,
-      bets_minor = r.bets_minor + excluded.bets_minor,
-      wins_minor = r.wins_minor + excluded.wins_minor,
-      rolled_back_bets_minor = r.rolled_back_bets_minor + excluded.rolled_back_bets_minor,
-      rolled_back_wins_minor = r.rolled_back_wins_minor + excluded.rolled_back_wins_minor,
-      win_count = r.win_count + excluded.win_count,
-      bonus_bets_minor = r.bonus_bets_minor + excluded.bonus_bets_minor,
-      bonus_wins_minor = r.bonus_wins_minor + excluded.bonus_wins_minor`,
-  ];
-}

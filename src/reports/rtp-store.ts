@@ -47,7 +47,7 @@ async function queryRtp(tx: TransactionSql, q: RtpQuery): Promise<{ rows: RtpRow
   const result = await tx`
     with ${windowCtes(tx, { from: q.from, to: q.to, complement: q.complement, bounds })}, hits as (
       select h.player as user_id, h.currency, h.actions, h.bet_count, h.bets_minor, h.wins_minor, h.rolled_back_bets_minor, h.rolled_back_wins_minor
-      from hour_ranges r join game_rollups h on h.hour_start >= r.lo and h.hour_start < r.hi
+      from hour_rows h
       where h.surface = 'aggregator'
         and (${q.user_id}::text is null or h.player = ${q.user_id}) and (${q.currency}::text is null or h.currency = ${q.currency})
       union all
@@ -120,9 +120,12 @@ function splitRtpResult(result: RtpResultRow[]): { rows: RtpRow[]; totals: RtpTo
   return { rows, totals };
 }
 
-/** Currencies in which the aggregator ever processed a bet or win for the player (primary-key prefix scan). */
+/** Currencies in which the aggregator ever processed a bet or win for the player (primary-key prefix scan, and the events not folded yet). */
 export async function currenciesOfUser(db: Queryable, user_id: string): Promise<string[]> {
   const rows = await db<{ currency: string }[]>`
-    select distinct currency from game_rollups where player = ${user_id} and surface = 'aggregator' order by currency`;
+    select currency from game_rollups where player = ${user_id} and surface = 'aggregator'
+    union
+    select currency from game_rollups_pending_rows where player = ${user_id} and surface = 'aggregator'
+    order by currency`;
   return rows.map((r) => r.currency);
 }

@@ -2,11 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { accountState, runHandler } from '../ledger/harness.ts';
 import type { BatchParticipant } from '../ledger/command.ts';
-import type { JournaledMap } from '../ledger/journal.ts';
 import { playerAccount, systemAccount } from '../ledger/types.ts';
-import { rollupParticipant, type RollupDelta } from '../reports/rollups.ts';
+import { rollupParticipant, type RollupEvents } from '../reports/rollups.ts';
 import { callHandler } from './handler.ts';
-import type { CallInput, CallKind, Session } from './types.ts';
+import type { CallInput, CallKind, Session, TransactionRow } from './types.ts';
+import { roundKey } from '../play/round.ts';
 
 /** The casino callbacks' rules, decided as in a batch but without a database (ledger/harness.ts). */
 const now = new Date('2026-01-01T12:00:00Z');
@@ -58,11 +58,9 @@ function run(balance_minor: bigint, inputs: CallInput[]) {
     now,
     participants: [{ participant: rollupParticipant as BatchParticipant<unknown> }],
   });
-  const rollups = [
-    ...(
-      result.participant_states.get(rollupParticipant as BatchParticipant<unknown>) as JournaledMap<string, RollupDelta>
-    ).values(),
-  ];
+  const rollups = (
+    result.participant_states.get(rollupParticipant as BatchParticipant<unknown>) as RollupEvents
+  ).deltas();
   return { ...result, rollups };
 }
 
@@ -117,4 +115,21 @@ test('a second rollback of the same debit is a no-op that still answers 200', ()
   assert.deepEqual(r.outcomes.map(codeOf), ['ok', 'ok', 'ok']);
   assert.equal(r.book.balance(player), 100n);
   assert.equal(r.book.transfers.length, 2);
+});
+
+test('references: the round of each credit, and the transfer of each committed debit a rollback names', () => {
+  const committed = { external_transaction_id: 'd-old', transfer_id: '00000000-0000-7000-8000-0000000000bb' };
+  const refs = callHandler.references!(
+    [committed as TransactionRow],
+    [
+      call('debit', 'd1'),
+      call('credit', 'c1'),
+      call('rollback', 'r1', { original_transaction_id: 'd-old' }),
+      call('rollback', 'r2', { original_transaction_id: 'never-seen' }),
+    ],
+  );
+  assert.deepEqual(refs, {
+    keys: [roundKey({ surface: 'casino', player: '1', currency: 'USD', round_id: 'round-1' })],
+    transfer_ids: [committed.transfer_id],
+  });
 });

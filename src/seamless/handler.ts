@@ -7,7 +7,7 @@ import { refuse, succeed, type Outcome } from '../platform/outcome.ts';
 import { uuidv7 } from '../platform/uuid.ts';
 import { bonusPartOf, pay, refund, stake, type ProtocolRefusals } from '../play/money.ts';
 import { playableBalance } from '../play/bonus.ts';
-import type { Round } from '../play/round.ts';
+import { roundKey, type Round } from '../play/round.ts';
 import { SEAMLESS_ERRORS } from './errors.ts';
 import { PLAYER_BALANCE_MAX_MINOR } from './limits.ts';
 import { sessionRefusal } from './session.ts';
@@ -113,6 +113,20 @@ export const callHandler: CommandHandler<CallInput, CallResult, BatchState, Tran
   persist(tx, state) {
     const rows = state.new_rows.toArray().map((id) => state.rows.get(id)!);
     return [...insertTransactions(tx, rows), ...markRolledBack(tx, [...state.marks.toArray()])];
+  },
+
+  // The rounds credits are paid in, and the transfers of the committed debits rollbacks name.
+  references(rows, inputs) {
+    const committed = new Map((rows ?? []).map((r) => [r.external_transaction_id, r.transfer_id]));
+    const keys: string[] = [];
+    const transfer_ids: string[] = [];
+    for (const input of inputs) {
+      const key = input.kind === 'credit' ? roundKey(roundOf(input)) : null;
+      if (key !== null) keys.push(key);
+      const transfer_id = input.original_transaction_id ? committed.get(input.original_transaction_id) : null;
+      if (transfer_id) transfer_ids.push(transfer_id);
+    }
+    return { keys, transfer_ids };
   },
 };
 

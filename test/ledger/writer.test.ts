@@ -268,3 +268,55 @@ test("late accounts: a participant's read decides what else is locked; commands'
     await late_ledger.close();
   }
 });
+
+test("late reads: a participant reads what its first read found and the handlers' references, and decides on that", async () => {
+  await db.sql`create table late_read_notes (ref text primary key, note text not null)`;
+  await db.sql`insert into late_read_notes values ('k1', 'one'), ('t1', 'uno'), ('k2', 'two')`;
+  let references_asked = 0;
+  const handler: CommandHandler<{ ref: string; transfer?: string }, string[], string[], string[]> = {
+    name: 'test.late-read',
+    read: async (_tx, inputs) => inputs.flatMap((i) => (i.transfer ? [i.transfer] : [])),
+    state: (_rows, _journal) => [],
+    apply: (batch) => succeed(batch.stateOf(noted)),
+    references(rows, inputs) {
+      references_asked++;
+      return { keys: inputs.map((i) => i.ref), transfer_ids: rows ?? [] };
+    },
+  };
+  // Reads late only for batches whose first read said so (here: a command whose ref starts with k).
+  const noted: BatchParticipant<string[], string[]> = {
+    name: 'test.noted',
+    read: async (_tx, commands) => commands.map((c) => (c.input as { ref: string }).ref),
+    readLate: (tx, refs, references) =>
+      refs?.some((r) => r.startsWith('k'))
+        ? tx<{ note: string }[]>`
+            select note from late_read_notes
+            where ref = any(${references().keys}) or ref = any(${references().transfer_ids}) order by note`.then(
+            (rows) => rows.map((r) => r.note),
+          )
+        : undefined,
+    state: (rows) => rows ?? [],
+    persist: () => [],
+  };
+  const late_ledger = new Ledger(db.sql, logger, { participants: [noted as BatchParticipant<unknown>] });
+  const command = (ref: string, transfer?: string) => ({
+    handler: handler as CommandHandler<unknown, unknown, unknown>,
+    input: { ref, transfer },
+    accounts: [{ key: playerAccount('late-reader', 'USD'), create: true }],
+  });
+  try {
+    const [a, b] = await Promise.all([late_ledger.submit(command('k1', 't1')), late_ledger.submit(command('k2'))]);
+    assert.ok(a.ok && b.ok);
+    // One batch or two: each command saw the notes its batch's references name.
+    const notes = new Set([a, b].flatMap((o) => (o.ok ? (o.value as string[]) : [])));
+    assert.deepEqual([...notes].sort(), ['one', 'two', 'uno']);
+    assert.ok(references_asked >= 1);
+    // No late read wanted: the first read's rows reach the state, and references are never computed.
+    references_asked = 0;
+    const c = await late_ledger.submit(command('x9'));
+    assert.deepEqual(c.ok && c.value, ['x9']);
+    assert.equal(references_asked, 0);
+  } finally {
+    await late_ledger.close();
+  }
+});

@@ -104,6 +104,8 @@ async function casinoRound(user: string, bet: number, win: number, game = '1') {
 async function travel(hours: number): Promise<void> {
   const far = 10_000_000;
   await server.db.sql.begin(async (tx) => {
+    // Pending rollup events (migration 046) join their hour rows first: only hour rows are moved.
+    await tx`select game_rollups_fold_pending(true)`;
     await tx`update aggregator_actions set created_at = created_at - make_interval(hours => ${hours})`;
     await tx`update seamless_transactions set created_at = created_at - make_interval(hours => ${hours})`;
     // In two steps, so a row never meets a not-yet-moved one's primary key on the way.
