@@ -400,6 +400,8 @@ function answerClientError(error: Error & { code?: string }, socket: Socket): vo
 // ended for idling (25P03) — the database was too slow, the request may be retried.
 const DATABASE_UNAVAILABLE_CODES = new Set([
   'ECONNREFUSED',
+  // Over a Unix socket: PostgreSQL removed its socket file while it stops or restarts.
+  'ENOENT',
   'ECONNRESET',
   'EPIPE',
   'ETIMEDOUT',

@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import postgres from 'postgres';
-import type { Sql } from '../../src/db/sql.ts';
+import { connectionTarget, type Sql } from '../../src/db/sql.ts';
 import { FLUSH_WAL, FlushBarrier } from '../../src/ledger/durability.ts';
 import { Ledger } from '../../src/ledger/service.ts';
 import { createLogger } from '../../src/platform/logger.ts';
@@ -17,7 +17,13 @@ let sql: postgres.Sql;
 
 before(async () => {
   db = await createTestDatabase();
-  sql = postgres(db.url, { max: 1, onnotice: () => {}, connection: { synchronous_commit: 'on' } });
+  const { url, path } = connectionTarget(db.url);
+  sql = postgres(url, {
+    max: 1,
+    onnotice: () => {},
+    connection: { synchronous_commit: 'on' },
+    ...(path ? { path } : {}),
+  });
   await sql`create table durability_test_rows (id serial primary key, note text not null)`;
 });
 after(async () => {
