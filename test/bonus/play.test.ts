@@ -452,3 +452,14 @@ describe('casino callbacks with a bonus', () => {
     );
   });
 });
+
+describe('splits', () => {
+  test('every split names a grant of its player and currency, and its transfer (no foreign keys: the participant keeps them)', async () => {
+    const [orphans] = await s.ctx.sql<{ grants: number; transfers: number; splits: number }[]>`
+      select count(*) filter (where b.id is null or b.player <> p.player or b.asset <> p.currency)::int as grants,
+             count(*) filter (where t.id is null)::int as transfers, count(*)::int as splits
+      from bonus_plays p left join bonuses b on b.id = p.bonus_id left join transfers t on t.id = p.transfer_id`;
+    assert.ok(orphans.splits > 10, `${orphans.splits} splits written by the tests above`);
+    assert.deepEqual([orphans.grants, orphans.transfers], [0, 0]);
+  });
+});
