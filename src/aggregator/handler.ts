@@ -22,11 +22,18 @@ const REFUSALS: ProtocolRefusals = {
 };
 
 /** The round of a request: the aggregator's game ("provider:game") and game_id. */
-export function roundOf(input: Pick<ProcessInput, 'user_id' | 'currency' | 'game' | 'game_id'>): Round {
+export function roundOf(
+  input: Pick<ProcessInput, 'user_id' | 'currency' | 'game' | 'game_id'>,
+  request_key?: string,
+): Round {
+  const { provider, game } = gameOf(input.game);
+  // One object, no spreads: built for every request on the hot path.
   return {
     surface: 'aggregator',
-    ...gameOf(input.game),
+    provider,
+    game,
     round_id: input.game_id,
+    request_key,
     player: input.user_id,
     currency: input.currency,
   };
@@ -93,10 +100,7 @@ export const processHandler: CommandHandler<ProcessInput, ProcessResult, BatchSt
 
 /** A request's round; without a game_id the request is the round (SPEC §5): its first action id names it. */
 function requestRound(input: ProcessInput): Round {
-  return {
-    ...roundOf(input),
-    request_key: input.game_id === null ? `request:${input.actions[0]?.action_id}` : undefined,
-  };
+  return roundOf(input, input.game_id === null ? `request:${input.actions[0]?.action_id}` : undefined);
 }
 
 /** An action's tx_id, or the refusal that fails the whole request. */
