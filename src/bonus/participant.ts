@@ -3,7 +3,7 @@ import type { AccountNeed, Batch, BatchReferences, LedgerCommand, PendingStateme
 import type { Journal } from '../ledger/journal.ts';
 import { contributionOf } from '../play/catalog.ts';
 import { bonusAccountNeeds, type BonusDestination, type BonusHook, type BonusPlay } from '../play/bonus.ts';
-import type { Round } from '../play/round.ts';
+import { roundKey, type Round } from '../play/round.ts';
 import {
   activeOf,
   addStake,
@@ -11,7 +11,6 @@ import {
   liveKey,
   newState,
   putBonus,
-  roundKey,
   type BonusRows,
   type BonusState,
   type PlayRow,

@@ -1,10 +1,7 @@
 import { JournaledList, JournaledMap, type Journal } from '../ledger/journal.ts';
 import { catalogOf, type GameCatalog, type GameRow } from '../play/catalog.ts';
 import type { BonusPlay, RoundStakes } from '../play/bonus.ts';
-import { roundKey } from '../play/round.ts';
 import type { ManualMovementStamp } from '../platform/operator.ts';
-
-export { roundKey };
 
 export type BonusStatus = 'pending' | 'active' | 'converted' | 'expired' | 'forfeited';
 
