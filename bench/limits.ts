@@ -71,7 +71,7 @@ export const REPORTS_PRE_ROLLBACK_PERCENT = 1;
 /** Casino players given a fresh session per slice (sessions last an hour; a slice takes seconds). */
 export const REPORTS_CASINO_PLAYERS_PER_SLICE = 10;
 /** Timed requests per report shape (after one untimed warm-up request). */
-export const REPORT_SAMPLES_DEFAULT = 20;
+export const REPORT_SAMPLES_DEFAULT = 100;
 export const REPORT_SAMPLES_MAX = 1000;
 /** Concurrent requests while filling. */
 export const REPORTS_FILL_CONCURRENCY = 32;

@@ -25,3 +25,9 @@ export const BONUS_EXPIRY_SWEEP_ROWS_MAX = 500;
 
 /** Most grants in-flight per process with an Idempotency-Key (409 on a duplicate, 503 beyond). */
 export const BONUS_IN_FLIGHT_MAX = 10_000;
+
+/**
+ * Most (player, asset) pairs a process remembers as holding a grant (bonus/hint.ts): past it the hint
+ * starts over, which costs the next batch of each such player one more round trip, never a wrong answer.
+ */
+export const BONUS_HINT_PAIRS_MAX = 100_000;

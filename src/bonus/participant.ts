@@ -18,16 +18,42 @@ import {
 import { bonusBalanceIn, grantJson } from './grant.ts';
 import type { Book } from '../ledger/book.ts';
 import type { LiveMessage } from '../platform/live.ts';
-import { addWagering, currentActive, endActive } from './lifecycle.ts';
+import { addWagering, currentActive, endActive, expireDue } from './lifecycle.ts';
 import { persistBonusState, readBonusGrants, readBonusPlays } from './store.ts';
+import { BonusHint } from './hint.ts';
+
+type Pairs = { players: string[]; assets: string[] };
+
+// Asked twice per batch (expects, then read) with the same commands.
+const pairs_of_batch = new WeakMap<readonly LedgerCommand[], Pairs>();
 
 /** The (player, asset) pairs a batch names: every game, wallet or bonus command names the player's cash account. */
-export function bonusPairs(commands: readonly LedgerCommand[]): { players: string[]; assets: string[] } {
-  return distinctPairs(
-    commands.flatMap((c) =>
-      c.accounts.flatMap(({ key }) => (key.kind === 'player' ? [{ player: key.owner, asset: key.asset }] : [])),
-    ),
-  );
+export function bonusPairs(commands: readonly LedgerCommand[]): Pairs {
+  let pairs = pairs_of_batch.get(commands);
+  if (pairs === undefined) {
+    pairs = distinctPairs(
+      commands.flatMap((c) =>
+        c.accounts.flatMap(({ key }) => (key.kind === 'player' ? [{ player: key.owner, asset: key.asset }] : [])),
+      ),
+    );
+    pairs_of_batch.set(commands, pairs);
+  }
+  return pairs;
+}
+
+// One per process: what it learnt serves every ledger it runs (a stale entry is only a wasted lock).
+const hint = new BonusHint();
+
+/** The batch's pairs this process last saw with a grant. */
+function expectedPairs(commands: readonly LedgerCommand[]): Pairs {
+  const pairs = bonusPairs(commands);
+  const expected: Pairs = { players: [], assets: [] };
+  pairs.players.forEach((player, i) => {
+    if (!hint.has(player, pairs.assets[i])) return;
+    expected.players.push(player);
+    expected.assets.push(pairs.assets[i]);
+  });
+  return expected;
 }
 
 function play(round: Round, fields: Omit<BonusPlay, 'round_key' | 'rolled_back'>, at: Date): PlayRow {
@@ -48,23 +74,41 @@ function recordPlay(state: BonusState, row: PlayRow): void {
 
 /**
  * Bonus wagering inside every batch (SPEC §5). Reads once per batch the live and recent grants of the
- * players the batch names — one statement, one index probe each; only when some are found, a second read
- * sent with their bonus accounts' late locks (no round trip of its own): the splits the commands refer
- * to and the game catalog — and writes once per batch. A batch of players who never had a bonus pays
- * one statement.
+ * players the batch names — one statement, one index probe each — and writes once per batch. For players
+ * known to hold a grant (BonusHint) their bonus accounts are locked and their splits and the catalog read
+ * in the same first round trip; a grant found for anyone else is read, with its accounts' late locks, in
+ * a second. A batch of players who never had a bonus pays one statement.
  */
 export const bonusParticipant: BonusHook<BonusState> = {
   name: 'bonus.wagering',
   bonus_hook: true,
 
-  read(tx: TransactionSql, commands: readonly LedgerCommand[]): Promise<BonusRows | undefined> {
+  expects(commands: readonly LedgerCommand[]): AccountNeed[] {
+    const expected = expectedPairs(commands);
+    return expected.players.flatMap((player, i) => bonusAccountNeeds(player, expected.assets[i]));
+  },
+
+  read(
+    tx: TransactionSql,
+    commands: readonly LedgerCommand[],
+    references: () => BatchReferences,
+  ): Promise<BonusRows | undefined> {
     const pairs = bonusPairs(commands);
-    return pairs.players.length === 0 ? Promise.resolve(undefined) : readBonusGrants(tx, pairs);
+    if (pairs.players.length === 0) return Promise.resolve(undefined);
+    const expected = expectedPairs(commands);
+    return readBonusGrants(
+      tx,
+      pairs,
+      expected.players.length > 0 ? { pairs: expected, references: references() } : null,
+    ).then((rows) => {
+      hint.learn(pairs, rows.bonuses);
+      return rows;
+    });
   },
 
   readLate(tx: TransactionSql, rows: BonusRows | undefined, references: () => BatchReferences) {
     // Splits are only made while a grant lives, so a batch without a live or recently ended one has none.
-    return rows && rows.bonuses.length > 0 ? readBonusPlays(tx, rows, references()) : undefined;
+    return rows && rows.bonuses.length > 0 ? readBonusPlays(tx, rows, references) : undefined;
   },
 
   // The bonus accounts (and pool) of the players found with a grant, live or recently ended: the only
@@ -84,7 +128,24 @@ export const bonusParticipant: BonusHook<BonusState> = {
     return newState(rows, journal);
   },
 
+  // SPEC §5: at expires_at the bonus returns to the pool. A bet after it found the grant ended all the
+  // same, but inside its own command: had that bet been refused (no cash left), the expiry went with it.
+  settleDue(batch: Batch, state: BonusState) {
+    if (state.live.size === 0) return;
+    const due = [...state.live].filter(([, ids]) =>
+      ids.some((id) => state.bonuses.get(id)!.expires_at.getTime() <= batch.book.created_at.getTime()),
+    );
+    for (const [key] of due) {
+      const [player, asset] = key.split('\u0000');
+      expireDue(batch, state, player, asset);
+    }
+  },
+
   persist(tx: TransactionSql, state: BonusState): PendingStatement[] {
+    for (const id of state.inserted.toArray()) {
+      const grant = state.bonuses.get(id)!;
+      hint.granted(grant.player, grant.asset);
+    }
     return persistBonusState(tx, state);
   },
 

@@ -97,6 +97,7 @@ function run(steps: Step[], options: { cash: bigint; bonus: bigint; bonuses: Bon
   const rows: BonusRows = {
     bonuses: options.bonuses,
     plays: [],
+    read: null,
     games: [
       { provider: 'demo', game: 'starburst', category: 'slots', name: null },
       { provider: 'demo', game: 'blackjack', category: 'table', name: null },
@@ -272,6 +273,17 @@ describe('conversion and the life of a grant', () => {
     assert.deepEqual(live.kinds, ['bonus_bet:20']);
   });
 
+  test('a grant past its expires_at ends with the batch, even when the bet that found it is refused', () => {
+    // No cash: without the bonus the bet is refused; the expiry is not the bet's to undo.
+    const r = run([{ op: 'bet', amount: 20n }], { cash: 0n, bonus: 100n, bonuses: [bonusRow({ expires_at: NOW })] });
+    assert.deepEqual(
+      r.outcomes.map((o) => (o.ok ? 'ok' : o.error.key)),
+      ['T_FUNDS'],
+    );
+    assert.equal(r.bonus_of().status, 'expired');
+    assert.deepEqual([r.kinds, r.bonus, r.pool], [['bonus_expire:100'], 0n, 0n]);
+  });
+
   test('a rollback while active returns each part and takes back the contribution', () => {
     const r = run(
       [
@@ -374,7 +386,7 @@ describe('the expiry sweep', () => {
       expires_at: new Date(NOW.getTime() - 1),
     });
     const next = bonusRow({ id: '00000000-0000-7000-8000-000000000003', status: 'pending', amount_minor: 40n });
-    const rows: BonusRows = { bonuses: [active, stale, next], plays: [], games: [], contributions: [] };
+    const rows: BonusRows = { bonuses: [active, stale, next], plays: [], games: [], contributions: [], read: null };
     const accounts = [
       accountState(1n, playerAccount('p', 'USD'), 0n),
       accountState(2n, bonusAccount('p', 'USD'), 100n),

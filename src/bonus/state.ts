@@ -36,6 +36,8 @@ export interface BonusRows {
   plays: PlayRow[];
   games: GameRow[];
   contributions: { category: string; percent: number }[];
+  /** What the first read already covered (null: grants only): the pairs whose splits it read, and the catalog. */
+  read: { pairs: Set<string>; catalog: boolean } | null;
 }
 
 /**

@@ -2,62 +2,93 @@ import type { Queryable, TransactionSql } from '../db/sql.ts';
 import type { BatchReferences, PendingStatement } from '../ledger/command.ts';
 import type { GameCategory, GameRow } from '../play/catalog.ts';
 import { BONUS_PLAY_WINDOW_MS } from './limits.ts';
-import { distinctPairs, type BonusRow, type BonusRows, type BonusState, type PlayRow } from './state.ts';
+import { distinctPairs, liveKey, type BonusRow, type BonusRows, type BonusState, type PlayRow } from './state.ts';
 
 /** SQL of the bonus module: games, bonus_contributions, bonuses, bonus_plays (migrations/050). */
 
 const BONUS_COLUMNS =
   'id, player, asset, amount_minor, multiplier, required_minor, wagered_minor, status, expires_at, max_bet_minor, max_conversion_minor, created_at, ended_at, granted_by';
 
+type Pairs = { players: string[]; assets: string[] };
+
 /**
  * The first read of a batch: the live and recently ended grants of the batch's pairs (one statement, an
- * index probe per pair: nothing found for a player who never had a bonus).
+ * index probe per pair: nothing found for a player who never had a bonus). For the pairs expected to hold
+ * a grant (BonusHint) it also reads, pipelined, the splits of the rounds the inputs name and the catalog,
+ * so a batch of known bonus players needs no second read.
  */
 export async function readBonusGrants(
   tx: TransactionSql,
-  pairs: { players: string[]; assets: string[] },
+  pairs: Pairs,
+  expected: { pairs: Pairs; references: BatchReferences } | null,
 ): Promise<BonusRows> {
-  const bonuses = await tx<BonusRow[]>`
+  const grants = tx<BonusRow[]>`
       select ${tx.unsafe(BONUS_COLUMNS)} from bonuses b
       join unnest(${pairs.players}::text[], ${pairs.assets}::text[]) as p(player, asset) using (player, asset)
       where b.status in ('pending', 'active') or b.ended_at > ${playWindowStart()}::timestamptz
       order by b.seq`;
-  return { bonuses: bonuses.map(bonusOfRow), plays: [], games: [], contributions: [] };
+  if (expected === null) {
+    return { bonuses: (await grants).map(bonusOfRow), plays: [], games: [], contributions: [], read: null };
+  }
+  const [bonuses, plays, catalog] = await Promise.all([
+    grants,
+    readPlays(tx, expected.pairs, expected.references),
+    readCatalog(tx),
+  ]);
+  const read = { pairs: new Set(pairKeys(expected.pairs)), catalog: true };
+  return { bonuses: bonuses.map(bonusOfRow), plays, ...catalog, read };
 }
 
 /**
- * The second read, only when grants were found (sent with the late locks): the splits the batch's
- * commands refer to — every split of each round a win is paid in, and the split of each transfer a
- * rollback reverses (CommandHandler.references) — of the pairs found, and the game catalog and
- * contribution table when a grant is live (read whole: they are small, and a batch's games are not
- * visible to a participant's read). Never a player's whole history: a batch of bets reads no split.
+ * The second read, sent with the late locks (no round trip of its own), only for what the first did not
+ * cover: the splits the batch's commands refer to — every split of each round a win is paid in, and the
+ * split of each transfer a rollback reverses (CommandHandler.references) — of the pairs found with a
+ * grant, and the game catalog and contribution table when a grant is live (read whole: they are small,
+ * and a batch's games are not visible to a participant's read). Never a player's whole history: a batch
+ * of bets reads no split. Undefined when the first read covered it all.
  */
-export async function readBonusPlays(
+export function readBonusPlays(
   tx: TransactionSql,
   grants: BonusRows,
-  references: BatchReferences,
-): Promise<BonusRows> {
+  references: () => BatchReferences,
+): Promise<BonusRows> | undefined {
   const found = distinctPairs(grants.bonuses);
   const live = grants.bonuses.some((b) => b.status === 'pending' || b.status === 'active');
-  const referred = references.keys.length > 0 || references.transfer_ids.length > 0;
-  const [plays, games, contributions] = await Promise.all([
-    referred
-      ? tx<PlayRow[]>`
+  const catalog = live && !grants.read?.catalog;
+  const covered = grants.read !== null && pairKeys(found).every((k) => grants.read!.pairs.has(k));
+  // The first read had the rounds the inputs name; only a reversed transfer's split can be missing.
+  const plays = !covered || references().transfer_ids.length > 0;
+  if (!plays && !catalog) return undefined;
+  return Promise.all([
+    plays ? readPlays(tx, found, references()) : [],
+    catalog ? readCatalog(tx) : { games: grants.games, contributions: grants.contributions },
+  ]).then(([read, { games, contributions }]) => {
+    const merged = new Map(grants.plays.map((p) => [p.transfer_id, p]));
+    for (const play of read) merged.set(play.transfer_id, play);
+    return { bonuses: grants.bonuses, plays: [...merged.values()], games, contributions, read: grants.read };
+  });
+}
+
+async function readPlays(tx: TransactionSql, pairs: Pairs, references: BatchReferences): Promise<PlayRow[]> {
+  if (references.keys.length === 0 && references.transfer_ids.length === 0) return [];
+  const plays = await tx<PlayRow[]>`
       select transfer_id, kind, player, currency, round_key, bonus_id, cash_minor, bonus_minor, bonus_to, contribution_minor, rolled_back, created_at
-      from bonus_plays b join unnest(${found.players}::text[], ${found.assets}::text[]) as p(player, currency) using (player, currency)
+      from bonus_plays b join unnest(${pairs.players}::text[], ${pairs.assets}::text[]) as p(player, currency) using (player, currency)
       where (b.round_key = any(${references.keys}::text[]) or b.transfer_id = any(${references.transfer_ids}::uuid[]))
-        and b.created_at > ${playWindowStart()}::timestamptz`
-      : [],
-    // The catalog only matters while a grant counts wagering.
-    live ? tx<GameRow[]>`select provider, game, category, name from games` : [],
-    live ? tx<{ category: string; percent: number }[]>`select category, percent from bonus_contributions` : [],
+        and b.created_at > ${playWindowStart()}::timestamptz`;
+  return plays.map((p) => ({ ...p, transfer_id: String(p.transfer_id), bonus_id: String(p.bonus_id) }));
+}
+
+async function readCatalog(tx: TransactionSql): Promise<Pick<BonusRows, 'games' | 'contributions'>> {
+  const [games, contributions] = await Promise.all([
+    tx<GameRow[]>`select provider, game, category, name from games`,
+    tx<{ category: string; percent: number }[]>`select category, percent from bonus_contributions`,
   ]);
-  return {
-    bonuses: grants.bonuses,
-    plays: plays.map((p) => ({ ...p, transfer_id: String(p.transfer_id), bonus_id: String(p.bonus_id) })),
-    games,
-    contributions,
-  };
+  return { games, contributions };
+}
+
+function pairKeys(pairs: Pairs): string[] {
+  return pairs.players.map((player, i) => liveKey(player, pairs.assets[i]));
 }
 
 /** Splits and grants older than this are out of a batch's reach: a late win or rollback is cash only. */

@@ -70,6 +70,16 @@ export class AccountDirectory {
     return { ids: [...ids], created: found };
   }
 
+  /** Ids of the needed accounts already in the cache, unique (no query: the others are simply left out). */
+  known(needs: AccountNeed[]): bigint[] {
+    const ids = new Set<bigint>();
+    for (const need of needs) {
+      const id = this.cache.peek(accountKeyString(need.key));
+      if (id !== undefined) ids.add(id);
+    }
+    return [...ids];
+  }
+
   remember(found: Map<string, bigint>): void {
     for (const [k, id] of found) this.cache.set(k, id);
   }

@@ -39,6 +39,7 @@ export class Book {
   ) {
     for (const account of locked) {
       const k = accountKeyString(account.key);
+      assert(!this.accounts.has(k), `account ${k} locked twice in one batch`);
       this.accounts.set(k, { ...account });
       this.opening.set(k, { balance_minor: account.balance_minor, version: account.version });
     }

@@ -79,7 +79,20 @@ export interface BatchReferences {
  */
 export interface BatchParticipant<S, Rows = unknown> {
   readonly name: string;
-  read?(tx: TransactionSql, commands: readonly LedgerCommand[]): Promise<Rows>;
+  /**
+   * The first read, pipelined with the early locks. `references` gives what the commands' inputs alone
+   * name (the handlers' references() before their reads: the rounds of wins, no transfer ids yet).
+   */
+  read?(tx: TransactionSql, commands: readonly LedgerCommand[], references: () => BatchReferences): Promise<Rows>;
+  /**
+   * A hint: the late accounts this batch will probably need (the bonus accounts of players last seen
+   * with a grant). Those the account directory already knows are locked in the first round trip, right
+   * after the early ones, so a batch whose hint is right pays no second stage. A hint is never trusted:
+   * accounts() still names what the batch needs, and a missed one is locked in the second stage as
+   * usual. Only then, and only across processes, can two batches take late locks in different orders;
+   * PostgreSQL detects that deadlock and the batch is retried (40P01).
+   */
+  expects?(commands: readonly LedgerCommand[]): AccountNeed[];
   /**
    * Accounts the batch must also lock because of what read() found (a bonus player's bonus account):
    * locked late (AccountNeed.late) in one statement with the commands' late needs. A batch that needs
@@ -93,6 +106,11 @@ export interface BatchParticipant<S, Rows = unknown> {
    */
   readLate?(tx: TransactionSql, rows: Rows | undefined, references: () => BatchReferences): Promise<Rows> | undefined;
   state(rows: Rows | undefined, journal: Journal): S;
+  /**
+   * What is due at the batch's instant whatever its commands decide (a grant past its expires_at ends),
+   * done once before the first command in a scope of its own: a refused command cannot undo it.
+   */
+  settleDue?(batch: Batch, state: S): void;
   persist(tx: TransactionSql, state: S): PendingStatement[];
   /**
    * What to tell other processes once the batch is durable (platform/live.ts): published by the writer

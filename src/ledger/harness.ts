@@ -3,7 +3,7 @@ import { Book } from './book.ts';
 import type { Batch, BatchParticipant, BatchReferences, CommandHandler } from './command.ts';
 import { Journal } from './journal.ts';
 import type { AccountState } from './types.ts';
-import { decide } from './writer.ts';
+import { decide, settleDue } from './writer.ts';
 
 export interface HarnessBatch<S> {
   outcomes: Outcome<unknown>[];
@@ -49,6 +49,7 @@ export function runHandler<I, R, S, Rows>(
     input,
     accounts: [],
   });
+  settleDue(batch);
   const outcomes = options.inputs.map((input) => decide(batch, command(input), state));
   book.assertBalanced();
   return {

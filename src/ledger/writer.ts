@@ -327,16 +327,29 @@ export class GroupCommitWriter {
     tx: TransactionSql,
     needs: AccountNeed[],
     early: { ids: bigint[]; created: Map<string, bigint> },
+    expected_ids: bigint[],
   ): Promise<AccountState[]> {
     const resolved = await this.accounts.resolve(tx, needs, Promise.resolve());
     for (const [k, id] of resolved.created) early.created.set(k, id);
-    const held = new Set(early.ids);
+    const held = new Set([...early.ids, ...expected_ids]);
     const ids = resolved.ids.filter((id) => !held.has(id));
     return ids.length > 0 ? lockAccounts(tx, ids) : [];
   }
 
+  /** Ids of the accounts the participants expect this batch to lock late, known and not locked early. */
+  private expectedIds(commands: LedgerCommand[], early_ids: bigint[]): bigint[] {
+    const needs = this.participants.flatMap((p) => p.expects?.(commands) ?? []);
+    if (needs.length === 0) return [];
+    assert(
+      needs.every((n) => n.late),
+      'an expected account is a late one',
+    );
+    const early = new Set(early_ids);
+    return this.accounts.known(needs).filter((id) => !early.has(id));
+  }
+
   /**
-   * One batch, in two round trips (three when a late account is needed): [BEGIN, locks, reads] pipelined, decide in memory, then [writes,
+   * One batch, in two round trips (three when a late account is needed that no participant expected): [BEGIN, locks, reads] pipelined, decide in memory, then [writes,
    * COMMIT, flush] pipelined. PostgreSQL runs a connection's statements in the order they were sent. The
    * lock is dispatched synchronously (execute()) before any read, so reads see rows after the locks are
    * granted. Writes are handed over undispatched and dispatched here in order, COMMIT last.
@@ -370,20 +383,27 @@ export class GroupCommitWriter {
       );
       const groups = groupByHandler(commands);
       const locking = lockAccounts(tx, resolved.ids);
+      // The late accounts the participants expect, in the late order but without a round trip of their own.
+      const expected_ids = this.expectedIds(commands, resolved.ids);
+      const expected_locking = lockAccounts(tx, expected_ids);
       const handler_reads = [...groups].map(([handler, members]) =>
         handler.read?.(
           tx,
           members.map((m) => m.input),
         ),
       );
-      const participant_reads = this.participants.map((p) => p.read?.(tx, commands));
-      const [, , early, ...rows] = await Promise.all([
+      let input_references: BatchReferences | undefined;
+      const inputReferencesOf = () => (input_references ??= batchReferences(groups, []));
+      const participant_reads = this.participants.map((p) => p.read?.(tx, commands, inputReferencesOf));
+      const [, , early_locked, expected_locked, ...rows] = await Promise.all([
         begin,
         settings,
         locking,
+        expected_locking,
         ...handler_reads,
         ...participant_reads,
       ]);
+      const early = expected_locked.length > 0 ? [...early_locked, ...expected_locked] : early_locked;
       const participant_rows = rows.slice(groups.size);
       const late_needs = [
         ...needs.filter((n) => n.late),
@@ -392,12 +412,12 @@ export class GroupCommitWriter {
       let references: BatchReferences | undefined;
       const referencesOf = () => (references ??= batchReferences(groups, rows));
       const late_reads = this.participants.map((p, i) => p.readLate?.(tx, participant_rows[i], referencesOf));
-      const late_locking = late_needs.length > 0 ? this.lockLate(tx, late_needs, resolved) : undefined;
+      const late_locking = late_needs.length > 0 ? this.lockLate(tx, late_needs, resolved, expected_ids) : undefined;
       const [late, ...late_rows] =
         late_locking || late_reads.some((r) => r !== undefined)
           ? await Promise.all([late_locking ?? [], ...late_reads])
           : [[]];
-      const locked = late.length > 0 ? [...(early as AccountState[]), ...late] : (early as AccountState[]);
+      const locked = late.length > 0 ? [...early, ...late] : early;
       const journal = new Journal();
       const states = new Map<CommandHandler<unknown, unknown, unknown>, unknown>();
       [...groups.keys()].forEach((handler, i) => states.set(handler, handler.state(rows[i], journal)));
@@ -407,6 +427,7 @@ export class GroupCommitWriter {
       }));
       const book = new Book(locked, new Date(), journal);
       const batch = batchOf(book, participants);
+      settleDue(batch);
       const outcomes = commands.map((command) => decide(batch, command, states.get(command.handler)));
       book.assertBalanced();
       const touched = book.touched();
@@ -490,6 +511,16 @@ function batchOf(book: Book, participants: { participant: BatchParticipant<unkno
       return slot.state as S;
     },
   };
+}
+
+/** Before the first command: each participant's work due at the batch's instant, kept whatever follows. */
+export function settleDue(batch: Batch): void {
+  for (const { participant, state } of batch.participants) {
+    if (!participant.settleDue) continue;
+    batch.book.begin();
+    participant.settleDue(batch, state);
+    batch.book.commit();
+  }
 }
 
 /** One command, all-or-nothing: its transfers and everything it journaled stay, or all are undone. */

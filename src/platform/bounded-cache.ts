@@ -16,6 +16,10 @@ export class BoundedCache<K, V> {
     this.entries.set(key, value);
   }
 
+  delete(key: K): void {
+    this.entries.delete(key);
+  }
+
   /** The cached value, or `make()`'s, cached. */
   get(key: K, make: () => V): V {
     let value = this.entries.get(key);

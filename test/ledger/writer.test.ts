@@ -320,3 +320,76 @@ test("late reads: a participant reads what its first read found and the handlers
     await late_ledger.close();
   }
 });
+
+test("expected accounts: a participant's hint is locked in the first stage, each account once; a missed hint falls back to the second", async () => {
+  for (const p of ['hint-a', 'hint-b', 'hint-c']) {
+    const funded = await ledger.execute([
+      { from: systemAccount('treasury', 'USD'), to: playerAccount(p, 'USD'), amount_minor: 100n, kind: 'topup' },
+      { from: systemAccount('treasury', 'USD'), to: playerAccount(p, 'USD', 'bonus'), amount_minor: 7n, kind: 'topup' },
+    ]);
+    assert.ok(funded.ok);
+  }
+  const second = (p: string) => ({ key: playerAccount(p, 'USD', 'bonus'), create: false, late: true });
+  const players = (commands: readonly { input: unknown }[]) =>
+    commands.map((c) => (c.input as { player: string }).player);
+  // The hint names hint-a (and hint-c, whose account is locked for nothing); the read asks for hint-a and hint-b.
+  let expected = ['hint-a', 'hint-c'];
+  const hinted: BatchParticipant<undefined, string[]> = {
+    name: 'test.hinted',
+    expects: (commands) =>
+      players(commands)
+        .filter((p) => expected.includes(p))
+        .map(second),
+    read: async (_tx, commands) => players(commands).filter((p) => p !== 'hint-c'),
+    accounts: (found) => (found ?? []).map(second),
+    state: () => undefined,
+    persist: () => [],
+  };
+  const hint_ledger = new Ledger(db.sql, logger, { participants: [hinted as BatchParticipant<unknown>] });
+  const seen = new Map<string, boolean>();
+  const handler: CommandHandler<{ player: string }, null, undefined> = {
+    name: 'test.hint-probe',
+    state: () => undefined,
+    apply({ book }, { player }) {
+      const bonus = playerAccount(player, 'USD', 'bonus');
+      seen.set(player, book.exists(bonus) && book.balance(bonus) === 7n);
+      return succeed(null);
+    },
+  };
+  const command = (player: string, late_too = false) => ({
+    handler,
+    input: { player },
+    accounts: [{ key: playerAccount(player, 'USD'), create: false }, ...(late_too ? [second(player)] : [])],
+  });
+  try {
+    // The directory learns the ids on a first batch (a hint names only accounts it already knows).
+    await Promise.all(['hint-a', 'hint-b', 'hint-c'].map((p) => hint_ledger.submit(command(p, true))));
+    seen.clear();
+    const outcomes = await Promise.all([
+      hint_ledger.submit(command('hint-a', true)),
+      hint_ledger.submit(command('hint-b')),
+      hint_ledger.submit(command('hint-c')),
+    ]);
+    assert.ok(outcomes.every((o) => o.ok));
+    // hint-a: expected, asked for by the read and named late by its command — locked once (the book asserts it);
+    // hint-b: missed by the hint, locked in the second stage; hint-c: expected only, locked all the same.
+    assert.deepEqual(Object.fromEntries(seen), { 'hint-a': true, 'hint-b': true, 'hint-c': true });
+    // A hint naming an early account is a bug in the participant, refused before anything is locked.
+    expected = [];
+    const early_hint: BatchParticipant<undefined> = {
+      name: 'test.early-hint',
+      expects: () => [{ key: playerAccount('hint-a', 'USD'), create: false }],
+      state: () => undefined,
+      persist: () => [],
+    };
+    const wrong = new Ledger(db.sql, logger, { participants: [early_hint as BatchParticipant<unknown>] });
+    try {
+      await assert.rejects(wrong.submit(command('hint-a')), /an expected account is a late one/);
+    } finally {
+      await wrong.close();
+    }
+  } finally {
+    await hint_ledger.close();
+  }
+  assert.ok((await verifyLedger(db.sql)).passed);
+});
