@@ -24,7 +24,10 @@ export const liveModule: DomainModule = {
     // Any operator's key may follow players (a viewer too: the socket only reads).
     const sockets = liveSockets(hub, async (key) => (await ctx.operator_auth.resolve(key)) !== undefined);
     app.server.on('upgrade', sockets.upgrade);
-    const listening = await ctx.sql.listen(LIVE_CHANNEL, (payload) => hub.deliver(LiveHub.parse(payload)));
+    // Every batch that moved a bonus notifies; a process nobody follows does not parse what it hears.
+    const listening = await ctx.sql.listen(LIVE_CHANNEL, (payload) => {
+      if (hub.sockets > 0) hub.deliver(LiveHub.parse(payload));
+    });
     running.set(ctx, {
       close: async () => {
         app.server.off('upgrade', sockets.upgrade);
