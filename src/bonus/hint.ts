@@ -17,13 +17,20 @@ export class BonusHint {
     return this.pairs.peek(liveKey(player, asset)) === true;
   }
 
-  /** What one grants read found for the batch's pairs: those with a grant are remembered, the others dropped. */
-  learn(pairs: { players: string[]; assets: string[] }, found: { player: string; asset: string }[]): void {
-    const with_grant = new Set(found.map((b) => liveKey(b.player, b.asset)));
-    pairs.players.forEach((player, i) => {
-      const key = liveKey(player, pairs.assets[i]);
-      if (with_grant.has(key)) this.pairs.set(key, true);
-      else this.pairs.delete(key);
+  /**
+   * What one grants read found: the pairs with a grant are remembered, the expected ones without one
+   * dropped (a batch of players who never had a bonus costs nothing here).
+   */
+  learn(expected: { players: string[]; assets: string[] }, found: { player: string; asset: string }[]): void {
+    const with_grant = new Set<string>();
+    for (const b of found) {
+      const key = liveKey(b.player, b.asset);
+      with_grant.add(key);
+      this.pairs.set(key, true);
+    }
+    expected.players.forEach((player, i) => {
+      const key = liveKey(player, expected.assets[i]);
+      if (!with_grant.has(key)) this.pairs.delete(key);
     });
   }
 

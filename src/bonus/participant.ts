@@ -33,7 +33,9 @@ export function bonusPairs(commands: readonly LedgerCommand[]): Pairs {
   if (pairs === undefined) {
     pairs = distinctPairs(
       commands.flatMap((c) =>
-        c.accounts.flatMap(({ key }) => (key.kind === 'player' ? [{ player: key.owner, asset: key.asset }] : [])),
+        c.accounts.flatMap(({ key }) =>
+          key.kind === 'player' && key.purpose === 'cash' ? [{ player: key.owner, asset: key.asset }] : [],
+        ),
       ),
     );
     pairs_of_batch.set(commands, pairs);
@@ -101,7 +103,7 @@ export const bonusParticipant: BonusHook<BonusState> = {
       pairs,
       expected.players.length > 0 ? { pairs: expected, references: references() } : null,
     ).then((rows) => {
-      hint.learn(pairs, rows.bonuses);
+      hint.learn(expected, rows.bonuses);
       return rows;
     });
   },
