@@ -100,16 +100,8 @@ export const processHandler: CommandHandler<ProcessInput, ProcessResult, BatchSt
 
 /** A request's round; without a game_id the request is the round (SPEC §5): its first action id names it. */
 function requestRound(input: ProcessInput): Round {
-  // One object per request (its round key and transfer metadata are kept with it, see play/round.ts).
-  let round = request_rounds.get(input);
-  if (round === undefined) {
-    round = roundOf(input, input.game_id === null ? `request:${input.actions[0]?.action_id}` : undefined);
-    request_rounds.set(input, round);
-  }
-  return round;
+  return roundOf(input, input.game_id === null ? `request:${input.actions[0]?.action_id}` : undefined);
 }
-
-const request_rounds = new WeakMap<ProcessInput, Round>();
 
 /** An action's tx_id, or the refusal that fails the whole request. */
 function decideAction(

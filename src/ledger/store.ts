@@ -78,20 +78,7 @@ export function lockAccounts(tx: TransactionSql, ids: bigint[]): Promise<Account
 export function insertTransfers(tx: TransactionSql, transfers: TransferRecord[]): PendingStatement[] {
   if (transfers.length === 0) return [];
   const col = <T>(f: (t: TransferRecord) => T) => transfers.map(f);
-  // Metadata travels as text and is cast in SQL: a jsonb[] parameter would be JSON-encoded twice. A
-  // round's transfers share one metadata object, and a batch's one instant: each written once.
-  const json = new Map<object, string>();
-  const metadataText = (m: Record<string, unknown>) => {
-    let text = json.get(m);
-    if (text === undefined) json.set(m, (text = JSON.stringify(m)));
-    return text;
-  };
-  const instants = new Map<Date, string>();
-  const instantText = (at: Date) => {
-    let text = instants.get(at);
-    if (text === undefined) instants.set(at, (text = at.toISOString()));
-    return text;
-  };
+  // Metadata travels as text and is cast in SQL: a jsonb[] parameter would be JSON-encoded twice.
   return [
     tx`
     insert into transfers (id, from_account_id, to_account_id, asset, amount_minor, kind, reverses_id, scope,
@@ -103,10 +90,10 @@ export function insertTransfers(tx: TransactionSql, transfers: TransferRecord[])
       ${col((t) => String(t.to_account_id))}::bigint[], ${col((t) => t.asset)}::text[],
       ${col((t) => String(t.amount_minor))}::bigint[], ${col((t) => t.kind)}::text[],
       ${col((t) => t.reverses_id)}::uuid[], ${col((t) => t.scope)}::text[], ${col((t) => t.external_id)}::text[],
-      ${col((t) => (t.metadata ? metadataText(t.metadata) : null))}::text[],
+      ${col((t) => (t.metadata ? JSON.stringify(t.metadata) : null))}::text[],
       ${col((t) => String(t.from_balance_after_minor))}::bigint[], ${col((t) => String(t.from_version))}::bigint[],
       ${col((t) => String(t.to_balance_after_minor))}::bigint[], ${col((t) => String(t.to_version))}::bigint[],
-      ${col((t) => instantText(t.created_at))}::timestamptz[])
+      ${col((t) => t.created_at.toISOString())}::timestamptz[])
       as t(id, from_id, to_id, asset, amount, kind, reverses_id, scope, external_id, metadata,
            from_after, from_version, to_after, to_version, created_at)`,
   ];

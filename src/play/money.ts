@@ -5,7 +5,7 @@ import type { ErrorDefinition } from '../platform/error-table.ts';
 import { refuse, succeed, type Outcome } from '../platform/outcome.ts';
 import { bonusAccount, bonusOf, destinationAccount, type BonusHook, type BonusPlay } from './bonus.ts';
 import { emit } from './events.ts';
-import { accountsOfRound, roundMetadata, type Round } from './round.ts';
+import { accountsOfRound, type Round } from './round.ts';
 
 /**
  * Game money, once, for every surface: a stake moves player → house, a payout house → player, a
@@ -58,7 +58,7 @@ function move(
     kind: bonus_side ? BONUS_PLAY_TRANSFER_KINDS[kind] : PLAY_TRANSFER_KINDS[kind],
     ...refs,
     reverses_id: reverses?.transfer_id ?? undefined,
-    metadata: roundMetadata(round),
+    metadata: { surface: round.surface, provider: round.provider, game: round.game, round: round.round_id },
   });
   if (result.ok) return result;
   const row = {

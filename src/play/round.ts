@@ -31,38 +31,17 @@ export interface Round {
 export function roundKey(
   round: Pick<Round, 'surface' | 'player' | 'currency' | 'round_id' | 'request_key'>,
 ): string | null {
-  // Asked several times per round on the hot path (stake, win, the batch's references): computed once.
-  let key = round_keys.get(round);
-  if (key === undefined) {
-    const id = round.round_id ?? round.request_key ?? null;
-    // JSON, not a separator character: unambiguous for any id, and storable as text (PostgreSQL refuses NUL).
-    key =
-      id === null
-        ? null
-        : JSON.stringify([
-            round.surface,
-            round.player,
-            round.currency,
-            round.round_id === null ? null : id,
-            round.round_id === null ? id : null,
-          ]);
-    round_keys.set(round, key);
-  }
-  return key;
-}
-
-// Rounds are immutable once built, so their derived values are kept with them.
-const round_keys = new WeakMap<object, string | null>();
-const round_metadata = new WeakMap<Round, Readonly<Record<string, unknown>>>();
-
-/** What a game transfer records of its round (its history row names game and round): one object per round. */
-export function roundMetadata(round: Round): Readonly<Record<string, unknown>> {
-  let metadata = round_metadata.get(round);
-  if (metadata === undefined) {
-    metadata = { surface: round.surface, provider: round.provider, game: round.game, round: round.round_id };
-    round_metadata.set(round, metadata);
-  }
-  return metadata;
+  const id = round.round_id ?? round.request_key ?? null;
+  // JSON, not a separator character: unambiguous for any id, and storable as text (PostgreSQL refuses NUL).
+  return id === null
+    ? null
+    : JSON.stringify([
+        round.surface,
+        round.player,
+        round.currency,
+        round.round_id === null ? null : id,
+        round.round_id === null ? id : null,
+      ]);
 }
 
 /** Aggregator `game` is "provider:game"; without a colon the provider is `default` (SPEC §5). */
