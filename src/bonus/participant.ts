@@ -24,38 +24,40 @@ import { BonusHint } from './hint.ts';
 
 type Pairs = { players: string[]; assets: string[] };
 
-// Asked twice per batch (expects, then read) with the same commands.
-const pairs_of_batch = new WeakMap<readonly LedgerCommand[], Pairs>();
-
 /** The (player, asset) pairs a batch names: every game, wallet or bonus command names the player's cash account. */
 export function bonusPairs(commands: readonly LedgerCommand[]): Pairs {
-  let pairs = pairs_of_batch.get(commands);
-  if (pairs === undefined) {
-    pairs = distinctPairs(
-      commands.flatMap((c) =>
-        c.accounts.flatMap(({ key }) =>
-          key.kind === 'player' && key.purpose === 'cash' ? [{ player: key.owner, asset: key.asset }] : [],
-        ),
+  return distinctPairs(
+    commands.flatMap((c) =>
+      c.accounts.flatMap(({ key }) =>
+        key.kind === 'player' && key.purpose === 'cash' ? [{ player: key.owner, asset: key.asset }] : [],
       ),
-    );
-    pairs_of_batch.set(commands, pairs);
-  }
-  return pairs;
+    ),
+  );
 }
 
 // One per process: what it learnt serves every ledger it runs (a stale entry is only a wasted lock).
 const hint = new BonusHint();
 
-/** The batch's pairs this process last saw with a grant. */
-function expectedPairs(commands: readonly LedgerCommand[]): Pairs {
-  const pairs = bonusPairs(commands);
-  const expected: Pairs = { players: [], assets: [] };
-  pairs.players.forEach((player, i) => {
-    if (!hint.has(player, pairs.assets[i])) return;
-    expected.players.push(player);
-    expected.assets.push(pairs.assets[i]);
-  });
-  return expected;
+/**
+ * A batch's pairs, and those of them this process last saw with a grant: worked out once per batch, so
+ * the accounts expects() names and the splits read() reads come from the same look-up.
+ */
+const pairs_of_batch = new WeakMap<readonly LedgerCommand[], { all: Pairs; expected: Pairs }>();
+
+function batchPairs(commands: readonly LedgerCommand[]): { all: Pairs; expected: Pairs } {
+  let found = pairs_of_batch.get(commands);
+  if (found === undefined) {
+    const all = bonusPairs(commands);
+    const expected: Pairs = { players: [], assets: [] };
+    all.players.forEach((player, i) => {
+      if (!hint.has(player, all.assets[i])) return;
+      expected.players.push(player);
+      expected.assets.push(all.assets[i]);
+    });
+    found = { all, expected };
+    pairs_of_batch.set(commands, found);
+  }
+  return found;
 }
 
 function play(round: Round, fields: Omit<BonusPlay, 'round_key' | 'rolled_back'>, at: Date): PlayRow {
@@ -86,7 +88,7 @@ export const bonusParticipant: BonusHook<BonusState> = {
   bonus_hook: true,
 
   expects(commands: readonly LedgerCommand[]): AccountNeed[] {
-    const expected = expectedPairs(commands);
+    const { expected } = batchPairs(commands);
     return expected.players.flatMap((player, i) => bonusAccountNeeds(player, expected.assets[i]));
   },
 
@@ -95,9 +97,8 @@ export const bonusParticipant: BonusHook<BonusState> = {
     commands: readonly LedgerCommand[],
     references: () => BatchReferences,
   ): Promise<BonusRows | undefined> {
-    const pairs = bonusPairs(commands);
+    const { all: pairs, expected } = batchPairs(commands);
     if (pairs.players.length === 0) return Promise.resolve(undefined);
-    const expected = expectedPairs(commands);
     return readBonusGrants(
       tx,
       pairs,
@@ -130,17 +131,14 @@ export const bonusParticipant: BonusHook<BonusState> = {
     return newState(rows, journal);
   },
 
-  // SPEC §5: at expires_at the bonus returns to the pool. A bet after it found the grant ended all the
-  // same, but inside its own command: had that bet been refused (no cash left), the expiry went with it.
+  // SPEC §5: at expires_at the bonus returns to the pool, whatever the batch's commands decide. Ended
+  // inside a bet instead, a refused bet (no cash left) would take the expiry back with it.
   settleDue(batch: Batch, state: BonusState) {
-    if (state.live.size === 0) return;
-    const due = [...state.live].filter(([, ids]) =>
-      ids.some((id) => state.bonuses.get(id)!.expires_at.getTime() <= batch.book.created_at.getTime()),
-    );
-    for (const [key] of due) {
-      const [player, asset] = key.split('\u0000');
-      expireDue(batch, state, player, asset);
-    }
+    const now_ms = batch.book.created_at.getTime();
+    const due = [...state.live.values()]
+      .filter((ids) => ids.some((id) => state.bonuses.get(id)!.expires_at.getTime() <= now_ms))
+      .map((ids) => state.bonuses.get(ids[0])!);
+    for (const { player, asset } of due) expireDue(batch, state, player, asset);
   },
 
   persist(tx: TransactionSql, state: BonusState): PendingStatement[] {

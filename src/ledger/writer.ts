@@ -349,8 +349,8 @@ export class GroupCommitWriter {
   }
 
   /**
-   * One batch, in two round trips (three when a late account is needed that no participant expected): [BEGIN, locks, reads] pipelined, decide in memory, then [writes,
-   * COMMIT, flush] pipelined. PostgreSQL runs a connection's statements in the order they were sent. The
+   * One batch, in two round trips (three when it needs a late account no participant expected): [BEGIN,
+   * locks, reads] pipelined, decide in memory, then [writes, COMMIT, flush] pipelined. PostgreSQL runs a connection's statements in the order they were sent. The
    * lock is dispatched synchronously (execute()) before any read, so reads see rows after the locks are
    * granted. Writes are handed over undispatched and dispatched here in order, COMMIT last.
    *
