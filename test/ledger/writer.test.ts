@@ -207,18 +207,38 @@ test("a participant's live messages are published with one NOTIFY after the batc
   }
 });
 
-test("late accounts: a participant's read decides what else is locked; commands' late needs join them, each once", async () => {
-  // The participant asks for the second account of every player whose read found a marker row; a
-  // batch of other players locks nothing more (what the bonus participant does for bonus accounts).
-  await db.sql`create table late_test_markers (player text primary key)`;
-  await db.sql`insert into late_test_markers values ('late-a')`;
-  for (const p of ['late-a', 'late-b']) {
+/** Players with 100 in cash and 7 in a second (bonus) account, for the tests of late and expected locks. */
+async function fundWithSecondAccount(players: string[]): Promise<void> {
+  for (const p of players) {
     const funded = await ledger.execute([
       { from: systemAccount('treasury', 'USD'), to: playerAccount(p, 'USD'), amount_minor: 100n, kind: 'topup' },
       { from: systemAccount('treasury', 'USD'), to: playerAccount(p, 'USD', 'bonus'), amount_minor: 7n, kind: 'topup' },
     ]);
     assert.ok(funded.ok);
   }
+}
+
+/** A handler that notes, per player, whether its batch holds the player's second account (with its 7). */
+function secondAccountProbe(name: string) {
+  const seen = new Map<string, boolean>();
+  const handler: CommandHandler<{ player: string }, null, undefined> = {
+    name,
+    state: () => undefined,
+    apply({ book }, { player }) {
+      const bonus = playerAccount(player, 'USD', 'bonus');
+      seen.set(player, book.exists(bonus) && book.balance(bonus) === 7n);
+      return succeed(null);
+    },
+  };
+  return { handler, seen };
+}
+
+test("late accounts: a participant's read decides what else is locked; commands' late needs join them, each once", async () => {
+  // The participant asks for the second account of every player whose read found a marker row; a
+  // batch of other players locks nothing more (what the bonus participant does for bonus accounts).
+  await db.sql`create table late_test_markers (player text primary key)`;
+  await db.sql`insert into late_test_markers values ('late-a')`;
+  await fundWithSecondAccount(['late-a', 'late-b']);
   const marked: BatchParticipant<undefined, string[]> = {
     name: 'test.late',
     read: async (tx, commands) => {
@@ -234,17 +254,7 @@ test("late accounts: a participant's read decides what else is locked; commands'
     persist: () => [],
   };
   const late_ledger = new Ledger(db.sql, logger, { participants: [marked as BatchParticipant<unknown>] });
-  const seen = new Map<string, boolean>();
-  const handler: CommandHandler<{ player: string }, null, undefined> = {
-    name: 'test.late-probe',
-    state: () => undefined,
-    apply({ book }, { player }) {
-      const bonus = playerAccount(player, 'USD', 'bonus');
-      seen.set(player, book.exists(bonus));
-      if (book.exists(bonus)) assert.equal(book.balance(bonus), 7n);
-      return succeed(null);
-    },
-  };
+  const { handler, seen } = secondAccountProbe('test.late-probe');
   const command = (player: string, extra: { late?: boolean }[] = []) => ({
     handler,
     input: { player },
@@ -322,13 +332,7 @@ test("late reads: a participant reads what its first read found and the handlers
 });
 
 test("expected accounts: a participant's hint is locked in the first stage, each account once; a missed hint falls back to the second", async () => {
-  for (const p of ['hint-a', 'hint-b', 'hint-c']) {
-    const funded = await ledger.execute([
-      { from: systemAccount('treasury', 'USD'), to: playerAccount(p, 'USD'), amount_minor: 100n, kind: 'topup' },
-      { from: systemAccount('treasury', 'USD'), to: playerAccount(p, 'USD', 'bonus'), amount_minor: 7n, kind: 'topup' },
-    ]);
-    assert.ok(funded.ok);
-  }
+  await fundWithSecondAccount(['hint-a', 'hint-b', 'hint-c']);
   const second = (p: string) => ({ key: playerAccount(p, 'USD', 'bonus'), create: false, late: true });
   const players = (commands: readonly { input: unknown }[]) =>
     commands.map((c) => (c.input as { player: string }).player);
@@ -346,16 +350,7 @@ test("expected accounts: a participant's hint is locked in the first stage, each
     persist: () => [],
   };
   const hint_ledger = new Ledger(db.sql, logger, { participants: [hinted as BatchParticipant<unknown>] });
-  const seen = new Map<string, boolean>();
-  const handler: CommandHandler<{ player: string }, null, undefined> = {
-    name: 'test.hint-probe',
-    state: () => undefined,
-    apply({ book }, { player }) {
-      const bonus = playerAccount(player, 'USD', 'bonus');
-      seen.set(player, book.exists(bonus) && book.balance(bonus) === 7n);
-      return succeed(null);
-    },
-  };
+  const { handler, seen } = secondAccountProbe('test.hint-probe');
   const command = (player: string, late_too = false) => ({
     handler,
     input: { player },
