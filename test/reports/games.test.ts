@@ -904,7 +904,8 @@ describe("exactness against a brute force over both surfaces' actions", () => {
           (r) =>
             (!extra.provider || r.provider === extra.provider) && (!extra.currency || r.currency === extra.currency),
         );
-        assert.ok(expected.length > 10, `${expected.length} rows by ${fields}`);
+        // More than one page of 4; random play can leave a filtered grouping with only a handful of rows.
+        assert.ok(expected.length > 4, `${expected.length} rows by ${fields} (seed ${seed})`);
         const plan = planGames({ group_by, provider: null, game: null, player: null, conversions: false, ...extra });
         assert.equal(plan.paged, true, `${fields} is paged`);
         const pages: unknown[] = [];
