@@ -118,6 +118,7 @@ export class Book {
       scope: spec.scope ?? null,
       external_id: spec.external_id ?? null,
       metadata: spec.metadata ?? null,
+      round: spec.round ?? null,
       from_balance_after_minor: from.balance_minor,
       from_version: from.version,
       to_balance_after_minor: to.balance_minor,

@@ -75,27 +75,38 @@ export function lockAccounts(tx: TransactionSql, ids: bigint[]): Promise<Account
   });
 }
 
-export function insertTransfers(tx: TransactionSql, transfers: TransferRecord[]): PendingStatement[] {
+/**
+ * The batch's transfers in one statement. They all carry the batch's instant (`created_at`), sent once
+ * rather than per row.
+ */
+export function insertTransfers(tx: TransactionSql, transfers: TransferRecord[], created_at: Date): PendingStatement[] {
   if (transfers.length === 0) return [];
+  assert(
+    transfers.every((t) => t.created_at === created_at),
+    'every transfer of a batch carries the batch instant',
+  );
   const col = <T>(f: (t: TransferRecord) => T) => transfers.map(f);
   // Metadata travels as text and is cast in SQL: a jsonb[] parameter would be JSON-encoded twice.
   return [
     tx`
     insert into transfers (id, from_account_id, to_account_id, asset, amount_minor, kind, reverses_id, scope,
-      external_id, metadata, from_balance_after_minor, from_version, to_balance_after_minor, to_version, created_at)
+      external_id, metadata, round_surface, round_provider, round_game, round_id,
+      from_balance_after_minor, from_version, to_balance_after_minor, to_version, created_at)
     select id, from_id, to_id, asset, amount, kind, reverses_id, scope, external_id, metadata::jsonb,
-           from_after, from_version, to_after, to_version, created_at
+           round_surface, round_provider, round_game, round_id,
+           from_after, from_version, to_after, to_version, ${created_at.toISOString()}::timestamptz
     from unnest(
       ${col((t) => t.id)}::uuid[], ${col((t) => String(t.from_account_id))}::bigint[],
       ${col((t) => String(t.to_account_id))}::bigint[], ${col((t) => t.asset)}::text[],
       ${col((t) => String(t.amount_minor))}::bigint[], ${col((t) => t.kind)}::text[],
       ${col((t) => t.reverses_id)}::uuid[], ${col((t) => t.scope)}::text[], ${col((t) => t.external_id)}::text[],
       ${col((t) => (t.metadata ? JSON.stringify(t.metadata) : null))}::text[],
+      ${col((t) => t.round?.surface ?? null)}::text[], ${col((t) => t.round?.provider ?? null)}::text[],
+      ${col((t) => t.round?.game ?? null)}::text[], ${col((t) => t.round?.round_id ?? null)}::text[],
       ${col((t) => String(t.from_balance_after_minor))}::bigint[], ${col((t) => String(t.from_version))}::bigint[],
-      ${col((t) => String(t.to_balance_after_minor))}::bigint[], ${col((t) => String(t.to_version))}::bigint[],
-      ${col((t) => t.created_at.toISOString())}::timestamptz[])
+      ${col((t) => String(t.to_balance_after_minor))}::bigint[], ${col((t) => String(t.to_version))}::bigint[])
       as t(id, from_id, to_id, asset, amount, kind, reverses_id, scope, external_id, metadata,
-           from_after, from_version, to_after, to_version, created_at)`,
+           round_surface, round_provider, round_game, round_id, from_after, from_version, to_after, to_version)`,
   ];
 }
 
@@ -150,6 +161,11 @@ export interface Posting {
   kind: string;
   reverses_id: string | null;
   metadata: Record<string, unknown> | null;
+  /** The game round's columns (TransferRound); null on other transfers and on game transfers before migration 090. */
+  round_surface: string | null;
+  round_provider: string | null;
+  round_game: string | null;
+  round_id: string | null;
   created_at: Date;
 }
 
@@ -176,7 +192,7 @@ export async function readPostings(
     select p.*, c.kind as counterparty_kind, c.owner as counterparty_owner from (
       (select id as transfer_id, from_account_id as account_id, from_version as version, -amount_minor as delta_minor,
               from_balance_after_minor as balance_after_minor, to_account_id as counterparty_account_id,
-              kind, reverses_id, metadata, created_at
+              kind, reverses_id, metadata, round_surface, round_provider, round_game, round_id, created_at
          from transfers where from_account_id = ${String(account_id)}::bigint
           and (${before}::bigint is null or from_version < ${before}::bigint)
           and (${kind}::text is null or kind = ${kind}::text)
@@ -185,7 +201,7 @@ export async function readPostings(
          order by from_version desc limit ${limit})
       union all
       (select id, to_account_id, to_version, amount_minor, to_balance_after_minor, from_account_id,
-              kind, reverses_id, metadata, created_at
+              kind, reverses_id, metadata, round_surface, round_provider, round_game, round_id, created_at
          from transfers where to_account_id = ${String(account_id)}::bigint
           and (${before}::bigint is null or to_version < ${before}::bigint)
           and (${kind}::text is null or kind = ${kind}::text)

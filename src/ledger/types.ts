@@ -45,6 +45,20 @@ export interface TransferSpec {
   external_id?: string;
   reverses_id?: string;
   metadata?: Record<string, unknown>;
+  /** The game round this movement belongs to (game money, play/money.ts). */
+  round?: TransferRound;
+}
+
+/**
+ * The game round a transfer belongs to, stored in columns of its own (migration 090): what a player's
+ * history and rounds show. The ledger keeps it and never reads it.
+ */
+export interface TransferRound {
+  surface: string;
+  provider: string;
+  game: string;
+  /** The protocol's round id; null when the protocol sent none. */
+  round_id: string | null;
 }
 
 /** An applied transfer, as stored. */
@@ -59,6 +73,7 @@ export interface TransferRecord {
   scope: string | null;
   external_id: string | null;
   metadata: Record<string, unknown> | null;
+  round: TransferRound | null;
   from_balance_after_minor: bigint;
   from_version: bigint;
   to_balance_after_minor: bigint;

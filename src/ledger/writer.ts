@@ -432,7 +432,10 @@ export class GroupCommitWriter {
       book.assertBalanced();
       const touched = book.touched();
       const balances = touched.length ? writeBalances(tx, touched) : undefined;
-      const pipelined: PendingStatement[] = [...insertTransfers(tx, book.transfers), ...(balances ? [balances] : [])];
+      const pipelined: PendingStatement[] = [
+        ...insertTransfers(tx, book.transfers, book.created_at),
+        ...(balances ? [balances] : []),
+      ];
       for (const [handler, state] of states) pipelined.push(...(handler.persist?.(tx, state) ?? []));
       for (const { participant, state } of participants) pipelined.push(...participant.persist(tx, state));
       for (const statement of pipelined) {

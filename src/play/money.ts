@@ -10,7 +10,7 @@ import { accountsOfRound, type Round } from './round.ts';
 /**
  * Game money, once, for every surface: a stake moves player → house, a payout house → player, a
  * refund reverses either. Transfer kinds are one vocabulary (`bet`, `win`, `rollback`); the round
- * travels in the transfer's metadata so every history row names its game and round.
+ * travels with the transfer (TransferSpec.round) so every history row names its game and round.
  */
 export const PLAY_TRANSFER_KINDS = { bet: 'bet', win: 'win', rollback: 'rollback' } as const;
 
@@ -58,7 +58,7 @@ function move(
     kind: bonus_side ? BONUS_PLAY_TRANSFER_KINDS[kind] : PLAY_TRANSFER_KINDS[kind],
     ...refs,
     reverses_id: reverses?.transfer_id ?? undefined,
-    metadata: { surface: round.surface, provider: round.provider, game: round.game, round: round.round_id },
+    round: { surface: round.surface, provider: round.provider, game: round.game, round_id: round.round_id },
   });
   if (result.ok) return result;
   const row = {

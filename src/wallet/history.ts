@@ -20,11 +20,14 @@ export interface HistoryItem {
   balance_after: number;
   created_at: string;
   description: string | null;
-  /** Game money only (from the transfer's metadata, src/play/money.ts); null on manual moves and older rows. */
+  /** Game money only (the transfer's round, src/play/money.ts); null on manual moves. */
   game: string | null;
   round: string | null;
   provider: string | null;
-  /** The transfer's metadata as stored (client metadata of a manual move, the round of a game transfer); null when none. */
+  /**
+   * The transfer's metadata as stored (client metadata of a manual move); for game money, its round as
+   * { surface, provider, game, round }. Null when none.
+   */
   metadata: Record<string, unknown> | null;
 }
 
@@ -105,9 +108,23 @@ function textOf(metadata: Record<string, unknown> | null, field: string): string
   return typeof value === 'string' ? value : null;
 }
 
+/**
+ * A game transfer's round, shown as its metadata: the round's own columns since migration 090, the
+ * metadata it was copied into before.
+ */
+function roundMetadataOf(posting: Posting): Record<string, unknown> | null {
+  if (posting.round_surface === null) return metadataOf(posting);
+  return {
+    surface: posting.round_surface,
+    provider: posting.round_provider,
+    game: posting.round_game,
+    round: posting.round_id,
+  };
+}
+
 function toItem(posting: Posting, asset: string, account: string): HistoryItem {
   const credit = posting.delta_minor > 0n;
-  const metadata = metadataOf(posting);
+  const metadata = roundMetadataOf(posting);
   return {
     transactionId: posting.transfer_id,
     type: posting.kind,

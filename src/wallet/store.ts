@@ -143,10 +143,11 @@ export interface RoundsCursor {
 }
 
 /**
- * A player's game rounds, newest first, with every transfer of each: transfers whose metadata names
- * a `round` (src/play/money.ts writes { surface, provider, game, round } on every game transfer of
- * both surfaces). A round is the (surface, provider, game, round) tuple. Older rows without this
- * metadata, or with it stored as a JSON string, belong to no round. `only_round` narrows to one id.
+ * A player's game rounds, newest first, with every transfer of each: transfers that name a round id
+ * (src/play/money.ts gives every game transfer of both surfaces its round: surface, provider, game and
+ * round id, in columns since migration 090, in the metadata before). A round is the (surface, provider,
+ * game, round) tuple. Older rows without it, or with metadata stored as a JSON string, belong to no
+ * round. `only_round` narrows to one id.
  */
 export async function readRounds(
   db: Queryable,
@@ -159,15 +160,24 @@ export async function readRounds(
   const key = after?.round_key ?? null;
   return db<RoundTransferRow[]>`
     with mine as (select id from accounts where kind = 'player' and owner = ${player_id}::text),
+    named as (
+      select t.id, t.kind, t.amount_minor, t.reverses_id, t.created_at, t.from_account_id, t.to_account_id,
+             case when t.round_surface is not null then t.round_surface
+                  when jsonb_typeof(t.metadata) = 'object' then t.metadata->>'surface' end as surface,
+             case when t.round_surface is not null then t.round_provider
+                  when jsonb_typeof(t.metadata) = 'object' then t.metadata->>'provider' end as provider,
+             case when t.round_surface is not null then t.round_game
+                  when jsonb_typeof(t.metadata) = 'object' then t.metadata->>'game' end as game,
+             case when t.round_surface is not null then t.round_id
+                  when jsonb_typeof(t.metadata) = 'object' then t.metadata->>'round' end as round
+        from transfers t
+       where t.from_account_id in (select id from mine) or t.to_account_id in (select id from mine)
+    ),
     moves as (
-      select t.id, t.kind, t.amount_minor, t.reverses_id, t.created_at, a.asset,
-             t.to_account_id in (select id from mine) as to_player,
-             t.metadata->>'surface' as surface, t.metadata->>'provider' as provider,
-             t.metadata->>'game' as game, t.metadata->>'round' as round
-        from transfers t join accounts a on a.id = t.from_account_id
-       where (t.from_account_id in (select id from mine) or t.to_account_id in (select id from mine))
-         and jsonb_typeof(t.metadata) = 'object' and t.metadata->>'round' is not null
-         and (${only_round}::text is null or t.metadata->>'round' = ${only_round}::text)
+      select n.id, n.kind, n.amount_minor, n.reverses_id, n.created_at, a.asset,
+             n.to_account_id in (select id from mine) as to_player, n.surface, n.provider, n.game, n.round
+        from named n join accounts a on a.id = n.from_account_id
+       where n.round is not null and (${only_round}::text is null or n.round = ${only_round}::text)
     ),
     rounds as (
       select surface, provider, game, round, min(created_at) as started_at,

@@ -442,19 +442,20 @@ describe('rollbacks', () => {
       ]),
     );
     const rows = await server.db.sql`
-      select t.id, t.kind, t.reverses_id, t.metadata, f.owner as from_owner, c.owner as to_owner from transfers t
+      select t.id, t.kind, t.reverses_id, t.metadata, t.round_surface, t.round_provider, t.round_game, t.round_id,
+             f.owner as from_owner, c.owner as to_owner from transfers t
       join accounts f on f.id = t.from_account_id join accounts c on c.id = t.to_account_id
       where t.id = any(${r.transactions.map((t: { tx_id: string }) => t.tx_id)}::uuid[])`;
     assert.equal(rows.length, 2);
-    // One vocabulary of transfer kinds on every game surface, the round in the metadata.
+    // One vocabulary of transfer kinds on every game surface, the round in its own columns (not the metadata).
     const bet_transfer = rows.find((t) => t.kind === 'bet')!;
     const rollback_transfer = rows.find((t) => t.kind === 'rollback')!;
-    assert.deepEqual(bet_transfer.metadata, {
-      surface: 'aggregator',
-      provider: 'acceptance',
-      game: 'test',
-      round: 'round-1',
-    });
+    for (const t of [bet_transfer, rollback_transfer]) {
+      assert.deepEqual(
+        [t.round_surface, t.round_provider, t.round_game, t.round_id, t.metadata],
+        ['aggregator', 'acceptance', 'test', 'round-1', null],
+      );
+    }
     assert.deepEqual([bet_transfer.from_owner, bet_transfer.to_owner], [user, 'house']);
     assert.deepEqual([rollback_transfer.from_owner, rollback_transfer.to_owner], ['house', user]);
     assert.equal(rollback_transfer.reverses_id, bet_transfer.id);

@@ -33,6 +33,17 @@ describe('a connection killed under the driver', () => {
     await db.drop();
   });
 
+  test('array parameters keep every character: the patched escape skips only elements with no quote or backslash', async () => {
+    const values = ['plain', 'a"b', 'c\\d', '\\"', '"', '\\', '{x,y}', 'NULL', '', ' padded ', 'é€😀', null];
+    const rows = await sql<
+      { v: string | null }[]
+    >`select v from unnest(${values}::text[]) with ordinality as t(v, n) order by n`;
+    assert.deepEqual(
+      rows.map((r) => r.v),
+      values,
+    );
+  });
+
   test('every pooled connection carries the statement, lock and idle-in-transaction deadlines', async () => {
     const [row] = await sql`select current_setting('statement_timeout') as s, current_setting('lock_timeout') as l,
       current_setting('idle_in_transaction_session_timeout') as i`;
