@@ -12,7 +12,7 @@ export interface Migration {
   sql: string;
 }
 
-/** Numbered SQL files `NNN_name.sql`, in order; a gap or duplicate number is refused. */
+/** Numbered SQL files `NNN_name.sql`, in order (numbers leave gaps between domains); a duplicate number is refused. */
 export function listMigrations(dir: string = MIGRATIONS_DIR): Migration[] {
   const files = fs
     .readdirSync(dir)

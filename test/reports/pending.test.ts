@@ -122,6 +122,24 @@ test('the fold adds to game_rollups exactly what the participant model says, onc
   assert.equal(left, 0);
 });
 
+test('a pending row the size of a large batch is stored uncompressed (no pglz in the hot path); a larger one still fits', async () => {
+  await db.sql`truncate game_rollups_pending`;
+  // 60 events is a W1 batch of 30 bet + win requests (~5 KB of arrays); 2,000 is past a page.
+  for (const count of [60, 2_000]) await persist(randomEvents(count, count, new Journal()));
+  const rows = await db.sql<{ events: number; compression: string | null; bytes: number }[]>`
+    select cardinality(kinds) as events, pg_column_compression(players) as compression,
+           pg_column_size(p.*) as bytes
+    from game_rollups_pending p order by cardinality(kinds)`;
+  assert.equal(rows.length, 2);
+  assert.equal(rows[0].compression, null, `a ${rows[0].bytes}-byte row of ${rows[0].events} events is not compressed`);
+  assert.ok(
+    rows[0].bytes > 2_032,
+    `${rows[0].bytes} bytes: above the default threshold, so the table's setting decides`,
+  );
+  assert.equal(rows[1].events, 2_000);
+  assert.equal((await foldPendingRollups(db.sql)) > 0, true);
+});
+
 test("a refused command's events never reach the pending row", async () => {
   await db.sql`truncate game_rollups, game_rollups_pending`;
   const journal = new Journal();
