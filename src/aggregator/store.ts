@@ -23,18 +23,23 @@ export async function loadActions(
 
 // Booleans travel as text: postgres.js serializes a boolean[] parameter's elements as false unless they are
 // JS booleans, and JS boolean arrays are not typed as arrays. text[] → boolean[] is exact.
+// The rows a batch inserts share its instant, sent once rather than per row.
 export function insertActions(tx: TransactionSql, rows: ActionRow[]): PendingStatement[] {
   if (rows.length === 0) return [];
+  const created_at = rows[0].created_at;
+  assert(
+    rows.every((r) => r.created_at === created_at),
+    'the actions a batch inserts carry the batch instant',
+  );
   const col = <T>(f: (r: ActionRow) => T) => rows.map(f);
   return [
     tx`
     insert into aggregator_actions (action_id, user_id, currency, action, amount_minor, original_action_id, tx_id, rolled_back, game, game_id, bonus_minor, created_at)
-    select * from unnest(
+    select *, ${created_at.toISOString()}::timestamptz from unnest(
       ${col((r) => r.action_id)}::text[], ${col((r) => r.user_id)}::text[], ${col((r) => r.currency)}::text[],
       ${col((r) => r.action)}::text[], ${col((r) => (r.amount_minor === null ? null : String(r.amount_minor)))}::bigint[],
       ${col((r) => r.original_action_id)}::text[], ${col((r) => r.tx_id)}::uuid[], ${col((r) => (r.rolled_back ? 't' : 'f'))}::text[]::boolean[],
-      ${col((r) => r.game)}::text[], ${col((r) => r.game_id)}::text[], ${col((r) => String(r.bonus_minor))}::bigint[],
-      ${col((r) => r.created_at.toISOString())}::timestamptz[])`,
+      ${col((r) => r.game)}::text[], ${col((r) => r.game_id)}::text[], ${col((r) => String(r.bonus_minor))}::bigint[])`,
   ];
 }
 

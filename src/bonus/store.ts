@@ -1,3 +1,4 @@
+import { assert } from '../platform/assert.ts';
 import type { Queryable, TransactionSql } from '../db/sql.ts';
 import type { BatchReferences, PendingStatement } from '../ledger/command.ts';
 import type { GameCategory, GameRow } from '../play/catalog.ts';
@@ -141,16 +142,22 @@ function insertBonuses(tx: TransactionSql, rows: BonusRow[]): PendingStatement {
     order by n`;
 }
 
+// The splits a batch inserts share its instant, sent once rather than per row.
 function insertPlays(tx: TransactionSql, rows: PlayRow[]): PendingStatement {
+  const created_at = rows[0].created_at;
+  assert(
+    rows.every((r) => r.created_at === created_at),
+    'the splits a batch inserts carry the batch instant',
+  );
   const col = <T>(f: (r: PlayRow) => T) => rows.map(f);
   const num = (f: (r: PlayRow) => bigint) => rows.map((r) => String(f(r)));
   return tx`
     insert into bonus_plays (transfer_id, kind, player, currency, round_key, bonus_id, cash_minor, bonus_minor, bonus_to, contribution_minor, rolled_back, created_at)
-    select t, k, p, c, rk, b, cm, bm, bt, co, rb::boolean, at from unnest(
+    select t, k, p, c, rk, b, cm, bm, bt, co, rb::boolean, ${created_at.toISOString()}::timestamptz from unnest(
       ${col((r) => r.transfer_id)}::uuid[], ${col((r) => r.kind)}::text[], ${col((r) => r.player)}::text[], ${col((r) => r.currency)}::text[],
       ${col((r) => r.round_key)}::text[], ${col((r) => r.bonus_id)}::uuid[], ${num((r) => r.cash_minor)}::bigint[], ${num((r) => r.bonus_minor)}::bigint[],
-      ${col((r) => r.bonus_to)}::text[], ${num((r) => r.contribution_minor)}::bigint[], ${col((r) => String(r.rolled_back))}::text[],
-      ${col((r) => r.created_at.toISOString())}::timestamptz[]) as v(t, k, p, c, rk, b, cm, bm, bt, co, rb, at)`;
+      ${col((r) => r.bonus_to)}::text[], ${num((r) => r.contribution_minor)}::bigint[], ${col((r) => String(r.rolled_back))}::text[])
+      as v(t, k, p, c, rk, b, cm, bm, bt, co, rb)`;
 }
 
 /** A player's newest `rows_max` grants, newest first. */
