@@ -24,7 +24,7 @@ export function bucketStartMs(processed_at: Date): number {
   return Math.floor(processed_at.getTime() / ROLLUP_BUCKET_MS) * ROLLUP_BUCKET_MS;
 }
 
-/** The event kinds of migration 046 (game_rollups_pending.kinds). */
+/** The kinds of play event a batch sums into its rollup deltas. */
 export const EventKind = {
   bet: 0,
   win: 1,
@@ -36,8 +36,9 @@ export const EventKind = {
 type EventKind = (typeof EventKind)[keyof typeof EventKind];
 
 /**
- * A batch's play events, column by column (the row of game_rollups_pending it appends). Appends inside
- * a command are undone when the command is refused (one truncation per event, recorded in the journal).
+ * A batch's play events, column by column, summed per rollup row when the batch persists (deltas()).
+ * Appends inside a command are undone when the command is refused (one truncation per event, recorded
+ * in the journal).
  */
 export class RollupEvents {
   readonly players: string[] = [];
@@ -71,21 +72,13 @@ export class RollupEvents {
   }
 
   /**
-   * The rollup rows these events add to, summed per key — what game_rollups_fold_pending() adds to
-   * game_rollups for them (migration 046; a database test keeps the two equal). For tests and tools:
-   * the hot path sends the events as they are.
+   * The rollup rows these events add to, summed per key, in first-seen order — what the batch appends to
+   * game_rollups_pending (migration 092) and the fold adds to game_rollups.
    */
   deltas(): RollupDelta[] {
     const rows = new Map<string, RollupDelta>();
     for (let i = 0; i < this.kinds.length; i++) {
-      const key = [
-        this.players[i],
-        this.currencies[i],
-        this.hours[i],
-        this.surfaces[i],
-        this.providers[i],
-        this.games[i],
-      ].join('\u0000');
+      const key = `${this.players[i]}\u0000${this.currencies[i]}\u0000${this.hours[i]}\u0000${this.surfaces[i]}\u0000${this.providers[i]}\u0000${this.games[i]}`;
       let d = rows.get(key);
       if (d === undefined) {
         d = {
@@ -123,7 +116,7 @@ export class RollupEvents {
   }
 }
 
-/** What one event adds to its rollup row (the same arithmetic as game_rollups_event_rows, migration 046). */
+/** What one event adds to its rollup row. */
 function addEvent(d: RollupDelta, kind: EventKind, amount: bigint, bonus: bigint): void {
   if (kind <= EventKind.cancelled_win) d.actions += 1n;
   switch (kind) {
@@ -160,9 +153,9 @@ function addEvent(d: RollupDelta, kind: EventKind, amount: bigint, bonus: bigint
 
 /**
  * The hourly game rollups (SPEC §6), fed by every surface's play in the same transaction as the money,
- * at a cost per batch: the batch's events go into one row of game_rollups_pending, and a job folds
- * them into the hour rows (pending.ts, migration 046). Upserting the hour rows in the batch cost one row
- * per (player, game, hour) — with bets spread over many players, one per bet.
+ * at a cost per batch: the batch's events, summed per hour row, go into one row of game_rollups_pending,
+ * and a job folds them into the hour rows (pending.ts, migrations 046 and 092). Upserting the hour rows
+ * in the batch cost one row per (player, game, hour) — with bets spread over many players, one per bet.
  */
 export const rollupParticipant: PlayParticipant<RollupEvents> = {
   name: 'reports.rollups',
@@ -182,12 +175,20 @@ export const rollupParticipant: PlayParticipant<RollupEvents> = {
 
   persist(tx: TransactionSql, events: RollupEvents): PendingStatement[] {
     if (events.length === 0) return [];
+    const rows = events.deltas();
+    const col = <T>(f: (d: RollupDelta) => T) => rows.map(f);
+    const sum = (f: (d: RollupDelta) => bigint) => rows.map((d) => String(f(d)));
     return [
       tx`
-      insert into game_rollups_pending (players, currencies, hours, surfaces, providers, games, kinds, amounts, bonuses)
-      values (${events.players}::text[], ${events.currencies}::text[], ${events.hours}::int[], ${events.surfaces}::text[],
-              ${events.providers}::text[], ${events.games}::text[], ${events.kinds}::smallint[],
-              ${events.amounts.map(String)}::bigint[], ${events.bonuses.map(String)}::bigint[])`,
+      insert into game_rollups_pending (players, currencies, hours, surfaces, providers, games, actions, bet_counts, bets,
+        wins, rolled_back_bets, rolled_back_wins, win_counts, bonus_bets, bonus_wins)
+      values (${col((d) => d.player)}::text[], ${col((d) => d.currency)}::text[],
+              ${col((d) => d.hour_start.getTime() / ROLLUP_BUCKET_MS)}::int[], ${col((d) => d.surface)}::text[],
+              ${col((d) => d.provider)}::text[], ${col((d) => d.game)}::text[], ${sum((d) => d.actions)}::bigint[],
+              ${sum((d) => d.bet_count)}::bigint[], ${sum((d) => d.bets_minor)}::bigint[], ${sum((d) => d.wins_minor)}::bigint[],
+              ${sum((d) => d.rolled_back_bets_minor)}::bigint[], ${sum((d) => d.rolled_back_wins_minor)}::bigint[],
+              ${sum((d) => d.win_count)}::bigint[], ${sum((d) => d.bonus_bets_minor)}::bigint[],
+              ${sum((d) => d.bonus_wins_minor)}::bigint[])`,
     ];
   },
 };

@@ -6,6 +6,10 @@ import type { Round } from '../../src/play/round.ts';
 import { rollupParticipant, type RollupDelta, type RollupEvents } from '../../src/reports/rollups.ts';
 import { foldPendingRollups } from '../../src/reports/pending.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { migrate, MIGRATIONS_DIR } from '../../src/db/migrate.ts';
 
 /**
  * The batch's rollup events go to game_rollups_pending and are folded into game_rollups later
@@ -113,8 +117,11 @@ test('the fold adds to game_rollups exactly what the participant model says, onc
   const second = randomEvents(2, 400, new Journal());
   await persist(first);
   await persist(second);
-  const [{ pending }] = await db.sql`select count(*)::int as pending from game_rollups_pending_rows`;
-  assert.equal(pending, 800);
+  // Each batch appends its events summed per hour row (migration 092): the view shows those sums.
+  const pending = await db.sql<RollupDelta[]>`select * from game_rollups_pending_rows`;
+  assert.equal(pending.length, first.deltas().length + second.deltas().length);
+  assert.ok(pending.length < 800, `${pending.length} rows for 800 events`);
+  assert.deepEqual(summed(pending), summed([...first.deltas(), ...second.deltas()]));
   assert.ok((await foldPendingRollups(db.sql)) > 0);
   assert.deepEqual(await stored(), summed([...first.deltas(), ...second.deltas()]));
   assert.equal(await foldPendingRollups(db.sql), 0, 'nothing is folded twice');
@@ -122,22 +129,42 @@ test('the fold adds to game_rollups exactly what the participant model says, onc
   assert.equal(left, 0);
 });
 
+/** `keys` bets of 1 by as many players: one hour row each. */
+function betsOfPlayers(keys: number): RollupEvents {
+  const journal = new Journal();
+  const events = rollupParticipant.state(undefined, journal);
+  journal.begin();
+  for (let i = 0; i < keys; i++) {
+    const round: Round = {
+      surface: 'aggregator',
+      provider: 'acme',
+      game: 'slot',
+      round_id: `r${i}`,
+      player: `player_${String(i).padStart(4, '0')}`,
+      currency: 'USD',
+    };
+    rollupParticipant.onPlay(events, { type: 'bet', round, amount_minor: 100n, at: new Date(base_ms) });
+  }
+  journal.commit();
+  return events;
+}
+
 test('a pending row the size of a large batch is stored uncompressed (no pglz in the hot path); a larger one still fits', async () => {
-  await db.sql`truncate game_rollups_pending`;
-  // 60 events is a W1 batch of 30 bet + win requests (~5 KB of arrays); 2,000 is past a page.
-  for (const count of [60, 2_000]) await persist(randomEvents(count, count, new Journal()));
-  const rows = await db.sql<{ events: number; compression: string | null; bytes: number }[]>`
-    select cardinality(kinds) as events, pg_column_compression(players) as compression,
+  await db.sql`truncate game_rollups, game_rollups_pending`;
+  // A W1 batch of ~31 bet + win requests sums into ~31 hour rows (~4 KB of arrays); 2,000 is past a page.
+  for (const keys of [31, 2_000]) await persist(betsOfPlayers(keys));
+  const rows = await db.sql<{ keys: number; compression: string | null; bytes: number }[]>`
+    select cardinality(players) as keys, pg_column_compression(players) as compression,
            pg_column_size(p.*) as bytes
-    from game_rollups_pending p order by cardinality(kinds)`;
+    from game_rollups_pending p order by cardinality(players)`;
   assert.equal(rows.length, 2);
-  assert.equal(rows[0].compression, null, `a ${rows[0].bytes}-byte row of ${rows[0].events} events is not compressed`);
+  assert.equal(rows[0].compression, null, `a ${rows[0].bytes}-byte row of ${rows[0].keys} hour rows is not compressed`);
   assert.ok(
     rows[0].bytes > 2_032,
     `${rows[0].bytes} bytes: above the default threshold, so the table's setting decides`,
   );
-  assert.equal(rows[1].events, 2_000);
-  assert.equal((await foldPendingRollups(db.sql)) > 0, true);
+  assert.equal(rows[1].keys, 2_000);
+  assert.equal(await foldPendingRollups(db.sql), 2_000);
 });
 
 test("a refused command's events never reach the pending row", async () => {
@@ -178,4 +205,40 @@ test('a batch still open while a fold runs is folded by the next one; concurrent
   }
   await foldPendingRollups(db.sql, true);
   assert.deepEqual(await stored(), summed([...early.deltas(), ...late.deltas()]));
+});
+
+test('migration 092 folds the events still pending in the old shape (one per event) before changing it', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'croupier-migrations-'));
+  for (const file of fs.readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql') && f < '092'))
+    fs.copyFileSync(path.join(MIGRATIONS_DIR, file), path.join(dir, file));
+  const before = await createTestDatabase(dir);
+  try {
+    const hour = base_ms / HOUR_MS;
+    // A bet of 500 (200 of it bonus), a win of 300, a bet cancelled before it arrived, then the bet's rollback.
+    await before.sql`
+      insert into game_rollups_pending (players, currencies, hours, surfaces, providers, games, kinds, amounts, bonuses)
+      values (${['p', 'p', 'p', 'p']}::text[], ${['USD', 'USD', 'USD', 'USD']}::text[], ${[hour, hour, hour, hour]}::int[],
+              ${['aggregator', 'aggregator', 'aggregator', 'aggregator']}::text[], ${['acme', 'acme', 'acme', 'acme']}::text[],
+              ${['slot', 'slot', 'slot', 'slot']}::text[], ${[0, 1, 2, 4]}::smallint[], ${['500', '300', '70', '500']}::bigint[],
+              ${['200', '0', '0', '200']}::bigint[])`;
+    await migrate(before.sql);
+    const [row] = await before.sql`select * from game_rollups`;
+    assert.deepEqual(
+      [row.actions, row.bet_count, row.bets_minor, row.wins_minor, row.rolled_back_bets_minor, row.win_count].map(
+        String,
+      ),
+      ['3', '0', '0', '300', '570', '1'],
+    );
+    assert.deepEqual([row.bonus_bets_minor, row.bonus_wins_minor].map(String), ['0', '0']);
+    const [{ left }] = await before.sql`select count(*)::int as left from game_rollups_pending`;
+    assert.equal(left, 0);
+    // And the new shape takes the next batch's sums.
+    await before.sql.begin(async (tx) => {
+      for (const statement of rollupParticipant.persist(tx, betsOfPlayers(3))) await statement;
+    });
+    assert.equal(await foldPendingRollups(before.sql), 3);
+  } finally {
+    await before.drop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -26,8 +26,8 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** A fresh, migrated database of its own for one test file. */
-export async function createTestDatabase(): Promise<TestDatabase> {
+/** A fresh, migrated database of its own for one test file (`migrations_dir`: only the migrations there). */
+export async function createTestDatabase(migrations_dir?: string): Promise<TestDatabase> {
   const name = `croupier_t_${randomBytes(6).toString('hex')}`;
   const admin = adminSql(adminUrl());
   await admin.unsafe(`create database ${name}`);
@@ -35,7 +35,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const url = new URL(adminUrl());
   url.pathname = `/${name}`;
   const sql = createSql(url.toString(), 10);
-  await migrate(sql);
+  await migrate(sql, migrations_dir);
   return {
     url: url.toString(),
     sql,
