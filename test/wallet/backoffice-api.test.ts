@@ -106,16 +106,16 @@ describe('GET /v1/wallets/{id}/transactions', () => {
   });
 });
 
+/** One whole round on the built-in provider (SPEC §3 simulateRound), asserted answered. */
+async function simulateRound(userId: string, gameId: string) {
+  const played = await call(base, 'POST', '/casino/simulateRound', { userId, gameId, currency: 'USD' }, ADMIN);
+  assert.equal(played.status, 200, played.text);
+  return played;
+}
+
 describe('GET /v1/players/{id}/rounds', () => {
   test('a seamless round shows its bets, its rollback and its win with ids, and the history rows name game and round', async () => {
-    const played = await call(
-      base,
-      'POST',
-      '/casino/simulateRound',
-      { userId: 'user_002', gameId: '1', currency: 'USD' },
-      ADMIN,
-    );
-    assert.equal(played.status, 200, played.text);
+    const played = await simulateRound('user_002', '1');
     const r = await get(base, '/v1/players/user_002/rounds');
     assert.equal(r.status, 200);
     assert.equal(r.json.rounds.length, 1);
@@ -147,13 +147,7 @@ describe('GET /v1/players/{id}/rounds', () => {
   });
 
   test('pages rounds newest first with a cursor', async () => {
-    for (let i = 0; i < 3; i++) {
-      assert.equal(
-        (await call(base, 'POST', '/casino/simulateRound', { userId: 'bo_100', gameId: '2', currency: 'USD' }, ADMIN))
-          .status,
-        200,
-      );
-    }
+    for (let i = 0; i < 3; i++) await simulateRound('bo_100', '2');
     const all = await get(base, '/v1/players/bo_100/rounds');
     assert.equal(all.json.rounds.length, 3);
     const seen: string[] = [];
@@ -172,14 +166,7 @@ describe('GET /v1/players/{id}/rounds', () => {
 
   test('game transfers written before migration 090 (the round in their metadata) read as the same rounds and history', async () => {
     assert.equal((await post(base, '/v1/wallets/pre090_player/topup', { asset: 'USD', amount: 500 })).status, 201);
-    const played = await call(
-      base,
-      'POST',
-      '/casino/simulateRound',
-      { userId: 'pre090_player', gameId: '1', currency: 'USD' },
-      ADMIN,
-    );
-    assert.equal(played.status, 200, played.text);
+    await simulateRound('pre090_player', '1');
     const rounds = (await get(base, '/v1/players/pre090_player/rounds')).json;
     const history = (await get(base, '/v1/wallets/pre090_player/transactions')).json;
     assert.equal(rounds.rounds.length, 1);
