@@ -160,24 +160,19 @@ export async function readRounds(
   const key = after?.round_key ?? null;
   return db<RoundTransferRow[]>`
     with mine as (select id from accounts where kind = 'player' and owner = ${player_id}::text),
-    named as (
-      select t.id, t.kind, t.amount_minor, t.reverses_id, t.created_at, t.from_account_id, t.to_account_id,
-             case when t.round_surface is not null then t.round_surface
-                  when jsonb_typeof(t.metadata) = 'object' then t.metadata->>'surface' end as surface,
-             case when t.round_surface is not null then t.round_provider
-                  when jsonb_typeof(t.metadata) = 'object' then t.metadata->>'provider' end as provider,
-             case when t.round_surface is not null then t.round_game
-                  when jsonb_typeof(t.metadata) = 'object' then t.metadata->>'game' end as game,
-             case when t.round_surface is not null then t.round_id
-                  when jsonb_typeof(t.metadata) = 'object' then t.metadata->>'round' end as round
-        from transfers t
-       where t.from_account_id in (select id from mine) or t.to_account_id in (select id from mine)
-    ),
     moves as (
-      select n.id, n.kind, n.amount_minor, n.reverses_id, n.created_at, a.asset,
-             n.to_account_id in (select id from mine) as to_player, n.surface, n.provider, n.game, n.round
-        from named n join accounts a on a.id = n.from_account_id
-       where n.round is not null and (${only_round}::text is null or n.round = ${only_round}::text)
+      select t.id, t.kind, t.amount_minor, t.reverses_id, t.created_at, a.asset,
+             t.to_account_id in (select id from mine) as to_player,
+             coalesce(t.round_surface, old.m->>'surface') as surface, coalesce(t.round_provider, old.m->>'provider') as provider,
+             coalesce(t.round_game, old.m->>'game') as game, coalesce(t.round_id, old.m->>'round') as round
+        from transfers t join accounts a on a.id = t.from_account_id
+        -- A row written before migration 090 names its round in its metadata (when that is an object).
+        left join lateral (
+          select t.metadata as m where t.round_surface is null and jsonb_typeof(t.metadata) = 'object'
+        ) as old on true
+       where (t.from_account_id in (select id from mine) or t.to_account_id in (select id from mine))
+         and coalesce(t.round_id, old.m->>'round') is not null
+         and (${only_round}::text is null or coalesce(t.round_id, old.m->>'round') = ${only_round}::text)
     ),
     rounds as (
       select surface, provider, game, round, min(created_at) as started_at,
