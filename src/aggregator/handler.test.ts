@@ -4,6 +4,7 @@ import { accountState, runHandler } from '../ledger/harness.ts';
 import { playerAccount, systemAccount } from '../ledger/types.ts';
 import type { BatchParticipant } from '../ledger/command.ts';
 import { rollupParticipant, type RollupEvents } from '../reports/rollups.ts';
+import { gameKey } from '../play/catalog.ts';
 import { roundKey } from '../play/round.ts';
 import { processHandler } from './handler.ts';
 import type { ActionInput, ActionRow, ProcessInput } from './types.ts';
@@ -127,7 +128,7 @@ test('a rollback of a rollback is refused (400, code 130)', () => {
   assert.equal(!r.outcomes[0].ok && r.outcomes[0].error.code, 130);
 });
 
-test('references: the round of each request with a win, and the transfer of each committed action a rollback names', () => {
+test('references: the round of each request with a win, the transfer of each committed action a rollback names, the game of each request with a bet', () => {
   const committed: ActionRow = {
     action_id: 'old-bet',
     user_id: 'alice',
@@ -154,5 +155,6 @@ test('references: the round of each request with a win, and the transfer of each
       roundKey({ surface: 'aggregator', player: 'alice', currency: 'USD', round_id: null, request_key: 'request:n1' }),
     ],
     transfer_ids: [committed.tx_id],
+    games: [gameKey('acme', 'slots'), gameKey('acme', 'slots')],
   });
 });

@@ -4,9 +4,18 @@ import type { Journal } from '../ledger/journal.ts';
 import { assert } from '../platform/assert.ts';
 import { refuse, succeed, type Outcome } from '../platform/outcome.ts';
 import { uuidv7 } from '../platform/uuid.ts';
-import { bonusPartOf, pay, recordCancelled, refund, stake, type ProtocolRefusals } from '../play/money.ts';
+import {
+  bonusPartOf,
+  pay,
+  recordCancelled,
+  refund,
+  refundedBonusPart,
+  stake,
+  type ProtocolRefusals,
+} from '../play/money.ts';
 import { playableBalance } from '../play/bonus.ts';
 import { gameOf, roundKey, type Round } from '../play/round.ts';
+import { gameKey } from '../play/catalog.ts';
 import { BatchState } from './batch-state.ts';
 import { AGGREGATOR_ERRORS } from './errors.ts';
 import { insertActions, loadActions, markRolledBack } from './store.ts';
@@ -81,20 +90,26 @@ export const processHandler: CommandHandler<ProcessInput, ProcessResult, BatchSt
     ];
   },
 
-  // The rounds a request's wins are paid in, and the transfers of the committed actions its rollbacks name.
+  // The rounds a request's wins are paid in, the transfers of the committed actions its rollbacks name,
+  // and the games its bets stake on.
   references(rows: ActionRow[] | undefined, inputs: ProcessInput[]) {
     const committed = new Map((rows ?? []).map((r) => [r.action_id, r.tx_id]));
     const keys: string[] = [];
     const transfer_ids: string[] = [];
+    const games: string[] = [];
     for (const input of inputs) {
       const key = input.actions.some((a) => a.action === 'win') ? roundKey(requestRound(input)) : null;
       if (key !== null) keys.push(key);
+      if (input.actions.some((a) => a.action === 'bet')) {
+        const { provider, game } = gameOf(input.game);
+        games.push(gameKey(provider, game));
+      }
       for (const { original_action_id } of input.actions) {
         const tx_id = original_action_id === null ? undefined : committed.get(original_action_id);
         if (tx_id !== undefined) transfer_ids.push(tx_id);
       }
     }
-    return { keys, transfer_ids };
+    return { keys, transfer_ids, games };
   },
 };
 
@@ -200,21 +215,18 @@ function rollback(
     // Already cancelled (by an earlier rollback or in advance): a no-op that still gets its own tx_id.
     if (!original.rolled_back) {
       // A committed bet or win that was not cancelled moved money (unless a win of 0), and its tx_id is that transfer's id.
-      const reversed = refund(
-        batch,
-        roundOf(original),
-        {
-          kind: original.action as 'bet' | 'win',
-          amount_minor: original.amount_minor!,
-          transfer_id: original.tx_id,
-          at: original.created_at,
-        },
-        {},
-        REFUSALS,
-      );
+      const original_round = roundOf(original);
+      const refunded = {
+        kind: original.action as 'bet' | 'win',
+        amount_minor: original.amount_minor!,
+        transfer_id: original.tx_id,
+        at: original.created_at,
+        bonus_minor: original.bonus_minor,
+      };
+      const reversed = refund(batch, original_round, refunded, {}, REFUSALS);
       if (!reversed.ok) return reversed;
       tx_id = reversed.value?.id;
-      bonus_minor = bonusPartOf(batch, original.tx_id);
+      bonus_minor = refundedBonusPart(batch, original_round, refunded);
       state.markRolledBack(original);
     }
   }

@@ -21,6 +21,7 @@ import type { LiveMessage } from '../platform/live.ts';
 import { addWagering, currentActive, endActive, expireDue } from './lifecycle.ts';
 import { persistBonusState, readBonusGrants, readBonusPlays } from './store.ts';
 import { BonusHint } from './hint.ts';
+import { BONUS_PLAY_WINDOW_MS } from './limits.ts';
 
 type Pairs = { players: string[]; assets: string[] };
 
@@ -60,7 +61,11 @@ function batchPairs(commands: readonly LedgerCommand[]): { all: Pairs; expected:
   return found;
 }
 
-function play(round: Round, fields: Omit<BonusPlay, 'round_key' | 'rolled_back'>, at: Date): PlayRow {
+function play(
+  round: Round,
+  fields: Omit<PlayRow, 'round_key' | 'rolled_back' | 'player' | 'currency' | 'created_at'>,
+  at: Date,
+): PlayRow {
   return {
     ...fields,
     round_key: roundKey(round),
@@ -71,9 +76,10 @@ function play(round: Round, fields: Omit<BonusPlay, 'round_key' | 'rolled_back'>
   };
 }
 
-function recordPlay(state: BonusState, row: PlayRow): void {
+/** A split for the batch (bonusPartOf, a rollback in the same batch), and stored unless `stored` is false. */
+function recordPlay(state: BonusState, row: PlayRow, stored = true): void {
   state.plays.set(row.transfer_id, row);
-  state.new_plays.push(row.transfer_id);
+  if (stored) state.new_plays.push(row.transfer_id);
 }
 
 /**
@@ -204,16 +210,27 @@ export const bonusParticipant: BonusHook<BonusState> = {
     return status === undefined ? 'cash' : 'pool';
   },
 
+  // A win paid to the bonus account is not stored: its protocol row's counted bonus part is its split
+  // (play/money.ts unstoredWin). One insert row fewer per bonus win; only a win whose bonus part went to
+  // cash (converted) or to the pool (ended), which its row counts as 0, is stored.
   won(batch, state, round, split) {
-    recordPlay(state, play(round, { ...split, kind: 'win', contribution_minor: 0n }, batch.book.created_at));
+    const row = play(round, { ...split, kind: 'win', contribution_minor: 0n }, batch.book.created_at);
+    recordPlay(state, row, split.bonus_to !== 'bonus');
   },
 
   playOf(state, transfer_id) {
     return state.plays.get(transfer_id);
   },
 
+  inReach(batch, state, player, currency, at) {
+    const window_start_ms = batch.book.created_at.getTime() - BONUS_PLAY_WINDOW_MS;
+    return state.read_pairs.has(liveKey(player, currency)) && at.getTime() > window_start_ms;
+  },
+
   reversed(state, reversed_play) {
-    const row = state.plays.get(reversed_play.transfer_id)!;
+    const row = state.plays.get(reversed_play.transfer_id);
+    // An unstored win of an earlier batch: nothing to mark, and a win gives no contribution back.
+    if (row === undefined) return;
     state.plays.set(row.transfer_id, { ...row, rolled_back: true });
     if (state.committed_plays.has(row.transfer_id)) state.marked_plays.set(row.transfer_id, true);
     if (row.kind !== 'bet') return;

@@ -6,7 +6,7 @@ import { playerAccount, systemAccount } from '../ledger/types.ts';
 import { defineErrors } from '../platform/error-table.ts';
 import type { Outcome } from '../platform/outcome.ts';
 import { bonusAccount } from '../play/bonus.ts';
-import { pay, refund, stake, type ProtocolRefusals } from '../play/money.ts';
+import { bonusPartOf, pay, refund, stake, type ProtocolRefusals } from '../play/money.ts';
 import type { PlayEvent, PlayParticipant } from '../play/events.ts';
 import type { Round } from '../play/round.ts';
 import { bonusHandler } from './handler.ts';
@@ -29,10 +29,17 @@ const REFUSALS: ProtocolRefusals = {
 
 type Step =
   | { op: 'bet' | 'win'; amount: bigint; round?: string; game?: string }
-  | { op: 'rollback'; kind: 'bet' | 'win'; amount: bigint; of: number; round?: string };
+  | {
+      op: 'rollback';
+      kind: 'bet' | 'win';
+      amount: bigint;
+      /** An earlier step of this batch, or a transfer of an earlier batch as its protocol row holds it. */
+      of: number | { transfer_id: string; at: Date; bonus_minor: bigint };
+      round?: string;
+    };
 
 /** A test protocol: each input is one step; a rollback names the index of an earlier step's transfer. */
-function handler(ids: (string | null)[]): CommandHandler<Step, unknown, null> {
+function handler(ids: (string | null)[], counted: bigint[] = []): CommandHandler<Step, unknown, null> {
   return {
     name: 'test.play',
     state: () => null,
@@ -46,17 +53,17 @@ function handler(ids: (string | null)[]): CommandHandler<Step, unknown, null> {
         currency: 'USD',
       };
       let outcome: Outcome<{ id: string } | null>;
-      if (step.op === 'rollback')
-        outcome = refund(
-          batch,
-          r,
-          { kind: step.kind, amount_minor: step.amount, transfer_id: ids[step.of], at: batch.book.created_at },
-          {},
-          REFUSALS,
-        );
-      else if (step.op === 'bet') outcome = stake(batch, r, step.amount, {}, REFUSALS);
+      if (step.op === 'rollback') {
+        const earlier =
+          typeof step.of === 'number'
+            ? { transfer_id: ids[step.of], at: batch.book.created_at, bonus_minor: counted[step.of] }
+            : step.of;
+        outcome = refund(batch, r, { kind: step.kind, amount_minor: step.amount, ...earlier }, {}, REFUSALS);
+      } else if (step.op === 'bet') outcome = stake(batch, r, step.amount, {}, REFUSALS);
       else outcome = pay(batch, r, step.amount, {}, REFUSALS);
       ids.push(outcome.ok ? (outcome.value?.id ?? null) : null);
+      // What a protocol row would hold: the counted bonus part when the step was made.
+      counted.push(outcome.ok && step.op !== 'rollback' ? bonusPartOf(batch, outcome.value?.id) : 0n);
       return outcome;
     },
   };
@@ -93,14 +100,17 @@ function recorder(): PlayParticipant<PlayEvent[]> {
   };
 }
 
-function run(steps: Step[], options: { cash: bigint; bonus: bigint; bonuses: BonusRow[]; now?: Date }) {
+function run(
+  steps: Step[],
+  options: { cash: bigint; bonus: bigint; bonuses: BonusRow[]; now?: Date; plays?: BonusRows['plays'] },
+) {
   const rows: BonusRows = {
     bonuses: options.bonuses,
-    plays: [],
+    plays: options.plays ?? [],
     read: null,
     games: [
-      { provider: 'demo', game: 'starburst', category: 'slots', name: null },
-      { provider: 'demo', game: 'blackjack', category: 'table', name: null },
+      { provider: 'demo', game: 'starburst', category: 'slots' },
+      { provider: 'demo', game: 'blackjack', category: 'table' },
     ],
     contributions: [
       { category: 'slots', percent: 100 },
@@ -318,6 +328,78 @@ describe('conversion and the life of a grant', () => {
       { cash: 10n, bonus: 100n, bonuses: [bonusRow()] },
     );
     assert.deepEqual([r.cash, r.bonus], [0n, 90n]);
+  });
+});
+
+describe('which splits are stored', () => {
+  test('a win paid to the bonus account is not stored (its protocol row counts its bonus part); a bet is', () => {
+    const r = run(
+      [
+        { op: 'bet', amount: 20n },
+        { op: 'win', amount: 40n },
+      ],
+      { cash: 10n, bonus: 100n, bonuses: [bonusRow()] },
+    );
+    const stored = r.state.new_plays.toArray().map((id) => r.state.plays.get(id)!.kind);
+    assert.deepEqual(stored, ['bet']);
+    assert.equal(r.state.plays.size, 2, 'the win is still known to its own batch');
+  });
+
+  test('a win paid to cash after the conversion is stored: its row counts no bonus part', () => {
+    const r = run(
+      [
+        { op: 'bet', amount: 100n },
+        { op: 'win', amount: 50n },
+      ],
+      { cash: 0n, bonus: 100n, bonuses: [bonusRow({ required_minor: 100n })] },
+    );
+    assert.equal(r.bonus_of().status, 'converted');
+    const stored = r.state.new_plays.toArray().map((id) => r.state.plays.get(id)!);
+    assert.deepEqual(
+      stored.map((p) => `${p.kind}:${p.bonus_to}`),
+      ['bet:bonus', 'win:cash'],
+    );
+  });
+
+  const EARLIER_WIN = '00000000-0000-7000-8000-0000000000e1';
+  test("an earlier batch's win paid to the bonus account is rolled back part by part from its row's counted part", () => {
+    const r = run(
+      [
+        {
+          op: 'rollback',
+          kind: 'win',
+          amount: 40n,
+          of: { transfer_id: EARLIER_WIN, at: new Date(NOW.getTime() - 60_000), bonus_minor: 30n },
+        },
+      ],
+      { cash: 10n, bonus: 100n, bonuses: [bonusRow()] },
+    );
+    assert.equal(r.outcomes[0].ok, true);
+    assert.deepEqual([r.cash, r.bonus], [0n, 70n]);
+    assert.deepEqual(r.kinds, ['rollback:10', 'bonus_rollback:30']);
+    assert.deepEqual(r.events, ['rollback:40/30']);
+    assert.equal(r.state.marked_plays.size, 0, 'nothing stored to mark');
+  });
+
+  test('beyond the window of stored splits, or for a player without a grant read, it is cash only', () => {
+    const old = new Date(NOW.getTime() - 8 * 24 * 3_600_000);
+    const beyond = run(
+      [{ op: 'rollback', kind: 'win', amount: 40n, of: { transfer_id: EARLIER_WIN, at: old, bonus_minor: 30n } }],
+      { cash: 50n, bonus: 100n, bonuses: [bonusRow()] },
+    );
+    assert.deepEqual([beyond.cash, beyond.bonus, beyond.kinds], [10n, 100n, ['rollback:40']]);
+    const no_grant = run(
+      [
+        {
+          op: 'rollback',
+          kind: 'win',
+          amount: 40n,
+          of: { transfer_id: EARLIER_WIN, at: new Date(NOW.getTime() - 60_000), bonus_minor: 30n },
+        },
+      ],
+      { cash: 50n, bonus: 0n, bonuses: [] },
+    );
+    assert.deepEqual([no_grant.cash, no_grant.kinds], [10n, ['rollback:40']]);
   });
 });
 

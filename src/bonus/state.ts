@@ -24,7 +24,9 @@ export interface BonusRow {
   granted_by?: ManualMovementStamp | null;
 }
 
-export interface PlayRow extends BonusPlay {
+/** A stored split: a bet, or a win whose bonus part did not go to the bonus account (BonusHook.won). */
+export interface PlayRow extends Omit<BonusPlay, 'bonus_id'> {
+  bonus_id: string;
   player: string;
   currency: string;
   created_at: Date;
@@ -34,7 +36,7 @@ export interface PlayRow extends BonusPlay {
 export interface BonusRows {
   bonuses: BonusRow[];
   plays: PlayRow[];
-  games: GameRow[];
+  games: Pick<GameRow, 'provider' | 'game' | 'category'>[];
   contributions: { category: string; percent: number }[];
   /** What the first read already covered (null: grants only): the pairs whose splits it read, and the catalog. */
   read: { pairs: Set<string>; catalog: boolean } | null;
@@ -58,6 +60,8 @@ export interface BonusState {
   marked_plays: JournaledMap<string, true>;
   committed_bonuses: Set<string>;
   committed_plays: Set<string>;
+  /** player\0asset of every grant read (live or recently ended): their bonus accounts are locked. */
+  read_pairs: Set<string>;
   catalog: GameCatalog;
 }
 
@@ -77,12 +81,14 @@ export function newState(rows: BonusRows | undefined, journal: Journal): BonusSt
     marked_plays: new JournaledMap(journal),
     committed_bonuses: new Set(),
     committed_plays: new Set(),
+    read_pairs: new Set(),
     catalog: catalogOf(rows?.games ?? [], rows?.contributions ?? []),
   };
   const live = new Map<string, BonusRow[]>();
   for (const row of rows?.bonuses ?? []) {
     state.bonuses.set(row.id, row);
     state.committed_bonuses.add(row.id);
+    state.read_pairs.add(liveKey(row.player, row.asset));
     if (row.status !== 'pending' && row.status !== 'active') continue;
     const list = live.get(liveKey(row.player, row.asset)) ?? [];
     list.push(row);
@@ -106,7 +112,7 @@ export function newState(rows: BonusRows | undefined, journal: Journal): BonusSt
 export function addStake(
   state: BonusState,
   round_key: string,
-  play: Pick<BonusPlay, 'bonus_id' | 'cash_minor' | 'bonus_minor'>,
+  play: Pick<PlayRow, 'bonus_id' | 'cash_minor' | 'bonus_minor'>,
   sign: 1n | -1n,
 ): void {
   const previous = state.rounds.get(round_key);

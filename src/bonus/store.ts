@@ -1,7 +1,7 @@
 import { assert } from '../platform/assert.ts';
 import type { Queryable, TransactionSql } from '../db/sql.ts';
 import type { BatchReferences, PendingStatement } from '../ledger/command.ts';
-import type { GameCategory, GameRow } from '../play/catalog.ts';
+import { gameOfKey, type GameCategory, type GameRow } from '../play/catalog.ts';
 import { BONUS_PLAY_WINDOW_MS } from './limits.ts';
 import { distinctPairs, liveKey, type BonusRow, type BonusRows, type BonusState, type PlayRow } from './state.ts';
 
@@ -9,6 +9,11 @@ import { distinctPairs, liveKey, type BonusRow, type BonusRows, type BonusState,
 
 const BONUS_COLUMNS =
   'id, player, asset, amount_minor, multiplier, required_minor, wagered_minor, status, expires_at, max_bet_minor, max_conversion_minor, created_at, ended_at, granted_by';
+
+const BATCH_BONUS_COLUMNS = BONUS_COLUMNS.replace(
+  'granted_by',
+  "case when status = 'pending' then granted_by end as granted_by",
+);
 
 type Pairs = { players: string[]; assets: string[] };
 
@@ -23,8 +28,9 @@ export async function readBonusGrants(
   pairs: Pairs,
   expected: { pairs: Pairs; references: BatchReferences } | null,
 ): Promise<BonusRows> {
+  // Only a pending grant's stamp is ever used in a batch (its bonus_grant transfer, when it activates).
   const grants = tx<BonusRow[]>`
-      select ${tx.unsafe(BONUS_COLUMNS)} from bonuses b
+      select ${tx.unsafe(BATCH_BONUS_COLUMNS)} from bonuses b
       join unnest(${pairs.players}::text[], ${pairs.assets}::text[]) as p(player, asset) using (player, asset)
       where b.status in ('pending', 'active') or b.ended_at > ${playWindowStart()}::timestamptz
       order by b.seq`;
@@ -34,7 +40,7 @@ export async function readBonusGrants(
   const [bonuses, plays, catalog] = await Promise.all([
     grants,
     readPlays(tx, expected.pairs, expected.references),
-    readCatalog(tx),
+    readCatalog(tx, expected.references.games),
   ]);
   const read = { pairs: new Set(pairKeys(expected.pairs)), catalog: true };
   return { bonuses: bonuses.map(bonusOfRow), plays, ...catalog, read };
@@ -62,7 +68,7 @@ export function readBonusPlays(
   if (!plays && !catalog) return undefined;
   return Promise.all([
     plays ? readPlays(tx, found, references()) : [],
-    catalog ? readCatalog(tx) : { games: grants.games, contributions: grants.contributions },
+    catalog ? readCatalog(tx, references().games) : { games: grants.games, contributions: grants.contributions },
   ]).then(([read, { games, contributions }]) => {
     const merged = new Map(grants.plays.map((p) => [p.transfer_id, p]));
     for (const play of read) merged.set(play.transfer_id, play);
@@ -80,11 +86,29 @@ async function readPlays(tx: TransactionSql, pairs: Pairs, references: BatchRefe
   return plays.map((p) => ({ ...p, transfer_id: String(p.transfer_id), bonus_id: String(p.bonus_id) }));
 }
 
-async function readCatalog(tx: TransactionSql): Promise<Pick<BonusRows, 'games' | 'contributions'>> {
-  const [games, contributions] = await Promise.all([
-    tx<GameRow[]>`select provider, game, category, name from games`,
-    tx<{ category: string; percent: number }[]>`select category, percent from bonus_contributions`,
-  ]);
+/**
+ * The catalog rows of the games the batch stakes on (BatchReferences.games; a game without a row is
+ * `other`) and the contribution table, in one statement: never the whole catalog, which grows with
+ * every game an operator registers.
+ */
+async function readCatalog(
+  tx: TransactionSql,
+  game_keys: string[],
+): Promise<Pick<BonusRows, 'games' | 'contributions'>> {
+  const named = game_keys.map(gameOfKey);
+  const rows = await tx<
+    { provider: string | null; game: string | null; category: GameCategory; percent: number | null }[]
+  >`
+      select g.provider, g.game, g.category, null::smallint as percent
+      from games g join unnest(${named.map((g) => g.provider)}::text[], ${named.map((g) => g.game)}::text[]) as u(provider, game) using (provider, game)
+      union all
+      select null, null, category, percent from bonus_contributions`;
+  const games: BonusRows['games'] = [];
+  const contributions: BonusRows['contributions'] = [];
+  for (const row of rows) {
+    if (row.provider === null) contributions.push({ category: row.category, percent: Number(row.percent) });
+    else games.push({ provider: row.provider, game: row.game!, category: row.category });
+  }
   return { games, contributions };
 }
 

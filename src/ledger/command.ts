@@ -64,12 +64,14 @@ export interface CommandHandler<I, R, S, Rows = unknown> {
 
 /**
  * What a batch's commands refer to beyond their own accounts: `keys` in the vocabulary of the layer
- * above the ledger (play: the rounds a win is paid in, play/round.ts roundKey), and the transfers a
- * rollback reverses. A participant reads only the history these name instead of a player's whole past.
+ * above the ledger (play: the rounds a win is paid in, play/round.ts roundKey), the transfers a
+ * rollback reverses, and `games`, the games the commands stake on (play: `provider\0game`, for their
+ * catalog rows). A participant reads only what these name instead of a player's whole past or a table.
  */
 export interface BatchReferences {
   keys: string[];
   transfer_ids: string[];
+  games: string[];
 }
 
 /**

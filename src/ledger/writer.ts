@@ -491,7 +491,7 @@ const TRANSACTION_SETTINGS =
 
 /** Every handler's references for its commands, given what its read() found (in batch order). */
 function batchReferences(groups: Groups, rows: unknown[]): BatchReferences {
-  const all: BatchReferences = { keys: [], transfer_ids: [] };
+  const all: BatchReferences = { keys: [], transfer_ids: [], games: [] };
   [...groups].forEach(([handler, members], i) => {
     const found = handler.references?.(
       rows[i],
@@ -500,8 +500,9 @@ function batchReferences(groups: Groups, rows: unknown[]): BatchReferences {
     if (!found) return;
     all.keys.push(...found.keys);
     all.transfer_ids.push(...found.transfer_ids);
+    all.games.push(...found.games);
   });
-  return { keys: [...new Set(all.keys)], transfer_ids: [...new Set(all.transfer_ids)] };
+  return { keys: [...new Set(all.keys)], transfer_ids: [...new Set(all.transfer_ids)], games: [...new Set(all.games)] };
 }
 
 function batchOf(book: Book, participants: { participant: BatchParticipant<unknown>; state: unknown }[]): Batch {

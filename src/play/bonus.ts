@@ -23,7 +23,8 @@ export interface UsableBonus {
 export interface BonusPlay {
   transfer_id: string;
   kind: 'bet' | 'win';
-  bonus_id: string;
+  /** The grant a bet was staked with, a win paid under; null for a win whose split is not stored (money.ts unstoredWin). */
+  bonus_id: string | null;
   round_key: string | null;
   cash_minor: bigint;
   bonus_minor: bigint;
@@ -48,20 +49,30 @@ export interface BonusHook<S> extends BatchParticipant<S> {
     batch: Batch,
     state: S,
     round: Round,
-    play: Omit<BonusPlay, 'kind' | 'round_key' | 'bonus_to' | 'contribution_minor' | 'rolled_back'>,
+    play: Omit<BonusPlay, 'kind' | 'round_key' | 'bonus_to' | 'contribution_minor' | 'rolled_back' | 'bonus_id'> & {
+      bonus_id: string;
+    },
   ): void;
   /** What the round was staked with (null: cash only, or no bonus ever). */
   roundStakes(state: S, round: Round): RoundStakes | null;
   /** Where a bonus part belonging to this grant goes now (active: the bonus account). */
   destination(state: S, bonus_id: string): BonusDestination;
+  /** A win was paid in its round's proportion: recorded for the batch, stored unless its bonus part went to the bonus account. */
   won(
     batch: Batch,
     state: S,
     round: Round,
-    play: Omit<BonusPlay, 'kind' | 'round_key' | 'contribution_minor' | 'rolled_back'>,
+    play: Omit<BonusPlay, 'kind' | 'round_key' | 'contribution_minor' | 'rolled_back' | 'bonus_id'> & {
+      bonus_id: string;
+    },
   ): void;
-  /** The split of a bet or win, if it was made with a bonus. */
+  /** The split of a bet or win, if it was made with a bonus and stored (or made in this batch). */
   playOf(state: S, transfer_id: string): BonusPlay | undefined;
+  /**
+   * Whether money of the player's bonus made at `at` is within this batch's reach: a grant of the pair is
+   * live or recently ended (its bonus account locked) and `at` is inside the window of stored splits.
+   */
+  inReach(batch: Batch, state: S, player: string, currency: string, at: Date): boolean;
   /** A bet or win was refunded: mark it, take back a bet's contribution while its bonus is active. */
   reversed(state: S, play: BonusPlay): void;
   /** Before money leaves the player's cash (a withdraw): the active bonus of the asset is forfeited. */

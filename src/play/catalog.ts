@@ -19,7 +19,8 @@ export interface GameCatalog {
   contributions: Contributions;
 }
 
-function gameKey(provider: string, game: string): string {
+/** A game's key in a catalog and in a batch's references (BatchReferences.games). */
+export function gameKey(provider: string, game: string): string {
   return `${provider}\u0000${game}`;
 }
 
@@ -47,6 +48,12 @@ export function catalogOf(
   const table: Contributions = { ...DEFAULT_CONTRIBUTIONS };
   for (const row of contributions) table[row.category as GameCategory] = Number(row.percent);
   return { categories: new Map(games.map((g) => [gameKey(g.provider, g.game), g.category])), contributions: table };
+}
+
+/** A game key's parts (gameKey's inverse: a provider never holds a NUL, PostgreSQL text cannot). */
+export function gameOfKey(key: string): { provider: string; game: string } {
+  const cut = key.indexOf('\u0000');
+  return { provider: key.slice(0, cut), game: key.slice(cut + 1) };
 }
 
 /** The contribution table as stored (defaults for a category without a row). */

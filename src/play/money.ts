@@ -166,7 +166,7 @@ export function pay(
 export function refund(
   batch: Batch,
   round: Round,
-  original: { kind: 'bet' | 'win'; amount_minor: bigint; transfer_id: string | null; at: Date },
+  original: RefundedOriginal,
   refs: TransferRefs,
   refusals: ProtocolRefusals,
 ): Outcome<TransferRecord | null> {
@@ -182,7 +182,7 @@ export function refund(
     return succeed(null);
   }
   const found = bonusOf(batch);
-  const play = original.transfer_id === null ? undefined : found?.hook.playOf(found.state, original.transfer_id);
+  const play = found ? splitOf(batch, found, round, original) : undefined;
   const moved =
     found && play
       ? refundSplit(batch, round, found, play, original, refs, refusals)
@@ -191,10 +191,69 @@ export function refund(
   return moved;
 }
 
+/** What a refund is told of its original: its kind, amount, transfer, instant and counted bonus part. */
+export interface RefundedOriginal {
+  kind: 'bet' | 'win';
+  amount_minor: bigint;
+  transfer_id: string | null;
+  at: Date;
+  /** The original's counted bonus part as its protocol row holds it (bonusPartOf when it was made). */
+  bonus_minor: bigint;
+}
+
+/** The split of a refund's original: stored (or made in this batch), or an unstored win's. */
+function splitOf(
+  batch: Batch,
+  found: { hook: BonusHook<unknown>; state: unknown },
+  round: Round,
+  original: RefundedOriginal,
+): BonusPlay | undefined {
+  const { transfer_id } = original;
+  if (transfer_id === null) return undefined;
+  return found.hook.playOf(found.state, transfer_id) ?? unstoredWin(batch, found, round, { ...original, transfer_id });
+}
+
+/**
+ * What a rollback counts as bonus money in the reports: the part of its original that refund() reversed
+ * as bonus money (the same look-up), so its action row counts as the rollups do.
+ */
+export function refundedBonusPart(batch: Batch, round: Round, original: RefundedOriginal): bigint {
+  const found = bonusOf(batch);
+  return countedBonusPart(found ? splitOf(batch, found, round, original) : undefined);
+}
+
+/**
+ * A win whose bonus part went to the bonus account is not stored as a split (BonusHook.won): its
+ * protocol row's counted bonus part is that bonus part, and the rest was cash. It is that win's split
+ * while its bonus is within the batch's reach (the window of stored splits); beyond, it is cash only,
+ * as a stored split out of reach would be.
+ */
+function unstoredWin(
+  batch: Batch,
+  found: { hook: BonusHook<unknown>; state: unknown },
+  round: Round,
+  original: RefundedOriginal & { transfer_id: string },
+): BonusPlay | undefined {
+  if (original.kind !== 'win' || original.bonus_minor <= 0n) return undefined;
+  if (!found.hook.inReach(batch, found.state, round.player, round.currency, original.at)) return undefined;
+  assert(original.bonus_minor <= original.amount_minor, 'a win counts at most its amount as bonus money');
+  return {
+    transfer_id: original.transfer_id,
+    kind: 'win',
+    bonus_id: null,
+    round_key: null,
+    cash_minor: original.amount_minor - original.bonus_minor,
+    bonus_minor: original.bonus_minor,
+    bonus_to: 'bonus',
+    contribution_minor: 0n,
+    rolled_back: false,
+  };
+}
+
 /**
  * The part of a bet or win transfer that counts as bonus money in the reports (SPEC §6): a stake's
  * bonus part, a win's part paid to bonus money; 0 for cash-only money, no transfer, or one this batch's
- * bonus state does not know. A rollback counts the part of the original it reverses: pass that id.
+ * bonus state does not know. A rollback counts the part of the original it reverses (refundedBonusPart).
  * What the protocols store on their action rows, so a report's partial hour counts as its rollups do.
  */
 export function bonusPartOf(batch: Batch, transfer_id: string | null | undefined): bigint {
@@ -217,7 +276,7 @@ function refundSplit(
   refs: TransferRefs,
   refusals: ProtocolRefusals,
 ): Outcome<TransferRecord> {
-  const bonus_to = original.kind === 'bet' ? found.hook.destination(found.state, play.bonus_id) : play.bonus_to;
+  const bonus_to = original.kind === 'bet' ? found.hook.destination(found.state, play.bonus_id!) : play.bonus_to;
   const parts = {
     cash_minor: play.cash_minor,
     bonus_minor: play.bonus_minor,

@@ -6,6 +6,7 @@ import { playerAccount, systemAccount } from '../ledger/types.ts';
 import { rollupParticipant, type RollupEvents } from '../reports/rollups.ts';
 import { callHandler } from './handler.ts';
 import type { CallInput, CallKind, Session, TransactionRow } from './types.ts';
+import { gameKey } from '../play/catalog.ts';
 import { roundKey } from '../play/round.ts';
 
 /** The casino callbacks' rules, decided as in a batch but without a database (ledger/harness.ts). */
@@ -117,7 +118,7 @@ test('a second rollback of the same debit is a no-op that still answers 200', ()
   assert.equal(r.book.transfers.length, 2);
 });
 
-test('references: the round of each credit, and the transfer of each committed debit a rollback names', () => {
+test('references: the round of each credit, the transfer of each committed debit a rollback names, the game of each debit', () => {
   const committed = { external_transaction_id: 'd-old', transfer_id: '00000000-0000-7000-8000-0000000000bb' };
   const refs = callHandler.references!(
     [committed as TransactionRow],
@@ -131,5 +132,6 @@ test('references: the round of each credit, and the transfer of each committed d
   assert.deepEqual(refs, {
     keys: [roundKey({ surface: 'casino', player: '1', currency: 'USD', round_id: 'round-1' })],
     transfer_ids: [committed.transfer_id],
+    games: [gameKey('jaqpot', '1')],
   });
 });

@@ -8,6 +8,7 @@ import { uuidv7 } from '../platform/uuid.ts';
 import { bonusPartOf, pay, refund, stake, type ProtocolRefusals } from '../play/money.ts';
 import { playableBalance } from '../play/bonus.ts';
 import { roundKey, type Round } from '../play/round.ts';
+import { gameKey } from '../play/catalog.ts';
 import { SEAMLESS_ERRORS } from './errors.ts';
 import { PLAYER_BALANCE_MAX_MINOR } from './limits.ts';
 import { sessionRefusal } from './session.ts';
@@ -115,18 +116,23 @@ export const callHandler: CommandHandler<CallInput, CallResult, BatchState, Tran
     return [...insertTransactions(tx, rows), ...markRolledBack(tx, [...state.marks.toArray()])];
   },
 
-  // The rounds credits are paid in, and the transfers of the committed debits rollbacks name.
+  // The rounds credits are paid in, the transfers of the committed debits rollbacks name, and the games debits stake on.
   references(rows, inputs) {
     const committed = new Map((rows ?? []).map((r) => [r.external_transaction_id, r.transfer_id]));
     const keys: string[] = [];
     const transfer_ids: string[] = [];
+    const games: string[] = [];
     for (const input of inputs) {
       const key = input.kind === 'credit' ? roundKey(roundOf(input)) : null;
       if (key !== null) keys.push(key);
+      if (input.kind === 'debit') {
+        const round = roundOf(input);
+        games.push(gameKey(round.provider, round.game));
+      }
       const transfer_id = input.original_transaction_id ? committed.get(input.original_transaction_id) : null;
       if (transfer_id) transfer_ids.push(transfer_id);
     }
-    return { keys, transfer_ids };
+    return { keys, transfer_ids, games };
   },
 };
 
@@ -318,6 +324,7 @@ function rollback(batch: Batch, input: RollbackCall, session: Session, state: Ba
       amount_minor: original.amount_minor!,
       transfer_id: original.transfer_id,
       at: original.created_at,
+      bonus_minor: original.bonus_minor,
     },
     { scope: SEAMLESS_SCOPE, external_id: input.external_transaction_id },
     refusalsFor(input),

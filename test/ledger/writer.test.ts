@@ -290,7 +290,7 @@ test("late reads: a participant reads what its first read found and the handlers
     apply: (batch) => succeed(batch.stateOf(noted)),
     references(rows, inputs) {
       references_asked++;
-      return { keys: inputs.map((i) => i.ref), transfer_ids: rows ?? [] };
+      return { keys: inputs.map((i) => i.ref), transfer_ids: rows ?? [], games: [] };
     },
   };
   // Reads late only for batches whose first read said so (here: a command whose ref starts with k).
