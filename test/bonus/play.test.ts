@@ -346,6 +346,45 @@ describe('aggregator play with a bonus', () => {
     assert.equal((await wallet(s, player)).bonus_balances.USD, 1000 - 55 - 50 - 50);
   });
 
+  test("a win paid to the bonus account stores no split; its rollback in a later request takes each part back from its row's count", async () => {
+    const player = uid('a');
+    await fund(s, player, 30n);
+    await grantOk(s, player, { amount: 100 });
+    const round = uid('round');
+    const win = uid('w');
+    const request = (actions: unknown[]) =>
+      processCall(s.url, { user_id: player, currency: 'USD', game: 'demo:starburst', game_id: round, actions });
+    // stake 50 = 30 cash + 20 bonus; win 101 → bonus 40 to the bonus account, cash 61
+    assert.equal((await request([{ action: 'bet', action_id: uid('b'), amount: 50 }])).status, 200);
+    const paid = await request([{ action: 'win', action_id: win, amount: 101 }]);
+    assert.equal(paid.status, 200, paid.text);
+    const [{ tx_id }] = await s.ctx.sql<
+      { tx_id: string }[]
+    >`select tx_id from aggregator_actions where action_id = ${win}`;
+    const stored = await s.ctx.sql`select 1 from bonus_plays where transfer_id = ${tx_id}`;
+    assert.equal(stored.length, 0, 'the win is not stored as a split');
+    const back = await request([{ action: 'rollback', action_id: uid('r'), original_action_id: win }]);
+    assert.equal(back.status, 200, back.text);
+    assert.equal(back.json.balance, 80, 'cash 0 + bonus 80 again');
+    const w = await wallet(s, player);
+    assert.deepEqual([w.balances.USD, w.bonus_balances.USD], [0, 80]);
+    const kinds = await s.ctx.sql<{ kind: string; amount_minor: bigint }[]>`
+      select kind, amount_minor from transfers where reverses_id = ${tx_id} order by kind`;
+    assert.deepEqual(
+      kinds.map((k) => `${k.kind}:${k.amount_minor}`),
+      ['bonus_rollback:40', 'rollback:61'],
+    );
+    const rows = await s.ctx.sql<{ action: string; bonus_minor: bigint }[]>`
+      select action, bonus_minor from aggregator_actions where user_id = ${player} and action <> 'bet' order by action`;
+    assert.deepEqual(
+      rows.map((r) => [r.action, r.bonus_minor]),
+      [
+        ['rollback', 40n],
+        ['win', 40n],
+      ],
+    );
+  });
+
   test('10 concurrent slot bets of 50 on a 100 bonus at 10×: wagered exactly 500; the same bet sent 3× counts once', async () => {
     const player = uid('a');
     await fund(s, player, 400n);
