@@ -128,22 +128,30 @@ export function bonusOfRow(row: BonusRow): BonusRow {
 /** The batch's writes: new grants, changed grants, new splits, splits rolled back. Unawaited. */
 export function persistBonusState(tx: TransactionSql, state: BonusState): PendingStatement[] {
   const statements: PendingStatement[] = [];
+  // bonuses_one_active is checked row by row, not at the end of a statement: a grant that ended in this
+  // batch leaves `active` before the one that took its place becomes it — first the grants no longer
+  // active, then the others, then the new grants (one may be active already).
+  const changed = [...state.changed].map(([id]) => state.bonuses.get(id)!).sort((a, b) => (a.id < b.id ? -1 : 1));
+  const ended = changed.filter((r) => r.status !== 'active');
+  const active = changed.filter((r) => r.status === 'active');
+  if (ended.length > 0) statements.push(updateBonuses(tx, ended));
+  if (active.length > 0) statements.push(updateBonuses(tx, active));
   const inserted = state.inserted.toArray().map((id) => state.bonuses.get(id)!);
   if (inserted.length > 0) statements.push(insertBonuses(tx, inserted));
-  const changed = [...state.changed].map(([id]) => state.bonuses.get(id)!).sort((a, b) => (a.id < b.id ? -1 : 1));
-  if (changed.length > 0) {
-    statements.push(tx`
-      update bonuses b set wagered_minor = v.w, status = v.s, ended_at = v.e
-      from unnest(${changed.map((r) => r.id)}::uuid[], ${changed.map((r) => String(r.wagered_minor))}::bigint[], ${changed.map((r) => r.status)}::text[],
-                  ${changed.map((r) => r.ended_at?.toISOString() ?? null)}::timestamptz[]) as v(id, w, s, e)
-      where b.id = v.id`);
-  }
   const plays = state.new_plays.toArray().map((id) => state.plays.get(id)!);
   if (plays.length > 0) statements.push(insertPlays(tx, plays));
   const marked = [...state.marked_plays].map(([id]) => id);
   if (marked.length > 0)
     statements.push(tx`update bonus_plays set rolled_back = true where transfer_id = any(${marked}::uuid[])`);
   return statements;
+}
+
+function updateBonuses(tx: TransactionSql, rows: BonusRow[]): PendingStatement {
+  return tx`
+    update bonuses b set wagered_minor = v.w, status = v.s, ended_at = v.e
+    from unnest(${rows.map((r) => r.id)}::uuid[], ${rows.map((r) => String(r.wagered_minor))}::bigint[], ${rows.map((r) => r.status)}::text[],
+                ${rows.map((r) => r.ended_at?.toISOString() ?? null)}::timestamptz[]) as v(id, w, s, e)
+    where b.id = v.id`;
 }
 
 function insertBonuses(tx: TransactionSql, rows: BonusRow[]): PendingStatement {

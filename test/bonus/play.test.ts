@@ -190,6 +190,25 @@ describe('expiry and history', () => {
     assert.equal((await wallet(s, player)).bonus_balances.USD, 40);
   });
 
+  test('a grant made after the active one is due ends it and becomes active in the same batch (found by the bonus property test)', async () => {
+    const player = uid('e');
+    const b = await grantOk(s, player, { amount: 100, expires_at: new Date(Date.now() + 1000).toISOString() });
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    // The batch expires the due grant and inserts the new one as active: bonuses_one_active is checked
+    // row by row, so the expired row must leave `active` first (it answered 500 before).
+    const next = await grantOk(s, player, { amount: 40 });
+    assert.equal(next.status, 'active');
+    const list = await bonuses(s, player);
+    assert.deepEqual(
+      list.map((x) => [x.bonusId, x.status]),
+      [
+        [next.bonusId, 'active'],
+        [b.bonusId, 'expired'],
+      ],
+    );
+    assert.equal((await wallet(s, player)).bonus_balances.USD, 40);
+  });
+
   test('the wallet history shows bonus movements with their kinds', async () => {
     const player = uid('h');
     await grantOk(s, player, { amount: 100 });
