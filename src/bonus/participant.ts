@@ -2,7 +2,7 @@ import type { TransactionSql } from '../db/sql.ts';
 import type { AccountNeed, Batch, BatchReferences, LedgerCommand, PendingStatement } from '../ledger/command.ts';
 import type { Journal } from '../ledger/journal.ts';
 import { contributionOf } from '../play/catalog.ts';
-import { bonusAccountNeeds, type BonusDestination, type BonusHook, type BonusPlay } from '../play/bonus.ts';
+import { bonusAccountNeeds, type BonusDestination, type BonusHook } from '../play/bonus.ts';
 import { roundKey, type Round } from '../play/round.ts';
 import {
   activeOf,
@@ -61,14 +61,24 @@ function batchPairs(commands: readonly LedgerCommand[]): { all: Pairs; expected:
   return found;
 }
 
+/** A split as the participant keeps and stores it: one object literal, one shape for every split. */
 function play(
   round: Round,
-  fields: Omit<PlayRow, 'round_key' | 'rolled_back' | 'player' | 'currency' | 'created_at'>,
+  kind: 'bet' | 'win',
+  split: { transfer_id: string; bonus_id: string; cash_minor: bigint; bonus_minor: bigint },
+  bonus_to: BonusDestination,
+  contribution_minor: bigint,
   at: Date,
 ): PlayRow {
   return {
-    ...fields,
+    transfer_id: split.transfer_id,
+    kind,
+    bonus_id: split.bonus_id,
     round_key: roundKey(round),
+    cash_minor: split.cash_minor,
+    bonus_minor: split.bonus_minor,
+    bonus_to,
+    contribution_minor,
     rolled_back: false,
     player: round.player,
     currency: round.currency,
@@ -189,7 +199,7 @@ export const bonusParticipant: BonusHook<BonusState> = {
       round.game,
       split.cash_minor + split.bonus_minor,
     );
-    const row = play(round, { ...split, kind: 'bet', bonus_to: 'bonus', contribution_minor }, at);
+    const row = play(round, 'bet', split, 'bonus', contribution_minor, at);
     recordPlay(state, row);
     if (row.round_key !== null) addStake(state, row.round_key, row, 1n);
     if (contribution_minor > 0n) addWagering(batch, state, split.bonus_id, contribution_minor);
@@ -214,7 +224,7 @@ export const bonusParticipant: BonusHook<BonusState> = {
   // (play/money.ts unstoredWin). One insert row fewer per bonus win; only a win whose bonus part went to
   // cash (converted) or to the pool (ended), which its row counts as 0, is stored.
   won(batch, state, round, split) {
-    const row = play(round, { ...split, kind: 'win', contribution_minor: 0n }, batch.book.created_at);
+    const row = play(round, 'win', split, split.bonus_to, 0n, batch.book.created_at);
     recordPlay(state, row, split.bonus_to !== 'bonus');
   },
 

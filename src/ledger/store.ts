@@ -59,18 +59,28 @@ export async function findAccountIds(db: Queryable, keys: AccountKey[]): Promise
 
 /**
  * Locks the batch's accounts in ascending id order — one global order for every writer in every
- * process, so two batches sharing accounts wait for each other instead of deadlocking.
+ * process, so two batches sharing accounts wait for each other instead of deadlocking. `late_ids`
+ * (accounts late wherever they are named, AccountNeed.late) are locked after every one of `ids`, in
+ * the same statement: PostgreSQL locks the rows as the sort hands them out.
  */
-export function lockAccounts(tx: TransactionSql, ids: bigint[]): Promise<AccountState[]> {
-  if (ids.length === 0) return Promise.resolve([]);
+export function lockAccounts(tx: TransactionSql, ids: bigint[], late_ids: bigint[] = []): Promise<AccountState[]> {
+  const count = ids.length + late_ids.length;
+  if (count === 0) return Promise.resolve([]);
   // execute() dispatches now, synchronously: any statement issued after this call on the same
   // connection (the handlers' loads, pipelined by the writer) runs after the locks are granted.
-  const query = tx<AccountRow[]>`
+  const query = (
+    late_ids.length === 0
+      ? tx<AccountRow[]>`
     select id, kind, owner, purpose, asset, balance_minor, version, overdraft_limit_minor
     from accounts where id = any(${ids.map(String)}::bigint[])
-    order by id for update`.execute();
+    order by id for update`
+      : tx<AccountRow[]>`
+    select id, kind, owner, purpose, asset, balance_minor, version, overdraft_limit_minor
+    from accounts where id = any(${ids.map(String)}::bigint[]) or id = any(${late_ids.map(String)}::bigint[])
+    order by id = any(${late_ids.map(String)}::bigint[]), id for update`
+  ).execute();
   return query.then((rows) => {
-    assert(rows.length === ids.length, `locked ${rows.length} of ${ids.length} accounts`);
+    assert(rows.length === count, `locked ${rows.length} of ${count} accounts`);
     return rows.map(toState);
   });
 }

@@ -382,10 +382,10 @@ export class GroupCommitWriter {
         begin,
       );
       const groups = groupByHandler(commands);
-      const locking = lockAccounts(tx, resolved.ids);
-      // The late accounts the participants expect, in the late order but without a round trip of their own.
+      // The late accounts the participants expect, locked in the same statement after every early one
+      // (the global order: early by id, then late by id), without a round trip or a statement of their own.
       const expected_ids = this.expectedIds(commands, resolved.ids);
-      const expected_locking = lockAccounts(tx, expected_ids);
+      const locking = lockAccounts(tx, resolved.ids, expected_ids);
       const handler_reads = [...groups].map(([handler, members]) =>
         handler.read?.(
           tx,
@@ -395,15 +395,13 @@ export class GroupCommitWriter {
       let input_references: BatchReferences | undefined;
       const inputReferencesOf = () => (input_references ??= batchReferences(groups, []));
       const participant_reads = this.participants.map((p) => p.read?.(tx, commands, inputReferencesOf));
-      const [, , early_locked, expected_locked, ...rows] = await Promise.all([
+      const [, , early, ...rows] = await Promise.all([
         begin,
         settings,
         locking,
-        expected_locking,
         ...handler_reads,
         ...participant_reads,
       ]);
-      const early = expected_locked.length > 0 ? [...early_locked, ...expected_locked] : early_locked;
       const participant_rows = rows.slice(groups.size);
       const late_needs = [
         ...needs.filter((n) => n.late),

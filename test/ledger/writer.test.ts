@@ -11,6 +11,8 @@ import { ledgerMetrics } from '../../src/platform/metrics.ts';
 import { verifyLedger } from '../../src/ledger/verify.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
+import { lockAccounts } from '../../src/ledger/store.ts';
+import type { TransactionSql } from '../../src/db/sql.ts';
 
 /** The group-commit writer's own contract: protocol rows commit with the money, or nothing does. */
 let db: TestDatabase;
@@ -387,4 +389,22 @@ test("expected accounts: a participant's hint is locked in the first stage, each
     await hint_ledger.close();
   }
   assert.ok((await verifyLedger(db.sql)).passed);
+});
+
+test('one lock statement takes the early accounts by id, then the late ones by id (the global lock order)', async () => {
+  await fundWithSecondAccount(['order-a', 'order-b']);
+  const ids = await db.sql<{ id: bigint; purpose: string; owner: string }[]>`
+    select id, purpose, owner from accounts where owner in ('order-a', 'order-b') order by id`;
+  const early = ids.filter((r) => r.purpose === 'cash').map((r) => r.id);
+  const late = ids.filter((r) => r.purpose === 'bonus').map((r) => r.id);
+  // Interleaved ids (a cash, a bonus, b cash, b bonus): an order by id alone would mix the stages.
+  assert.ok(late[0] < early[1], 'the fixture interleaves the stages');
+  const locked = await db.sql.begin((tx) =>
+    lockAccounts(tx as unknown as TransactionSql, [...early].reverse(), [...late].reverse()),
+  );
+  // Rows come back in the order they were locked: the sort runs before the lock.
+  assert.deepEqual(
+    locked.map((a) => a.id),
+    [...early, ...late],
+  );
 });
