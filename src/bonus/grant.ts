@@ -1,4 +1,5 @@
 import type { Book } from '../ledger/book.ts';
+import type { LiveMessage } from '../platform/live.ts';
 import { amountToJson } from '../platform/money.ts';
 import { bonusAccount } from '../play/bonus.ts';
 import type { BonusRow } from './state.ts';
@@ -42,6 +43,24 @@ export function grantJson(row: BonusRow, active_balance_minor: bigint): GrantJso
     max_bet: row.max_bet_minor === null ? null : amountToJson(row.max_bet_minor),
     max_conversion: row.max_conversion_minor === null ? null : amountToJson(row.max_conversion_minor),
     created_at: row.created_at.toISOString(),
+  };
+}
+
+/**
+ * A live `bonus` message (SPEC §5, GET /v1/ws): the grant object's fields a subscriber follows, as
+ * grantJson answers them, without the instants and limits that a bet never changes.
+ */
+export function liveGrant(row: BonusRow, active_balance_minor: bigint): LiveMessage {
+  return {
+    type: 'bonus',
+    bonusId: row.id,
+    playerId: row.player,
+    asset: row.asset,
+    status: row.status,
+    bonus_balance: amountToJson(row.status === 'active' ? active_balance_minor : 0n),
+    wagered: amountToJson(row.wagered_minor),
+    required: amountToJson(row.required_minor),
+    percent: percentOf(row),
   };
 }
 

@@ -15,7 +15,7 @@ import {
   type BonusState,
   type PlayRow,
 } from './state.ts';
-import { bonusBalanceIn, grantJson } from './grant.ts';
+import { bonusBalanceIn, liveGrant } from './grant.ts';
 import type { Book } from '../ledger/book.ts';
 import type { LiveMessage } from '../platform/live.ts';
 import { addWagering, currentActive, endActive, expireDue } from './lifecycle.ts';
@@ -59,6 +59,20 @@ function batchPairs(commands: readonly LedgerCommand[]): { all: Pairs; expected:
     pairs_of_batch.set(commands, found);
   }
   return found;
+}
+
+/** The bonus accounts of (player, asset) pairs, and each asset's pool once (not once per player). */
+function pairNeeds(players: string[], assets: string[]): AccountNeed[] {
+  const needs: AccountNeed[] = [];
+  const pools = new Set<string>();
+  players.forEach((player, i) => {
+    const [bonus, pool] = bonusAccountNeeds(player, assets[i]);
+    needs.push(bonus);
+    if (pools.has(assets[i])) return;
+    pools.add(assets[i]);
+    needs.push(pool);
+  });
+  return needs;
 }
 
 /** A split as the participant keeps and stores it: one object literal, one shape for every split. */
@@ -105,7 +119,7 @@ export const bonusParticipant: BonusHook<BonusState> = {
 
   expects(commands: readonly LedgerCommand[]): AccountNeed[] {
     const { expected } = batchPairs(commands);
-    return expected.players.flatMap((player, i) => bonusAccountNeeds(player, expected.assets[i]));
+    return pairNeeds(expected.players, expected.assets);
   },
 
   read(
@@ -134,13 +148,8 @@ export const bonusParticipant: BonusHook<BonusState> = {
   // ones whose bonus money this batch may move. A player without one has an empty bonus account.
   accounts(rows: BonusRows | undefined): AccountNeed[] {
     if (!rows) return [];
-    const seen = new Set<string>();
-    return rows.bonuses.flatMap((b) => {
-      const key = liveKey(b.player, b.asset);
-      if (seen.has(key)) return [];
-      seen.add(key);
-      return bonusAccountNeeds(b.player, b.asset);
-    });
+    const { players, assets } = distinctPairs(rows.bonuses);
+    return pairNeeds(players, assets);
   },
 
   state(rows: BonusRows | undefined, journal: Journal): BonusState {
@@ -178,9 +187,7 @@ export const bonusParticipant: BonusHook<BonusState> = {
     for (const [key, live] of state.live) if (moved.has(key) && live.length > 0) ids.add(live[0]);
     return [...ids].map((id) => {
       const row = state.bonuses.get(id)!;
-      const grant = grantJson(row, bonusBalanceIn(book, row.player, row.asset));
-      const { bonusId, playerId, asset, status, bonus_balance, wagered, required, percent } = grant;
-      return { type: 'bonus', bonusId, playerId, asset, status, bonus_balance, wagered, required, percent };
+      return liveGrant(row, bonusBalanceIn(book, row.player, row.asset));
     });
   },
 

@@ -274,8 +274,10 @@ export class GroupCommitWriter {
   private publish(messages: LiveMessage[]): void {
     if (messages.length === 0) return;
     const payloads = livePayloads(messages);
-    this.sql
-      .unsafe('select pg_notify($1, p) from unnest($2::text[]) as p', [LIVE_CHANNEL, payloads])
+    // A tagged statement is prepared once per connection; sql.unsafe() with parameters is not, and
+    // postgres.js described it first every time: one more round trip and parse per published batch.
+    this.sql`select pg_notify(${LIVE_CHANNEL}, p) from unnest(${payloads}::text[]) as p`
+      .execute()
       .catch((err: unknown) => this.logger.warn({ err, messages: messages.length }, 'live messages not published'));
   }
 
