@@ -1,7 +1,7 @@
 import { assert } from '../platform/assert.ts';
 import type { Queryable, TransactionSql } from '../db/sql.ts';
 import type { BatchReferences, PendingStatement } from '../ledger/command.ts';
-import { gameOfKey, type GameCategory, type GameRow } from '../play/catalog.ts';
+import { gameKey, gameOfKey, type GameCategory, type GameRow } from '../play/catalog.ts';
 import { BONUS_PLAY_WINDOW_MS } from './limits.ts';
 import { distinctPairs, liveKey, type BonusRow, type BonusRows, type BonusState, type PlayRow } from './state.ts';
 
@@ -96,18 +96,25 @@ async function readCatalog(
   game_keys: string[],
 ): Promise<Pick<BonusRows, 'games' | 'contributions'>> {
   const named = game_keys.map(gameOfKey);
+  // Two `= any` conditions on the primary key, not a join with unnest(): PostgreSQL planned that join
+  // afresh for every batch (a custom plan each time, 0.2 ms of planning per batch under the bonus
+  // workload, pg_stat_statements); these plan once. A provider and a game named apart are dropped here.
+  const providers = [...new Set(named.map((g) => g.provider))];
+  const names = [...new Set(named.map((g) => g.game))];
   const rows = await tx<
     { provider: string | null; game: string | null; category: GameCategory; percent: number | null }[]
   >`
-      select g.provider, g.game, g.category, null::smallint as percent
-      from games g join unnest(${named.map((g) => g.provider)}::text[], ${named.map((g) => g.game)}::text[]) as u(provider, game) using (provider, game)
+      select provider, game, category, null::smallint as percent from games
+      where provider = any(${providers}::text[]) and game = any(${names}::text[])
       union all
       select null, null, category, percent from bonus_contributions`;
+  const wanted = new Set(game_keys);
   const games: BonusRows['games'] = [];
   const contributions: BonusRows['contributions'] = [];
   for (const row of rows) {
     if (row.provider === null) contributions.push({ category: row.category, percent: Number(row.percent) });
-    else games.push({ provider: row.provider, game: row.game!, category: row.category });
+    else if (wanted.has(gameKey(row.provider, row.game!)))
+      games.push({ provider: row.provider, game: row.game!, category: row.category });
   }
   return { games, contributions };
 }

@@ -25,7 +25,13 @@ test('a batch reads the catalog rows of the games it stakes on, never the whole 
       references: {
         keys: [],
         transfer_ids: [],
-        games: [gameKey('acme', 'g17'), gameKey('acme', 'live-one'), gameKey('acme', 'unregistered')],
+        // other:g18 names a provider and a game that exist only apart (acme:g18): not a game of this batch.
+        games: [
+          gameKey('acme', 'g17'),
+          gameKey('acme', 'live-one'),
+          gameKey('acme', 'unregistered'),
+          gameKey('other', 'g18'),
+        ],
       },
     }),
   );
