@@ -276,7 +276,13 @@ export class GroupCommitWriter {
     const payloads = livePayloads(messages);
     // A tagged statement is prepared once per connection; sql.unsafe() with parameters is not, and
     // postgres.js described it first every time: one more round trip and parse per published batch.
-    this.sql`select pg_notify(${LIVE_CHANNEL}, p) from unnest(${payloads}::text[]) as p`
+    // NOTIFY takes a transaction id, so its commit waited for a WAL flush of its own, beside the
+    // batches' flushes: ~10 % of the bonus workload's throughput (measured with publishing switched
+    // off). The batch is durable already; what this transaction commits is only the notification,
+    // which may be lost (see above), so it commits without waiting for the disk.
+    this.sql`
+      with async as (select set_config('synchronous_commit', 'off', true))
+      select pg_notify(${LIVE_CHANNEL}, p) from async, unnest(${payloads}::text[]) as p`
       .execute()
       .catch((err: unknown) => this.logger.warn({ err, messages: messages.length }, 'live messages not published'));
   }
