@@ -100,13 +100,10 @@ function recorder(): PlayParticipant<PlayEvent[]> {
   };
 }
 
-function run(
-  steps: Step[],
-  options: { cash: bigint; bonus: bigint; bonuses: BonusRow[]; now?: Date; plays?: BonusRows['plays'] },
-) {
+function run(steps: Step[], options: { cash: bigint; bonus: bigint; bonuses: BonusRow[]; now?: Date }) {
   const rows: BonusRows = {
     bonuses: options.bonuses,
-    plays: options.plays ?? [],
+    plays: [],
     read: null,
     games: [
       { provider: 'demo', game: 'starburst', category: 'slots' },

@@ -172,6 +172,18 @@ describe('grants', () => {
   });
 });
 
+/** The first grant expired, the second active with `bonus_minor` in the bonus account. */
+async function assertExpiredThenActive(player: string, expired: string, active: string, bonus_minor: number) {
+  assert.deepEqual(
+    (await bonuses(s, player)).map((x) => [x.bonusId, x.status]),
+    [
+      [active, 'active'],
+      [expired, 'expired'],
+    ],
+  );
+  assert.equal((await wallet(s, player)).bonus_balances.USD, bonus_minor);
+}
+
 describe('expiry and history', () => {
   test('the sweep expires an idle bonus past expires_at: its balance returns to the pool and the next pending activates', async () => {
     const player = uid('e');
@@ -179,15 +191,7 @@ describe('expiry and history', () => {
     const next = await grantOk(s, player, { amount: 40 });
     await new Promise((resolve) => setTimeout(resolve, 1100));
     assert.ok((await new BonusService(s.ctx).expireDue()) >= 1);
-    const list = await bonuses(s, player);
-    assert.deepEqual(
-      list.map((x) => [x.bonusId, x.status]),
-      [
-        [next.bonusId, 'active'],
-        [b.bonusId, 'expired'],
-      ],
-    );
-    assert.equal((await wallet(s, player)).bonus_balances.USD, 40);
+    await assertExpiredThenActive(player, b.bonusId, next.bonusId, 40);
   });
 
   test('a grant made after the active one is due ends it and becomes active in the same batch (found by the bonus property test)', async () => {
@@ -198,15 +202,7 @@ describe('expiry and history', () => {
     // row by row, so the expired row must leave `active` first (it answered 500 before).
     const next = await grantOk(s, player, { amount: 40 });
     assert.equal(next.status, 'active');
-    const list = await bonuses(s, player);
-    assert.deepEqual(
-      list.map((x) => [x.bonusId, x.status]),
-      [
-        [next.bonusId, 'active'],
-        [b.bonusId, 'expired'],
-      ],
-    );
-    assert.equal((await wallet(s, player)).bonus_balances.USD, 40);
+    await assertExpiredThenActive(player, b.bonusId, next.bonusId, 40);
   });
 
   test('the wallet history shows bonus movements with their kinds', async () => {
