@@ -90,12 +90,9 @@ export const processHandler: CommandHandler<ProcessInput, ProcessResult, BatchSt
     ];
   },
 
-  // The rounds a request's wins are paid in, the transfers of the committed actions its rollbacks name,
-  // and the games its bets stake on.
-  references(rows: ActionRow[] | undefined, inputs: ProcessInput[]) {
-    const committed = new Map((rows ?? []).map((r) => [r.action_id, r.tx_id]));
+  // The rounds a request's wins are paid in and the games its bets stake on.
+  references(inputs: ProcessInput[]) {
     const keys: string[] = [];
-    const transfer_ids: string[] = [];
     const games: string[] = [];
     for (const input of inputs) {
       const key = input.actions.some((a) => a.action === 'win') ? roundKey(requestRound(input)) : null;
@@ -104,19 +101,36 @@ export const processHandler: CommandHandler<ProcessInput, ProcessResult, BatchSt
         const { provider, game } = gameOf(input.game);
         games.push(gameKey(provider, game));
       }
+    }
+    return { keys, games };
+  },
+
+  // The transfers of the committed actions a request's rollbacks name.
+  reversals(rows: ActionRow[] | undefined, inputs: ProcessInput[]) {
+    if (!rows || rows.length === 0) return [];
+    const committed = new Map(rows.map((r) => [r.action_id, r.tx_id]));
+    const transfer_ids: string[] = [];
+    for (const input of inputs)
       for (const { original_action_id } of input.actions) {
         const tx_id = original_action_id === null ? undefined : committed.get(original_action_id);
         if (tx_id !== undefined) transfer_ids.push(tx_id);
       }
-    }
-    return { keys, transfer_ids, games };
+    return transfer_ids;
   },
 };
 
 /** A request's round; without a game_id the request is the round (SPEC §5): its first action id names it. */
 function requestRound(input: ProcessInput): Round {
-  return roundOf(input, input.game_id === null ? `request:${input.actions[0]?.action_id}` : undefined);
+  let round = request_rounds.get(input);
+  if (round === undefined) {
+    round = roundOf(input, input.game_id === null ? `request:${input.actions[0]?.action_id}` : undefined);
+    request_rounds.set(input, round);
+  }
+  return round;
 }
+
+// The batch's references and the request's actions share one Round (and so one roundKey computation).
+const request_rounds = new WeakMap<ProcessInput, Round>();
 
 /** An action's tx_id, or the refusal that fails the whole request. */
 function decideAction(

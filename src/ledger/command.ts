@@ -56,10 +56,16 @@ export interface CommandHandler<I, R, S, Rows = unknown> {
    */
   persist?(tx: TransactionSql, state: S): PendingStatement[];
   /**
-   * The earlier records these commands build on, once read() found them: asked only when a participant's
-   * late read wants them (BatchParticipant.readLate), so a batch that needs none never computes them.
+   * What the commands' inputs alone name (the rounds their wins are paid in, the games they stake on):
+   * asked at most once per batch, and only when a participant's read wants it.
    */
-  references?(rows: Rows | undefined, inputs: I[]): BatchReferences;
+  references?(inputs: I[]): Pick<BatchReferences, 'keys' | 'games'>;
+  /**
+   * The transfers of the committed records the commands reverse, once read() found them: asked only when
+   * a participant's late read wants them (BatchParticipant.readLate), so a batch that needs none never
+   * computes them.
+   */
+  reversals?(rows: Rows | undefined, inputs: I[]): string[];
 }
 
 /**

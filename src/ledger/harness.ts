@@ -57,7 +57,10 @@ export function runHandler<I, R, S, Rows>(
     book,
     state,
     participant_states: new Map(participants.map((p) => [p.participant, p.state])),
-    references: handler.references?.(options.rows, options.inputs),
+    references: handler.references && {
+      ...handler.references(options.inputs),
+      transfer_ids: handler.reversals?.(options.rows, options.inputs) ?? [],
+    },
   };
 }
 

@@ -405,7 +405,7 @@ export class GroupCommitWriter {
         ),
       );
       let input_references: BatchReferences | undefined;
-      const inputReferencesOf = () => (input_references ??= batchReferences(groups, []));
+      const inputReferencesOf = () => (input_references ??= batchReferences(groups));
       const participant_reads = this.participants.map((p) => p.read?.(tx, commands, inputReferencesOf));
       const [, , early, ...rows] = await Promise.all([
         begin,
@@ -420,7 +420,9 @@ export class GroupCommitWriter {
         ...this.participants.flatMap((p, i) => p.accounts?.(participant_rows[i]) ?? []),
       ];
       let references: BatchReferences | undefined;
-      const referencesOf = () => (references ??= batchReferences(groups, rows));
+      // The inputs' part was worked out for the first read already; only the reversals need the rows.
+      const referencesOf = () =>
+        (references ??= { ...inputReferencesOf(), transfer_ids: batchReversals(groups, rows) });
       const late_reads = this.participants.map((p, i) => p.readLate?.(tx, participant_rows[i], referencesOf));
       const late_locking = late_needs.length > 0 ? this.lockLate(tx, late_needs, resolved, expected_ids) : undefined;
       const [late, ...late_rows] =
@@ -499,20 +501,30 @@ interface Written {
 const TRANSACTION_SETTINGS =
   "select set_config('enable_seqscan', 'off', true), set_config('synchronous_commit', 'off', true)";
 
-/** Every handler's references for its commands, given what its read() found (in batch order). */
-function batchReferences(groups: Groups, rows: unknown[]): BatchReferences {
-  const all: BatchReferences = { keys: [], transfer_ids: [], games: [] };
+/** What every handler's inputs name (rounds, games), each once; no transfer ids: they need the reads. */
+function batchReferences(groups: Groups): BatchReferences {
+  const keys = new Set<string>();
+  const games = new Set<string>();
+  for (const [handler, members] of groups) {
+    const found = handler.references?.(members.map((m) => m.input));
+    if (!found) continue;
+    for (const key of found.keys) keys.add(key);
+    for (const game of found.games) games.add(game);
+  }
+  return { keys: [...keys], transfer_ids: [], games: [...games] };
+}
+
+/** The transfers every handler's commands reverse, given what its read() found (in batch order), each once. */
+function batchReversals(groups: Groups, rows: unknown[]): string[] {
+  const ids = new Set<string>();
   [...groups].forEach(([handler, members], i) => {
-    const found = handler.references?.(
+    for (const id of handler.reversals?.(
       rows[i],
       members.map((m) => m.input),
-    );
-    if (!found) return;
-    all.keys.push(...found.keys);
-    all.transfer_ids.push(...found.transfer_ids);
-    all.games.push(...found.games);
+    ) ?? [])
+      ids.add(id);
   });
-  return { keys: [...new Set(all.keys)], transfer_ids: [...new Set(all.transfer_ids)], games: [...new Set(all.games)] };
+  return [...ids];
 }
 
 function batchOf(book: Book, participants: { participant: BatchParticipant<unknown>; state: unknown }[]): Batch {

@@ -31,6 +31,19 @@ export interface Round {
 export function roundKey(
   round: Pick<Round, 'surface' | 'player' | 'currency' | 'round_id' | 'request_key'>,
 ): string | null {
+  // A round's key is asked for by its references, its bet and its win: made once per round object.
+  let key = round_keys.get(round);
+  if (key === undefined) {
+    key = keyOf(round);
+    round_keys.set(round, key);
+  }
+  return key;
+}
+
+// Rounds are never changed once made (a variant is a copy), so a key cached by object stays right.
+const round_keys = new WeakMap<object, string | null>();
+
+function keyOf(round: Pick<Round, 'surface' | 'player' | 'currency' | 'round_id' | 'request_key'>): string | null {
   const id = round.round_id ?? round.request_key ?? null;
   // JSON, not a separator character: unambiguous for any id, and storable as text (PostgreSQL refuses NUL).
   return id === null

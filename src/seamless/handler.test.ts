@@ -120,15 +120,16 @@ test('a second rollback of the same debit is a no-op that still answers 200', ()
 
 test('references: the round of each credit, the transfer of each committed debit a rollback names, the game of each debit', () => {
   const committed = { external_transaction_id: 'd-old', transfer_id: '00000000-0000-7000-8000-0000000000bb' };
-  const refs = callHandler.references!(
-    [committed as TransactionRow],
-    [
-      call('debit', 'd1'),
-      call('credit', 'c1'),
-      call('rollback', 'r1', { original_transaction_id: 'd-old' }),
-      call('rollback', 'r2', { original_transaction_id: 'never-seen' }),
-    ],
-  );
+  const inputs = [
+    call('debit', 'd1'),
+    call('credit', 'c1'),
+    call('rollback', 'r1', { original_transaction_id: 'd-old' }),
+    call('rollback', 'r2', { original_transaction_id: 'never-seen' }),
+  ];
+  const refs = {
+    ...callHandler.references!(inputs),
+    transfer_ids: callHandler.reversals!([committed as TransactionRow], inputs),
+  };
   assert.deepEqual(refs, {
     keys: [roundKey({ surface: 'casino', player: '1', currency: 'USD', round_id: 'round-1' })],
     transfer_ids: [committed.transfer_id],

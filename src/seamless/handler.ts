@@ -116,11 +116,9 @@ export const callHandler: CommandHandler<CallInput, CallResult, BatchState, Tran
     return [...insertTransactions(tx, rows), ...markRolledBack(tx, [...state.marks.toArray()])];
   },
 
-  // The rounds credits are paid in, the transfers of the committed debits rollbacks name, and the games debits stake on.
-  references(rows, inputs) {
-    const committed = new Map((rows ?? []).map((r) => [r.external_transaction_id, r.transfer_id]));
+  // The rounds credits are paid in and the games debits stake on.
+  references(inputs) {
     const keys: string[] = [];
-    const transfer_ids: string[] = [];
     const games: string[] = [];
     for (const input of inputs) {
       const key = input.kind === 'credit' ? roundKey(roundOf(input)) : null;
@@ -129,10 +127,20 @@ export const callHandler: CommandHandler<CallInput, CallResult, BatchState, Tran
         const round = roundOf(input);
         games.push(gameKey(round.provider, round.game));
       }
+    }
+    return { keys, games };
+  },
+
+  // The transfers of the committed debits rollbacks name.
+  reversals(rows, inputs) {
+    if (!rows || rows.length === 0) return [];
+    const committed = new Map(rows.map((r) => [r.external_transaction_id, r.transfer_id]));
+    const transfer_ids: string[] = [];
+    for (const input of inputs) {
       const transfer_id = input.original_transaction_id ? committed.get(input.original_transaction_id) : null;
       if (transfer_id) transfer_ids.push(transfer_id);
     }
-    return { keys, transfer_ids, games };
+    return transfer_ids;
   },
 };
 

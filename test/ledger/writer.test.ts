@@ -290,9 +290,13 @@ test("late reads: a participant reads what its first read found and the handlers
     read: async (_tx, inputs) => inputs.flatMap((i) => (i.transfer ? [i.transfer] : [])),
     state: (_rows, _journal) => [],
     apply: (batch) => succeed(batch.stateOf(noted)),
-    references(rows, inputs) {
+    references(inputs) {
       references_asked++;
-      return { keys: inputs.map((i) => i.ref), transfer_ids: rows ?? [], games: [] };
+      return { keys: inputs.map((i) => i.ref), games: [] };
+    },
+    reversals(rows) {
+      references_asked++;
+      return rows ?? [];
     },
   };
   // Reads late only for batches whose first read said so (here: a command whose ref starts with k).
