@@ -65,6 +65,5 @@ export function liveGrant(row: BonusRow, active_balance_minor: bigint): LiveMess
 }
 
 export function bonusBalanceIn(book: Book, player: string, asset: string): bigint {
-  const key = bonusAccount(player, asset);
-  return book.exists(key) ? book.balance(key) : 0n;
+  return book.balanceOrZero(bonusAccount(player, asset));
 }

@@ -73,7 +73,7 @@ export function endActive(
 ): void {
   assert(row.status === 'active', `bonus ${row.id} is ${row.status}, not active`);
   const bonus = bonusAccount(row.player, row.asset);
-  const balance_minor = batch.book.exists(bonus) ? batch.book.balance(bonus) : 0n;
+  const balance_minor = batch.book.balanceOrZero(bonus);
   const to_cash_minor =
     status !== 'converted'
       ? 0n

@@ -29,13 +29,14 @@ export async function readBonusGrants(
   expected: { pairs: Pairs; references: BatchReferences } | null,
 ): Promise<BonusRows> {
   // Only a pending grant's stamp is ever used in a batch (its bonus_grant transfer, when it activates).
+  // The rows are used as the driver gives them (uuid as text, integer as number): no copy per grant.
   const grants = tx<BonusRow[]>`
       select ${tx.unsafe(BATCH_BONUS_COLUMNS)} from bonuses b
       join unnest(${pairs.players}::text[], ${pairs.assets}::text[]) as p(player, asset) using (player, asset)
       where b.status in ('pending', 'active') or b.ended_at > ${playWindowStart()}::timestamptz
       order by b.seq`;
   if (expected === null) {
-    return { bonuses: (await grants).map(bonusOfRow), plays: [], games: [], contributions: [], read: null };
+    return { bonuses: await grants, plays: [], games: [], contributions: [], read: null };
   }
   const [bonuses, plays, catalog] = await Promise.all([
     grants,
@@ -43,7 +44,7 @@ export async function readBonusGrants(
     readCatalog(tx, expected.references.games),
   ]);
   const read = { pairs: new Set(pairKeys(expected.pairs)), catalog: true };
-  return { bonuses: bonuses.map(bonusOfRow), plays, ...catalog, read };
+  return { bonuses, plays, ...catalog, read };
 }
 
 /**

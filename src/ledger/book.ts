@@ -54,6 +54,11 @@ export class Book {
     return this.accounts.has(accountKeyString(key));
   }
 
+  /** The balance of an account of this batch, 0 for one that does not exist (one look-up, not two). */
+  balanceOrZero(key: AccountKey): bigint {
+    return this.accounts.get(accountKeyString(key))?.balance_minor ?? 0n;
+  }
+
   balance(key: AccountKey): bigint {
     const account = this.accounts.get(accountKeyString(key));
     assert(account, `account ${accountKeyString(key)} was not locked for this batch`);

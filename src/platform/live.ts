@@ -19,6 +19,10 @@ export interface LiveMessage {
  * in the common case). A single message larger than that is a bug of its publisher (send ids, not rows).
  */
 export function livePayloads(messages: readonly LiveMessage[]): string[] {
+  // A batch's messages usually fit in one payload: one native JSON.stringify of the array, measured
+  // once, instead of one call and one measure per message.
+  const whole = JSON.stringify(messages);
+  if (Buffer.byteLength(whole) <= LIVE_PAYLOAD_MAX_BYTES) return messages.length === 0 ? [] : [whole];
   const payloads: string[] = [];
   let current: string[] = [];
   let bytes = 2;

@@ -114,9 +114,7 @@ export function bonusAccountNeeds(player: string, asset: string, create = false)
 
 /** SPEC §5: `balance` in game answers is the playable total, cash + bonus. */
 export function playableBalance(book: Book, player: string, asset: string): bigint {
-  const cash = playerAccount(player, asset);
-  const bonus = bonusAccount(player, asset);
-  return (book.exists(cash) ? book.balance(cash) : 0n) + (book.exists(bonus) ? book.balance(bonus) : 0n);
+  return book.balanceOrZero(playerAccount(player, asset)) + book.balanceOrZero(bonusAccount(player, asset));
 }
 
 /** A withdraw (or any cash-out) calls this first: the active bonus of the asset is forfeited (SPEC §5). */

@@ -90,9 +90,9 @@ export function stake(
   }
   const { player } = accountsOfRound(round);
   const bonus = bonusAccount(round.player, round.currency);
-  const cash_minor = minOf(batch.book.exists(player) ? batch.book.balance(player) : 0n, amount_minor);
+  const cash_minor = minOf(batch.book.balanceOrZero(player), amount_minor);
   const bonus_minor = amount_minor - cash_minor;
-  if (bonus_minor > (batch.book.exists(bonus) ? batch.book.balance(bonus) : 0n)) {
+  if (bonus_minor > batch.book.balanceOrZero(bonus)) {
     return refuse(refusals.insufficient_funds, refusals.describe?.('INSUFFICIENT_FUNDS', amount_minor));
   }
   const moved = split(batch, round, 'bet', { cash_minor, bonus_minor, bonus_from: bonus }, refs, refusals);
