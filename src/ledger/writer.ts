@@ -383,7 +383,10 @@ export class GroupCommitWriter {
       // Every statement of a batch reads or writes a few rows by key. Prepared statements are planned
       // once per connection, possibly while a table is still empty — a sequential scan then — and that
       // plan would stay as the table grows (measured: 2,600 → 600 requests/s). Without sequential scans
-      // every plan, generic or custom, uses the indexes.
+      // every plan, generic or custom, uses the indexes. Nor hash or merge joins: on a small table the
+      // planner now and then joined a batch's unnest() with a whole index scan of the table (an UPDATE
+      // of 31 grants read all 1,000: 1.2 ms instead of 0.6, auto_explain), where a nested loop of key
+      // look-ups is right at every size a batch has.
       const begin = conn.unsafe('begin').execute();
       const settings = conn.unsafe(TRANSACTION_SETTINGS).execute();
       open = true;
@@ -499,7 +502,8 @@ interface Written {
 
 // One statement for both transaction-local settings (see execute()).
 const TRANSACTION_SETTINGS =
-  "select set_config('enable_seqscan', 'off', true), set_config('synchronous_commit', 'off', true)";
+  "select set_config('enable_seqscan', 'off', true), set_config('enable_hashjoin', 'off', true), " +
+  "set_config('enable_mergejoin', 'off', true), set_config('synchronous_commit', 'off', true)";
 
 /** What every handler's inputs name (rounds, games), each once; no transfer ids: they need the reads. */
 function batchReferences(groups: Groups): BatchReferences {

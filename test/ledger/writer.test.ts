@@ -412,3 +412,38 @@ test('one lock statement takes the early accounts by id, then the late ones by i
     [...early, ...late],
   );
 });
+
+test('a batch plans every statement as key look-ups: no sequential scan, no hash or merge join, an UPDATE … FROM unnest() a nested loop', async () => {
+  await db.sql`create table plan_probe (id int primary key, n int not null)`;
+  await db.sql`insert into plan_probe select g, 0 from generate_series(1, 2000) g`;
+  await db.sql`analyze plan_probe`;
+  const seen: { settings: string[]; plan: string } = { settings: [], plan: '' };
+  const handler: CommandHandler<null, null, null> = {
+    name: 'test.plan-probe',
+    read: async (tx) => {
+      const [row] = await tx<{ s: string; h: string; m: string }[]>`
+        select current_setting('enable_seqscan') as s, current_setting('enable_hashjoin') as h,
+               current_setting('enable_mergejoin') as m`;
+      seen.settings = [row.s, row.h, row.m];
+      // The shape of every batch write (balances, grants): an UPDATE joined with unnest() of the batch's keys.
+      const ids = Array.from({ length: 40 }, (_, i) => String(i * 37 + 1));
+      const plan = await tx.unsafe(
+        `explain update plan_probe p set n = v.n from unnest($1::int[], $2::int[]) as v(id, n) where p.id = v.id`,
+        [ids, ids],
+      );
+      seen.plan = plan.map((r) => String(r['QUERY PLAN'])).join('\n');
+      return null;
+    },
+    state: () => null,
+    apply: () => succeed(null),
+  };
+  const outcome = await ledger.submit({
+    handler: handler as CommandHandler<unknown, unknown, unknown>,
+    input: null,
+    accounts: needs,
+  });
+  assert.ok(outcome.ok);
+  assert.deepEqual(seen.settings, ['off', 'off', 'off']);
+  assert.match(seen.plan, /Nested Loop/);
+  assert.doesNotMatch(seen.plan, /Hash Join|Merge Join|Seq Scan on plan_probe/);
+});
