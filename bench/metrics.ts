@@ -26,6 +26,8 @@ export interface ServerWindowMetrics {
   ledger_batch_size_distribution: Record<string, number>;
   ledger_batch_duration_mean_ms: number | null;
   ledger_batch_retries: number;
+  /** Mean ms per batch attempt of each phase (read, late, decide, write: ledgerMetrics.batch_phase_seconds). */
+  ledger_batch_phase_mean_ms: Record<string, number>;
   /** Server-side time of the aggregator route (arrival to response), mean. */
   http_process_mean_ms: number | null;
   /** From prom-client's default metrics, at the end of the window. */
@@ -35,6 +37,8 @@ export interface ServerWindowMetrics {
 const BATCH = 'croupier_ledger_batch_size';
 const BATCH_SECONDS = 'croupier_ledger_batch_duration_seconds';
 const RETRIES = 'croupier_ledger_batch_retries_total';
+const PHASE_SECONDS = 'croupier_ledger_batch_phase_seconds';
+const PHASES = ['read', 'late', 'decide', 'write'] as const;
 const HTTP_SECONDS = 'croupier_http_request_duration_seconds';
 
 function delta(before: Samples, after: Samples, key: string): number {
@@ -65,6 +69,18 @@ function batchDistribution(before: Samples, after: Samples): Record<string, numb
   return distribution;
 }
 
+function phaseMeans(before: Samples, after: Samples): Record<string, number> {
+  const means: Record<string, number> = {};
+  for (const phase of PHASES) {
+    const count = delta(before, after, `${PHASE_SECONDS}_count{phase="${phase}"}`);
+    if (count > 0)
+      means[phase] = Number(
+        ((1000 * delta(before, after, `${PHASE_SECONDS}_sum{phase="${phase}"}`)) / count).toFixed(2),
+      );
+  }
+  return means;
+}
+
 export function windowMetrics(before: Samples, after: Samples): ServerWindowMetrics {
   const batches = delta(before, after, `${BATCH}_count`);
   const batch_seconds_count = delta(before, after, `${BATCH_SECONDS}_count`);
@@ -83,6 +99,7 @@ export function windowMetrics(before: Samples, after: Samples): ServerWindowMetr
         : null,
     ledger_batch_retries:
       sumMatching(after, (k) => k.startsWith(RETRIES)) - sumMatching(before, (k) => k.startsWith(RETRIES)),
+    ledger_batch_phase_mean_ms: phaseMeans(before, after),
     http_process_mean_ms: http_count > 0 ? Number(((1000 * http_sum) / http_count).toFixed(2)) : null,
     event_loop_lag_p99_ms: lag === undefined ? null : Number((lag * 1000).toFixed(2)),
   };

@@ -57,6 +57,11 @@ function serverLines(phase: PhaseReport): string[] {
     `server, from /metrics over the measured window (${phase.label}):`,
     `  ledger batches ${int.format(m.ledger_batches)}, mean ${m.ledger_batch_size_mean ?? 'n/a'} commands, mean ${m.ledger_batch_duration_mean_ms ?? 'n/a'} ms queue-to-commit, ${m.ledger_batch_retries} retried`,
     `  batch sizes: ${distribution || 'n/a'}`,
+    `  batch phases, mean ms: ${
+      Object.entries(m.ledger_batch_phase_mean_ms)
+        .map(([phase, ms]) => `${phase} ${ms}`)
+        .join(', ') || 'n/a'
+    } (read and write: mostly the database; decide: the server)`,
     `  server-side time of /process: mean ${m.http_process_mean_ms ?? 'n/a'} ms; event-loop lag p99 ${m.event_loop_lag_p99_ms ?? 'n/a'} ms`,
   ];
 }

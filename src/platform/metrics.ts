@@ -33,6 +33,20 @@ export const ledgerMetrics = {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
     registers: [registry],
   }),
+  /**
+   * Where a batch's time goes, one attempt at a time: `read` from BEGIN to the first stage's locks and
+   * reads, `late` the second stage (late locks and reads; ~0 when none is needed), `decide` deciding in
+   * memory and dispatching the writes, `write` from dispatch to COMMIT's answer. The next batch starts
+   * after `write` (one in flight), so their sum is the writer's cycle; the database's share is most of
+   * `read` and `write`, the server's `decide` (and the event loop's other work delays every phase).
+   */
+  batch_phase_seconds: new client.Histogram({
+    name: 'croupier_ledger_batch_phase_seconds',
+    help: 'Time of each phase of a group-commit batch attempt: read, late, decide, write',
+    labelNames: ['phase'] as const,
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers: [registry],
+  }),
   batch_retries: new client.Counter({
     name: 'croupier_ledger_batch_retries_total',
     help: 'Batches retried after a deadlock, serialization failure or unique race',

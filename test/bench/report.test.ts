@@ -55,6 +55,10 @@ describe('server metrics over a window', () => {
       'croupier_ledger_batch_duration_seconds_sum 0.3',
       'croupier_ledger_batch_duration_seconds_count 20',
       'croupier_ledger_batch_retries_total{sqlstate="40P01"} 2',
+      'croupier_ledger_batch_phase_seconds_sum{phase="read"} 0.05',
+      'croupier_ledger_batch_phase_seconds_count{phase="read"} 10',
+      'croupier_ledger_batch_phase_seconds_sum{phase="write"} 0.04',
+      'croupier_ledger_batch_phase_seconds_count{phase="write"} 10',
       'croupier_http_request_duration_seconds_sum{method="POST",route="/aggregator/takehome/process"} 3',
       'croupier_http_request_duration_seconds_count{method="POST",route="/aggregator/takehome/process"} 110',
       'nodejs_eventloop_lag_p99_seconds 0.012',
@@ -68,6 +72,8 @@ describe('server metrics over a window', () => {
     assert.deepEqual(m.ledger_batch_size_distribution, { '≤1': 0.2, '≤10': 0.4, '>last': 0.4 });
     assert.equal(m.ledger_batch_duration_mean_ms, 20);
     assert.equal(m.ledger_batch_retries, 2);
+    // Phases present in the window only; a phase no batch reported is left out, not 0.
+    assert.deepEqual(m.ledger_batch_phase_mean_ms, { read: 5, write: 4 });
     assert.equal(m.http_process_mean_ms, 20);
     assert.equal(m.event_loop_lag_p99_ms, 12);
   });

@@ -447,3 +447,26 @@ test('a batch plans every statement as key look-ups: no sequential scan, no hash
   assert.match(seen.plan, /Nested Loop/);
   assert.doesNotMatch(seen.plan, /Hash Join|Merge Join|Seq Scan on plan_probe/);
 });
+
+test('every committed batch reports its four phases once (read, late, decide, write)', async () => {
+  const counts = async () => {
+    const metric = await ledgerMetrics.batch_phase_seconds.get();
+    const count = (phase: string) =>
+      metric.values.find(
+        (v) => v.metricName === 'croupier_ledger_batch_phase_seconds_count' && v.labels.phase === phase,
+      )?.value ?? 0;
+    return { read: count('read'), late: count('late'), decide: count('decide'), write: count('write') };
+  };
+  const batches_before = await batchCount();
+  const before = await counts();
+  const handler = betHandler();
+  const outcomes = await Promise.all(
+    ['ph1', 'ph2', 'ph3'].map((id) => ledger.submit({ handler, input: { id, note: 'ok' }, accounts: needs })),
+  );
+  assert.ok(outcomes.every((o) => o.ok));
+  const batches = (await batchCount()) - batches_before;
+  const after = await counts();
+  assert.ok(batches >= 1);
+  for (const phase of ['read', 'late', 'decide', 'write'] as const)
+    assert.equal(after[phase] - before[phase], batches, `${phase} observed once per batch`);
+});
