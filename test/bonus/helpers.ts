@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { call, type TestServer } from '../support/server.ts';
+import { after, before } from 'node:test';
+import { call, startTestServer, type TestServer } from '../support/server.ts';
+import { assertLedgerVerifies } from '../aggregator/helpers.ts';
 import { fundPlayer } from '../../src/ledger/seed.ts';
 import { playerAccount } from '../../src/ledger/types.ts';
 
@@ -13,6 +15,19 @@ export function uid(prefix: string): string {
 }
 
 export const inOneHour = () => new Date(Date.now() + 3_600_000).toISOString();
+
+/** One server for the test file (handed to `use` once started); its ledger must still verify after the file's tests. */
+export function verifiedServer(use: (server: TestServer) => void): void {
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer();
+    use(server);
+  });
+  after(async () => {
+    await assertLedgerVerifies(server.ctx.sql);
+    await server.close();
+  });
+}
 
 /** POST a grant with a fresh Idempotency-Key (or the one given). */
 export function grant(s: TestServer, player: string, body: Record<string, unknown>, key: string = randomUUID()) {

@@ -1,20 +1,13 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { call, startTestServer, type TestServer } from '../support/server.ts';
-import { assertLedgerVerifies } from '../aggregator/helpers.ts';
+import { call, type TestServer } from '../support/server.ts';
 import { auditOf, bearer, createOperator } from '../operators/helpers.ts';
-import { inOneHour, uid } from './helpers.ts';
+import { inOneHour, uid, verifiedServer } from './helpers.ts';
 
 /** Grants and forfeits are manual money movements (SPEC §4): operator and reason on the transfer and in the audit log. */
 let s: TestServer;
-before(async () => {
-  s = await startTestServer();
-});
-after(async () => {
-  await assertLedgerVerifies(s.ctx.sql);
-  await s.close();
-});
+verifiedServer((server) => (s = server));
 
 function grant(key: string, player: string, body: Record<string, unknown>, idempotency_key = randomUUID()) {
   return call(

@@ -1,20 +1,14 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { call, startTestServer, type TestServer } from '../support/server.ts';
-import { assertLedgerVerifies, processCall } from '../aggregator/helpers.ts';
+import { call, type TestServer } from '../support/server.ts';
+import { processCall } from '../aggregator/helpers.ts';
 import { casino, newPlayer } from '../seamless/helpers.ts';
 import { BonusService } from '../../src/bonus/service.ts';
-import { ADMIN, bonuses, fund, grant, grantOk, uid, wallet } from './helpers.ts';
+import { ADMIN, bonuses, fund, grant, grantOk, uid, verifiedServer, wallet } from './helpers.ts';
 
 let s: TestServer;
-before(async () => {
-  s = await startTestServer();
-});
-after(async () => {
-  await assertLedgerVerifies(s.ctx.sql);
-  await s.close();
-});
+verifiedServer((server) => (s = server));
 
 /** One aggregator request on demo:starburst (slots) unless told otherwise. */
 function play(user: string, actions: unknown[], extra: Record<string, unknown> = {}) {

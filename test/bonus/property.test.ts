@@ -1,10 +1,10 @@
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
-import { call, startTestServer, type TestServer } from '../support/server.ts';
-import { assertLedgerVerifies, processCall } from '../aggregator/helpers.ts';
-import { ADMIN, bonuses, wallet } from './helpers.ts';
+import { call, type TestServer } from '../support/server.ts';
+import { processCall } from '../aggregator/helpers.ts';
+import { ADMIN, bonuses, verifiedServer, wallet } from './helpers.ts';
 
 /**
  * SPEC §5 at random: grants (some pending, some expiring), aggregator bets, wins and rollbacks across
@@ -14,13 +14,7 @@ import { ADMIN, bonuses, wallet } from './helpers.ts';
  * converted or ended grants.
  */
 let s: TestServer;
-before(async () => {
-  s = await startTestServer();
-});
-after(async () => {
-  await assertLedgerVerifies(s.ctx.sql);
-  await s.close();
-});
+verifiedServer((server) => (s = server));
 
 const PLAYERS = 2;
 const ROUNDS = 3;
