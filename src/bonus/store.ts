@@ -5,7 +5,10 @@ import { gameKey, gameOfKey, type GameCategory, type GameRow } from '../play/cat
 import { BONUS_PLAY_WINDOW_MS } from './limits.ts';
 import { distinctPairs, liveKey, type BonusRow, type BonusRows, type BonusState, type PlayRow } from './state.ts';
 
-/** SQL of the bonus module: games, bonus_contributions, bonuses, bonus_plays (migrations/050). */
+/**
+ * SQL of the bonus module: games, bonus_contributions, bonuses, bonus_plays (migrations/050). Grants are
+ * used as the driver returns them: uuid as text, integer as number, bigint as bigint (BonusRow's types).
+ */
 
 const BONUS_COLUMNS =
   'id, player, asset, amount_minor, multiplier, required_minor, wagered_minor, status, expires_at, max_bet_minor, max_conversion_minor, created_at, ended_at, granted_by';
@@ -29,7 +32,6 @@ export async function readBonusGrants(
   expected: { pairs: Pairs; references: BatchReferences } | null,
 ): Promise<BonusRows> {
   // Only a pending grant's stamp is ever used in a batch (its bonus_grant transfer, when it activates).
-  // The rows are used as the driver gives them (uuid as text, integer as number): no copy per grant.
   const grants = tx<BonusRow[]>`
       select ${tx.unsafe(BATCH_BONUS_COLUMNS)} from bonuses b
       join unnest(${pairs.players}::text[], ${pairs.assets}::text[]) as p(player, asset) using (player, asset)
@@ -129,10 +131,6 @@ function playWindowStart(): string {
   return new Date(Date.now() - BONUS_PLAY_WINDOW_MS).toISOString();
 }
 
-export function bonusOfRow(row: BonusRow): BonusRow {
-  return { ...row, id: String(row.id), multiplier: Number(row.multiplier) };
-}
-
 /** The batch's writes: new grants, changed grants, new splits, splits rolled back. Unawaited. */
 export function persistBonusState(tx: TransactionSql, state: BonusState): PendingStatement[] {
   const statements: PendingStatement[] = [];
@@ -205,14 +203,14 @@ export async function readPlayerBonuses(db: Queryable, player: string, rows_max:
   const rows = await db<
     BonusRow[]
   >`select ${db.unsafe(BONUS_COLUMNS)} from bonuses where player = ${player} order by created_at desc, seq desc limit ${rows_max}`;
-  return rows.map(bonusOfRow);
+  return rows;
 }
 
 export async function readBonus(db: Queryable, player: string, bonus_id: string): Promise<BonusRow | undefined> {
   const rows = await db<
     BonusRow[]
   >`select ${db.unsafe(BONUS_COLUMNS)} from bonuses where player = ${player} and id::text = ${bonus_id}`;
-  return rows.map(bonusOfRow)[0];
+  return rows[0];
 }
 
 /** (player, asset) pairs with a live grant past its expiry, oldest first (the sweep). */
