@@ -1,4 +1,5 @@
 import { JournaledList, JournaledMap, type Journal } from '../ledger/journal.ts';
+import type { CommittedStake } from '../play/bonus.ts';
 import type { ActionRow } from './types.ts';
 
 /**
@@ -16,6 +17,12 @@ export class BatchState {
   /** Committed bets and wins this batch rolled back: updated by persist(). */
   readonly rolled_back_committed: JournaledList<string>;
   private readonly committed = new Set<string>();
+  /**
+   * Per round (player, currency, game_id): its bets staked with a bonus and standing when the batch read
+   * them. Not journaled and never updated: this batch's own bets and rollbacks are the bonus
+   * participant's (play/money.ts pay adds both).
+   */
+  private readonly bonus_stakes = new Map<string, CommittedStake[]>();
 
   constructor(loaded: ActionRow[], journal: Journal) {
     this.rows = new JournaledMap(journal);
@@ -23,8 +30,22 @@ export class BatchState {
     this.inserted = new JournaledList(journal);
     this.rolled_back_committed = new JournaledList(journal);
     for (const row of loaded) {
+      // A row may come twice (named by id and a bonus bet of a win's round): counted once.
+      if (this.committed.has(row.action_id)) continue;
       this.rows.set(row.action_id, row);
       this.committed.add(row.action_id);
+      if (row.action === 'bet' && row.bonus_id !== null && !row.rolled_back && row.game_id !== null) {
+        const key = stakesKey(row.user_id, row.currency, row.game_id);
+        const stakes = this.bonus_stakes.get(key) ?? [];
+        const bonus_minor = row.bonus_minor;
+        stakes.push({
+          bonus_id: row.bonus_id,
+          cash_minor: row.amount_minor! - bonus_minor,
+          bonus_minor,
+          at: row.created_at,
+        });
+        this.bonus_stakes.set(key, stakes);
+      }
     }
     // Oldest first, so the rollback that named an action first is the one that cancels it.
     const rollbacks = loaded.filter((r) => r.original_action_id !== null).sort(byProcessingOrder);
@@ -36,6 +57,11 @@ export class BatchState {
 
   get(action_id: string): ActionRow | undefined {
     return this.rows.get(action_id);
+  }
+
+  /** The round's bonus bets of earlier batches (read for the rounds the batch's wins are paid in). */
+  committedStakes(user_id: string, currency: string, game_id: string | null): readonly CommittedStake[] {
+    return game_id === null ? [] : (this.bonus_stakes.get(stakesKey(user_id, currency, game_id)) ?? []);
   }
 
   rollbackOf(action_id: string): ActionRow | undefined {
@@ -58,6 +84,10 @@ export class BatchState {
   insertedRows(): ActionRow[] {
     return this.inserted.toArray().map((id) => this.rows.get(id)!);
   }
+}
+
+function stakesKey(user_id: string, currency: string, game_id: string): string {
+  return `${user_id}\u0000${currency}\u0000${game_id}`;
 }
 
 function byProcessingOrder(a: ActionRow, b: ActionRow): number {

@@ -11,10 +11,12 @@ import {
   refund,
   refundedBonusPart,
   stake,
+  stakedBonusOf,
+  stakedBonusOfRow,
   type ProtocolRefusals,
 } from '../play/money.ts';
 import { playableBalance } from '../play/bonus.ts';
-import { gameOf, roundKey, type Round } from '../play/round.ts';
+import { gameOf, type Round } from '../play/round.ts';
 import { gameKey } from '../play/catalog.ts';
 import { BatchState } from './batch-state.ts';
 import { AGGREGATOR_ERRORS } from './errors.ts';
@@ -63,7 +65,16 @@ export const processHandler: CommandHandler<ProcessInput, ProcessResult, BatchSt
     const originals = inputs.flatMap((i) =>
       i.actions.flatMap((a) => (a.original_action_id === null ? [] : [a.original_action_id])),
     );
-    return loadActions(tx, [...new Set([...action_ids, ...originals])], [...new Set(action_ids)]);
+    // The rounds wins are paid in: their bonus bets of earlier batches give the win its proportion.
+    const win_rounds = inputs.flatMap((i) =>
+      i.game_id !== null && i.actions.some((a) => a.action === 'win') ? [i.game_id] : [],
+    );
+    return loadActions(
+      tx,
+      [...new Set([...action_ids, ...originals])],
+      [...new Set(action_ids)],
+      [...new Set(win_rounds)],
+    );
   },
 
   state(rows: ActionRow[] | undefined, journal: Journal): BatchState {
@@ -90,19 +101,16 @@ export const processHandler: CommandHandler<ProcessInput, ProcessResult, BatchSt
     ];
   },
 
-  // The rounds a request's wins are paid in and the games its bets stake on.
+  // The games a request's bets stake on.
   references(inputs: ProcessInput[]) {
-    const keys: string[] = [];
     const games: string[] = [];
     for (const input of inputs) {
-      const key = input.actions.some((a) => a.action === 'win') ? roundKey(requestRound(input)) : null;
-      if (key !== null) keys.push(key);
       if (input.actions.some((a) => a.action === 'bet')) {
-        const { provider, game } = gameOf(input.game);
+        const { provider, game } = requestRound(input);
         games.push(gameKey(provider, game));
       }
     }
-    return { keys, games };
+    return { games };
   },
 
   // The transfers of the committed actions a request's rollbacks name.
@@ -185,13 +193,22 @@ function betOrWin(
     recordCancelled(batch, round, kind, amount_minor);
   } else {
     const moved =
-      kind === 'bet' ? stake(batch, round, amount_minor, {}, REFUSALS) : pay(batch, round, amount_minor, {}, REFUSALS);
+      kind === 'bet'
+        ? stake(batch, round, amount_minor, {}, REFUSALS)
+        : pay(
+            batch,
+            round,
+            amount_minor,
+            {},
+            REFUSALS,
+            state.committedStakes(input.user_id, input.currency, input.game_id),
+          );
     if (!moved.ok) return moved;
     tx_id = moved.value?.id;
   }
-  const bonus_minor = bonusPartOf(batch, tx_id);
+  const split = { bonus_minor: bonusPartOf(batch, tx_id), staked: stakedBonusOf(batch, tx_id) };
   tx_id ??= freshTxId(batch);
-  state.record(newRow(batch, input, action, tx_id, cancelled_by !== undefined, bonus_minor));
+  state.record(newRow(batch, input, action, tx_id, cancelled_by !== undefined, split));
   return succeed(tx_id);
 }
 
@@ -236,6 +253,7 @@ function rollback(
         transfer_id: original.tx_id,
         at: original.created_at,
         bonus_minor: original.bonus_minor,
+        staked_bonus: stakedBonusOfRow(original),
       };
       const reversed = refund(batch, original_round, refunded, {}, REFUSALS);
       if (!reversed.ok) return reversed;
@@ -245,7 +263,7 @@ function rollback(
     }
   }
   tx_id ??= freshTxId(batch);
-  state.record(newRow(batch, input, action, tx_id, false, bonus_minor));
+  state.record(newRow(batch, input, action, tx_id, false, { bonus_minor, staked: null }));
   return succeed(tx_id);
 }
 
@@ -264,7 +282,7 @@ function newRow(
   action: ActionInput,
   tx_id: string,
   rolled_back: boolean,
-  bonus_minor: bigint,
+  split: { bonus_minor: bigint; staked: { bonus_id: string; contribution_minor: bigint } | null },
 ): ActionRow {
   return {
     action_id: action.action_id,
@@ -277,7 +295,9 @@ function newRow(
     rolled_back,
     game: input.game,
     game_id: input.game_id,
-    bonus_minor,
+    bonus_minor: split.bonus_minor,
+    bonus_id: split.staked?.bonus_id ?? null,
+    contribution_minor: split.staked?.contribution_minor ?? null,
     created_at: batch.book.created_at,
   };
 }

@@ -34,6 +34,10 @@ export interface ActionRow {
   game_id: string | null;
   /** The part of the amount that counts as bonus money (play/money.ts bonusPartOf), for the reports. */
   bonus_minor: bigint;
+  /** A bet staked while a bonus was active: the grant (play/money.ts stakedBonusOf); null otherwise. */
+  bonus_id: string | null;
+  /** That bet's wagering contribution, given back if it is rolled back while the grant is active. */
+  contribution_minor: bigint | null;
   created_at: Date;
 }
 

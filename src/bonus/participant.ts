@@ -41,7 +41,7 @@ const hint = new BonusHint();
 
 /**
  * A batch's pairs, and those of them this process last saw with a grant: worked out once per batch, so
- * the accounts expects() names and the splits read() reads come from the same look-up.
+ * the accounts expects() names and whether read() reads the catalog come from the same look-up.
  */
 const pairs_of_batch = new WeakMap<readonly LedgerCommand[], { all: Pairs; expected: Pairs }>();
 
@@ -100,8 +100,8 @@ function play(
   };
 }
 
-/** A split for the batch (bonusPartOf, a rollback in the same batch), and stored unless `stored` is false. */
-function recordPlay(state: BonusState, row: PlayRow, stored = true): void {
+/** A split for the batch (bonusPartOf, stakedBonusOf, a rollback in the same batch), stored if `stored`. */
+function recordPlay(state: BonusState, row: PlayRow, stored: boolean): void {
   state.plays.set(row.transfer_id, row);
   if (stored) state.new_plays.push(row.transfer_id);
 }
@@ -109,9 +109,10 @@ function recordPlay(state: BonusState, row: PlayRow, stored = true): void {
 /**
  * Bonus wagering inside every batch (SPEC §5). Reads once per batch the live and recent grants of the
  * players the batch names — one statement, one index probe each — and writes once per batch. For players
- * known to hold a grant (BonusHint) their bonus accounts are locked and their splits and the catalog read
- * in the same first round trip; a grant found for anyone else is read, with its accounts' late locks, in
- * a second. A batch of players who never had a bonus pays one statement.
+ * known to hold a grant (BonusHint) their bonus accounts are locked and the catalog read in the same
+ * first round trip; a grant found for anyone else is read, with its accounts' late locks, in a second,
+ * as are the stored splits a rollback names. A bet's split is not a row of its own: the protocol's row
+ * of the bet keeps it. A batch of players who never had a bonus pays one statement.
  */
 export const bonusParticipant: BonusHook<BonusState> = {
   name: 'bonus.wagering',
@@ -129,11 +130,7 @@ export const bonusParticipant: BonusHook<BonusState> = {
   ): Promise<BonusRows | undefined> {
     const { all: pairs, expected } = batchPairs(commands);
     if (pairs.players.length === 0) return Promise.resolve(undefined);
-    return readBonusGrants(
-      tx,
-      pairs,
-      expected.players.length > 0 ? { pairs: expected, references: references() } : null,
-    ).then((rows) => {
+    return readBonusGrants(tx, pairs, expected.players.length > 0 ? references().games : null).then((rows) => {
       hint.learn(expected, rows.bonuses);
       return rows;
     });
@@ -206,8 +203,9 @@ export const bonusParticipant: BonusHook<BonusState> = {
       round.game,
       split.cash_minor + split.bonus_minor,
     );
+    // Not stored: the protocol's row of the bet keeps its split (stakedBonusOf, migration 093).
     const row = play(round, 'bet', split, 'bonus', contribution_minor, at);
-    recordPlay(state, row);
+    recordPlay(state, row, false);
     if (row.round_key !== null) addStake(state, row.round_key, row, 1n);
     if (contribution_minor > 0n) addWagering(batch, state, split.bonus_id, contribution_minor);
   },
@@ -245,17 +243,20 @@ export const bonusParticipant: BonusHook<BonusState> = {
   },
 
   reversed(state, reversed_play) {
-    const row = state.plays.get(reversed_play.transfer_id);
-    // An unstored win of an earlier batch: nothing to mark, and a win gives no contribution back.
-    if (row === undefined) return;
-    state.plays.set(row.transfer_id, { ...row, rolled_back: true });
-    if (state.committed_plays.has(row.transfer_id)) state.marked_plays.set(row.transfer_id, true);
-    if (row.kind !== 'bet') return;
-    if (row.round_key !== null) addStake(state, row.round_key, row, -1n);
-    const bonus = state.bonuses.get(row.bonus_id);
+    const made = state.plays.get(reversed_play.transfer_id);
+    if (made !== undefined) {
+      state.plays.set(made.transfer_id, { ...made, rolled_back: true });
+      if (state.committed_plays.has(made.transfer_id)) state.marked_plays.set(made.transfer_id, true);
+    }
+    // An earlier batch's win: nothing more (a win gives no contribution back).
+    if (reversed_play.kind !== 'bet') return;
+    // A bet of this batch, or an earlier batch's as its protocol row holds it (its row is marked by the protocol).
+    const bet = made ?? { ...reversed_play, bonus_id: reversed_play.bonus_id! };
+    if (bet.round_key !== null) addStake(state, bet.round_key, bet, -1n);
+    const bonus = state.bonuses.get(bet.bonus_id);
     // The contribution comes back only while the bonus is active (a converted bonus stays converted).
-    if (bonus?.status === 'active' && row.contribution_minor > 0n) {
-      const wagered_minor = bonus.wagered_minor - row.contribution_minor;
+    if (bonus?.status === 'active' && bet.contribution_minor > 0n) {
+      const wagered_minor = bonus.wagered_minor - bet.contribution_minor;
       putBonus(state, { ...bonus, wagered_minor: wagered_minor < 0n ? 0n : wagered_minor });
     }
   },

@@ -5,8 +5,8 @@ import { accountState, runHandler } from '../ledger/harness.ts';
 import { playerAccount, systemAccount } from '../ledger/types.ts';
 import { defineErrors } from '../platform/error-table.ts';
 import type { Outcome } from '../platform/outcome.ts';
-import { bonusAccount } from '../play/bonus.ts';
-import { bonusPartOf, pay, refund, stake, type ProtocolRefusals } from '../play/money.ts';
+import { bonusAccount, type CommittedStake, type StakedBonus } from '../play/bonus.ts';
+import { bonusPartOf, pay, refund, stake, stakedBonusOf, type ProtocolRefusals } from '../play/money.ts';
 import type { PlayEvent, PlayParticipant } from '../play/events.ts';
 import type { Round } from '../play/round.ts';
 import { bonusHandler } from './handler.ts';
@@ -28,18 +28,24 @@ const REFUSALS: ProtocolRefusals = {
 };
 
 type Step =
-  | { op: 'bet' | 'win'; amount: bigint; round?: string; game?: string }
+  | { op: 'bet'; amount: bigint; round?: string; game?: string }
+  /** `committed`: the round's bonus bets of earlier batches, as the protocol's rows hold them. */
+  | { op: 'win'; amount: bigint; round?: string; committed?: CommittedStake[] }
   | {
       op: 'rollback';
       kind: 'bet' | 'win';
       amount: bigint;
       /** An earlier step of this batch, or a transfer of an earlier batch as its protocol row holds it. */
-      of: number | { transfer_id: string; at: Date; bonus_minor: bigint };
+      of: number | { transfer_id: string; at: Date; bonus_minor: bigint; staked_bonus?: StakedBonus };
       round?: string;
     };
 
 /** A test protocol: each input is one step; a rollback names the index of an earlier step's transfer. */
-function handler(ids: (string | null)[], counted: bigint[] = []): CommandHandler<Step, unknown, null> {
+function handler(
+  ids: (string | null)[],
+  counted: bigint[] = [],
+  staked: (StakedBonus | null)[] = [],
+): CommandHandler<Step, unknown, null> {
   return {
     name: 'test.play',
     state: () => null,
@@ -56,14 +62,20 @@ function handler(ids: (string | null)[], counted: bigint[] = []): CommandHandler
       if (step.op === 'rollback') {
         const earlier =
           typeof step.of === 'number'
-            ? { transfer_id: ids[step.of], at: batch.book.created_at, bonus_minor: counted[step.of] }
-            : step.of;
+            ? {
+                transfer_id: ids[step.of],
+                at: batch.book.created_at,
+                bonus_minor: counted[step.of],
+                staked_bonus: staked[step.of],
+              }
+            : { staked_bonus: null, ...step.of };
         outcome = refund(batch, r, { kind: step.kind, amount_minor: step.amount, ...earlier }, {}, REFUSALS);
       } else if (step.op === 'bet') outcome = stake(batch, r, step.amount, {}, REFUSALS);
-      else outcome = pay(batch, r, step.amount, {}, REFUSALS);
+      else outcome = pay(batch, r, step.amount, {}, REFUSALS, step.committed);
       ids.push(outcome.ok ? (outcome.value?.id ?? null) : null);
-      // What a protocol row would hold: the counted bonus part when the step was made.
+      // What a protocol row would hold: the counted bonus part and the bet's grant and contribution.
       counted.push(outcome.ok && step.op !== 'rollback' ? bonusPartOf(batch, outcome.value?.id) : 0n);
+      staked.push(outcome.ok ? stakedBonusOf(batch, outcome.value?.id) : null);
       return outcome;
     },
   };
@@ -100,7 +112,10 @@ function recorder(): PlayParticipant<PlayEvent[]> {
   };
 }
 
-function run(steps: Step[], options: { cash: bigint; bonus: bigint; bonuses: BonusRow[]; now?: Date }) {
+function run(
+  steps: Step[],
+  options: { cash: bigint; bonus: bigint; bonuses: BonusRow[]; now?: Date; staked?: (StakedBonus | null)[] },
+) {
   const rows: BonusRows = {
     bonuses: options.bonuses,
     plays: [],
@@ -124,7 +139,7 @@ function run(steps: Step[], options: { cash: bigint; bonus: bigint; bonuses: Bon
     accountState(4n, systemAccount('bonus_pool', 'USD'), -options.bonus),
   ];
   const events = recorder();
-  const result = runHandler(handler([]), {
+  const result = runHandler(handler([], [], options.staked), {
     accounts,
     inputs: steps,
     now: options.now ?? NOW,
@@ -329,17 +344,31 @@ describe('conversion and the life of a grant', () => {
 });
 
 describe('which splits are stored', () => {
-  test('a win paid to the bonus account is not stored (its protocol row counts its bonus part); a bet is', () => {
+  test('neither a bet nor a win paid to the bonus account is stored: their protocol rows hold their splits', () => {
+    const staked: (StakedBonus | null)[] = [];
     const r = run(
       [
         { op: 'bet', amount: 20n },
         { op: 'win', amount: 40n },
       ],
-      { cash: 10n, bonus: 100n, bonuses: [bonusRow()] },
+      { cash: 10n, bonus: 100n, bonuses: [bonusRow()], staked },
     );
-    const stored = r.state.new_plays.toArray().map((id) => r.state.plays.get(id)!.kind);
-    assert.deepEqual(stored, ['bet']);
-    assert.equal(r.state.plays.size, 2, 'the win is still known to its own batch');
+    assert.deepEqual(r.state.new_plays.toArray(), []);
+    assert.equal(r.state.plays.size, 2, 'both are still known to their own batch');
+    assert.deepEqual(
+      staked,
+      [{ bonus_id: bonusRow().id, contribution_minor: 20n }, null],
+      "the bet's row names its grant",
+    );
+  });
+
+  test('a bet staked with cash alone while a bonus is active still names the grant (its round is a bonus round)', () => {
+    const staked: (StakedBonus | null)[] = [];
+    run([{ op: 'bet', amount: 20n }], { cash: 30n, bonus: 100n, bonuses: [bonusRow()], staked });
+    assert.deepEqual(staked, [{ bonus_id: bonusRow().id, contribution_minor: 20n }]);
+    const none: (StakedBonus | null)[] = [];
+    run([{ op: 'bet', amount: 20n }], { cash: 30n, bonus: 0n, bonuses: [], staked: none });
+    assert.deepEqual(none, [null], 'no grant: nothing to name');
   });
 
   test('a win paid to cash after the conversion is stored: its row counts no bonus part', () => {
@@ -354,7 +383,7 @@ describe('which splits are stored', () => {
     const stored = r.state.new_plays.toArray().map((id) => r.state.plays.get(id)!);
     assert.deepEqual(
       stored.map((p) => `${p.kind}:${p.bonus_to}`),
-      ['bet:bonus', 'win:cash'],
+      ['win:cash'],
     );
   });
 
@@ -397,6 +426,129 @@ describe('which splits are stored', () => {
       { cash: 50n, bonus: 0n, bonuses: [] },
     );
     assert.deepEqual([no_grant.cash, no_grant.kinds], [10n, ['rollback:40']]);
+  });
+});
+
+describe("earlier batches' bets, as their protocol rows hold them", () => {
+  const EARLIER_BET = '00000000-0000-7000-8000-0000000000b1';
+  const minute_ago = new Date(NOW.getTime() - 60_000);
+  // An earlier batch's bet as its protocol row holds it: its instant, counted bonus part and contribution.
+  const earlierBet = (at: Date, bonus_minor: bigint, contribution_minor: bigint) => ({
+    transfer_id: EARLIER_BET,
+    at,
+    bonus_minor,
+    staked_bonus: { bonus_id: bonusRow().id, contribution_minor },
+  });
+  const committed = (cash_minor: bigint, bonus_minor: bigint, at = minute_ago): CommittedStake => ({
+    bonus_id: bonusRow().id,
+    cash_minor,
+    bonus_minor,
+    at,
+  });
+
+  test("a win is paid in the proportion of its round's committed bonus bets", () => {
+    const r = run([{ op: 'win', amount: 101n, committed: [committed(30n, 20n)] }], {
+      cash: 0n,
+      bonus: 80n,
+      bonuses: [bonusRow()],
+    });
+    assert.deepEqual(r.kinds, ['win:61', 'bonus_win:40']);
+    assert.deepEqual(r.events, ['win:101/40']);
+  });
+
+  test("a win counts its round's committed bets and this batch's together", () => {
+    const r = run(
+      [
+        { op: 'bet', amount: 50n },
+        { op: 'win', amount: 100n, committed: [committed(50n, 0n)] },
+      ],
+      { cash: 0n, bonus: 100n, bonuses: [bonusRow()] },
+    );
+    // stakes: 50 cash (committed) + 50 bonus (this batch) → half of the win is bonus money
+    assert.deepEqual(r.kinds, ['bonus_bet:50', 'win:50', 'bonus_win:50']);
+  });
+
+  test("a committed bet rolled back in this batch leaves its round's stakes before a win in it", () => {
+    const r = run(
+      [
+        {
+          op: 'rollback',
+          kind: 'bet',
+          amount: 50n,
+          of: earlierBet(minute_ago, 50n, 50n),
+        },
+        // Read before the rollback: the rolled-back bet is still among the round's committed bets.
+        { op: 'win', amount: 100n, committed: [committed(30n, 20n), committed(0n, 50n)] },
+      ],
+      { cash: 0n, bonus: 50n, bonuses: [bonusRow({ wagered_minor: 100n })] },
+    );
+    assert.deepEqual(r.kinds, ['bonus_rollback:50', 'win:60', 'bonus_win:40']);
+    assert.equal(r.bonus_of().wagered_minor, 50n, 'the contribution came back');
+  });
+
+  test('a committed bet is rolled back part by part from its row and gives its contribution back while active', () => {
+    const r = run(
+      [
+        {
+          op: 'rollback',
+          kind: 'bet',
+          amount: 50n,
+          of: earlierBet(minute_ago, 20n, 50n),
+        },
+      ],
+      { cash: 0n, bonus: 80n, bonuses: [bonusRow({ wagered_minor: 70n })] },
+    );
+    assert.deepEqual(r.kinds, ['rollback:30', 'bonus_rollback:20']);
+    assert.deepEqual([r.cash, r.bonus, r.bonus_of().wagered_minor], [30n, 100n, 20n]);
+    assert.deepEqual(r.events, ['rollback:50/20']);
+  });
+
+  test('a committed bet of a converted grant returns its bonus part to cash; its contribution stays', () => {
+    const r = run(
+      [
+        {
+          op: 'rollback',
+          kind: 'bet',
+          amount: 50n,
+          of: earlierBet(minute_ago, 50n, 50n),
+        },
+      ],
+      {
+        cash: 0n,
+        bonus: 0n,
+        bonuses: [bonusRow({ status: 'converted', wagered_minor: 1000n, ended_at: minute_ago })],
+      },
+    );
+    assert.deepEqual([r.cash, r.bonus, r.kinds], [50n, 0n, ['bonus_rollback:50']]);
+    assert.equal(r.bonus_of().wagered_minor, 1000n);
+  });
+
+  test('beyond the window, or without a grant read, committed bets are cash: their wins and their refunds', () => {
+    const old = new Date(NOW.getTime() - 8 * 24 * 3_600_000);
+    const win = run([{ op: 'win', amount: 100n, committed: [committed(0n, 50n, old)] }], {
+      cash: 0n,
+      bonus: 50n,
+      bonuses: [bonusRow()],
+    });
+    assert.deepEqual(win.kinds, ['win:100']);
+    const no_grant = run([{ op: 'win', amount: 100n, committed: [committed(0n, 50n)] }], {
+      cash: 0n,
+      bonus: 0n,
+      bonuses: [],
+    });
+    assert.deepEqual(no_grant.kinds, ['win:100']);
+    const refund_old = run(
+      [
+        {
+          op: 'rollback',
+          kind: 'bet',
+          amount: 50n,
+          of: earlierBet(old, 50n, 50n),
+        },
+      ],
+      { cash: 0n, bonus: 50n, bonuses: [bonusRow({ wagered_minor: 50n })] },
+    );
+    assert.deepEqual([refund_old.kinds, refund_old.bonus_of().wagered_minor], [['rollback:50'], 50n]);
   });
 });
 

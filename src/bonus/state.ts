@@ -24,7 +24,7 @@ export interface BonusRow {
   granted_by?: ManualMovementStamp | null;
 }
 
-/** A stored split: a bet, or a win whose bonus part did not go to the bonus account (BonusHook.won). */
+/** A split of this batch, or a stored one: a win whose bonus part did not go to the bonus account (BonusHook.won). */
 export interface PlayRow extends Omit<BonusPlay, 'bonus_id'> {
   bonus_id: string;
   player: string;
@@ -38,13 +38,14 @@ export interface BonusRows {
   plays: PlayRow[];
   games: Pick<GameRow, 'provider' | 'game' | 'category'>[];
   contributions: { category: string; percent: number }[];
-  /** What the first read already covered (null: grants only): the pairs whose splits it read, and the catalog. */
-  read: { pairs: Set<string>; catalog: boolean } | null;
+  /** What the first read already covered (null: grants only). */
+  read: { catalog: boolean } | null;
 }
 
 /**
  * The bonus state of one batch: the live and recently ended grants of the batch's players (by id, and
- * the live ones per player and asset in grant order), the recent splits and each round's stakes.
+ * the live ones per player and asset in grant order), the splits of this batch and the stored ones its
+ * rollbacks name, and what this batch staked in (or rolled back from) each round.
  * Every write goes through the journal: a refused command leaves nothing behind.
  */
 export interface BonusState {
@@ -100,10 +101,10 @@ export function newState(rows: BonusRows | undefined, journal: Journal): BonusSt
       key,
       [...list.filter((b) => b.status === 'active'), ...list.filter((b) => b.status === 'pending')].map((b) => b.id),
     );
+  // Stored splits are wins paid to cash or the pool: a round's committed stakes are on the protocols' rows.
   for (const play of rows?.plays ?? []) {
     state.plays.set(play.transfer_id, play);
     state.committed_plays.add(play.transfer_id);
-    if (play.kind === 'bet' && !play.rolled_back && play.round_key !== null) addStake(state, play.round_key, play, 1n);
   }
   return state;
 }

@@ -3,7 +3,7 @@ import type { Queryable, TransactionSql } from '../db/sql.ts';
 import type { BatchReferences, PendingStatement } from '../ledger/command.ts';
 import { gameKey, gameOfKey, type GameCategory, type GameRow } from '../play/catalog.ts';
 import { BONUS_PLAY_WINDOW_MS } from './limits.ts';
-import { distinctPairs, liveKey, type BonusRow, type BonusRows, type BonusState, type PlayRow } from './state.ts';
+import { distinctPairs, type BonusRow, type BonusRows, type BonusState, type PlayRow } from './state.ts';
 
 /**
  * SQL of the bonus module: games, bonus_contributions, bonuses, bonus_plays (migrations/050). Grants are
@@ -22,14 +22,15 @@ type Pairs = { players: string[]; assets: string[] };
 
 /**
  * The first read of a batch: the live and recently ended grants of the batch's pairs (one statement, an
- * index probe per pair: nothing found for a player who never had a bonus). For the pairs expected to hold
- * a grant (BonusHint) it also reads, pipelined, the splits of the rounds the inputs name and the catalog,
- * so a batch of known bonus players needs no second read.
+ * index probe per pair: nothing found for a player who never had a bonus). When some pairs are expected
+ * to hold a grant (BonusHint) it also reads, pipelined, the catalog, so a batch of known bonus players
+ * that reverses nothing needs no second read.
  */
 export async function readBonusGrants(
   tx: TransactionSql,
   pairs: Pairs,
-  expected: { pairs: Pairs; references: BatchReferences } | null,
+  /** The games the batch stakes on, when a pair is expected to hold a grant; null: no catalog yet. */
+  catalog_games: string[] | null,
 ): Promise<BonusRows> {
   // Only a pending grant's stamp is ever used in a batch (its bonus_grant transfer, when it activates).
   const grants = tx<BonusRow[]>`
@@ -37,55 +38,46 @@ export async function readBonusGrants(
       join unnest(${pairs.players}::text[], ${pairs.assets}::text[]) as p(player, asset) using (player, asset)
       where b.status in ('pending', 'active') or b.ended_at > ${playWindowStart()}::timestamptz
       order by b.seq`;
-  if (expected === null) {
+  if (catalog_games === null) {
     return { bonuses: await grants, plays: [], games: [], contributions: [], read: null };
   }
-  const [bonuses, plays, catalog] = await Promise.all([
-    grants,
-    readPlays(tx, expected.pairs, expected.references),
-    readCatalog(tx, expected.references.games),
-  ]);
-  const read = { pairs: new Set(pairKeys(expected.pairs)), catalog: true };
-  return { bonuses, plays, ...catalog, read };
+  const [bonuses, catalog] = await Promise.all([grants, readCatalog(tx, catalog_games)]);
+  return { bonuses, plays: [], ...catalog, read: { catalog: true } };
 }
 
 /**
  * The second read, sent with the late locks (no round trip of its own), only for what the first did not
- * cover: the splits the batch's commands refer to — every split of each round a win is paid in, and the
- * split of each transfer a rollback reverses (CommandHandler.references) — of the pairs found with a
- * grant, and the game catalog and contribution table when a grant is live (read whole: they are small,
- * and a batch's games are not visible to a participant's read). Never a player's whole history: a batch
- * of bets reads no split. Undefined when the first read covered it all.
+ * cover: the stored splits of the transfers the batch's rollbacks reverse (CommandHandler.reversals) —
+ * wins whose bonus part went to cash or the pool; a bet's split is on its protocol row — of the pairs
+ * found with a grant, and the game catalog and contribution table when a grant is live (only the games
+ * the batch stakes on). A batch that reverses nothing reads no split. Undefined when nothing is left.
  */
 export function readBonusPlays(
   tx: TransactionSql,
   grants: BonusRows,
   references: () => BatchReferences,
 ): Promise<BonusRows> | undefined {
-  const found = distinctPairs(grants.bonuses);
   const live = grants.bonuses.some((b) => b.status === 'pending' || b.status === 'active');
   const catalog = live && !grants.read?.catalog;
-  const covered = grants.read !== null && pairKeys(found).every((k) => grants.read!.pairs.has(k));
-  // The first read had the rounds the inputs name; only a reversed transfer's split can be missing.
-  const plays = !covered || references().transfer_ids.length > 0;
+  const plays = references().transfer_ids.length > 0;
   if (!plays && !catalog) return undefined;
   return Promise.all([
-    plays ? readPlays(tx, found, references()) : [],
+    plays ? readPlays(tx, distinctPairs(grants.bonuses), references().transfer_ids) : [],
     catalog ? readCatalog(tx, references().games) : { games: grants.games, contributions: grants.contributions },
-  ]).then(([read, { games, contributions }]) => {
-    const merged = new Map(grants.plays.map((p) => [p.transfer_id, p]));
-    for (const play of read) merged.set(play.transfer_id, play);
-    return { bonuses: grants.bonuses, plays: [...merged.values()], games, contributions, read: grants.read };
-  });
+  ]).then(([plays, { games, contributions }]) => ({
+    bonuses: grants.bonuses,
+    plays,
+    games,
+    contributions,
+    read: grants.read,
+  }));
 }
 
-async function readPlays(tx: TransactionSql, pairs: Pairs, references: BatchReferences): Promise<PlayRow[]> {
-  if (references.keys.length === 0 && references.transfer_ids.length === 0) return [];
+async function readPlays(tx: TransactionSql, pairs: Pairs, transfer_ids: string[]): Promise<PlayRow[]> {
   const plays = await tx<PlayRow[]>`
       select transfer_id, kind, player, currency, round_key, bonus_id, cash_minor, bonus_minor, bonus_to, contribution_minor, rolled_back, created_at
       from bonus_plays b join unnest(${pairs.players}::text[], ${pairs.assets}::text[]) as p(player, currency) using (player, currency)
-      where (b.round_key = any(${references.keys}::text[]) or b.transfer_id = any(${references.transfer_ids}::uuid[]))
-        and b.created_at > ${playWindowStart()}::timestamptz`;
+      where b.transfer_id = any(${transfer_ids}::uuid[]) and b.created_at > ${playWindowStart()}::timestamptz`;
   return plays.map((p) => ({ ...p, transfer_id: String(p.transfer_id), bonus_id: String(p.bonus_id) }));
 }
 
@@ -120,10 +112,6 @@ async function readCatalog(
       games.push({ provider: row.provider, game: row.game!, category: row.category });
   }
   return { games, contributions };
-}
-
-function pairKeys(pairs: Pairs): string[] {
-  return pairs.players.map((player, i) => liveKey(player, pairs.assets[i]));
 }
 
 /** Splits and grants older than this are out of a batch's reach: a late win or rollback is cash only. */

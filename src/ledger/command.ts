@@ -56,10 +56,10 @@ export interface CommandHandler<I, R, S, Rows = unknown> {
    */
   persist?(tx: TransactionSql, state: S): PendingStatement[];
   /**
-   * What the commands' inputs alone name (the rounds their wins are paid in, the games they stake on):
-   * asked at most once per batch, and only when a participant's read wants it.
+   * What the commands' inputs alone name (the games they stake on): asked at most once per batch, and
+   * only when a participant's read wants it.
    */
-  references?(inputs: I[]): Pick<BatchReferences, 'keys' | 'games'>;
+  references?(inputs: I[]): Pick<BatchReferences, 'games'>;
   /**
    * The transfers of the committed records the commands reverse, once read() found them: asked only when
    * a participant's late read wants them (BatchParticipant.readLate), so a batch that needs none never
@@ -69,13 +69,11 @@ export interface CommandHandler<I, R, S, Rows = unknown> {
 }
 
 /**
- * What a batch's commands refer to beyond their own accounts: `keys` in the vocabulary of the layer
- * above the ledger (play: the rounds a win is paid in, play/round.ts roundKey), the transfers a
- * rollback reverses, and `games`, the games the commands stake on (play: `provider\0game`, for their
- * catalog rows). A participant reads only what these name instead of a player's whole past or a table.
+ * What a batch's commands refer to beyond their own accounts: the transfers a rollback reverses, and
+ * `games`, the games the commands stake on (play: `provider\0game`, for their catalog rows). A
+ * participant reads only what these name instead of a player's whole past or a table.
  */
 export interface BatchReferences {
-  keys: string[];
   transfer_ids: string[];
   games: string[];
 }
@@ -89,7 +87,7 @@ export interface BatchParticipant<S, Rows = unknown> {
   readonly name: string;
   /**
    * The first read, pipelined with the early locks. `references` gives what the commands' inputs alone
-   * name (the handlers' references() before their reads: the rounds of wins, no transfer ids yet).
+   * name (the handlers' references() before their reads: the games, no transfer ids yet).
    */
   read?(tx: TransactionSql, commands: readonly LedgerCommand[], references: () => BatchReferences): Promise<Rows>;
   /**

@@ -525,17 +525,15 @@ const TRANSACTION_SETTINGS =
   "select set_config('enable_seqscan', 'off', true), set_config('enable_hashjoin', 'off', true), " +
   "set_config('enable_mergejoin', 'off', true), set_config('synchronous_commit', 'off', true)";
 
-/** What every handler's inputs name (rounds, games), each once; no transfer ids: they need the reads. */
+/** What every handler's inputs name (games), each once; no transfer ids: they need the reads. */
 function batchReferences(groups: Groups): BatchReferences {
-  const keys = new Set<string>();
   const games = new Set<string>();
   for (const [handler, members] of groups) {
     const found = handler.references?.(members.map((m) => m.input));
     if (!found) continue;
-    for (const key of found.keys) keys.add(key);
     for (const game of found.games) games.add(game);
   }
-  return { keys: [...keys], transfer_ids: [], games: [...games] };
+  return { transfer_ids: [], games: [...games] };
 }
 
 /** The transfers every handler's commands reverse, given what its read() found (in batch order), each once. */

@@ -40,6 +40,23 @@ export interface RoundStakes {
   bonus_minor: bigint;
 }
 
+/**
+ * A bet of the round committed by an earlier batch while a bonus was active, as its protocol row holds
+ * it (the protocols keep a bet's split on their own row: bonus_id, bonus_minor, contribution_minor).
+ */
+export interface CommittedStake {
+  bonus_id: string;
+  cash_minor: bigint;
+  bonus_minor: bigint;
+  at: Date;
+}
+
+/** What a bet's protocol row stores of its split: the grant it was staked with and its wagering contribution. */
+export interface StakedBonus {
+  bonus_id: string;
+  contribution_minor: bigint;
+}
+
 export interface BonusHook<S> extends BatchParticipant<S> {
   readonly bonus_hook: true;
   /** The active bonus for the round's player and currency at the batch's time; an expired one is ended here first. */
@@ -53,7 +70,10 @@ export interface BonusHook<S> extends BatchParticipant<S> {
       bonus_id: string;
     },
   ): void;
-  /** What the round was staked with (null: cash only, or no bonus ever). */
+  /**
+   * What this batch staked in the round (null: nothing with a bonus), less the bets of earlier batches it
+   * rolled back: the round's committed stakes (CommittedStake) are the protocol's, added by pay().
+   */
   roundStakes(state: S, round: Round): RoundStakes | null;
   /** Where a bonus part belonging to this grant goes now (active: the bonus account). */
   destination(state: S, bonus_id: string): BonusDestination;
@@ -66,14 +86,18 @@ export interface BonusHook<S> extends BatchParticipant<S> {
       bonus_id: string;
     },
   ): void;
-  /** The split of a bet or win, if it was made with a bonus and stored (or made in this batch). */
+  /** The split of a bet or win made with a bonus in this batch, or of a win whose split was stored. */
   playOf(state: S, transfer_id: string): BonusPlay | undefined;
   /**
    * Whether money of the player's bonus made at `at` is within this batch's reach: a grant of the pair is
    * live or recently ended (its bonus account locked) and `at` is inside the window of stored splits.
    */
   inReach(batch: Batch, state: S, player: string, currency: string, at: Date): boolean;
-  /** A bet or win was refunded: mark it, take back a bet's contribution while its bonus is active. */
+  /**
+   * A bet or win was refunded: a stored win split is marked; a bet (made in this batch, or an earlier
+   * batch's as its protocol row holds it) leaves its round's stakes and gives its contribution back while
+   * its bonus is active.
+   */
   reversed(state: S, play: BonusPlay): void;
   /** Before money leaves the player's cash (a withdraw): the active bonus of the asset is forfeited. */
   cashOut(batch: Batch, state: S, player: string, asset: string): void;

@@ -3,9 +3,18 @@ import type { AccountKey, LedgerRefusal, TransferRecord } from '../ledger/types.
 import { assert } from '../platform/assert.ts';
 import type { ErrorDefinition } from '../platform/error-table.ts';
 import { refuse, succeed, type Outcome } from '../platform/outcome.ts';
-import { bonusAccount, bonusOf, destinationAccount, type BonusHook, type BonusPlay } from './bonus.ts';
+import {
+  bonusAccount,
+  bonusOf,
+  destinationAccount,
+  type BonusHook,
+  type BonusPlay,
+  type CommittedStake,
+  type RoundStakes,
+  type StakedBonus,
+} from './bonus.ts';
 import { emit } from './events.ts';
-import { accountsOfRound, type Round } from './round.ts';
+import { accountsOfRound, roundKey, type Round } from './round.ts';
 
 /**
  * Game money, once, for every surface: a stake moves player → house, a payout house → player, a
@@ -111,6 +120,8 @@ export function stake(
  * A win: house → player. A win of 0 moves nothing (no transfer) but still counts as the round's result.
  * A round staked partly with bonus money is paid in its cash : bonus proportion, the bonus part rounded
  * down, to wherever that bonus now sends it (its account while active, cash once converted, the pool once ended).
+ * `committed`: the round's bonus bets of earlier batches, as the protocol's rows hold them (read with the
+ * batch, before any of its rollbacks); this batch's own bets and rollbacks are the bonus participant's.
  */
 export function pay(
   batch: Batch,
@@ -118,14 +129,15 @@ export function pay(
   amount_minor: bigint,
   refs: TransferRefs,
   refusals: ProtocolRefusals,
+  committed: readonly CommittedStake[] = [],
 ): Outcome<TransferRecord | null> {
   if (amount_minor === 0n) {
     emit(batch, { type: 'win', round, amount_minor, at: batch.book.created_at });
     return succeed(null);
   }
   const found = bonusOf(batch);
-  const stakes = found?.hook.roundStakes(found.state, round) ?? null;
-  if (!found || !stakes || stakes.bonus_minor === 0n) {
+  const stakes = found ? roundStakesOf(batch, found, round, committed) : null;
+  if (!found || !stakes) {
     const moved = move(batch, round, 'win', amount_minor, refs, refusals);
     if (moved.ok) emit(batch, { type: 'win', round, amount_minor, at: batch.book.created_at });
     return moved;
@@ -155,6 +167,35 @@ export function pay(
     at: batch.book.created_at,
   });
   return moved;
+}
+
+/**
+ * The round's stakes at this point of the batch: its committed bonus bets within the batch's reach plus
+ * what this batch staked and rolled back. Null when no bonus money is in it (the win is cash only). The
+ * bonus is the newest stake's: this batch's, else the last committed bet's.
+ */
+function roundStakesOf(
+  batch: Batch,
+  found: { hook: BonusHook<unknown>; state: unknown },
+  round: Round,
+  committed: readonly CommittedStake[],
+): RoundStakes | null {
+  const own = found.hook.roundStakes(found.state, round);
+  let cash_minor = own?.cash_minor ?? 0n;
+  let bonus_minor = own?.bonus_minor ?? 0n;
+  let bonus_id = own?.bonus_id;
+  let newest_ms = Number.NEGATIVE_INFINITY;
+  for (const bet of committed) {
+    if (!found.hook.inReach(batch, found.state, round.player, round.currency, bet.at)) continue;
+    cash_minor += bet.cash_minor;
+    bonus_minor += bet.bonus_minor;
+    if (own === null && bet.at.getTime() >= newest_ms) {
+      bonus_id = bet.bonus_id;
+      newest_ms = bet.at.getTime();
+    }
+  }
+  assert(cash_minor >= 0n && bonus_minor >= 0n, "a round's stakes are never negative");
+  return bonus_id === undefined || bonus_minor === 0n ? null : { bonus_id, cash_minor, bonus_minor };
 }
 
 /**
@@ -191,17 +232,19 @@ export function refund(
   return moved;
 }
 
-/** What a refund is told of its original: its kind, amount, transfer, instant and counted bonus part. */
+/** What a refund is told of its original, as its protocol row holds it. */
 export interface RefundedOriginal {
   kind: 'bet' | 'win';
   amount_minor: bigint;
   transfer_id: string | null;
   at: Date;
-  /** The original's counted bonus part as its protocol row holds it (bonusPartOf when it was made). */
+  /** The original's counted bonus part (bonusPartOf when it was made). */
   bonus_minor: bigint;
+  /** A bet staked while a bonus was active: its grant and contribution (stakedBonusOf); null otherwise. */
+  staked_bonus: StakedBonus | null;
 }
 
-/** The split of a refund's original: stored (or made in this batch), or an unstored win's. */
+/** The split of a refund's original: made in this batch, stored (a win paid to cash or the pool), or its row's. */
 function splitOf(
   batch: Batch,
   found: { hook: BonusHook<unknown>; state: unknown },
@@ -210,7 +253,38 @@ function splitOf(
 ): BonusPlay | undefined {
   const { transfer_id } = original;
   if (transfer_id === null) return undefined;
-  return found.hook.playOf(found.state, transfer_id) ?? unstoredWin(batch, found, round, { ...original, transfer_id });
+  const made = found.hook.playOf(found.state, transfer_id);
+  if (made) return made;
+  const unstored = { ...original, transfer_id };
+  return original.kind === 'bet'
+    ? unstoredBet(batch, found, round, unstored)
+    : unstoredWin(batch, found, round, unstored);
+}
+
+/**
+ * An earlier batch's bet staked while a bonus was active: its split is on its protocol row (the bonus
+ * part counted, the rest cash; its grant and contribution). Out of the batch's reach it is cash only.
+ */
+function unstoredBet(
+  batch: Batch,
+  found: { hook: BonusHook<unknown>; state: unknown },
+  round: Round,
+  original: RefundedOriginal & { transfer_id: string },
+): BonusPlay | undefined {
+  if (original.staked_bonus === null) return undefined;
+  if (!found.hook.inReach(batch, found.state, round.player, round.currency, original.at)) return undefined;
+  assert(original.bonus_minor <= original.amount_minor, 'a bet stakes at most its amount as bonus money');
+  return {
+    transfer_id: original.transfer_id,
+    kind: 'bet',
+    bonus_id: original.staked_bonus.bonus_id,
+    round_key: roundKey(round),
+    cash_minor: original.amount_minor - original.bonus_minor,
+    bonus_minor: original.bonus_minor,
+    bonus_to: 'bonus',
+    contribution_minor: original.staked_bonus.contribution_minor,
+    rolled_back: false,
+  };
 }
 
 /**
@@ -260,6 +334,29 @@ export function bonusPartOf(batch: Batch, transfer_id: string | null | undefined
   if (!transfer_id) return 0n;
   const found = bonusOf(batch);
   return countedBonusPart(found?.hook.playOf(found.state, transfer_id));
+}
+
+/** A protocol row's stored bonus stake (its `bonus_id` and `contribution_minor` columns), as a refund is told it. */
+export function stakedBonusOfRow(row: {
+  bonus_id: string | null;
+  contribution_minor: bigint | null;
+}): StakedBonus | null {
+  if (row.bonus_id === null) return null;
+  assert(row.contribution_minor !== null, 'a row naming a grant carries its contribution');
+  return { bonus_id: row.bonus_id, contribution_minor: row.contribution_minor };
+}
+
+/**
+ * What a bet's protocol row stores of its split, so a later batch can refund it and pay its round without
+ * a split row of its own: null for a bet staked with no bonus active, a win, or no transfer.
+ */
+export function stakedBonusOf(batch: Batch, transfer_id: string | null | undefined): StakedBonus | null {
+  if (!transfer_id) return null;
+  const found = bonusOf(batch);
+  const play = found?.hook.playOf(found.state, transfer_id);
+  if (!play || play.kind !== 'bet') return null;
+  assert(play.bonus_id !== null, 'a bet split names its grant');
+  return { bonus_id: play.bonus_id, contribution_minor: play.contribution_minor };
 }
 
 /** A bet's bonus stake; a win's bonus part only if it was paid to bonus money (not cash, not the pool). */

@@ -7,7 +7,6 @@ import { rollupParticipant, type RollupEvents } from '../reports/rollups.ts';
 import { callHandler } from './handler.ts';
 import type { CallInput, CallKind, Session, TransactionRow } from './types.ts';
 import { gameKey } from '../play/catalog.ts';
-import { roundKey } from '../play/round.ts';
 
 /** The casino callbacks' rules, decided as in a batch but without a database (ledger/harness.ts). */
 const now = new Date('2026-01-01T12:00:00Z');
@@ -118,7 +117,7 @@ test('a second rollback of the same debit is a no-op that still answers 200', ()
   assert.equal(r.book.transfers.length, 2);
 });
 
-test('references: the round of each credit, the transfer of each committed debit a rollback names, the game of each debit', () => {
+test('references: the transfer of each committed debit a rollback names, the game of each debit', () => {
   const committed = { external_transaction_id: 'd-old', transfer_id: '00000000-0000-7000-8000-0000000000bb' };
   const inputs = [
     call('debit', 'd1'),
@@ -131,7 +130,6 @@ test('references: the round of each credit, the transfer of each committed debit
     transfer_ids: callHandler.reversals!([committed as TransactionRow], inputs),
   };
   assert.deepEqual(refs, {
-    keys: [roundKey({ surface: 'casino', player: '1', currency: 'USD', round_id: 'round-1' })],
     transfer_ids: [committed.transfer_id],
     games: [gameKey('jaqpot', '1')],
   });

@@ -5,9 +5,19 @@ import { playerAccount, type TransferRecord } from '../ledger/types.ts';
 import { amountToJson } from '../platform/money.ts';
 import { refuse, succeed, type Outcome } from '../platform/outcome.ts';
 import { uuidv7 } from '../platform/uuid.ts';
-import { bonusPartOf, pay, refund, stake, type ProtocolRefusals } from '../play/money.ts';
-import { playableBalance } from '../play/bonus.ts';
-import { roundKey, type Round } from '../play/round.ts';
+import {
+  bonusPartOf,
+  pay,
+  refund,
+  refundedBonusPart,
+  stake,
+  stakedBonusOf,
+  stakedBonusOfRow,
+  type ProtocolRefusals,
+  type RefundedOriginal,
+} from '../play/money.ts';
+import { playableBalance, type CommittedStake, type StakedBonus } from '../play/bonus.ts';
+import type { Round } from '../play/round.ts';
 import { gameKey } from '../play/catalog.ts';
 import { SEAMLESS_ERRORS } from './errors.ts';
 import { PLAYER_BALANCE_MAX_MINOR } from './limits.ts';
@@ -37,6 +47,11 @@ interface BatchState {
   new_rows: JournaledList<string>;
   marks: JournaledList<{ debit_id: string; rollback_id: string }>;
   committed: Set<string>;
+  /**
+   * The committed rows as read (never updated): a credit's round stakes are its standing debits of earlier
+   * batches as they were before this batch; this batch's own debits and rollbacks are the bonus participant's.
+   */
+  read: Map<string, TransactionRow>;
 }
 
 function refusalsFor(input: CallInput): ProtocolRefusals {
@@ -93,9 +108,12 @@ export const callHandler: CommandHandler<CallInput, CallResult, BatchState, Tran
       new_rows: new JournaledList(journal),
       marks: new JournaledList(journal),
       committed: new Set(),
+      read: new Map(),
     };
     for (const row of rows ?? []) {
+      // union: a row comes once, even when named by id and as a debit of a credit's round.
       state.rows.set(row.external_transaction_id, row);
+      state.read.set(row.external_transaction_id, row);
       state.committed.add(row.external_transaction_id);
       if (row.kind === 'debit') addRoundDebit(state, row);
     }
@@ -116,19 +134,16 @@ export const callHandler: CommandHandler<CallInput, CallResult, BatchState, Tran
     return [...insertTransactions(tx, rows), ...markRolledBack(tx, [...state.marks.toArray()])];
   },
 
-  // The rounds credits are paid in and the games debits stake on.
+  // The games debits stake on.
   references(inputs) {
-    const keys: string[] = [];
     const games: string[] = [];
     for (const input of inputs) {
-      const key = input.kind === 'credit' ? roundKey(roundOf(input)) : null;
-      if (key !== null) keys.push(key);
       if (input.kind === 'debit') {
         const round = roundOf(input);
         games.push(gameKey(round.provider, round.game));
       }
     }
-    return { keys, games };
+    return { games };
   },
 
   // The transfers of the committed debits rollbacks name.
@@ -200,7 +215,7 @@ function newRow(
   transfer: TransferRecord | null,
   response: { status: number; body: string } | undefined,
   transaction_id: string,
-  bonus_minor = 0n,
+  split: { bonus_minor: bigint; staked: StakedBonus | null } = { bonus_minor: 0n, staked: null },
 ): TransactionRow {
   return {
     external_transaction_id: input.external_transaction_id,
@@ -215,7 +230,9 @@ function newRow(
     original_transaction_id: input.original_transaction_id,
     transfer_id: transfer?.id ?? null,
     rolled_back_by: null,
-    bonus_minor,
+    bonus_minor: split.bonus_minor,
+    bonus_id: split.staked?.bonus_id ?? null,
+    contribution_minor: split.staked?.contribution_minor ?? null,
     response_status: response?.status ?? null,
     response_body: response?.body ?? null,
     created_at: batch.book.created_at,
@@ -234,8 +251,8 @@ function settled(
   input: CallInput,
   state: BatchState,
   transfer: TransferRecord | null,
-  /** The transfer whose bonus part the call counts: its own, or a rollback's original debit. */
-  counted_transfer_id: string | null | undefined = transfer?.id,
+  /** What the row counts as bonus money: its own transfer's split, or the part a rollback reversed. */
+  split = { bonus_minor: bonusPartOf(batch, transfer?.id), staked: stakedBonusOf(batch, transfer?.id) },
 ): Outcome<CallResult> {
   const player = playerAccount(input.user_id, input.currency);
   if (!batch.book.exists(player))
@@ -251,7 +268,7 @@ function settled(
     transactionId: transaction_id,
   });
   const response = { status: 200, body };
-  record(state, newRow(batch, input, transfer, response, transaction_id, bonusPartOf(batch, counted_transfer_id)));
+  record(state, newRow(batch, input, transfer, response, transaction_id, split));
   return succeed({ response, replayed: false });
 }
 
@@ -289,6 +306,7 @@ function credit(batch: Batch, input: MoneyCall, session: Session, state: BatchSt
     input.amount_minor,
     { scope: SEAMLESS_SCOPE, external_id: input.external_transaction_id },
     refusalsFor(input),
+    committedStakes(state, input),
   );
   if (!moved.ok) return moved;
   return settled(batch, input, state, moved.value);
@@ -324,23 +342,46 @@ function rollback(batch: Batch, input: RollbackCall, session: Session, state: Ba
   }
   if (original.rolled_back_by !== null) return settled(batch, input, state, null);
   const original_round: Round = { ...roundOf(input, original.round_id), game: original.game_id ?? roundOf(input).game };
+  const refunded: RefundedOriginal = {
+    kind: 'bet',
+    amount_minor: original.amount_minor!,
+    transfer_id: original.transfer_id,
+    at: original.created_at,
+    bonus_minor: original.bonus_minor,
+    staked_bonus: stakedBonusOfRow(original),
+  };
   const moved = refund(
     batch,
     original_round,
-    {
-      kind: 'bet',
-      amount_minor: original.amount_minor!,
-      transfer_id: original.transfer_id,
-      at: original.created_at,
-      bonus_minor: original.bonus_minor,
-    },
+    refunded,
     { scope: SEAMLESS_SCOPE, external_id: input.external_transaction_id },
     refusalsFor(input),
   );
   if (!moved.ok) return moved;
-  const outcome = settled(batch, input, state, moved.value, original.transfer_id);
+  const counted = { bonus_minor: refundedBonusPart(batch, original_round, refunded), staked: null };
+  const outcome = settled(batch, input, state, moved.value, counted);
   if (outcome.ok) markDebit(state, original, input.external_transaction_id);
   return outcome;
+}
+
+/**
+ * The credit's round's debits of earlier batches staked with a bonus and standing as read (BatchState.read):
+ * one this batch rolled back is still here, as the participant's stakes take it out.
+ */
+function committedStakes(state: BatchState, input: MoneyCall): CommittedStake[] {
+  const stakes: CommittedStake[] = [];
+  for (const id of state.round_debits.get(input.round_id) ?? []) {
+    const row = state.read.get(id);
+    if (row === undefined || row.bonus_id === null || row.rolled_back_by !== null) continue;
+    if (row.user_id !== input.user_id || row.currency !== input.currency) continue;
+    stakes.push({
+      bonus_id: row.bonus_id,
+      cash_minor: row.amount_minor! - row.bonus_minor,
+      bonus_minor: row.bonus_minor,
+      at: row.created_at,
+    });
+  }
+  return stakes;
 }
 
 /** The original never arrived: remember its id as rolled back so it is refused if it ever does. */

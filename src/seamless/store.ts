@@ -65,14 +65,17 @@ export function insertTransactions(tx: TransactionSql, rows: TransactionRow[]): 
   return [
     tx`
     insert into seamless_transactions (external_transaction_id, kind, transaction_id, session_token, user_id, currency,
-      game_id, round_id, amount_minor, original_transaction_id, transfer_id, rolled_back_by, bonus_minor, response_status, response_body, created_at)
+      game_id, round_id, amount_minor, original_transaction_id, transfer_id, rolled_back_by, bonus_minor, bonus_id, contribution_minor,
+      response_status, response_body, created_at)
     select * from unnest(
       ${col((r) => r.external_transaction_id)}::text[], ${col((r) => r.kind)}::text[], ${col((r) => r.transaction_id)}::uuid[],
       ${col((r) => r.session_token)}::text[], ${col((r) => r.user_id)}::text[], ${col((r) => r.currency)}::text[],
       ${col((r) => r.game_id)}::text[], ${col((r) => r.round_id)}::text[],
       ${col((r) => (r.amount_minor === null ? null : String(r.amount_minor)))}::bigint[],
       ${col((r) => r.original_transaction_id)}::text[], ${col((r) => r.transfer_id)}::uuid[], ${col((r) => r.rolled_back_by)}::text[],
-      ${col((r) => String(r.bonus_minor))}::bigint[], ${col((r) => r.response_status)}::smallint[], ${col((r) => r.response_body)}::text[],
+      ${col((r) => String(r.bonus_minor))}::bigint[], ${col((r) => r.bonus_id)}::uuid[],
+      ${col((r) => (r.contribution_minor === null ? null : String(r.contribution_minor)))}::bigint[],
+      ${col((r) => r.response_status)}::smallint[], ${col((r) => r.response_body)}::text[],
       ${col((r) => r.created_at.toISOString())}::timestamptz[])`,
   ];
 }

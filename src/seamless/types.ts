@@ -75,6 +75,10 @@ export interface TransactionRow {
   rolled_back_by: string | null;
   /** The part of the amount that counts as bonus money (play/money.ts bonusPartOf), for the reports. */
   bonus_minor: bigint;
+  /** A debit staked while a bonus was active: the grant (play/money.ts stakedBonusOf); null otherwise. */
+  bonus_id: string | null;
+  /** That debit's wagering contribution, given back if it is rolled back while the grant is active. */
+  contribution_minor: bigint | null;
   response_status: number | null;
   response_body: string | null;
   /** When the call was processed (the ledger batch's time): a rollback's report rollup goes to its debit's hour. */

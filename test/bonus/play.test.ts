@@ -279,6 +279,27 @@ describe('aggregator play with a bonus', () => {
     );
   });
 
+  test("a win counts its round's bets of earlier requests from their rows, without one rolled back since", async () => {
+    const player = uid('a');
+    await fund(s, player, 50n);
+    await grantOk(s, player, { amount: 100 });
+    const round = uid('round');
+    const request = (actions: unknown[]) =>
+      processCall(s.url, { user_id: player, currency: 'USD', game: 'demo:starburst', game_id: round, actions });
+    const second = uid('b');
+    // 60 = 50 cash + 10 bonus; then 40 of bonus, rolled back in a request of its own
+    assert.equal((await request([{ action: 'bet', action_id: uid('b'), amount: 60 }])).status, 200);
+    assert.equal((await request([{ action: 'bet', action_id: second, amount: 40 }])).status, 200);
+    const back = await request([{ action: 'rollback', action_id: uid('r'), original_action_id: second }]);
+    assert.equal(back.status, 200, back.text);
+    const win = await request([{ action: 'win', action_id: uid('w'), amount: 120 }]);
+    assert.equal(win.status, 200, win.text);
+    // stakes standing: 50 cash + 10 bonus → bonus part floor(120 × 10 / 60) = 20, cash 100
+    const w = await wallet(s, player);
+    assert.deepEqual([w.balances.USD, w.bonus_balances.USD], [100, 110]);
+    assert.equal((await bonuses(s, player))[0].wagered, 60, "the rolled-back bet's contribution came back");
+  });
+
   test('without a game_id the request is the round: its win follows its own stakes', async () => {
     const player = uid('a');
     await fund(s, player, 30n);
@@ -507,7 +528,28 @@ describe('splits', () => {
       select count(*) filter (where b.id is null or b.player <> p.player or b.asset <> p.currency)::int as grants,
              count(*) filter (where t.id is null)::int as transfers, count(*)::int as splits
       from bonus_plays p left join bonuses b on b.id = p.bonus_id left join transfers t on t.id = p.transfer_id`;
-    assert.ok(orphans.splits > 10, `${orphans.splits} splits written by the tests above`);
     assert.deepEqual([orphans.grants, orphans.transfers], [0, 0]);
+    assert.deepEqual(
+      (await s.ctx.sql`select kind from bonus_plays where kind <> 'win'`).length,
+      0,
+      "a bet's split is on its protocol row, never a split row",
+    );
+  });
+
+  test('every bet staked with a bonus names a grant of its player and currency on its protocol row, and its transfer', async () => {
+    const [aggregator] = await s.ctx.sql<{ grants: number; transfers: number; bets: number }[]>`
+      select count(*) filter (where b.id is null or b.player <> a.user_id or b.asset <> a.currency)::int as grants,
+             count(*) filter (where not exists (
+               select 1 from transfers t where t.id = a.tx_id and t.kind in ('bet', 'bonus_bet')))::int as transfers,
+             count(*)::int as bets
+      from aggregator_actions a left join bonuses b on b.id = a.bonus_id where a.bonus_id is not null`;
+    assert.ok(aggregator.bets > 10, `${aggregator.bets} bonus bets written by the tests above`);
+    assert.deepEqual([aggregator.grants, aggregator.transfers], [0, 0]);
+    const [casino] = await s.ctx.sql<{ grants: number; debits: number }[]>`
+      select count(*) filter (where b.id is null or b.player <> t.user_id or b.asset <> t.currency)::int as grants,
+             count(*)::int as debits
+      from seamless_transactions t left join bonuses b on b.id = t.bonus_id where t.bonus_id is not null`;
+    assert.ok(casino.debits >= 1, `${casino.debits} bonus debits written by the tests above`);
+    assert.equal(casino.grants, 0);
   });
 });

@@ -20,20 +20,13 @@ test('a batch reads the catalog rows of the games it stakes on, never the whole 
   await db.sql`update bonus_contributions set percent = 7 where category = 'table'`;
   const pairs = { players: ['p1'], assets: ['USD'] };
   const rows = await db.sql.begin((tx) =>
-    readBonusGrants(tx as unknown as TransactionSql, pairs, {
-      pairs,
-      references: {
-        keys: [],
-        transfer_ids: [],
-        // other:g18 names a provider and a game that exist only apart (acme:g18): not a game of this batch.
-        games: [
-          gameKey('acme', 'g17'),
-          gameKey('acme', 'live-one'),
-          gameKey('acme', 'unregistered'),
-          gameKey('other', 'g18'),
-        ],
-      },
-    }),
+    // other:g18 names a provider and a game that exist only apart (acme:g18): not a game of this batch.
+    readBonusGrants(tx as unknown as TransactionSql, pairs, [
+      gameKey('acme', 'g17'),
+      gameKey('acme', 'live-one'),
+      gameKey('acme', 'unregistered'),
+      gameKey('other', 'g18'),
+    ]),
   );
   assert.deepEqual(rows.games.map((g) => `${g.provider}:${g.game}=${g.category}`).sort(), [
     'acme:g17=table',

@@ -292,7 +292,7 @@ test("late reads: a participant reads what its first read found and the handlers
     apply: (batch) => succeed(batch.stateOf(noted)),
     references(inputs) {
       references_asked++;
-      return { keys: inputs.map((i) => i.ref), games: [] };
+      return { games: inputs.map((i) => i.ref) };
     },
     reversals(rows) {
       references_asked++;
@@ -307,7 +307,7 @@ test("late reads: a participant reads what its first read found and the handlers
       refs?.some((r) => r.startsWith('k'))
         ? tx<{ note: string }[]>`
             select note from late_read_notes
-            where ref = any(${references().keys}) or ref = any(${references().transfer_ids}) order by note`.then(
+            where ref = any(${references().games}) or ref = any(${references().transfer_ids}) order by note`.then(
             (rows) => rows.map((r) => r.note),
           )
         : undefined,
