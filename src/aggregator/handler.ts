@@ -137,7 +137,7 @@ function requestRound(input: ProcessInput): Round {
   return round;
 }
 
-// The batch's references and the request's actions share one Round (and so one roundKey computation).
+// The batch's references, its read and the request's actions share one Round.
 const request_rounds = new WeakMap<ProcessInput, Round>();
 
 /** An action's tx_id, or the refusal that fails the whole request. */

@@ -59,7 +59,8 @@ export interface BonusState {
   changed: JournaledMap<string, true>;
   new_plays: JournaledList<string>;
   marked_plays: JournaledMap<string, true>;
-  committed_bonuses: Set<string>;
+  /** Committed grants as read (never changed): a changed grant whose status stayed is a wagering update only. */
+  committed_bonuses: Map<string, BonusRow>;
   committed_plays: Set<string>;
   /** player\0asset of every grant read (live or recently ended): their bonus accounts are locked. */
   read_pairs: Set<string>;
@@ -80,7 +81,7 @@ export function newState(rows: BonusRows | undefined, journal: Journal): BonusSt
     changed: new JournaledMap(journal),
     new_plays: new JournaledList(journal),
     marked_plays: new JournaledMap(journal),
-    committed_bonuses: new Set(),
+    committed_bonuses: new Map(),
     committed_plays: new Set(),
     read_pairs: new Set(),
     catalog: catalogOf(rows?.games ?? [], rows?.contributions ?? []),
@@ -88,7 +89,7 @@ export function newState(rows: BonusRows | undefined, journal: Journal): BonusSt
   const live = new Map<string, BonusRow[]>();
   for (const row of rows?.bonuses ?? []) {
     state.bonuses.set(row.id, row);
-    state.committed_bonuses.add(row.id);
+    state.committed_bonuses.set(row.id, row);
     state.read_pairs.add(liveKey(row.player, row.asset));
     if (row.status !== 'pending' && row.status !== 'active') continue;
     const list = live.get(liveKey(row.player, row.asset)) ?? [];

@@ -125,9 +125,17 @@ export function persistBonusState(tx: TransactionSql, state: BonusState): Pendin
   // bonuses_one_active is checked row by row, not at the end of a statement: a grant that ended in this
   // batch leaves `active` before the one that took its place becomes it — first the grants no longer
   // active, then the others, then the new grants (one may be active already).
+  // Most changed grants only wagered (a bet's contribution; status and ended_at change together): their
+  // update carries two columns, not four.
   const changed = [...state.changed].map(([id]) => state.bonuses.get(id)!).sort((a, b) => (a.id < b.id ? -1 : 1));
-  const ended = changed.filter((r) => r.status !== 'active');
-  const active = changed.filter((r) => r.status === 'active');
+  const wagered: BonusRow[] = [];
+  const ended: BonusRow[] = [];
+  const active: BonusRow[] = [];
+  for (const row of changed) {
+    if (row.status === state.committed_bonuses.get(row.id)!.status) wagered.push(row);
+    else (row.status === 'active' ? active : ended).push(row);
+  }
+  if (wagered.length > 0) statements.push(updateWagered(tx, wagered));
   if (ended.length > 0) statements.push(updateBonuses(tx, ended));
   if (active.length > 0) statements.push(updateBonuses(tx, active));
   const inserted = state.inserted.toArray().map((id) => state.bonuses.get(id)!);
@@ -138,6 +146,13 @@ export function persistBonusState(tx: TransactionSql, state: BonusState): Pendin
   if (marked.length > 0)
     statements.push(tx`update bonus_plays set rolled_back = true where transfer_id = any(${marked}::uuid[])`);
   return statements;
+}
+
+function updateWagered(tx: TransactionSql, rows: BonusRow[]): PendingStatement {
+  return tx`
+    update bonuses b set wagered_minor = v.w
+    from unnest(${rows.map((r) => r.id)}::uuid[], ${rows.map((r) => String(r.wagered_minor))}::bigint[]) as v(id, w)
+    where b.id = v.id`;
 }
 
 function updateBonuses(tx: TransactionSql, rows: BonusRow[]): PendingStatement {

@@ -24,37 +24,20 @@ export interface Round {
 }
 
 /**
- * A round's key: its round id, or the request's own key when the protocol sent none; null without either.
- * Bonus splits are stored under it (a win is paid in the proportion of its round's stakes), and a
- * batch's commands name the keys of the rounds they pay (CommandHandler.references).
+ * A round's key within a batch: its round id, or the request's own key when the protocol sent none; null
+ * without either. The bonus participant keeps what a batch stakes in each round under it (a win is paid
+ * in the proportion of its round's stakes).
  */
 export function roundKey(
   round: Pick<Round, 'surface' | 'player' | 'currency' | 'round_id' | 'request_key'>,
 ): string | null {
-  // A round's key is asked for by its references, its bet and its win: made once per round object.
-  let key = round_keys.get(round);
-  if (key === undefined) {
-    key = keyOf(round);
-    round_keys.set(round, key);
-  }
-  return key;
-}
-
-// Rounds are never changed once made (a variant is a copy), so a key cached by object stays right.
-const round_keys = new WeakMap<object, string | null>();
-
-function keyOf(round: Pick<Round, 'surface' | 'player' | 'currency' | 'round_id' | 'request_key'>): string | null {
   const id = round.round_id ?? round.request_key ?? null;
-  // JSON, not a separator character: unambiguous for any id, and storable as text (PostgreSQL refuses NUL).
-  return id === null
-    ? null
-    : JSON.stringify([
-        round.surface,
-        round.player,
-        round.currency,
-        round.round_id === null ? null : id,
-        round.round_id === null ? id : null,
-      ]);
+  if (id === null) return null;
+  // Unambiguous for any player and id: the surface and currency hold no separator, the player is
+  // length-prefixed and the id is the rest, tagged round id (r) or request key (q). No NUL: the key of
+  // a stored win split is a text column.
+  const tag = round.round_id === null ? 'q' : 'r';
+  return `${round.surface}\u0001${round.player.length}:${round.player}\u0001${round.currency}\u0001${tag}${id}`;
 }
 
 /** Aggregator `game` is "provider:game"; without a colon the provider is `default` (SPEC §5). */
