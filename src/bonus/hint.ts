@@ -14,7 +14,12 @@ export class BonusHint {
   private readonly pairs = new BoundedCache<string, true>(BONUS_HINT_PAIRS_MAX);
 
   has(player: string, asset: string): boolean {
-    return this.pairs.peek(liveKey(player, asset)) === true;
+    return this.hasKey(liveKey(player, asset));
+  }
+
+  /** has() for a pair's key as liveKey made it. */
+  hasKey(pair: string): boolean {
+    return this.pairs.peek(pair) === true;
   }
 
   /**
@@ -26,7 +31,8 @@ export class BonusHint {
     for (const b of found) {
       const key = liveKey(b.player, b.asset);
       with_grant.add(key);
-      this.pairs.set(key, true);
+      // Most batches find the pairs they expected: known already, nothing to write.
+      if (!this.hasKey(key)) this.pairs.set(key, true);
     }
     expected.players.forEach((player, i) => {
       const key = liveKey(player, expected.assets[i]);

@@ -25,17 +25,6 @@ import { BONUS_PLAY_WINDOW_MS } from './limits.ts';
 
 type Pairs = { players: string[]; assets: string[] };
 
-/** The (player, asset) pairs a batch names: every game, wallet or bonus command names the player's cash account. */
-export function bonusPairs(commands: readonly LedgerCommand[]): Pairs {
-  return distinctPairs(
-    commands.flatMap((c) =>
-      c.accounts.flatMap(({ key }) =>
-        key.kind === 'player' && key.purpose === 'cash' ? [{ player: key.owner, asset: key.asset }] : [],
-      ),
-    ),
-  );
-}
-
 // One per process: what it learnt serves every ledger it runs (a stale entry is only a wasted lock).
 const hint = new BonusHint();
 
@@ -48,14 +37,22 @@ const pairs_of_batch = new WeakMap<readonly LedgerCommand[], { all: Pairs; expec
 function batchPairs(commands: readonly LedgerCommand[]): { all: Pairs; expected: Pairs } {
   let found = pairs_of_batch.get(commands);
   if (found === undefined) {
-    const all = bonusPairs(commands);
-    const expected: Pairs = { players: [], assets: [] };
-    all.players.forEach((player, i) => {
-      if (!hint.has(player, all.assets[i])) return;
-      expected.players.push(player);
-      expected.assets.push(all.assets[i]);
-    });
-    found = { all, expected };
+    // Every game, wallet or bonus command names the player's cash account: its (player, asset) pair,
+    // each once, in first-seen order, one key made per account named (a batch's hot path).
+    found = { all: { players: [], assets: [] }, expected: { players: [], assets: [] } };
+    const seen = new Set<string>();
+    for (const command of commands)
+      for (const { key } of command.accounts) {
+        if (key.kind !== 'player' || key.purpose !== 'cash') continue;
+        const pair = liveKey(key.owner, key.asset);
+        if (seen.has(pair)) continue;
+        seen.add(pair);
+        found.all.players.push(key.owner);
+        found.all.assets.push(key.asset);
+        if (!hint.hasKey(pair)) continue;
+        found.expected.players.push(key.owner);
+        found.expected.assets.push(key.asset);
+      }
     pairs_of_batch.set(commands, found);
   }
   return found;
