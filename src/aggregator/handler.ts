@@ -15,7 +15,7 @@ import {
   stakedBonusOfRow,
   type ProtocolRefusals,
 } from '../play/money.ts';
-import { playableBalance } from '../play/bonus.ts';
+import { playableBalance, type StakedBonus } from '../play/bonus.ts';
 import { gameOf, type Round } from '../play/round.ts';
 import { gameKey } from '../play/catalog.ts';
 import { BatchState } from './batch-state.ts';
@@ -282,7 +282,7 @@ function newRow(
   action: ActionInput,
   tx_id: string,
   rolled_back: boolean,
-  split: { bonus_minor: bigint; staked: { bonus_id: string; contribution_minor: bigint } | null },
+  split: { bonus_minor: bigint; staked: StakedBonus | null },
 ): ActionRow {
   return {
     action_id: action.action_id,
