@@ -5,7 +5,9 @@ import { playerAccount, systemAccount } from '../ledger/types.ts';
 import type { BatchParticipant } from '../ledger/command.ts';
 import { rollupParticipant, type RollupEvents } from '../reports/rollups.ts';
 import { gameKey } from '../play/catalog.ts';
+import { BatchState } from './batch-state.ts';
 import { processHandler } from './handler.ts';
+import { Journal } from '../ledger/journal.ts';
 import type { ActionInput, ActionRow, ProcessInput } from './types.ts';
 
 /** The aggregator's rules, decided as in a batch but without a database (ledger/harness.ts). */
@@ -156,4 +158,40 @@ test('references: the transfer of each committed action a rollback names, the ga
     transfer_ids: [committed.tx_id],
     games: [gameKey('acme', 'slots'), gameKey('acme', 'slots')],
   });
+});
+
+test("a round's committed bonus bets are its player's and currency's, standing, counted once", () => {
+  const bet = (action_id: string, user_id: string, fields: Partial<ActionRow> = {}): ActionRow => ({
+    action_id,
+    user_id,
+    currency: 'USD',
+    action: 'bet',
+    amount_minor: 50n,
+    original_action_id: null,
+    tx_id: '00000000-0000-7000-8000-0000000000c1',
+    rolled_back: false,
+    game: 'acme:slots',
+    game_id: 'r1',
+    bonus_minor: 20n,
+    bonus_id: '00000000-0000-7000-8000-0000000000a1',
+    contribution_minor: 50n,
+    created_at: new Date(0),
+    ...fields,
+  });
+  const own = bet('b1', 'alice');
+  const state = new BatchState(
+    [
+      own,
+      own, // named by id and found again as a bet of a win's round
+      bet('b2', 'bob'), // the same round id, another player
+      bet('b3', 'alice', { currency: 'EUR' }),
+      bet('b4', 'alice', { rolled_back: true }),
+      bet('b5', 'alice', { bonus_id: null, contribution_minor: null, bonus_minor: 0n }), // no bonus active
+    ],
+    new Journal(),
+  );
+  assert.deepEqual(state.committedStakes('alice', 'USD', 'r1'), [
+    { bonus_id: own.bonus_id, cash_minor: 30n, bonus_minor: 20n, at: own.created_at },
+  ]);
+  assert.deepEqual(state.committedStakes('alice', 'USD', null), []);
 });

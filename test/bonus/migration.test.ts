@@ -4,6 +4,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { migrate, MIGRATIONS_DIR } from '../../src/db/migrate.ts';
+import type { TransactionSql } from '../../src/db/sql.ts';
+import { loadActions } from '../../src/aggregator/store.ts';
 import { createTestDatabase } from '../support/db.ts';
 
 test("migration 093 moves bets' splits onto their protocol rows and keeps the win splits", async () => {
@@ -52,10 +54,18 @@ test("migration 093 moves bets' splits onto their protocol rows and keeps the wi
       plays.map((p) => [p.transfer_id, p.kind]),
       [[win_tx, 'win']],
     );
-    // A win's round finds its bonus bets by the new index, bonus bets only.
-    const [{ found }] = await before.sql`
-      select count(*)::int as found from aggregator_actions where game_id = 'r1' and bonus_id is not null and not rolled_back`;
-    assert.equal(found, 1);
+    // A win's round finds its bonus bets (the batch read, through the new index): not a cash bet, not the win.
+    await before.sql`
+      insert into aggregator_actions (action_id, user_id, currency, action, amount_minor, tx_id, game, game_id, bonus_minor, bonus_id, contribution_minor, created_at)
+      values ('bet-q', 'q', 'USD', 'bet', 10, '00000000-0000-7000-8000-00000000b005', 'demo:slot', 'r1', 10, ${grant}, 10, ${at})`;
+    const found = await before.sql.begin((tx) =>
+      loadActions(tx as unknown as TransactionSql, ['none'], ['none'], ['r1']),
+    );
+    // The read names rounds by id; the handler keeps the player's own (BatchState.committedStakes).
+    assert.deepEqual(found.map((a) => [a.action_id, a.user_id, a.bonus_id, a.contribution_minor]).sort(), [
+      ['bet-1', 'p', grant, 50n],
+      ['bet-q', 'q', grant, 10n],
+    ]);
     await assert.rejects(
       before.sql`insert into aggregator_actions (action_id, user_id, currency, action, amount_minor, tx_id, bonus_id, contribution_minor, created_at)
         values ('win-2', 'p', 'USD', 'win', 1, ${win_tx}, ${grant}, 0, ${at})`,
