@@ -281,11 +281,15 @@ export class GroupCommitWriter {
     // off). The batch is durable already; what this transaction commits is only the notification,
     // which may be lost (see above), so it commits without waiting for the disk.
     // One statement per payload (usually one): a text parameter goes out as it is, where a text[] of
-    // JSON had every quote escaped by the driver.
+    // JSON had every quote escaped by the driver. Sent only while some process has subscribers
+    // (live_listeners, migration 094; a process registers before it acknowledges a subscription), decided
+    // by the statement itself: without one, PostgreSQL's notification queue was ~5 % of the bonus
+    // workload's throughput (measured with publishing switched off).
     for (const payload of payloads) {
       this.sql`
         with async as (select set_config('synchronous_commit', 'off', true))
-        select pg_notify(${LIVE_CHANNEL}, ${payload}) from async`
+        select pg_notify(${LIVE_CHANNEL}, ${payload}) from async
+        where exists (select 1 from live_listeners where expires_at > now())`
         .execute()
         .catch((err: unknown) => this.logger.warn({ err, messages: messages.length }, 'live messages not published'));
     }

@@ -13,3 +13,10 @@ export const LIVE_CLIENT_MESSAGE_MAX_BYTES = 1_024;
 export const LIVE_SEND_BUFFER_MAX_BYTES = 1024 * 1024;
 /** A ping this often; a socket that has not answered the previous one is dead and terminated. */
 export const LIVE_HEARTBEAT_INTERVAL_MS = 15_000;
+/**
+ * How long a process's live-listener row counts without a refresh (live/audience.ts): past it, a process
+ * that died no longer makes publishers send. Refreshed three times as often, so a slow refresh or two
+ * never drops a live process.
+ */
+export const LIVE_LISTENER_TTL_MS = 30_000;
+export const LIVE_LISTENER_REFRESH_MS = LIVE_LISTENER_TTL_MS / 3;

@@ -5,6 +5,7 @@ import { errorResponses } from '../platform/http-schemas.ts';
 import { PLATFORM_ERRORS } from '../platform/platform-errors.ts';
 import { LIVE_CHANNEL } from '../platform/live.ts';
 import { LIVE_ERRORS } from './errors.ts';
+import { LiveAudience } from './audience.ts';
 import { LiveHub } from './hub.ts';
 import { LIVE_PATH, liveSockets } from './socket.ts';
 
@@ -21,8 +22,9 @@ export const liveModule: DomainModule = {
   errors: LIVE_ERRORS,
   async routes(app, ctx) {
     const hub = new LiveHub();
+    const audience = new LiveAudience(ctx.sql, ctx.logger);
     // Any operator's key may follow players (a viewer too: the socket only reads).
-    const sockets = liveSockets(hub, async (key) => (await ctx.operator_auth.resolve(key)) !== undefined);
+    const sockets = liveSockets(hub, audience, async (key) => (await ctx.operator_auth.resolve(key)) !== undefined);
     app.server.on('upgrade', sockets.upgrade);
     // Every batch that moved a bonus notifies; a process nobody follows does not parse what it hears.
     const listening = await ctx.sql.listen(LIVE_CHANNEL, (payload) => {
@@ -32,6 +34,7 @@ export const liveModule: DomainModule = {
       close: async () => {
         app.server.off('upgrade', sockets.upgrade);
         sockets.close();
+        await audience.leave();
         await listening.unlisten().catch(() => {});
       },
     });

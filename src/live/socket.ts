@@ -4,6 +4,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { ErrorDefinition } from '../platform/error-table.ts';
 import { PLATFORM_ERRORS } from '../platform/platform-errors.ts';
 import { LIVE_ERRORS } from './errors.ts';
+import type { LiveAudience } from './audience.ts';
 import type { LiveHub } from './hub.ts';
 import { LIVE_CLIENT_MESSAGE_MAX_BYTES, LIVE_HEARTBEAT_INTERVAL_MS, LIVE_SOCKETS_MAX } from './limits.ts';
 
@@ -34,7 +35,7 @@ function refuseUpgrade(socket: Duplex, row: ErrorDefinition, message?: string): 
  * Accepts WebSocket upgrades on /v1/ws for a client that presents a valid operator key — checked before
  * the upgrade, so a wrong key never gets a socket (401) — and speaks the subscribe protocol of SPEC §5.
  */
-export function liveSockets(hub: LiveHub, authorize: (key: string) => Promise<boolean>) {
+export function liveSockets(hub: LiveHub, audience: LiveAudience, authorize: (key: string) => Promise<boolean>) {
   const server = new WebSocketServer({
     noServer: true,
     maxPayload: LIVE_CLIENT_MESSAGE_MAX_BYTES,
@@ -58,9 +59,12 @@ export function liveSockets(hub: LiveHub, authorize: (key: string) => Promise<bo
     hub.add(socket);
     alive.set(socket, true);
     socket.on('pong', () => alive.set(socket, true));
-    socket.on('close', () => hub.remove(socket));
+    socket.on('close', () => {
+      hub.remove(socket);
+      if (hub.sockets === 0) void audience.leave();
+    });
     socket.on('error', () => socket.terminate());
-    socket.on('message', (data) => handleMessage(hub, socket, String(data)));
+    socket.on('message', (data) => handleMessage(hub, audience, socket, String(data)));
   };
 
   const upgrade = async (request: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -83,7 +87,7 @@ export function liveSockets(hub: LiveHub, authorize: (key: string) => Promise<bo
   };
 }
 
-function handleMessage(hub: LiveHub, socket: WebSocket, text: string): void {
+function handleMessage(hub: LiveHub, audience: LiveAudience, socket: WebSocket, text: string): void {
   let player_id: unknown;
   try {
     player_id = (JSON.parse(text) as { subscribe?: unknown }).subscribe;
@@ -93,7 +97,13 @@ function handleMessage(hub: LiveHub, socket: WebSocket, text: string): void {
   if (typeof player_id !== 'string' || player_id.length === 0 || player_id.length > 255)
     return sendError(socket, LIVE_ERRORS.LIVE_BAD_MESSAGE);
   if (!hub.subscribe(socket, player_id)) return sendError(socket, LIVE_ERRORS.LIVE_TOO_MANY_SUBSCRIPTIONS);
-  socket.send(JSON.stringify({ type: 'subscribed', playerId: player_id }));
+  // Acknowledged once this process is a registered listener: every batch committed after the answer is
+  // published to it (publishers send only while some process is registered, live/audience.ts).
+  const subscribed = player_id;
+  audience.join().then(
+    () => socket.send(JSON.stringify({ type: 'subscribed', playerId: subscribed })),
+    () => sendError(socket, PLATFORM_ERRORS.NOT_READY),
+  );
 }
 
 function sendError(socket: WebSocket, row: ErrorDefinition): void {

@@ -172,7 +172,7 @@ test('a full queue refuses new commands with OVERLOADED instead of growing witho
   }
 });
 
-test("a participant's live messages are published with one NOTIFY after the batch is durable, none for a refused command", async () => {
+test("a participant's live messages are published with one NOTIFY after the batch is durable, none for a refused command, none while no process listens", async () => {
   const heard: string[] = [];
   const listening = await db.sql.listen(LIVE_CHANNEL, (payload) => heard.push(payload));
   const noisy: BatchParticipant<JournaledList<string>> = {
@@ -190,20 +190,26 @@ test("a participant's live messages are published with one NOTIFY after the batc
       return input.refuse ? refuse(LEDGER_ERRORS.IDEMPOTENCY_CONFLICT) : succeed(input.id);
     },
   };
+  const idsHeard = () => heard.flatMap((payload) => (JSON.parse(payload) as { id: string }[]).map((m) => m.id)).sort();
   try {
+    // Nobody registered as a listener (live_listeners), or only a process whose row expired: nothing is sent.
+    await db.sql`insert into live_listeners values (gen_random_uuid(), now() - interval '1 second')`;
+    await live_ledger.submit({ handler, input: { id: 'l0', note: 'ok' }, accounts: [] });
+    await new Promise((r) => setTimeout(r, 200));
+    assert.deepEqual(idsHeard(), [], 'no listener: not published');
+    await db.sql`insert into live_listeners values (gen_random_uuid(), now() + interval '1 minute')`;
     await Promise.all(
       ['l1', 'l2', 'l3'].map((id) =>
         live_ledger.submit({ handler, input: { id, note: 'ok', refuse: id === 'l2' }, accounts: [] }),
       ),
     );
-    const idsHeard = () =>
-      heard.flatMap((payload) => (JSON.parse(payload) as { id: string }[]).map((m) => m.id)).sort();
     const deadline = Date.now() + 2_000;
     while (idsHeard().length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     await new Promise((r) => setTimeout(r, 50));
     assert.deepEqual(idsHeard(), ['l1', 'l3']);
     assert.ok(heard.length <= 2, `${heard.length} notifications for at most two batches`);
   } finally {
+    await db.sql`delete from live_listeners`;
     await listening.unlisten();
     await live_ledger.close();
   }

@@ -128,6 +128,23 @@ describe('live progress socket', () => {
     client.socket.close();
   });
 
+  test('a process registers as a listener before it acknowledges a subscription, and leaves with its last socket', async () => {
+    const listeners = async () =>
+      (await one.ctx.sql<{ n: number }[]>`select count(*)::int as n from live_listeners where expires_at > now()`)[0].n;
+    const until = async (want: number) => {
+      const deadline = Date.now() + 2_000;
+      while ((await listeners()) !== want && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      return listeners();
+    };
+    assert.equal(await until(0), 0, 'no socket open anywhere: nobody listens, nothing is published');
+    const client = await open(wsUrl(two.url), [`bearer.${KEY}`]);
+    client.socket.send(JSON.stringify({ subscribe: 'p-audience' }));
+    assert.deepEqual(await client.next(), { type: 'subscribed', playerId: 'p-audience' });
+    assert.equal(await listeners(), 1, 'registered by the time the subscription is acknowledged');
+    client.socket.close();
+    assert.equal(await until(0), 0, 'its last socket closed: the process left');
+  });
+
   test('GET /v1/ws without an upgrade answers 426 with the registry shape', async () => {
     const r = await fetch(`${one.url}/v1/ws`);
     assert.equal(r.status, 426);
