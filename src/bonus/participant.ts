@@ -171,6 +171,9 @@ export const bonusParticipant: BonusHook<BonusState> = {
   // Live progress (SPEC §5): every grant this batch created or changed, and the active grant of every
   // player whose bonus account moved — published by the writer once the batch is durable.
   live(state: BonusState, book: Book): LiveMessage[] {
+    // Nobody subscribed anywhere when the batch read: a bet sent after a subscription was acknowledged
+    // is in a later batch, which reads it (live_listeners is written before the acknowledgement).
+    if (!state.listened) return [];
     const moved = new Set(
       book
         .touched()

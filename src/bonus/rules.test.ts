@@ -114,12 +114,20 @@ function recorder(): PlayParticipant<PlayEvent[]> {
 
 function run(
   steps: Step[],
-  options: { cash: bigint; bonus: bigint; bonuses: BonusRow[]; now?: Date; staked?: (StakedBonus | null)[] },
+  options: {
+    cash: bigint;
+    bonus: bigint;
+    bonuses: BonusRow[];
+    now?: Date;
+    staked?: (StakedBonus | null)[];
+    listened?: boolean;
+  },
 ) {
   const rows: BonusRows = {
     bonuses: options.bonuses,
     plays: [],
     read: null,
+    listened: options.listened ?? true,
     games: [
       { provider: 'demo', game: 'starburst', category: 'slots' },
       { provider: 'demo', game: 'blackjack', category: 'table' },
@@ -153,6 +161,7 @@ function run(
     pool: result.book.balance(systemAccount('bonus_pool', 'USD')),
     bonus_of: (id = bonusRow().id) => state.bonuses.get(id)!,
     kinds: result.book.transfers.map((t) => `${t.kind}:${t.amount_minor}`),
+    live: () => bonusParticipant.live!(state, result.book),
     state,
     events: (result.participant_states.get(events as never) as PlayEvent[]).map(
       (e) => `${e.type}:${e.amount_minor}/${e.bonus_minor ?? 0n}`,
@@ -552,6 +561,24 @@ describe("earlier batches' bets, as their protocol rows hold them", () => {
   });
 });
 
+describe('live progress', () => {
+  test('a batch makes a live message for each grant it moved, and none when nobody listened as it read', () => {
+    const heard = run([{ op: 'bet', amount: 50n }], { cash: 0n, bonus: 100n, bonuses: [bonusRow()] });
+    assert.deepEqual(
+      heard.live().map((m) => [m.type, m.bonusId, m.wagered, m.bonus_balance]),
+      [['bonus', bonusRow().id, 50, 50]],
+    );
+    const unheard = run([{ op: 'bet', amount: 50n }], {
+      cash: 0n,
+      bonus: 100n,
+      bonuses: [bonusRow()],
+      listened: false,
+    });
+    assert.equal(unheard.bonus_of().wagered_minor, 50n, 'the wagering is the same');
+    assert.deepEqual(unheard.live(), []);
+  });
+});
+
 describe('the worked example of docs/bonus.md', () => {
   test('grant 100 at 1× capped at 30 with 30 cash: bet, win, table bet, converting bet, rollback after conversion', () => {
     const steps: Step[] = [
@@ -617,7 +644,14 @@ describe('the expiry sweep', () => {
       expires_at: new Date(NOW.getTime() - 1),
     });
     const next = bonusRow({ id: '00000000-0000-7000-8000-000000000003', status: 'pending', amount_minor: 40n });
-    const rows: BonusRows = { bonuses: [active, stale, next], plays: [], games: [], contributions: [], read: null };
+    const rows: BonusRows = {
+      bonuses: [active, stale, next],
+      plays: [],
+      games: [],
+      contributions: [],
+      read: null,
+      listened: true,
+    };
     const accounts = [
       accountState(1n, playerAccount('p', 'USD'), 0n),
       accountState(2n, bonusAccount('p', 'USD'), 100n),

@@ -40,6 +40,11 @@ export interface BonusRows {
   contributions: { category: string; percent: number }[];
   /** What the first read already covered (null: grants only). */
   read: { catalog: boolean } | null;
+  /**
+   * Whether some process had live subscribers when the batch read (read with the catalog; true when not
+   * read): without any, the batch makes no live messages.
+   */
+  listened: boolean;
 }
 
 /**
@@ -62,6 +67,8 @@ export interface BonusState {
   /** Committed grants as read (never changed): a changed grant whose status stayed is a wagering update only. */
   committed_bonuses: Map<string, BonusRow>;
   committed_plays: Set<string>;
+  /** The batch's live messages are wanted (BonusRows.listened). */
+  listened: boolean;
   /** player\0asset of every grant read (live or recently ended): their bonus accounts are locked. */
   read_pairs: Set<string>;
   catalog: GameCatalog;
@@ -84,6 +91,7 @@ export function newState(rows: BonusRows | undefined, journal: Journal): BonusSt
     committed_bonuses: new Map(),
     committed_plays: new Set(),
     read_pairs: new Set(),
+    listened: rows?.listened ?? true,
     catalog: catalogOf(rows?.games ?? [], rows?.contributions ?? []),
   };
   const live = new Map<string, BonusRow[]>();

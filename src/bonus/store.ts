@@ -1,6 +1,7 @@
 import { assert } from '../platform/assert.ts';
 import type { Queryable, TransactionSql } from '../db/sql.ts';
 import type { BatchReferences, PendingStatement } from '../ledger/command.ts';
+import { LIVE_LISTENED_SQL } from '../platform/live.ts';
 import { gameKey, gameOfKey, type GameCategory, type GameRow } from '../play/catalog.ts';
 import { BONUS_PLAY_WINDOW_MS } from './limits.ts';
 import { distinctPairs, type BonusRow, type BonusRows, type BonusState, type PlayRow } from './state.ts';
@@ -39,10 +40,14 @@ export async function readBonusGrants(
       where b.status in ('pending', 'active') or b.ended_at > ${playWindowStart()}::timestamptz
       order by b.seq`;
   if (catalog_games === null) {
-    return { bonuses: await grants, plays: [], games: [], contributions: [], read: null };
+    return { bonuses: await grants, plays: [], games: [], contributions: [], read: null, listened: true };
   }
-  const [bonuses, catalog] = await Promise.all([grants, readCatalog(tx, catalog_games)]);
-  return { bonuses, plays: [], ...catalog, read: { catalog: true } };
+  const [bonuses, catalog, [{ listened }]] = await Promise.all([
+    grants,
+    readCatalog(tx, catalog_games),
+    tx<{ listened: boolean }[]>`${tx.unsafe(LIVE_LISTENED_SQL)}`,
+  ]);
+  return { bonuses, plays: [], ...catalog, read: { catalog: true }, listened };
 }
 
 /**
@@ -70,6 +75,7 @@ export function readBonusPlays(
     games,
     contributions,
     read: grants.read,
+    listened: grants.listened,
   }));
 }
 

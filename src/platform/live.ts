@@ -8,6 +8,12 @@ export const LIVE_CHANNEL = 'croupier_live';
 /** PostgreSQL refuses a NOTIFY payload of 8000 bytes or more; payloads stay below with a margin. */
 export const LIVE_PAYLOAD_MAX_BYTES = 7_900;
 
+/**
+ * Whether some process has live subscribers (table live_listeners, registered by src/live before it
+ * acknowledges a subscription). Read inside a batch, it covers every bet sent after an acknowledgement.
+ */
+export const LIVE_LISTENED_SQL = 'select exists (select 1 from live_listeners where expires_at > now()) as listened';
+
 export interface LiveMessage {
   playerId: string;
   type: string;

@@ -39,3 +39,15 @@ test('a batch reads the catalog rows of the games it stakes on, never the whole 
     other: 0,
   });
 });
+
+test('the first read of known bonus players says whether some process has live subscribers (an expired row does not count)', async () => {
+  const pairs = { players: ['p1'], assets: ['USD'] };
+  const listened = () =>
+    db.sql.begin((tx) => readBonusGrants(tx as unknown as TransactionSql, pairs, [])).then((rows) => rows.listened);
+  assert.equal(await listened(), false);
+  await db.sql`insert into live_listeners values (gen_random_uuid(), now() - interval '1 second')`;
+  assert.equal(await listened(), false);
+  await db.sql`insert into live_listeners values (gen_random_uuid(), now() + interval '1 minute')`;
+  assert.equal(await listened(), true);
+  await db.sql`delete from live_listeners`;
+});
