@@ -126,7 +126,7 @@ function run(
   const rows: BonusRows = {
     bonuses: options.bonuses,
     plays: [],
-    read: null,
+    catalog_read: false,
     listened: options.listened ?? true,
     games: [
       { provider: 'demo', game: 'starburst', category: 'slots' },
@@ -649,7 +649,7 @@ describe('the expiry sweep', () => {
       plays: [],
       games: [],
       contributions: [],
-      read: null,
+      catalog_read: false,
       listened: true,
     };
     const accounts = [

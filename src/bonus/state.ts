@@ -38,8 +38,8 @@ export interface BonusRows {
   plays: PlayRow[];
   games: Pick<GameRow, 'provider' | 'game' | 'category'>[];
   contributions: { category: string; percent: number }[];
-  /** What the first read already covered (null: grants only). */
-  read: { catalog: boolean } | null;
+  /** The first read already read the catalog (it does for a batch with players expected to hold a grant). */
+  catalog_read: boolean;
   /**
    * Whether some process had live subscribers when the batch read (read with the catalog; true when not
    * read): without any, the batch makes no live messages.

@@ -40,14 +40,14 @@ export async function readBonusGrants(
       where b.status in ('pending', 'active') or b.ended_at > ${playWindowStart()}::timestamptz
       order by b.seq`;
   if (catalog_games === null) {
-    return { bonuses: await grants, plays: [], games: [], contributions: [], read: null, listened: true };
+    return { bonuses: await grants, plays: [], games: [], contributions: [], catalog_read: false, listened: true };
   }
   const [bonuses, catalog, [{ listened }]] = await Promise.all([
     grants,
     readCatalog(tx, catalog_games),
     tx<{ listened: boolean }[]>`${tx.unsafe(LIVE_LISTENED_SQL)}`,
   ]);
-  return { bonuses, plays: [], ...catalog, read: { catalog: true }, listened };
+  return { bonuses, plays: [], ...catalog, catalog_read: true, listened };
 }
 
 /**
@@ -63,7 +63,7 @@ export function readBonusPlays(
   references: () => BatchReferences,
 ): Promise<BonusRows> | undefined {
   const live = grants.bonuses.some((b) => b.status === 'pending' || b.status === 'active');
-  const catalog = live && !grants.read?.catalog;
+  const catalog = live && !grants.catalog_read;
   const plays = references().transfer_ids.length > 0;
   if (!plays && !catalog) return undefined;
   return Promise.all([
@@ -74,7 +74,7 @@ export function readBonusPlays(
     plays,
     games,
     contributions,
-    read: grants.read,
+    catalog_read: grants.catalog_read,
     listened: grants.listened,
   }));
 }

@@ -10,7 +10,7 @@ import {
 } from '../platform/limits.ts';
 import { assert } from '../platform/assert.ts';
 import { ledgerMetrics } from '../platform/metrics.ts';
-import { LIVE_CHANNEL, livePayloads, type LiveMessage } from '../platform/live.ts';
+import { LIVE_CHANNEL, LIVE_LISTENERS_EXIST, livePayloads, type LiveMessage } from '../platform/live.ts';
 import type { Outcome } from '../platform/outcome.ts';
 import { AccountDirectory } from './accounts.ts';
 import { BatchRun } from './batch-run.ts';
@@ -289,7 +289,7 @@ export class GroupCommitWriter {
       this.sql`
         with async as (select set_config('synchronous_commit', 'off', true))
         select pg_notify(${LIVE_CHANNEL}, ${payload}) from async
-        where exists (select 1 from live_listeners where expires_at > now())`
+        where ${this.sql.unsafe(LIVE_LISTENERS_EXIST)}`
         .execute()
         .catch((err: unknown) => this.logger.warn({ err, messages: messages.length }, 'live messages not published'));
     }

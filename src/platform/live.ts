@@ -12,7 +12,10 @@ export const LIVE_PAYLOAD_MAX_BYTES = 7_900;
  * Whether some process has live subscribers (table live_listeners, registered by src/live before it
  * acknowledges a subscription). Read inside a batch, it covers every bet sent after an acknowledgement.
  */
-export const LIVE_LISTENED_SQL = 'select exists (select 1 from live_listeners where expires_at > now()) as listened';
+export const LIVE_LISTENERS_EXIST = 'exists (select 1 from live_listeners where expires_at > now())';
+
+/** LIVE_LISTENERS_EXIST as a statement of its own: one row, `listened`. */
+export const LIVE_LISTENED_SQL = `select ${LIVE_LISTENERS_EXIST} as listened`;
 
 export interface LiveMessage {
   playerId: string;
