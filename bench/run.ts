@@ -52,6 +52,11 @@ export interface BenchOptions {
   poison_share: number;
   /** Players start with a bonus instead of cash, so every stake is paid from an active bonus (bench/bonus.ts). */
   bonus: boolean;
+  /**
+   * With `bonus`: measure the plain workload too, on the same server and database, in this many rounds of
+   * plain, bonus, bonus, plain (0: the bonus workload alone). See BenchReport.comparison.
+   */
+  plain_rounds: number;
 }
 
 export interface BenchIo {
@@ -109,6 +114,8 @@ export interface BenchReport {
   consistency: ConsistencyResult | null;
   /** --bonus: the grants made before the load, and what became of them after it. */
   bonus: { setup: BonusSetup; check: BonusCheck | null } | null;
+  /** --bonus --rounds N: the bonus and the plain workload taking turns on one server (`croupier` is the first bonus phase). */
+  comparison: Comparison | null;
   ledger_verified: boolean | null;
   errors_total: number;
   interrupted: boolean;
@@ -116,6 +123,20 @@ export interface BenchReport {
   server_exited: boolean;
   /** One line per reason the run is not a pass; empty: exit 0. */
   failures: string[];
+}
+
+/**
+ * The bonus workload against the plain one, measured in one run on one server and database: the players
+ * with a bonus and as many funded with cash take turns (plain, bonus, bonus, plain, per round), so a drift
+ * of the machine's speed during the run weighs on both alike — between separate runs it differs by up to
+ * a quarter here. The ratio is of the means.
+ */
+export interface Comparison {
+  rounds: number;
+  phases: { workload: 'plain' | 'bonus'; requests_per_s: number; errors_total: number }[];
+  plain_requests_per_s: number;
+  bonus_requests_per_s: number;
+  ratio: number;
 }
 
 /** The decay target: after the prefill, throughput stays within this share of the empty-database figure. */
@@ -138,11 +159,15 @@ export async function runBench(options: BenchOptions, io: BenchIo): Promise<Benc
   if (io.signal?.aborted) return finish(report, true);
 
   const book = new PlayerBook(player_ids, FUND_MINOR);
-  const target = await openTarget(options, io, player_ids, report);
+  // --bonus --rounds: as many players again, funded with cash, for the plain phases.
+  const plain_ids = options.bonus && options.plain_rounds > 0 ? player_ids.map((_, i) => `bench-${run_id}-c${i}`) : [];
+  const plain_book = plain_ids.length > 0 ? new PlayerBook(plain_ids, FUND_MINOR) : null;
+  const target = await openTarget(options, io, player_ids, report, plain_ids);
   // The side paths (replays, balance reads) only; the load phases open their own connections.
   const pool = new Pool(target.url, { connections: SIDE_CONCURRENCY, pipelining: 1, keepAliveTimeout: 60_000 });
   const rss = target.server ? new RssSampler(target.server.pid) : null;
   const unknown: UnknownRequest[] = [];
+  const plain_unknown: UnknownRequest[] = [];
   // Phases stop on Ctrl-C, and when the server child dies (no point hammering a closed port).
   const halt = new AbortController();
   io.signal?.addEventListener('abort', () => halt.abort(), { once: true });
@@ -156,9 +181,9 @@ export async function runBench(options: BenchOptions, io: BenchIo): Promise<Benc
   try {
     const rng = new Rng(options.seed);
     // The prefill (many rounds per request) is never poisoned; measured phases are, at --poison-share.
-    const phase = (label: string, tag: string, rounds: number) =>
+    const phase = (label: string, tag: string, rounds: number, ids = player_ids) =>
       new RoundSource(
-        player_ids,
+        ids,
         `${run_id}.${tag}.`,
         options.aggregator_secret,
         rng,
@@ -183,7 +208,17 @@ export async function runBench(options: BenchOptions, io: BenchIo): Promise<Benc
       unknown.push(...result.unknown);
       report.prefill = result.report;
     }
-    if (!halt.signal.aborted) {
+    if (plain_book && !halt.signal.aborted) {
+      const compared = await compare(options, phase_io, target, (workload, k) =>
+        workload === 'bonus'
+          ? { book, source: phase('measure', `m${k}`, 1) }
+          : { book: plain_book, source: phase('plain', `c${k}`, 1, plain_ids) },
+      );
+      unknown.push(...compared.unknown.bonus);
+      plain_unknown.push(...compared.unknown.plain);
+      report.croupier = compared.first_bonus;
+      report.comparison = compared.comparison;
+    } else if (!halt.signal.aborted) {
       const result = await measure('croupier', options, phase_io, target, book, phase('measure', 'm', 1));
       unknown.push(...result.unknown);
       report.croupier = result.report;
@@ -197,6 +232,13 @@ export async function runBench(options: BenchOptions, io: BenchIo): Promise<Benc
     }
     report.server_max_rss_bytes = rss?.stop() ?? null;
     if (!halt.signal.aborted) await checkBalances(options, io, pool, book, unknown, report);
+    if (plain_book && report.consistency && !halt.signal.aborted) {
+      const bonus_consistency = report.consistency;
+      const bonus_replay = report.replay;
+      await checkBalances(options, io, pool, plain_book, plain_unknown, report);
+      report.consistency = mergedConsistency(bonus_consistency, report.consistency!);
+      report.replay = bonus_replay && report.replay ? addedReplays(bonus_replay, report.replay) : report.replay;
+    }
     if (report.bonus && !halt.signal.aborted) {
       io.progress?.(`checking the bonus of ${book.size} players (active, no cash, wagered = stakes)…`);
       report.bonus.check = await checkBenchBonuses(
@@ -240,6 +282,7 @@ function emptyReport(options: BenchOptions, run_id: string): BenchReport {
     replay: null,
     consistency: null,
     bonus: null,
+    comparison: null,
     ledger_verified: null,
     errors_total: 0,
     interrupted: false,
@@ -253,6 +296,8 @@ async function openTarget(
   io: BenchIo,
   player_ids: string[],
   report: BenchReport,
+  /** Players funded with cash beside the bonus players (--bonus --rounds). */
+  plain_ids: string[] = [],
 ): Promise<Target> {
   const say = (line: string) => io.progress?.(line);
   if (options.url) {
@@ -269,9 +314,11 @@ async function openTarget(
         say(`granting ${player_ids.length} players a bonus through POST /v1/players/{id}/bonuses…`);
         const setup = await grantBenchBonuses(pool, options.admin_api_key, player_ids, FUND_MINOR, options.timeout_ms);
         report.bonus = { setup, check: null };
-      } else {
-        say(`funding ${player_ids.length} players through POST /v1/wallets/{id}/topup…`);
-        await fundOverHttp(pool, options.admin_api_key, player_ids, FUND_MINOR, options.timeout_ms);
+      }
+      const cash_ids = options.bonus ? plain_ids : player_ids;
+      if (cash_ids.length > 0) {
+        say(`funding ${cash_ids.length} players through POST /v1/wallets/{id}/topup…`);
+        await fundOverHttp(pool, options.admin_api_key, cash_ids, FUND_MINOR, options.timeout_ms);
       }
     } finally {
       await pool.destroy();
@@ -282,11 +329,11 @@ async function openTarget(
   say('starting the database…');
   const database = await openBenchDatabase(options.database_url, io.logger);
   try {
-    if (options.bonus) await migrateBenchDatabase(database.url);
-    else {
-      say(`funding ${player_ids.length} players through the ledger…`);
-      await fundThroughLedger(database.url, io.logger, player_ids, FUND_MINOR);
-    }
+    const cash_ids = options.bonus ? plain_ids : player_ids;
+    if (cash_ids.length > 0) {
+      say(`funding ${cash_ids.length} players through the ledger…`);
+      await fundThroughLedger(database.url, io.logger, cash_ids, FUND_MINOR);
+    } else await migrateBenchDatabase(database.url);
     say('starting the croupier server (child process)…');
     const server = await spawnCroupier({
       database_url: database.url,
@@ -342,6 +389,78 @@ async function measureCeiling(
     rss.stop();
     await child.stop();
   }
+}
+
+/**
+ * --bonus --rounds N: the plain and the bonus workload take turns on the same server, N rounds of plain,
+ * bonus, bonus, plain (ABBA: a steady drift of the machine's speed falls on both alike). Each phase has
+ * its own warm-up and measured window.
+ */
+async function compare(
+  options: BenchOptions,
+  io: BenchIo,
+  target: Target,
+  load: (workload: 'plain' | 'bonus', k: number) => { book: PlayerBook; source: RoundSource },
+): Promise<{
+  comparison: Comparison;
+  first_bonus: PhaseReport | null;
+  unknown: Record<'plain' | 'bonus', UnknownRequest[]>;
+}> {
+  const phases: Comparison['phases'] = [];
+  const unknown: Record<'plain' | 'bonus', UnknownRequest[]> = { plain: [], bonus: [] };
+  let first_bonus: PhaseReport | null = null;
+  let k = 0;
+  for (let round = 1; round <= options.plain_rounds && !io.signal?.aborted; round++) {
+    for (const workload of ['plain', 'bonus', 'bonus', 'plain'] as const) {
+      if (io.signal?.aborted) break;
+      const { book, source } = load(workload, k++);
+      const label = `${workload} ${round}`;
+      const result = await measure(label, options, io, target, book, source);
+      unknown[workload].push(...result.unknown);
+      if (workload === 'bonus') first_bonus ??= result.report;
+      phases.push({ workload, requests_per_s: result.report.requests_per_s, errors_total: result.report.errors_total });
+    }
+  }
+  const mean = (workload: 'plain' | 'bonus') => {
+    const of = phases.filter((p) => p.workload === workload);
+    return of.length === 0 ? 0 : of.reduce((sum, p) => sum + p.requests_per_s, 0) / of.length;
+  };
+  const plain = mean('plain');
+  const bonus = mean('bonus');
+  return {
+    first_bonus,
+    unknown,
+    comparison: {
+      rounds: options.plain_rounds,
+      phases,
+      plain_requests_per_s: round1(plain),
+      bonus_requests_per_s: round1(bonus),
+      ratio: plain > 0 ? Math.round((bonus / plain) * 1000) / 1000 : 0,
+    },
+  };
+}
+
+function addedReplays(a: ReplaySummary, b: ReplaySummary): ReplaySummary {
+  return {
+    replayed: a.replayed + b.replayed,
+    applied: a.applied + b.applied,
+    refused: a.refused + b.refused,
+    unresolved: a.unresolved + b.unresolved,
+  };
+}
+
+/** Consistency verdicts from best to worst. */
+const CONSISTENCY_RANK: ConsistencyResult['status'][] = ['CONSISTENT', 'UNRESOLVED', 'INCONSISTENT'];
+
+/** One verdict over two sets of players: the worse status, every mismatch and unresolved player. */
+function mergedConsistency(a: ConsistencyResult, b: ConsistencyResult): ConsistencyResult {
+  const rank = (r: ConsistencyResult) => CONSISTENCY_RANK.indexOf(r.status);
+  return {
+    status: rank(a) >= rank(b) ? a.status : b.status,
+    players_checked: a.players_checked + b.players_checked,
+    mismatches: [...a.mismatches, ...b.mismatches],
+    unresolved_players: [...a.unresolved_players, ...b.unresolved_players],
+  };
 }
 
 interface Sample {
@@ -487,7 +606,12 @@ function finish(report: BenchReport, interrupted: boolean): BenchReport {
   report.finished_at = new Date().toISOString();
   report.interrupted = interrupted;
   const phases = [report.ceiling, report.baseline, report.croupier].filter((p): p is PhaseReport => p !== null);
-  report.errors_total = phases.reduce((n, p) => n + p.errors_total, 0) + (report.prefill?.errors_total ?? 0);
+  // With a comparison, `croupier` is one of its phases: every phase counts once.
+  const measured = report.comparison
+    ? [report.ceiling, report.baseline].reduce((n, p) => n + (p?.errors_total ?? 0), 0) +
+      report.comparison.phases.reduce((n, p) => n + p.errors_total, 0)
+    : phases.reduce((n, p) => n + p.errors_total, 0);
+  report.errors_total = measured + (report.prefill?.errors_total ?? 0);
   if (report.ceiling && report.croupier && report.ceiling.requests_per_s > 0) {
     report.ceiling_ratio = Math.round((report.croupier.requests_per_s / report.ceiling.requests_per_s) * 1000) / 1000;
   }

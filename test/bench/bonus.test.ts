@@ -13,6 +13,35 @@ import { call, startTestServer, type TestServer } from '../support/server.ts';
 /** `croupier bench --bonus`: every stake paid from an active bonus, and the end-of-run bonus check. */
 const KEY = 'dev-admin-key';
 
+/** A short W1 --bonus run against the suite's PostgreSQL, with the ledger verified after it. */
+function bonusBenchOptions(overrides: Partial<BenchOptions>): BenchOptions {
+  const database_url = process.env.CROUPIER_TEST_ADMIN_URL ?? process.env.DATABASE_URL;
+  assert.ok(database_url, 'run with `npm test` (it provides a PostgreSQL)');
+  return {
+    workload: 'W1',
+    players: 20,
+    connections: 8,
+    duration_s: 2,
+    warmup_s: 0.5,
+    requests_max: null,
+    timeout_ms: 10_000,
+    url: null,
+    ceiling: false,
+    prefill_actions: 0,
+    baseline: false,
+    seed: 5,
+    database_url,
+    aggregator_secret: 'test',
+    admin_api_key: KEY,
+    server_cpu_prof_dir: null,
+    verify_ledger: true,
+    poison_share: 0,
+    bonus: true,
+    plain_rounds: 0,
+    ...overrides,
+  };
+}
+
 describe('the bonus check', () => {
   let s: TestServer;
   let pool: Pool;
@@ -95,29 +124,7 @@ test(
   'a short W1 --bonus against a spawned server: zero errors, CONSISTENT, every grant active, wagered = stakes, verified',
   { timeout: 180_000 },
   async () => {
-    const database_url = process.env.CROUPIER_TEST_ADMIN_URL ?? process.env.DATABASE_URL;
-    assert.ok(database_url, 'run with `npm test` (it provides a PostgreSQL)');
-    const options: BenchOptions = {
-      workload: 'W1',
-      players: 20,
-      connections: 8,
-      duration_s: 2,
-      warmup_s: 0.5,
-      requests_max: null,
-      timeout_ms: 10_000,
-      url: null,
-      ceiling: false,
-      prefill_actions: 0,
-      baseline: false,
-      seed: 5,
-      database_url,
-      aggregator_secret: 'test',
-      admin_api_key: KEY,
-      server_cpu_prof_dir: null,
-      verify_ledger: true,
-      poison_share: 0,
-      bonus: true,
-    };
+    const options = bonusBenchOptions({ players: 20, connections: 8, duration_s: 2, warmup_s: 0.5, seed: 5 });
     const report = await runBench(options, { logger: createLogger('silent') });
     const text = formatReport(report);
     assert.deepEqual(report.failures, [], text);
@@ -133,5 +140,51 @@ test(
     assert.ok(check.wagered_minor > 0n && check.wagered_minor === check.staked_minor, text);
     assert.match(text, /W1 with bonuses/);
     assert.match(text, /20 of 20 grants active, 0 players with cash/);
+  },
+);
+
+test(
+  '--bonus --rounds 1: plain, bonus, bonus, plain on one server, both sets of players consistent, the ratio of the means',
+  { timeout: 180_000 },
+  async () => {
+    const options = bonusBenchOptions({
+      players: 12,
+      connections: 6,
+      duration_s: 0.8,
+      warmup_s: 0.2,
+      seed: 9,
+      plain_rounds: 1,
+    });
+    const report = await runBench(options, { logger: createLogger('silent') });
+    const text = formatReport(report);
+    assert.deepEqual(report.failures, [], text);
+    const c = report.comparison;
+    assert.ok(c, text);
+    assert.deepEqual(
+      c.phases.map((p) => p.workload),
+      ['plain', 'bonus', 'bonus', 'plain'],
+    );
+    assert.ok(
+      c.phases.every((p) => p.requests_per_s > 0 && p.errors_total === 0),
+      text,
+    );
+    const mean = (w: string) => {
+      const of = c.phases.filter((p) => p.workload === w);
+      return of.reduce((n, p) => n + p.requests_per_s, 0) / of.length;
+    };
+    assert.equal(c.ratio, Math.round((mean('bonus') / mean('plain')) * 1000) / 1000);
+    // `croupier` is the first bonus phase, not a fifth one.
+    assert.equal(report.croupier?.requests_per_s, c.phases[1].requests_per_s);
+    // Both sets of players are checked: the bonus players (still all bonus money) and the cash ones.
+    assert.equal(report.consistency?.status, 'CONSISTENT', text);
+    assert.equal(report.consistency?.players_checked, 24, text);
+    assert.equal(report.ledger_verified, true, text);
+    const check = report.bonus?.check;
+    assert.ok(check, text);
+    assert.equal(check.active, 12);
+    assert.equal(check.with_cash, 0);
+    assert.equal(check.wagered_matches, true);
+    assert.match(text, /bonus vs plain on this server, 1 round\(s\)/);
+    assert.match(text, /the bonus workload reaches [\d.]+ % of plain/);
   },
 );

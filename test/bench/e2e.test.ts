@@ -44,6 +44,7 @@ test(
       // 5 % poisoned requests: each must be refused 400 at the door, none may count as an error or move money.
       poison_share: 0.05,
       bonus: false,
+      plain_rounds: 0,
     };
     const report = await runBench(options, { logger: createLogger('silent') });
     const text = formatReport(report);

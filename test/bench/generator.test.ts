@@ -147,6 +147,7 @@ function urlOptions(url: string): BenchOptions {
     verify_ledger: false,
     poison_share: 0,
     bonus: false,
+    plain_rounds: 0,
   };
 }
 

@@ -20,6 +20,15 @@ describe('bench options', () => {
     assert.throws(() => benchOptions({ url: 'ftp://x' }, env), /--url/);
   });
 
+  test('--rounds takes turns with the plain workload only with --bonus, without a prefill, within its bound', () => {
+    assert.equal(benchOptions({ bonus: true }, env).plain_rounds, 0);
+    assert.equal(benchOptions({ bonus: true, rounds: '3' }, env).plain_rounds, 3);
+    assert.throws(() => benchOptions({ rounds: '3' }, env), /--rounds is for --bonus/);
+    assert.throws(() => benchOptions({ bonus: true, rounds: '3', 'prefill-actions': '100' }, env), /--prefill-actions/);
+    assert.throws(() => benchOptions({ bonus: true, rounds: '11' }, env), /--rounds/);
+    assert.throws(() => benchOptions({ bonus: true, rounds: '0' }, env), /--rounds/);
+  });
+
   test('a prefill measures the empty database first unless told not to; --url ignores DATABASE_URL', () => {
     assert.equal(benchOptions({ 'prefill-actions': '1000' }, env).baseline, true);
     assert.equal(benchOptions({ 'prefill-actions': '1000', 'skip-baseline': true }, env).baseline, false);

@@ -63,7 +63,19 @@ export function benchOptions(
     verify_ledger: values.verify === true,
     poison_share: number(values, 'poison-share', 0, 0, POISON_SHARE_MAX, false),
     bonus: values.bonus === true,
+    plain_rounds: plainRounds(values, prefill_actions),
   };
+}
+
+/** Rounds of plain and bonus phases taking turns in one run (--bonus --rounds N); 0: no comparison. */
+export const BONUS_ROUNDS_MAX = 10;
+
+function plainRounds(values: Values, prefill_actions: number): number {
+  if (values.rounds === undefined) return 0;
+  if (values.bonus !== true)
+    throw new UsageError('--rounds is for --bonus (the plain workload taking turns with it) or --workload reporter');
+  if (prefill_actions > 0) throw new UsageError('--rounds with --bonus measures no prefill; drop --prefill-actions');
+  return number(values, 'rounds', 1, 1, BONUS_ROUNDS_MAX);
 }
 
 /** `--workload reports`: the options of the report timing run (bench/reports.ts). */
@@ -204,7 +216,7 @@ export const benchCommand: Command = {
     },
     rounds: {
       type: 'string',
-      description: `--workload reporter: rounds of each phase, the ceiling and Croupier taking turns (default ${REPORTER_ROUNDS_DEFAULT}, max ${REPORTER_ROUNDS_MAX})`,
+      description: `--workload reporter: rounds of each phase, the ceiling and Croupier taking turns (default ${REPORTER_ROUNDS_DEFAULT}, max ${REPORTER_ROUNDS_MAX}). W1/W2 --bonus: also measure the plain workload on the same server (as many players again, funded with cash), N rounds of plain, bonus, bonus, plain (max ${BONUS_ROUNDS_MAX}), and report the bonus : plain ratio`,
     },
     users: {
       type: 'string',
