@@ -300,6 +300,8 @@ async function openTarget(
   plain_ids: string[] = [],
 ): Promise<Target> {
   const say = (line: string) => io.progress?.(line);
+  // Funded with cash: every player, or with --bonus only the plain phases' players (if any).
+  const cash_ids = options.bonus ? plain_ids : player_ids;
   if (options.url) {
     const url = options.url.replace(/\/+$/, '');
     const ready = await fetch(`${url}/ready`).then(
@@ -315,7 +317,6 @@ async function openTarget(
         const setup = await grantBenchBonuses(pool, options.admin_api_key, player_ids, FUND_MINOR, options.timeout_ms);
         report.bonus = { setup, check: null };
       }
-      const cash_ids = options.bonus ? plain_ids : player_ids;
       if (cash_ids.length > 0) {
         say(`funding ${cash_ids.length} players through POST /v1/wallets/{id}/topup…`);
         await fundOverHttp(pool, options.admin_api_key, cash_ids, FUND_MINOR, options.timeout_ms);
@@ -329,7 +330,6 @@ async function openTarget(
   say('starting the database…');
   const database = await openBenchDatabase(options.database_url, io.logger);
   try {
-    const cash_ids = options.bonus ? plain_ids : player_ids;
     if (cash_ids.length > 0) {
       say(`funding ${cash_ids.length} players through the ledger…`);
       await fundThroughLedger(database.url, io.logger, cash_ids, FUND_MINOR);
