@@ -179,7 +179,10 @@ function betOrWin(
 ): Outcome<string> {
   const amount_minor = action.amount_minor;
   const kind = action.action === 'bet' ? 'bet' : 'win';
-  assert(amount_minor !== null && amount_minor >= (kind === 'bet' ? 1n : 0n), `${kind} amount checked at the boundary`);
+  assert(
+    amount_minor !== null && amount_minor >= (kind === 'bet' ? 1n : 0n),
+    () => `${kind} amount checked at the boundary`,
+  );
   const cancelled_by = state.rollbackOf(action.action_id);
   if (cancelled_by && !samePlayer(cancelled_by, input)) {
     return refuse(

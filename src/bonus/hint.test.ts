@@ -18,3 +18,13 @@ test('the hint remembers pairs found with a grant, drops expected ones found wit
     [false, true, true],
   );
 });
+
+test('the hint is bounded: full, it starts over rather than grow', () => {
+  const hint = new BonusHint(2);
+  hint.granted('a', 'USD');
+  hint.granted('a', 'EUR');
+  hint.granted('a', 'USD'); // known: no room needed
+  assert.ok(hint.has('a', 'USD') && hint.has('a', 'EUR'));
+  hint.granted('b', 'USD');
+  assert.deepEqual([hint.has('a', 'USD'), hint.has('a', 'EUR'), hint.has('b', 'USD')], [false, false, true]);
+});

@@ -1,6 +1,5 @@
-import { BoundedCache } from '../platform/bounded-cache.ts';
 import { BONUS_HINT_PAIRS_MAX } from './limits.ts';
-import { liveKey } from './state.ts';
+import { PairSet } from './pair-set.ts';
 
 /**
  * The (player, asset) pairs this process last saw holding a grant, live or recently ended. For them the
@@ -8,18 +7,16 @@ import { liveKey } from './state.ts';
  * splits and the catalog there too, so a bonus player's batch costs one round trip before deciding, as
  * a plain one does. Learnt from every batch's grants read and from the grants this process makes; a grant
  * made by another process is found by the grants read all the same, one batch later in the hint. Never
- * trusted for an answer: a stale entry costs a lock, a missing one the second stage.
+ * trusted for an answer: a stale entry costs a lock, a missing one the second stage. Bounded: when full it
+ * starts over.
  */
 export class BonusHint {
-  private readonly pairs = new BoundedCache<string, true>(BONUS_HINT_PAIRS_MAX);
+  private readonly pairs = new PairSet();
+
+  constructor(private readonly pairs_max: number = BONUS_HINT_PAIRS_MAX) {}
 
   has(player: string, asset: string): boolean {
-    return this.hasKey(liveKey(player, asset));
-  }
-
-  /** has() for a pair's key as liveKey made it. */
-  hasKey(pair: string): boolean {
-    return this.pairs.peek(pair) === true;
+    return this.pairs.has(player, asset);
   }
 
   /**
@@ -27,21 +24,20 @@ export class BonusHint {
    * dropped (a batch of players who never had a bonus costs nothing here).
    */
   learn(expected: { players: string[]; assets: string[] }, found: { player: string; asset: string }[]): void {
-    const with_grant = new Set<string>();
+    const with_grant = new PairSet();
     for (const b of found) {
-      const key = liveKey(b.player, b.asset);
-      with_grant.add(key);
+      with_grant.add(b.player, b.asset);
       // Most batches find the pairs they expected: known already, nothing to write.
-      if (!this.hasKey(key)) this.pairs.set(key, true);
+      if (!this.pairs.has(b.player, b.asset)) this.granted(b.player, b.asset);
     }
     expected.players.forEach((player, i) => {
-      const key = liveKey(player, expected.assets[i]);
-      if (!with_grant.has(key)) this.pairs.delete(key);
+      if (!with_grant.has(player, expected.assets[i])) this.pairs.delete(player, expected.assets[i]);
     });
   }
 
-  /** A grant this process is writing. */
+  /** A grant this process is writing (or found). */
   granted(player: string, asset: string): void {
-    this.pairs.set(liveKey(player, asset), true);
+    if (this.pairs.size >= this.pairs_max && !this.pairs.has(player, asset)) this.pairs.clear();
+    this.pairs.add(player, asset);
   }
 }

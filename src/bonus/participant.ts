@@ -21,6 +21,7 @@ import type { LiveMessage } from '../platform/live.ts';
 import { addWagering, currentActive, endActive, expireDue } from './lifecycle.ts';
 import { persistBonusState, readBonusGrants, readBonusPlays } from './store.ts';
 import { BonusHint } from './hint.ts';
+import { PairSet } from './pair-set.ts';
 import { BONUS_PLAY_WINDOW_MS } from './limits.ts';
 
 type Pairs = { players: string[]; assets: string[] };
@@ -38,18 +39,16 @@ function batchPairs(commands: readonly LedgerCommand[]): { all: Pairs; expected:
   let found = pairs_of_batch.get(commands);
   if (found === undefined) {
     // Every game, wallet or bonus command names the player's cash account: its (player, asset) pair,
-    // each once, in first-seen order, one key made per account named (a batch's hot path).
+    // each once, in first-seen order (a batch's hot path).
     found = { all: { players: [], assets: [] }, expected: { players: [], assets: [] } };
-    const seen = new Set<string>();
+    const seen = new PairSet();
     for (const command of commands)
       for (const { key } of command.accounts) {
         if (key.kind !== 'player' || key.purpose !== 'cash') continue;
-        const pair = liveKey(key.owner, key.asset);
-        if (seen.has(pair)) continue;
-        seen.add(pair);
+        if (!seen.add(key.owner, key.asset)) continue;
         found.all.players.push(key.owner);
         found.all.assets.push(key.asset);
-        if (!hint.hasKey(pair)) continue;
+        if (!hint.has(key.owner, key.asset)) continue;
         found.expected.players.push(key.owner);
         found.expected.assets.push(key.asset);
       }
@@ -239,7 +238,7 @@ export const bonusParticipant: BonusHook<BonusState> = {
 
   inReach(batch, state, player, currency, at) {
     const window_start_ms = batch.book.created_at.getTime() - BONUS_PLAY_WINDOW_MS;
-    return state.read_pairs.has(liveKey(player, currency)) && at.getTime() > window_start_ms;
+    return state.read_pairs.has(player, currency) && at.getTime() > window_start_ms;
   },
 
   reversed(state, reversed_play) {

@@ -2,6 +2,7 @@ import { JournaledList, JournaledMap, type Journal } from '../ledger/journal.ts'
 import { catalogOf, type GameCatalog, type GameRow } from '../play/catalog.ts';
 import type { BonusPlay, RoundStakes } from '../play/bonus.ts';
 import type { ManualMovementStamp } from '../platform/operator.ts';
+import { PairSet } from './pair-set.ts';
 
 export type BonusStatus = 'pending' | 'active' | 'converted' | 'expired' | 'forfeited';
 
@@ -69,8 +70,8 @@ export interface BonusState {
   committed_plays: Set<string>;
   /** The batch's live messages are wanted (BonusRows.listened). */
   listened: boolean;
-  /** player\0asset of every grant read (live or recently ended): their bonus accounts are locked. */
-  read_pairs: Set<string>;
+  /** (player, asset) of every grant read (live or recently ended): their bonus accounts are locked. */
+  read_pairs: PairSet;
   catalog: GameCatalog;
 }
 
@@ -90,7 +91,7 @@ export function newState(rows: BonusRows | undefined, journal: Journal): BonusSt
     marked_plays: new JournaledMap(journal),
     committed_bonuses: new Map(),
     committed_plays: new Set(),
-    read_pairs: new Set(),
+    read_pairs: new PairSet(),
     listened: rows?.listened ?? true,
     catalog: catalogOf(rows?.games ?? [], rows?.contributions ?? []),
   };
@@ -98,7 +99,7 @@ export function newState(rows: BonusRows | undefined, journal: Journal): BonusSt
   for (const row of rows?.bonuses ?? []) {
     state.bonuses.set(row.id, row);
     state.committed_bonuses.set(row.id, row);
-    state.read_pairs.add(liveKey(row.player, row.asset));
+    state.read_pairs.add(row.player, row.asset);
     if (row.status !== 'pending' && row.status !== 'active') continue;
     const list = live.get(liveKey(row.player, row.asset)) ?? [];
     list.push(row);
@@ -148,12 +149,10 @@ export function activeOf(state: BonusState, player: string, asset: string): Bonu
 
 /** (player, asset) pairs, each once, in first-seen order, as the column arrays the reads unnest. */
 export function distinctPairs(rows: { player: string; asset: string }[]): { players: string[]; assets: string[] } {
-  const seen = new Set<string>();
+  const seen = new PairSet();
   const pairs = { players: [] as string[], assets: [] as string[] };
   for (const { player, asset } of rows) {
-    const key = `${player}\u0000${asset}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
+    if (!seen.add(player, asset)) continue;
     pairs.players.push(player);
     pairs.assets.push(asset);
   }

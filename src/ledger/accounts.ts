@@ -1,9 +1,9 @@
 import type { TransactionSql } from '../db/sql.ts';
-import { BoundedCache } from '../platform/bounded-cache.ts';
 import { ACCOUNT_CACHE_ENTRIES_MAX } from '../platform/limits.ts';
+import { AccountKeyMap } from './account-key-map.ts';
 import type { AccountNeed } from './command.ts';
 import { createAccounts, findAccountIds } from './store.ts';
-import { accountKeyString } from './types.ts';
+import { accountKeyString, type AccountKey } from './types.ts';
 
 /**
  * A player's cash account is created with its bonus account (SPEC §5; migration 050 did the same for the
@@ -23,32 +23,31 @@ function withBonusTwins(needs: AccountNeed[]): AccountNeed[] {
  * lookup for every account it has seen. Bounded; when full it starts over (a cold lookup is cheap).
  */
 export class AccountDirectory {
-  private readonly cache: BoundedCache<string, bigint>;
+  private readonly cache = new AccountKeyMap<bigint>();
 
-  constructor(entries_max: number = ACCOUNT_CACHE_ENTRIES_MAX) {
-    this.cache = new BoundedCache(entries_max);
-  }
+  constructor(private readonly entries_max: number = ACCOUNT_CACHE_ENTRIES_MAX) {}
 
   /** Ids of the needed accounts that exist (creating those marked `create`), unique. */
   async resolve(
     tx: TransactionSql,
     needs: AccountNeed[],
     begun: Promise<unknown>,
-  ): Promise<{ ids: bigint[]; created: Map<string, bigint> }> {
+  ): Promise<{ ids: bigint[]; created: [AccountKey, bigint][] }> {
     const ids = new Set<bigint>();
+    // Keyed by string: misses are few (an account seen for the first time by this process).
     const missing = new Map<string, AccountNeed>();
     for (const need of needs) {
-      const k = accountKeyString(need.key);
-      const id = this.cache.peek(k);
+      const id = this.cache.get(need.key);
       if (id !== undefined) ids.add(id);
       else {
+        const k = accountKeyString(need.key);
         const seen = missing.get(k);
         if (!seen || (need.create && !seen.create)) missing.set(k, need);
         else if (need.create && (need.overdraft_limit_minor ?? 0n) > (seen.overdraft_limit_minor ?? 0n))
           missing.set(k, need);
       }
     }
-    const found = new Map<string, bigint>();
+    const found: [AccountKey, bigint][] = [];
     if (missing.size > 0) {
       // Nothing may run outside the transaction if BEGIN failed. Then insert and look-up pipelined:
       // the look-up runs after the insert on the connection and sees its rows.
@@ -62,8 +61,8 @@ export class AccountDirectory {
         ),
         creating,
       ]);
-      for (const [k, id] of rows) {
-        found.set(k, id);
+      for (const [key, id] of rows) {
+        found.push([key, id]);
         ids.add(id);
       }
     }
@@ -74,13 +73,17 @@ export class AccountDirectory {
   known(needs: AccountNeed[]): bigint[] {
     const ids = new Set<bigint>();
     for (const need of needs) {
-      const id = this.cache.peek(accountKeyString(need.key));
+      const id = this.cache.get(need.key);
       if (id !== undefined) ids.add(id);
     }
     return [...ids];
   }
 
-  remember(found: Map<string, bigint>): void {
-    for (const [k, id] of found) this.cache.set(k, id);
+  /** Ids of committed accounts. When full, the cache starts over (a cold look-up is cheap). */
+  remember(found: [AccountKey, bigint][]): void {
+    for (const [key, id] of found) {
+      if (this.cache.size >= this.entries_max) this.cache.clear();
+      this.cache.set(key, id);
+    }
   }
 }

@@ -1,6 +1,7 @@
 import { assert } from '../platform/assert.ts';
 import { PLAYER_BALANCE_MAX_MINOR } from '../platform/limits.ts';
 import { uuidv7 } from '../platform/uuid.ts';
+import { AccountKeyMap } from './account-key-map.ts';
 import { Journal } from './journal.ts';
 import {
   accountKeyString,
@@ -14,7 +15,8 @@ import {
 
 interface Mark {
   transfers_length: number;
-  saved: Map<string, { balance_minor: bigint; version: bigint }>;
+  /** By the account's state object: the book's own, one per account. */
+  saved: Map<AccountState, { balance_minor: bigint; version: bigint }>;
 }
 
 /**
@@ -24,8 +26,8 @@ interface Mark {
  */
 export class Book {
   readonly transfers: TransferRecord[] = [];
-  private readonly accounts = new Map<string, AccountState>();
-  private readonly opening = new Map<string, { balance_minor: bigint; version: bigint }>();
+  private readonly accounts = new AccountKeyMap<AccountState>();
+  private readonly opening = new Map<AccountState, { balance_minor: bigint; version: bigint }>();
   private mark: Mark | undefined;
 
   /**
@@ -38,30 +40,33 @@ export class Book {
     readonly journal: Journal = new Journal(),
   ) {
     for (const account of locked) {
-      const k = accountKeyString(account.key);
-      assert(!this.accounts.has(k), `account ${k} locked twice in one batch`);
-      this.accounts.set(k, { ...account });
-      this.opening.set(k, { balance_minor: account.balance_minor, version: account.version });
+      assert(
+        !this.accounts.has(account.key),
+        () => `account ${accountKeyString(account.key)} locked twice in one batch`,
+      );
+      const state = { ...account };
+      this.accounts.set(account.key, state);
+      this.opening.set(state, { balance_minor: account.balance_minor, version: account.version });
     }
   }
 
   /** The live state of an account of this batch, or undefined if it does not exist. */
   account(key: AccountKey): AccountState | undefined {
-    return this.accounts.get(accountKeyString(key));
+    return this.accounts.get(key);
   }
 
   exists(key: AccountKey): boolean {
-    return this.accounts.has(accountKeyString(key));
+    return this.accounts.has(key);
   }
 
   /** The balance of an account of this batch, 0 for one that does not exist (one look-up, not two). */
   balanceOrZero(key: AccountKey): bigint {
-    return this.accounts.get(accountKeyString(key))?.balance_minor ?? 0n;
+    return this.accounts.get(key)?.balance_minor ?? 0n;
   }
 
   balance(key: AccountKey): bigint {
-    const account = this.accounts.get(accountKeyString(key));
-    assert(account, `account ${accountKeyString(key)} was not locked for this batch`);
+    const account = this.accounts.get(key);
+    assert(account, () => `account ${accountKeyString(key)} was not locked for this batch`);
     return account.balance_minor;
   }
 
@@ -81,7 +86,7 @@ export class Book {
   undo(): void {
     const mark = this.mark;
     assert(mark, 'undo without begin');
-    for (const [k, saved] of mark.saved) Object.assign(this.accounts.get(k)!, saved);
+    for (const [account, saved] of mark.saved) Object.assign(account, saved);
     this.transfers.length = mark.transfers_length;
     this.mark = undefined;
     this.journal.undo();
@@ -94,10 +99,10 @@ export class Book {
    */
   transfer(spec: TransferSpec): TransferResult {
     assert(this.mark, 'transfer outside a command');
-    assert(spec.amount_minor > 0n, `transfer amount must be positive, got ${spec.amount_minor}`);
+    assert(spec.amount_minor > 0n, () => `transfer amount must be positive, got ${spec.amount_minor}`);
     assert(spec.from.asset === spec.to.asset, 'transfer between different assets');
-    const from = this.accounts.get(accountKeyString(spec.from));
-    const to = this.accounts.get(accountKeyString(spec.to));
+    const from = this.accounts.get(spec.from);
+    const to = this.accounts.get(spec.to);
     if (!from || !to) return refused('ACCOUNT_NOT_FOUND');
     assert(from.id !== to.id, 'transfer from an account to itself');
     const from_after = from.balance_minor - spec.amount_minor;
@@ -136,16 +141,14 @@ export class Book {
 
   /** Accounts whose balance changed, with their final state. */
   touched(): AccountState[] {
-    return [...this.accounts.entries()]
-      .filter(([k, a]) => a.version !== this.opening.get(k)!.version)
-      .map(([, a]) => a);
+    return [...this.accounts.values()].filter((a) => a.version !== this.opening.get(a)!.version);
   }
 
   /** Double entry, checked before anything is written: per asset the deltas sum to zero. */
   assertBalanced(): void {
     const net = new Map<string, bigint>();
-    for (const [k, account] of this.accounts) {
-      const delta = account.balance_minor - this.opening.get(k)!.balance_minor;
+    for (const account of this.accounts.values()) {
+      const delta = account.balance_minor - this.opening.get(account)!.balance_minor;
       net.set(account.key.asset, (net.get(account.key.asset) ?? 0n) + delta);
     }
     for (const [asset, sum] of net) assert(sum === 0n, `batch is not zero-sum for ${asset}: ${sum}`);
@@ -156,9 +159,8 @@ export class Book {
   }
 
   private save(account: AccountState): void {
-    const k = accountKeyString(account.key);
-    if (!this.mark!.saved.has(k)) {
-      this.mark!.saved.set(k, { balance_minor: account.balance_minor, version: account.version });
+    if (!this.mark!.saved.has(account)) {
+      this.mark!.saved.set(account, { balance_minor: account.balance_minor, version: account.version });
     }
   }
 }

@@ -46,15 +46,13 @@ export function createAccounts(tx: TransactionSql, needs: AccountNeed[]): Promis
     on conflict (kind, owner, purpose, asset) do nothing`.execute();
 }
 
-export async function findAccountIds(db: Queryable, keys: AccountKey[]): Promise<Map<string, bigint>> {
+export async function findAccountIds(db: Queryable, keys: AccountKey[]): Promise<[AccountKey, bigint][]> {
   const rows = await db<AccountRow[]>`
     select a.id, a.kind, a.owner, a.purpose, a.asset from accounts a
     join unnest(${keys.map((k) => k.kind)}::text[], ${keys.map((k) => k.owner)}::text[],
                 ${keys.map((k) => k.purpose)}::text[], ${keys.map((k) => k.asset)}::text[]) as t(k, o, p, s)
       on a.kind = t.k and a.owner = t.o and a.purpose = t.p and a.asset = t.s`;
-  const ids = new Map<string, bigint>();
-  for (const row of rows) ids.set(accountKeyString(row), row.id);
-  return ids;
+  return rows.map((row) => [{ kind: row.kind, owner: row.owner, purpose: row.purpose, asset: row.asset }, row.id]);
 }
 
 /**

@@ -28,7 +28,7 @@ import { FLUSH_WAL } from './durability.ts';
 import { LedgerUnavailableError } from './errors.ts';
 import { Journal } from './journal.ts';
 import { insertTransfers, lockAccounts, writeBalances } from './store.ts';
-import type { AccountState } from './types.ts';
+import type { AccountKey, AccountState } from './types.ts';
 
 interface Pending {
   command: LedgerCommand;
@@ -342,11 +342,11 @@ export class GroupCommitWriter {
   private async lockLate(
     tx: TransactionSql,
     needs: AccountNeed[],
-    early: { ids: bigint[]; created: Map<string, bigint> },
+    early: { ids: bigint[]; created: [AccountKey, bigint][] },
     expected_ids: bigint[],
   ): Promise<AccountState[]> {
     const resolved = await this.accounts.resolve(tx, needs, Promise.resolve());
-    for (const [k, id] of resolved.created) early.created.set(k, id);
+    early.created.push(...resolved.created);
     const held = new Set([...early.ids, ...expected_ids]);
     const ids = resolved.ids.filter((id) => !held.has(id));
     return ids.length > 0 ? lockAccounts(tx, ids) : [];
@@ -559,7 +559,7 @@ function batchOf(book: Book, participants: { participant: BatchParticipant<unkno
     participants,
     stateOf<S>(participant: BatchParticipant<S>): S {
       const slot = participants.find((p) => p.participant === participant);
-      assert(slot, `participant ${participant.name} is not registered with this ledger`);
+      assert(slot, () => `participant ${participant.name} is not registered with this ledger`);
       return slot.state as S;
     },
   };

@@ -9,6 +9,10 @@ export class InvariantError extends Error {
   }
 }
 
-export function assert(condition: unknown, message: string): asserts condition {
-  if (!condition) throw new InvariantError(message);
+/**
+ * `message` may be a function for a message that costs something to build (a number formatted, keys
+ * joined): on a hot path it is then built only when the assertion fails.
+ */
+export function assert(condition: unknown, message: string | (() => string)): asserts condition {
+  if (!condition) throw new InvariantError(typeof message === 'string' ? message : message());
 }

@@ -18,7 +18,7 @@ function jsonSafe(value: bigint): boolean {
 
 /** For output where the contract asks for a JSON number; a balance beyond 2^53 is a bug upstream. */
 export function amountToJson(amount_minor: bigint): number {
-  assert(jsonSafe(amount_minor), `amount ${amount_minor} is not JSON-safe`);
+  assert(jsonSafe(amount_minor), () => `amount ${amount_minor} is not JSON-safe`);
   return Number(amount_minor);
 }
 
