@@ -35,7 +35,8 @@ export class AccountKeyMap<V> {
       return;
     }
     const entries = this.by_owner.get(key.owner);
-    const entry = { key, value };
+    // A copy: the caller's key object may be changed after it was handed over.
+    const entry = { key: { kind: key.kind, owner: key.owner, purpose: key.purpose, asset: key.asset }, value };
     if (entries) entries.push(entry);
     else this.by_owner.set(key.owner, [entry]);
     this.count += 1;
@@ -44,10 +45,6 @@ export class AccountKeyMap<V> {
   clear(): void {
     this.by_owner.clear();
     this.count = 0;
-  }
-
-  *entries(): IterableIterator<[AccountKey, V]> {
-    for (const entries of this.by_owner.values()) for (const { key, value } of entries) yield [key, value];
   }
 
   *values(): IterableIterator<V> {
