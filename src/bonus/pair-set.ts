@@ -28,10 +28,11 @@ export class PairSet {
 
   delete(player: string, asset: string): void {
     const assets = this.assets_of.get(player);
-    const i = assets?.indexOf(asset) ?? -1;
+    if (assets === undefined) return;
+    const i = assets.indexOf(asset);
     if (i < 0) return;
-    if (assets!.length === 1) this.assets_of.delete(player);
-    else assets!.splice(i, 1);
+    if (assets.length === 1) this.assets_of.delete(player);
+    else assets.splice(i, 1);
     this.count -= 1;
   }
 
